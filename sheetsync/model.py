@@ -1,0 +1,228 @@
+"""Plain data that crosses the arrows: a source gives a WorkbookData, the engine gives a Report.
+
+Nothing here does I/O. Positions are 0-based in code and 1-based only where a person reads them
+(`row` in findings, A1 references)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, asdict
+from typing import Any, Union
+
+CellValue = Union[str, float, int, bool, dt.date, dt.datetime, dt.time, dt.timedelta, None]
+
+
+def col_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    if index < 0:
+        raise ValueError(index)
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def col_index(letters: str) -> int:
+    """A -> 0, AA -> 26."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+_A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def parse_a1(ref: str) -> tuple[int, int]:
+    """'F12' -> (row 11, col 5), 0-based."""
+    m = _A1.match(ref)
+    if not m:
+        raise ValueError(f"not an A1 cell reference: {ref!r}")
+    return int(m.group(2)) - 1, col_index(m.group(1))
+
+
+def a1(row: int, col: int) -> str:
+    """0-based (row, col) -> 'F12'."""
+    return f"{col_letter(col)}{row + 1}"
+
+
+def quote_sheet(name: str) -> str:
+    """Sheet name as it must appear in a formula or hyperlink location."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name) and not re.fullmatch(r"[A-Za-z]{1,3}\d+", name):
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
+@dataclass
+class SheetData:
+    """One sheet's values at absolute positions: rows[0] is sheet row 1, rows[r][0] is column A.
+
+    Rows may be ragged (trailing empty cells trimmed). Merged areas are filled by the source only where
+    that is the reader's job (see sources); `merged` lists them as 0-based inclusive (r0, c0, r1, c1)."""
+    name: str
+    rows: list[list[CellValue]]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    sheet_id: Any = None  # Google's sheetId; None for xlsx
+
+    def value(self, row: int, col: int) -> CellValue:
+        if row < len(self.rows) and col < len(self.rows[row]):
+            return self.rows[row][col]
+        return None
+
+
+@dataclass
+class WorkbookData:
+    source: str
+    sheets: list[SheetData]
+    kind: str = "xlsx"  # xlsx | gsheet
+
+    def sheet(self, name: str) -> SheetData | None:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        return None
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str  # error | warning | info
+    sheet: str | None
+    cell: str | None  # 'F12' (A1 inside `sheet`), None for table-wide findings
+    row: int | None  # 1-based sheet row
+    column: str | None  # the header as written in the sheet
+    task_id: str | None
+    message: str
+    params: dict = field(default_factory=dict, repr=False)  # template values, kept for re-rendering
+
+    @property
+    def ref(self) -> str | None:
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return None
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("params")
+        return d
+
+
+@dataclass
+class Task:
+    """One tracker row after parsing. Dates are dt.date; review times dt.datetime (naive, campaign tz)."""
+    row: int  # 1-based sheet row
+    id: str | None
+    task: str | None
+    owner: str | None = None
+    status: str | None = None  # not-started | in-progress | in-review | done | blocked | cancelled
+    stage: str | None = None
+    department: str | None = None
+    reviewer: str | None = None
+    depends_on: list[str] = field(default_factory=list)  # resolved task keys (ids, or names without an id column)
+    time_point: str | None = None
+    duration: float | None = None  # working days
+    explicit_due: dt.date | None = None
+    requested: dt.date | None = None
+    submitted: dt.datetime | None = None
+    reviewed: dt.datetime | None = None
+    review_result: str | None = None
+    priority: str | None = None
+    link: str | None = None
+    due: dt.date | None = None
+    due_source: str = "none"  # explicit | time-point | successors | none
+    health: str = "ok"
+    owner_email: str | None = None
+
+    @property
+    def key(self) -> str:
+        """What other rows use to refer to this task."""
+        return self.id if self.id else (self.task or f"row {self.row}")
+
+
+@dataclass
+class Campaign:
+    name: str | None = None
+    launch: dt.date | None = None
+    end: dt.date | None = None
+    owner: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    timezone: str = "Asia/Shanghai"
+    calendar: str = "CN"
+    review_sla_hours: float = 24.0
+    due_soon_days: int = 2
+    lead_times: dict[str, int] = field(default_factory=dict)  # department -> working days
+    owner_email: str | None = None
+
+
+@dataclass
+class Person:
+    name: str
+    email: str | None = None
+    department: str | None = None
+    row: int | None = None
+
+
+@dataclass
+class Report:
+    """What `validate` returns; plain data, JSON by to_dict()."""
+    source: str
+    today: dt.date
+    language: str  # zh | en
+    sheet: str | None
+    header_row: int | None  # 1-based
+    tasks: list[Task]
+    findings: list[Finding]
+    campaign: Campaign = field(default_factory=Campaign)
+    people: dict[str, Person] = field(default_factory=dict)
+    columns: dict[str, int] = field(default_factory=dict)  # field -> 0-based column of the task table
+    headers: dict[str, str] = field(default_factory=dict)  # field -> header text as written
+    last_row: int | None = None  # 1-based last row of the table
+
+    def summary(self) -> dict:
+        by_health: dict[str, int] = {}
+        for t in self.tasks:
+            by_health[t.health] = by_health.get(t.health, 0) + 1
+        return {
+            "tasks": len(self.tasks),
+            "errors": sum(f.severity == "error" for f in self.findings),
+            "warnings": sum(f.severity == "warning" for f in self.findings),
+            "by_health": by_health,
+        }
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(f.severity == "error" for f in self.findings) else 0
+
+    def to_dict(self) -> dict:
+        def iso(d):
+            return d.isoformat() if d else None
+
+        return {
+            "source": self.source,
+            "today": iso(self.today),
+            "language": self.language,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "tasks": [
+                {"id": t.id, "row": t.row, "task": t.task, "owner": t.owner, "status": t.status,
+                 "due": iso(t.due), "due_source": t.due_source, "health": t.health}
+                for t in self.tasks
+            ],
+            "findings": [f.to_dict() for f in self.findings],
+            "summary": self.summary(),
+        }
+
+
+class SheetsyncError(Exception):
+    """A one-line reason the run could not happen (exit 2). Carries both languages."""
+
+    def __init__(self, en: str, zh: str | None = None, code: str = "error"):
+        super().__init__(en)
+        self.en = en
+        self.zh = zh or en
+        self.code = code
+
+    def message(self, lang: str = "en") -> str:
+        return self.zh if lang == "zh" else self.en
