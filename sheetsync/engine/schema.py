@@ -1,0 +1,90 @@
+"""The tracker's columns: what each means, how people head it in Chinese and English.
+
+The first alias in each language is the canonical header (used by templates and by managed columns)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    zh: tuple[str, ...]
+    en: tuple[str, ...]
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id", ("编号", "任务编号", "序号", "ID号"), ("ID", "Task ID", "No.", "#", "Key")),
+    Column("stage", ("阶段", "活动阶段", "环节"), ("Stage", "Phase")),
+    Column("task", ("任务", "任务名称", "项目", "事项", "工作内容", "任务内容"), ("Task", "Task name", "Item", "Title", "Work item")),
+    Column("details", ("详细内容", "规格", "验收标准", "说明", "内容"), ("Details", "Spec", "Specification", "Acceptance criteria", "Description")),
+    Column("owner", ("负责人", "责任人", "对接人", "执行人"), ("Owner", "Assignee", "Responsible", "Assigned to")),
+    Column("department", ("部门", "负责部门", "所属部门"), ("Department", "Dept", "Team")),
+    Column("reviewer", ("审核人", "审批人", "验收人"), ("Reviewer", "Approver")),
+    Column("depends_on", ("前置任务", "依赖", "依赖任务", "前置"), ("Depends on", "Dependencies", "Predecessors", "Blocked by")),
+    Column("time_point", ("时间节点", "节点", "时间点"), ("Time point", "Milestone", "Relative date", "Timing")),
+    Column("duration", ("工期", "所需时间", "工作日", "耗时"), ("Duration", "Working days", "Effort (days)", "Days")),
+    Column("requested", ("需求提出日期", "提出日期", "需求日期", "申请日期", "提需求日期"), ("Requested", "Request date", "Requested on")),
+    Column("deadline", ("截止日期", "截止时间", "截止", "完成时间", "交付日期"), ("Deadline", "Due date", "Due by")),
+    Column("status", ("状态", "完成状态", "进度状态", "进度"), ("Status", "State", "Progress")),
+    Column("submitted", ("提交审核时间", "提交时间", "送审时间"), ("Submitted for review", "Submitted", "Submitted at")),
+    Column("reviewed", ("审核时间", "审核完成时间"), ("Reviewed", "Reviewed at", "Review date")),
+    Column("review_result", ("审核结果",), ("Review result", "Review outcome")),
+    Column("priority", ("优先级",), ("Priority",)),
+    Column("link", ("物料链接", "链接", "文档链接"), ("Link", "URL", "Materials")),
+    Column("notes", ("备注",), ("Notes", "Comments", "Remarks")),
+)
+
+# Columns sync writes and owns; found again by header, wherever people moved them.
+MANAGED: tuple[Column, ...] = (
+    Column("m_due", ("计划截止",), ("Due",)),
+    Column("m_health", ("健康度",), ("Health",)),
+    Column("m_flags", ("提示",), ("Flags",)),
+)
+
+BY_FIELD = {c.field: c for c in COLUMNS + MANAGED}
+
+
+def header(field: str, lang: str) -> str:
+    """The canonical header for a field in a language."""
+    col = BY_FIELD[field]
+    return (col.zh if lang == "zh" else col.en)[0]
+
+
+# Campaign sheet keys (column A) -> Campaign attribute.
+CAMPAIGN_SHEETS = ("Campaign", "活动信息", "活动")
+CAMPAIGN_KEYS: dict[str, tuple[str, ...]] = {
+    "name": ("名称", "活动名称", "name", "campaign", "campaign name"),
+    "launch": ("上线日期", "启动日期", "开始日期", "活动开始", "launch", "launch date", "start", "start date"),
+    "end": ("结束日期", "下线日期", "活动结束", "end", "end date"),
+    "owner": ("负责人", "活动负责人", "owner", "campaign owner"),
+    "owner_email": ("负责人邮箱", "owner email"),
+    "recipients": ("收件人", "周报收件人", "recipients", "digest recipients"),
+    "timezone": ("时区", "timezone", "time zone"),
+    "calendar": ("日历", "国家", "calendar", "country"),
+    "review_sla_hours": ("审核时限", "审核时限(小时)", "审核时限小时", "review sla hours", "review sla", "review sla (hours)"),
+    "due_soon_days": ("临期天数", "即将到期天数", "due soon days", "due-soon days"),
+    "target": ("目标", "target"),
+}
+# "提前期:设计部" / "lead time: Design" rows set a department's lead time in working days.
+LEAD_TIME_PREFIXES = ("提前期", "lead time", "leadtime")
+
+PEOPLE_SHEETS = ("People", "人员", "人员名单", "联系人")
+PEOPLE_COLUMNS = {
+    "name": ("姓名", "名字", "人员", "name", "person"),
+    "email": ("邮箱", "电子邮件", "邮件", "email", "e-mail", "mail"),
+    "department": ("部门", "department", "dept", "team"),
+}
+HOLIDAY_SHEETS = ("Holidays", "节假日", "假期")
+HOLIDAY_COLUMNS = {
+    "date": ("日期", "date"),
+    "kind": ("类型", "type", "kind"),
+    "note": ("说明", "备注", "name", "note", "notes"),
+}
+# Kind words in the Holidays sheet; anything else (or blank) means a day off.
+WORKDAY_WORDS = ("上班", "补班", "工作日", "调休上班", "workday", "working day", "work")
+
+# Lead times seed 004 names (a designer wants requests five working days ahead).
+DEFAULT_LEAD_TIMES = {"设计": 5, "设计部": 5, "design": 5}
+
+REPORT_TITLE = {"zh": "同步报告", "en": "sheetsync"}
