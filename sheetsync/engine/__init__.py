@@ -1,0 +1,78 @@
+"""The engine: pure functions from workbook values to a Report. `today` and `now` come in; no I/O."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..model import Finding, Report, SheetsyncError, WorkbookData
+from . import catalogue
+from .calendar import WorkCalendar
+from .campaign import read_campaign, read_holidays, read_people
+from .checks import Checker, assign_health
+from .deadlines import derive
+from .graph import build
+from .rows import read_tasks
+from .table import describe_seen, find_table
+
+
+class NoTaskTable(SheetsyncError):
+    def __init__(self, finding: Finding, seen: str):
+        super().__init__(catalogue.CATALOGUE["no-task-table"].message("en", seen=seen),
+                         catalogue.CATALOGUE["no-task-table"].message("zh", seen=seen), code="no-task-table")
+        self.finding = finding
+
+
+def analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None = None, lang: str | None = None,
+            overrides: dict | None = None) -> Report:
+    """Validate a workbook and derive each task's due date and health.
+
+    `now` (naive, in the campaign's zone) drives review-SLA checks; it defaults to the start of `today`.
+    `overrides` replace campaign facts (launch, end, calendar, timezone, review_sla_hours, recipients, ...)."""
+    layout, seen = find_table(workbook)
+    if layout is None:
+        seen_text = describe_seen(seen)
+        finding = catalogue.make("no-task-table", lang or "en", seen=seen_text)
+        raise NoTaskTable(finding, seen_text)
+    language = lang or layout.language
+    now = now or dt.datetime.combine(today, dt.time())
+    findings: list[Finding] = []
+
+    campaign, f = read_campaign(workbook, language, today.year)
+    findings += f
+    for key, value in (overrides or {}).items():
+        if value is not None and hasattr(campaign, key):
+            setattr(campaign, key, value)
+    year = campaign.launch.year if campaign.launch else today.year
+    people, f = read_people(workbook, language)
+    findings += f
+    off, work, f = read_holidays(workbook, language, year)
+    findings += f
+    try:
+        cal = WorkCalendar(campaign.calendar or None, holidays=off, workdays=work)
+    except ValueError:
+        findings.append(catalogue.make("bad-calendar", language, value=campaign.calendar))
+        cal = WorkCalendar(None, holidays=off, workdays=work)
+
+    tasks, f, last_row = read_tasks(layout, language, year)
+    findings += f
+    if people:
+        for t in tasks:
+            person = people.get(t.owner or "")
+            t.owner_email = person.email if person else None
+    graph = build(tasks, by_id="id" in layout.columns)
+    findings += derive(graph, campaign, cal, layout, language)
+    findings += Checker(graph, campaign, cal, layout, language, people, today, now).run()
+    for year_gap in sorted(cal.uncovered_years):
+        findings.append(catalogue.make("calendar-gap", language, calendar=campaign.calendar or "-", year=year_gap))
+    assign_health(tasks, findings, layout.sheet.name)
+    findings.sort(key=_finding_order)
+    return Report(source=workbook.source, today=today, language=language, sheet=layout.sheet.name,
+                  header_row=layout.header_row + 1, tasks=tasks, findings=findings, campaign=campaign,
+                  people=people or {}, columns=dict(layout.columns), headers=dict(layout.headers),
+                  last_row=last_row)
+
+
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def _finding_order(f: Finding):
+    return (_SEVERITY_RANK.get(f.severity, 3), f.sheet or "", f.row or 0, f.cell or "", f.code)

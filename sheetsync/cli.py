@@ -1,0 +1,117 @@
+"""The command line: a thin layer over sheetsync.api. Exit 0 clean, 1 findings with errors, 2 could not run."""
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+
+import click
+
+from . import api
+from .model import SheetsyncError
+from .render import print_text, to_json
+
+LANGS = click.Choice(["zh", "en"])
+
+
+def _ui_lang(lang: str | None) -> str:
+    if lang:
+        return lang
+    return "zh" if os.environ.get("LANG", "").lower().startswith("zh") else "en"
+
+
+def fail(exc: SheetsyncError, lang: str | None) -> None:
+    click.echo(f"sheetsync: {exc.message(_ui_lang(lang))}", err=True)
+    sys.exit(2)
+
+
+class Group(click.Group):
+    """Turns every failure into one line and exit 2: people should never see a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except SheetsyncError as exc:
+            fail(exc, ctx.params.get("lang"))
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("sheetsync: interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # last resort: a bug must still not print a traceback at people
+            if os.environ.get("SHEETSYNC_DEBUG"):
+                traceback.print_exc()
+            click.echo(f"sheetsync: internal error: {type(exc).__name__}: {exc} (set SHEETSYNC_DEBUG=1 for details)", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sheetsync")
+def cli():
+    """Validate campaign trackers in Excel or Google Sheets, fill derived deadlines, highlight problems,
+    and email weekly digests."""
+
+
+def source_options(f):
+    f = click.option("--lang", type=LANGS, help="Language of messages (default: the sheet's).")(f)
+    f = click.option("--today", metavar="YYYY-MM-DD", help="Run as if today were this date (or SHEETSYNC_TODAY).")(f)
+    f = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)(f)
+    f = click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
+                     help="Google service-account JSON (or GOOGLE_APPLICATION_CREDENTIALS).")(f)
+    return f
+
+
+def _source_kwargs(source: str, credentials: str | None) -> dict:
+    from .sources import is_gsheet
+    return {"credentials": credentials} if is_gsheet(source) else {}
+
+
+@cli.command()
+@click.argument("source")
+@source_options
+def validate(source, fmt, today, lang, credentials):
+    """Check every row of a tracker and derive deadlines; nothing is written.
+
+    \b
+    Example:
+      sheetsync validate tracker.xlsx --format json --today 2026-07-01
+    """
+    report = api.validate(source, today=today, lang=lang, **_source_kwargs(source, credentials))
+    if fmt == "json":
+        click.echo(to_json(report.to_dict()))
+    else:
+        print_text(report)
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--template", "template", default="campaign-launch", show_default=True,
+              help="campaign-launch, material-prep or execution-sop.")
+@click.option("--lang", type=LANGS, default="zh", show_default=True)
+@click.option("--launch", metavar="YYYY-MM-DD", help="Launch date (default: three weeks from today).")
+def init(path, template, lang, launch):
+    """Write a new tracker from a template.
+
+    \b
+    Example:
+      sheetsync init tracker.xlsx --template campaign-launch --lang zh --launch 2026-12-15
+    """
+    from .templates import create_tracker
+    launch_date, _ = api.parse_today(launch) if launch else (None, None)
+    try:
+        out = create_tracker(path, template, lang=lang, launch=launch_date)
+    except FileExistsError:
+        raise SheetsyncError(f"{path}: already exists; choose another name or delete it first",
+                             f"{path}:文件已存在,请换个名字或先删除") from None
+    except KeyError as exc:
+        raise SheetsyncError(f"unknown template {exc}", f"未知模板 {exc}") from None
+    click.echo(str(out))
+
+
+def main(argv=None):
+    return cli.main(args=argv, prog_name="sheetsync")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""Side sheets: campaign facts (key in A, value in B), People and Holidays."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+
+from ..model import Campaign, Finding, Person, SheetData, WorkbookData, a1
+from . import catalogue
+from .schema import (CAMPAIGN_KEYS, CAMPAIGN_SHEETS, DEFAULT_LEAD_TIMES, HOLIDAY_COLUMNS, HOLIDAY_SHEETS,
+                     LEAD_TIME_PREFIXES, PEOPLE_COLUMNS, PEOPLE_SHEETS, WORKDAY_WORDS)
+from .values import clean_text, is_blank, is_email, normalise_header, parse_date, parse_number
+
+_KEYS = {normalise_header(alias): key for key, aliases in CAMPAIGN_KEYS.items() for alias in aliases}
+_LEAD_PREFIXES = tuple(normalise_header(p) for p in LEAD_TIME_PREFIXES)
+_SPLIT = re.compile(r"[,;，；、\s]+")
+_HINTS = {
+    "launch": ("write a date such as 2026-07-15", "请填写日期,例如 2026-07-15"),
+    "end": ("write a date such as 2026-07-31", "请填写日期,例如 2026-07-31"),
+    "timezone": ("use a zone name such as Asia/Shanghai", "请填写时区名,例如 Asia/Shanghai"),
+    "review_sla_hours": ("write a number of hours such as 24", "请填写小时数,例如 24"),
+    "due_soon_days": ("write a number of working days such as 2", "请填写工作日天数,例如 2"),
+    "lead": ("write a number of working days such as 5", "请填写工作日天数,例如 5"),
+}
+
+
+def find_sheet(workbook: WorkbookData, names) -> SheetData | None:
+    wanted = {normalise_header(n) for n in names}
+    for sheet in workbook.sheets:
+        if normalise_header(sheet.name) in wanted:
+            return sheet
+    return None
+
+
+def _bad(lang, sheet, r, key_text, value, hint_key) -> Finding:
+    hint_en, hint_zh = _HINTS[hint_key]
+    return catalogue.make("bad-campaign", lang, sheet=sheet.name, cell=a1(r, 1), row=r + 1, key=key_text,
+                          value=value, hint=hint_en, hint_zh=hint_zh)
+
+
+def read_campaign(workbook: WorkbookData, lang: str, default_year: int) -> tuple[Campaign, list[Finding]]:
+    campaign = Campaign(calendar="CN" if lang == "zh" else "")  # English sheets: weekends only unless a calendar is named
+    campaign.lead_times = dict(DEFAULT_LEAD_TIMES)
+    findings: list[Finding] = []
+    sheet = find_sheet(workbook, CAMPAIGN_SHEETS)
+    if sheet is None:
+        return campaign, findings
+    for r, row in enumerate(sheet.rows):
+        if len(row) < 2 or is_blank(row[0]):
+            continue
+        key_text = clean_text(row[0]) or ""
+        norm = normalise_header(key_text)
+        value = row[1]
+        if is_blank(value):
+            continue
+        key = _KEYS.get(norm)
+        if key is None:
+            for prefix in _LEAD_PREFIXES:
+                if norm.startswith(prefix) and len(norm) > len(prefix):
+                    dept = norm[len(prefix):].lstrip(":：-")
+                    try:
+                        campaign.lead_times[dept] = int(parse_number(value))
+                    except (ValueError, TypeError):
+                        findings.append(_bad(lang, sheet, r, key_text, value, "lead"))
+                    break
+            continue
+        try:
+            if key in ("launch", "end"):
+                setattr(campaign, key, parse_date(value, default_year))
+            elif key == "recipients":
+                campaign.recipients = [p for p in _SPLIT.split(str(value)) if p]
+                for addr in campaign.recipients:
+                    if not is_email(addr):
+                        findings.append(catalogue.make("bad-email", lang, sheet=sheet.name, cell=a1(r, 1), row=r + 1, value=addr))
+                campaign.recipients = [a for a in campaign.recipients if is_email(a)]
+            elif key == "timezone":
+                zone = str(value).strip()
+                zoneinfo.ZoneInfo(zone)
+                campaign.timezone = zone
+            elif key == "calendar":
+                campaign.calendar = str(value).strip().upper()
+            elif key == "review_sla_hours":
+                campaign.review_sla_hours = float(parse_number(value))
+            elif key == "due_soon_days":
+                campaign.due_soon_days = int(parse_number(value))
+            elif key == "owner_email":
+                addr = str(value).strip()
+                if is_email(addr):
+                    campaign.owner_email = addr
+                else:
+                    findings.append(catalogue.make("bad-email", lang, sheet=sheet.name, cell=a1(r, 1), row=r + 1, value=addr))
+            elif key in ("name", "owner"):
+                setattr(campaign, key, clean_text(value))
+        except (ValueError, TypeError, zoneinfo.ZoneInfoNotFoundError, KeyError):
+            findings.append(_bad(lang, sheet, r, key_text, value, key))
+    return campaign, findings
+
+
+def _header_map(sheet: SheetData, spec: dict[str, tuple[str, ...]]) -> tuple[int, dict[str, int]] | None:
+    aliases = {normalise_header(a): k for k, names in spec.items() for a in names}
+    for r in range(min(10, len(sheet.rows))):
+        found: dict[str, int] = {}
+        for c, v in enumerate(sheet.rows[r]):
+            if isinstance(v, str) and normalise_header(v) in aliases:
+                found.setdefault(aliases[normalise_header(v)], c)
+        if len(found) >= 2 or ("name" in found or "date" in found) and len(found) >= 1:
+            return r, found
+    return None
+
+
+def read_people(workbook: WorkbookData, lang: str) -> tuple[dict[str, Person] | None, list[Finding]]:
+    """None when there is no People sheet (owners are then not checked against it)."""
+    sheet = find_sheet(workbook, PEOPLE_SHEETS)
+    if sheet is None:
+        return None, []
+    people: dict[str, Person] = {}
+    findings: list[Finding] = []
+    layout = _header_map(sheet, PEOPLE_COLUMNS)
+    if layout is None or "name" not in layout[1]:
+        return people, findings
+    header, cols = layout
+    for r in range(header + 1, len(sheet.rows)):
+        name = clean_text(sheet.value(r, cols["name"]))
+        if not name:
+            continue
+        email = clean_text(sheet.value(r, cols["email"])) if "email" in cols else None
+        if email and not is_email(email):
+            findings.append(catalogue.make("bad-email", lang, sheet=sheet.name, cell=a1(r, cols["email"]), row=r + 1,
+                                           column=clean_text(sheet.value(header, cols["email"])), value=email))
+            email = None
+        dept = clean_text(sheet.value(r, cols["department"])) if "department" in cols else None
+        people[name] = Person(name=name, email=email, department=dept, row=r + 1)
+    return people, findings
+
+
+def read_holidays(workbook: WorkbookData, lang: str, default_year: int) -> tuple[set[dt.date], set[dt.date], list[Finding]]:
+    """(days off, extra working days) from the tracker's own Holidays sheet."""
+    sheet = find_sheet(workbook, HOLIDAY_SHEETS)
+    off: set[dt.date] = set()
+    work: set[dt.date] = set()
+    findings: list[Finding] = []
+    if sheet is None:
+        return off, work, findings
+    layout = _header_map(sheet, HOLIDAY_COLUMNS)
+    header, cols = layout if layout and "date" in layout[1] else (-1, {"date": 0, "kind": 1})
+    workday_words = {normalise_header(w) for w in WORKDAY_WORDS}
+    for r in range(header + 1, len(sheet.rows)):
+        raw = sheet.value(r, cols["date"])
+        if is_blank(raw):
+            continue
+        try:
+            day = parse_date(raw, default_year)
+        except ValueError:
+            findings.append(catalogue.make("bad-date", lang, sheet=sheet.name, cell=a1(r, cols["date"]), row=r + 1,
+                                           column=clean_text(sheet.value(header, cols["date"])) if header >= 0 else "A",
+                                           value=raw))
+            continue
+        kind = normalise_header(clean_text(sheet.value(r, cols["kind"])) or "") if "kind" in cols else ""
+        (work if kind in workday_words else off).add(day)
+    return off, work, findings

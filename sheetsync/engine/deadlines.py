@@ -1,0 +1,60 @@
+"""Each task's due date: an explicit deadline wins; then a time point relative to launch or end; otherwise
+as late as its successors allow (each successor's due minus that successor's duration, in working days)."""
+from __future__ import annotations
+
+import math
+
+from ..model import Campaign, Finding, Task, a1
+from . import catalogue
+from .calendar import WorkCalendar
+from .graph import Graph
+from .table import TableLayout
+from .timepoints import parse_time_point, resolve
+
+
+def derive(g: Graph, campaign: Campaign, cal: WorkCalendar, layout: TableLayout, lang: str) -> list[Finding]:
+    findings: list[Finding] = []
+    cols, headers, sheet = layout.columns, layout.headers, layout.sheet.name
+    tp_cache: dict[str, object] = {}
+    for t in g.tasks:
+        if t.explicit_due is not None:
+            t.due, t.due_source = t.explicit_due, "explicit"
+            continue
+        if not t.time_point:
+            continue
+        tp = tp_cache.get(t.time_point)
+        if tp is None:
+            try:
+                tp = parse_time_point(t.time_point)
+            except ValueError:
+                tp = False
+            tp_cache[t.time_point] = tp
+        where = dict(sheet=sheet, cell=a1(t.row - 1, cols["time_point"]), row=t.row,
+                     column=headers["time_point"], task_id=t.id)
+        if tp is False:
+            findings.append(catalogue.make("bad-time-point", lang, value=t.time_point, **where))
+            continue
+        try:
+            t.due, t.due_source = resolve(tp, campaign.launch, campaign.end, cal), "time-point"
+        except ValueError:
+            launch = tp.anchor == "T"
+            findings.append(catalogue.make("missing-anchor", lang, value=t.time_point,
+                                           anchor="launch" if launch else "end",
+                                           anchor_zh="上线日期" if launch else "结束日期", **where))
+    # Successors first: walk the topological order backwards.
+    for i in reversed(g.order):
+        t = g.tasks[i]
+        if t.due is not None:
+            continue
+        best = None
+        for s in g.succs[i]:
+            succ = g.tasks[s]
+            if succ.due is None or s in g.in_cycle:
+                continue
+            dur = math.ceil(succ.duration) if succ.duration else 0
+            candidate = cal.add_workdays(succ.due, -dur) if dur else cal.previous_workday(succ.due)
+            if best is None or candidate < best:
+                best = candidate
+        if best is not None:
+            t.due, t.due_source = best, "successors"
+    return findings

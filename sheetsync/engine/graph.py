@@ -1,0 +1,154 @@
+"""The dependency graph between tasks: unknown references, cycles, topological order.
+
+Iterative algorithms throughout: a 100k-row tracker must not hit Python's recursion limit."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Task
+
+
+@dataclass
+class Graph:
+    tasks: list[Task]
+    preds: list[list[int]]  # task index -> predecessor indices
+    succs: list[list[int]]
+    unknown: list[tuple[int, str]] = field(default_factory=list)  # (task index, reference)
+    duplicates: list[tuple[int, int]] = field(default_factory=list)  # (task index, index of the first with that id)
+    cycles: list[list[int]] = field(default_factory=list)  # each: one cycle as task indices, first repeated last
+    in_cycle: set[int] = field(default_factory=set)
+    order: list[int] = field(default_factory=list)  # topological order of the tasks not in a cycle
+
+
+def build(tasks: list[Task], by_id: bool) -> Graph:
+    index: dict[str, int] = {}
+    duplicates = []
+    for i, t in enumerate(tasks):
+        key = t.id if by_id else t.task
+        if not key:
+            continue
+        if key in index:
+            if by_id:
+                duplicates.append((i, index[key]))
+            continue
+        index[key] = i
+    if not by_id:  # names are matched as people type them: ignore case and spaces
+        for key, i in list(index.items()):
+            index.setdefault("".join(key.split()).casefold(), i)
+    preds: list[list[int]] = [[] for _ in tasks]
+    succs: list[list[int]] = [[] for _ in tasks]
+    unknown = []
+    for i, t in enumerate(tasks):
+        seen = set()
+        for ref in t.depends_on:
+            j = index.get(ref)
+            if j is None and not by_id:
+                j = index.get("".join(ref.split()).casefold())
+            if j is None:
+                unknown.append((i, ref))
+                continue
+            if j in seen:
+                continue
+            seen.add(j)
+            preds[i].append(j)
+            succs[j].append(i)
+    g = Graph(tasks, preds, succs, unknown, duplicates)
+    _find_cycles(g)
+    _topological(g)
+    return g
+
+
+def _sccs(succs: list[list[int]]) -> list[list[int]]:
+    """Tarjan's strongly connected components, iteratively."""
+    n = len(succs)
+    idx = [-1] * n
+    low = [0] * n
+    on_stack = [False] * n
+    stack: list[int] = []
+    out: list[list[int]] = []
+    counter = 0
+    for root in range(n):
+        if idx[root] != -1:
+            continue
+        work = [(root, 0)]
+        while work:
+            v, pos = work[-1]
+            if pos == 0:
+                idx[v] = low[v] = counter
+                counter += 1
+                stack.append(v)
+                on_stack[v] = True
+            edges = succs[v]
+            if pos < len(edges):
+                work[-1] = (v, pos + 1)
+                w = edges[pos]
+                if idx[w] == -1:
+                    work.append((w, 0))
+                elif on_stack[w]:
+                    low[v] = min(low[v], idx[w])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[v])
+            if low[v] == idx[v]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on_stack[w] = False
+                    comp.append(w)
+                    if w == v:
+                        break
+                if len(comp) > 1 or v in succs[v]:
+                    out.append(comp)
+    return out
+
+
+def _cycle_through(start: int, members: set[int], preds: list[list[int]]) -> list[int]:
+    """A shortest cycle through `start` inside one component, following 'depends on' edges."""
+    prev = {start: None}
+    queue = [start]
+    for v in queue:
+        for w in preds[v]:
+            if w not in members:
+                continue
+            if w == start:
+                path = [v]
+                while prev[path[-1]] is not None:
+                    path.append(prev[path[-1]])
+                path.reverse()  # start ... v, and v depends on start
+                return path + [start]
+            if w not in prev:
+                prev[w] = v
+                queue.append(w)
+    return [start, start]
+
+
+def _find_cycles(g: Graph) -> None:
+    for comp in _sccs(g.succs):
+        members = set(comp)
+        g.in_cycle |= members
+        first = min(comp)
+        g.cycles.append(_cycle_through(first, members, g.preds))
+
+
+def _topological(g: Graph) -> None:
+    """Kahn's order over the tasks outside cycles (edges into cycles are ignored)."""
+    n = len(g.tasks)
+    indeg = [0] * n
+    for i in range(n):
+        if i in g.in_cycle:
+            continue
+        indeg[i] = sum(1 for j in g.preds[i] if j not in g.in_cycle)
+    ready = [i for i in range(n) if i not in g.in_cycle and indeg[i] == 0]
+    order = []
+    while ready:
+        v = ready.pop()
+        order.append(v)
+        for w in g.succs[v]:
+            if w in g.in_cycle:
+                continue
+            indeg[w] -= 1
+            if indeg[w] == 0:
+                ready.append(w)
+    g.order = order

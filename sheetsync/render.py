@@ -1,0 +1,53 @@
+"""Text output for people: a table of findings grouped by severity, and a summary line, in zh or en."""
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+from rich.table import Table
+
+from .model import Report
+
+_SEVERITY = {"en": {"error": "Errors", "warning": "Warnings", "info": "Notes"},
+             "zh": {"error": "错误", "warning": "警告", "info": "提示"}}
+_HEAD = {"en": ("Cell", "Task", "Code", "Message"), "zh": ("单元格", "任务", "类型", "说明")}
+HEALTH_LABELS = {
+    "en": {"done": "Done", "late": "Late", "unreviewed": "Unreviewed", "blocked": "Blocked", "at-risk": "At risk",
+           "due-soon": "Due soon", "invalid": "Data error", "ok": "OK"},
+    "zh": {"done": "已完成", "late": "逾期", "unreviewed": "待审核超时", "blocked": "受阻", "at-risk": "有风险",
+           "due-soon": "即将到期", "invalid": "数据有误", "ok": "正常"},
+}
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def summary_line(report: Report) -> str:
+    s = report.summary()
+    lang = report.language
+    order = ("late", "unreviewed", "blocked", "at-risk", "due-soon", "invalid", "done", "ok")
+    health = ", ".join(f"{HEALTH_LABELS[lang][h]} {s['by_health'][h]}" for h in order if s["by_health"].get(h))
+    if lang == "zh":
+        return f"{report.sheet}:{s['tasks']} 个任务,{s['errors']} 个错误,{s['warnings']} 个警告。{health}"
+    return f"{report.sheet}: {s['tasks']} tasks, {s['errors']} errors, {s['warnings']} warnings. {health}"
+
+
+def print_text(report: Report, console: Console | None = None, extra: list[str] | None = None) -> None:
+    console = console or Console(highlight=False, soft_wrap=False)
+    lang = report.language
+    for sev in ("error", "warning", "info"):
+        items = [f for f in report.findings if f.severity == sev]
+        if not items:
+            continue
+        table = Table(title=f"{_SEVERITY[lang][sev]} ({len(items)})", title_justify="left",
+                      title_style=_STYLE[sev], show_lines=False, expand=False)
+        for head in _HEAD[lang]:
+            table.add_column(head, overflow="fold")
+        for f in items:
+            table.add_row(f.ref or f.sheet or "", f.task_id or "", f.code, f.message)
+        console.print(table)
+    for line in extra or ():
+        console.print(line)
+    console.print(summary_line(report), style="bold")
+
+
+def to_json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
