@@ -7,6 +7,7 @@ import zoneinfo
 from pathlib import Path
 
 from . import sources
+import sheetsync.sources.xlsx  # noqa: F401  (sources.xlsx.check_package)
 from .engine import analyse
 from .engine.campaign import read_campaign
 from .engine.table import find_table
@@ -54,3 +55,56 @@ def validate(source: str | Path, *, today: str | dt.date | None = None, lang: st
     workbook = workbook or sources.read(source, **source_options)
     day, now = clock_for(workbook, today, lang)
     return analyse(workbook, day, now=now, lang=lang, overrides=overrides)
+
+
+class SyncResult:
+    """What sync did: the report, the planned cell changes, and whether the file changed."""
+
+    def __init__(self, report: Report, plan, changed: bool, dry_run: bool, backup=None):
+        self.report, self.plan, self.changed, self.dry_run, self.backup = report, plan, changed, dry_run, backup
+
+    @property
+    def exit_code(self) -> int:
+        return self.report.exit_code
+
+    def written(self) -> list[dict]:
+        from .model import a1
+        out = []
+        for c in self.plan.cells:
+            value = c.value.isoformat() if isinstance(c.value, dt.date) else c.value
+            before = c.before.isoformat() if isinstance(c.before, dt.date) else c.before
+            out.append({"cell": f"{self.plan.sheet}!{a1(c.row, c.col)}", "before": before, "after": value})
+        return out
+
+    def to_dict(self) -> dict:
+        data = self.report.to_dict()
+        data["written"] = {
+            "changed": self.changed, "dry_run": self.dry_run, "cells": self.written(),
+            "rules": len(self.plan.rules), "report_sheet": self.plan.report.title,
+            "backup": str(self.backup) if self.backup else None,
+        }
+        return data
+
+
+def sync(source: str | Path, *, today: str | dt.date | None = None, lang: str | None = None, dry_run: bool = False,
+         backups: int = 5, overrides: dict | None = None, **source_options) -> SyncResult:
+    """Validate, derive, then write the managed columns, owned highlight rules and the report sheet back."""
+    from .plan import build_plan
+    text = str(source)
+    if sources.is_gsheet(text):
+        from .writers.gsheets import sync_gsheet
+        return sync_gsheet(text, today=today, lang=lang, dry_run=dry_run, overrides=overrides, **source_options)
+    import hashlib
+    path = Path(text)
+    sources.xlsx.check_package(path) if path.exists() else None
+    digest_before = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    workbook = sources.read(path)
+    day, now = clock_for(workbook, today, lang)
+    report = analyse(workbook, day, now=now, lang=lang, overrides=overrides)
+    run_at = now or dt.datetime.combine(day, dt.datetime.now().time())
+    plan = build_plan(report, workbook, run_at=run_at)
+    if dry_run or not plan.changed:
+        return SyncResult(report, plan, changed=False, dry_run=dry_run)
+    from .writers.xlsx import write
+    result = write(path, plan, expected_sha256=digest_before, backups=backups)
+    return SyncResult(report, plan, changed=result.changed, dry_run=False, backup=result.backup)

@@ -109,6 +109,47 @@ def init(path, template, lang, launch):
     click.echo(str(out))
 
 
+_SYNC_TEXT = {
+    "en": {"dry": "Dry run: would write {n} cells (nothing written).", "none": "Nothing to change: the file was not touched.",
+           "wrote": "Wrote {n} cells, {rules} highlight rules and the report sheet '{title}'.", "backup": "Backup: {path}"},
+    "zh": {"dry": "试运行:将写入 {n} 个单元格(未写入)。", "none": "没有需要更新的内容:文件未改动。",
+           "wrote": "已写入 {n} 个单元格、{rules} 条高亮规则和报告表“{title}”。", "backup": "备份:{path}"},
+}
+
+
+@cli.command()
+@click.argument("source")
+@source_options
+@click.option("--dry-run", is_flag=True, help="Print the planned cell changes and write nothing.")
+@click.option("--backups", default=5, show_default=True, help="How many previous versions to keep in .sheetsync/backups.")
+def sync(source, fmt, today, lang, credentials, dry_run, backups):
+    """Validate, fill the Due/Health/Flags columns, highlight problem rows and write the report sheet.
+
+    \b
+    Example:
+      sheetsync sync tracker.xlsx --dry-run
+      sheetsync sync tracker.xlsx
+    """
+    result = api.sync(source, today=today, lang=lang, dry_run=dry_run, backups=backups,
+                      **_source_kwargs(source, credentials))
+    if fmt == "json":
+        click.echo(to_json(result.to_dict()))
+        sys.exit(result.exit_code)
+    tx = _SYNC_TEXT[result.report.language]
+    extra = []
+    if dry_run:
+        extra.append(tx["dry"].format(n=len(result.plan.cells)))
+        extra += [f"  {w['cell']}: {w['before']!r} -> {w['after']!r}" for w in result.written()]
+    elif not result.changed:
+        extra.append(tx["none"])
+    else:
+        extra.append(tx["wrote"].format(n=len(result.plan.cells), rules=len(result.plan.rules), title=result.plan.report.title))
+        if result.backup:
+            extra.append(tx["backup"].format(path=result.backup))
+    print_text(result.report, extra=extra)
+    sys.exit(result.exit_code)
+
+
 def main(argv=None):
     return cli.main(args=argv, prog_name="sheetsync")
 

@@ -1,0 +1,245 @@
+"""From a Report to what a writer must do: managed cells, owned highlight rules and the report sheet.
+
+Writer-agnostic: the xlsx patcher and the Sheets batchUpdate both take a Plan. Only cells whose value
+differs from what the sheet holds are planned, so a second sync of an unchanged sheet writes nothing."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from .engine import catalogue
+from .engine.schema import REPORT_TITLE, header
+from .engine.table import find_table
+from .model import Report, WorkbookData, a1, col_letter, quote_sheet
+from .render import HEALTH_LABELS
+
+MANAGED_FIELDS = ("m_due", "m_health", "m_flags")
+SPARE_ROWS = 200  # rules cover rows people add below the table until the next sync
+REPORT_MARKER = "sheetsync"
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """Fill, font and border of one owned rule. Colours step in lightness (CIE L*), not only in hue,
+    so red-green colour-blind readers still tell them apart: late darkest, due-soon lightest."""
+    name: str
+    fill: str | None
+    font: str | None = None
+    bold: bool = False
+    border: str | None = None
+
+
+HIGHLIGHTS = {
+    "late": Highlight("late", fill="E57373", font="000000"),
+    "unreviewed": Highlight("unreviewed", fill="F6A04D", font="000000"),
+    "blocked": Highlight("blocked", fill="D9C9F0", font="000000"),
+    "at-risk": Highlight("at-risk", fill="D9C9F0", font="000000"),
+    "due-soon": Highlight("due-soon", fill="FFF2A8", font="000000"),
+    "error-cell": Highlight("error-cell", fill=None, font="9C0006", bold=True, border="C00000"),
+}
+ROW_RULE_ORDER = ("late", "unreviewed", "blocked", "at-risk", "due-soon")
+
+
+@dataclass
+class Rule:
+    sqref: str
+    condition: str  # formula relative to the top-left cell of sqref, without the ownership marker
+    style: Highlight
+    stop_if_true: bool = False
+
+
+@dataclass
+class PlannedCell:
+    row: int  # 0-based
+    col: int
+    value: object  # str | date | None
+    kind: str  # date | text | header
+    before: object = None
+
+
+@dataclass
+class ReportSheet:
+    title: str
+    rows: list[list]
+    links: dict[tuple[int, int], str]
+    col_widths: list[float]
+
+
+@dataclass
+class Plan:
+    sheet: str
+    columns: dict[str, int]  # managed field -> 0-based column
+    cells: list[PlannedCell]  # only the cells that change
+    rules: list[Rule]
+    report: ReportSheet
+    fingerprint: str
+    unchanged_report: bool = False
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)  # error notes (Google writer)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.cells) or not self.unchanged_report
+
+
+def _empty(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _place_managed(report: Report, workbook: WorkbookData) -> dict[str, int]:
+    """Columns for Due, Health and Flags: found by header, else the first fully empty columns right of
+    the table — never a column where a person has typed anything."""
+    layout, _ = find_table(workbook)
+    sheet = layout.sheet
+    cols = {f: c for f, c in layout.columns.items() if f in MANAGED_FIELDS}
+    taken = set(layout.columns.values())
+    c = max(layout.columns.values()) + 1
+    first, last = layout.header_row, max(report.last_row or 0, layout.header_row + 1)
+    for fld in MANAGED_FIELDS:
+        if fld in cols:
+            continue
+        while c in taken or any(not _empty(sheet.value(r, c)) for r in range(0, max(last, len(sheet.rows)))):
+            c += 1
+        cols[fld] = c
+        taken.add(c)
+        c += 1
+    return cols
+
+
+def flags_text(findings, lang: str) -> str:
+    seen = []
+    for f in findings:
+        text = catalogue.short(f, lang)
+        if text not in seen:
+            seen.append(text)
+    return "; ".join(seen)
+
+
+def _same(before, after) -> bool:
+    if _empty(before) and _empty(after):
+        return True
+    if isinstance(after, dt.date) and not isinstance(after, dt.datetime):
+        if isinstance(before, dt.datetime):
+            return before.date() == after and before.time() == dt.time()
+        if isinstance(before, dt.date):
+            return before == after
+        return False
+    return isinstance(before, str) and before == after
+
+
+def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -> Plan:
+    lang = report.language
+    layout, _ = find_table(workbook)
+    sheet = layout.sheet
+    cols = _place_managed(report, workbook)
+    labels = HEALTH_LABELS[lang]
+    cells: list[PlannedCell] = []
+
+    def plan(r, c, value, kind):
+        before = sheet.value(r, c)
+        if not _same(before, value):
+            cells.append(PlannedCell(r, c, value, kind, before))
+
+    for fld in MANAGED_FIELDS:
+        plan(layout.header_row, cols[fld], header(fld, lang) if fld not in layout.headers else layout.headers[fld], "header")
+
+    by_row: dict[int, list] = {}
+    for f in report.findings:
+        if f.sheet == report.sheet and f.row is not None:
+            by_row.setdefault(f.row, []).append(f)
+    for t in report.tasks:
+        r = t.row - 1
+        plan(r, cols["m_due"], t.due, "date")
+        plan(r, cols["m_health"], labels[t.health], "text")
+        plan(r, cols["m_flags"], flags_text(by_row.get(t.row, ()), lang), "text")
+
+    rules = _rules(report, layout, cols, lang)
+    report_sheet = _report_sheet(report, run_at)
+    fingerprint = _fingerprint(report_sheet, rules)
+    stored = _stored_fingerprint(workbook, report_sheet.title)
+    report_sheet.rows[1][3] = f"fp:{fingerprint}"
+    notes = {(workbook_row(f.row), _col_of(f.cell)): f.message for f in report.findings
+             if f.severity == "error" and f.sheet == report.sheet and f.cell}
+    return Plan(sheet=report.sheet, columns=cols, cells=cells, rules=rules, report=report_sheet,
+                fingerprint=fingerprint, unchanged_report=(stored == fingerprint), notes=notes)
+
+
+def workbook_row(row1: int) -> int:
+    return row1 - 1
+
+
+def _col_of(cell: str) -> int:
+    from .model import parse_a1
+    return parse_a1(cell)[1]
+
+
+def _rules(report: Report, layout, cols: dict[str, int], lang: str) -> list[Rule]:
+    first = layout.header_row + 2  # 1-based first data row
+    last = max(report.last_row or first, first) + SPARE_ROWS
+    right = max(max(layout.columns.values()), *cols.values())
+    sqref = f"A{first}:{col_letter(right)}{last}"
+    health_col = col_letter(cols["m_health"])
+    labels = HEALTH_LABELS[lang]
+    rules = []
+    for name in ROW_RULE_ORDER:
+        text = labels[name].replace('"', '""')
+        rules.append(Rule(sqref, f'${health_col}{first}="{text}"', HIGHLIGHTS[name], stop_if_true=False))
+    error_cells = sorted({f.cell for f in report.findings
+                          if f.severity == "error" and f.sheet == report.sheet and f.cell},
+                         key=lambda ref: (len(ref), ref))
+    if error_cells:
+        rules.append(Rule(" ".join(error_cells), "TRUE", HIGHLIGHTS["error-cell"]))
+    return rules
+
+
+_REPORT_TEXT = {
+    "en": {"title": "sheetsync report", "last": "Last change", "source": "Source", "tasks": "Tasks",
+           "errors": "Errors", "warnings": "Warnings", "head": ("Severity", "Cell", "Task", "Code", "Message"),
+           "sev": {"error": "error", "warning": "warning", "info": "info"}, "none": "No findings."},
+    "zh": {"title": "sheetsync 同步报告", "last": "最近更新", "source": "来源", "tasks": "任务数",
+           "errors": "错误", "warnings": "警告", "head": ("严重程度", "单元格", "任务", "类型", "说明"),
+           "sev": {"error": "错误", "warning": "警告", "info": "提示"}, "none": "没有发现问题。"},
+}
+
+
+def _report_sheet(report: Report, run_at: dt.datetime) -> ReportSheet:
+    lang = report.language
+    tx = _REPORT_TEXT[lang]
+    s = report.summary()
+    labels = HEALTH_LABELS[lang]
+    rows: list[list] = [
+        [tx["title"], "", "", ""],
+        [tx["last"], run_at.strftime("%Y-%m-%d %H:%M"), "", ""],
+        [tx["tasks"], s["tasks"], tx["errors"], s["errors"], tx["warnings"], s["warnings"]],
+        [labels[h] for h in ("late", "unreviewed", "blocked", "at-risk", "due-soon", "invalid", "done", "ok")],
+        [s["by_health"].get(h, 0) for h in ("late", "unreviewed", "blocked", "at-risk", "due-soon", "invalid", "done", "ok")],
+        [],
+        list(tx["head"]),
+    ]
+    links = {}
+    for f in report.findings:
+        r = len(rows)
+        rows.append([tx["sev"][f.severity], f.ref or "", f.task_id or "", f.code, f.message])
+        if f.sheet and f.cell:
+            links[(r, 1)] = f"{quote_sheet(f.sheet)}!{f.cell}"
+    if not report.findings:
+        rows.append([tx["none"]])
+    return ReportSheet(REPORT_TITLE[lang], rows, links, [14, 16, 12, 20, 90])
+
+
+def _fingerprint(sheet: ReportSheet, rules: list[Rule]) -> str:
+    """Everything the report and rules say except the run time: equal fingerprints mean nothing to rewrite."""
+    body = [sheet.rows[0]] + sheet.rows[2:]
+    data = json.dumps([body, [(r.sqref, r.condition, r.style.name) for r in rules]], ensure_ascii=False, default=str)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+def _stored_fingerprint(workbook: WorkbookData, title: str) -> str | None:
+    sheet = workbook.sheet(title)
+    if sheet is None:
+        return None
+    if not str(sheet.value(0, 0) or "").startswith(REPORT_MARKER):
+        return None
+    value = sheet.value(1, 3)
+    return value[3:] if isinstance(value, str) and value.startswith("fp:") else None

@@ -1,0 +1,32 @@
+"""Plan -> WorkbookPatch for the xlsx package patcher. Knows nothing about deadlines."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ..plan import Plan
+from .xlsx_patch import CellWrite, ReportSpec, RuleSpec, WorkbookPatch, apply_patch, mark
+
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def to_patch(plan: Plan) -> WorkbookPatch:
+    cells = []
+    for c in plan.cells:
+        if c.kind == "date" and c.value is not None:
+            cells.append(CellWrite(c.row, c.col, c.value, number_format=DATE_FORMAT))
+        elif c.kind == "header":
+            cells.append(CellWrite(c.row, c.col, c.value, bold=True))
+        else:
+            cells.append(CellWrite(c.row, c.col, c.value if c.value != "" else None))
+    rules = [RuleSpec(sqref=r.sqref, formula=mark(r.condition), fill=r.style.fill, font_color=r.style.font,
+                      bold=r.style.bold, border_color=r.style.border, stop_if_true=r.stop_if_true)
+             for r in plan.rules]
+    report = ReportSpec(title=plan.report.title, rows=plan.report.rows, links=plan.report.links,
+                        col_widths=plan.report.col_widths)
+    return WorkbookPatch(sheet=plan.sheet, cells=cells, rules=rules, report=report)
+
+
+def write(path: Path, plan: Plan, *, expected_sha256: str, backups: int = 5):
+    """Apply the plan to the file in place (atomically, verified, with a backup)."""
+    return apply_patch(path, to_patch(plan), expected_sha256=expected_sha256, backups=backups)
