@@ -1,0 +1,197 @@
+"""Working days: official holidays and make-up working days, plus the tracker's own Holidays sheet.
+
+China comes from `chinese_calendar` (it knows the make-up Saturdays and Sundays, 调休); other countries
+from the `holidays` package. Arithmetic is our own: chinese_calendar's find_workday counts the start day
+itself, and numpy/pandas business days cannot express a working Saturday (PITFALLS.md, Calendars).
+
+Each year becomes a sorted list of working-day ordinals, built on first use and cached per
+(country, year, tracker days in that year), so the ~100k calls a validation makes are bisects.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+import chinese_calendar
+import holidays as holidays_pkg
+
+__all__ = ["WorkCalendar"]
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class _Year:
+    start: int  # ordinal of 1 January
+    flags: bytes  # flags[ordinal - start] == 1 on a working day
+    days: tuple[int, ...]  # working-day ordinals, ascending
+    covered: bool  # False when the official data did not know the year (weekends-only fallback)
+
+
+def _normalise_country(country: str | None) -> tuple[str, str | None]:
+    """'cn' -> ('CN', None); 'US-CA' -> ('US', 'CA'); '' or None -> ('', None), which means weekends only."""
+    text = (country or "").strip().upper()
+    if not text:
+        return "", None
+    code, _, subdiv = text.partition("-")
+    return code, (subdiv or None)
+
+
+@lru_cache(maxsize=None)
+def _check_country(code: str, subdiv: str | None) -> None:
+    if code in ("", "CN") and subdiv is None:
+        return
+    try:
+        holidays_pkg.country_holidays(code, subdiv=subdiv, years=())
+    except NotImplementedError as exc:
+        where = f"{code}-{subdiv}" if subdiv else code
+        raise ValueError(f"unknown calendar {where!r}: not a country code the holiday data knows "
+                         f"(use a code such as CN, US or GB)") from exc
+
+
+def _weekdays_only(year: int) -> bytearray:
+    first = dt.date(year, 1, 1)
+    n = (dt.date(year, 12, 31) - first).days + 1
+    wd = first.weekday()
+    return bytearray(1 if (wd + i) % 7 < 5 else 0 for i in range(n))
+
+
+@lru_cache(maxsize=None)
+def _official_year(code: str, subdiv: str | None, year: int) -> tuple[bytes, bool]:
+    """Working-day flags for one year from the package data, and whether the data covered the year."""
+    first = dt.date(year, 1, 1)
+    n = (dt.date(year, 12, 31) - first).days + 1
+    if code == "":
+        return bytes(_weekdays_only(year)), True
+    if code == "CN" and subdiv is None:
+        try:
+            chinese_calendar.is_workday(first)
+        except NotImplementedError:
+            return bytes(_weekdays_only(year)), False
+        return bytes(chinese_calendar.is_workday(first + dt.timedelta(days=i)) for i in range(n)), True
+    cal = holidays_pkg.country_holidays(code, subdiv=subdiv, years=year)
+    return bytes(cal.is_working_day(first + dt.timedelta(days=i)) for i in range(n)), True
+
+
+@lru_cache(maxsize=4096)
+def _year_table(code: str, subdiv: str | None, year: int, off: frozenset[int], on: frozenset[int]) -> _Year:
+    flags, covered = _official_year(code, subdiv, year)
+    start = dt.date(year, 1, 1).toordinal()
+    if off or on:
+        mutable = bytearray(flags)
+        for o in on:
+            mutable[o - start] = 1
+        for o in off:  # a day listed both ways counts as a day off: deadlines then move earlier, never later
+            mutable[o - start] = 0
+        flags = bytes(mutable)
+    days = tuple(start + i for i, f in enumerate(flags) if f)
+    return _Year(start, flags, days, covered)
+
+
+def _by_year(days: Iterable[dt.date]) -> dict[int, frozenset[int]]:
+    grouped: dict[int, set[int]] = {}
+    for d in days:
+        if isinstance(d, dt.datetime):
+            d = d.date()
+        grouped.setdefault(d.year, set()).add(d.toordinal())
+    return {y: frozenset(s) for y, s in grouped.items()}
+
+
+_EMPTY: frozenset[int] = frozenset()
+
+
+class WorkCalendar:
+    """Working days of one country, with the tracker's extra days off and extra working days winning."""
+
+    def __init__(self, country: str = "CN", holidays: Iterable[dt.date] = (), workdays: Iterable[dt.date] = ()):
+        self._code, self._subdiv = _normalise_country(country)
+        _check_country(self._code, self._subdiv)
+        self.country = f"{self._code}-{self._subdiv}" if self._subdiv else self._code
+        self._off = _by_year(holidays)
+        self._on = _by_year(workdays)
+        self._years: dict[int, _Year] = {}
+        self.uncovered_years: set[int] = set()
+
+    def __repr__(self) -> str:
+        return f"WorkCalendar({self.country!r})"
+
+    def _year(self, year: int) -> _Year:
+        table = self._years.get(year)
+        if table is None:
+            if not dt.MINYEAR <= year <= dt.MAXYEAR:
+                raise OverflowError(f"date out of range (year {year})")
+            table = _year_table(self._code, self._subdiv, year, self._off.get(year, _EMPTY), self._on.get(year, _EMPTY))
+            if not table.covered:
+                self.uncovered_years.add(year)
+            self._years[year] = table
+        return table
+
+    def covered(self, year: int) -> bool:
+        """Does the official holiday data know this year? (Weekends-only calendars always do.)"""
+        return _official_year(self._code, self._subdiv, year)[1]
+
+    def is_workday(self, d: dt.date) -> bool:
+        table = self._year(d.year)
+        return table.flags[d.toordinal() - table.start] == 1
+
+    def add_workdays(self, d: dt.date, n: int) -> dt.date:
+        """The n-th working day after d (n > 0) or before it (n < 0); d itself is not counted."""
+        if isinstance(d, dt.datetime):
+            d = d.date()
+        if n == 0:
+            return d
+        o = d.toordinal()
+        year = d.year
+        table = self._year(year)
+        if n > 0:
+            i = bisect_right(table.days, o)  # first working day after d
+            while True:
+                idx = i + n - 1
+                if idx < len(table.days):
+                    return dt.date.fromordinal(table.days[idx])
+                n -= len(table.days) - i
+                year += 1
+                table = self._year(year)
+                i = 0
+        i = bisect_left(table.days, o)  # working days before d in this year
+        while True:
+            idx = i + n
+            if idx >= 0:
+                return dt.date.fromordinal(table.days[idx])
+            n += i
+            year -= 1
+            table = self._year(year)
+            i = len(table.days)
+
+    def previous_workday(self, d: dt.date) -> dt.date:
+        """d when it is a working day, else the nearest earlier working day."""
+        if isinstance(d, dt.datetime):
+            d = d.date()
+        return d if self.is_workday(d) else self.add_workdays(d, -1)
+
+    def next_workday(self, d: dt.date) -> dt.date:
+        """d when it is a working day, else the nearest later working day."""
+        if isinstance(d, dt.datetime):
+            d = d.date()
+        return d if self.is_workday(d) else self.add_workdays(d, 1)
+
+    def workdays_between(self, a: dt.date, b: dt.date) -> int:
+        """Working days in (a, b]; the negative of workdays_between(b, a) when b < a."""
+        if isinstance(a, dt.datetime):
+            a = a.date()
+        if isinstance(b, dt.datetime):
+            b = b.date()
+        if b < a:
+            return -self.workdays_between(b, a)
+        if a == b:
+            return 0
+        ta = self._year(a.year)
+        if a.year == b.year:
+            return bisect_right(ta.days, b.toordinal()) - bisect_right(ta.days, a.toordinal())
+        count = len(ta.days) - bisect_right(ta.days, a.toordinal())
+        for year in range(a.year + 1, b.year):
+            count += len(self._year(year).days)
+        return count + bisect_right(self._year(b.year).days, b.toordinal())
