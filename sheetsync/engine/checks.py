@@ -107,7 +107,8 @@ class Checker:
                 # A ready task that has not started cannot finish before today plus its work.
                 base = self.today
                 if t.status in (None, "not-started", "blocked") and dur:
-                    finish[i] = cal.add_workdays(base, dur)
+                    # today counts as the first working day when it is one
+                    finish[i] = cal.add_workdays(base, dur - 1 if cal.is_workday(base) else dur)
                 else:
                     finish[i] = max(base, t.due) if t.due else base
 
