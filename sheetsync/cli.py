@@ -20,6 +20,15 @@ def _ui_lang(lang: str | None) -> str:
     return "zh" if os.environ.get("LANG", "").lower().startswith("zh") else "en"
 
 
+def _lang_from_args(args: list[str]) -> str | None:
+    for i, a in enumerate(args):
+        if a == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if a.startswith("--lang="):
+            return a.split("=", 1)[1]
+    return None
+
+
 def fail(exc: SheetsyncError, lang: str | None) -> None:
     click.echo(f"sheetsync: {exc.message(_ui_lang(lang))}", err=True)
     sys.exit(2)
@@ -29,10 +38,11 @@ class Group(click.Group):
     """Turns every failure into one line and exit 2: people should never see a traceback."""
 
     def invoke(self, ctx):
+        raw = list(getattr(ctx, "_protected_args", None) or getattr(ctx, "protected_args", []) or []) + list(ctx.args)
         try:
             return super().invoke(ctx)
         except SheetsyncError as exc:
-            fail(exc, ctx.params.get("lang"))
+            fail(exc, _lang_from_args(raw))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
         except KeyboardInterrupt:
