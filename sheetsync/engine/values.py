@@ -147,9 +147,28 @@ def _time_from_text(rest: str) -> dt.time | None:
     return dt.time(h, mi, s)
 
 
-@lru_cache(maxsize=8192)
+def _iso(s: str) -> tuple[dt.date, dt.time | None] | None:
+    """The C-speed path for ISO text such as '2026-07-08' or '2026-07-08T08:30:00' (timestamps rarely repeat)."""
+    try:
+        stamp = dt.datetime.fromisoformat(s)
+    except ValueError:
+        return None
+    if stamp.tzinfo is not None or not 1900 <= stamp.year <= 2200:
+        return None  # let the full parser give the reason
+    if len(s) == 10:
+        return stamp.date(), None
+    return stamp.date(), stamp.time()
+
+
+@lru_cache(maxsize=16384)
 def _parse_text(text: str, year: int | None) -> tuple[dt.date, dt.time | None]:
     s = _nfkc(text).strip().strip(_INVISIBLE)
+    n = len(s)
+    if n >= 10 and s[4] == "-" and s[7] == "-" and (  # fromisoformat alone would also take '2026-07-08x08'
+            n == 10 or s[10] in "T " and s[13:14] == ":" and (n in (16, 19) or n > 20 and s[19] == ".")):
+        got = _iso(s)
+        if got is not None:
+            return got
     s = _WEEKDAY.sub(" ", s).strip()
     for pattern, has_year in _DATE_FORMS:
         m = pattern.match(s)
@@ -182,6 +201,8 @@ def _date_and_time(v, year: int | None) -> tuple[dt.date, dt.time | None] | None
     if isinstance(v, str):
         return _parse_text(v, year)
     if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if v == int(_check_serial(v)):  # the usual whole-day serial: skip the datetime arithmetic
+            return dt.date.fromordinal(_EXCEL_EPOCH + int(v)), None
         stamp = excel_serial_to_datetime(v)
         return stamp.date(), (stamp.time() if stamp.time() != dt.time() else None)
     raise ValueError(f"not a date: {v!r}")
