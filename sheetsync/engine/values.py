@@ -148,7 +148,12 @@ def _time_from_text(rest: str) -> dt.time | None:
 
 
 def _iso(s: str) -> tuple[dt.date, dt.time | None] | None:
-    """The C-speed path for ISO text such as '2026-07-08' or '2026-07-08T08:30:00' (timestamps rarely repeat)."""
+    """The C-speed path for ISO text such as '2026-07-08' or '2026-07-08T08:30:00' (timestamps rarely repeat,
+    so this runs before the memo instead of filling it)."""
+    n = len(s)
+    if not (n >= 10 and s[4] == "-" and s[7] == "-" and (  # fromisoformat alone would also take '2026-07-08x08'
+            n == 10 or s[10] in "T " and s[13:14] == ":" and (n in (16, 19) or n > 20 and s[19] == "."))):
+        return None
     try:
         stamp = dt.datetime.fromisoformat(s)
     except ValueError:
@@ -163,13 +168,11 @@ def _iso(s: str) -> tuple[dt.date, dt.time | None] | None:
 @lru_cache(maxsize=16384)
 def _parse_text(text: str, year: int | None) -> tuple[dt.date, dt.time | None]:
     s = _nfkc(text).strip().strip(_INVISIBLE)
-    n = len(s)
-    if n >= 10 and s[4] == "-" and s[7] == "-" and (  # fromisoformat alone would also take '2026-07-08x08'
-            n == 10 or s[10] in "T " and s[13:14] == ":" and (n in (16, 19) or n > 20 and s[19] == ".")):
-        got = _iso(s)
-        if got is not None:
-            return got
-    s = _WEEKDAY.sub(" ", s).strip()
+    got = _iso(s)  # full-width ISO text arrives here
+    if got is not None:
+        return got
+    if s.lower() != s.upper() or "周" in s or "星期" in s or "礼拜" in s:  # only then can a weekday be present
+        s = _WEEKDAY.sub(" ", s).strip()
     for pattern, has_year in _DATE_FORMS:
         m = pattern.match(s)
         if not m:
@@ -192,6 +195,10 @@ def _parse_text(text: str, year: int | None) -> tuple[dt.date, dt.time | None]:
 
 
 def _date_and_time(v, year: int | None) -> tuple[dt.date, dt.time | None] | None:
+    if isinstance(v, str):
+        got = _iso(v)
+        if got is not None:
+            return got
     if is_blank(v):
         return None
     if isinstance(v, dt.datetime):
