@@ -5,6 +5,7 @@ Nothing here does I/O. Positions are 0-based in code and 1-based only where a pe
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field, asdict
 from typing import Any, Union
@@ -12,6 +13,7 @@ from typing import Any, Union
 CellValue = Union[str, float, int, bool, dt.date, dt.datetime, dt.time, dt.timedelta, None]
 
 
+@functools.lru_cache(maxsize=4096)
 def col_letter(index: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA."""
     if index < 0:
@@ -85,7 +87,7 @@ class WorkbookData:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     code: str
     severity: str  # error | warning | info
@@ -109,7 +111,7 @@ class Finding:
         return d
 
 
-@dataclass
+@dataclass(slots=True)
 class Task:
     """One tracker row after parsing. Dates are dt.date; review times dt.datetime (naive, campaign tz)."""
     row: int  # 1-based sheet row

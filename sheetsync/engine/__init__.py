@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 
 from ..model import Finding, Report, SheetsyncError, WorkbookData
 from . import catalogue
@@ -23,6 +24,20 @@ class NoTaskTable(SheetsyncError):
 
 def analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None = None, lang: str | None = None,
             overrides: dict | None = None) -> Report:
+    """Validate a workbook and derive each task's due date and health (see _analyse)."""
+    # The engine allocates hundreds of thousands of small objects and creates no reference cycles; the
+    # cyclic collector would rescan the whole workbook (millions of cells) on each generation-2 pass.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _analyse(workbook, today, now=now, lang=lang, overrides=overrides)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None = None, lang: str | None = None,
+             overrides: dict | None = None) -> Report:
     """Validate a workbook and derive each task's due date and health.
 
     `now` (naive, in the campaign's zone) drives review-SLA checks; it defaults to the start of `today`.

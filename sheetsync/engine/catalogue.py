@@ -33,7 +33,8 @@ class _Missing(dict):
 
 
 def _fill(template: str, params: dict) -> str:
-    return template.format_map(_Missing({k: ("" if v is None else v) for k, v in params.items()}))
+    # callers pass text, numbers and dates; a None would print as "None", so callers pass "" instead
+    return template.format_map(_Missing(params))
 
 
 _TYPES = [

@@ -131,6 +131,8 @@ class Checker:
         self.lead_time(t)
 
     def review(self, t: Task) -> None:
+        if t.status not in ("in-review", "done"):
+            return
         sla = dt.timedelta(hours=self.campaign.review_sla_hours)
         reviewer = t.reviewer
         if t.status == "in-review" and t.submitted and not t.reviewed and self.now - t.submitted > sla:
