@@ -247,7 +247,21 @@ def test_subdivision():
     assert WorkCalendar("US").is_workday(D(2026, 3, 31))
 
 
-@pytest.mark.parametrize("country", ["XX", "China", "US-ZZ", "12"])
+@pytest.mark.parametrize("name", ["中国", "China", " cn ", "PRC"])
+def test_chinese_names_mean_the_chinese_calendar(name):
+    cal = WorkCalendar(name)
+    assert cal.country == "CN"
+    assert cal.is_workday(D(2026, 2, 14))
+
+
+def test_none_means_weekends_only():
+    cal = WorkCalendar(None)
+    assert cal.is_workday(D(2026, 10, 1))
+    assert not cal.is_workday(D(2026, 2, 14))
+    assert cal.covered(2099)
+
+
+@pytest.mark.parametrize("country", ["XX", "Chine", "US-ZZ", "12", "CN-XX"])
 def test_unknown_country_raises_value_error(country):
     with pytest.raises(ValueError, match="unknown calendar"):
         WorkCalendar(country)

@@ -31,9 +31,14 @@ class _Year:
     covered: bool  # False when the official data did not know the year (weekends-only fallback)
 
 
+# What a Chinese team types in the Campaign sheet's calendar cell instead of the code.
+_ALIASES = {"中国": "CN", "中国大陆": "CN", "大陆": "CN", "CHINA": "CN", "PRC": "CN"}
+
+
 def _normalise_country(country: str | None) -> tuple[str, str | None]:
     """'cn' -> ('CN', None); 'US-CA' -> ('US', 'CA'); '' or None -> ('', None), which means weekends only."""
     text = (country or "").strip().upper()
+    text = _ALIASES.get(text, text)
     if not text:
         return "", None
     code, _, subdiv = text.partition("-")
