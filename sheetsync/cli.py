@@ -160,6 +160,39 @@ def sync(source, fmt, today, lang, credentials, dry_run, backups):
     sys.exit(result.exit_code)
 
 
+_DEMO_TEXT = {
+    "workbook": "工作簿(已同步,逾期行标红、待审核超时行标橙): {path}",
+    "outbox": "周报邮件(.eml 可用邮件客户端打开,.html 可用浏览器打开): {path}",
+    "next": "再次运行 `sheetsync sync {path}` 不会改动文件;修改状态后再同步,只更新该行和报告表。",
+}
+
+
+@cli.command()
+@click.option("--folder", default="demo-output", show_default=True, type=click.Path(file_okay=False),
+              help="Where the demo tracker and outbox go (recreated on each run).")
+@click.option("--today", metavar="YYYY-MM-DD", help="Run as if today were this date.")
+def demo(folder, today):
+    """Run the whole loop on a demo Chinese tracker: create, sync, write digests to an outbox.
+
+    \b
+    Example:
+      sheetsync demo --folder demo-output
+    """
+    from pathlib import Path
+
+    from .demo import run_demo
+    day, _ = api.parse_today(today)
+    result = run_demo(Path(folder), today=day)
+    print_text(result.report)
+    click.echo("")
+    click.echo(_DEMO_TEXT["workbook"].format(path=result.tracker))
+    if result.outbox:
+        click.echo(_DEMO_TEXT["outbox"].format(path=result.outbox))
+        for f in result.files:
+            click.echo(f"  {f}")
+    click.echo(_DEMO_TEXT["next"].format(path=result.tracker))
+
+
 def main(argv=None):
     return cli.main(args=argv, prog_name="sheetsync")
 
