@@ -63,7 +63,7 @@ def _write_cell(sheet: Sheet, r: int, c: int, src: dict, fields: str) -> None:
     src = dict(src)
     if "userEnteredFormat" in src:
         src["userEnteredFormat"] = cells_mod.normalise_format(src["userEnteredFormat"])
-    assign_masked(cell, src, fields)
+    assign_masked(cell, src, fields, cells_mod.with_color_twins)
     if any(p[0] in ("userEnteredValue", "*") for p in parse_mask(fields)):
         cells_mod.set_user_value(cell, cell.get("userEnteredValue"))
     if not cell.get("note"):
@@ -137,18 +137,11 @@ def update_sheet_properties(ss: Spreadsheet, body: dict, where: str) -> dict:
         raise bad(f"{where}At least one field must be updated, but none were specified.")
     sheet = ss.sheet_by_id(src.get("sheetId", 0), where)
     if "tabColor" in src or "tabColorStyle" in src:
-        src.update(cells_mod.normalise_format({k: src[k] for k in ("tabColor", "tabColorStyle") if k in src}))
+        colors = {k: src.pop(k) for k in ("tabColor", "tabColorStyle") if k in src}
+        src.update(cells_mod.normalise_format(colors))
     before_rows, before_cols, old_index = sheet.rows, sheet.cols, sheet.properties.get("index", 0)
     new_props = copy.deepcopy(sheet.properties)
-    assign_masked(new_props, src, fields)
-    if any(p[0] == "tabColorStyle" for p in parse_mask(fields)):
-        new_props.pop("tabColor", None)
-        if "tabColorStyle" in new_props and "rgbColor" in new_props["tabColorStyle"]:
-            new_props["tabColor"] = dict(new_props["tabColorStyle"]["rgbColor"])
-    if any(p[0] == "tabColor" for p in parse_mask(fields)):
-        new_props.pop("tabColorStyle", None)
-        if "tabColor" in new_props:
-            new_props["tabColorStyle"] = {"rgbColor": dict(new_props["tabColor"])}
+    assign_masked(new_props, src, fields, cells_mod.with_color_twins)
     new_props["sheetId"] = sheet.sheet_id
     title = new_props.get("title")
     if not title:
@@ -235,9 +228,10 @@ def merge_cells(ss: Spreadsheet, body: dict, where: str) -> dict:
     else:
         blocks = [(r0, r1, c0, c1)]
     for a, b, c, d in blocks:
-        for m in sheet.merges:
-            if a < m["endRowIndex"] and m["startRowIndex"] < b and c < m["endColumnIndex"] and m["startColumnIndex"] < d:
-                raise bad(f"{where}You can't merge cells that are already merged.")
+        # A new merge replaces the merges it overlaps, as in the Sheets UI.
+        sheet.merges = [m for m in sheet.merges
+                        if not (a < m["endRowIndex"] and m["startRowIndex"] < b
+                                and c < m["endColumnIndex"] and m["startColumnIndex"] < d)]
         if (b - a) * (d - c) <= 1:
             continue
         for r in range(a, b):

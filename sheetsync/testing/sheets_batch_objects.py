@@ -83,6 +83,7 @@ def add_dimension_group(ss: Spreadsheet, body: dict, where: str) -> dict:
     groups = _groups(sheet, dim)
     depth = 1 + sum(1 for g in groups if g["range"]["startIndex"] <= s and e <= g["range"]["endIndex"])
     groups.append({"range": {"dimension": dim, "startIndex": s, "endIndex": e}, "depth": depth})
+    sheet.grid["rowGroupControlAfter" if dim == "ROWS" else "columnGroupControlAfter"] = True
     groups.sort(key=lambda g: (g["depth"], g["range"]["startIndex"]))
     return {"addDimensionGroup": {"dimensionGroups": copy.deepcopy(groups)}}
 
@@ -236,10 +237,7 @@ def add_protected_range(ss: Spreadsheet, body: dict, where: str) -> dict:
     pr["range"] = dict(pr.get("range") or {}, sheetId=sheet.sheet_id)
     pr["protectedRangeId"] = pr.get("protectedRangeId") or ss.rng.randrange(10**8, 2**31 - 1)
     pr["requestingUserCanEdit"] = True
-    if pr.get("warningOnly"):
-        pr.pop("editors", None)
-    else:
-        pr["editors"] = {k: v for k, v in (pr.get("editors") or {}).items() if v}
+    pr["editors"] = {k: v for k, v in (pr.get("editors") or {}).items() if v}
     ordered = {"protectedRangeId": pr.pop("protectedRangeId"), "range": pr.pop("range")}
     ordered.update(pr)
     sheet.protected_ranges.append(ordered)

@@ -267,7 +267,9 @@ def is_empty(cell: Optional[dict]) -> bool:
 # --- formats -------------------------------------------------------------------------------------------------
 
 def _f32(x: float) -> float | int:
-    y = struct.unpack("f", struct.pack("f", float(x)))[0]
+    """Google keeps 8-bit channels: 0.5 reads back as 127/255 = 0.49803922 (float32)."""
+    level = min(255, max(0, int(float(x) * 255 + 1e-6)))
+    y = struct.unpack("f", struct.pack("f", level / 255))[0]
     return _tidy(float(f"{y:.8g}"))
 
 
@@ -289,16 +291,32 @@ def normalise_format(fmt: Any) -> Any:
         return fmt
     out: dict = {}
     for k, v in fmt.items():
+        if v is None:
+            continue
         if k.endswith("Color") and isinstance(v, dict):
             out[k] = _color(v)
             out.setdefault(k + "Style", {"rgbColor": _color(v)})
         elif k.endswith("ColorStyle") and isinstance(v, dict):
+            if "rgbColor" in v and not v["rgbColor"]:
+                continue
             style = {"rgbColor": _color(v["rgbColor"])} if "rgbColor" in v else dict(v)
             out[k] = style
             if "rgbColor" in style:
                 out.setdefault(k[: -len("Style")], dict(style["rgbColor"]))
         else:
             out[k] = normalise_format(v)
+    return out
+
+
+def with_color_twins(fields: list[list[str]]) -> list[list[str]]:
+    """A mask naming xColor also writes xColorStyle (and back), as Google keeps the two in step."""
+    out = list(fields)
+    for path in fields:
+        last = path[-1]
+        if last.endswith("Color"):
+            out.append(path[:-1] + [last + "Style"])
+        elif last.endswith("ColorStyle"):
+            out.append(path[:-1] + [last[: -len("Style")]])
     return out
 
 

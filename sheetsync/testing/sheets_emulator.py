@@ -85,7 +85,7 @@ class SheetsEmulator:
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self.base_url = f"http://{self.host}:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="sheets-emulator", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="sheets-emulator", daemon=True)
         self._thread.start()
         return self.base_url
 
@@ -224,6 +224,9 @@ _ERROR_TEXT = {429: "Quota exceeded for quota metric 'Write requests' and limit 
 class _Handler(BaseHTTPRequestHandler):
     emulator: SheetsEmulator
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in one segment: unbuffered writes meet Nagle + delayed ACK (40 ms a request).
+    wbufsize = 1 << 16
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep test output quiet
         pass

@@ -76,13 +76,14 @@ def apply_mask(obj: Any, tree: dict | bool) -> Any:
     return out
 
 
-def assign_masked(dst: dict, src: dict, fields: str) -> None:
+def assign_masked(dst: dict, src: dict, fields: str, expand=None) -> None:
     """Write into dst what `fields` names, taking it from src; a named field absent from src is cleared."""
     if fields.strip() == "*":
         dst.clear()
         dst.update(copy.deepcopy(src))
         return
-    for path in parse_mask(fields):
+    paths = parse_mask(fields)
+    for path in (expand(paths) if expand else paths):
         if path == ["*"]:
             dst.clear()
             dst.update(copy.deepcopy(src))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import re
 import threading
+import traceback
 from typing import Any, Callable, Optional
 from urllib.parse import unquote
 
@@ -51,6 +52,9 @@ def route(store: Store, method: str, raw_path: str, query: dict, body: Any) -> t
         return 200, _route(store, method, raw_path, query, body if body is not None else {})
     except ApiError as e:
         return e.code, e.body()
+    except Exception:  # an emulator bug must still answer, as Google's 500 would
+        traceback.print_exc()
+        return 500, {"error": {"code": 500, "message": "Internal error encountered.", "status": "INTERNAL"}}
 
 
 def _route(store: Store, method: str, raw_path: str, query: dict, body: Any) -> Any:

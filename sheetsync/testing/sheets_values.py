@@ -183,7 +183,7 @@ def values_batch_update(ss: Spreadsheet, body: dict) -> dict:
         sheets.add(out["_box"][0].sheet_id)
         out = _finish(out, body, is_query=False)
         rows += out.get("updatedRows", 0)
-        cols += out.get("updatedColumns", 0)
+        cols = max(cols, out.get("updatedColumns", 0))  # Google reports the widest, not the sum
         cells += out.get("updatedCells", 0)
         responses.append(out)
     result: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id}
@@ -200,7 +200,7 @@ def values_append(ss: Spreadsheet, text: str, query: dict, body: dict) -> dict:
     major = body.get("majorDimension") or "ROWS"
     insert_rows = (query.get("insertDataOption") or ["OVERWRITE"])[0] == "INSERT_ROWS"
     sheet, bounds, (r0, r1, c0, c1) = _resolve(ss, text)
-    table = _find_table(sheet, r0, r1, c0, c1)
+    table = _find_table(sheet, r0, r1, c0, c1, whole=bounds.c0 is None and bounds.r0 is None)
     out: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id}
     if table is None:
         start = (r0, c0)
@@ -217,20 +217,31 @@ def values_append(ss: Spreadsheet, text: str, query: dict, body: dict) -> dict:
     return out
 
 
-def _find_table(sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> Optional[tuple[int, int, int, int]]:
-    """Google's 'table' for append: the first block of consecutive non-empty rows in the range."""
-    used_rows: dict[int, list[int]] = {}
+def _find_table(sheet: Sheet, r0: int, r1: int, c0: int, c1: int, whole: bool) -> Optional[tuple[int, int, int, int]]:
+    """Google's 'table' for append: in the first row holding data, the run of adjacent filled cells that
+    contains the range's first column (for a whole-sheet range: the last run), extended down while rows
+    below hold data in those columns. An empty cell inside a row splits it into two tables."""
+    used: dict[int, set[int]] = {}
     for (r, c), cell in sheet.cells.items():
         if r0 <= r < r1 and c0 <= c < c1 and not cells_mod.is_empty(cell):
-            used_rows.setdefault(r, []).append(c)
-    if not used_rows:
+            used.setdefault(r, set()).add(c)
+    if not used:
         return None
-    first = min(used_rows)
+    first = min(used)
+    runs, cols = [], sorted(used[first])
+    for c in cols:
+        if runs and c == runs[-1][1]:
+            runs[-1][1] = c + 1
+        else:
+            runs.append([c, c + 1])
+    if whole:
+        a, b = runs[-1]
+    else:
+        a, b = next((run for run in runs if run[0] <= c0 < run[1]), runs[0])
     last = first
-    while last + 1 in used_rows:
+    while last + 1 in used and any(a <= c < b for c in used[last + 1]):
         last += 1
-    cols = [c for r in range(first, last + 1) for c in used_rows[r]]
-    return first, last + 1, c0, max(cols) + 1
+    return first, last + 1, a, b
 
 
 def values_clear(ss: Spreadsheet, text: str) -> dict:
