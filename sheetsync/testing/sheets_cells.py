@@ -270,7 +270,11 @@ def _f32(x: float) -> float | int:
     """Google keeps 8-bit channels: 0.5 reads back as 127/255 = 0.49803922 (float32)."""
     level = min(255, max(0, int(float(x) * 255 + 1e-6)))
     y = struct.unpack("f", struct.pack("f", level / 255))[0]
-    return _tidy(float(f"{y:.8g}"))
+    for digits in range(6, 10):  # the shortest text that is still the same float32, as Google prints it
+        text = f"{y:.{digits}g}"
+        if struct.unpack("f", struct.pack("f", float(text)))[0] == y:
+            return _tidy(float(text))
+    return _tidy(y)
 
 
 def _color(c: dict) -> dict:

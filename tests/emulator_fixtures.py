@@ -1,0 +1,21 @@
+"""pytest fixtures for the Sheets emulator. Import explicitly: `from emulator_fixtures import sheets_emulator, gspread_client`
+(tests/conftest.py puts tests/ on sys.path)."""
+from __future__ import annotations
+
+import pytest
+
+from sheetsync.testing.sheets_client import gspread_client_for
+from sheetsync.testing.sheets_emulator import SheetsEmulator
+
+
+@pytest.fixture
+def sheets_emulator():
+    """A started emulator on 127.0.0.1 (random port); stopped after the test."""
+    with SheetsEmulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def gspread_client(sheets_emulator):
+    """The real gspread 6.2.1 client, talking HTTP to the emulator through google-auth's AuthorizedSession."""
+    return gspread_client_for(sheets_emulator.base_url, timeout=10)
