@@ -29,7 +29,7 @@ class Bounds:
 
 _CELL = re.compile(r"^\$?([A-Za-z]{0,3})\$?(\d*)$")
 _PLAIN_TITLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_LOOKS_LIKE_REF = re.compile(r"^([A-Za-z]{1,3}\d+|[Rr]\d*[Cc]\d*|[A-Za-z]{1,3}|true|false)$", re.I)
+_LOOKS_LIKE_REF = re.compile(r"^([A-Za-z]{1,3}\d+|[Rr]\d*[Cc]\d*|true|false)$", re.I)
 
 
 def quote_title(title: str) -> str:

@@ -200,7 +200,10 @@ def values_append(ss: Spreadsheet, text: str, query: dict, body: dict) -> dict:
     major = body.get("majorDimension") or "ROWS"
     insert_rows = (query.get("insertDataOption") or ["OVERWRITE"])[0] == "INSERT_ROWS"
     sheet, bounds, (r0, r1, c0, c1) = _resolve(ss, text)
-    table = _find_table(sheet, r0, r1, c0, c1, whole=bounds.c0 is None and bounds.r0 is None)
+    anchored = r1 - r0 == 1 and c1 - c0 == 1
+    if anchored:  # a single cell: the table must start there, and may extend beyond it
+        r1, c1 = sheet.rows, sheet.cols
+    table = _find_table(sheet, r0, r1, c0, c1, whole=bounds.c0 is None and bounds.r0 is None, anchored=anchored)
     out: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id}
     if table is None:
         start = (r0, c0)
@@ -217,10 +220,12 @@ def values_append(ss: Spreadsheet, text: str, query: dict, body: dict) -> dict:
     return out
 
 
-def _find_table(sheet: Sheet, r0: int, r1: int, c0: int, c1: int, whole: bool) -> Optional[tuple[int, int, int, int]]:
+def _find_table(sheet: Sheet, r0: int, r1: int, c0: int, c1: int, whole: bool,
+                anchored: bool = False) -> Optional[tuple[int, int, int, int]]:
     """Google's 'table' for append: in the first row holding data, the run of adjacent filled cells that
     contains the range's first column (for a whole-sheet range: the last run), extended down while rows
-    below hold data in those columns. An empty cell inside a row splits it into two tables."""
+    below hold data in those columns. An empty cell inside a row splits it into two tables. For a
+    single-cell range the table has to start at that cell (gspread's insert_row relies on it)."""
     used: dict[int, set[int]] = {}
     for (r, c), cell in sheet.cells.items():
         if r0 <= r < r1 and c0 <= c < c1 and not cells_mod.is_empty(cell):
@@ -234,6 +239,9 @@ def _find_table(sheet: Sheet, r0: int, r1: int, c0: int, c1: int, whole: bool) -
             runs[-1][1] = c + 1
         else:
             runs.append([c, c + 1])
+    if anchored:
+        if first != r0 or not any(a <= c0 < b for a, b in runs):
+            return None
     if whole:
         a, b = runs[-1]
     else:
