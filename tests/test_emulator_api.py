@@ -228,3 +228,20 @@ def test_delete_dimension_shifts_cells_and_merges(api, sheets_emulator):
     assert sheets_emulator.values(api.sid, "任务 1") == [["ID", "任务", "", "状态"], ["T3", "", "", "已完成"]]
     merges = api.meta().json()["sheets"][0]["merges"]
     assert merges == [{"startRowIndex": 1, "endRowIndex": 2, "startColumnIndex": 0, "endColumnIndex": 2}]
+
+
+def test_seeded_dates_read_back_as_serials_and_formatted(sheets_emulator):
+    import datetime as dt
+    sid = sheets_emulator.create_spreadsheet("P", sheets={"T": [["截止", dt.date(2026, 2, 14), dt.time(8, 30)]]})
+    api = Api(sheets_emulator, sid)
+    assert api.get("T!A1:C1", valueRenderOption="UNFORMATTED_VALUE").json()["values"] == \
+        [["截止", 46067, 0.3541666666666667]]
+    assert api.get("T!A1:C1").json()["values"] == [["截止", "2026-02-14", "8:30:00"]]
+    assert sheets_emulator.values(sid, "T") == [["截止", 46067, 0.3541666666666667]]
+
+
+def test_endpoint_from_env():
+    from sheetsync.testing.sheets_client import endpoint_from_env
+    assert endpoint_from_env({"SHEETSYNC_SHEETS_ENDPOINT": "http://127.0.0.1:9/"}) == "http://127.0.0.1:9"
+    assert endpoint_from_env({"SHEETSYNC_SHEETS_ENDPOINT": "  "}) is None
+    assert endpoint_from_env({}) is None

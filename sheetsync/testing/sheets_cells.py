@@ -138,8 +138,22 @@ def write_value(cell: dict, value: Any, user_entered: bool) -> None:
     set_user_value(cell, uev)
     if number_format is not None:
         cell.setdefault("userEnteredFormat", {})["numberFormat"] = number_format
-    elif uev is not None and "stringValue" in uev:
-        pass
+
+
+def seed_value(cell: dict, value: Any, user_entered: bool = False) -> None:
+    """Like write_value, but also takes what JSON cannot carry: dates and times become serial numbers with a
+    date/time number format, as they would after a person typed them."""
+    if isinstance(value, (dt.datetime, dt.date)):
+        is_dt = isinstance(value, dt.datetime)
+        set_user_value(cell, {"numberValue": _tidy(float(serial(value)))})
+        cell.setdefault("userEnteredFormat", {})["numberFormat"] = (
+            {"type": "DATE_TIME", "pattern": "yyyy-mm-dd h:mm:ss"} if is_dt else {"type": "DATE", "pattern": "yyyy-mm-dd"})
+    elif isinstance(value, dt.time):
+        secs = value.hour * 3600 + value.minute * 60 + value.second
+        set_user_value(cell, {"numberValue": _tidy(secs / 86400)})
+        cell.setdefault("userEnteredFormat", {})["numberFormat"] = {"type": "TIME", "pattern": "h:mm:ss"}
+    else:
+        write_value(cell, value, user_entered)
 
 
 def set_user_value(cell: dict, uev: Optional[dict]) -> None:

@@ -5,9 +5,17 @@ all starting with https://sheets.googleapis.com. Rather than patch those globals
 session rewrites that prefix per request, so one process can talk to Google and to an emulator at once."""
 from __future__ import annotations
 
+import os
 from typing import Any, Optional
 
 GOOGLE_SHEETS_ROOT = "https://sheets.googleapis.com"
+ENDPOINT_ENV = "SHEETSYNC_SHEETS_ENDPOINT"
+
+
+def endpoint_from_env(environ: Optional[dict] = None) -> Optional[str]:
+    """SHEETSYNC_SHEETS_ENDPOINT (e.g. http://127.0.0.1:40123), or None to talk to Google."""
+    value = (environ if environ is not None else os.environ).get(ENDPOINT_ENV, "").strip()
+    return value.rstrip("/") or None
 
 
 def _authorized_session_class():

@@ -17,6 +17,7 @@ import argparse
 import json
 import secrets
 import signal
+import socket
 import string
 import sys
 import threading
@@ -72,6 +73,7 @@ class SheetsEmulator:
         self.request_log: list[LoggedRequest] = []
         self._server: Optional[ThreadingHTTPServer] = None
         self._thread: Optional[threading.Thread] = None
+        self._connections: set = set()
         self.base_url = ""
 
     # --- lifecycle ---------------------------------------------------------------------------------------------
@@ -94,6 +96,14 @@ class SheetsEmulator:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+            # keep-alive connections would otherwise keep their threads waiting for another request
+            with self.store.lock:
+                conns, self._connections = list(self._connections), set()
+            for conn in conns:
+                try:
+                    conn.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
 
     def __enter__(self) -> "SheetsEmulator":
         self.start()
@@ -109,7 +119,8 @@ class SheetsEmulator:
     def create_spreadsheet(self, title: str = "Untitled spreadsheet", sheets: Optional[dict] = None,
                            sheet_ids: Optional[list[int]] = None, shared: bool = True, rows: int = 1000,
                            cols: int = 26, spreadsheet_id: Optional[str] = None, user_entered: bool = False) -> str:
-        """Seed a spreadsheet. `sheets` maps titles to rows of values (written RAW unless user_entered)."""
+        """Seed a spreadsheet. `sheets` maps titles to rows of values (written RAW unless user_entered);
+        date, datetime and time values become serial numbers with a date/time format."""
         sheets = sheets if sheets is not None else {"Sheet1": []}
         with self.store.lock:
             sid = spreadsheet_id or self._new_id()
@@ -121,7 +132,7 @@ class SheetsEmulator:
                 for r, row in enumerate(rows_in):
                     for c, v in enumerate(row):
                         if v is not None and v != "":
-                            cells_mod.write_value(sheet.cell_for_write(r, c), v, user_entered)
+                            cells_mod.seed_value(sheet.cell_for_write(r, c), v, user_entered)
             self.store.spreadsheets[sid] = ss
         return sid
 
@@ -172,7 +183,7 @@ class SheetsEmulator:
             dims.insert(ss, sheet, "ROWS", row - 1, len(rows))
             for dr, line in enumerate(rows):
                 for c, v in enumerate(line):
-                    cells_mod.write_value(sheet.cell_for_write(row - 1 + dr, c), v, True)
+                    cells_mod.seed_value(sheet.cell_for_write(row - 1 + dr, c), v, True)
                     sheet.drop_if_blank(row - 1 + dr, c)
 
     def set_values(self, spreadsheet_id: str, sheet_title: str, a1: str, rows: list[list],
@@ -182,7 +193,7 @@ class SheetsEmulator:
             b = parse_cells(a1)
             for dr, line in enumerate(rows):
                 for dc, v in enumerate(line):
-                    cells_mod.write_value(sheet.cell_for_write(b.r0 + dr, b.c0 + dc), v, user_entered)
+                    cells_mod.seed_value(sheet.cell_for_write(b.r0 + dr, b.c0 + dc), v, user_entered)
                     sheet.drop_if_blank(b.r0 + dr, b.c0 + dc)
 
     def spreadsheet_ids(self) -> list[str]:
@@ -230,6 +241,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep test output quiet
         pass
+
+    def setup(self) -> None:
+        super().setup()
+        with self.emulator.store.lock:
+            self.emulator._connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.emulator.store.lock:
+            self.emulator._connections.discard(self.connection)
+        try:
+            super().finish()
+        except OSError:
+            pass
 
     def do_GET(self) -> None:
         self._handle("GET")
@@ -324,31 +348,19 @@ def seed_from_xlsx(emu: SheetsEmulator, path: str) -> str:
 
     wb = CalamineWorkbook.from_path(path)
     sheets: dict[str, list[list]] = {}
-    date_cells: list[tuple[str, int, int]] = []
     for name in wb.sheet_names:
         rows = []
-        for r, row in enumerate(wb.get_sheet_by_name(name).to_python()):
+        for row in wb.get_sheet_by_name(name).to_python():
             line = []
-            for c, v in enumerate(row):
-                if isinstance(v, (dt.date, dt.datetime)):
-                    v = cells_mod.serial(v)
-                    date_cells.append((name, r, c))
-                elif isinstance(v, dt.time):
-                    v = (v.hour * 3600 + v.minute * 60 + v.second) / 86400
-                elif isinstance(v, dt.timedelta):
+            for v in row:
+                if isinstance(v, dt.timedelta):
                     v = v.total_seconds() / 86400
                 elif isinstance(v, float) and v.is_integer():
-                    v = int(v)
+                    v = int(v)  # calamine reads every number as float
                 line.append(v)
             rows.append(line)
         sheets[name] = rows
-    sid = emu.create_spreadsheet(os.path.splitext(os.path.basename(path))[0], sheets=sheets)
-    with emu.store.lock:
-        for name, r, c in date_cells:
-            cell = emu._sheet(sid, name).cells.get((r, c))
-            if cell is not None:
-                cell.setdefault("userEnteredFormat", {})["numberFormat"] = {"type": "DATE", "pattern": "yyyy-mm-dd"}
-    return sid
+    return emu.create_spreadsheet(os.path.splitext(os.path.basename(path))[0], sheets=sheets)
 
 
 def main(argv: Optional[list[str]] = None) -> int:
