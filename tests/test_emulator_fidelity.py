@@ -1,13 +1,15 @@
 """Replays 2,130 recorded Google Sheets API interactions (gspread's cassettes) against the emulator."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from sheetsync.testing.sheets_replay import replay_all, report_markdown
 
-RECORDINGS = Path(__file__).resolve().parents[2] / "shared" / "sheets-api-recordings"
+RECORDINGS = Path(os.environ.get("SHEETSYNC_RECORDINGS")
+                  or Path(__file__).resolve().parents[2] / "shared" / "sheets-api-recordings")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 # Measured 99.3% (1497 / 1508) on 2026-11-23; a few points of slack so that regressions fail.
 THRESHOLD = 0.96

@@ -173,3 +173,18 @@ def test_spreadsheets_create_over_http(sheets_emulator):
     assert body["properties"]["title"] == "新建"
     assert body["sheets"][0]["properties"]["title"] == "Tasks"
     assert body["spreadsheetId"] in sheets_emulator.spreadsheet_ids()
+
+
+def test_building_the_client_by_hand(sheets_emulator):
+    """What gspread_client_for does, spelled out: anonymous google-auth credentials, an AuthorizedSession that
+    rewrites https://sheets.googleapis.com to the emulator, and gspread.Client(auth=None, session=...)."""
+    from google.auth.credentials import AnonymousCredentials
+
+    from sheetsync.testing.sheets_client import endpoint_session
+
+    sid = sheets_emulator.create_spreadsheet("Plan", sheets={"Tasks": TRACKER})
+    session = endpoint_session(sheets_emulator.base_url, AnonymousCredentials())
+    client = gspread.Client(auth=None, session=session)
+    client.set_timeout(10)
+    assert client.open_by_key(sid).worksheet("Tasks").acell("B2").value == "海报"
+    assert "Authorization" not in sheets_emulator.request_log[-1].query  # nothing leaks into the URL

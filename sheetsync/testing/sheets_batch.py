@@ -8,7 +8,7 @@ from typing import Any, Callable
 from . import sheets_cells as cells_mod
 from . import sheets_dimensions as dims
 from .sheets_fields import assign_masked, parse_mask
-from .sheets_store import ApiError, Sheet, Spreadsheet, bad, gridrange_out, sheet_properties_out
+from .sheets_store import Sheet, Spreadsheet, bad, sheet_properties_out
 
 Handler = Callable[[Spreadsheet, dict, str], dict]
 HANDLERS: dict[str, Handler] = {}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import math
 import operator
 import re
 import struct
@@ -31,10 +30,6 @@ def serial(d: dt.date | dt.datetime) -> float | int:
         delta = d - dt.datetime(1899, 12, 30)
         return delta.days + delta.seconds / 86400
     return (d - EPOCH).days
-
-
-def _num_or_none(text: str) -> Optional[float]:
-    return float(text) if _NUM.match(text) else None
 
 
 def parse_user_entered(value: Any) -> tuple[Optional[dict], Optional[dict]]:
@@ -337,6 +332,3 @@ def with_color_twins(fields: list[list[str]]) -> list[list[str]]:
             out.append(path[:-1] + [last[: -len("Style")]])
     return out
 
-
-def is_finite_number(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)

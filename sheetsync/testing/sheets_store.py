@@ -12,7 +12,6 @@ from .sheets_a1 import Bounds, RangeError, grid_range_text, parse_cells, split_s
 from .sheets_defaults import DEFAULT_PROPERTIES
 
 DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
-MAX_CELLS = 10_000_000
 
 
 class ApiError(Exception):
@@ -176,7 +175,7 @@ class Spreadsheet:
                 Bounds(g.get("startRowIndex"), g.get("endRowIndex"), g.get("startColumnIndex"), g.get("endColumnIndex")))
 
     # --- the Spreadsheet resource ----------------------------------------------------------------------------
-    def resource(self, base_url: str = "") -> dict:
+    def resource(self) -> dict:
         return {"spreadsheetId": self.spreadsheet_id,
                 "properties": copy.deepcopy(self.properties),
                 "sheets": [sheet_resource(s) for s in self.sheets],
