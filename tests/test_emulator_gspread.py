@@ -186,5 +186,5 @@ def test_building_the_client_by_hand(sheets_emulator):
     session = endpoint_session(sheets_emulator.base_url, AnonymousCredentials())
     client = gspread.Client(auth=None, session=session)
     client.set_timeout(10)
-    assert client.open_by_key(sid).worksheet("Tasks").acell("B2").value == "海报"
-    assert "Authorization" not in sheets_emulator.request_log[-1].query  # nothing leaks into the URL
+    assert client.open_by_key(sid).worksheet("Tasks").acell("B2").value == "海报设计"
+    assert sheets_emulator.request_log[-1].path == f"/v4/spreadsheets/{sid}/values/'Tasks'!B2"

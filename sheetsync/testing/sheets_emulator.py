@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Optional
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import sheets_cells as cells_mod
 from .sheets_a1 import parse_cells
@@ -58,6 +58,7 @@ class Fault:
 
 @dataclass
 class LoggedRequest:
+    """One request as the emulator received it; path is percent-decoded, query as parse_qs gives it."""
     method: str
     path: str
     query: dict
@@ -279,7 +280,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(400, {"error": {"code": 400, "message": "Invalid JSON payload received.",
                                             "status": "INVALID_ARGUMENT"}})
             return
-        entry = LoggedRequest(method, split.path, query, body)
+        entry = LoggedRequest(method, unquote(split.path), query, body)  # readable: 'Tasks'!A1, not %27...
         with emu.store.lock:
             emu.request_log.append(entry)
         fault = emu._take_fault(method, self.path)
