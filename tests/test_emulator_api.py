@@ -245,3 +245,68 @@ def test_endpoint_from_env():
     assert endpoint_from_env({"SHEETSYNC_SHEETS_ENDPOINT": "http://127.0.0.1:9/"}) == "http://127.0.0.1:9"
     assert endpoint_from_env({"SHEETSYNC_SHEETS_ENDPOINT": "  "}) is None
     assert endpoint_from_env({}) is None
+
+
+def _rule(text, row0=1, row1=4):
+    return {"ranges": [{"sheetId": 0, "startRowIndex": row0, "endRowIndex": row1}],
+            "booleanRule": {"condition": {"type": "TEXT_CONTAINS", "values": [{"userEnteredValue": text}]},
+                            "format": {"backgroundColor": {"red": 1}}}}
+
+
+def test_conditional_format_rules_by_index(api, sheets_emulator):
+    api.post(":batchUpdate", {"requests": [{"addConditionalFormatRule": {"rule": _rule(t), "index": i}}
+                                           for i, t in enumerate(["a", "b", "c"])]})
+    r = api.post(":batchUpdate", {"requests": [
+        {"updateConditionalFormatRule": {"sheetId": 0, "index": 2, "newIndex": 0}},
+        {"updateConditionalFormatRule": {"sheetId": 0, "index": 1, "rule": _rule("A2")}}]}).json()
+    assert r["replies"][0]["updateConditionalFormatRule"]["newIndex"] == 0
+    assert r["replies"][1]["updateConditionalFormatRule"]["oldRule"]["booleanRule"]["condition"]["values"] == \
+        [{"userEnteredValue": "a"}]
+    texts = [c["booleanRule"]["condition"]["values"][0]["userEnteredValue"]
+             for c in sheets_emulator.conditional_formats(api.sid, "任务 1")]
+    assert texts == ["c", "A2", "b"]
+    r = api.post(":batchUpdate", {"requests": [{"deleteConditionalFormatRule": {"sheetId": 0, "index": 0}},
+                                               {"deleteConditionalFormatRule": {"sheetId": 0, "index": 2}}]})
+    assert r.status_code == 400  # after the first delete only indexes 0 and 1 are left
+    assert r.json()["error"]["message"] == ("Invalid requests[1].deleteConditionalFormatRule: "
+                                            "No conditional format on sheet: 0 at index: 2")
+    assert len(sheets_emulator.conditional_formats(api.sid, "任务 1")) == 3  # and nothing was deleted
+
+
+def test_conditional_format_rule_needs_one_sheet_and_a_rule(api):
+    bad_rule = _rule("x")
+    bad_rule["ranges"].append({"sheetId": 1, "startRowIndex": 0, "endRowIndex": 1})
+    api.post(":batchUpdate", {"requests": [{"addSheet": {"properties": {"sheetId": 1, "title": "Other"}}}]})
+    r = api.post(":batchUpdate", {"requests": [{"addConditionalFormatRule": {"rule": bad_rule}}]})
+    assert r.status_code == 400 and "same sheet" in r.json()["error"]["message"]
+    r = api.post(":batchUpdate", {"requests": [{"addConditionalFormatRule": {"rule": {"ranges": [{}]}}}]})
+    assert r.status_code == 400
+
+
+def test_update_cells_with_typed_values_and_range_clearing(api, sheets_emulator):
+    r = api.post(":batchUpdate", {"requests": [{"updateCells": {
+        "range": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 3, "startColumnIndex": 4, "endColumnIndex": 6},
+        "rows": [{"values": [{"userEnteredValue": {"stringValue": "=HYPERLINK(\"x\")"}},
+                             {"userEnteredValue": {"numberValue": 3}}]}],
+        "fields": "userEnteredValue"}}]})
+    assert r.status_code == 200
+    assert sheets_emulator.values(api.sid, "任务 1")[1] == ["T1", "海报", "", "", "=HYPERLINK(\"x\")", 3]
+    assert api.get("'任务 1'!E2", valueRenderOption="FORMULA").json()["values"] == [["=HYPERLINK(\"x\")"]]
+    api.post(":batchUpdate", {"requests": [{"updateCells": {
+        "range": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 2, "startColumnIndex": 4, "endColumnIndex": 6},
+        "fields": "userEnteredValue"}}]})
+    assert sheets_emulator.values(api.sid, "任务 1")[1] == ["T1", "海报"]
+
+
+def test_unknown_request_kind_is_rejected(api):
+    r = api.post(":batchUpdate", {"requests": [{"frobnicate": {}}]})
+    assert r.status_code == 400
+    assert r.json()["error"]["message"].startswith('Invalid JSON payload received. Unknown name "frobnicate"')
+
+
+def test_hiding_every_sheet_is_refused_with_googles_message(sheets_emulator):
+    sid = sheets_emulator.create_spreadsheet("P")
+    r = Api(sheets_emulator, sid).post(":batchUpdate", {"requests": [{"updateSheetProperties": {
+        "properties": {"sheetId": 0, "hidden": True}, "fields": "hidden"}}]})
+    assert r.json()["error"]["message"] == \
+        "Invalid requests[0].updateSheetProperties: You can't hide all the sheets in a document."
