@@ -188,3 +188,10 @@ def test_building_the_client_by_hand(sheets_emulator):
     client.set_timeout(10)
     assert client.open_by_key(sid).worksheet("Tasks").acell("B2").value == "海报设计"
     assert sheets_emulator.request_log[-1].path == f"/v4/spreadsheets/{sid}/values/'Tasks'!B2"
+
+
+def test_drive_calls_fail_fast_instead_of_reaching_google(sheets_emulator, gspread_client):
+    from sheetsync.testing.sheets_client import DriveNotEmulated
+    with pytest.raises(DriveNotEmulated, match="open_by_key"):
+        gspread_client.open("活动计划")  # by title goes through Drive
+    assert sheets_emulator.request_log == []

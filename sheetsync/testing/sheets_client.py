@@ -9,7 +9,12 @@ import os
 from typing import Any, Optional
 
 GOOGLE_SHEETS_ROOT = "https://sheets.googleapis.com"
+GOOGLE_DRIVE_ROOT = "https://www.googleapis.com/"
 ENDPOINT_ENV = "SHEETSYNC_SHEETS_ENDPOINT"
+
+
+class DriveNotEmulated(RuntimeError):
+    """A Drive API call made through a session pointed at the emulator."""
 
 
 def endpoint_from_env(environ: Optional[dict] = None) -> Optional[str]:
@@ -29,6 +34,11 @@ def _authorized_session_class():
             self.endpoint = endpoint.rstrip("/")
 
         def request(self, method: str, url: str, *args: Any, **kwargs: Any):  # type: ignore[override]
+            if url.startswith(GOOGLE_DRIVE_ROOT):
+                # gspread's open(title), create, copy and open_all use Drive, which the emulator does not
+                # serve; failing here keeps a test from quietly reaching the real Google.
+                raise DriveNotEmulated(
+                    f"Drive API is not emulated; use open_by_key / 模拟服务不提供 Drive API，请使用 open_by_key: {url}")
             return super().request(method, rewrite_url(url, self.endpoint), *args, **kwargs)
 
     return EndpointSession
