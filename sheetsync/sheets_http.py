@@ -1,0 +1,183 @@
+"""HTTP plumbing for Google Sheets: a bounded retry, a timeout on every request, and the endpoint override.
+
+gspread's BackOffHTTPClient (6.2.1) never stops, ignores Retry-After and retries writes; this client retries
+reads only (429, 500, 502, 503, 504, timeouts, dropped connections) with jittered exponential backoff that honours
+Retry-After, within a number of tries and a deadline shared by the whole sync. A failed write is never resent
+here: it raises WriteFailed so the caller reads the sheet again before deciding what to write."""
+from __future__ import annotations
+
+import email.utils
+import os
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import requests
+from google.auth.transport.requests import AuthorizedSession
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
+
+from .model import SheetsyncError
+
+SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
+GOOGLE_SHEETS_ROOT = "https://sheets.googleapis.com"
+ENDPOINT_ENV = "SHEETSYNC_SHEETS_ENDPOINT"
+RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass
+class RetryPolicy:
+    """tries: attempts per request; deadline: seconds for the whole sync; timeout: (connect, read) seconds."""
+    tries: int = 5
+    deadline: float = 60.0
+    base: float = 0.5
+    cap: float = 16.0
+    timeout: tuple[float, float] = (5.0, 60.0)
+
+    @classmethod
+    def from_env(cls, environ: Optional[dict] = None) -> "RetryPolicy":
+        env = os.environ if environ is None else environ
+        p = cls()
+        p.tries = int(env.get("SHEETSYNC_SHEETS_TRIES") or p.tries)
+        p.deadline = float(env.get("SHEETSYNC_SHEETS_DEADLINE") or p.deadline)
+        p.base = float(env.get("SHEETSYNC_SHEETS_BACKOFF") or p.base)
+        read = env.get("SHEETSYNC_SHEETS_TIMEOUT")
+        if read:
+            p.timeout = (min(p.timeout[0], float(read)), float(read))
+        return p
+
+
+@dataclass
+class Budget:
+    """The time left for one sync; every request and every wait draws on it."""
+    policy: RetryPolicy
+    started: float = field(default_factory=time.monotonic)
+
+    def left(self) -> float:
+        return self.policy.deadline - (time.monotonic() - self.started)
+
+
+class SheetsUnavailable(SheetsyncError):
+    """Google kept refusing (429/5xx/timeouts) until the tries or the deadline ran out."""
+
+    def __init__(self, what: str, tries: int):
+        super().__init__(
+            f"Google Sheets did not answer ({what}) after {tries} tries; nothing was written, run again later",
+            f"Google 表格服务无响应({what}),已尝试 {tries} 次;未写入任何内容,请稍后再运行",
+            code="sheets-unavailable")
+        self.what = what
+
+
+class WriteFailed(Exception):
+    """A batchUpdate failed in a way that may pass (429/5xx/timeout). Google applies a batchUpdate all or
+    nothing, but after a timeout we do not know which: the caller must read again before writing again."""
+
+    def __init__(self, what: str, retry_after: Optional[float] = None):
+        super().__init__(what)
+        self.what, self.retry_after = what, retry_after
+
+
+def endpoint_from_env(environ: Optional[dict] = None) -> Optional[str]:
+    value = ((os.environ if environ is None else environ).get(ENDPOINT_ENV) or "").strip()
+    return value.rstrip("/") or None
+
+
+class EndpointSession(AuthorizedSession):
+    """AuthorizedSession whose Sheets calls go to `endpoint` (the local emulator) instead of Google.
+    Anything else (Drive, which open-by-title would use) is refused rather than sent to Google."""
+
+    def __init__(self, credentials: Any, endpoint: Optional[str] = None, **kwargs: Any):
+        super().__init__(credentials, **kwargs)
+        self.endpoint = endpoint.rstrip("/") if endpoint else None
+
+    def request(self, method, url, *args, **kwargs):  # type: ignore[override]
+        if self.endpoint:
+            if not url.startswith(GOOGLE_SHEETS_ROOT + "/"):
+                raise SheetsyncError(f"refusing a non-Sheets request under {ENDPOINT_ENV}: {url}",
+                                     f"设置了 {ENDPOINT_ENV} 时拒绝非 Sheets 请求:{url}", code="endpoint")
+            url = self.endpoint + url[len(GOOGLE_SHEETS_ROOT):]
+        return super().request(method, url, *args, **kwargs)
+
+
+def retry_after(response: Optional[requests.Response]) -> Optional[float]:
+    """Seconds from a Retry-After header (delta-seconds or HTTP date), or None."""
+    if response is None:
+        return None
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, when.timestamp() - time.time())
+
+
+def backoff(policy: RetryPolicy, attempt: int, hint: Optional[float]) -> float:
+    """Full jitter on base*2^attempt, never shorter than the server's Retry-After."""
+    wait = random.uniform(0, min(policy.cap, policy.base * (2 ** attempt)))
+    return max(wait, hint or 0.0)
+
+
+def describe(status: Optional[int], exc: Optional[BaseException]) -> str:
+    if status is not None:
+        return f"HTTP {status}"
+    return "timeout" if isinstance(exc, requests.Timeout) else f"connection failed ({type(exc).__name__})"
+
+
+class BoundedHTTPClient(HTTPClient):
+    """gspread HTTPClient with a timeout on every request and a bounded retry of reads."""
+
+    def __init__(self, auth: Any = None, session: Optional[requests.Session] = None,
+                 policy: Optional[RetryPolicy] = None) -> None:
+        super().__init__(auth, session=session)
+        self.policy = policy or RetryPolicy()
+        self.budget = Budget(self.policy)
+        self.timeout = self.policy.timeout
+        self.sleep = time.sleep
+        self.sent = 0  # HTTP requests made, retries included
+
+    def request(self, method, endpoint, params=None, data=None, json=None, files=None, headers=None):
+        write = method.lower() != "get"
+        attempt = 0
+        while True:
+            left = self.budget.left()
+            if left <= 0:
+                raise SheetsUnavailable("deadline", attempt)
+            status, exc, response = None, None, None
+            try:
+                self.sent += 1
+                response = self.session.request(method=method, url=endpoint, json=json, params=params, data=data,
+                                                files=files, headers=headers, timeout=self._timeout(left))
+            except (requests.Timeout, requests.ConnectionError) as e:
+                exc = e
+            if response is not None:
+                if response.ok:
+                    return response
+                if response.status_code not in RETRYABLE_STATUS:
+                    raise APIError(response)
+                status = response.status_code
+            hint = retry_after(response)
+            what = describe(status, exc)
+            if write:
+                raise WriteFailed(what, hint)
+            attempt += 1
+            wait = backoff(self.policy, attempt - 1, hint)
+            if attempt >= self.policy.tries or wait >= self.budget.left():
+                raise SheetsUnavailable(what, attempt)
+            self.sleep(wait)
+
+    def _timeout(self, left: float) -> tuple[float, float]:
+        connect, read = self.policy.timeout
+        return (min(connect, max(left, 0.1)), min(read, max(left, 0.1)))
+
+    def pause(self, attempt: int, hint: Optional[float]) -> None:
+        """Wait before re-reading after a failed write; raises when the deadline would pass."""
+        wait = backoff(self.policy, attempt, hint)
+        if wait >= self.budget.left():
+            raise SheetsUnavailable("write", attempt + 1)
+        self.sleep(wait)

@@ -1,0 +1,170 @@
+"""Sync a Google Sheets tracker: read (2 requests), plan, re-check that no row moved (1 request), write
+(1 spreadsheets.batchUpdate, atomic). Four requests whatever the tracker's size; a dry run or an unchanged
+sheet stops after the first two.
+
+Rows that move: the re-check reads the header row, the key column (ID, else task) and the task sheet's
+conditional formats again, and the batch is built from what it saw. If any row moved, the whole plan is made
+again from a fresh read (bounded). What remains is the round trip between the re-check's answer and
+Google applying the batch (usually well under a second): the Sheets API has no precondition to close it."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from ..engine.values import excel_serial_to_date
+from ..model import SheetsyncError, col_letter
+from ..sheets_http import RetryPolicy, SheetsUnavailable, WriteFailed
+from ..sources.gsheets import Connection, Snapshot, call, connect, fetch, parse_source, quote_title
+from . import gsheets_requests as rq
+
+RECHECK_FIELDS = ("sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),conditionalFormats,"
+                  "data(startRow,startColumn,rowData(values(effectiveValue))))")
+
+
+def sync_gsheet(text: str, *, today=None, lang: Optional[str] = None, dry_run: bool = False,
+                overrides: Optional[dict] = None, credentials: Optional[str] = None,
+                retry: Optional[RetryPolicy] = None, **_ignored):
+    from ..api import SyncResult, clock_for
+    from ..engine import analyse
+    from ..plan import build_plan
+
+    target = parse_source(text)
+    conn = connect(credentials, retry)
+    tries = conn.client.policy.tries
+    for attempt in range(tries):
+        snap = fetch(conn, target, text)
+        day, now = clock_for(snap.workbook, today, lang)
+        report = analyse(snap.workbook, day, now=now, lang=lang, overrides=overrides)
+        own_dates(snap, report)
+        run_at = now or dt.datetime.combine(day, dt.datetime.now().time().replace(microsecond=0))
+        plan = build_plan(report, snap.workbook, run_at=run_at)
+        if dry_run or not plan.changed:
+            return SyncResult(report, plan, changed=False, dry_run=dry_run)
+        _refuse_foreign_report(snap, plan.report.title)
+        where = recheck(conn, snap, report, plan.report.title)
+        if where is None:  # rows moved since the read: plan again from a fresh read
+            continue
+        write_report = not plan.unchanged_report
+        if write_report:
+            where.notes, where.note_keys = notes_for(snap, report, plan)
+        requests = rq.batch(plan, where, write_report)
+        try:
+            call(conn, target.key, conn.client.batch_update, target.key, {"requests": requests})
+        except WriteFailed as exc:  # maybe applied, maybe not: only a fresh read can tell
+            if attempt + 1 >= tries:
+                raise SheetsUnavailable(exc.what, attempt + 1) from None
+            conn.client.pause(attempt, exc.retry_after)
+            continue
+        return SyncResult(report, plan, changed=True, dry_run=False)
+    raise SheetsyncError(
+        f"{text}: rows kept moving while sheetsync was writing ({tries} tries); nothing was written, run again",
+        f"{text}:写入期间表格行不断变动(已尝试 {tries} 次);未写入任何内容,请重新运行", code="sheet-busy")
+
+
+def own_dates(snap: Snapshot, report) -> None:
+    """Google gives the dates sheetsync wrote in its Due column back as day serials; the plan compares dates,
+    so turn them back, or every run would rewrite the whole column."""
+    col = report.columns.get("m_due")
+    sheet = snap.workbook.sheet(report.sheet) if report.sheet else None
+    if col is None or sheet is None:
+        return
+    for row in sheet.rows[report.header_row:]:
+        v = row[col] if col < len(row) else None
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer():
+            try:
+                row[col] = excel_serial_to_date(v)
+            except ValueError:
+                pass
+
+
+def _refuse_foreign_report(snap: Snapshot, title: str) -> None:
+    """A sheet with the report's name that sheetsync did not write is someone's work: never overwrite it."""
+    sheet = snap.workbook.sheet(title)
+    if sheet is None or not sheet.rows:
+        return
+    first = str(sheet.value(0, 0) or "")
+    if first and not first.startswith("sheetsync"):
+        raise SheetsyncError(f"a sheet named {title!r} exists and was not written by sheetsync; rename it",
+                             f"已有名为 {title!r} 的工作表且不是 sheetsync 生成的;请先重命名", code="report-sheet-taken")
+
+
+def _effective(cell: dict):
+    v = (cell or {}).get("effectiveValue") or {}
+    if "stringValue" in v:
+        return v["stringValue"]
+    if "numberValue" in v:
+        return v["numberValue"]
+    if "boolValue" in v:
+        return v["boolValue"]
+    if "errorValue" in v:
+        return "#"  # values:batchGet renders errors as '#REF!' etc.
+    return ""
+
+
+def _same_cells(a: list, b: list) -> bool:
+    a, b = list(a), list(b)
+    while a and a[-1] in ("", None):
+        a.pop()
+    while b and b[-1] in ("", None):
+        b.pop()
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b):
+        if x == y:
+            continue
+        if y == "#" and isinstance(x, str) and x.startswith("#"):
+            continue
+        return False
+    return True
+
+
+def recheck(conn: Connection, snap: Snapshot, report, report_title: str) -> Optional[rq.Target]:
+    """One spreadsheets.get of the header row, the key column and the rules. None when a row moved."""
+    sheet = snap.workbook.sheet(report.sheet)
+    header_row = report.header_row - 1
+    key_field = "id" if "id" in report.columns else "task"
+    key_col = report.columns[key_field]
+    title = quote_title(sheet.name)
+    ranges = [f"{title}!{header_row + 1}:{header_row + 1}", f"{title}!{col_letter(key_col)}:{col_letter(key_col)}"]
+    got = call(conn, snap.key, conn.client.fetch_sheet_metadata, snap.key,
+               params={"ranges": ranges, "fields": RECHECK_FIELDS})
+    now = next((s for s in got.get("sheets", []) if s["properties"]["sheetId"] == sheet.sheet_id), None)
+    if now is None or now["properties"]["title"] != sheet.name:
+        return None
+    data = now.get("data") or []
+    if len(data) != 2:
+        return None
+    head = [_effective(c) for c in ((data[0].get("rowData") or [{}])[0].get("values") or [])]
+    keys = [_effective((r.get("values") or [{}])[0]) for r in data[1].get("rowData") or []]
+    raw = snap.raw.get(sheet.name, sheet.rows)
+    if not _same_cells(raw[header_row] if header_row < len(raw) else [], head):
+        return None
+    before = [row[key_col] if key_col < len(row) else "" for row in raw]
+    if not _same_cells(before, keys):
+        return None
+    gp = now["properties"].get("gridProperties") or {}
+    report_props = (snap.sheets_by_title.get(report_title) or {}).get("properties")
+    return rq.Target(sheet_id=sheet.sheet_id, rows=gp.get("rowCount", 1000), cols=gp.get("columnCount", 26),
+                     rules=now.get("conditionalFormats") or [],
+                     sheet_ids={t: s["properties"]["sheetId"] for t, s in snap.sheets_by_title.items()},
+                     report=report_props)
+
+
+def notes_for(snap: Snapshot, report, plan) -> tuple[dict, list]:
+    """Notes to set on error cells, and the notes the last run set that must go. Notes are found again by
+    task key and column header (recorded in the report sheet), so they follow rows people moved."""
+    row_of = {t.key: t.row - 1 for t in report.tasks}
+    key_of = {t.row - 1: t.key for t in report.tasks}
+    col_of = {report.headers[f]: c for f, c in report.columns.items() if f in report.headers}
+    header_of = {c: h for h, c in col_of.items()}
+    final: dict[tuple[int, int], str] = {}
+    old = snap.workbook.sheet(plan.report.title)
+    for key, head in rq.recorded_notes(old.rows if old else []):
+        if key in row_of and head in col_of:
+            final[(row_of[key], col_of[head])] = ""
+    keys = []
+    for (r, c), message in plan.notes.items():
+        final[(r, c)] = message
+        if r in key_of and c in header_of:
+            keys.append([key_of[r], header_of[c]])
+    return final, keys

@@ -1,0 +1,262 @@
+"""Plan -> the request list of ONE spreadsheets.batchUpdate (applied by Google all or nothing).
+
+Every value is typed (stringValue, numberValue): nothing a person typed can come back as a formula. The only
+formulas sheetsync writes are the HYPERLINK cells of its own report sheet, built from escaped string literals."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..model import parse_a1
+from ..plan import Highlight, Plan
+
+try:  # one ownership marker for Excel and Google rules
+    from .xlsx_patch import mark
+except ImportError:  # pragma: no cover - the xlsx patcher is written alongside
+    def mark(condition: str) -> str:
+        return f'AND("sheetsync"="sheetsync",{condition})'
+
+OWN_PREFIX = '=AND("sheetsync"="sheetsync",'
+DATE_FORMAT = {"type": "DATE", "pattern": "yyyy-mm-dd"}
+EPOCH = dt.date(1899, 12, 30)
+NOTES_PREFIX = "notes:"
+NOTES_CHUNK = 40000  # a cell holds at most 50,000 characters
+NOTES_ROW, NOTES_COL = 1, 4  # report sheet E2, next to the fingerprint in D2
+
+
+@dataclass
+class Target:
+    """What the batch writes into, as the re-check just saw it."""
+    sheet_id: int
+    rows: int  # grid rowCount
+    cols: int  # grid columnCount
+    rules: list  # the task sheet's conditional formats, in order
+    sheet_ids: dict[str, int]  # title -> sheetId of every sheet (for report links)
+    report: Optional[dict] = None  # properties of the existing report sheet, or None
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)  # final note per cell ('' clears)
+    note_keys: list = field(default_factory=list)  # [[task key, header]] recorded for the next run
+
+
+def serial(d: dt.date) -> int:
+    if isinstance(d, dt.datetime):
+        d = d.date()
+    return (d - EPOCH).days
+
+
+def typed(value) -> dict:
+    """A CellData.userEnteredValue that Google stores as given, never parsed."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return {}
+    if isinstance(value, bool):
+        return {"userEnteredValue": {"boolValue": value}}
+    if isinstance(value, (int, float)):
+        return {"userEnteredValue": {"numberValue": value}}
+    if isinstance(value, dt.date):
+        return {"userEnteredValue": {"numberValue": serial(value)}}
+    return {"userEnteredValue": {"stringValue": str(value)}}
+
+
+def grid(sheet_id: int, r0: int, r1: int, c0: int, c1: int) -> dict:
+    """0-based, end exclusive."""
+    return {"sheetId": sheet_id, "startRowIndex": r0, "endRowIndex": r1, "startColumnIndex": c0, "endColumnIndex": c1}
+
+
+def is_own_rule(rule: dict) -> bool:
+    cond = (rule.get("booleanRule") or {}).get("condition") or {}
+    values = cond.get("values") or [{}]
+    return cond.get("type") == "CUSTOM_FORMULA" and str(values[0].get("userEnteredValue", "")).startswith(OWN_PREFIX)
+
+
+def color(hex6: str) -> dict:
+    return {"red": int(hex6[0:2], 16) / 255, "green": int(hex6[2:4], 16) / 255, "blue": int(hex6[4:6], 16) / 255}
+
+
+def rule_format(style: Highlight) -> dict:
+    """Google rules style fill, font colour and bold; borders have no Sheets equivalent and are dropped."""
+    fmt: dict = {}
+    if style.fill:
+        fmt["backgroundColor"] = color(style.fill)
+    text: dict = {}
+    if style.font:
+        text["foregroundColor"] = color(style.font)
+    if style.bold:
+        text["bold"] = True
+    if text:
+        fmt["textFormat"] = text
+    return fmt
+
+
+def sqref_ranges(sqref: str, sheet_id: int, max_rows: int) -> list[dict]:
+    out = []
+    for part in sqref.split():
+        a, _, b = part.partition(":")
+        r0, c0 = parse_a1(a)
+        r1, c1 = parse_a1(b) if b else (r0, c0)
+        r1 = min(r1, max_rows - 1)
+        if r1 >= r0:
+            out.append(grid(sheet_id, r0, r1 + 1, c0, c1 + 1))
+    return out
+
+
+def managed_cells(plan: Plan, sheet_id: int) -> list[dict]:
+    """One updateCells per run of consecutive planned rows in one column; dates also get their format."""
+    by_col: dict[tuple[int, str], list] = {}
+    for c in plan.cells:
+        by_col.setdefault((c.col, c.kind), []).append(c)
+    requests = []
+    for (col, kind), cells in sorted(by_col.items()):
+        cells.sort(key=lambda c: c.row)
+        run: list = []
+        for c in cells + [None]:
+            if run and (c is None or c.row != run[-1].row + 1):
+                requests.extend(_run(run, col, kind, sheet_id))
+                run = []
+            if c is not None:
+                run.append(c)
+    return requests
+
+
+def _run(run: list, col: int, kind: str, sheet_id: int) -> list[dict]:
+    rng = grid(sheet_id, run[0].row, run[-1].row + 1, col, col + 1)
+    if kind == "header":
+        rows = [{"values": [{**typed(str(c.value)), "userEnteredFormat": {"textFormat": {"bold": True}}}]} for c in run]
+        return [{"updateCells": {"range": rng, "rows": rows,
+                                 "fields": "userEnteredValue,userEnteredFormat.textFormat.bold"}}]
+    rows = [{"values": [typed(c.value if kind == "date" else (None if c.value is None else str(c.value)))]}
+            for c in run]
+    out = []
+    if kind == "date":
+        out.append({"repeatCell": {"range": rng, "cell": {"userEnteredFormat": {"numberFormat": DATE_FORMAT}},
+                                   "fields": "userEnteredFormat.numberFormat"}})
+    out.append({"updateCells": {"range": rng, "rows": rows, "fields": "userEnteredValue"}})
+    return out
+
+
+def rule_requests(plan: Plan, target: Target) -> list[dict]:
+    """Delete sheetsync's own rules (highest index first, so the others keep their places), then add the new
+    ones after the user's rules, in the plan's priority order."""
+    own = [i for i, rule in enumerate(target.rules) if is_own_rule(rule)]
+    out = [{"deleteConditionalFormatRule": {"sheetId": target.sheet_id, "index": i}} for i in sorted(own, reverse=True)]
+    index = len(target.rules) - len(own)
+    for rule in plan.rules:
+        ranges = sqref_ranges(rule.sqref, target.sheet_id, target.rows)
+        if not ranges:
+            continue
+        out.append({"addConditionalFormatRule": {"index": index, "rule": {
+            "ranges": ranges,
+            "booleanRule": {"condition": {"type": "CUSTOM_FORMULA",
+                                          "values": [{"userEnteredValue": "=" + mark(rule.condition)}]},
+                            "format": rule_format(rule.style)}}}})
+        index += 1
+    return out
+
+
+def note_requests(target: Target) -> list[dict]:
+    out = []
+    for (r, c), text in sorted(target.notes.items()):
+        out.append({"updateCells": {"range": grid(target.sheet_id, r, r + 1, c, c + 1),
+                                    "rows": [{"values": [{"note": text} if text else {}]}], "fields": "note"}})
+    return out
+
+
+def _link_formula(text: str, ref: str, sheet_ids: dict[str, int]) -> Optional[dict]:
+    sheet, _, cell = ref.rpartition("!")
+    if sheet.startswith("'") and sheet.endswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    gid = sheet_ids.get(sheet)
+    if gid is None:
+        return None
+    esc = str(text).replace('"', '""')
+    return {"userEnteredValue": {"formulaValue": f'=HYPERLINK("#gid={gid}&range={cell}","{esc}")'}}
+
+
+def report_requests(plan: Plan, target: Target) -> list[dict]:
+    rep = plan.report
+    rows = [list(r) for r in rep.rows]
+    chunks = _note_chunks(target.note_keys)
+    line = rows[NOTES_ROW]
+    line.extend([""] * (NOTES_COL + len(chunks) - len(line)))
+    for i, chunk in enumerate(chunks):
+        line[NOTES_COL + i] = chunk
+    width = max(6, max(len(r) for r in rows), len(rep.col_widths))
+    height = max(len(rows), 1)
+    out = []
+    if target.report is None:
+        used = set(target.sheet_ids.values())
+        sid = next(i for i in iter(lambda: random.randint(1, 2**31 - 2), None) if i not in used)
+        out.append({"addSheet": {"properties": {"sheetId": sid, "title": rep.title,
+                                                "gridProperties": {"rowCount": height, "columnCount": width}}}})
+        grid_rows, grid_cols = height, width
+    else:
+        sid = target.report["sheetId"]
+        gp = target.report.get("gridProperties") or {}
+        grid_rows, grid_cols = gp.get("rowCount", 1000), gp.get("columnCount", 26)
+        for dim, have, need in (("ROWS", grid_rows, height), ("COLUMNS", grid_cols, width)):
+            if have < need:
+                out.append({"appendDimension": {"sheetId": sid, "dimension": dim, "length": need - have}})
+        grid_rows, grid_cols = max(grid_rows, height), max(grid_cols, width)
+    data = []
+    for r, row in enumerate(rows):
+        values = []
+        for c, v in enumerate(row):
+            cell = None
+            if (r, c) in rep.links:
+                cell = _link_formula(v, rep.links[(r, c)], target.sheet_ids)
+            cell = cell or typed(v)
+            if r == 0 and c == 0:
+                cell = {**cell, "userEnteredFormat": {"textFormat": {"bold": True}}}
+            values.append(cell)
+        data.append({"values": values})
+    out.append({"updateCells": {"range": grid(sid, 0, grid_rows, 0, grid_cols), "rows": data,
+                                "fields": "userEnteredValue,userEnteredFormat.textFormat.bold"}})
+    for c, w in enumerate(rep.col_widths):
+        out.append({"updateDimensionProperties": {
+            "range": {"sheetId": sid, "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},
+            "properties": {"pixelSize": int(w * 7 + 5)}, "fields": "pixelSize"}})
+    return out
+
+
+def _note_chunks(keys: list) -> list[str]:
+    if not keys:
+        return []
+    chunks, part, size = [], [], 0
+    for k in keys:
+        n = len(json.dumps(k, ensure_ascii=False)) + 1
+        if part and size + n > NOTES_CHUNK:
+            chunks.append(NOTES_PREFIX + json.dumps(part, ensure_ascii=False))
+            part, size = [], 0
+        part.append(k)
+        size += n
+    chunks.append(NOTES_PREFIX + json.dumps(part, ensure_ascii=False))
+    return chunks
+
+
+def recorded_notes(report_rows: list[list]) -> list:
+    """[[task key, header], ...] of the notes the last sync set, from its report sheet."""
+    if len(report_rows) <= NOTES_ROW:
+        return []
+    out = []
+    for v in report_rows[NOTES_ROW][NOTES_COL:]:
+        if isinstance(v, str) and v.startswith(NOTES_PREFIX):
+            try:
+                out.extend(json.loads(v[len(NOTES_PREFIX):]))
+            except ValueError:
+                continue
+    return out
+
+
+def batch(plan: Plan, target: Target, write_report: bool) -> list[dict]:
+    requests = []
+    need_cols = max(plan.columns.values()) + 1
+    if target.cols < need_cols:
+        requests.append({"appendDimension": {"sheetId": target.sheet_id, "dimension": "COLUMNS",
+                                             "length": need_cols - target.cols}})
+    requests += managed_cells(plan, target.sheet_id)
+    if write_report:
+        requests += note_requests(target)
+        requests += rule_requests(plan, target)
+        requests += report_requests(plan, target)
+    return requests
