@@ -28,7 +28,8 @@ RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 
 @dataclass
 class RetryPolicy:
-    """tries: attempts per request; deadline: seconds for the whole sync; timeout: (connect, read) seconds."""
+    """tries: attempts per request (and writes per sync); deadline: no retry starts after this many seconds
+    of the sync; timeout: (connect, read) seconds of every single request."""
     tries: int = 5
     deadline: float = 60.0
     base: float = 0.5
@@ -145,14 +146,11 @@ class BoundedHTTPClient(HTTPClient):
         write = method.lower() != "get"
         attempt = 0
         while True:
-            left = self.budget.left()
-            if left <= 0:
-                raise SheetsUnavailable("deadline", attempt)
             status, exc, response = None, None, None
             try:
                 self.sent += 1
                 response = self.session.request(method=method, url=endpoint, json=json, params=params, data=data,
-                                                files=files, headers=headers, timeout=self._timeout(left))
+                                                files=files, headers=headers, timeout=self.policy.timeout)
             except (requests.Timeout, requests.ConnectionError) as e:
                 exc = e
             if response is not None:
@@ -170,10 +168,6 @@ class BoundedHTTPClient(HTTPClient):
             if attempt >= self.policy.tries or wait >= self.budget.left():
                 raise SheetsUnavailable(what, attempt)
             self.sleep(wait)
-
-    def _timeout(self, left: float) -> tuple[float, float]:
-        connect, read = self.policy.timeout
-        return (min(connect, max(left, 0.1)), min(read, max(left, 0.1)))
 
     def pause(self, attempt: int, hint: Optional[float]) -> None:
         """Wait before re-reading after a failed write; raises when the deadline would pass."""

@@ -122,8 +122,7 @@ def recheck(conn: Connection, snap: Snapshot, report, report_title: str) -> Opti
     """One spreadsheets.get of the header row, the key column and the rules. None when a row moved."""
     sheet = snap.workbook.sheet(report.sheet)
     header_row = report.header_row - 1
-    key_field = "id" if "id" in report.columns else "task"
-    key_col = report.columns[key_field]
+    key_col = report.columns.get("id", report.columns.get("task", min(report.columns.values())))
     title = quote_title(sheet.name)
     ranges = [f"{title}!{header_row + 1}:{header_row + 1}", f"{title}!{col_letter(key_col)}:{col_letter(key_col)}"]
     got = call(conn, snap.key, conn.client.fetch_sheet_metadata, snap.key,
