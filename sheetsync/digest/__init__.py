@@ -1,0 +1,216 @@
+"""Weekly digests (seed 000 principle 4): build the team and personal messages from a Report and the
+history, then deliver them exactly once. The CLI wraps `run_digest`; tests and jobs may call
+`build_digests` and `deliver` directly."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import parseaddr
+from pathlib import Path
+
+from ..history import History, default_state_path
+from ..model import Report
+from .content import (DigestContent, Facts, default_link_for, gsheet_link_for, note_content, personal_content,
+                      team_content)
+from .mail import build_message, message_id, sender_address, valid_address
+from .periods import iso_period, normalise_period, parse_period
+from .render import render_html, render_text
+from .send import DeliveryResult, Outcome, SmtpSettings, deliver
+
+__all__ = ["build_digests", "deliver", "run_digest", "DigestBatch", "DigestMessage", "DigestWarning",
+           "DeliveryResult", "Outcome", "SmtpSettings", "History", "default_state_path", "iso_period",
+           "parse_period", "default_link_for", "gsheet_link_for", "tracker_key"]
+
+CHART_CID = "progress-chart@sheetsync"
+
+
+@dataclass
+class DigestMessage:
+    kind: str  # team | personal
+    recipient: str  # bare address
+    period: str
+    content: DigestContent
+    email: EmailMessage
+    message_id: str
+    html: str
+    text: str
+    png: bytes | None = None
+
+    def browser_html(self) -> str:
+        """The HTML with the chart inlined, for opening the outbox copy in a browser."""
+        if self.png is None:
+            return self.html
+        data = "data:image/png;base64," + base64.b64encode(self.png).decode()
+        return self.html.replace(f"cid:{CHART_CID}", data)
+
+
+@dataclass
+class DigestWarning:
+    code: str  # bad-address | no-recipients | unchanged
+    subject: str
+    message: str
+
+
+@dataclass
+class DigestBatch:
+    tracker: str
+    period: str
+    messages: list[DigestMessage] = field(default_factory=list)
+    warnings: list[DigestWarning] = field(default_factory=list)
+    changed: bool = True
+    snapshot_run: int | None = None
+
+
+def tracker_key(source) -> str:
+    """A tracker's identity in the state database: the resolved path, or the sheet URL without its fragment."""
+    text = str(source)
+    if "://" in text:
+        return text.split("#", 1)[0]
+    return str(Path(text).resolve())
+
+
+def _kinds(kinds) -> set[str]:
+    if isinstance(kinds, str):
+        kinds = ("team", "personal") if kinds == "all" else (kinds,)
+    out = set(kinds)
+    if not out <= {"team", "personal"}:
+        raise ValueError(f"kinds must be team and/or personal, not {kinds!r}")
+    return out
+
+
+def _warn(batch: DigestBatch, lang: str, code: str, subject: str, en: str, zh: str) -> None:
+    batch.warnings.append(DigestWarning(code, subject, zh if lang == "zh" else en))
+
+
+def _people_emails(report: Report) -> dict[str, str]:
+    emails = {name: p.email for name, p in report.people.items() if p.email}
+    for task in report.tasks:
+        if task.owner and task.owner_email and task.owner not in emails:
+            emails[task.owner] = task.owner_email
+    return emails
+
+
+def build_digests(report: Report, history: History | None, *, tracker: str, period: str | None = None,
+                  today: dt.date | None = None, now: dt.datetime | None = None, kinds=("team", "personal"),
+                  to: list[str] | None = None, link_for=None, calendar=None, unchanged: str = "skip",
+                  busy_threshold: int = 5, sender: str | None = None, record: bool = True,
+                  chart: bool = True) -> DigestBatch:
+    """Every message for one tracker and ISO week, plus warnings (bad addresses, nothing changed).
+
+    `to` replaces the team recipients and limits personal digests to those addresses. `unchanged`:
+    'skip' sends no team digest when no task changed since the previous digest, 'note' sends one line.
+    With a history, the tasks are recorded as this period's digest snapshot (record=False to preview)."""
+    if unchanged not in ("skip", "note"):
+        raise ValueError("unchanged must be 'skip' or 'note'")
+    today = today or report.today
+    period = normalise_period(period) if period else iso_period(today)
+    monday, _ = parse_period(period)
+    now = now or dt.datetime.combine(today, dt.time(8, 30))  # the Monday 08:30 email of seed 000
+    wanted = _kinds(kinds)
+    lang = report.language
+    batch = DigestBatch(tracker=tracker, period=period)
+
+    baseline = None
+    if history is not None:
+        baseline = history.previous_digest_snapshot(tracker, period)
+        if baseline is None:
+            baseline = history.last_snapshot_before(tracker, monday)
+    facts = Facts(report, baseline, period=period, monday=monday, today=today, now=now, link_for=link_for,
+                  calendar=calendar, busy_threshold=busy_threshold)
+    sender = sender_address(sender)
+    domain = parseaddr(sender)[1].partition("@")[2] or "sheetsync.invalid"
+    only = None
+    if to is not None:
+        only = set()
+        for addr in to:
+            bare = valid_address(addr)
+            if bare:
+                only.add(bare.lower())
+            else:
+                _warn(batch, lang, "bad-address", str(addr), f"'{addr}' is not an email address; not sent.",
+                      f"“{addr}”不是有效邮箱,未发送。")
+
+    def add(kind: str, content: DigestContent, recipient: str, name: str | None, png: bytes | None) -> None:
+        mid = message_id(tracker, period, recipient, kind, domain)
+        html = render_html(content, CHART_CID if png else None)
+        text = render_text(content)
+        email = build_message(subject=content.subject, sender=sender, recipient=recipient, recipient_name=name,
+                              text=text, html=html, png=png, cid=CHART_CID if png else None, msg_id=mid,
+                              date=dt.datetime.now(dt.timezone.utc))
+        batch.messages.append(DigestMessage(kind, recipient, period, content, email, mid, html, text, png))
+
+    if "team" in wanted:
+        team = team_content(facts)
+        batch.changed = team.changed
+        if not team.changed:
+            _warn(batch, lang, "unchanged", tracker, "Nothing changed since the last digest.",
+                  "自上次周报以来没有变化。")
+        if team.changed or unchanged == "note":
+            content = team if team.changed else note_content(team)
+            png = None
+            if chart and team.changed:
+                from .chart import progress_png
+                png = progress_png(report, lang)
+            raw = list(to) if to is not None else (report.campaign.recipients or
+                                                   ([report.campaign.owner_email] if report.campaign.owner_email
+                                                    else []))
+            seen = set()
+            for entry in raw:
+                name, _ = parseaddr(entry)
+                bare = valid_address(entry)
+                if not bare:
+                    if to is None:
+                        _warn(batch, lang, "bad-address", str(entry), f"'{entry}' is not an email address; not sent.",
+                              f"“{entry}”不是有效邮箱,未发送。")
+                    continue
+                if bare.lower() not in seen:
+                    seen.add(bare.lower())
+                    add("team", content, bare, name or None, png)
+            if not seen:
+                _warn(batch, lang, "no-recipients", tracker, "The campaign lists no recipients for the team digest.",
+                      "活动未填写周报收件人。")
+
+    if "personal" in wanted:
+        for name, addr in sorted(_people_emails(report).items()):
+            bare = valid_address(addr)
+            if not bare:
+                _warn(batch, lang, "bad-address", name, f"{name}: '{addr}' is not an email address; not sent.",
+                      f"{name}:“{addr}”不是有效邮箱,未发送。")
+                continue
+            if only is not None and bare.lower() not in only:
+                continue
+            content = personal_content(facts, name)
+            if content is not None:
+                add("personal", content, bare, name, None)
+
+    if history is not None and record:
+        batch.snapshot_run = history.record_snapshot(tracker, report, "digest", at=now, period=period)
+    return batch
+
+
+def run_digest(source, *, today=None, period: str | None = None, kinds="all", to: list[str] | None = None,
+               outbox: Path | str | None = None, send: bool = False, state: Path | str | None = None,
+               force: bool = False, unchanged: str = "skip", lang: str | None = None, link_for=None,
+               busy_threshold: int = 5, smtp: SmtpSettings | None = None, report: Report | None = None):
+    """`sheetsync digest SOURCE`: validate, build, deliver. Returns (batch, DeliveryResult).
+
+    Messages go to `outbox` when given, else over SMTP when `send` or SHEETSYNC_SMTP_HOST is set, else to
+    `.sheetsync/outbox` beside the state file."""
+    from .. import api
+    if report is None:
+        report = api.validate(source, today=today, lang=lang)
+    if smtp is None and outbox is None:
+        smtp = SmtpSettings.from_env()
+    if send and smtp is None and outbox is None:
+        pass  # no SMTP configured: fall back to the outbox, as documented
+    key = tracker_key(source)
+    if link_for is None and "://" in str(source):
+        link_for = gsheet_link_for(str(source), 0)
+    with History(state or default_state_path(source)) as history:
+        batch = build_digests(report, history, tracker=key, period=period, today=report.today, kinds=kinds, to=to,
+                              link_for=link_for, unchanged=unchanged, busy_threshold=busy_threshold,
+                              sender=smtp.sender if smtp else None)
+        result = deliver(batch, history, outbox=outbox, smtp=None if outbox is not None else smtp, force=force)
+    return batch, result

@@ -1,0 +1,30 @@
+"""DigestContent -> (HTML, plain text) through Jinja2; HTML autoescaped because every title comes from a sheet."""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import jinja2
+
+from .content import DigestContent
+from .i18n import strings
+
+SECTION_COLOURS = {"done": "#2e7d32", "progress": "#f9a825", "coming": "#0969da", "risks": "#cf222e",
+                   "help": "#8250df", "owe": "#0969da", "late": "#cf222e", "waiting": "#8250df"}
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+        autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def render_html(content: DigestContent, chart_cid: str | None = None) -> str:
+    return environment().get_template("digest.html.j2").render(
+        d=content, s=strings(content.lang), chart_cid=chart_cid, colours=SECTION_COLOURS)
+
+
+def render_text(content: DigestContent) -> str:
+    return environment().get_template("digest.txt.j2").render(d=content, s=strings(content.lang))

@@ -1,0 +1,233 @@
+"""Delivery with the ledger: SMTP over one reused connection, or an outbox folder of .eml files.
+
+Exactly once, as far as SMTP allows (RFC 5321 §6.1): the ledger row turns `uncertain` just before the
+final '.' of DATA goes out and `sent` when the server answers 250. A crash or a lost connection in
+between leaves `uncertain`, which is never resent without force; anything that fails earlier stays
+`failed` (or `pending` after a crash) and is retried on the next run."""
+from __future__ import annotations
+
+import os
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from email.utils import parseaddr
+
+from ..history import History
+
+TLS_MODES = ("starttls", "ssl", "none")
+
+
+@dataclass
+class SmtpSettings:
+    host: str
+    port: int = 587
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)  # never printed
+    tls: str = "starttls"
+    sender: str = "sheetsync@localhost"
+    cafile: str | None = None
+    timeout: float = 60.0
+
+    def __post_init__(self):
+        if self.tls not in TLS_MODES:
+            raise ValueError(f"SHEETSYNC_SMTP_TLS must be one of {', '.join(TLS_MODES)}, not {self.tls!r}")
+
+    @classmethod
+    def from_env(cls, env=None) -> "SmtpSettings | None":
+        """SHEETSYNC_SMTP_*; None when no host is configured (the caller then writes an outbox)."""
+        env = os.environ if env is None else env
+        host = env.get("SHEETSYNC_SMTP_HOST")
+        if not host:
+            return None
+        tls = (env.get("SHEETSYNC_SMTP_TLS") or "starttls").strip().lower()
+        port = env.get("SHEETSYNC_SMTP_PORT")
+        return cls(host=host, port=int(port) if port else (465 if tls == "ssl" else 587 if tls == "starttls" else 25),
+                   user=env.get("SHEETSYNC_SMTP_USER") or None, password=env.get("SHEETSYNC_SMTP_PASSWORD") or None,
+                   tls=tls, sender=env.get("SHEETSYNC_SMTP_FROM") or "sheetsync@localhost",
+                   cafile=env.get("SHEETSYNC_SMTP_CAFILE") or None)
+
+    def context(self) -> ssl.SSLContext:
+        # smtplib on 3.11 verifies nothing unless given a context (PITFALLS.md)
+        return ssl.create_default_context(cafile=self.cafile)
+
+
+class _TracksFinalDot:
+    """smtplib.SMTP.data() sends the whole message ending in CRLF.CRLF in one send(); we note that moment."""
+    before_final_dot: Callable[[], None] | None = None
+    data_sent = False
+
+    def send(self, s):
+        if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n") and self.before_final_dot is not None:
+            self.data_sent = True
+            hook, self.before_final_dot = self.before_final_dot, None
+            hook()
+        return super().send(s)
+
+
+class _SMTP(_TracksFinalDot, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_TracksFinalDot, smtplib.SMTP_SSL):
+    pass
+
+
+def connect(settings: SmtpSettings) -> smtplib.SMTP:
+    if settings.tls == "ssl":
+        conn = _SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=settings.context())
+    else:
+        conn = _SMTP(settings.host, settings.port, timeout=settings.timeout)
+        conn.ehlo()
+        if settings.tls == "starttls":
+            conn.starttls(context=settings.context())
+            conn.ehlo()
+    if settings.user:
+        conn.login(settings.user, settings.password or "")
+    return conn
+
+
+@dataclass
+class Outcome:
+    kind: str
+    recipient: str
+    status: str  # sent | written | skipped-already-sent | skipped-uncertain | failed | uncertain
+    message_id: str
+    error: str | None = None
+    files: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class DeliveryResult:
+    outcomes: list[Outcome] = field(default_factory=list)
+    connections: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def files(self) -> list[Path]:
+        return [p for o in self.outcomes for p in o.files]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(o.status in ("failed", "uncertain") for o in self.outcomes) else 0
+
+    def to_dict(self) -> dict:
+        return {"connections": self.connections,
+                "messages": [{"kind": o.kind, "recipient": o.recipient, "status": o.status,
+                              "message_id": o.message_id, "error": o.error, "files": [str(p) for p in o.files]}
+                             for o in self.outcomes]}
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9@._-]+", "_", text)[:120]
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def write_outbox(message, outbox: Path) -> list[Path]:
+    """`.eml` to import in a mail client, `.html` (image inlined as data:) to open in a browser."""
+    outbox.mkdir(parents=True, exist_ok=True)
+    stem = f"{message.period}-{message.kind}-{_safe_name(message.recipient)}"
+    eml, html = outbox / f"{stem}.eml", outbox / f"{stem}.html"
+    _write_atomic(eml, message.email.as_bytes())
+    _write_atomic(html, message.browser_html().encode("utf-8"))
+    return [eml, html]
+
+
+def _describe(exc: BaseException) -> str:
+    # smtplib exceptions carry the server's reply, never our credentials
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def deliver(batch, history: History, *, outbox: Path | str | None = None, smtp: SmtpSettings | None = None,
+            force: bool = False) -> DeliveryResult:
+    """Send or write every message of `batch` not already delivered for its (tracker, period, recipient, kind).
+
+    With `outbox`, or without SMTP settings, messages go to files. force=True resends `sent` and `uncertain`."""
+    result = DeliveryResult()
+    use_outbox = outbox is not None or smtp is None
+    outbox_path = Path(outbox) if outbox is not None else None
+    if use_outbox and outbox_path is None:
+        outbox_path = history.path.parent / "outbox"
+    conn: smtplib.SMTP | None = None
+    connect_error: str | None = None
+    envelope_from = parseaddr(smtp.sender)[1] if smtp else None
+
+    def ledger(message, state, **kw):
+        history.ledger_set(batch.tracker, batch.period, message.recipient, message.kind, state,
+                           message_id=message.message_id, **kw)
+
+    try:
+        for message in batch.messages:
+            prior = history.ledger_get(batch.tracker, batch.period, message.recipient, message.kind)
+            outcome = Outcome(message.kind, message.recipient, "", message.message_id)
+            result.outcomes.append(outcome)
+            if prior and not force and prior["state"] in ("sent", "uncertain"):
+                outcome.status = "skipped-already-sent" if prior["state"] == "sent" else "skipped-uncertain"
+                continue
+            channel = "outbox" if use_outbox else "smtp"
+            ledger(message, "pending", channel=channel, attempt=True)
+            if use_outbox:
+                try:
+                    outcome.files = write_outbox(message, outbox_path)
+                except OSError as exc:
+                    outcome.status, outcome.error = "failed", _describe(exc)
+                    ledger(message, "failed", error=outcome.error)
+                    continue
+                outcome.status = "written"
+                ledger(message, "sent")
+                continue
+            if conn is None and connect_error is None:
+                try:
+                    conn = connect(smtp)
+                    result.connections += 1
+                except (OSError, smtplib.SMTPException) as exc:
+                    connect_error = _describe(exc)
+            if conn is None:
+                outcome.status, outcome.error = "failed", connect_error
+                ledger(message, "failed", error=connect_error)
+                continue
+            conn.data_sent = False
+            conn.before_final_dot = lambda m=message: ledger(m, "uncertain", error="no reply after DATA")
+            try:
+                conn.send_message(message.email, from_addr=envelope_from, to_addrs=[message.recipient])
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+                # the server answered no: nothing was accepted, and the connection is still usable
+                outcome.status, outcome.error = "failed", _describe(exc)
+                ledger(message, "failed", error=outcome.error)
+                continue
+            except (OSError, smtplib.SMTPException) as exc:
+                outcome.error = _describe(exc)
+                outcome.status = "uncertain" if conn.data_sent else "failed"
+                ledger(message, outcome.status, error=outcome.error)
+                _close(conn)
+                conn = None  # the next message opens a new connection
+                continue
+            finally:
+                if conn is not None:
+                    conn.before_final_dot = None
+            outcome.status = "sent"
+            ledger(message, "sent", error=None)
+    finally:
+        if conn is not None:
+            try:
+                conn.quit()
+            except (OSError, smtplib.SMTPException):
+                _close(conn)
+    return result
+
+
+def _close(conn) -> None:
+    try:
+        conn.close()
+    except OSError:
+        pass

@@ -1,0 +1,196 @@
+"""State that outlives a run: task snapshots per sync/digest and the digest delivery ledger, in one SQLite file.
+
+One file beside the tracker (`.sheetsync/state.db`) so a job copied to another machine keeps its memory;
+WAL and a busy timeout because a sync and a digest job may overlap on the same tracker."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from pathlib import Path
+
+from .model import Report
+
+STATE_ENV = "SHEETSYNC_STATE"
+
+# Append only: a step, once released, is never edited; user_version counts the steps applied.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        tracker TEXT NOT NULL,
+        kind TEXT NOT NULL,            -- sync | digest
+        period TEXT,                   -- ISO week for digests
+        at TEXT NOT NULL,              -- ISO timestamp of the run
+        today TEXT NOT NULL            -- the report's today
+    );
+    CREATE INDEX runs_by_tracker ON runs (tracker, kind, period, id);
+    CREATE TABLE snapshots (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        task_id TEXT, task TEXT, owner TEXT, status TEXT, due TEXT, health TEXT,
+        submitted TEXT, reviewed TEXT, row INTEGER,
+        PRIMARY KEY (run_id, key)
+    );
+    """,
+    """
+    CREATE TABLE ledger (
+        tracker TEXT NOT NULL,
+        period TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        kind TEXT NOT NULL,            -- team | personal
+        state TEXT NOT NULL,           -- pending | sent | failed | uncertain
+        message_id TEXT,
+        channel TEXT,                  -- smtp | outbox
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (tracker, period, recipient, kind)
+    );
+    """,
+]
+
+SNAPSHOT_FIELDS = ("key", "task_id", "task", "owner", "status", "due", "health", "submitted", "reviewed", "row")
+
+
+def default_state_path(source_or_config: str | Path | None = None) -> Path:
+    """SHEETSYNC_STATE, else `.sheetsync/state.db` beside the tracker or config file (cwd for a URL)."""
+    env = os.environ.get(STATE_ENV)
+    if env:
+        return Path(env)
+    text = str(source_or_config or "")
+    if not text or "://" in text:
+        return Path.cwd() / ".sheetsync" / "state.db"
+    path = Path(text)
+    folder = path if path.is_dir() else path.parent
+    return folder / ".sheetsync" / "state.db"
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+class History:
+    """Snapshots of every task per run, and the digest ledger; creates and migrates the file on open."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we open transactions ourselves so a ledger write is committed at once
+        self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA busy_timeout = 30000")
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.migrate()
+
+    def migrate(self) -> int:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise RuntimeError(f"{self.path}: state schema {version} is newer than this sheetsync ({len(MIGRATIONS)})")
+        for step in range(version, len(MIGRATIONS)):
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                # re-read under the write lock: another process may have migrated meanwhile
+                if self.db.execute("PRAGMA user_version").fetchone()[0] != step:
+                    self.db.execute("ROLLBACK")
+                    continue
+                for statement in MIGRATIONS[step].split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {step + 1}")
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+        return self.schema_version
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- snapshots -------------------------------------------------------------------------------------------
+
+    def record_snapshot(self, tracker: str, report: Report, kind: str, at: dt.datetime | None = None,
+                        period: str | None = None) -> int:
+        """Store every task of `report`; returns the run id."""
+        at = at or dt.datetime.now().replace(microsecond=0)
+        rows = {}
+        for t in report.tasks:
+            rows[t.key] = (t.key, t.id, t.task, t.owner, t.status, _iso(t.due), t.health,
+                           _iso(t.submitted), _iso(t.reviewed), t.row)  # duplicate keys: the last row wins
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            cur = self.db.execute("INSERT INTO runs (tracker, kind, period, at, today) VALUES (?, ?, ?, ?, ?)",
+                                  (tracker, kind, period, at.isoformat(), report.today.isoformat()))
+            run_id = cur.lastrowid
+            self.db.executemany(
+                f"INSERT INTO snapshots (run_id, {', '.join(SNAPSHOT_FIELDS)}) VALUES (?{', ?' * len(SNAPSHOT_FIELDS)})",
+                [(run_id, *r) for r in rows.values()])
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return run_id
+
+    def snapshot(self, run_id: int) -> list[dict]:
+        cur = self.db.execute(f"SELECT {', '.join(SNAPSHOT_FIELDS)} FROM snapshots WHERE run_id = ? ORDER BY row",
+                              (run_id,))
+        return [dict(r) for r in cur]
+
+    def previous_digest_run(self, tracker: str, before_period: str) -> sqlite3.Row | None:
+        # ISO week labels ('2026-W09') sort as text
+        return self.db.execute(
+            "SELECT * FROM runs WHERE tracker = ? AND kind = 'digest' AND period < ? ORDER BY period DESC, id DESC "
+            "LIMIT 1", (tracker, before_period)).fetchone()
+
+    def previous_digest_snapshot(self, tracker: str, before_period: str) -> list[dict] | None:
+        """Tasks as the last digest of an earlier period saw them; None before the first digest."""
+        run = self.previous_digest_run(tracker, before_period)
+        return self.snapshot(run["id"]) if run else None
+
+    def last_snapshot_before(self, tracker: str, day: dt.date) -> list[dict] | None:
+        """The latest snapshot of any kind taken before `day` (baseline for a first digest)."""
+        run = self.db.execute("SELECT id FROM runs WHERE tracker = ? AND today < ? ORDER BY today DESC, id DESC "
+                              "LIMIT 1", (tracker, day.isoformat())).fetchone()
+        return self.snapshot(run["id"]) if run else None
+
+    def runs(self, tracker: str) -> list[dict]:
+        return [dict(r) for r in self.db.execute("SELECT * FROM runs WHERE tracker = ? ORDER BY id", (tracker,))]
+
+    # -- ledger ----------------------------------------------------------------------------------------------
+
+    def ledger_get(self, tracker: str, period: str, recipient: str, kind: str) -> dict | None:
+        row = self.db.execute("SELECT * FROM ledger WHERE tracker = ? AND period = ? AND recipient = ? AND kind = ?",
+                              (tracker, period, recipient.lower(), kind)).fetchone()
+        return dict(row) if row else None
+
+    def ledger_set(self, tracker: str, period: str, recipient: str, kind: str, state: str, *,
+                   message_id: str | None = None, channel: str | None = None, error: str | None = None,
+                   attempt: bool = False) -> None:
+        """Upsert one ledger row; committed before returning so a crash right after cannot lose it."""
+        now = dt.datetime.now().replace(microsecond=0).isoformat()
+        self.db.execute(
+            "INSERT INTO ledger (tracker, period, recipient, kind, state, message_id, channel, attempts, error, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (tracker, period, recipient, kind) DO UPDATE SET state = excluded.state, "
+            "message_id = COALESCE(excluded.message_id, message_id), channel = COALESCE(excluded.channel, channel), "
+            "attempts = attempts + ?, error = excluded.error, updated_at = excluded.updated_at",
+            (tracker, period, recipient.lower(), kind, state, message_id, channel, int(attempt), error, now,
+             int(attempt)))
+
+    def ledger(self, tracker: str, period: str | None = None) -> list[dict]:
+        sql, args = "SELECT * FROM ledger WHERE tracker = ?", [tracker]
+        if period:
+            sql, args = sql + " AND period = ?", args + [period]
+        return [dict(r) for r in self.db.execute(sql + " ORDER BY kind, recipient", args)]
