@@ -219,3 +219,31 @@ def test_a_persons_sheet_with_the_report_name_is_not_overwritten(emu):
     assert err.value.code == "report-sheet-taken"
     assert not any(e.method == "POST" for e in emu.request_log)
     assert emu.values(key, "同步报告") == [["我的笔记"]]
+
+
+def test_a_sheet_that_keeps_moving_is_left_alone_after_bounded_tries(tmp_path, emu):
+    from sheetsync.sheets_http import RetryPolicy
+    _, key = tracker(tmp_path, emu, tasks=many(4))
+    recheck = f"/v4/spreadsheets/{key}"
+    emu.inject(delay=0.8, times=10, match=f"GET {recheck}?ranges=")
+    stop = threading.Event()
+
+    def busy_person():
+        seen = 0
+        while not stop.is_set():
+            n = sum(1 for e in emu.request_log if e.path == recheck and "ranges" in e.query)
+            if n > seen:
+                seen = n
+                emu.insert_rows(key, "任务", 5, [[f"N{n}", "", "新", "张三", "", "", "", "", "", "", "", "未开始"]])
+            time.sleep(0.01)
+
+    t = threading.Thread(target=busy_person)
+    t.start()
+    try:
+        with pytest.raises(SheetsyncError) as err:
+            api.sync(f"gsheet:{key}", today=TODAY, retry=RetryPolicy(tries=2, deadline=20, base=0.01))
+    finally:
+        stop.set()
+        t.join()
+    assert err.value.code == "sheet-busy" and "2" in err.value.en and "2" in err.value.zh
+    assert not any(e.method == "POST" for e in emu.request_log)
