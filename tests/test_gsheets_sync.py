@@ -247,3 +247,16 @@ def test_a_sheet_that_keeps_moving_is_left_alone_after_bounded_tries(tmp_path, e
         t.join()
     assert err.value.code == "sheet-busy" and "2" in err.value.en and "2" in err.value.zh
     assert not any(e.method == "POST" for e in emu.request_log)
+
+
+def test_highlights_a_person_deleted_come_back(tmp_path, emu):
+    _, key = tracker(tmp_path, emu)
+    first = api.sync(f"gsheet:{key}", today=TODAY)
+    sid = emu.sheet_properties(key, "任务")["sheetId"]
+    batch(emu, key, [{"deleteConditionalFormatRule": {"sheetId": sid, "index": 0}}])
+    emu.request_log.clear()
+    again = api.sync(f"gsheet:{key}", today=TODAY)
+    assert again.changed and calls(emu) == FULL
+    assert len(emu.conditional_formats(key, "任务")) == len(first.plan.rules)
+    emu.request_log.clear()
+    assert not api.sync(f"gsheet:{key}", today=TODAY).changed and len(emu.request_log) == 2

@@ -38,6 +38,9 @@ def sync_gsheet(text: str, *, today=None, lang: Optional[str] = None, dry_run: b
         own_dates(snap, report)
         run_at = now or dt.datetime.combine(day, dt.datetime.now().time().replace(microsecond=0))
         plan = build_plan(report, snap.workbook, run_at=run_at)
+        rules_lost = _rules_lost(snap, report, plan)
+        if rules_lost:
+            plan.unchanged_report = False  # someone deleted sheetsync's highlights: put them back
         if dry_run or not plan.changed:
             return SyncResult(report, plan, changed=False, dry_run=dry_run)
         _refuse_foreign_report(snap, plan.report.title)
@@ -59,6 +62,14 @@ def sync_gsheet(text: str, *, today=None, lang: Optional[str] = None, dry_run: b
     raise SheetsyncError(
         f"{text}: rows kept moving while sheetsync was writing ({tries} tries); nothing was written, run again",
         f"{text}:写入期间表格行不断变动(已尝试 {tries} 次);未写入任何内容,请重新运行", code="sheet-busy")
+
+
+def _rules_lost(snap: Snapshot, report, plan) -> bool:
+    sheet = snap.sheets_by_title.get(report.sheet) or {}
+    own = sum(1 for r in sheet.get("conditionalFormats") or [] if rq.is_own_rule(r))
+    rows = ((sheet.get("properties") or {}).get("gridProperties") or {}).get("rowCount", 1000)
+    sheet_id = (sheet.get("properties") or {}).get("sheetId", 0)
+    return own != sum(1 for r in plan.rules if rq.sqref_ranges(r.sqref, sheet_id, rows))
 
 
 def own_dates(snap: Snapshot, report) -> None:
