@@ -100,7 +100,8 @@ class Recorder(_MessageHandler):
 
     def handle_message(self, message):
         with self.lock:
-            self.messages.append((message["X-MailFrom"], message["X-RcptTo"], message))
+            rcpt = [a.strip() for a in message["X-RcptTo"].split(",")]
+            self.messages.append((message["X-MailFrom"], rcpt, message))
 
 
 def free_port() -> int:
