@@ -9,7 +9,7 @@ import requests
 
 import sheetsync.api as api
 from gsheets_fixtures import calls, emu, load_xlsx  # noqa: F401
-from sheetsync.model import SheetsyncError, parse_a1
+from sheetsync.model import SheetsyncError
 from test_gsheets_read import CAMPAIGN, PEOPLE, TRACKERS
 from tracker_factory import make_tracker
 
