@@ -51,14 +51,14 @@ def progress_png(report: Report, lang: str | None = None) -> bytes:
         widths = [v[i] for v in values]
         ax.barh(stages, widths, left=left, color=colours[i], label=labels[i], height=0.6)
         left = [a + b for a, b in zip(left, widths)]
-    ax.set_title(t(lang, "chart_title"), fontfamily=family, fontsize=11)
+    ax.set_title(t(lang, "chart_title"), fontfamily=family, fontsize=15)
     for label in ax.get_yticklabels():
         label.set_fontfamily(family)
-    ax.tick_params(labelsize=9)
+    ax.tick_params(labelsize=13)
     ax.xaxis.get_major_locator().set_params(integer=True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.legend(loc="lower right", fontsize=8, frameon=False, prop={"family": family, "size": 8})
+    ax.legend(loc="lower right", frameon=False, prop={"family": family, "size": 12})
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100)
