@@ -202,9 +202,7 @@ def run_digest(source, *, today=None, period: str | None = None, kinds="all", to
     if report is None:
         report = api.validate(source, today=today, lang=lang)
     if smtp is None and outbox is None:
-        smtp = SmtpSettings.from_env()
-    if send and smtp is None and outbox is None:
-        pass  # no SMTP configured: fall back to the outbox, as documented
+        smtp = SmtpSettings.from_env()  # `send` with nothing configured still falls back to the outbox
     key = tracker_key(source)
     if link_for is None and "://" in str(source):
         link_for = gsheet_link_for(str(source), 0)

@@ -58,7 +58,7 @@ def progress_png(report: Report, lang: str | None = None) -> bytes:
     ax.xaxis.get_major_locator().set_params(integer=True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.legend(loc="lower right", frameon=False, prop={"family": family, "size": 12})
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False, prop={"family": family, "size": 12})
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100)

@@ -1,0 +1,89 @@
+"""The SQLite state file: migrations, pragmas, snapshots, ledger, default location."""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from digest_fixtures import campaign_week
+from sheetsync.history import MIGRATIONS, History, default_state_path
+
+
+def test_new_file_is_fully_migrated_with_wal(tmp_path):
+    path = tmp_path / ".sheetsync" / "state.db"
+    with History(path) as h:
+        assert h.schema_version == len(MIGRATIONS) == 2
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"runs", "snapshots", "ledger"} <= tables
+
+
+def test_old_file_is_migrated_and_keeps_its_data(tmp_path):
+    path = tmp_path / "state.db"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0])
+    db.execute("PRAGMA user_version = 1")
+    db.execute("INSERT INTO runs (tracker, kind, period, at, today) VALUES ('t', 'sync', NULL, '2026-10-01T08:00', "
+               "'2026-10-01')")
+    db.commit()
+    db.close()
+    with History(path) as h:
+        assert h.schema_version == 2
+        assert [r["kind"] for r in h.runs("t")] == ["sync"]
+        h.ledger_set("t", "2026-W42", "A@Example.com", "team", "sent")
+        assert h.ledger_get("t", "2026-W42", "a@example.com", "team")["state"] == "sent"
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "state.db"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    db.close()
+    with pytest.raises(RuntimeError, match="newer"):
+        History(path)
+
+
+def test_two_connections_share_the_file(tmp_path):
+    path = tmp_path / "state.db"
+    with History(path) as a, History(path) as b:
+        a.record_snapshot("t", campaign_week("zh", 42), "sync", dt.datetime(2026, 10, 12, 8))
+        assert len(b.runs("t")) == 1
+        assert b.db.execute("PRAGMA busy_timeout").fetchone()[0] == 30000
+
+
+def test_snapshots_and_previous_digest(tmp_path):
+    with History(tmp_path / "state.db") as h:
+        assert h.previous_digest_snapshot("t", "2026-W42") is None
+        h.record_snapshot("t", campaign_week("en", 41), "digest", dt.datetime(2026, 10, 5, 8, 30), period="2026-W41")
+        h.record_snapshot("t", campaign_week("en", 42), "sync", dt.datetime(2026, 10, 12, 7), period=None)
+        run42 = h.record_snapshot("t", campaign_week("en", 42), "digest", dt.datetime(2026, 10, 12, 8, 30),
+                                  period="2026-W42")
+        h.record_snapshot("other", campaign_week("en", 43), "digest", dt.datetime(2026, 10, 19), period="2026-W43")
+        prev = h.previous_digest_snapshot("t", "2026-W43")
+        assert prev == h.snapshot(run42)
+        row = {r["key"]: r for r in prev}["T5"]
+        assert row["status"] == "in-review" and row["health"] == "unreviewed" and row["owner"] == "陈静"
+        assert row["due"] == "2026-10-14" and row["submitted"] == "2026-10-09T10:00:00" and row["reviewed"] is None
+        # the digest of the same period is never its own baseline
+        assert {r["key"]: r for r in h.previous_digest_snapshot("t", "2026-W42")}["T5"]["health"] == "ok"
+        assert len(h.last_snapshot_before("t", dt.date(2026, 10, 12))) == 12
+
+
+def test_ledger_counts_attempts(tmp_path):
+    with History(tmp_path / "state.db") as h:
+        h.ledger_set("t", "2026-W42", "x@example.com", "personal", "pending", message_id="<m@x>", attempt=True)
+        h.ledger_set("t", "2026-W42", "x@example.com", "personal", "failed", error="550")
+        h.ledger_set("t", "2026-W42", "x@example.com", "personal", "pending", attempt=True)
+        row = h.ledger_get("t", "2026-W42", "x@example.com", "personal")
+        assert row["attempts"] == 2 and row["state"] == "pending" and row["message_id"] == "<m@x>"
+
+
+def test_default_state_path(tmp_path, monkeypatch):
+    monkeypatch.delenv("SHEETSYNC_STATE", raising=False)
+    tracker = tmp_path / "plans" / "tracker.xlsx"
+    assert default_state_path(tracker) == tmp_path / "plans" / ".sheetsync" / "state.db"
+    assert default_state_path(tmp_path) == tmp_path / ".sheetsync" / "state.db"
+    monkeypatch.setenv("SHEETSYNC_STATE", str(tmp_path / "elsewhere.db"))
+    assert default_state_path(tracker) == tmp_path / "elsewhere.db"
