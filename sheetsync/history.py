@@ -194,3 +194,10 @@ class History:
         if period:
             sql, args = sql + " AND period = ?", args + [period]
         return [dict(r) for r in self.db.execute(sql + " ORDER BY kind, recipient", args)]
+
+
+def record_sync(source, report: Report, *, state: str | Path | None = None, at: dt.datetime | None = None) -> int:
+    """What `sync` calls after validating: one snapshot in the tracker's state file."""
+    from .digest import tracker_key
+    with History(state or default_state_path(source)) as history:
+        return history.record_snapshot(tracker_key(source), report, "sync", at=at)

@@ -198,14 +198,16 @@ def run_digest(source, *, today=None, period: str | None = None, kinds="all", to
 
     Messages go to `outbox` when given, else over SMTP when `send` or SHEETSYNC_SMTP_HOST is set, else to
     `.sheetsync/outbox` beside the state file."""
-    from .. import api
+    from .. import api, sources
+    key = tracker_key(source)
     if report is None:
-        report = api.validate(source, today=today, lang=lang)
+        workbook = sources.read(source)
+        report = api.validate(source, today=today, lang=lang, workbook=workbook)
+        if link_for is None and sources.is_gsheet(str(source)):
+            sheet = workbook.sheet(report.sheet) if report.sheet else None
+            link_for = gsheet_link_for(str(source), sheet.sheet_id if sheet and sheet.sheet_id is not None else 0)
     if smtp is None and outbox is None:
         smtp = SmtpSettings.from_env()  # `send` with nothing configured still falls back to the outbox
-    key = tracker_key(source)
-    if link_for is None and "://" in str(source):
-        link_for = gsheet_link_for(str(source), 0)
     with History(state or default_state_path(source)) as history:
         batch = build_digests(report, history, tracker=key, period=period, today=report.today, kinds=kinds, to=to,
                               link_for=link_for, unchanged=unchanged, busy_threshold=busy_threshold,

@@ -115,9 +115,15 @@ class Facts:
             elif f.row is not None:
                 self.findings[f"row:{f.row}"].append(f)
         self.successors: dict[str, list[Task]] = defaultdict(list)
+        self.owned: dict[str, list[Task]] = defaultdict(list)
+        self.to_review: dict[str, list[Task]] = defaultdict(list)
         for x in self.tasks:
             for dep in x.depends_on:
                 self.successors[dep].append(x)
+            if x.owner:
+                self.owned[x.owner].append(x)
+            if x.reviewer:
+                self.to_review[x.reviewer].append(x)
 
     # -- per task ---------------------------------------------------------------------------------------------
 
@@ -176,8 +182,9 @@ class Facts:
 
     def coming(self, owner: str | None = None) -> list[Task]:
         horizon = self.today + dt.timedelta(days=7)
-        return sorted((x for x in self.tasks if self.is_open(x) and x.due and self.today <= x.due <= horizon
-                       and x.health != "late" and (owner is None or x.owner == owner)), key=lambda x: x.due)
+        pool = self.tasks if owner is None else self.owned.get(owner, ())
+        return sorted((x for x in pool if self.is_open(x) and x.due and self.today <= x.due <= horizon
+                       and x.health != "late"), key=lambda x: x.due)
 
     def overloaded(self) -> list[tuple[str, str, int, list[Task]]]:
         """(owner, week label, count, tasks) where one person has more than N open tasks due in one week."""
@@ -278,15 +285,16 @@ def personal_content(f: Facts, person: str) -> DigestContent | None:
     """What `person` owes: due this coming week, late, reviews they owe, successors waiting on them."""
     lang = f.lang
     owe = [f.item(x) for x in f.coming(person)]
+    mine = f.owned.get(person, ())
     late = [f.item(x, f.reasons(x, ("late",)), t(lang, "newly_late") if f.newly_late(x) else None)
-            for x in f.tasks if x.owner == person and x.health == "late" and f.is_open(x)]
+            for x in mine if x.health == "late" and f.is_open(x)]
     waiting = []
-    for x in f.tasks:
-        if x.reviewer == person and x.owner != person and f.awaiting_review(x):
+    for x in f.to_review.get(person, ()):
+        if x.owner != person and f.awaiting_review(x):
             sub = x.submitted.strftime("%Y-%m-%d %H:%M") if x.submitted else "—"
             waiting.append(f.item(x, [t(lang, "review_owed", submitted=sub)]))
-    for x in f.tasks:
-        if x.owner == person and f.is_open(x):
+    for x in mine:
+        if f.is_open(x):
             held = [s for s in f.successors.get(x.key, ()) if f.is_open(s)]
             if held:
                 names = ", ".join(f"{s.key} {s.task or ''}".strip() for s in held)
