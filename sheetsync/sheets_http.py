@@ -7,6 +7,7 @@ here: it raises WriteFailed so the caller reads the sheet again before deciding 
 from __future__ import annotations
 
 import email.utils
+import json as _json
 import os
 import random
 import time
@@ -35,6 +36,7 @@ class RetryPolicy:
     base: float = 0.5
     cap: float = 16.0
     timeout: tuple[float, float] = (5.0, 60.0)
+    max_body: int = 9_500_000  # Google refuses request bodies over 10 MiB
 
     @classmethod
     def from_env(cls, environ: Optional[dict] = None) -> "RetryPolicy":
@@ -43,6 +45,7 @@ class RetryPolicy:
         p.tries = int(env.get("SHEETSYNC_SHEETS_TRIES") or p.tries)
         p.deadline = float(env.get("SHEETSYNC_SHEETS_DEADLINE") or p.deadline)
         p.base = float(env.get("SHEETSYNC_SHEETS_BACKOFF") or p.base)
+        p.max_body = int(env.get("SHEETSYNC_SHEETS_MAX_BODY") or p.max_body)
         read = env.get("SHEETSYNC_SHEETS_TIMEOUT")
         if read:
             p.timeout = (min(p.timeout[0], float(read)), float(read))
@@ -77,6 +80,10 @@ class WriteFailed(Exception):
     def __init__(self, what: str, retry_after: Optional[float] = None):
         super().__init__(what)
         self.what, self.retry_after = what, retry_after
+
+
+def body_bytes(body: Any) -> bytes:
+    return _json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def endpoint_from_env(environ: Optional[dict] = None) -> Optional[str]:
@@ -139,11 +146,15 @@ class BoundedHTTPClient(HTTPClient):
         self.policy = policy or RetryPolicy()
         self.budget = Budget(self.policy)
         self.timeout = self.policy.timeout
+        self.max_body = self.policy.max_body
         self.sleep = time.sleep
         self.sent = 0  # HTTP requests made, retries included
 
     def request(self, method, endpoint, params=None, data=None, json=None, files=None, headers=None):
         write = method.lower() != "get"
+        if json is not None:  # compact UTF-8: Chinese text costs 3 bytes, not a 6-byte \uXXXX escape
+            data, json = body_bytes(json), None
+            headers = {**(headers or {}), "Content-Type": "application/json; charset=utf-8"}
         attempt = 0
         while True:
             status, exc, response = None, None, None

@@ -260,3 +260,31 @@ def test_highlights_a_person_deleted_come_back(tmp_path, emu):
     assert len(emu.conditional_formats(key, "任务")) == len(first.plan.rules)
     emu.request_log.clear()
     assert not api.sync(f"gsheet:{key}", today=TODAY).changed and len(emu.request_log) == 2
+
+
+def test_a_huge_findings_list_is_cut_to_fit_one_request(tmp_path, emu):
+    from sheetsync.sheets_http import RetryPolicy, body_bytes
+    tasks = [{"id": f"T{i}", "task": f"任务{i}", "owner": "张三", "status": "进行中", "deadline": "2026-02-30"}
+             for i in range(1, 301)]
+    _, key = tracker(tmp_path, emu, tasks=tasks)
+    full = api.sync(f"gsheet:{key}", today=TODAY, dry_run=True).plan
+    listed = len(full.report.rows) - 7
+    assert listed >= 300  # an invalid date per row, at least
+    emu.request_log.clear()
+    limit = 200_000
+    result = api.sync(f"gsheet:{key}", today=TODAY, retry=RetryPolicy(max_body=limit))
+    posts = [e.body for e in emu.request_log if e.method == "POST"]
+    assert result.changed and len(posts) == 1 and len(body_bytes(posts[0])) <= limit
+    report = emu.values(key, full.report.title)
+    assert 0 < len(report) - 8 < listed and "sheetsync validate" in report[-1][0] and "未列出" in report[-1][0]
+    health = _health_by_id(emu, key, result)
+    assert len(health) == 300 and set(health.values()) == {"数据有误"}  # every managed cell was written
+
+
+def test_changes_too_big_for_one_request_write_nothing(tmp_path, emu):
+    from sheetsync.sheets_http import RetryPolicy
+    _, key = tracker(tmp_path, emu, tasks=many(200))
+    with pytest.raises(SheetsyncError) as err:
+        api.sync(f"gsheet:{key}", today=TODAY, retry=RetryPolicy(max_body=5_000))
+    assert err.value.code == "too-large" and "MB" in err.value.en and "MB" in err.value.zh
+    assert not any(e.method == "POST" for e in emu.request_log)

@@ -13,7 +13,7 @@ from typing import Optional
 
 from ..engine.values import excel_serial_to_date
 from ..model import SheetsyncError, col_letter
-from ..sheets_http import RetryPolicy, SheetsUnavailable, WriteFailed
+from ..sheets_http import RetryPolicy, SheetsUnavailable, WriteFailed, body_bytes
 from ..sources.gsheets import Connection, Snapshot, call, connect, fetch, parse_source, quote_title
 from . import gsheets_requests as rq
 
@@ -50,7 +50,7 @@ def sync_gsheet(text: str, *, today=None, lang: Optional[str] = None, dry_run: b
         write_report = not plan.unchanged_report
         if write_report:
             where.notes, where.note_keys = notes_for(snap, report, plan)
-        requests = rq.batch(plan, where, write_report)
+        requests = fit(plan, where, write_report, report.language, conn.client.max_body)
         try:
             call(conn, target.key, conn.client.batch_update, target.key, {"requests": requests})
         except WriteFailed as exc:  # maybe applied, maybe not: only a fresh read can tell
@@ -62,6 +62,30 @@ def sync_gsheet(text: str, *, today=None, lang: Optional[str] = None, dry_run: b
     raise SheetsyncError(
         f"{text}: rows kept moving while sheetsync was writing ({tries} tries); nothing was written, run again",
         f"{text}:写入期间表格行不断变动(已尝试 {tries} 次);未写入任何内容,请重新运行", code="sheet-busy")
+
+
+def fit(plan, where: rq.Target, write_report: bool, lang: str, limit: int) -> list[dict]:
+    """The batch, under Google's request size limit: a huge findings list is cut in the report sheet (the
+    managed cells, rules and notes are never cut); if even that is too big, nothing is written."""
+    requests = rq.batch(plan, where, write_report, lang=lang)
+    size = len(body_bytes({"requests": requests}))
+    if size <= limit:
+        return requests
+    listed = len(plan.report.rows) - rq.FINDINGS_START
+    if write_report and listed > 0:
+        bare = len(body_bytes({"requests": rq.batch(plan, where, True, keep=0, lang=lang)}))
+        per_row = max(1.0, (size - bare) / listed)
+        keep = max(0, int((limit - bare) / per_row) - 1)
+        requests = rq.batch(plan, where, True, keep=keep, lang=lang)
+        size = len(body_bytes({"requests": requests}))
+        if size <= limit:
+            return requests
+    mb = size / 1e6
+    raise SheetsyncError(
+        f"the changes are {mb:.1f} MB, over the {limit / 1e6:.1f} MB a single Google Sheets request may carry; "
+        f"nothing was written (split the tracker into smaller sheets)",
+        f"本次改动 {mb:.1f} MB,超过 Google 表格单次请求上限 {limit / 1e6:.1f} MB;未写入任何内容(请把跟踪表拆成较小的工作表)",
+        code="too-large")
 
 
 def _rules_lost(snap: Snapshot, report, plan) -> bool:

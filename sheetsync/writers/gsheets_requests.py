@@ -173,9 +173,25 @@ def _link_formula(text: str, ref: str, sheet_ids: dict[str, int]) -> Optional[di
     return {"userEnteredValue": {"formulaValue": f'=HYPERLINK("#gid={gid}&range={cell}","{esc}")'}}
 
 
-def report_requests(plan: Plan, target: Target) -> list[dict]:
+FINDINGS_START = 7  # report rows above the findings list: title, time, counts, labels, numbers, blank, heading
+MORE = {"en": "… {n} more findings not listed here (Google's request size limit); run `sheetsync validate` for all",
+        "zh": "… 另有 {n} 条问题未列出(受 Google 单次请求大小限制);运行 `sheetsync validate` 查看全部"}
+
+
+def report_rows(plan: Plan, keep: Optional[int], lang: str) -> tuple[list[list], dict]:
+    """The report's rows, the findings list cut to `keep` rows when the whole would not fit in one request."""
+    rows = [list(r) for r in plan.report.rows]
+    links = plan.report.links
+    listed = len(rows) - FINDINGS_START
+    if keep is None or keep >= listed:
+        return rows, links
+    rows = rows[:FINDINGS_START + keep] + [[MORE[lang].format(n=listed - keep)]]
+    return rows, {k: v for k, v in links.items() if k[0] < FINDINGS_START + keep}
+
+
+def report_requests(plan: Plan, target: Target, keep: Optional[int] = None, lang: str = "en") -> list[dict]:
     rep = plan.report
-    rows = [list(r) for r in rep.rows]
+    rows, links = report_rows(plan, keep, lang)
     chunks = _note_chunks(target.note_keys)
     line = rows[NOTES_ROW]
     line.extend([""] * (NOTES_COL + len(chunks) - len(line)))
@@ -203,8 +219,8 @@ def report_requests(plan: Plan, target: Target) -> list[dict]:
         values = []
         for c, v in enumerate(row):
             cell = None
-            if (r, c) in rep.links:
-                cell = _link_formula(v, rep.links[(r, c)], target.sheet_ids)
+            if (r, c) in links:
+                cell = _link_formula(v, links[(r, c)], target.sheet_ids)
             cell = cell or typed(v)
             if r == 0 and c == 0:
                 cell = {**cell, "userEnteredFormat": {"textFormat": {"bold": True}}}
@@ -248,7 +264,7 @@ def recorded_notes(report_rows: list[list]) -> list:
     return out
 
 
-def batch(plan: Plan, target: Target, write_report: bool) -> list[dict]:
+def batch(plan: Plan, target: Target, write_report: bool, keep: Optional[int] = None, lang: str = "en") -> list[dict]:
     requests = []
     need_cols = max(plan.columns.values()) + 1
     if target.cols < need_cols:
@@ -258,5 +274,5 @@ def batch(plan: Plan, target: Target, write_report: bool) -> list[dict]:
     if write_report:
         requests += note_requests(target)
         requests += rule_requests(plan, target)
-        requests += report_requests(plan, target)
+        requests += report_requests(plan, target, keep, lang)
     return requests
