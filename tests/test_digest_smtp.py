@@ -242,3 +242,50 @@ def test_many_personal_digests_share_one_connection(history):
     with smtp_server() as (controller, rec):
         result = deliver(batch, history, smtp=_settings(controller))
     assert result.connections == 1 and result.count("sent") == len(rec.messages) >= 30
+
+
+class DropOnceAtMail(Recorder):
+    """Hangs up when the second message starts, as a server with a short idle timeout does."""
+
+    def __init__(self):
+        super().__init__()
+        self.mails = 0
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        self.mails += 1
+        if self.mails == 2:
+            server.transport.abort()
+            return "421 closing"
+        envelope.mail_from = address
+        return "250 OK"
+
+
+def test_connection_lost_before_data_is_retried_at_once_on_a_new_connection(history):
+    batch = _batch(history)
+    with smtp_server(DropOnceAtMail()) as (controller, rec):
+        result = deliver(batch, history, smtp=_settings(controller))
+    assert result.count("sent") == len(batch.messages) == len(rec.messages)
+    assert result.connections == 2
+    assert sorted(r for _, rcpts, _ in rec.messages for r in rcpts) == sorted(m.recipient for m in batch.messages)
+
+
+def test_implicit_tls(history, tmp_path):
+    cert, key = _self_signed(tmp_path)
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_ctx.load_cert_chain(cert, key)
+    with smtp_server(ssl_context=server_ctx) as (controller, rec):
+        result = deliver(_batch(history, kinds="team"), history,
+                         smtp=_settings(controller, tls="ssl", cafile=str(cert)))
+    assert result.count("sent") == 2 == len(rec.messages) and result.connections == 1
+
+
+def test_settings_from_env():
+    env = {"SHEETSYNC_SMTP_HOST": "mail.example.com", "SHEETSYNC_SMTP_TLS": "ssl", "SHEETSYNC_SMTP_USER": "u",
+           "SHEETSYNC_SMTP_PASSWORD": "hunter2", "SHEETSYNC_SMTP_FROM": "Ops <ops@example.com>"}
+    s = SmtpSettings.from_env(env)
+    assert (s.host, s.port, s.tls, s.user, s.password) == ("mail.example.com", 465, "ssl", "u", "hunter2")
+    assert "hunter2" not in repr(s) and "hunter2" not in str(s)
+    assert SmtpSettings.from_env({}) is None
+    assert SmtpSettings.from_env({"SHEETSYNC_SMTP_HOST": "h", "SHEETSYNC_SMTP_PORT": "2525"}).port == 2525
+    with pytest.raises(ValueError):
+        SmtpSettings.from_env({"SHEETSYNC_SMTP_HOST": "h", "SHEETSYNC_SMTP_TLS": "tls1.0"})

@@ -186,37 +186,38 @@ def deliver(batch, history: History, *, outbox: Path | str | None = None, smtp: 
                 outcome.status = "written"
                 ledger(message, "sent")
                 continue
-            if conn is None and connect_error is None:
+            for attempt in (1, 2):
+                if conn is None and connect_error is None:
+                    try:
+                        conn = connect(smtp)
+                        result.connections += 1
+                    except (OSError, smtplib.SMTPException) as exc:
+                        connect_error = _describe(exc)  # the rest of the batch fails fast, retried next run
+                if conn is None:
+                    outcome.status, outcome.error = "failed", connect_error
+                    break
+                conn.data_sent = False
+                conn.before_final_dot = lambda m=message: ledger(m, "uncertain", error="no reply after DATA")
                 try:
-                    conn = connect(smtp)
-                    result.connections += 1
+                    conn.send_message(message.email, from_addr=envelope_from, to_addrs=[message.recipient])
+                    outcome.status, outcome.error = "sent", None
+                    break
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+                    # the server answered no: nothing was accepted, and the connection is still usable
+                    outcome.status, outcome.error = "failed", _describe(exc)
+                    break
                 except (OSError, smtplib.SMTPException) as exc:
-                    connect_error = _describe(exc)
-            if conn is None:
-                outcome.status, outcome.error = "failed", connect_error
-                ledger(message, "failed", error=connect_error)
-                continue
-            conn.data_sent = False
-            conn.before_final_dot = lambda m=message: ledger(m, "uncertain", error="no reply after DATA")
-            try:
-                conn.send_message(message.email, from_addr=envelope_from, to_addrs=[message.recipient])
-            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-                # the server answered no: nothing was accepted, and the connection is still usable
-                outcome.status, outcome.error = "failed", _describe(exc)
-                ledger(message, "failed", error=outcome.error)
-                continue
-            except (OSError, smtplib.SMTPException) as exc:
-                outcome.error = _describe(exc)
-                outcome.status = "uncertain" if conn.data_sent else "failed"
-                ledger(message, outcome.status, error=outcome.error)
-                _close(conn)
-                conn = None  # the next message opens a new connection
-                continue
-            finally:
-                if conn is not None:
-                    conn.before_final_dot = None
-            outcome.status = "sent"
-            ledger(message, "sent", error=None)
+                    outcome.error = _describe(exc)
+                    outcome.status = "uncertain" if conn.data_sent else "failed"
+                    _close(conn)
+                    conn = None
+                    # a connection dropped before DATA (idle timeout between messages) gets one fresh try now
+                    if outcome.status == "uncertain" or attempt == 2:
+                        break
+                finally:
+                    if conn is not None:
+                        conn.before_final_dot = None
+            ledger(message, outcome.status, error=outcome.error)
     finally:
         if conn is not None:
             try:
