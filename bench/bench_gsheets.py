@@ -15,6 +15,7 @@ import time
 from sheetsync import api
 from sheetsync.engine.schema import header
 from sheetsync.model import a1
+from sheetsync.sheets_http import body_bytes
 from sheetsync.testing.sheets_client import gspread_client_for
 from sheetsync.testing.sheets_emulator import SheetsEmulator
 
@@ -40,7 +41,7 @@ def sheetsync_run(emu: SheetsEmulator, n: int) -> dict:
     result = api.sync(f"gsheet:{key}", today=TODAY)
     first = time.perf_counter() - t0
     requests_first = len(emu.request_log)
-    body = max((len(str(e.body)) for e in emu.request_log if e.method == "POST"), default=0)
+    body = max((len(body_bytes(e.body)) for e in emu.request_log if e.method == "POST"), default=0)
     emu.request_log.clear()
     t0 = time.perf_counter()
     again = api.sync(f"gsheet:{key}", today=TODAY)
