@@ -189,6 +189,33 @@ class History:
             (tracker, period, recipient.lower(), kind, state, message_id, channel, int(attempt), error, now,
              int(attempt)))
 
+    def ledger_claim(self, tracker: str, period: str, recipient: str, kind: str, *, message_id: str, channel: str,
+                     force: bool = False, stale_after: dt.timedelta = dt.timedelta(minutes=15)) -> str | None:
+        """Take one message for sending: None when claimed (now `pending`), else the state that forbids it.
+
+        A cron job started twice runs two deliveries at once; the write lock makes the check and the claim one
+        step, so only one of them sends. A `pending` row younger than `stale_after` belongs to a run still
+        going; an older one was left by a crash before DATA and is taken over."""
+        now = dt.datetime.now().replace(microsecond=0)
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            row = self.db.execute("SELECT state, updated_at FROM ledger WHERE tracker = ? AND period = ? AND "
+                                  "recipient = ? AND kind = ?", (tracker, period, recipient.lower(), kind)).fetchone()
+            if row and not force:
+                if row["state"] in ("sent", "uncertain"):
+                    self.db.execute("ROLLBACK")
+                    return row["state"]
+                if row["state"] == "pending" and now - dt.datetime.fromisoformat(row["updated_at"]) < stale_after:
+                    self.db.execute("ROLLBACK")
+                    return "pending"
+            self.ledger_set(tracker, period, recipient, kind, "pending", message_id=message_id, channel=channel,
+                            attempt=True)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return None
+
     def ledger(self, tracker: str, period: str | None = None) -> list[dict]:
         sql, args = "SELECT * FROM ledger WHERE tracker = ?", [tracker]
         if period:

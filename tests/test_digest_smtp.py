@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import threading
 import ssl
 from email import message_from_bytes, policy
 
@@ -289,3 +290,41 @@ def test_settings_from_env():
     assert SmtpSettings.from_env({"SHEETSYNC_SMTP_HOST": "h", "SHEETSYNC_SMTP_PORT": "2525"}).port == 2525
     with pytest.raises(ValueError):
         SmtpSettings.from_env({"SHEETSYNC_SMTP_HOST": "h", "SHEETSYNC_SMTP_TLS": "tls1.0"})
+
+
+def test_two_runs_at_once_send_each_message_once(tmp_path):
+    # cron starting the job twice: two processes' worth of History connections on one state file
+    path = tmp_path / "state.db"
+    with History(path) as a, History(path) as b:
+        batches = [_batch(a), _batch(b, record=False)]
+    results = []
+    with smtp_server() as (controller, rec):
+        def run(batch):
+            with History(path) as h:
+                results.append(deliver(batch, h, smtp=_settings(controller)))
+        threads = [threading.Thread(target=run, args=(batch,)) for batch in batches]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(60)
+    received = sorted(r for _, rcpts, _ in rec.messages for r in rcpts)
+    assert received == sorted(m.recipient for m in batches[0].messages)  # each exactly once
+    assert sum(r.count("sent") for r in results) == len(received)
+    assert {o.status for r in results for o in r.outcomes} <= {"sent", "skipped-already-sent", "skipped-in-progress"}
+
+
+def test_a_pending_row_left_by_a_crash_is_taken_over_when_stale(history):
+    import datetime as _dt
+    batch = _batch(history, kinds="team")
+    first = batch.messages[0]
+    assert history.ledger_claim("tracker.xlsx", "2026-W42", first.recipient, "team", message_id=first.message_id,
+                                channel="smtp") is None  # a run claims it, then dies before DATA
+    with smtp_server() as (controller, rec):
+        fresh = deliver(batch, history, smtp=_settings(controller))
+        assert fresh.outcomes[0].status == "skipped-in-progress" and len(rec.messages) == 1
+        history.db.execute("UPDATE ledger SET updated_at = ?", ((_dt.datetime.now() - _dt.timedelta(hours=1))
+                                                                 .isoformat(timespec="seconds"),))
+        history.db.execute("UPDATE ledger SET state = 'pending' WHERE recipient = ?", (first.recipient,))
+        later = deliver(batch, history, smtp=_settings(controller))
+    assert later.outcomes[0].status == "sent" and len(rec.messages) == 2
+    assert later.outcomes[1].status == "skipped-already-sent"

@@ -94,7 +94,7 @@ def connect(settings: SmtpSettings) -> smtplib.SMTP:
 class Outcome:
     kind: str
     recipient: str
-    status: str  # sent | written | skipped-already-sent | skipped-uncertain | failed | uncertain
+    status: str  # sent | written | skipped-already-sent | skipped-uncertain | skipped-in-progress | failed | uncertain
     message_id: str
     error: str | None = None
     files: list[Path] = field(default_factory=list)
@@ -168,14 +168,15 @@ def deliver(batch, history: History, *, outbox: Path | str | None = None, smtp: 
 
     try:
         for message in batch.messages:
-            prior = history.ledger_get(batch.tracker, batch.period, message.recipient, message.kind)
             outcome = Outcome(message.kind, message.recipient, "", message.message_id)
             result.outcomes.append(outcome)
-            if prior and not force and prior["state"] in ("sent", "uncertain"):
-                outcome.status = "skipped-already-sent" if prior["state"] == "sent" else "skipped-uncertain"
+            blocked = history.ledger_claim(batch.tracker, batch.period, message.recipient, message.kind,
+                                           message_id=message.message_id, channel="outbox" if use_outbox else "smtp",
+                                           force=force)
+            if blocked is not None:
+                outcome.status = {"sent": "skipped-already-sent", "uncertain": "skipped-uncertain"}.get(
+                    blocked, "skipped-in-progress")
                 continue
-            channel = "outbox" if use_outbox else "smtp"
-            ledger(message, "pending", channel=channel, attempt=True)
             if use_outbox:
                 try:
                     outcome.files = write_outbox(message, outbox_path)
