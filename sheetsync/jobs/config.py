@@ -1,0 +1,423 @@
+"""sheetsync.toml: what to sync, where to mail, when to run. Loaded with tomllib and checked key by key.
+
+Every problem names the key and the line it is on (or, for a missing key, the line of its table), in
+English and Chinese. Unknown keys are errors: a typo such as `timezome` must not silently fall back to a
+default. Secrets never live in the file: the SMTP password comes from SHEETSYNC_SMTP_PASSWORD."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytz
+
+from ..model import SheetsyncError
+from .locate import KeyLocator
+
+PASSWORD_ENV = "SHEETSYNC_SMTP_PASSWORD"
+DEFAULT_ZONE = "Asia/Shanghai"
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
+_NAMED_EMAIL = re.compile(r"^[^<>\r\n]*<([^<>\s]+)>$")
+_SECRET_WORDS = ("password", "passwd", "pass", "secret", "token", "api_key")
+
+
+@dataclass(frozen=True)
+class Problem:
+    key: str  # dotted, trackers counted from 1: "trackers[2].timezone"
+    line: int | None
+    en: str
+    zh: str
+
+
+class ConfigError(SheetsyncError):
+    """All problems found in one config file; `.en` / `.zh` list them one per line."""
+
+    def __init__(self, path: Path | str, problems: list[Problem]):
+        self.path = Path(path)
+        self.problems = sorted(problems, key=lambda p: p.line or 0)  # read top to bottom, like the file
+
+        def fmt(p: Problem, text: str) -> str:
+            where = f"{self.path.name}:{p.line}" if p.line else self.path.name
+            return f"{where}: {p.key}: {text}" if p.key else f"{where}: {text}"
+
+        super().__init__("\n".join(fmt(p, p.en) for p in problems),
+                         "\n".join(fmt(p, p.zh) for p in problems), code="config")
+
+    @property
+    def key(self) -> str:
+        return self.problems[0].key
+
+    @property
+    def line(self) -> int | None:
+        return self.problems[0].line
+
+
+@dataclass(frozen=True)
+class TrackerConfig:
+    name: str
+    source: str  # an absolute file path, or a Google Sheets URL / key as written
+    timezone: str = DEFAULT_ZONE
+    language: str | None = None  # None: the sheet's own language
+    calendar: str | None = None  # None: the sheet's own Campaign setting
+    recipients: tuple[str, ...] = ()
+    owner: str | None = None
+    review_sla_hours: float | None = None
+    lead_times: dict[str, int] = field(default_factory=dict, hash=False)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def overrides(self) -> dict[str, Any]:
+        """Campaign facts the config sets, in the shape the engine's `overrides` take; unset ones are left out."""
+        out: dict[str, Any] = {}
+        if self.calendar is not None:
+            out["calendar"] = self.calendar
+        if self.recipients:
+            out["recipients"] = list(self.recipients)
+        if self.review_sla_hours is not None:
+            out["review_sla_hours"] = self.review_sla_hours
+        if self.lead_times:
+            out["lead_times"] = dict(self.lead_times)
+        out["timezone"] = self.timezone
+        return out
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    sender: str  # `from` in the file
+    port: int = 587
+    tls: str = "starttls"  # starttls | ssl | none
+    user: str | None = None
+
+    @property
+    def password(self) -> str | None:
+        """Read at use time from the environment so it is never stored, printed or logged with the config."""
+        return os.environ.get(PASSWORD_ENV) or None
+
+
+@dataclass(frozen=True)
+class NightlyJob:
+    time: dt.time = dt.time(2, 0)
+
+
+@dataclass(frozen=True)
+class DigestJob:
+    day: str = "monday"
+    time: dt.time = dt.time(8, 30)
+    unchanged: str = "skip"  # skip | note: what to do when nothing changed since the last digest
+
+    @property
+    def weekday(self) -> int:
+        return DAYS.index(self.day)
+
+
+@dataclass(frozen=True)
+class JobsConfig:
+    nightly: NightlyJob = NightlyJob()
+    digest: DigestJob = DigestJob()
+
+
+@dataclass(frozen=True)
+class Config:
+    trackers: list[TrackerConfig]
+    smtp: SmtpConfig
+    state: Path
+    jobs: JobsConfig
+    path: Path
+
+    def tracker(self, name: str) -> TrackerConfig:
+        for t in self.trackers:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+
+class _Checker:
+    """Walks the parsed TOML; every accessor records a Problem instead of raising, so one run lists them all."""
+
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self.where = KeyLocator(text)
+        self.problems: list[Problem] = []
+
+    @staticmethod
+    def show(path: tuple) -> str:
+        out = ""
+        for part in path:
+            out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        return out
+
+    def bad(self, path: tuple, en: str, zh: str, *, missing: bool = False) -> None:
+        line = self.where.line_for(path[:-1] if missing else path)
+        self.problems.append(Problem(self.show(path), line or None, en, zh))
+
+    def table(self, data: Any, path: tuple, allowed: tuple[str, ...]) -> dict:
+        if not isinstance(data, dict):
+            self.bad(path, "must be a table", "必须是一个表(table)")
+            return {}
+        for key in data:
+            if key in allowed:
+                continue
+            if path and path[-1] == "smtp" and key.lower() in _SECRET_WORDS:
+                self.bad(path + (key,), f"do not put the password in the file; set the {PASSWORD_ENV} "
+                         "environment variable instead",
+                         f"请不要把密码写在配置文件里;请改用环境变量 {PASSWORD_ENV}")
+                continue
+            hint = ", ".join(allowed)
+            self.bad(path + (key,), f"unknown key (allowed here: {hint})", f"未知的键(此处允许:{hint})")
+        return data
+
+    def get(self, data: dict, path: tuple, kinds: tuple[type, ...], what_en: str, what_zh: str,
+            default: Any = None, required: bool = False) -> Any:
+        key = path[-1]
+        if key not in data:
+            if required:
+                self.bad(path, f"missing; add `{key} = ...` ({what_en})", f"缺少该项;请添加 `{key} = ...`({what_zh})",
+                         missing=True)
+            return default
+        value = data[key]
+        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+            self.bad(path, f"must be {what_en}, not {_toml_type(value)}", f"必须是{what_zh},而不是{_toml_type_zh(value)}")
+            return default
+        return value
+
+    def text(self, data: dict, path: tuple, what_en: str = "a text", what_zh: str = "文本", default=None,
+             required=False) -> str | None:
+        value = self.get(data, path, (str,), what_en, what_zh, default, required)
+        if isinstance(value, str) and required and not value.strip():
+            self.bad(path, "must not be empty", "不能为空")
+            return default
+        return value.strip() if isinstance(value, str) else value
+
+    def clock(self, data: dict, path: tuple, default: dt.time) -> dt.time:
+        value = self.text(data, path, 'a time such as "08:30"', '时间,例如 "08:30"')
+        if value is None:
+            return default
+        m = _TIME.match(value)
+        if m and int(m.group(1)) < 24 and int(m.group(2)) < 60:
+            return dt.time(int(m.group(1)), int(m.group(2)))
+        self.bad(path, f'"{value}" is not a time of day; write 24-hour HH:MM such as "08:30" or "23:05"',
+                 f'"{value}" 不是有效时间;请写成 24 小时制 HH:MM,例如 "08:30" 或 "23:05"')
+        return default
+
+    def choice(self, data: dict, path: tuple, options: tuple[str, ...], default: str) -> str:
+        listed = " | ".join(options)
+        value = self.text(data, path, f"one of {listed}", f"以下之一:{listed}")
+        if value is None:
+            return default
+        if value.lower() in options:
+            return value.lower()
+        self.bad(path, f'"{value}" is not allowed; use one of {listed}', f'不允许 "{value}";请使用以下之一:{listed}')
+        return default
+
+    def email(self, value: Any, path: tuple) -> str | None:
+        if not isinstance(value, str):
+            self.bad(path, f"must be an email address, not {_toml_type(value)}",
+                     f"必须是电子邮件地址,而不是{_toml_type_zh(value)}")
+            return None
+        text = value.strip()
+        named = _NAMED_EMAIL.match(text)
+        if _EMAIL.match(named.group(1) if named else text) and not re.search(r"[\r\n\0]|=\?", text):
+            return text
+        self.bad(path, f'"{value}" is not an email address such as ops@example.com',
+                 f'"{value}" 不是有效的电子邮件地址,例如 ops@example.com')
+        return None
+
+
+def _toml_type(value: Any) -> str:
+    return {bool: "true/false", int: "a whole number", float: "a number", str: "a text", list: "a list",
+            dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def _toml_type_zh(value: Any) -> str:
+    return {bool: "布尔值", int: "整数", float: "数字", str: "文本", list: "列表", dict: "表"}.get(type(value), type(value).__name__)
+
+
+def check_zone(name: str) -> str | None:
+    """None when both zoneinfo and pytz know the zone (schedule needs pytz, the rest of sheetsync zoneinfo)."""
+    try:
+        zoneinfo.ZoneInfo(name)
+        pytz.timezone(name)
+    except (zoneinfo.ZoneInfoNotFoundError, pytz.UnknownTimeZoneError, ValueError):
+        return name
+    return None
+
+
+def _resolve(base: Path, value: str) -> Path:
+    p = Path(value).expanduser()
+    return p if p.is_absolute() else (base / p).resolve()
+
+
+_TRACKER_KEYS = ("name", "source", "language", "timezone", "calendar", "recipients", "owner", "review_sla_hours",
+                 "lead_times")
+
+
+def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) -> TrackerConfig | None:
+    path = ("trackers", i)
+    data = c.table(raw, path, _TRACKER_KEYS)
+    if not data and not isinstance(raw, dict):
+        return None
+    n0 = len(c.problems)
+    name = c.text(data, path + ("name",), "a short name such as summer", "简短名称,例如 summer", required=True)
+    if name:
+        if name.casefold() in seen:
+            c.bad(path + ("name",), f'"{name}" is already used by tracker {seen[name.casefold()] + 1}; names must differ',
+                  f'"{name}" 已被第 {seen[name.casefold()] + 1} 个 tracker 使用;名称不能重复')
+        else:
+            seen[name.casefold()] = i
+    source = c.text(data, path + ("source",), "a file path or a Google Sheets URL", "文件路径或 Google 表格链接",
+                    required=True)
+    if source:
+        from ..sources import is_gsheet
+        source = source if is_gsheet(source) else str(_resolve(base, source))
+    language = data.get("language")
+    if "language" in data:
+        language = c.choice(data, path + ("language",), ("zh", "en"), None)
+    zone = c.text(data, path + ("timezone",), 'a time zone such as "Asia/Shanghai"', '时区,例如 "Asia/Shanghai"',
+                  default=DEFAULT_ZONE) or DEFAULT_ZONE
+    if check_zone(zone):
+        c.bad(path + ("timezone",), f'"{zone}" is not a time zone name; use an IANA name such as Asia/Shanghai',
+              f'"{zone}" 不是有效的时区名;请使用 IANA 名称,例如 Asia/Shanghai')
+    calendar = c.text(data, path + ("calendar",), 'a country code such as "CN"', '国家代码,例如 "CN"')
+    if calendar is not None:
+        from ..engine.calendar import WorkCalendar
+        try:
+            WorkCalendar(calendar)
+        except ValueError:
+            c.bad(path + ("calendar",), f'"{calendar}" is not a holiday calendar; use a country code such as CN, US or GB',
+                  f'"{calendar}" 不是已知的节假日日历;请使用国家代码,例如 CN、US 或 GB')
+    recipients: list[str] = []
+    raw_rcpt = c.get(data, path + ("recipients",), (list,), "a list of email addresses", "电子邮件地址列表", [])
+    for j, addr in enumerate(raw_rcpt or []):
+        ok = c.email(addr, path + ("recipients",))
+        if ok:
+            recipients.append(ok)
+    owner = None
+    if "owner" in data:
+        owner = c.email(data["owner"], path + ("owner",))
+    sla = c.get(data, path + ("review_sla_hours",), (int, float), "a number of hours such as 24", "小时数,例如 24")
+    if sla is not None and not sla > 0:
+        c.bad(path + ("review_sla_hours",), "must be more than 0 hours", "必须大于 0 小时")
+        sla = None
+    leads: dict[str, int] = {}
+    raw_leads = c.get(data, path + ("lead_times",), (dict,), "a table of department = working days",
+                      "“部门 = 工作日数”的表", {})
+    for dept, days in (raw_leads or {}).items():
+        kpath = path + ("lead_times", dept)
+        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+            c.bad(kpath, "must be a whole number of working days (0 or more)", "必须是工作日数(0 或以上的整数)")
+        else:
+            leads[dept] = days
+    if len(c.problems) > n0 or not name or not source:
+        return None
+    return TrackerConfig(name=name, source=source, timezone=zone, language=language, calendar=calendar,
+                         recipients=tuple(recipients), owner=owner,
+                         review_sla_hours=float(sla) if sla is not None else None, lead_times=leads)
+
+
+def _smtp(c: _Checker, raw: Any) -> SmtpConfig | None:
+    path = ("smtp",)
+    if raw is None:
+        c.bad(path, "missing; add an [smtp] table with host and from", "缺少 [smtp] 表;请添加,至少包含 host 和 from",
+              missing=True)
+        return None
+    data = c.table(raw, path, ("host", "port", "tls", "from", "user"))
+    n0 = len(c.problems)
+    host = c.text(data, path + ("host",), "a host name such as smtp.example.com", "主机名,例如 smtp.example.com",
+                  required=True)
+    tls = c.choice(data, path + ("tls",), ("starttls", "ssl", "none"), "starttls")
+    port = c.get(data, path + ("port",), (int,), "a port number such as 587", "端口号,例如 587",
+                 {"starttls": 587, "ssl": 465, "none": 25}[tls])
+    if not 0 < port < 65536:
+        c.bad(path + ("port",), f"{port} is not a port number (1-65535)", f"{port} 不是有效端口号(1-65535)")
+    sender = None
+    if "from" in data:
+        sender = c.email(data["from"], path + ("from",))
+    else:
+        c.bad(path + ("from",), "missing; add `from = \"sheetsync@example.com\"`",
+              "缺少该项;请添加 `from = \"sheetsync@example.com\"`", missing=True)
+    user = c.text(data, path + ("user",), "a user name", "用户名")
+    if len(c.problems) > n0 or not host or not sender:
+        return None
+    return SmtpConfig(host=host, sender=sender, port=port, tls=tls, user=user or None)
+
+
+def _jobs(c: _Checker, raw: Any) -> JobsConfig:
+    data = c.table(raw if raw is not None else {}, ("jobs",), ("nightly", "digest"))
+    nightly = c.table(data.get("nightly", {}), ("jobs", "nightly"), ("time",))
+    digest = c.table(data.get("digest", {}), ("jobs", "digest"), ("day", "time", "unchanged"))
+    return JobsConfig(
+        nightly=NightlyJob(time=c.clock(nightly, ("jobs", "nightly", "time"), dt.time(2, 0))),
+        digest=DigestJob(day=_day(c, digest), time=c.clock(digest, ("jobs", "digest", "time"), dt.time(8, 30)),
+                         unchanged=c.choice(digest, ("jobs", "digest", "unchanged"), ("skip", "note"), "skip")))
+
+
+def _day(c: _Checker, digest: dict) -> str:
+    path = ("jobs", "digest", "day")
+    value = c.text(digest, path, 'a weekday such as "monday"', '星期几,例如 "monday"')
+    if value is None:
+        return "monday"
+    word = value.lower()
+    for full in DAYS:
+        if word in (full, full[:3]):
+            return full
+    if value in _DAYS_ZH:
+        return DAYS[_DAYS_ZH.index(value)]
+    c.bad(path, f'"{value}" is not a weekday; write monday ... sunday', f'"{value}" 不是星期几;请写 monday ... sunday')
+    return "monday"
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and check a sheetsync.toml; raise ConfigError listing every problem."""
+    path = Path(path).expanduser().resolve()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(path, [Problem("", None, "file not found; create one with `sheetsync init --config FILE`",
+                                         "找不到文件;可用 `sheetsync init --config 文件` 生成示例")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, [Problem("", None, f"cannot read the file: {exc}", f"无法读取文件:{exc}")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        reason = re.sub(r"\s*\(at line.*\)$", "", str(exc))
+        raise ConfigError(path, [Problem("", int(m.group(1)) if m else None, f"not valid TOML: {reason}",
+                                         f"不是有效的 TOML:{reason}")]) from None
+    c = _Checker(path, text)
+    top = c.table(data, (), ("state", "smtp", "jobs", "trackers"))
+    base = path.parent
+    state = _resolve(base, c.text(top, ("state",), "a directory path", "目录路径", default="state") or "state")
+    smtp = _smtp(c, top.get("smtp"))
+    jobs = _jobs(c, top.get("jobs"))
+    trackers: list[TrackerConfig] = []
+    raw = top.get("trackers")
+    if raw is None:
+        c.bad(("trackers",), "missing; add at least one [[trackers]] table with name and source",
+              "缺少 tracker;请至少添加一个包含 name 和 source 的 [[trackers]] 表")
+    elif not isinstance(raw, list) or not raw:
+        c.bad(("trackers",), "must be one or more [[trackers]] tables", "必须是一个或多个 [[trackers]] 表")
+    else:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(raw):
+            t = _tracker(c, item, i, base, seen)
+            if t:
+                trackers.append(t)
+    if c.problems:
+        raise ConfigError(path, c.problems)
+    return Config(trackers=trackers, smtp=smtp, state=state, jobs=jobs, path=path)
+
+
+def check_config(path: str | Path) -> Config:
+    """`sheetsync config check`: the same validation as every run, alone."""
+    return load_config(path)

@@ -1,0 +1,61 @@
+"""The commented sheetsync.toml that `sheetsync init --config PATH` writes. A test loads it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import SheetsyncError
+
+EXAMPLE_CONFIG = """\
+# sheetsync.toml: the trackers sheetsync looks after, how it mails, and when it runs.
+# sheetsync.toml:sheetsync 管理哪些跟踪表、如何发邮件、何时运行。
+# Check it with: sheetsync config check --config sheetsync.toml
+# Relative paths are relative to this file. 相对路径以本文件所在目录为准。
+
+# Where run history, the digest ledger and the scheduler lock live.
+# 运行记录、周报发送记录和调度锁的存放目录。
+state = "state"
+
+[smtp]
+host = "smtp.example.com"
+port = 587
+tls = "starttls"              # starttls | ssl | none
+from = "sheetsync@example.com"
+user = "sheetsync@example.com"
+# No password here: set the SHEETSYNC_SMTP_PASSWORD environment variable.
+# 不要在此写密码:请设置环境变量 SHEETSYNC_SMTP_PASSWORD。
+
+[jobs.nightly]
+time = "02:00"                # every night, in each tracker's time zone 每晚,按各跟踪表的时区
+
+[jobs.digest]
+day = "monday"
+time = "08:30"                # the Monday 08:30 progress email 每周一 08:30 的进度周报
+unchanged = "skip"            # skip | note: when nothing changed since last week 与上周相比无变化时
+
+[[trackers]]
+name = "summer"
+source = "trackers/夏日清凉服务季.xlsx"   # or a Google Sheets URL 也可以是 Google 表格链接
+language = "zh"               # zh | en; leave out to use the sheet's own 省略则按表格语言
+timezone = "Asia/Shanghai"
+calendar = "CN"               # working days follow this country's official calendar 按该国法定工作日
+recipients = ["team@example.com"]
+owner = "owner@example.com"   # gets a short note when new errors appear overnight 出现新错误时通知负责人
+review_sla_hours = 24
+
+[trackers.lead_times]         # working days each department needs 各部门所需提前的工作日
+"设计" = 5
+"IT" = 15
+"""
+
+
+def write_example_config(path: str | Path) -> Path:
+    """Write EXAMPLE_CONFIG to `path`; never overwrite an existing file."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as fh:
+            fh.write(EXAMPLE_CONFIG)
+    except FileExistsError:
+        raise SheetsyncError(f"{path}: already exists; choose another name or delete it first",
+                             f"{path}:文件已存在,请换个名字或先删除", code="usage") from None
+    return path
