@@ -62,10 +62,12 @@ def test_finished_this_period_appears_once(history, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_newly_late_and_slipped_due_date(history, lang):
     names = TITLES[lang]
+    badge = "新逾期" if lang == "zh" else "newly late"
+    first = team(run(history, lang, 43, period="2026-W40"))  # no earlier digest: nothing is called new
+    assert badge not in first.text
     run(history, lang, 42)
     w43 = team(run(history, lang, 43))
     risks = {i.title: i for i in section(w43, "risks").items}
-    badge = "新逾期" if lang == "zh" else "newly late"
     assert risks[names["app"]].badge == badge
     assert any("2026-10-16" in n for n in risks[names["app"]].notes)  # the late finding's message
     slip = "2026-10-20 → 2026-10-23"

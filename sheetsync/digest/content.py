@@ -164,6 +164,8 @@ class Facts:
         return out
 
     def newly_late(self, task: Task) -> bool:
+        if self.baseline is None:  # nothing to compare with: "new" would be a guess
+            return False
         before = self.was(task)
         return task.health == "late" and (before is None or before["health"] != "late")
 
