@@ -68,18 +68,19 @@ def rendered(request, tmp_path_factory):
     with History(tmp / "state.db") as history:
         build_digests(campaign_week(lang, 42), history, tracker="t.xlsx", today=dt.date(2026, 10, 12))
         batch = build_digests(_hostile_week(lang), history, tracker="t.xlsx", today=dt.date(2026, 10, 19))
-    return lang, next(m for m in batch.messages if m.kind == "team"), tmp
+    personal = next(m for m in batch.messages if m.recipient == "wang.fang@example.com")
+    return lang, next(m for m in batch.messages if m.kind == "team"), tmp, personal
 
 
 def test_html_escapes_sheet_text(rendered):
-    _, message, _ = rendered
-    assert "<script>alert(1)</script>" not in message.html
+    _, message, _, personal = rendered
+    assert "<script>alert(1)</script>" not in message.html + personal.html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in message.html
     assert "<script>alert(1)</script>" in message.text  # plain text needs no escaping
 
 
 def test_html_follows_the_mobile_rules(rendered):
-    _, message, _ = rendered
+    _, message, _, _ = rendered
     assert "max-width:600px" in message.html and "word-break:break-word" in message.html
     widths = [int(w) for w in re.findall(r"(?<![-\w])(?:width|min-width|max-width)\s*[:=]\s*\"?(\d+)(?:px)?",
                                          message.html)]
@@ -93,16 +94,16 @@ def test_no_horizontal_overflow_at_phone_width(rendered):
         if os.environ.get("CI") == "true":
             pytest.fail("chromium is required in CI")
         pytest.skip("chromium not installed")
-    lang, message, tmp = rendered
-    page = tmp / f"digest-{lang}.html"
-    html = message.browser_html()
-    page.write_text(framed(html), encoding="utf-8")
-    dump = _chromium(["--virtual-time-budget=5000", "--dump-dom", page.as_uri()], tmp)
-    m = re.search(r"PROBE vw=(\d+) scroll=(\d+) right=(\d+) worst=(.*?)</pre>", dump.stdout)
-    assert m, dump.stderr[-2000:]
-    vw, scroll, right = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    assert vw == WIDTH
-    assert scroll <= WIDTH and right <= WIDTH, f"overflow: scroll {scroll}, right {right}, {m.group(4)}"
+    lang, message, tmp, personal = rendered
+    for kind, mail in (("personal", personal), ("team", message)):
+        page = tmp / f"digest-{lang}-{kind}.html"
+        page.write_text(framed(mail.browser_html()), encoding="utf-8")
+        dump = _chromium(["--virtual-time-budget=5000", "--dump-dom", page.as_uri()], tmp)
+        m = re.search(r"PROBE vw=(\d+) scroll=(\d+) right=(\d+) worst=(.*?)</pre>", dump.stdout)
+        assert m, dump.stderr[-2000:]
+        vw, scroll, right = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        assert vw == WIDTH
+        assert scroll <= WIDTH and right <= WIDTH, f"{kind} overflows: scroll {scroll}, right {right}, {m.group(4)}"
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / f"digest-{lang}-{WIDTH}.png"
     shot.unlink(missing_ok=True)

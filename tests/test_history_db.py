@@ -87,3 +87,14 @@ def test_default_state_path(tmp_path, monkeypatch):
     assert default_state_path(tmp_path) == tmp_path / ".sheetsync" / "state.db"
     monkeypatch.setenv("SHEETSYNC_STATE", str(tmp_path / "elsewhere.db"))
     assert default_state_path(tracker) == tmp_path / "elsewhere.db"
+
+
+def test_record_sync_writes_beside_the_tracker(tmp_path, monkeypatch):
+    from sheetsync.history import record_sync
+    monkeypatch.delenv("SHEETSYNC_STATE", raising=False)
+    tracker = tmp_path / "tracker.xlsx"
+    run_id = record_sync(tracker, campaign_week("zh", 42), at=dt.datetime(2026, 10, 12, 7))
+    with History(tmp_path / ".sheetsync" / "state.db") as h:
+        runs = h.runs(str(tracker.resolve()))
+        assert [(r["id"], r["kind"], r["today"]) for r in runs] == [(run_id, "sync", "2026-10-12")]
+        assert len(h.snapshot(run_id)) == 12
