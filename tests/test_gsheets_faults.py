@@ -116,3 +116,15 @@ def test_backoff_is_jittered_bounded_and_never_below_retry_after():
     waits = [backoff(p, a, None) for a in range(10) for _ in range(50)]
     assert all(0 <= w <= 4.0 for w in waits) and len(set(waits)) > 100
     assert all(backoff(p, a, 9.0) >= 9.0 for a in range(6))
+
+
+def test_under_the_endpoint_nothing_but_sheets_calls_leave_the_process(emu):
+    import gspread
+    from sheetsync.model import SheetsyncError
+    from sheetsync.sources.gsheets import connect
+    conn = connect(None, SMALL)
+    client = gspread.Client(auth=None, session=conn.client.session)
+    with pytest.raises(SheetsyncError) as err:
+        client.open("活动任务跟踪表")  # by title goes through Drive: refused, never sent to Google
+    assert err.value.code == "endpoint" and "googleapis.com" in err.value.en
+    assert emu.request_log == []
