@@ -1,0 +1,158 @@
+"""One-shot runs any scheduler can call (cron, systemd, Kubernetes, the embedded loop).
+
+The work for one tracker is injected (`sync_one`, `notify_owner`, `digest_one`), so these functions own only
+what is common: every tracker is tried, a failure is reported and does not stop the others, and the exit code
+says whether all succeeded. Idempotent: a second nightly run the same day finds no NEW errors and mails nobody."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Protocol
+
+from ..model import SheetsyncError
+from .config import Config, TrackerConfig
+from .eventlog import EventLog
+from .store import ErrorKey, ErrorStore, default_store
+
+
+@dataclass(frozen=True)
+class NightlyOutcome:
+    """What `sync_one` reports: the error keys now in the sheet, and how many cells it wrote."""
+    errors: frozenset[ErrorKey]
+    warnings: int = 0
+    written: int = 0
+
+    @classmethod
+    def from_report(cls, report, written: int = 0) -> "NightlyOutcome":
+        """From a sheetsync.model.Report: every error finding keyed by (code, Sheet!A1)."""
+        keys = frozenset((f.code, f.ref or f.cell or "") for f in report.findings if f.severity == "error")
+        warnings = sum(1 for f in report.findings if f.severity == "warning")
+        return cls(errors=keys, warnings=warnings, written=written)
+
+
+@dataclass(frozen=True)
+class DigestOutcome:
+    sent: int = 0
+    skipped: bool = False  # e.g. `unchanged = "skip"` and nothing changed, or already sent for the period
+
+
+class NotifyOwner(Protocol):
+    def __call__(self, tracker: TrackerConfig, new_errors: list[ErrorKey], outcome: NightlyOutcome,
+                 today: dt.date) -> Any: ...
+
+
+@dataclass
+class TrackerResult:
+    tracker: str
+    status: str  # ok | failed
+    detail: str = ""
+    errors: int | None = None
+    new_errors: tuple[ErrorKey, ...] = ()
+    notified: bool = False
+
+
+@dataclass
+class RunSummary:
+    job: str  # nightly | digest
+    results: list[TrackerResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[TrackerResult]:
+        return [r for r in self.results if r.status != "ok"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 every tracker succeeded; 1 at least one failed (2, could not run at all, is the CLI's)."""
+        return 1 if self.failed else 0
+
+
+def local_today(tracker: TrackerConfig, clock: Callable[[], dt.datetime] | None = None) -> dt.date:
+    now = clock() if clock else dt.datetime.now(dt.timezone.utc)
+    return now.astimezone(tracker.zone).date()
+
+
+def iso_period(day: dt.date) -> str:
+    """Same label as sheetsync.digest.periods.iso_period (ISO week, 2026-W48); kept here to avoid importing the
+    digest package (Jinja2, matplotlib) into every scheduler tick."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def select(config: Config, only: Iterable[str] | None) -> list[TrackerConfig]:
+    if only is None:
+        return list(config.trackers)
+    names = list(only)
+    known = {t.name for t in config.trackers}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        listed = ", ".join(sorted(known))
+        raise SheetsyncError(f"no tracker named {', '.join(unknown)} in {config.path} (known: {listed})",
+                             f"{config.path} 中没有名为 {', '.join(unknown)} 的 tracker(已有:{listed})", code="usage")
+    return [t for t in config.trackers if t.name in names]
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, SheetsyncError):
+        return exc.en
+    return f"{type(exc).__name__}: {exc}"
+
+
+def run_nightly(config: Config, *, sync_one: Callable[[TrackerConfig, dt.date], NightlyOutcome],
+                notify_owner: NotifyOwner, today: dt.date | None = None, only: Iterable[str] | None = None,
+                store: ErrorStore | None = None, log: EventLog | None = None,
+                clock: Callable[[], dt.datetime] | None = None) -> RunSummary:
+    """Sync every tracker; mail its owner only about errors that were not there the previous night.
+
+    The first night of a tracker is a baseline (no note). The stored set is replaced only after the note went
+    out, so a failed note is retried on the next run instead of being lost."""
+    store = store or default_store(config.state)
+    log = log or EventLog(clock=clock)
+    summary = RunSummary("nightly")
+    trackers = select(config, only)
+    with log.progress("nightly", len(trackers)) as advance:
+        for tracker in trackers:
+            day = today or local_today(tracker, clock)
+            result = TrackerResult(tracker.name, "ok")
+            try:
+                outcome = sync_one(tracker, day)
+                previous = store.previous(tracker.name)
+                new = sorted(outcome.errors - previous) if previous is not None else []
+                result.errors, result.new_errors = len(outcome.errors), tuple(new)
+                if new and tracker.owner:
+                    notify_owner(tracker, new, outcome, day)
+                    result.notified = True
+                store.record(tracker.name, day, outcome.errors)
+                log.event("nightly", zone=tracker.timezone, tracker=tracker.name, status="ok",
+                          errors=len(outcome.errors), new=len(new), baseline=1 if previous is None else None,
+                          notified=tracker.owner if result.notified else None, written=outcome.written or None)
+            except Exception as exc:  # one tracker's failure must not stop the others
+                result.status, result.detail = "failed", _reason(exc)
+                log.event("nightly", zone=tracker.timezone, tracker=tracker.name, status="failed", error=result.detail)
+            summary.results.append(result)
+            advance()
+    return summary
+
+
+def run_digest(config: Config, *, digest_one: Callable[[TrackerConfig, str, dt.date], DigestOutcome | None],
+               period: str | None = None, today: dt.date | None = None, only: Iterable[str] | None = None,
+               log: EventLog | None = None, clock: Callable[[], dt.datetime] | None = None) -> RunSummary:
+    """Build and send each tracker's digest for `period` (default: the ISO week of today in the tracker's zone)."""
+    log = log or EventLog(clock=clock)
+    summary = RunSummary("digest")
+    trackers = select(config, only)
+    with log.progress("digest", len(trackers)) as advance:
+        for tracker in trackers:
+            day = today or local_today(tracker, clock)
+            label = period or iso_period(day)
+            result = TrackerResult(tracker.name, "ok")
+            try:
+                outcome = digest_one(tracker, label, day)
+                log.event("digest", zone=tracker.timezone, tracker=tracker.name, period=label, status="ok",
+                          sent=getattr(outcome, "sent", None), skipped=1 if getattr(outcome, "skipped", False) else None)
+            except Exception as exc:
+                result.status, result.detail = "failed", _reason(exc)
+                log.event("digest", zone=tracker.timezone, tracker=tracker.name, period=label, status="failed",
+                          error=result.detail)
+            summary.results.append(result)
+            advance()
+    return summary
