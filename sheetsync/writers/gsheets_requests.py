@@ -13,13 +13,18 @@ from typing import Optional
 from ..model import parse_a1
 from ..plan import Highlight, Plan
 
-try:  # one ownership marker for Excel and Google rules
-    from .xlsx_patch import mark
-except ImportError:  # pragma: no cover - the xlsx patcher is written alongside
-    def mark(condition: str) -> str:
-        return f'AND("sheetsync"="sheetsync",{condition})'
+try:  # one ownership marker for Excel and Google rules (defined by the xlsx writer's patch spec)
+    from .patch_spec import mark, owned_rule
+except ImportError:  # pragma: no cover - the same marker, should that module move
+    _PREFIX = 'AND("sheetsync"="sheetsync",'
 
-OWN_PREFIX = '=AND("sheetsync"="sheetsync",'
+    def mark(condition: str) -> str:
+        return f"{_PREFIX}{condition[1:] if condition.startswith('=') else condition})"
+
+    def owned_rule(formula) -> bool:
+        text = (formula or "").strip().lstrip("=").lstrip()
+        return text.replace(" ", "").upper().startswith(_PREFIX.upper())
+
 DATE_FORMAT = {"type": "DATE", "pattern": "yyyy-mm-dd"}
 EPOCH = dt.date(1899, 12, 30)
 NOTES_PREFIX = "notes:"
@@ -67,7 +72,7 @@ def grid(sheet_id: int, r0: int, r1: int, c0: int, c1: int) -> dict:
 def is_own_rule(rule: dict) -> bool:
     cond = (rule.get("booleanRule") or {}).get("condition") or {}
     values = cond.get("values") or [{}]
-    return cond.get("type") == "CUSTOM_FORMULA" and str(values[0].get("userEnteredValue", "")).startswith(OWN_PREFIX)
+    return cond.get("type") == "CUSTOM_FORMULA" and owned_rule(str(values[0].get("userEnteredValue", "")))
 
 
 def color(hex6: str) -> dict:
