@@ -42,7 +42,7 @@ def xlsx_sheets(path: Path) -> tuple[dict[str, list[list]], dict[str, list]]:
     return sheets, merges
 
 
-def load_xlsx(emu: SheetsEmulator, path: Path, *, shared: bool = True) -> str:
+def load_xlsx(emu: SheetsEmulator, path: Path) -> str:
     """The tracker as a Google spreadsheet in the emulator, merges included (set through the real API)."""
     import requests
     sheets, merges = xlsx_sheets(path)
@@ -57,8 +57,6 @@ def load_xlsx(emu: SheetsEmulator, path: Path, *, shared: bool = True) -> str:
         r = requests.post(f"{emu.base_url}/v4/spreadsheets/{key}:batchUpdate", json={"requests": reqs}, timeout=10)
         assert r.status_code == 200, r.text
     emu.request_log.clear()
-    if not shared:
-        emu.store.spreadsheets[key].shared = False
     return key
 
 
