@@ -10,6 +10,7 @@ one of its own methods runs (under a process-wide lock); with no clock given not
 from __future__ import annotations
 
 import datetime as dt
+import os
 import signal
 import threading
 import types
@@ -44,6 +45,37 @@ def _shim_module(clock: Clock) -> types.ModuleType:
     return shim
 
 
+class ZonedJob(schedule.Job):
+    """A daily or weekly job at a wall-clock time in a zone, with the next run computed by zoneinfo.
+
+    schedule 1.2.2 gets the day after a spring-forward wrong: a daily 02:30 America/New_York job that ran at
+    03:30 EDT on 2026-03-08 is next due at 01:30 EDT on 03-09 and then again at 02:30 (two runs, one an hour
+    early; reproduced by test_daily_job_fires_once_on_the_spring_forward_day). Here a time that does not exist
+    runs at the same distance after the gap (02:30 -> 03:30), and a repeated time runs at its first occurrence only."""
+
+    def _schedule_next_run(self) -> None:
+        if self.at_time_zone is None or self.at_time is None or self.interval != 1 or self.latest is not None \
+                or self.unit not in ("days", "weeks"):
+            return super()._schedule_next_run()
+        zone = ZoneInfo(str(self.at_time_zone))
+        now = schedule.datetime.datetime.now(dt.timezone.utc)  # through schedule's module: the injected clock
+        day = now.astimezone(zone).date()
+        weekday = None if self.start_day is None else schedule_weekdays.index(self.start_day)
+        for offset in range(0, 9):
+            candidate_day = day + dt.timedelta(days=offset)
+            if weekday is not None and candidate_day.weekday() != weekday:
+                continue
+            # fold=0: the first of a repeated time; a missing time keeps the offset from before the gap
+            due = dt.datetime.combine(candidate_day, self.at_time, tzinfo=zone).astimezone(dt.timezone.utc)
+            if due > now:
+                break
+        # schedule compares naive process-local times (see Job.should_run)
+        self.next_run = due.astimezone().replace(tzinfo=None)
+
+
+schedule_weekdays = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
 class ClockedScheduler(schedule.Scheduler):
     def __init__(self, clock: Clock | None = None, stop: threading.Event | None = None):
         super().__init__()
@@ -66,6 +98,9 @@ class ClockedScheduler(schedule.Scheduler):
 
     def now(self) -> dt.datetime:
         return self.clock() if self.clock else dt.datetime.now(dt.timezone.utc)
+
+    def every(self, interval: int = 1) -> ZonedJob:
+        return ZonedJob(interval, self)
 
     def run_pending(self) -> None:
         with self.clocked():
@@ -200,9 +235,10 @@ def serve(config: Config, *, nightly: Callable[[list[TrackerConfig]], Any],
         signals = stop_on_signals(stop, got) if handle_signals else _nothing()
         with signals:
             for job in scheduler.get_jobs():
-                log.event("schedule", job=sorted(job.tags)[0], zone=str(job.at_time_zone),
-                          next=_next_run_text(job, scheduler))
+                zone = str(job.at_time_zone)
+                log.event("schedule", zone=zone, task=sorted(job.tags)[0], tz=zone, next=_next_run_text(job, scheduler))
             jobs.catch_up()
+            log.event("schedule", status="running", pid=os.getpid())
             while not stop.is_set():
                 scheduler.run_pending()
                 if stop.is_set():
