@@ -1,0 +1,84 @@
+"""What a writer is asked to do to a workbook: cells, owned highlight rules, the report sheet.
+
+Shared by the xlsx patcher and (for the ownership marker) the Google writer, so both recognise the same rules."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+from ..model import SheetsyncError
+
+Value = Union[str, float, int, bool, dt.date, dt.datetime, None]
+
+OWNED_MARKER = '"sheetsync"="sheetsync"'
+_MARK_PREFIX = f"AND({OWNED_MARKER},"
+
+
+def mark(condition: str) -> str:
+    """Wrap a rule condition so a later run can tell the rule is sheetsync's; the wrapper is always TRUE,
+    so Excel, LibreOffice and Google Sheets evaluate the condition unchanged."""
+    condition = condition[1:] if condition.startswith("=") else condition
+    return f"{_MARK_PREFIX}{condition})"
+
+
+def owned_rule(formula: str | None) -> bool:
+    """Is this conditional-format formula one sheetsync wrote? Tolerates a leading '=' and spaces."""
+    if not formula:
+        return False
+    text = formula.strip()
+    if text.startswith("="):
+        text = text[1:].lstrip()
+    return text.replace(" ", "").upper().startswith(_MARK_PREFIX.upper())
+
+
+@dataclass
+class CellWrite:
+    row: int  # 0-based
+    col: int
+    value: Value  # None clears the value and keeps the cell's style
+    number_format: str | None = None  # dates always get one (yyyy-mm-dd when not given)
+    bold: bool = False
+
+
+@dataclass
+class RuleSpec:
+    sqref: str
+    formula: str  # relative to the top-left cell of sqref, already marked
+    fill: str | None  # 'RRGGBB'
+    font_color: str | None = None
+    bold: bool = False
+    border_color: str | None = None
+    stop_if_true: bool = False
+
+
+@dataclass
+class ReportSpec:
+    title: str
+    rows: list[list[Value]]
+    links: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> "'任务'!F12"
+    col_widths: list[float] | tuple = ()
+
+
+@dataclass
+class WorkbookPatch:
+    sheet: str
+    cells: list[CellWrite] = field(default_factory=list)
+    rules: list[RuleSpec] = field(default_factory=list)  # replaces every owned rule on the sheet
+    report: ReportSpec | None = None
+
+
+@dataclass
+class PatchResult:
+    changed: bool
+    backup: Path | None
+    sha256_before: str
+    sha256_after: str
+
+
+class PatchRefused(SheetsyncError):
+    """The patcher will not touch the file; `en` and `zh` say why in one line."""
+
+    def __init__(self, en: str, zh: str, code: str = "patch-refused"):
+        super().__init__(en, zh, code=code)

@@ -1,0 +1,167 @@
+"""The file-level write: refuse when unsafe, write a temp file beside the original, verify it, back up the
+old version, fsync and os.replace. The original is never modified in place."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from .patch_spec import CellWrite, PatchRefused, PatchResult, WorkbookPatch
+from .xlsx_patch import patch_bytes
+
+BACKUP_DIR = Path(".sheetsync") / "backups"
+
+
+def lock_files(path: Path) -> list[Path]:
+    """Owner files Excel and LibreOffice keep beside an open workbook (Excel drops two leading characters of
+    long names, so check both spellings)."""
+    names = {"~$" + path.name, ".~lock." + path.name + "#"}
+    if len(path.name) > 2:
+        names.add("~$" + path.name[2:])
+    return [path.with_name(n) for n in sorted(names)]
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def apply_patch(path, patch: WorkbookPatch, *, expected_sha256: str | None = None, backups: int = 5,
+                verify: Callable[[Path], None] | None = None) -> PatchResult:
+    """Patch the workbook at `path` safely; PatchRefused leaves it byte-identical."""
+    path = Path(path)
+    _refuse_if_open(path)
+    data = path.read_bytes()
+    before = sha256(data)
+    if expected_sha256 and expected_sha256 != before:
+        raise _changed(path)
+    new = patch_bytes(data, patch, name=path.name)
+    if new is data or new == data:
+        return PatchResult(False, None, before, before)
+    tmp = _write_temp(path, new)
+    try:
+        verify_output(tmp, path, data, patch)
+        if verify is not None:
+            verify(tmp)
+        _refuse_if_open(path)
+        if sha256(path.read_bytes()) != before:
+            raise _changed(path)
+        backup = _backup(path, data, backups) if backups > 0 else None
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+    return PatchResult(True, backup, before, sha256(new))
+
+
+def _refuse_if_open(path: Path) -> None:
+    for lock in lock_files(path):
+        if lock.exists():
+            raise PatchRefused(f"Excel has this file open ({lock.name}): close it and run again",
+                               f"Excel 正在打开此文件({lock.name}):请关闭后重试", code="file-open")
+
+
+def _changed(path: Path) -> PatchRefused:
+    return PatchRefused(f"{path.name} changed since it was read: run again to work on the new version",
+                        f"{path.name} 在读取后被修改:请重新运行,以处理最新版本", code="file-changed")
+
+
+def _write_temp(path: Path, data: bytes) -> Path:
+    fd, name = tempfile.mkstemp(prefix=".~sheetsync-", suffix=path.suffix, dir=path.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, path.stat().st_mode & 0o7777)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _backup(path: Path, data: bytes, keep: int) -> Path:
+    folder = path.parent / BACKUP_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    target = folder / f"{path.stem}.{stamp}.{sha256(data)[:8]}{path.suffix}"
+    tmp = _write_temp(target, data)
+    os.replace(tmp, target)
+    _fsync_dir(folder)
+    mine = sorted(p for p in folder.glob(f"{path.stem}.*{path.suffix}")
+                  if p.name[len(path.stem) + 1:][:8].isdigit())
+    for old in mine[:-keep]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+# ---- verification ---------------------------------------------------------------------------------------------
+def verify_output(tmp: Path, original_path: Path, original: bytes, patch: WorkbookPatch) -> None:
+    """The new file must open in calamine (and in openpyxl if the original did), with the managed cells as planned."""
+    import python_calamine as pc
+
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(tmp))
+        rows = wb.get_sheet_by_name(patch.sheet).to_python(skip_empty_area=False)
+        if patch.report is not None:
+            wb.get_sheet_by_name(patch.report.title).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises several exception types
+        raise _unverified(original_path, f"calamine cannot read the result: {exc}") from exc
+    last: dict[tuple[int, int], CellWrite] = {(w.row, w.col): w for w in patch.cells}
+    for (r, c), w in last.items():
+        got = rows[r][c] if r < len(rows) and c < len(rows[r]) else ""
+        if not same_value(w.value, got):
+            raise _unverified(original_path, f"cell ({r}, {c}) reads back {got!r} instead of {w.value!r}")
+    if _openpyxl_opens(io_bytes=original):
+        if not _openpyxl_opens(path=tmp):
+            raise _unverified(original_path, "openpyxl cannot open the result")
+
+
+def same_value(planned, got) -> bool:
+    if planned is None or planned == "":
+        return got in ("", None)
+    if isinstance(planned, bool):
+        return got is planned or got == planned
+    if isinstance(planned, dt.datetime):
+        return isinstance(got, dt.datetime) and abs((got - planned.replace(tzinfo=None)).total_seconds()) < 1
+    if isinstance(planned, dt.date):
+        return isinstance(got, dt.date) and (got.date() if isinstance(got, dt.datetime) else got) == planned
+    if isinstance(planned, (int, float)) and math.isfinite(planned):
+        return isinstance(got, (int, float)) and not isinstance(got, bool) and math.isclose(got, planned, rel_tol=1e-12)
+    return isinstance(got, str) and got == str(planned)
+
+
+def _openpyxl_opens(path: Path | None = None, io_bytes: bytes | None = None) -> bool:
+    import io
+    import warnings
+
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(io.BytesIO(io_bytes) if io_bytes is not None else path, read_only=True)
+        try:
+            return len(wb.sheetnames) > 0
+        finally:
+            wb.close()
+    except Exception:
+        return False
+
+
+def _unverified(path: Path, why: str) -> PatchRefused:
+    return PatchRefused(f"{path.name}: the patched copy failed verification ({why}); the file was left untouched",
+                        f"{path.name}:修改后的副本未通过校验({why});原文件未改动", code="verify-failed")

@@ -1,0 +1,259 @@
+"""The task sheet's XML: managed cell values, owned conditional-format rules and the used-range dimension.
+
+Cells are data: text is always an inline string, and any formula in a managed cell is removed."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from lxml import etree
+
+from ..model import a1, parse_a1
+from .patch_spec import CellWrite, PatchRefused, RuleSpec, owned_rule
+from .xlsx_package import NS_MAIN
+from .xlsx_styles import Styles, insert_ordered
+
+M = "{%s}" % NS_MAIN
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+SHEET_ORDER = ("sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
+               "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState", "dataConsolidate",
+               "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting", "dataValidations",
+               "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks", "colBreaks",
+               "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing", "legacyDrawing",
+               "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts",
+               "extLst")
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+_CELL_REF = re.compile(r"([A-Za-z]+)(\d+)")
+# characters XML 1.0 cannot carry, written with the ST_Xstring escape Excel uses
+_BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
+def xstring(text: str) -> str:
+    text = _ESCAPE_LIKE.sub(r"_x005F_\1", text)
+    return _BAD_XML.sub(lambda m: "_x%04X_" % ord(m.group()), text)
+
+
+def serial(value: dt.date | dt.datetime, date1904: bool = False) -> float | int:
+    epoch = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
+    if isinstance(value, dt.datetime):
+        delta = value.replace(tzinfo=None) - epoch
+        return round(delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6, 10)
+    return (value - epoch.date()).days
+
+
+def fill_cell(c, value, *, date1904: bool = False) -> None:
+    """Give <c> this value (its `s` stays); removes formulas, rich values and old content."""
+    for child in list(c):
+        if etree.QName(child).localname in ("f", "v", "is"):
+            c.remove(child)
+    for attr in ("t", "cm", "vm"):
+        c.attrib.pop(attr, None)
+    if value is None:
+        return
+    if isinstance(value, bool):
+        c.set("t", "b")
+        _v(c, "1" if value else "0")
+    elif isinstance(value, (dt.date, dt.datetime)):
+        _v(c, _num(serial(value, date1904)))
+    elif isinstance(value, (int, float)) and math.isfinite(value):
+        _v(c, _num(value))
+    else:
+        c.set("t", "inlineStr")
+        t = etree.SubElement(etree.Element(M + "is"), M + "t")
+        t.text = xstring(str(value))
+        t.set(XML_SPACE, "preserve")
+        _insert_value(c, t.getparent())
+
+
+def _num(x) -> str:
+    if isinstance(x, int) or (isinstance(x, float) and x.is_integer() and abs(x) < 1e15):
+        return str(int(x))
+    return repr(float(x))
+
+
+def _v(c, text: str) -> None:
+    v = etree.Element(M + "v")
+    v.text = text
+    _insert_value(c, v)
+
+
+def _insert_value(c, el) -> None:
+    # <c> children: f, v / is, extLst
+    ext = c.find(M + "extLst")
+    if ext is not None:
+        ext.addprevious(el)
+    else:
+        c.append(el)
+
+
+def default_format(value) -> str | None:
+    if isinstance(value, dt.datetime):
+        return DATETIME_FORMAT
+    if isinstance(value, dt.date):
+        return DATE_FORMAT
+    return None
+
+
+class SheetPatch:
+    def __init__(self, tree: etree._ElementTree, where: str):
+        self.root = tree.getroot()
+        self.where = where
+        self.sheet_data = self.root.find(M + "sheetData")
+        if self.sheet_data is None:
+            self.sheet_data = etree.Element(M + "sheetData")
+            insert_ordered(self.root, self.sheet_data, SHEET_ORDER)
+        self.removed_formulas: list[str] = []
+
+    # ---- cells -------------------------------------------------------------------------------------------
+    def _rows(self) -> dict[int, object]:
+        rows, current = {}, 0
+        for row in self.sheet_data:
+            if not isinstance(row.tag, str):
+                continue
+            r = row.get("r")
+            current = int(r) if r else current + 1
+            rows[current - 1] = row
+        return rows
+
+    @staticmethod
+    def _cells(row) -> dict[int, object]:
+        cells, current = {}, -1
+        for c in row:
+            if not isinstance(c.tag, str) or etree.QName(c).localname != "c":
+                continue
+            r = c.get("r")
+            current = parse_a1(r)[1] if r else current + 1
+            cells[current] = c
+        return cells
+
+    def write_cells(self, writes: list[CellWrite], styles: Styles, *, date1904: bool = False) -> None:
+        by_row: dict[int, dict[int, CellWrite]] = {}
+        for w in writes:
+            by_row.setdefault(w.row, {})[w.col] = w  # the last write to a cell wins
+        rows = self._rows()
+        style_cache: dict[tuple, int] = {}
+        new_rows = []
+        for r, row_writes in sorted(by_row.items()):
+            row = rows.get(r)
+            if row is None:
+                if all(w.value is None and not w.bold for w in row_writes.values()):
+                    continue
+                row = etree.Element(M + "row", r=str(r + 1))
+                new_rows.append((r, row))
+                cells = {}
+            else:
+                cells = self._cells(row)
+            inserted = False
+            for col, w in sorted(row_writes.items()):
+                c = cells.get(col)
+                if c is None:
+                    if w.value is None and not w.bold:
+                        continue
+                    c = etree.Element(M + "c", r=a1(r, col))
+                    self._insert_cell(row, c, col, cells)
+                    cells[col] = c
+                    inserted = True
+                self._check_formula(c, r, col)
+                fmt = w.number_format or default_format(w.value)
+                if fmt is not None or w.bold:
+                    inherited = row.get("s") if row.get("customFormat") in ("1", "true") else None
+                    base = int(c.get("s") or inherited or 0)
+                    key = (base, fmt, w.bold)
+                    if key not in style_cache:
+                        style_cache[key] = styles.cell_style(base, fmt, w.bold)
+                    if style_cache[key] != int(c.get("s") or 0):
+                        c.set("s", str(style_cache[key]))
+                fill_cell(c, w.value, date1904=date1904)
+            if inserted:
+                row.attrib.pop("spans", None)
+        self._insert_rows(new_rows, rows)
+        self._grow_dimension(writes)
+
+    @staticmethod
+    def _insert_cell(row, c, col: int, cells: dict[int, object]) -> None:
+        after = [k for k in cells if k > col]
+        if after:
+            cells[min(after)].addprevious(c)
+        else:
+            ext = row.find(M + "extLst")
+            if ext is not None:
+                ext.addprevious(c)
+            else:
+                row.append(c)
+
+    def _insert_rows(self, new_rows, rows: dict[int, object]) -> None:
+        if not new_rows:
+            return
+        existing = sorted(rows)
+        import bisect
+        for r, row in new_rows:
+            i = bisect.bisect_right(existing, r)
+            if i < len(existing):
+                rows[existing[i]].addprevious(row)
+            else:
+                self.sheet_data.append(row)
+
+    def _check_formula(self, c, r: int, col: int) -> None:
+        f = c.find(M + "f")
+        if f is None:
+            return
+        ref = f.get("ref")
+        if ref and ":" in ref and f.get("t") in ("shared", "array"):
+            raise PatchRefused(
+                f"{self.where}: cell {a1(r, col)} holds a shared or array formula for {ref}; sheetsync will not overwrite it. Move the formula out of the managed column.",
+                f"{self.where}:单元格 {a1(r, col)} 是 {ref} 的共享/数组公式,sheetsync 不会覆盖它。请把公式移出受管列。",
+                code="formula-in-managed-cell")
+        self.removed_formulas.append(a1(r, col))
+
+    def _grow_dimension(self, writes: list[CellWrite]) -> None:
+        dim = self.root.find(M + "dimension")
+        if dim is None or not writes:
+            return
+        live = [w for w in writes if w.value is not None]
+        if not live:
+            return
+        ref = dim.get("ref") or "A1"
+        parts = ref.split(":")
+        try:
+            r0, c0 = parse_a1(parts[0])
+            r1, c1 = parse_a1(parts[-1])
+        except ValueError:
+            return
+        if ref == "A1":  # Excel writes A1 for an empty sheet
+            r0, c0, r1, c1 = live[0].row, live[0].col, live[0].row, live[0].col
+        r0 = min([r0] + [w.row for w in live])
+        c0 = min([c0] + [w.col for w in live])
+        r1 = max([r1] + [w.row for w in live])
+        c1 = max([c1] + [w.col for w in live])
+        new = a1(r0, c0) if (r0, c0) == (r1, c1) else f"{a1(r0, c0)}:{a1(r1, c1)}"
+        if new != ref:
+            dim.set("ref", new)
+
+    # ---- conditional formatting -----------------------------------------------------------------------------
+    def set_rules(self, rules: list[RuleSpec], styles: Styles) -> None:
+        for cf in self.root.findall(M + "conditionalFormatting"):
+            for rule in cf.findall(M + "cfRule"):
+                if owned_rule(rule.findtext(M + "formula")):
+                    cf.remove(rule)
+            if cf.find(M + "cfRule") is None:
+                self.root.remove(cf)
+        top = 0
+        for rule in self.root.iter("{*}cfRule"):
+            try:
+                top = max(top, int(rule.get("priority", "0")))
+            except ValueError:
+                pass
+        for i, spec in enumerate(rules):
+            if not owned_rule(spec.formula):
+                raise ValueError(f"rule formula lacks the ownership marker: {spec.formula!r}")
+            cf = etree.Element(M + "conditionalFormatting", sqref=spec.sqref)
+            rule = etree.SubElement(cf, M + "cfRule", type="expression",
+                                    dxfId=str(styles.dxf(spec.fill, spec.font_color, spec.bold, spec.border_color)),
+                                    priority=str(top + i + 1))
+            if spec.stop_if_true:
+                rule.set("stopIfTrue", "1")
+            etree.SubElement(rule, M + "formula").text = spec.formula.lstrip("=")
+            insert_ordered(self.root, cf, SHEET_ORDER)
