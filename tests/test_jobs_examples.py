@@ -137,4 +137,5 @@ def test_example_commands_parse_with_the_real_cli(where, argv):
     ctx = parse_with_cli(argv)
     assert ctx.command.name == argv[2]
     assert ctx.parent.command.name == "run"
-    assert str(ctx.params["config"]) == CONFIG
+    (option,) = [p for p in ctx.command.params if "--config" in p.opts]
+    assert str(ctx.params[option.name]) == CONFIG

@@ -206,3 +206,19 @@ def test_outcome_from_a_real_report(tmp_path):
     assert errors and outcome.errors == errors
     assert all(re.fullmatch(r"任务![A-Z]+\d+", cell) for _, cell in outcome.errors)
     assert outcome.warnings == sum(1 for f in report.findings if f.severity == "warning")
+
+
+def test_a_second_run_of_the_same_job_refuses_while_one_is_going(tmp_path):
+    from sheetsync.jobs import AlreadyRunning, exclusive
+    config = make_config(tmp_path)
+    clock = Clock(NIGHT)
+    sheets = Sheets(summer=set())
+    with exclusive(config.state, "nightly"):
+        with pytest.raises(AlreadyRunning) as info:
+            run_nightly(config, sync_one=sheets.sync_one, notify_owner=Mailbox(), log=log_for(clock), clock=clock)
+        assert "nightly" in info.value.en
+        # the digest is a different job and may run meanwhile
+        assert run_digest(config, digest_one=lambda *a: None, log=log_for(clock), clock=clock).exit_code == 0
+    assert sheets.calls == []
+    assert run_nightly(config, sync_one=sheets.sync_one, notify_owner=Mailbox(), log=log_for(clock),
+                       clock=clock).exit_code == 0

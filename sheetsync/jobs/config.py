@@ -168,7 +168,7 @@ class _Checker:
         for key in data:
             if key in allowed:
                 continue
-            if path and path[-1] == "smtp" and key.lower() in _SECRET_WORDS:
+            if key.lower() in _SECRET_WORDS:
                 self.bad(path + (key,), f"do not put the password in the file; set the {PASSWORD_ENV} "
                          "environment variable instead",
                          f"请不要把密码写在配置文件里;请改用环境变量 {PASSWORD_ENV}")

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable, Protocol
 from ..model import SheetsyncError
 from .config import Config, TrackerConfig
 from .eventlog import EventLog
+from .lock import exclusive
 from .store import ErrorKey, ErrorStore, default_store
 
 
@@ -97,16 +98,25 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def default_log(config: Config, clock: Callable[[], dt.datetime] | None = None) -> EventLog:
+    return EventLog(clock=clock, zone=config.trackers[0].timezone if config.trackers else None)
+
+
 def run_nightly(config: Config, *, sync_one: Callable[[TrackerConfig, dt.date], NightlyOutcome],
                 notify_owner: NotifyOwner, today: dt.date | None = None, only: Iterable[str] | None = None,
                 store: ErrorStore | None = None, log: EventLog | None = None,
-                clock: Callable[[], dt.datetime] | None = None) -> RunSummary:
+                clock: Callable[[], dt.datetime] | None = None, lock: bool = True) -> RunSummary:
     """Sync every tracker; mail its owner only about errors that were not there the previous night.
 
     The first night of a tracker is a baseline (no note). The stored set is replaced only after the note went
-    out, so a failed note is retried on the next run instead of being lost."""
+    out, so a failed note is retried on the next run instead of being lost. With `lock`, a second nightly run
+    on the same state directory (cron and a timer both set up, a slow night) refuses: AlreadyRunning, exit 2."""
+    if lock:
+        with exclusive(config.state, "nightly"):
+            return run_nightly(config, sync_one=sync_one, notify_owner=notify_owner, today=today, only=only,
+                               store=store, log=log, clock=clock, lock=False)
     store = store or default_store(config.state)
-    log = log or EventLog(clock=clock)
+    log = log or default_log(config, clock)
     summary = RunSummary("nightly")
     trackers = select(config, only)
     with log.progress("nightly", len(trackers)) as advance:
@@ -135,9 +145,15 @@ def run_nightly(config: Config, *, sync_one: Callable[[TrackerConfig, dt.date], 
 
 def run_digest(config: Config, *, digest_one: Callable[[TrackerConfig, str, dt.date], DigestOutcome | None],
                period: str | None = None, today: dt.date | None = None, only: Iterable[str] | None = None,
-               log: EventLog | None = None, clock: Callable[[], dt.datetime] | None = None) -> RunSummary:
-    """Build and send each tracker's digest for `period` (default: the ISO week of today in the tracker's zone)."""
-    log = log or EventLog(clock=clock)
+               log: EventLog | None = None, clock: Callable[[], dt.datetime] | None = None,
+               lock: bool = True) -> RunSummary:
+    """Build and send each tracker's digest for `period` (default: the ISO week of today in the tracker's zone).
+    `digest_one` must itself skip a (tracker, period) already sent: the digest ledger makes reruns harmless."""
+    if lock:
+        with exclusive(config.state, "digest"):
+            return run_digest(config, digest_one=digest_one, period=period, today=today, only=only, log=log,
+                              clock=clock, lock=False)
+    log = log or default_log(config, clock)
     summary = RunSummary("digest")
     trackers = select(config, only)
     with log.progress("digest", len(trackers)) as advance:

@@ -24,7 +24,7 @@ import schedule
 from .config import Config, TrackerConfig
 from .eventlog import EventLog
 from .lock import exclusive
-from .runner import iso_period
+from .runner import default_log, iso_period
 
 Clock = Callable[[], dt.datetime]  # returns an aware datetime
 _SWAP = threading.RLock()
@@ -226,7 +226,7 @@ def serve(config: Config, *, nightly: Callable[[list[TrackerConfig]], Any],
           handle_signals: bool = True, max_wait: float = 30.0) -> int:
     """`sheetsync schedule --config FILE`. Holds <state>/scheduler.lock (AlreadyRunning, exit 2, if taken),
     catches up a missed digest, then runs jobs until SIGTERM/SIGINT or `stop`; returns 0 after a clean stop."""
-    log = log or EventLog(clock=clock)
+    log = log or default_log(config, clock)
     stop = stop or threading.Event()
     got: list[str] = []
     with exclusive(config.state, "scheduler"):
