@@ -256,9 +256,9 @@ def _step_day(tmp_path, zone: str, at: str, start: dt.datetime, end: dt.datetime
     return [when.astimezone(ZoneInfo(zone)) for _, when in calls.nightly]
 
 
-def test_daily_job_fires_once_on_the_fall_back_day():
+def test_daily_job_fires_once_on_the_fall_back_day(tmp_path):
     # 2026-11-01: New York clocks go from 01:59 EDT back to 01:00 EST, so 01:30 happens twice
-    fired = _step_day(Path(__import__("tempfile").mkdtemp()), "America/New_York", "01:30",
+    fired = _step_day(tmp_path, "America/New_York", "01:30",
                       dt.datetime(2026, 10, 30, 12, 0, tzinfo=UTC), dt.datetime(2026, 11, 3, 12, 0, tzinfo=UTC))
     assert [f.date() for f in fired] == [dt.date(2026, 10, 31), dt.date(2026, 11, 1), dt.date(2026, 11, 2),
                                          dt.date(2026, 11, 3)]

@@ -10,8 +10,6 @@ _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]#]+?)\s*(\]\]?)\s*(#.*)?$")
 _KEY = re.compile(r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=""")
 _PART = re.compile(r"""\s*("([^"]*)"|'([^']*)'|[A-Za-z0-9_-]+)\s*""")
 
-Path_ = tuple  # ("trackers", 0, "timezone"): strings are keys, ints index an array of tables
-
 
 def _split_dotted(text: str) -> tuple[str, ...]:
     parts = []
@@ -24,6 +22,8 @@ def _split_dotted(text: str) -> tuple[str, ...]:
 
 
 class KeyLocator:
+    """Paths are tuples such as ("trackers", 0, "timezone"): strings are keys, ints index an array of tables."""
+
     def __init__(self, text: str):
         self.tables: dict[tuple, int] = {(): 0}  # table path -> 1-based header line (0 = top of file)
         self.keys: dict[tuple, int] = {}

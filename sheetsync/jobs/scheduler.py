@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import schedule
 
-from .config import Config, TrackerConfig
+from .config import DAYS, Config, TrackerConfig
 from .eventlog import EventLog
 from .lock import exclusive
 from .runner import default_log, iso_period
@@ -60,7 +60,7 @@ class ZonedJob(schedule.Job):
         zone = ZoneInfo(str(self.at_time_zone))
         now = schedule.datetime.datetime.now(dt.timezone.utc)  # through schedule's module: the injected clock
         day = now.astimezone(zone).date()
-        weekday = None if self.start_day is None else schedule_weekdays.index(self.start_day)
+        weekday = None if self.start_day is None else DAYS.index(self.start_day)
         for offset in range(0, 9):
             candidate_day = day + dt.timedelta(days=offset)
             if weekday is not None and candidate_day.weekday() != weekday:
@@ -71,9 +71,6 @@ class ZonedJob(schedule.Job):
                 break
         # schedule compares naive process-local times (see Job.should_run)
         self.next_run = due.astimezone().replace(tzinfo=None)
-
-
-schedule_weekdays = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 class ClockedScheduler(schedule.Scheduler):
@@ -236,7 +233,7 @@ def serve(config: Config, *, nightly: Callable[[list[TrackerConfig]], Any],
         with signals:
             for job in scheduler.get_jobs():
                 zone = str(job.at_time_zone)
-                log.event("schedule", zone=zone, task=sorted(job.tags)[0], tz=zone, next=_next_run_text(job, scheduler))
+                log.event("schedule", zone=zone, task=sorted(job.tags)[0], tz=zone, next=_next_run_text(job))
             jobs.catch_up()
             log.event("schedule", status="running", pid=os.getpid())
             while not stop.is_set():
@@ -254,7 +251,7 @@ def _nothing() -> Iterator[None]:
     yield
 
 
-def _next_run_text(job: schedule.Job, scheduler: ClockedScheduler) -> str:
+def _next_run_text(job: schedule.Job) -> str:
     # next_run is naive process-local time (schedule's convention); show it in the job's own zone
     local = job.next_run.astimezone() if job.next_run else None
     return local.astimezone(ZoneInfo(str(job.at_time_zone))).isoformat(timespec="minutes") if local else ""
