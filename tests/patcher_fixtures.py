@@ -1,0 +1,134 @@
+"""Shared helpers for the patcher tests: the corpus, a task table to write, and XML comparisons."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from sheetsync.model import a1, parse_a1
+from sheetsync.writers.xlsx_patch import (CellWrite, ReportSpec, RuleSpec, WorkbookPatch, mark, owned_rule)
+
+CORPUS = Path(os.environ.get("SHEETSYNC_CORPUS") or
+              Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "xlsx")
+STRICT = "openxmlsdk_OLE-embed.xlsx"
+M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+WS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
+def corpus_files() -> list[Path]:
+    if not CORPUS.is_dir():
+        pytest.skip(f"corpus not found at {CORPUS} (set SHEETSYNC_CORPUS)")
+    files = sorted(p for p in CORPUS.iterdir() if p.suffix in (".xlsx", ".xlsm", ".xltx", ".xltm"))
+    assert len(files) >= 20, files
+    return files
+
+
+def corpus_ids() -> list[str]:
+    return [p.name for p in sorted(CORPUS.iterdir())] if CORPUS.is_dir() else []
+
+
+def xml(data: bytes):
+    return etree.fromstring(data, PARSER)
+
+
+def members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {i.filename: z.read(i) for i in z.infolist()}
+
+
+def names(data: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.namelist()
+
+
+def first_worksheet(data: bytes) -> tuple[str, str]:
+    """(sheet name, part name) of the first worksheet in workbook order (chart sheets skipped)."""
+    m = members(data)
+    wb = xml(m["xl/workbook.xml"])
+    rels = {r.get("Id"): r for r in xml(m["xl/_rels/workbook.xml.rels"])}
+    for s in wb.find(M + "sheets"):
+        rel = rels[s.get(R + "id")]
+        if rel.get("Type") == WS:
+            target = rel.get("Target")
+            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            return s.get("name"), part
+    raise AssertionError("no worksheet")
+
+
+def free_row(sheet_xml: bytes) -> int:
+    """0-based row below everything the sheet XML mentions (rows, merges, dimension)."""
+    root = xml(sheet_xml)
+    last = 0
+    for row in root.iter(M + "row"):
+        last = max(last, int(row.get("r", "0")))
+    for el in list(root.iter(M + "mergeCell")) + list(root.iter(M + "dimension")):
+        ref = el.get("ref", "A1").split(":")[-1]
+        last = max(last, parse_a1(ref)[0] + 1)
+    return last + 2
+
+
+TABLE = [
+    ["ID", "任务", "截止", "健康", "Flags"],
+    ["T-1", "海报设计", dt.date(2026, 7, 8), "逾期", "=1+1"],
+    ["T-2", "H5 页面", dt.date(2026, 7, 20), "正常", "+SUM(A1)"],
+    ["T-3", "  spaces kept  ", dt.datetime(2026, 7, 21, 8, 30), 12.5, "@x"],
+]
+
+
+def task_patch(sheet: str, top: int, *, report_title: str = "sheetsync") -> WorkbookPatch:
+    cells = []
+    for r, values in enumerate(TABLE):
+        for c, v in enumerate(values):
+            fmt = "yyyy-mm-dd hh:mm" if isinstance(v, dt.datetime) else "yyyy-mm-dd" if isinstance(v, dt.date) else None
+            cells.append(CellWrite(top + r, c, v, number_format=fmt, bold=(r == 0)))
+    first, last = top + 2, top + len(TABLE)
+    rules = [
+        RuleSpec(f"A{first}:E{last}", mark(f'$D{first}="逾期"'), "E57373", "000000", stop_if_true=True),
+        RuleSpec(f"A{first}:E{last}", mark(f'AND($C{first}<>"",$C{first}<TODAY()+3)'), "FFF2A8"),
+        RuleSpec(f"E{first}", mark(f'LEN($E{first})>0'), None, "9C0006", bold=True, border_color="C00000"),
+    ]
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    report = ReportSpec(report_title, [["sheetsync report", "", ""], ["last run", dt.date(2026, 7, 1)],
+                                        ["error", f"{sheet}!{a1(first - 1, 2)}", "日期无效 & <check>"]],
+                        {(2, 1): f"{quoted}!{a1(first - 1, 2)}"}, [14, 30, 60])
+    return WorkbookPatch(sheet, cells, rules, report)
+
+
+def canonical(el) -> bytes:
+    return etree.tostring(el, method="c14n")
+
+
+def strip_managed(root, cells: set[tuple[int, int]]) -> None:
+    """Remove managed cells, the rows they leave empty, owned rules and the dimension, in place."""
+    rows_touched = {r for r, _ in cells}
+    sheet_data = root.find(M + "sheetData")
+    for row in list(sheet_data):
+        r = int(row.get("r")) - 1
+        if r not in rows_touched:
+            continue
+        for c in list(row):
+            if c.tag == M + "c" and parse_a1(c.get("r")) in cells:
+                row.remove(c)
+        row.attrib.pop("spans", None)
+        if len(row) == 0:
+            sheet_data.remove(row)
+    for cf in root.findall(M + "conditionalFormatting"):
+        for rule in cf.findall(M + "cfRule"):
+            if owned_rule(rule.findtext(M + "formula")):
+                cf.remove(rule)
+        if cf.find(M + "cfRule") is None:
+            root.remove(cf)
+    dim = root.find(M + "dimension")
+    if dim is not None:
+        dim.attrib.pop("ref")
+
+
+def managed_positions(patch: WorkbookPatch) -> set[tuple[int, int]]:
+    return {(w.row, w.col) for w in patch.cells}
