@@ -132,3 +132,43 @@ def strip_managed(root, cells: set[tuple[int, int]]) -> None:
 
 def managed_positions(patch: WorkbookPatch) -> set[tuple[int, int]]:
     return {(w.row, w.col) for w in patch.cells}
+
+
+def make_tracker(path: Path, *, rows: int = 6) -> Path:
+    """A small tracker as a person would keep it: a user rule, validation, merge, a formula in a managed column."""
+    import openpyxl
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "任务"
+    ws.append(["ID", "任务", "负责人", "状态", "截止日期", "Due", "Health"])
+    for i in range(1, rows + 1):
+        ws.append([f"T-{i}", f"任务{i}", "张三", "进行中", dt.date(2026, 7, i), None, None])
+    ws["F2"] = "=E2+1"
+    ws.merge_cells("A20:C20")
+    ws["A20"] = "备注"
+    dv = DataValidation(type="list", formula1='"未开始,进行中,已完成"')
+    dv.add(f"D2:D{rows + 1}")
+    ws.add_data_validation(dv)
+    ws.conditional_formatting.add(f"A2:G{rows + 1}", FormulaRule(formula=['$D2="受阻"'], fill=PatternFill(bgColor="FF0000")))
+    ws["B2"].hyperlink = "https://example.com/brief"
+    wb.create_sheet("Notes")["A1"] = "people's own notes"
+    wb.save(path)
+    return path
+
+
+def tracker_patch(rows: int = 6, *, report: bool = True, rules: int = 2) -> WorkbookPatch:
+    cells = [CellWrite(0, 5, "Due", bold=True), CellWrite(0, 6, "Health", bold=True), CellWrite(0, 7, "Flags", bold=True)]
+    for r in range(1, rows + 1):
+        cells.append(CellWrite(r, 5, dt.date(2026, 7, r + 3), number_format="yyyy-mm-dd"))
+        cells.append(CellWrite(r, 6, "逾期" if r % 2 else "正常"))
+        cells.append(CellWrite(r, 7, None if r % 3 else "E-date"))
+    specs = [RuleSpec(f"A2:H{rows + 1}", mark('$G2="逾期"'), "E57373", "000000", stop_if_true=True),
+             RuleSpec(f"A2:H{rows + 1}", mark('$G2="正常"'), "FFF2A8"),
+             RuleSpec("E3", mark("TRUE"), None, "9C0006", bold=True, border_color="C00000")][:rules]
+    rep = ReportSpec("sheetsync", [["sheetsync report"], ["错误", "'任务'!E3", "日期无效"]], {(1, 1): "'任务'!E3"},
+                     [14, 16, 60]) if report else None
+    return WorkbookPatch("任务", cells, specs, rep)

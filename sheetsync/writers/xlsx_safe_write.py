@@ -41,7 +41,7 @@ def apply_patch(path, patch: WorkbookPatch, *, expected_sha256: str | None = Non
     new = patch_bytes(data, patch, name=path.name)
     if new is data or new == data:
         return PatchResult(False, None, before, before)
-    tmp = _write_temp(path, new)
+    tmp = _write_temp(path, new, mode_from=path)
     try:
         verify_output(tmp, path, data, patch)
         if verify is not None:
@@ -70,7 +70,7 @@ def _changed(path: Path) -> PatchRefused:
                         f"{path.name} 在读取后被修改:请重新运行,以处理最新版本", code="file-changed")
 
 
-def _write_temp(path: Path, data: bytes) -> Path:
+def _write_temp(path: Path, data: bytes, mode_from: Path | None = None) -> Path:
     fd, name = tempfile.mkstemp(prefix=".~sheetsync-", suffix=path.suffix, dir=path.parent)
     tmp = Path(name)
     try:
@@ -78,7 +78,8 @@ def _write_temp(path: Path, data: bytes) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
+        if mode_from is not None:
+            os.chmod(tmp, mode_from.stat().st_mode & 0o7777)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -98,7 +99,7 @@ def _backup(path: Path, data: bytes, keep: int) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
     target = folder / f"{path.stem}.{stamp}.{sha256(data)[:8]}{path.suffix}"
-    tmp = _write_temp(target, data)
+    tmp = _write_temp(target, data, mode_from=path)
     os.replace(tmp, target)
     _fsync_dir(folder)
     mine = sorted(p for p in folder.glob(f"{path.stem}.*{path.suffix}")
