@@ -37,8 +37,8 @@ TEXT = {
            "dv_title": "Status", "dv_error": "Pick a status from the drop-down list", "dv_prompt": "Pick the task's status"},
 }
 WIDTHS = {"id": 7, "stage": 12, "task": 26, "details": 40, "owner": 12, "department": 12, "reviewer": 12,
-          "depends_on": 12, "time_point": 20, "duration": 8, "deadline": 13, "status": 11, "submitted": 17,
-          "reviewed": 17, "notes": 30}
+          "depends_on": 16, "time_point": 20, "duration": 8, "deadline": 13, "status": 11, "submitted": 18,
+          "reviewed": 18, "notes": 30}
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 SIDE_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -200,8 +200,7 @@ def _tasks_sheet(wb: Workbook, tpl: dict, lang: str, launch: dt.date, end: dt.da
                 cell.number_format = DATETIME_FMT
             elif isinstance(v, dt.date):
                 cell.number_format = DATE_FMT
-            if f in ("details", "notes", "task"):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = Alignment(wrap_text=f in ("details", "notes", "task"), vertical="top")
     last = HEADER_ROW + len(tpl["tasks"])
     # Empty spare rows keep the date formats, so typed dates come out as yyyy-mm-dd too.
     for r in range(last + 1, last + SPARE_ROWS + 1):
@@ -216,6 +215,10 @@ def _tasks_sheet(wb: Workbook, tpl: dict, lang: str, launch: dt.date, end: dt.da
     dv.add(f"{status_col}{HEADER_ROW + 1}:{status_col}{last + SPARE_ROWS}")
     ws.add_data_validation(dv)
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1).coordinate
+    # printed or exported to PDF, the whole table width fits on a landscape page
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(ncols)}{last}"
 
 
