@@ -146,7 +146,7 @@ def make_tracker(path: Path, *, rows: int = 6) -> Path:
     ws.title = "任务"
     ws.append(["ID", "任务", "负责人", "状态", "截止日期", "Due", "Health"])
     for i in range(1, rows + 1):
-        ws.append([f"T-{i}", f"任务{i}", "张三", "进行中", dt.date(2026, 7, i), None, None])
+        ws.append([f"T-{i}", f"任务{i}", "张三", "进行中", dt.date(2026, 7, 1) + dt.timedelta(days=i - 1), None, None])
     ws["F2"] = "=E2+1"
     ws.merge_cells("A20:C20")
     ws["A20"] = "备注"
@@ -163,7 +163,7 @@ def make_tracker(path: Path, *, rows: int = 6) -> Path:
 def tracker_patch(rows: int = 6, *, report: bool = True, rules: int = 2) -> WorkbookPatch:
     cells = [CellWrite(0, 5, "Due", bold=True), CellWrite(0, 6, "Health", bold=True), CellWrite(0, 7, "Flags", bold=True)]
     for r in range(1, rows + 1):
-        cells.append(CellWrite(r, 5, dt.date(2026, 7, r + 3), number_format="yyyy-mm-dd"))
+        cells.append(CellWrite(r, 5, dt.date(2026, 7, 3) + dt.timedelta(days=r), number_format="yyyy-mm-dd"))
         cells.append(CellWrite(r, 6, "逾期" if r % 2 else "正常"))
         cells.append(CellWrite(r, 7, None if r % 3 else "E-date"))
     specs = [RuleSpec(f"A2:H{rows + 1}", mark('$G2="逾期"'), "E57373", "000000", stop_if_true=True),

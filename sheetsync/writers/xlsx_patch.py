@@ -148,8 +148,10 @@ def _put_report(pkg, edits, patch, wb, wb_part, rels, targets, sheets_el, sheets
     ct = edits.tree("[Content_Types].xml").getroot()
     etree.SubElement(ct, "{%s}Override" % NS_CT, PartName="/" + part, ContentType=CT_WORKSHEET)
     sheet_ids = [int(s.get("sheetId", "0")) for s in sheets_el if isinstance(s.tag, str)]
+    # declare r: where the sheets do not inherit it (openpyxl declares it per <sheet>), else lxml picks ns0/r at random
+    nsmap = None if NS_R in sheets_el.nsmap.values() else {"r": NS_R}
     etree.SubElement(sheets_el, M + "sheet", name=spec.title, sheetId=str(max(sheet_ids, default=0) + 1),
-                     attrib={"{%s}id" % NS_R: rid})
+                     attrib={"{%s}id" % NS_R: rid}, nsmap=nsmap)
 
 
 def _drop_calc_entries(root, sheet_id: str | None, cells: set[str]) -> None:
