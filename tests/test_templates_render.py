@@ -124,8 +124,8 @@ def test_campaign_people_holidays(made):
     c = report.campaign
     assert (c.launch, c.end, c.timezone, c.calendar, c.review_sla_hours) == (launch, end, "Asia/Shanghai", "CN", 24)
     assert c.recipients and all(a.endswith("@example.com") for a in c.recipients)
-    assert 5 in {v for k, v in c.lead_times.items() if k not in schema.DEFAULT_LEAD_TIMES} or \
-        c.lead_times.get("设计部" if lang == "zh" else "design") == 5
+    lead = [(k, v) for k, v in campaign.items() if str(k).startswith("提前期" if lang == "zh" else "Lead time")]
+    assert lead == [("提前期:设计部" if lang == "zh" else "Lead time: Design", 5.0)]
     assert len(report.tasks) == len(_tasks(path, lang))
     # A fresh tracker is clean: nothing the engine calls an error, nothing late, no bad references.
     codes = {f.code for f in report.findings}
