@@ -15,6 +15,7 @@ from .xlsx_package import (CT_WORKSHEET, NS_CT, NS_MAIN, NS_PKG_REL, NS_R, REL_C
                            STRICT_MARK, Package, parse_xml, refused_strict, relative, resolve, serialize)
 from .xlsx_report import REPORT_MARKER, check_title, first_text, report_xml, shared_strings
 from .xlsx_sheet import SheetPatch
+from .xlsx_sheetdata import Unsupported, patch_body, split
 from .xlsx_styles import Styles
 
 M = "{%s}" % NS_MAIN
@@ -51,8 +52,10 @@ class _Edits:
         return out
 
 
-def patch_bytes(data: bytes, patch: WorkbookPatch, *, name: str = "file") -> bytes:
-    """The package with the patch applied; `data` itself (same object) when nothing needs to change."""
+def patch_bytes(data: bytes, patch: WorkbookPatch, *, name: str = "file", engine: str = "auto") -> bytes:
+    """The package with the patch applied; `data` itself (same object) when nothing needs to change.
+
+    engine="auto" writes sheetData at the string level when the sheet allows it; "tree" always uses lxml."""
     pkg = Package(data, name)
     if not pkg.has("[Content_Types].xml") or not pkg.has("_rels/.rels"):
         raise PatchRefused(f"{name} is a zip but not an Excel workbook", f"{name} 是 zip 文件,但不是 Excel 工作簿",
@@ -89,9 +92,16 @@ def patch_bytes(data: bytes, patch: WorkbookPatch, *, name: str = "file") -> byt
                            f"{name}:工作簿缺少样式部件;请先用 Excel 打开并保存一次", code="bad-package")
     styles = Styles(edits.tree(styles_part))
 
-    sheet = SheetPatch(edits.tree(task_part), f"{name}:{patch.sheet}")
-    sheet.write_cells(patch.cells, styles, date1904=date1904)
-    sheet.set_rules(patch.rules, styles)
+    sheet = None
+    if engine == "auto":
+        try:
+            sheet = _patch_sheet_fast(pkg, edits, task_part, patch, styles, date1904)
+        except Unsupported:
+            sheet = None
+    if sheet is None:
+        sheet = SheetPatch(edits.tree(task_part), f"{name}:{patch.sheet}")
+        sheet.write_cells(patch.cells, styles, date1904=date1904)
+        sheet.set_rules(patch.rules, styles)
 
     if patch.report is not None:
         _put_report(pkg, edits, patch, wb, wb_part, rels, targets, sheets_el, sheets, styles, date1904)
@@ -104,6 +114,26 @@ def patch_bytes(data: bytes, patch: WorkbookPatch, *, name: str = "file") -> byt
     if not changed:
         return data
     return _assemble(pkg, changed)
+
+
+def _patch_sheet_fast(pkg, edits, part, patch, styles, date1904) -> SheetPatch:
+    """Cells at the string level, rules and dimension on an lxml tree of the sheet without its sheetData."""
+    raw = pkg.read(part)
+    before, start, body, after = split(raw)
+    skeleton = before + b"<sheetData/>" + after
+    tree = parse_xml(skeleton, f"{pkg.name}:{part}")
+    first = serialize(tree, raw)
+    if first.count(b"<sheetData/>") != 1:
+        raise Unsupported("skeleton")
+    sheet = SheetPatch(tree, f"{pkg.name}:{patch.sheet}")
+    new_body, sheet.removed_formulas = patch_body(body, patch.cells, styles, date1904=date1904,
+                                                  where=f"{pkg.name}:{patch.sheet}")
+    sheet.grow_dimension(patch.cells)
+    sheet.set_rules(patch.rules, styles)
+    final = serialize(tree, raw)
+    if final != first or new_body is not body:
+        edits.replaced[part] = final.replace(b"<sheetData/>", start + new_body + b"</sheetData>", 1)
+    return sheet
 
 
 def _put_report(pkg, edits, patch, wb, wb_part, rels, targets, sheets_el, sheets, styles, date1904) -> None:

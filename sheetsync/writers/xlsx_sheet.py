@@ -170,7 +170,7 @@ class SheetPatch:
             if inserted:
                 row.attrib.pop("spans", None)
         self._insert_rows(new_rows, rows)
-        self._grow_dimension(writes)
+        self.grow_dimension(writes)
 
     @staticmethod
     def _insert_cell(row, c, col: int, cells: dict[int, object]) -> None:
@@ -208,7 +208,7 @@ class SheetPatch:
                 code="formula-in-managed-cell")
         self.removed_formulas.append(a1(r, col))
 
-    def _grow_dimension(self, writes: list[CellWrite]) -> None:
+    def grow_dimension(self, writes: list[CellWrite]) -> None:
         dim = self.root.find(M + "dimension")
         if dim is None or not writes:
             return
