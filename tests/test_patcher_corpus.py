@@ -150,3 +150,14 @@ def test_iso_strict_is_refused_untouched():
 
 def test_table_has_formula_looking_text():
     assert any(isinstance(v, str) and v[:1] in "=+@" for row in TABLE for v in row)
+
+
+@pytest.mark.parametrize("name", [n for n in corpus_ids() if n != STRICT])
+def test_string_and_tree_engines_agree(name):
+    """The fast string-level sheetData writer and the lxml tree writer give the same sheet and styles."""
+    before = (CORPUS / name).read_bytes()
+    sheet, part = first_worksheet(before)
+    patch = task_patch(sheet, free_row(members(before)[part]))
+    fast, tree = members(patch_bytes(before, patch)), members(patch_bytes(before, patch, engine="tree"))
+    assert canonical(xml(fast[part])) == canonical(xml(tree[part]))
+    assert {k: v for k, v in fast.items() if k != part} == {k: v for k, v in tree.items() if k != part}

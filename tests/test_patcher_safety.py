@@ -245,3 +245,34 @@ def test_marker_round_trip():
     assert owned_rule(mark("TRUE")) and owned_rule("=" + mark("TRUE"))
     assert owned_rule('and("sheetsync" = "sheetsync", $A1>0)')
     assert not owned_rule('AND("other"="other",TRUE)') and not owned_rule(None) and not owned_rule("$A1")
+
+
+def _with_sheet(path, transform):
+    src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info)
+            z.writestr(info, transform(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+    path.write_bytes(out.getvalue())
+
+
+@pytest.mark.parametrize("engine", ["auto", "tree"])
+def test_existing_cells_formulas_and_rows_agree_across_engines(tmp_path, engine):
+    path = make_tracker(tmp_path / "tracker.xlsx")
+    # a comment inside sheetData sends "auto" to the tree writer too; both must give the same result
+    _with_sheet(path, lambda d: d.replace(b"<sheetData>", b"<sheetData><!-- kept -->", 1) if engine == "tree" else d)
+    data = path.read_bytes()
+    writes = [CellWrite(1, 5, "=E2+1 as text"), CellWrite(2, 1, None), CellWrite(3, 6, 3.25), CellWrite(9, 2, "new row"),
+              CellWrite(0, 3, "状态", bold=True), CellWrite(4, 30, dt.date(2026, 2, 14))]
+    out = patch_bytes(data, WorkbookPatch("任务", writes, [], None), engine=engine)
+    path.write_bytes(out)
+    rows = _cells(path)
+    assert rows[1][5] == "=E2+1 as text" and rows[2][1] == "" and rows[3][6] == 3.25 and rows[9][2] == "new row"
+    assert rows[0][3] == "状态" and rows[4][30] == dt.date(2026, 2, 14)
+    assert rows[2][0] == "T-2" and rows[1][4] == dt.date(2026, 7, 1)
+    root = xml(members(out)["xl/worksheets/sheet1.xml"])
+    assert [c for c in root.iter(M + "c") if c.get("r") == "F2"][0].find(M + "f") is None
+    if engine == "tree":
+        assert b"<!-- kept -->" in members(out)["xl/worksheets/sheet1.xml"]
+    assert patch_bytes(out, WorkbookPatch("任务", writes, [], None), engine=engine) is out
