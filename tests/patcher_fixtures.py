@@ -126,8 +126,8 @@ def strip_managed(root, cells: set[tuple[int, int]]) -> None:
         if cf.find(M + "cfRule") is None:
             root.remove(cf)
     dim = root.find(M + "dimension")
-    if dim is not None:
-        dim.attrib.pop("ref")
+    if dim is not None:  # grown to cover the new cells, or added where the sheet had none
+        root.remove(dim)
 
 
 def managed_positions(patch: WorkbookPatch) -> set[tuple[int, int]]:

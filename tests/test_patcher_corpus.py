@@ -56,6 +56,9 @@ def test_patch_preserves_everything_else(name):
     strip_managed(b, managed_positions(patch))
     assert canonical(a) == canonical(b)
     root = xml(new[part])
+    dim = root.find(M + "dimension").get("ref").split(":")
+    (dr0, dc0), (dr1, dc1) = _pos(dim[0]), _pos(dim[-1])
+    assert all(dr0 <= w.row <= dr1 and dc0 <= w.col <= dc1 for w in patch.cells)
     owned = [r for r in root.iter(M + "cfRule") if owned_rule(r.findtext(M + "formula"))]
     assert len(owned) == 3
     assert [r.get("stopIfTrue") for r in owned] == ["1", None, None]

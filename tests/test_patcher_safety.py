@@ -276,3 +276,14 @@ def test_existing_cells_formulas_and_rows_agree_across_engines(tmp_path, engine)
     if engine == "tree":
         assert b"<!-- kept -->" in members(out)["xl/worksheets/sheet1.xml"]
     assert patch_bytes(out, WorkbookPatch("任务", writes, [], None), engine=engine) is out
+
+
+def test_a_missing_dimension_is_added_covering_every_cell(tmp_path):
+    path = make_tracker(tmp_path / "tracker.xlsx")
+    _with_sheet(path, lambda d: re.sub(rb"<dimension [^>]*/>", b"", d))
+    assert _sheet_xml(path).find(M + "dimension") is None
+    apply_patch(path, WorkbookPatch("任务", [CellWrite(3, 9, "x")], [], None))
+    assert _sheet_xml(path).find(M + "dimension").get("ref") == "A1:J20"
+    import openpyxl
+    wb = openpyxl.load_workbook(path, read_only=True)
+    assert wb["任务"].max_row == 20 and wb["任务"].max_column == 10

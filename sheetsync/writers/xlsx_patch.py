@@ -14,8 +14,10 @@ from .patch_spec import (OWNED_MARKER, CellWrite, PatchRefused, PatchResult, Rep
 from .xlsx_package import (CT_WORKSHEET, NS_CT, NS_MAIN, NS_PKG_REL, NS_R, REL_CALC_CHAIN, REL_STYLES, REL_WORKSHEET,
                            STRICT_MARK, Package, parse_xml, refused_strict, relative, resolve, serialize)
 from .xlsx_report import REPORT_MARKER, check_title, first_text, report_xml, shared_strings
-from .xlsx_sheet import SheetPatch
-from .xlsx_sheetdata import Unsupported, patch_body, split
+from ..model import a1
+from .xlsx_sheet import SHEET_ORDER, SheetPatch
+from .xlsx_styles import insert_ordered
+from .xlsx_sheetdata import Unsupported, patch_body, split, used_range
 from .xlsx_styles import Styles
 
 M = "{%s}" % NS_MAIN
@@ -129,6 +131,13 @@ def _patch_sheet_fast(pkg, edits, part, patch, styles, date1904) -> SheetPatch:
     new_body, sheet.removed_formulas = patch_body(body, patch.cells, styles, date1904=date1904,
                                                   where=f"{pkg.name}:{patch.sheet}")
     sheet.grow_dimension(patch.cells)
+    if new_body is not body and tree.getroot().find(M + "dimension") is None:
+        # without <dimension>, openpyxl's read-only mode (and our own verification) scans the whole sheet
+        bounds = used_range(new_body)
+        if bounds is not None:
+            r0, c0, r1, c1 = bounds
+            ref = a1(r0, c0) if (r0, c0) == (r1, c1) else f"{a1(r0, c0)}:{a1(r1, c1)}"
+            insert_ordered(tree.getroot(), etree.Element(M + "dimension", ref=ref), SHEET_ORDER)
     sheet.set_rules(patch.rules, styles)
     final = serialize(tree, raw)
     if final != first or new_body is not body:

@@ -210,7 +210,15 @@ class SheetPatch:
 
     def grow_dimension(self, writes: list[CellWrite]) -> None:
         dim = self.root.find(M + "dimension")
-        if dim is None or not writes:
+        if not writes:
+            return
+        if dim is None:  # readers such as openpyxl's read-only mode scan the whole sheet without one
+            refs = [parse_a1(c.get("r")) for c in self.sheet_data.iter(M + "c") if c.get("r")]
+            if refs and self.sheet_data.find(M + "row") is not None:
+                r0, r1 = min(r for r, _ in refs), max(r for r, _ in refs)
+                c0, c1 = min(c for _, c in refs), max(c for _, c in refs)
+                ref = a1(r0, c0) if (r0, c0) == (r1, c1) else f"{a1(r0, c0)}:{a1(r1, c1)}"
+                insert_ordered(self.root, etree.Element(M + "dimension", ref=ref), SHEET_ORDER)
             return
         live = [w for w in writes if w.value is not None]
         if not live:

@@ -101,6 +101,27 @@ def _rows(body: bytes) -> list[tuple[int, int, int]]:
         pos = e
 
 
+def used_range(body: bytes) -> tuple[int, int, int, int] | None:
+    """(r0, c0, r1, c1) covering every cell of a sheetData body, 0-based; None when it has no cells."""
+    r0 = c0 = 1 << 30
+    r1 = c1 = -1
+    for r, s, e in _rows(body):
+        first = body.find(b"<c", s + 4, e)
+        if first < 0:
+            continue
+        last = body.rfind(b"<c", s + 4, e)
+        for at in (first, last):
+            if body[at + 2] not in _CELL_NEXT:  # a cell's own children never start with <c
+                raise Unsupported("cell")
+            m = R_ATTR_RE.search(body, at, body.index(b">", at))
+            if m is None:
+                raise Unsupported("cell without r")
+            col = _col(m.group(1))
+            c0, c1 = min(c0, col), max(c1, col)
+        r0, r1 = min(r0, r), max(r1, r)
+    return None if r1 < 0 else (r0, c0, r1, c1)
+
+
 def patch_body(body: bytes, writes: list[CellWrite], styles: Styles, *, date1904: bool, where: str
                ) -> tuple[bytes, list[str]]:
     """The new sheetData body and the cells whose formulas were replaced."""
