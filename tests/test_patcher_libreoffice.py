@@ -90,3 +90,35 @@ def test_libreoffice_reads_the_tracker(converted):
     assert rows[0][5:8] == ["Due", "Health", "Flags"]
     assert rows[1][:7] == ["T-1", "任务1", "张三", "进行中", "2026-07-01", "2026-07-04", "逾期"]
     assert rows[3][7] == "E-date" and rows[2][7] == ""
+
+
+def _count(png: Path, rgb: tuple[int, int, int], tol: int = 10) -> int:
+    from PIL import Image
+
+    colours = Image.open(png).convert("RGB").getcolors(1 << 22)
+    return sum(n for n, c in colours if all(abs(a - b) <= tol for a, b in zip(c, rgb)))
+
+
+def test_libreoffice_evaluates_the_marked_rules(tmp_path):
+    """Rendered by LibreOffice: the marked conditions paint rows; removing the owned rules removes the paint."""
+    soffice = _soffice()
+    pdftoppm = shutil.which("pdftoppm")
+    if not pdftoppm:
+        if os.environ.get("CI") == "true":
+            pytest.fail("pdftoppm is required in CI")
+        pytest.skip("pdftoppm not installed")
+    from sheetsync.writers.xlsx_patch import WorkbookPatch
+    painted = make_tracker(tmp_path / "painted.xlsx")
+    apply_patch(painted, tracker_patch(), backups=0)
+    cleared = tmp_path / "cleared.xlsx"
+    shutil.copy(painted, cleared)
+    apply_patch(cleared, WorkbookPatch("任务", [], [], None), backups=0)
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path / "pdf"), str(painted), str(cleared)], check=True, capture_output=True,
+                   timeout=300)
+    for name in ("painted", "cleared"):
+        subprocess.run([pdftoppm, "-r", "50", "-png", "-f", "1", "-l", "1", str(tmp_path / "pdf" / f"{name}.pdf"),
+                        str(tmp_path / name)], check=True, timeout=120)
+    late, ok = (0xE5, 0x73, 0x73), (0xFF, 0xF2, 0xA8)
+    assert _count(tmp_path / "painted-1.png", late) > 1000 and _count(tmp_path / "painted-1.png", ok) > 1000
+    assert _count(tmp_path / "cleared-1.png", late) == 0 and _count(tmp_path / "cleared-1.png", ok) == 0
