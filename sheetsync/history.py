@@ -39,7 +39,7 @@ MIGRATIONS: list[str] = [
         period TEXT NOT NULL,
         recipient TEXT NOT NULL,
         kind TEXT NOT NULL,            -- team | personal
-        state TEXT NOT NULL,           -- pending | sent | failed | uncertain
+        state TEXT NOT NULL,           -- pending | sending | sent | failed | uncertain
         message_id TEXT,
         channel TEXT,                  -- smtp | outbox
         attempts INTEGER NOT NULL DEFAULT 0,
@@ -195,7 +195,9 @@ class History:
 
         A cron job started twice runs two deliveries at once; the write lock makes the check and the claim one
         step, so only one of them sends. A `pending` row younger than `stale_after` belongs to a run still
-        going; an older one was left by a crash before DATA and is taken over."""
+        going; an older one was left by a crash before DATA and is taken over. A `sending` row (the final dot
+        is on the wire) is in progress while young; once stale it counts as `uncertain` and is never resent
+        without force, because the server may well have accepted it."""
         now = dt.datetime.now().replace(microsecond=0)
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -205,9 +207,12 @@ class History:
                 if row["state"] in ("sent", "uncertain"):
                     self.db.execute("ROLLBACK")
                     return row["state"]
-                if row["state"] == "pending" and now - dt.datetime.fromisoformat(row["updated_at"]) < stale_after:
+                if row["state"] in ("pending", "sending") and now - dt.datetime.fromisoformat(row["updated_at"]) < stale_after:
                     self.db.execute("ROLLBACK")
                     return "pending"
+                if row["state"] == "sending":
+                    self.db.execute("ROLLBACK")
+                    return "uncertain"
             self.ledger_set(tracker, period, recipient, kind, "pending", message_id=message_id, channel=channel,
                             attempt=True)
             self.db.execute("COMMIT")

@@ -98,3 +98,16 @@ def test_record_sync_writes_beside_the_tracker(tmp_path, monkeypatch):
         runs = h.runs(str(tracker.resolve()))
         assert [(r["id"], r["kind"], r["today"]) for r in runs] == [(run_id, "sync", "2026-10-12")]
         assert len(h.snapshot(run_id)) == 12
+
+
+def test_a_crash_during_data_is_in_progress_then_uncertain_never_resent(tmp_path):
+    # a process killed between the final dot and the server's reply leaves `sending`
+    with History(tmp_path / "state.db") as h:
+        key = ("t.xlsx", "2026-W42", "a@example.com", "team")
+        assert h.ledger_claim(*key, message_id="<m@x>", channel="smtp") is None
+        h.ledger_set(*key, "sending", message_id="<m@x>")
+        assert h.ledger_claim(*key, message_id="<m@x>", channel="smtp") == "pending"
+        later = dt.timedelta(seconds=0)
+        assert h.ledger_claim(*key, message_id="<m@x>", channel="smtp", stale_after=later) == "uncertain"
+        assert h.ledger_get(*key)["state"] == "sending"
+        assert h.ledger_claim(*key, message_id="<m@x>", channel="smtp", stale_after=later, force=True) is None

@@ -1,8 +1,9 @@
 """Delivery with the ledger: SMTP over one reused connection, or an outbox folder of .eml files.
 
-Exactly once, as far as SMTP allows (RFC 5321 §6.1): the ledger row turns `uncertain` just before the
-final '.' of DATA goes out and `sent` when the server answers 250. A crash or a lost connection in
-between leaves `uncertain`, which is never resent without force; anything that fails earlier stays
+Exactly once, as far as SMTP allows (RFC 5321 §6.1): the ledger row turns `sending` just before the
+final '.' of DATA goes out and `sent` when the server answers 250. A lost connection in between makes it
+`uncertain`, and a crash leaves `sending`, which a later run treats as in progress and, once stale, as
+`uncertain`; neither is resent without force; anything that fails earlier stays
 `failed` (or `pending` after a crash) and is retried on the next run."""
 from __future__ import annotations
 
@@ -198,7 +199,7 @@ def deliver(batch, history: History, *, outbox: Path | str | None = None, smtp: 
                     outcome.status, outcome.error = "failed", connect_error
                     break
                 conn.data_sent = False
-                conn.before_final_dot = lambda m=message: ledger(m, "uncertain", error="no reply after DATA")
+                conn.before_final_dot = lambda m=message: ledger(m, "sending", error="no reply after DATA")
                 try:
                     conn.send_message(message.email, from_addr=envelope_from, to_addrs=[message.recipient])
                     outcome.status, outcome.error = "sent", None
