@@ -23,7 +23,10 @@ from .engine.values import STATUS_LABELS
 
 __all__ = ["TEMPLATE_DIR", "UnknownTemplateError", "list_templates", "load_template", "create_tracker"]
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "sheet_templates"
+# A source checkout keeps them at the top of the repository; an installed wheel inside the package.
+_HERE = Path(__file__).resolve().parent
+TEMPLATE_DIR = next((d for d in (_HERE.parent / "sheet_templates", _HERE / "sheet_templates") if d.is_dir()),
+                    _HERE / "sheet_templates")
 LANGS = ("zh", "en")
 FIELDS = ("id", "stage", "task", "details", "owner", "department", "reviewer", "depends_on", "time_point",
           "duration", "deadline", "status", "submitted", "reviewed", "notes")
