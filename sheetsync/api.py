@@ -87,8 +87,28 @@ class SyncResult:
 
 
 def sync(source: str | Path, *, today: str | dt.date | None = None, lang: str | None = None, dry_run: bool = False,
-         backups: int = 5, overrides: dict | None = None, **source_options) -> SyncResult:
-    """Validate, derive, then write the managed columns, owned highlight rules and the report sheet back."""
+         backups: int = 5, overrides: dict | None = None, state: str | Path | None = None, record: bool = True,
+         **source_options) -> SyncResult:
+    """Validate, derive, then write the managed columns, owned highlight rules and the report sheet back.
+
+    Unless `dry_run` (or record=False), the tasks are recorded in the history (`state`, default
+    .sheetsync/state.db beside the tracker) so the digest can tell what changed."""
+    result = _sync(source, today=today, lang=lang, dry_run=dry_run, backups=backups, overrides=overrides,
+                   **source_options)
+    if record and not dry_run:
+        from .history import record_sync
+        record_sync(source, result.report, state=state)
+    return result
+
+
+def digest(source: str | Path, **options):
+    """`sheetsync digest`: validate, build the team and personal digests, deliver them through the ledger.
+    Returns (DigestBatch, DeliveryResult); see sheetsync.digest.run_digest for the options."""
+    from .digest import run_digest
+    return run_digest(source, **options)
+
+
+def _sync(source, *, today, lang, dry_run, backups, overrides, **source_options) -> SyncResult:
     from .plan import build_plan
     text = str(source)
     if sources.is_gsheet(text):

@@ -45,6 +45,10 @@ class Group(click.Group):
             fail(exc, _lang_from_args(raw))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
+        except BrokenPipeError:
+            # `sheetsync ... | head`: the reader left; say nothing more and leave like other Unix tools
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
         except KeyboardInterrupt:
             click.echo("sheetsync: interrupted", err=True)
             sys.exit(130)
@@ -157,6 +161,72 @@ def sync(source, fmt, today, lang, credentials, dry_run, backups):
         if result.backup:
             extra.append(tx["backup"].format(path=result.backup))
     print_text(result.report, extra=extra)
+    sys.exit(result.exit_code)
+
+
+_DIGEST_TEXT = {
+    "en": {"head": "Digest {period}: {n} message(s).", "team": "team", "personal": "personal",
+           "sent": "sent", "written": "written", "skipped-already-sent": "already sent (not resent)",
+           "skipped-uncertain": "delivery uncertain last time (not resent; --force resends)",
+           "skipped-in-progress": "being sent by another run", "failed": "FAILED", "uncertain": "UNCERTAIN",
+           "none": "Nothing to send for {period}.", "connections": "SMTP connections: {n}"},
+    "zh": {"head": "周报 {period}:共 {n} 封。", "team": "团队", "personal": "个人",
+           "sent": "已发送", "written": "已写入", "skipped-already-sent": "已发送过(不重发)",
+           "skipped-uncertain": "上次投递结果不确定(不重发;--force 可重发)",
+           "skipped-in-progress": "另一个任务正在发送", "failed": "失败", "uncertain": "结果不确定",
+           "none": "{period} 没有需要发送的周报。", "connections": "SMTP 连接数:{n}"},
+}
+
+
+@cli.command()
+@click.argument("source")
+@source_options
+@click.option("--period", metavar="YYYY-Www", help="ISO week to report on, e.g. 2026-W42 (default: this week).")
+@click.option("--to", "to", multiple=True, metavar="ADDR",
+              help="Send only to these addresses (replaces the team recipients; repeatable).")
+@click.option("--team", "kinds", flag_value="team", help="Only the team digest.")
+@click.option("--personal", "kinds", flag_value="personal", help="Only the personal digests.")
+@click.option("--all", "kinds", flag_value="all", default=True, help="Team and personal digests (default).")
+@click.option("--outbox", type=click.Path(file_okay=False), help="Write .eml and .html files here instead of sending.")
+@click.option("--send", is_flag=True, help="Send over SMTP (SHEETSYNC_SMTP_* settings); without them, the outbox.")
+@click.option("--state", type=click.Path(dir_okay=False), envvar="SHEETSYNC_STATE",
+              help="History database (default .sheetsync/state.db beside the tracker, or SHEETSYNC_STATE).")
+@click.option("--force", is_flag=True, help="Resend messages the ledger says were already sent.")
+def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, send, state, force):
+    """Build the weekly team digest and one personal digest per owner; send them or write an outbox.
+
+    Each (tracker, week, recipient) is delivered once: a rerun sends nothing new.
+
+    \b
+    Example:
+      sheetsync digest tracker.xlsx --outbox out/
+      SHEETSYNC_SMTP_HOST=smtp.example.com sheetsync digest tracker.xlsx --send --period 2026-W42
+    """
+    if outbox and send:
+        raise SheetsyncError("--outbox and --send: choose one", "--outbox 和 --send 只能选一个", code="usage")
+    batch, result = api.digest(source, today=today, period=period, kinds=kinds, to=list(to) or None,
+                               outbox=outbox, send=send, state=state, force=force, lang=lang,
+                               **_source_kwargs(source, credentials))
+    if fmt == "json":
+        data = {"tracker": batch.tracker, "period": batch.period, "changed": batch.changed,
+                "warnings": [w.__dict__ for w in batch.warnings], **result.to_dict()}
+        click.echo(to_json(data))
+        sys.exit(result.exit_code)
+    ui = lang or batch.lang
+    tx = _DIGEST_TEXT[ui]
+    click.echo(tx["head"].format(period=batch.period, n=len(batch.messages)) if batch.messages
+               else tx["none"].format(period=batch.period))
+    subjects = {m.message_id: str(m.email["Subject"]) for m in batch.messages}
+    for o in result.outcomes:
+        click.echo(f"  [{tx[o.kind]}] {o.recipient}: {tx.get(o.status, o.status)}  {subjects.get(o.message_id, '')}")
+        for f in o.files:
+            click.echo(f"      {f}")
+        if o.error:
+            click.echo(f"      {o.error}")
+    for w in batch.warnings:
+        click.echo(f"  ! {w.subject}: {w.message}")
+    if result.connections:
+        click.echo(tx["connections"].format(n=result.connections))
     sys.exit(result.exit_code)
 
 

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import api
-from .model import Report
+from .model import Report, SheetsyncError
 
 DEMO_NAME = "夏日清凉服务季.xlsx"
+MARKER = ".sheetsync-demo"  # a folder holding this file was made by the demo and may be recreated
 
 
 @dataclass
@@ -31,17 +32,20 @@ def run_demo(folder: Path, *, today: dt.date | None = None, template: str = "cam
     today = today or dt.date.today()
     folder = Path(folder)
     if folder.exists():
-        shutil.rmtree(folder)  # the demo folder is ours: start fresh so a rerun shows the same loop
+        # only a folder the demo made is recreated: a typo in --folder must never delete someone's files
+        if not (folder / MARKER).is_file() and any(folder.iterdir()):
+            raise SheetsyncError(f"{folder}: exists and was not made by the demo; choose an empty or new folder",
+                                 f"{folder}:文件夹已存在且不是演示生成的;请换一个空的或新的文件夹", code="usage")
+        shutil.rmtree(folder)  # start fresh so a rerun shows the same loop
     folder.mkdir(parents=True)
+    (folder / MARKER).write_text("made by `sheetsync demo`; deleted and recreated on the next run\n")
     tracker = create_tracker(folder / DEMO_NAME, template, lang="zh", today=today, scenario="demo")
     report = api.validate(tracker, today=today)
     result = DemoResult(folder=folder, tracker=tracker, report=report)
-    result.sync = api.sync(tracker, today=today)
+    state = folder / ".sheetsync" / "state.db"
+    result.sync = api.sync(tracker, today=today, state=state)
     result.report = result.sync.report
-    digest = getattr(api, "digest", None)
-    if digest is not None:
-        result.outbox = folder / "outbox"
-        result.digest = digest(tracker, today=today, outbox=result.outbox, kinds="all",
-                               state=folder / ".sheetsync" / "state.db")
-        result.files = sorted(result.outbox.glob("*"))
+    result.outbox = folder / "outbox"
+    result.digest = api.digest(tracker, today=today, outbox=result.outbox, kinds="all", state=state)
+    result.files = sorted(result.outbox.glob("*"))
     return result

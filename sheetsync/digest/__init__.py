@@ -61,6 +61,7 @@ class DigestBatch:
     warnings: list[DigestWarning] = field(default_factory=list)
     changed: bool = True
     snapshot_run: int | None = None
+    lang: str = "en"  # the tracker's language: what the CLI prints about this batch
 
 
 def tracker_key(source) -> str:
@@ -110,7 +111,7 @@ def build_digests(report: Report, history: History | None, *, tracker: str, peri
     now = now or dt.datetime.combine(today, dt.time(8, 30))  # the Monday 08:30 email of seed 000
     wanted = _kinds(kinds)
     lang = report.language
-    batch = DigestBatch(tracker=tracker, period=period)
+    batch = DigestBatch(tracker=tracker, period=period, lang=lang)
 
     baseline = None
     if history is not None:
@@ -193,7 +194,8 @@ def build_digests(report: Report, history: History | None, *, tracker: str, peri
 def run_digest(source, *, today=None, period: str | None = None, kinds="all", to: list[str] | None = None,
                outbox: Path | str | None = None, send: bool = False, state: Path | str | None = None,
                force: bool = False, unchanged: str = "skip", lang: str | None = None, link_for=None,
-               busy_threshold: int = 5, smtp: SmtpSettings | None = None, report: Report | None = None):
+               busy_threshold: int = 5, smtp: SmtpSettings | None = None, report: Report | None = None,
+               overrides: dict | None = None, **source_options):
     """`sheetsync digest SOURCE`: validate, build, deliver. Returns (batch, DeliveryResult).
 
     Messages go to `outbox` when given, else over SMTP when `send` or SHEETSYNC_SMTP_HOST is set, else to
@@ -201,8 +203,8 @@ def run_digest(source, *, today=None, period: str | None = None, kinds="all", to
     from .. import api, sources
     key = tracker_key(source)
     if report is None:
-        workbook = sources.read(source)
-        report = api.validate(source, today=today, lang=lang, workbook=workbook)
+        workbook = sources.read(source, **source_options)
+        report = api.validate(source, today=today, lang=lang, workbook=workbook, overrides=overrides)
         if link_for is None and sources.is_gsheet(str(source)):
             sheet = workbook.sheet(report.sheet) if report.sheet else None
             link_for = gsheet_link_for(str(source), sheet.sheet_id if sheet and sheet.sheet_id is not None else 0)
