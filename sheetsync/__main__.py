@@ -1,0 +1,4 @@
+"""`python -m sheetsync` is the `sheetsync` command."""
+from .cli import main
+
+main()
