@@ -99,18 +99,29 @@ def validate(source, fmt, today, lang, credentials):
 
 
 @cli.command()
-@click.argument("path", type=click.Path(dir_okay=False))
+@click.argument("path", type=click.Path(dir_okay=False), required=False)
 @click.option("--template", "template", default="campaign-launch", show_default=True,
               help="campaign-launch, material-prep or execution-sop.")
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
 @click.option("--launch", metavar="YYYY-MM-DD", help="Launch date (default: three weeks from today).")
-def init(path, template, lang, launch):
-    """Write a new tracker from a template.
+@click.option("--config", "config", is_flag=False, flag_value="sheetsync.toml", default=None, metavar="[FILE]",
+              help="Write a commented example sheetsync.toml (to FILE, default ./sheetsync.toml) instead.")
+def init(path, template, lang, launch, config):
+    """Write a new tracker from a template, or (with --config) an example job config.
 
     \b
     Example:
       sheetsync init tracker.xlsx --template campaign-launch --lang zh --launch 2026-12-15
+      sheetsync init --config sheetsync.toml
     """
+    if config is not None:
+        from .jobs import write_example_config
+        out = write_example_config(config)
+        click.echo(str(out))
+        return
+    if not path:
+        raise click.UsageError("give the tracker to create, e.g. `sheetsync init tracker.xlsx` "
+                               "(or --config FILE for a job config)")
     from .templates import create_tracker
     launch_date, _ = api.parse_today(launch) if launch else (None, None)
     try:
@@ -261,6 +272,169 @@ def demo(folder, today):
         for f in result.files:
             click.echo(f"  {f}")
     click.echo(_DEMO_TEXT["next"].format(path=result.tracker))
+
+
+# ---- unattended jobs: one config, one-shot runs, the embedded scheduler ----------------------------------------
+
+def config_option(f):
+    return click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False),
+                        envvar="SHEETSYNC_CONFIG", help="The sheetsync.toml (or SHEETSYNC_CONFIG).")(f)
+
+
+@cli.group()
+def config():
+    """Check a sheetsync.toml job config."""
+
+
+_CONFIG_OK = {"en": "{path}: OK. {n} tracker(s): {names}. Nightly sync {nightly}; digest {day} {time} "
+                    "(each tracker's zone). State in {state}.",
+              "zh": "{path}:检查通过。{n} 个跟踪表:{names}。每晚 {nightly} 同步;每周 {day} {time} 发周报"
+                    "(按各跟踪表时区)。状态目录 {state}。"}
+
+
+@config.command("check")
+@config_option
+@click.option("--lang", type=LANGS, help="Language of messages.")
+def config_check(config_path, lang):
+    """Validate the config alone: every problem is named by key and line. Exit 0 valid, 2 not.
+
+    \b
+    Example:
+      sheetsync config check --config /etc/sheetsync/sheetsync.toml
+    """
+    from .jobs import check_config
+    cfg = check_config(config_path)
+    click.echo(_CONFIG_OK[_ui_lang(lang)].format(
+        path=cfg.path, n=len(cfg.trackers), names=", ".join(t.name for t in cfg.trackers),
+        nightly=cfg.jobs.nightly.time.strftime("%H:%M"), day=cfg.jobs.digest.day,
+        time=cfg.jobs.digest.time.strftime("%H:%M"), state=cfg.state))
+
+
+@cli.group()
+def run():
+    """One-shot, idempotent jobs for cron, systemd or Kubernetes: `run nightly`, `run digest`."""
+
+
+def _run_options(f):
+    f = click.option("--tracker", "only", multiple=True, metavar="NAME", help="Only this tracker (repeatable).")(f)
+    f = click.option("--today", metavar="YYYY-MM-DD", help="Run as if today were this date (default: each "
+                     "tracker's own date in its time zone).")(f)
+    f = click.option("--outbox", type=click.Path(file_okay=False),
+                     help="Write the emails as .eml files here instead of sending them.")(f)
+    f = click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
+                     help="Google service-account JSON for Google Sheets trackers.")(f)
+    return config_option(f)
+
+
+_RUN_TEXT = {"en": {"ok": "{job}: {ok} of {n} tracker(s) succeeded.", "failed": "  failed: {name}: {detail}"},
+             "zh": {"ok": "{job}:{n} 个跟踪表中 {ok} 个成功。", "failed": "  失败:{name}:{detail}"}}
+
+
+def _finish(summary, lang) -> None:
+    tx = _RUN_TEXT[_ui_lang(lang)]
+    n = len(summary.results)
+    click.echo(tx["ok"].format(job=summary.job, ok=n - len(summary.failed), n=n))
+    for r in summary.failed:
+        click.echo(tx["failed"].format(name=r.tracker, detail=r.detail))
+    sys.exit(summary.exit_code)
+
+
+@run.command("nightly")
+@_run_options
+@click.option("--lang", type=LANGS, help="Language of the summary line.")
+def run_nightly(config_path, only, today, outbox, credentials, lang):
+    """Sync every tracker; mail its owner a short note only when new errors appeared since last night.
+
+    Exit 0 all trackers succeeded, 1 some failed, 2 could not run (bad config, another run holds the lock).
+
+    \b
+    Example:
+      sheetsync run nightly --config /etc/sheetsync/sheetsync.toml
+    """
+    from .jobs import load_config
+    from .jobs.runner import run_nightly as run_all
+    from .jobs.work import Work
+    cfg = load_config(config_path)
+    work = Work(cfg, outbox=outbox, credentials=credentials)
+    day, _ = api.parse_today(today)
+    summary = run_all(cfg, sync_one=work.sync_one, notify_owner=work.notify_owner, today=day,
+                      only=list(only) or None)
+    _finish(summary, lang)
+
+
+@run.command("digest")
+@_run_options
+@click.option("--period", metavar="YYYY-Www", help="ISO week (default: this week in each tracker's zone).")
+@click.option("--force", is_flag=True, help="Resend messages the ledger says were already sent.")
+@click.option("--lang", type=LANGS, help="Language of the summary line.")
+def run_digest(config_path, only, today, outbox, credentials, period, force, lang):
+    """Send each tracker's weekly digests; a second run for the same week sends nothing.
+
+    \b
+    Example:
+      sheetsync run digest --config /etc/sheetsync/sheetsync.toml
+      sheetsync run digest --config sheetsync.toml --period 2026-W42 --outbox out/
+    """
+    from .digest.periods import normalise_period
+    from .jobs import load_config
+    from .jobs.runner import run_digest as run_all
+    from .jobs.work import Work
+    cfg = load_config(config_path)
+    work = Work(cfg, outbox=outbox, credentials=credentials, force=force)
+    day, _ = api.parse_today(today)
+    try:
+        period = normalise_period(period) if period else None
+    except ValueError as exc:
+        raise SheetsyncError(f"--period: {exc}", f"--period:{exc}", code="usage") from None
+    summary = run_all(cfg, digest_one=work.digest_one, period=period, today=day, only=list(only) or None)
+    _finish(summary, lang)
+
+
+@cli.command()
+@config_option
+@click.option("--outbox", type=click.Path(file_okay=False), help="Write emails as files instead of sending.")
+@click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
+              help="Google service-account JSON for Google Sheets trackers.")
+def schedule(config_path, outbox, credentials):
+    """Run the nightly sync and the weekly digest at their times, in each tracker's time zone, until stopped.
+
+    At start a digest missed this week (the machine was off on Monday morning) is sent once. A second
+    scheduler on the same state directory refuses. SIGTERM or Ctrl-C stops it between jobs.
+
+    \b
+    Example:
+      sheetsync schedule --config /etc/sheetsync/sheetsync.toml
+    """
+    from .jobs import load_config
+    from .jobs.runner import default_log
+    from .jobs.scheduler import serve
+    from .jobs.work import Work
+    cfg = load_config(config_path)
+    clock = _rehearsal_clock()
+    log = default_log(cfg, clock)
+    work = Work(cfg, outbox=outbox, credentials=credentials, clock=clock)
+    sys.exit(serve(cfg, nightly=work.nightly_for(log), digest=work.digest_for(log), digest_sent=work.digest_sent,
+                   clock=clock, log=log))
+
+
+def _rehearsal_clock():
+    """SHEETSYNC_NOW=2026-11-23T08:29:50+08:00 starts the scheduler's clock there and lets it run at normal
+    speed: a rehearsal of Monday morning on any day (and how the tests drive the real command)."""
+    import datetime as dt
+    import time
+    text = os.environ.get("SHEETSYNC_NOW")
+    if not text:
+        return None
+    try:
+        start = dt.datetime.fromisoformat(text)
+    except ValueError:
+        start = None
+    if start is None or start.tzinfo is None:
+        raise SheetsyncError(f"SHEETSYNC_NOW={text!r}: write a time with its offset, e.g. 2026-11-23T08:29:50+08:00",
+                             f"SHEETSYNC_NOW={text!r}:请写带时区偏移的时间,例如 2026-11-23T08:29:50+08:00",
+                             code="usage")
+    began = time.monotonic()
+    return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
 
 
 def main(argv=None):

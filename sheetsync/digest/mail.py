@@ -13,9 +13,10 @@ from email.message import EmailMessage
 from email.utils import formataddr, format_datetime, parseaddr
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
-# a deliberately plain check: one @, a dotted domain, no spaces or quotes; anything odd is reported, not sent
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+# a deliberately plain check: one @, a dotted domain (or `localhost`, for a local relay's mailboxes), no
+# spaces or quotes; anything odd is reported, not sent
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:localhost|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+)$")
 
 
 def clean_header(text: str | None, limit: int = 200) -> str:
