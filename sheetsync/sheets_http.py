@@ -91,6 +91,13 @@ def endpoint_from_env(environ: Optional[dict] = None) -> Optional[str]:
     return value.rstrip("/") or None
 
 
+def rewrite_url(url: str, endpoint: Optional[str]) -> str:
+    """'https://sheets.googleapis.com/v4/...' -> endpoint + '/v4/...'; other URLs (and no endpoint) unchanged."""
+    if endpoint and url.startswith(GOOGLE_SHEETS_ROOT + "/"):
+        return endpoint.rstrip("/") + url[len(GOOGLE_SHEETS_ROOT):]
+    return url
+
+
 class EndpointSession(AuthorizedSession):
     """AuthorizedSession whose Sheets calls go to `endpoint` (the local emulator) instead of Google.
     Anything else (Drive, which open-by-title would use) is refused rather than sent to Google."""
@@ -99,13 +106,14 @@ class EndpointSession(AuthorizedSession):
         super().__init__(credentials, **kwargs)
         self.endpoint = endpoint.rstrip("/") if endpoint else None
 
+    def refuse(self, url: str) -> Exception:
+        return SheetsyncError(f"refusing a non-Sheets request under {ENDPOINT_ENV}: {url}",
+                              f"设置了 {ENDPOINT_ENV} 时拒绝非 Sheets 请求:{url}", code="endpoint")
+
     def request(self, method, url, *args, **kwargs):  # type: ignore[override]
-        if self.endpoint:
-            if not url.startswith(GOOGLE_SHEETS_ROOT + "/"):
-                raise SheetsyncError(f"refusing a non-Sheets request under {ENDPOINT_ENV}: {url}",
-                                     f"设置了 {ENDPOINT_ENV} 时拒绝非 Sheets 请求:{url}", code="endpoint")
-            url = self.endpoint + url[len(GOOGLE_SHEETS_ROOT):]
-        return super().request(method, url, *args, **kwargs)
+        if self.endpoint and not url.startswith(GOOGLE_SHEETS_ROOT + "/"):
+            raise self.refuse(url)
+        return super().request(method, rewrite_url(url, self.endpoint), *args, **kwargs)
 
 
 def retry_after(response: Optional[requests.Response]) -> Optional[float]:

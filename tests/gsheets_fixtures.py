@@ -2,60 +2,25 @@
 OAuth token endpoint on 127.0.0.1 for service-account credentials. Import explicitly."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from python_calamine import CalamineWorkbook
 
 from sheetsync.sheets_http import RetryPolicy
+from sheetsync.testing.sheets_client import endpoint_session
 from sheetsync.testing.sheets_emulator import SheetsEmulator
+from sheetsync.testing.sheets_seed import upload_xlsx
 
 SMALL = RetryPolicy(tries=4, deadline=20.0, base=0.02, cap=0.2, timeout=(2.0, 5.0))
 
 
-def xlsx_sheets(path: Path) -> tuple[dict[str, list[list]], dict[str, list]]:
-    """Values as calamine reads them (dates stay dates: the emulator stores them as serial numbers with a
-    date format, which is what Google returns as UNFORMATTED_VALUE) and each sheet's merged areas."""
-    wb = CalamineWorkbook.from_path(str(path))
-    sheets, merges = {}, {}
-    try:
-        for name in wb.sheet_names:
-            sheet = wb.get_sheet_by_name(name)
-            rows = []
-            for row in sheet.to_python():
-                line = []
-                for v in row:
-                    if isinstance(v, float) and v.is_integer():
-                        v = int(v)
-                    elif isinstance(v, dt.timedelta):
-                        v = v.total_seconds() / 86400
-                    line.append(v)
-                rows.append(line)
-            sheets[name] = rows
-            merges[name] = list(sheet.merged_cell_ranges or [])
-    finally:
-        wb.close()
-    return sheets, merges
-
-
 def load_xlsx(emu: SheetsEmulator, path: Path) -> str:
-    """The tracker as a Google spreadsheet in the emulator, merges included (set through the real API)."""
-    import requests
-    sheets, merges = xlsx_sheets(path)
-    key = emu.create_spreadsheet(Path(path).stem, sheets=sheets, shared=True)
-    reqs = []
-    for name, areas in merges.items():
-        sid = emu.sheet_properties(key, name)["sheetId"]
-        for (r0, c0), (r1, c1) in areas:
-            reqs.append({"mergeCells": {"mergeType": "MERGE_ALL", "range": {
-                "sheetId": sid, "startRowIndex": r0, "endRowIndex": r1 + 1, "startColumnIndex": c0, "endColumnIndex": c1 + 1}}})
-    if reqs:
-        r = requests.post(f"{emu.base_url}/v4/spreadsheets/{key}:batchUpdate", json={"requests": reqs}, timeout=10)
-        assert r.status_code == 200, r.text
+    """The tracker as a Google spreadsheet in the emulator, created and filled through the HTTP API as a
+    person's imported sheet would be (typed values, dates as serials with a date format, merges)."""
+    key = upload_xlsx(endpoint_session(emu.base_url), path)
     emu.request_log.clear()
     return key
 

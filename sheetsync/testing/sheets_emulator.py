@@ -341,27 +341,25 @@ def seed_from_json(emu: SheetsEmulator, path: str) -> list[str]:
 
 
 def seed_from_xlsx(emu: SheetsEmulator, path: str) -> str:
-    """Each sheet's values read with python-calamine; dates become serial numbers (with a date format)."""
-    import datetime as dt
+    """Each sheet's values read with python-calamine (dates become serial numbers with a date format) and its
+    merged areas, as sheets_seed.upload_xlsx would send them, put straight into the store before serving."""
     import os
 
-    from python_calamine import CalamineWorkbook
+    from .sheets_seed import read_xlsx
 
-    wb = CalamineWorkbook.from_path(path)
-    sheets: dict[str, list[list]] = {}
-    for name in wb.sheet_names:
-        rows = []
-        for row in wb.get_sheet_by_name(name).to_python():
-            line = []
-            for v in row:
-                if isinstance(v, dt.timedelta):
-                    v = v.total_seconds() / 86400
-                elif isinstance(v, float) and v.is_integer():
-                    v = int(v)  # calamine reads every number as float
-                line.append(v)
-            rows.append(line)
-        sheets[name] = rows
-    return emu.create_spreadsheet(os.path.splitext(os.path.basename(path))[0], sheets=sheets)
+    sheets, merges = read_xlsx(path)
+    sid = emu.create_spreadsheet(os.path.splitext(os.path.basename(path))[0], sheets=sheets)
+    requests = []
+    for name, areas in merges.items():
+        sheet_id = emu.sheet_properties(sid, name)["sheetId"]
+        requests += [{"mergeCells": {"mergeType": "MERGE_ALL", "range": {
+            "sheetId": sheet_id, "startRowIndex": r0, "endRowIndex": r1 + 1, "startColumnIndex": c0,
+            "endColumnIndex": c1 + 1}}} for (r0, c0), (r1, c1) in areas]
+    if requests:
+        status, out = route(emu.store, "POST", f"/v4/spreadsheets/{sid}:batchUpdate", {}, {"requests": requests})
+        if status != 200:
+            raise ValueError(f"{path}: merged areas refused: {out}")
+    return sid
 
 
 def main(argv: Optional[list[str]] = None) -> int:
