@@ -1,0 +1,70 @@
+"""`sheetsync digest TRACKER --today D --outbox DIR` on a tracker with late, unreviewed, blocked and finished
+items: a team digest and one personal digest per owner, in the tracker's language; a rerun writes nothing."""
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import os
+import subprocess
+import sys
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from sheetsync.templates import create_tracker
+
+TODAY = dt.date(2026, 11, 23)
+SECTIONS = {"zh": ["已完成", "进行中", "待办", "风险", "需协助"],
+            "en": ["Done", "In progress", "Coming up", "Risks", "Needs help"]}
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "sheetsync", *map(str, args)], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "SHEETSYNC_SMTP_HOST": ""})
+
+
+def people(path, lang):
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("人员" if lang == "zh" else "People").to_python()
+    return {r[0]: r[1] for r in rows[1:] if r and r[0] and r[1]}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_digest_to_an_outbox_reads_correctly_and_is_written_once(tmp_path, lang):
+    tracker = create_tracker(tmp_path / "tracker.xlsx", "campaign-launch", lang=lang, today=TODAY, scenario="demo")
+    report = run("validate", tracker, "--today", TODAY, "--format", "json")
+    import json
+    data = json.loads(report.stdout)
+    late = [t for t in data["tasks"] if t["health"] == "late"]
+    assert late and any(t["health"] == "unreviewed" for t in data["tasks"])
+    assert any(t["health"] == "blocked" for t in data["tasks"]) and any(t["health"] == "done" for t in data["tasks"])
+
+    out = tmp_path / "out"
+    first = run("digest", tracker, "--today", TODAY, "--outbox", out)
+    assert first.returncode == 0, first.stderr
+    emls = sorted(out.glob("*.eml"))
+    messages = {p.name: email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in emls}
+    team = [m for n, m in messages.items() if "-team-" in n]
+    personal = {m["To"].addresses[0].addr_spec: m for n, m in messages.items() if "-personal-" in n}
+    assert team
+    owners = {t["owner"] for t in data["tasks"] if t["owner"] and t["status"] != "done"}
+    emails = people(tracker, lang)
+    assert set(personal) == {emails[o] for o in owners if o in emails}  # one per owner with an address
+
+    text = team[0].get_body(("plain",)).get_content()
+    positions = [text.find(f"== {s}") for s in SECTIONS[lang]]
+    assert -1 not in positions and positions == sorted(positions), positions  # every section, in order
+    risks = text[positions[3]:positions[4]]
+    for task in late:
+        assert task["task"] in risks  # each late task is a risk, with its owner and due date
+        assert task["owner"] in risks and task["due"] in risks
+    subject = str(team[0]["Subject"])
+    assert (f"第48周" if lang == "zh" else "Week 48") in subject and f"{len(late)}" in subject
+    html = team[0].get_body(("html",)).get_content()
+    assert 'lang="zh' in html if lang == "zh" else 'lang="en' in html
+
+    stamps = {p: p.stat().st_mtime_ns for p in out.iterdir()}
+    second = run("digest", tracker, "--today", TODAY, "--outbox", out)
+    assert second.returncode == 0
+    assert {p: p.stat().st_mtime_ns for p in out.iterdir()} == stamps  # nothing new, nothing rewritten
+    assert ("已发送过" if lang == "zh" else "already sent") in second.stdout
