@@ -26,10 +26,12 @@ def load_xlsx(emu: SheetsEmulator, path: Path) -> str:
 
 
 @pytest.fixture
-def emu(monkeypatch):
-    """A started emulator and SHEETSYNC_SHEETS_ENDPOINT pointing at it (no credentials file)."""
+def emu(monkeypatch, tmp_path):
+    """A started emulator and SHEETSYNC_SHEETS_ENDPOINT pointing at it (no credentials file); sync's history
+    goes to tmp_path, not to the working directory."""
     with SheetsEmulator() as e:
         monkeypatch.setenv("SHEETSYNC_SHEETS_ENDPOINT", e.base_url)
+        monkeypatch.setenv("SHEETSYNC_STATE", str(tmp_path / "state.db"))
         monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
         yield e
 
