@@ -1,31 +1,37 @@
-"""The real CLI as a subprocess against the emulator: sync writes once, a second sync writes nothing; missing
-credentials, unknown keys and unshared sheets end in one line and exit 2."""
+"""The installed `sheetsync` command as a subprocess against the emulator started as its own process
+(`python -m sheetsync.testing.sheets_emulator --port 0`, as a user would): `SHEETSYNC_SHEETS_ENDPOINT=URL sheetsync
+sync gsheet:KEY --today D` writes the managed columns, rules and report, and a second run writes nothing; missing
+credentials, unknown keys and unshared sheets end in one line and exit 2, in English and Chinese."""
 import base64
 import json
 import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from gsheets_fixtures import emu, load_xlsx, service_account_file, token_server  # noqa: F401
-from sheetsync.testing.sheets_client import gspread_client_for
+from sheetsync.testing.sheets_client import endpoint_session, gspread_client_for
+from sheetsync.testing.sheets_seed import upload_xlsx
 from test_gsheets_read import CAMPAIGN, PEOPLE, TRACKERS
 from tracker_factory import make_tracker
 
-SHEETSYNC = [sys.executable, "-m", "sheetsync.cli"]
+SCRIPT = Path(sys.executable).parent / "sheetsync"  # the console script pip installed from pyproject
+SHEETSYNC = [str(SCRIPT)]
 EMAIL = "tracker-bot@demo-project.iam.gserviceaccount.com"
 
 
-def run(args, endpoint=None, **env):
+def run(args, endpoint=None, cwd=None, **env):
     clean = {k: v for k, v in os.environ.items()
              if k not in ("SHEETSYNC_SHEETS_ENDPOINT", "GOOGLE_APPLICATION_CREDENTIALS", "SHEETSYNC_TODAY")}
     if endpoint:
         clean["SHEETSYNC_SHEETS_ENDPOINT"] = endpoint
     clean.update({"SHEETSYNC_SHEETS_TRIES": "3", "SHEETSYNC_SHEETS_DEADLINE": "20", "SHEETSYNC_SHEETS_BACKOFF": "0.02"})
     clean.update(env)
-    return subprocess.run(SHEETSYNC + args, capture_output=True, text=True, timeout=120, env=clean)
+    assert SCRIPT.is_file(), f"{SCRIPT}: the sheetsync command is not installed (pip install -e .)"
+    return subprocess.run(SHEETSYNC + args, capture_output=True, text=True, timeout=120, env=clean, cwd=cwd)
 
 
 def one_line_exit_2(p):
@@ -36,14 +42,14 @@ def one_line_exit_2(p):
 
 
 @pytest.fixture
-def standalone(tmp_path):
-    spec = dict(TRACKERS["mixed-zh"])
-    path = make_tracker(tmp_path / "plan.xlsx", spec.pop("tasks"), **spec)
-    proc = subprocess.Popen([sys.executable, "-m", "sheetsync.testing.sheets_emulator", "--port", "0",
-                             "--seed-xlsx", str(path)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+def standalone():
+    """The emulator as a separate process on 127.0.0.1, empty: yields (process, base URL)."""
+    proc = subprocess.Popen([sys.executable, "-m", "sheetsync.testing.sheets_emulator", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        base, key = proc.stdout.readline().strip(), proc.stdout.readline().strip()
-        yield base, key
+        base = proc.stdout.readline().strip()
+        assert base.startswith("http://127.0.0.1:"), base
+        yield proc, base
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -52,21 +58,52 @@ def standalone(tmp_path):
             proc.kill()
 
 
-def test_cli_sync_writes_once_then_nothing(standalone):
-    base, key = standalone
-    first = run(["sync", f"gsheet:{key}", "--today", "2026-09-21", "--format", "json"], endpoint=base)
-    assert first.returncode == 1, first.stderr  # the tracker has errors: exit 1, written anyway
-    out = json.loads(first.stdout)["written"]
-    assert out["changed"] and out["cells"] and out["rules"] >= 5
+def own_rules(base, key, title):
+    """The task sheet's conditional formats as spreadsheets.get returns them."""
+    r = endpoint_session(base).get(f"https://sheets.googleapis.com/v4/spreadsheets/{key}",
+                                   params={"fields": "sheets(properties(title),conditionalFormats)"}, timeout=10)
+    r.raise_for_status()
+    sheet = next(s for s in r.json()["sheets"] if s["properties"]["title"] == title)
+    return sheet.get("conditionalFormats") or []
+
+
+def test_cli_sync_against_the_standalone_emulator_writes_columns_rules_and_report(tmp_path, standalone):
+    proc, base = standalone
+    assert proc.pid != os.getpid() and proc.poll() is None
+    spec = dict(TRACKERS["mixed-zh"])
+    path = make_tracker(tmp_path / "plan.xlsx", spec.pop("tasks"), **spec)
+    key = upload_xlsx(endpoint_session(base), path)  # a person's sheet, created through the API
     book = gspread_client_for(base, timeout=10).open_by_key(key)
+    before = book.worksheet("任务").get_all_values()
+    assert len(before[2]) == 14  # the tracker's own columns only
+
+    first = run(["sync", f"gsheet:{key}", "--today", "2026-09-21"], endpoint=base, cwd=tmp_path)
+    assert first.returncode == 1, first.stderr  # the tracker has errors: exit 1, written anyway
+    assert "Traceback" not in first.stderr
     tasks = book.worksheet("任务").get_all_values()
-    assert tasks[2][14:17] == ["计划截止", "健康度", "提示"]
+    assert tasks[2][14:17] == ["计划截止", "健康度", "提示"]  # managed headers right of the user's columns
+    by_id = {row[0]: row for row in tasks[3:] if row[0]}
+    assert by_id["T1"][14] == "2026-09-18" and by_id["T1"][15] == "逾期"  # Due shown as a date, Health
+    assert by_id["T6"][15] == "已完成" and by_id["T3"][15] == "数据有误"
+    assert by_id["T6"][2] == '=IMPORTXML("http://x","//a")'  # a person's formula text stays text
+    assert [row[:14] for row in tasks] == [row[:14] + [""] * (14 - len(row[:14])) for row in before]
+
+    rules = own_rules(base, key, "任务")
+    formulas = [r["booleanRule"]["condition"]["values"][0]["userEnteredValue"] for r in rules]
+    assert len(rules) == 6 and all(f.startswith('=AND("sheetsync"="sheetsync",') for f in formulas)
+    assert any('$P4="逾期"' in f for f in formulas)
+
     report = book.worksheet("同步报告").get_all_values()
     assert report[0][0].startswith("sheetsync")
-    second = run(["sync", f"gsheet:{key}", "--today", "2026-09-21", "--format", "json"], endpoint=base)
+    codes = {row[3] for row in report[7:]}
+    assert report[6][:4] == ["严重程度", "单元格", "任务", "类型"]
+    assert {"bad-date", "duplicate-id", "unknown-dependency"} <= codes, codes
+
+    second = run(["sync", f"gsheet:{key}", "--today", "2026-09-21", "--format", "json"], endpoint=base, cwd=tmp_path)
     assert json.loads(second.stdout)["written"]["changed"] is False
     assert book.worksheet("同步报告").get_all_values() == report  # not even the run time was rewritten
     assert book.worksheet("任务").get_all_values() == tasks
+    assert own_rules(base, key, "任务") == rules
 
 
 def test_no_credentials_is_one_line_exit_2(tmp_path):
@@ -79,6 +116,9 @@ def test_no_credentials_is_one_line_exit_2(tmp_path):
 def test_unknown_key_is_one_line_exit_2(emu):
     line = one_line_exit_2(run(["validate", "gsheet:no-such-key", "--lang", "en"], endpoint=emu.base_url))
     assert "no-such-key" in line and "not found" in line
+    zh = one_line_exit_2(run(["sync", "https://docs.google.com/spreadsheets/d/no-such-key/edit", "--lang", "zh"],
+                             endpoint=emu.base_url))
+    assert "no-such-key" in zh and "找不到" in zh
 
 
 def test_missing_or_broken_credentials_file(tmp_path, emu):
