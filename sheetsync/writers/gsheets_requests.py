@@ -79,11 +79,20 @@ def color(hex6: str) -> dict:
     return {"red": int(hex6[0:2], 16) / 255, "green": int(hex6[2:4], 16) / 255, "blue": int(hex6[4:6], 16) / 255}
 
 
+# Google draws no borders in conditional formats. The error-cell mark (dark red bold text and a red border in
+# Excel) gets Excel's own "light red fill with dark red text" instead, so the cell still stands out in Google.
+BORDER_STANDIN_FILL = "FFC7CE"
+# Google shows only the FIRST matching rule of a cell (Excel layers them all), so rules that mark single cells go
+# before the row rules: an error cell on a late row shows the error mark, the rest of the row the late fill.
+CELL_RULES_FIRST = ("error-cell",)
+
+
 def rule_format(style: Highlight) -> dict:
-    """Google rules style fill, font colour and bold; borders have no Sheets equivalent and are dropped."""
+    """Google rules style fill, font colour and bold; a border becomes a light fill (see BORDER_STANDIN_FILL)."""
     fmt: dict = {}
-    if style.fill:
-        fmt["backgroundColor"] = color(style.fill)
+    fill = style.fill or (BORDER_STANDIN_FILL if style.border else None)
+    if fill:
+        fmt["backgroundColor"] = color(fill)
     text: dict = {}
     if style.font:
         text["foregroundColor"] = color(style.font)
@@ -92,6 +101,11 @@ def rule_format(style: Highlight) -> dict:
     if text:
         fmt["textFormat"] = text
     return fmt
+
+
+def google_order(rules: list) -> list:
+    """The plan's rules in the order Google needs: cell marks first, then the row rules in the plan's order."""
+    return sorted(rules, key=lambda r: 0 if r.style.name in CELL_RULES_FIRST else 1)
 
 
 def sqref_ranges(sqref: str, sheet_id: int, max_rows: int) -> list[dict]:
@@ -142,11 +156,11 @@ def _run(run: list, col: int, kind: str, sheet_id: int) -> list[dict]:
 
 def rule_requests(plan: Plan, target: Target) -> list[dict]:
     """Delete sheetsync's own rules (highest index first, so the others keep their places), then add the new
-    ones after the user's rules, in the plan's priority order."""
+    ones after the user's rules: the error-cell mark first, then the row rules in the plan's priority order."""
     own = [i for i, rule in enumerate(target.rules) if is_own_rule(rule)]
     out = [{"deleteConditionalFormatRule": {"sheetId": target.sheet_id, "index": i}} for i in sorted(own, reverse=True)]
     index = len(target.rules) - len(own)
-    for rule in plan.rules:
+    for rule in google_order(plan.rules):
         ranges = sqref_ranges(rule.sqref, target.sheet_id, target.rows)
         if not ranges:
             continue

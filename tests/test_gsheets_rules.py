@@ -1,0 +1,102 @@
+"""What a person sees in Google Sheets after sync: Google shows, for each cell, the format of the FIRST
+conditional-format rule whose range holds the cell and whose condition is true (rules do not layer as in Excel).
+The rules sheetsync wrote are evaluated that way here, so an error cell must show the error mark even on a late
+row, and the error mark must be something Google can draw (no border)."""
+import datetime as dt
+import re
+
+import sheetsync.api as api
+from gsheets_fixtures import emu, load_xlsx  # noqa: F401
+from sheetsync.model import parse_a1
+from test_gsheets_read import CAMPAIGN, PEOPLE
+from tracker_factory import make_tracker
+
+D = dt.date
+TODAY = "2026-09-21"
+OWN = re.compile(r'^=AND\("sheetsync"="sheetsync",(.*)\)$')
+EQ = re.compile(r'^\$([A-Z]+)(\d+)="((?:[^"]|"")*)"$')
+
+
+def holds(rng, r, c):
+    return rng["startRowIndex"] <= r < rng["endRowIndex"] and rng["startColumnIndex"] <= c < rng["endColumnIndex"]
+
+
+def true_at(formula, rng, r, values):
+    """sheetsync's two condition shapes: TRUE, and $COLn="text" (row relative to the range's top row)."""
+    m = OWN.match(formula)
+    assert m, formula
+    cond = m.group(1)
+    if cond == "TRUE":
+        return True
+    m = EQ.match(cond)
+    assert m, cond
+    col = parse_a1(f"{m.group(1)}1")[1]
+    row = r + int(m.group(2)) - 1 - rng["startRowIndex"]
+    line = values[row] if row < len(values) else []
+    return (line[col] if col < len(line) else "") == m.group(3).replace('""', '"')
+
+
+def shown(rules, values, r, c):
+    """The format Google shows at (r, c): the first matching rule's, or None."""
+    for rule in rules:
+        b = rule["booleanRule"]
+        for rng in rule["ranges"]:
+            if holds(rng, r, c):
+                if true_at(b["condition"]["values"][0]["userEnteredValue"], rule["ranges"][0], r, values):
+                    return b["format"]
+                break
+    return None
+
+
+def rgb(colour):
+    """(r, g, b) in 0..255; Google leaves out zero components and stores float32."""
+    return tuple(round(255 * (colour or {}).get(k, 0)) for k in ("red", "green", "blue"))
+
+
+def look(fmt):
+    """What the eye sees of a rule's format: fill, text colour, bold."""
+    if fmt is None:
+        return None
+    text = fmt.get("textFormat") or {}
+    fill = fmt.get("backgroundColor")
+    return (rgb(fill) if fill else None, rgb(text.get("foregroundColor")) if text.get("foregroundColor") else None,
+            bool(text.get("bold")))
+
+
+ERROR_LOOK = ((0xFF, 0xC7, 0xCE), (0x9C, 0x00, 0x06), True)
+LATE_FILL = (0xE5, 0x73, 0x73)
+
+
+def test_error_cells_show_the_error_mark_even_on_a_late_row(tmp_path, emu):
+    tasks = [
+        {"id": "T1", "task": "方案", "owner": "张三", "status": "进行中", "deadline": D(2026, 9, 10), "depends_on": "T9"},
+        {"id": "T2", "task": "海报", "owner": "张三", "status": "未开始", "deadline": "2026-02-30"},
+        {"id": "T3", "task": "文案", "owner": "张三", "status": "进行中", "deadline": D(2026, 9, 15)},
+        {"id": "T4", "task": "上线", "owner": "张三", "status": "进行中", "deadline": D(2026, 10, 20)},
+    ]
+    key = load_xlsx(emu, make_tracker(tmp_path / "t.xlsx", tasks, campaign=CAMPAIGN, people=PEOPLE))
+    result = api.sync(f"gsheet:{key}", today=TODAY)
+    health = {t.id: t.health for t in result.report.tasks}
+    assert health["T1"] == "late" and health["T2"] == "invalid" and health["T3"] == "late"
+    errors = sorted({f.cell for f in result.report.findings if f.severity == "error"})
+    t1_row = next(t.row for t in result.report.tasks if t.id == "T1") - 1
+    assert any(parse_a1(c)[0] == t1_row for c in errors), errors  # an error cell on the late row
+
+    rules, values = emu.conditional_formats(key, "任务"), emu.values(key, "任务")
+    assert len(rules) == len(result.plan.rules)
+    for cell in errors:
+        r, c = parse_a1(cell)
+        assert look(shown(rules, values, r, c)) == ERROR_LOOK, cell
+    late = shown(rules, values, t1_row, 2)  # the task name on the late row: the late fill, not the error mark
+    assert look(late)[0] == LATE_FILL
+    t4_row = next(t.row for t in result.report.tasks if t.id == "T4") - 1
+    assert shown(rules, values, t4_row, 2) is None  # an ok row: nothing painted
+
+
+def test_google_rule_formats_carry_no_border():
+    from sheetsync.plan import HIGHLIGHTS
+    from sheetsync.writers.gsheets_requests import rule_format
+    for style in HIGHLIGHTS.values():
+        fmt = rule_format(style)
+        assert "borders" not in fmt and fmt.get("backgroundColor"), style.name
+    assert look(rule_format(HIGHLIGHTS["error-cell"])) == ERROR_LOOK
