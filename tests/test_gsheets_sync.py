@@ -262,11 +262,13 @@ def test_highlights_a_person_deleted_come_back(tmp_path, emu):
     assert not api.sync(f"gsheet:{key}", today=TODAY).changed and len(emu.request_log) == 2
 
 
-def test_a_huge_findings_list_is_cut_to_fit_one_request(tmp_path, emu):
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_huge_findings_list_is_cut_to_fit_one_request(tmp_path, emu, lang):
     from sheetsync.sheets_http import RetryPolicy, body_bytes
-    tasks = [{"id": f"T{i}", "task": f"任务{i}", "owner": "张三", "status": "进行中", "deadline": "2026-02-30"}
-             for i in range(1, 301)]
-    _, key = tracker(tmp_path, emu, tasks=tasks)
+    tasks = [{"id": f"T{i}", "task": f"任务{i}", "owner": "张三", "status": "进行中" if lang == "zh" else "in progress",
+              "deadline": "2026-02-30"} for i in range(1, 301)]
+    path = make_tracker(tmp_path / "huge.xlsx", tasks, lang=lang, campaign=CAMPAIGN, people=PEOPLE)
+    key = load_xlsx(emu, path)
     full = api.sync(f"gsheet:{key}", today=TODAY, dry_run=True).plan
     listed = len(full.report.rows) - 7
     assert listed >= 300  # an invalid date per row, at least
@@ -276,9 +278,18 @@ def test_a_huge_findings_list_is_cut_to_fit_one_request(tmp_path, emu):
     posts = [e.body for e in emu.request_log if e.method == "POST"]
     assert result.changed and len(posts) == 1 and len(body_bytes(posts[0])) <= limit
     report = emu.values(key, full.report.title)
-    assert 0 < len(report) - 8 < listed and "sheetsync validate" in report[-1][0] and "未列出" in report[-1][0]
-    health = _health_by_id(emu, key, result)
-    assert len(health) == 300 and set(health.values()) == {"数据有误"}  # every managed cell was written
+    shown = len(report) - 8  # heading rows above, the "more" line below
+    assert 0 < shown < listed
+    assert [r[3] for r in report[7:-1]] == [r[3] for r in full.report.rows[7:7 + shown]]  # the first ones, in order
+    more = report[-1][0]
+    assert f" {listed - shown} " in more and "sheetsync validate" in more  # says how many are not shown
+    assert ("未列出" in more) if lang == "zh" else ("more findings not listed" in more)
+    sheet = "任务" if lang == "zh" else "Tasks"
+    values = emu.values(key, sheet)
+    hc = result.plan.columns["m_health"]
+    labels = {row[hc] for row in values[3:] if len(row) > hc and row[0]}
+    assert len([row for row in values[3:] if row and row[0]]) == 300
+    assert labels == ({"数据有误"} if lang == "zh" else {"Data error"})  # every managed cell was written
 
 
 def test_changes_too_big_for_one_request_write_nothing(tmp_path, emu):
