@@ -14,6 +14,14 @@ Handler = Callable[[Spreadsheet, dict, str], dict]
 HANDLERS: dict[str, Handler] = {}
 
 
+def required_fields(body: dict, where: str) -> str:
+    """The request's `fields` mask; Google refuses an update request without one."""
+    fields = body.get("fields")
+    if not fields:
+        raise bad(f"{where}At least one field must be updated, but none were specified.")
+    return fields
+
+
 def handler(name: str):
     def wrap(fn: Handler) -> Handler:
         HANDLERS[name] = fn
@@ -132,9 +140,7 @@ def delete_sheet(ss: Spreadsheet, body: dict, where: str) -> dict:
 @handler("updateSheetProperties")
 def update_sheet_properties(ss: Spreadsheet, body: dict, where: str) -> dict:
     src = copy.deepcopy(body.get("properties") or {})
-    fields = body.get("fields")
-    if not fields:
-        raise bad(f"{where}At least one field must be updated, but none were specified.")
+    fields = required_fields(body, where)
     sheet = ss.sheet_by_id(src.get("sheetId", 0), where)
     if "tabColor" in src or "tabColorStyle" in src:
         colors = {k: src.pop(k) for k in ("tabColor", "tabColorStyle") if k in src}
@@ -170,9 +176,7 @@ def update_sheet_properties(ss: Spreadsheet, body: dict, where: str) -> dict:
 
 @handler("updateSpreadsheetProperties")
 def update_spreadsheet_properties(ss: Spreadsheet, body: dict, where: str) -> dict:
-    fields = body.get("fields")
-    if not fields:
-        raise bad(f"{where}At least one field must be updated, but none were specified.")
+    fields = required_fields(body, where)
     assign_masked(ss.properties, body.get("properties") or {}, fields)
     return {}
 
@@ -181,9 +185,7 @@ def update_spreadsheet_properties(ss: Spreadsheet, body: dict, where: str) -> di
 
 @handler("updateCells")
 def update_cells(ss: Spreadsheet, body: dict, where: str) -> dict:
-    fields = body.get("fields")
-    if not fields:
-        raise bad(f"{where}At least one field must be updated, but none were specified.")
+    fields = required_fields(body, where)
     rows = body.get("rows") or []
     if "range" in body:
         sheet, r0, r1, c0, c1 = grid_bounds(ss, body["range"], where)
@@ -206,9 +208,7 @@ def update_cells(ss: Spreadsheet, body: dict, where: str) -> dict:
 
 @handler("repeatCell")
 def repeat_cell(ss: Spreadsheet, body: dict, where: str) -> dict:
-    fields = body.get("fields")
-    if not fields:
-        raise bad(f"{where}At least one field must be updated, but none were specified.")
+    fields = required_fields(body, where)
     sheet, r0, r1, c0, c1 = grid_bounds(ss, body.get("range") or {}, where)
     src = body.get("cell") or {}
     for r in range(r0, r1):

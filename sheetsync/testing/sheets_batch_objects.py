@@ -6,7 +6,7 @@ import copy
 
 from . import sheets_cells as cells_mod
 from . import sheets_dimensions as dims
-from .sheets_batch import _dim_range, grid_bounds, handler
+from .sheets_batch import _dim_range, grid_bounds, handler, required_fields
 from .sheets_fields import assign_masked
 from .sheets_store import Spreadsheet, bad, gridrange_out
 
@@ -48,9 +48,7 @@ def append_dimension(ss: Spreadsheet, body: dict, where: str) -> dict:
 @handler("updateDimensionProperties")
 def update_dimension_properties(ss: Spreadsheet, body: dict, where: str) -> dict:
     sheet, dim, s, e = _dim_range(ss, body.get("range") or {}, where)
-    fields = body.get("fields")
-    if not fields:
-        raise bad(f"{where}At least one field must be updated, but none were specified.")
+    fields = required_fields(body, where)
     meta = sheet.row_meta if dim == "ROWS" else sheet.col_meta
     for i in range(s, e):
         m = meta.setdefault(i, {})
@@ -206,9 +204,7 @@ def delete_named_range(ss: Spreadsheet, body: dict, where: str) -> dict:
 def update_named_range(ss: Spreadsheet, body: dict, where: str) -> dict:
     src = body.get("namedRange") or {}
     nr = _named(ss, src.get("namedRangeId", ""), where)
-    if not body.get("fields"):
-        raise bad(f"{where}At least one field must be updated, but none were specified.")
-    assign_masked(nr, src, body["fields"])
+    assign_masked(nr, src, required_fields(body, where))
     nr["range"].setdefault("sheetId", 0)
     return {}
 

@@ -47,24 +47,21 @@ def read_xlsx(path: str | os.PathLike) -> tuple[dict[str, list[list]], dict[str,
 
 
 def cell_data(value: Any) -> dict:
-    """One CellData carrying `value` typed, never parsed."""
+    """One CellData carrying `value` typed, never parsed; dates and times as serials with their format."""
+    fmt = None
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        value = value.date()  # calamine gives a date cell as midnight
+    if isinstance(value, (dt.date, dt.datetime)):
+        value, fmt = serial(value), (DATE_TIME if isinstance(value, dt.datetime) else DATE)
+    elif isinstance(value, dt.time):
+        value, fmt = (value.hour * 3600 + value.minute * 60 + value.second) / 86400, TIME
     if value is None or value == "":
         return {}
-    if isinstance(value, bool):
-        return {"userEnteredValue": {"boolValue": value}}
-    if isinstance(value, (int, float)):
-        return {"userEnteredValue": {"numberValue": value}}
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):  # calamine gives a date cell as midnight
-            return {"userEnteredValue": {"numberValue": serial(value.date())},
-                    "userEnteredFormat": {"numberFormat": DATE}}
-        return {"userEnteredValue": {"numberValue": serial(value)}, "userEnteredFormat": {"numberFormat": DATE_TIME}}
-    if isinstance(value, dt.date):
-        return {"userEnteredValue": {"numberValue": serial(value)}, "userEnteredFormat": {"numberFormat": DATE}}
-    if isinstance(value, dt.time):
-        secs = value.hour * 3600 + value.minute * 60 + value.second
-        return {"userEnteredValue": {"numberValue": secs / 86400}, "userEnteredFormat": {"numberFormat": TIME}}
-    return {"userEnteredValue": {"stringValue": str(value)}}
+    kind = "boolValue" if isinstance(value, bool) else "numberValue" if isinstance(value, (int, float)) else "stringValue"
+    out: dict = {"userEnteredValue": {kind: str(value) if kind == "stringValue" else value}}
+    if fmt:
+        out["userEnteredFormat"] = {"numberFormat": fmt}
+    return out
 
 
 def upload(session: Any, title: str, sheets: dict[str, list[list]], merges: Optional[dict[str, list[Area]]] = None,
