@@ -16,6 +16,8 @@ from .model import Report, WorkbookData, a1, col_letter, quote_sheet
 from .render import HEALTH_LABELS
 
 MANAGED_FIELDS = ("m_due", "m_health", "m_flags")
+# findings the engine places on the task's deadline cell; a deadline sheetsync derived lives in the Due column
+DUE_CODES = ("late", "due-soon", "schedule-risk", "dependency-order", "after-launch")
 SPARE_ROWS = 200  # rules cover rows people add below the table until the next sync
 REPORT_MARKER = "sheetsync"
 
@@ -133,6 +135,7 @@ def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -
     layout, _ = find_table(workbook)
     sheet = layout.sheet
     cols = _place_managed(report, workbook)
+    _point_at_due_column(report, cols)
     labels = HEALTH_LABELS[lang]
     cells: list[PlannedCell] = []
 
@@ -163,6 +166,24 @@ def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -
              if f.severity == "error" and f.sheet == report.sheet and f.cell}
     return Plan(sheet=report.sheet, columns=cols, cells=cells, rules=rules, report=report_sheet,
                 fingerprint=fingerprint, unchanged_report=(stored == fingerprint), notes=notes)
+
+
+def _point_at_due_column(report: Report, cols: dict[str, int]) -> None:
+    """Before the first sync there is no Due column, so the engine names another cell of the row for a derived
+    deadline (the task cell); after it, the Due cell. Name the Due cell this sync writes from the start, or the
+    report and the error-cell rule would differ on the second run and it would rewrite an unchanged sheet."""
+    if "m_due" in report.columns or report.sheet is None:
+        return
+    derived = {t.row for t in report.tasks if t.due_source not in ("explicit", "time-point")}
+    moved = False
+    for f in report.findings:
+        if f.code in DUE_CODES and f.sheet == report.sheet and f.row in derived and f.cell:
+            f.cell = a1(f.row - 1, cols["m_due"])
+            f.column = header("m_due", report.language)
+            moved = True
+    if moved:
+        from .engine import _finding_order  # the engine's own order, as a second run would give it
+        report.findings.sort(key=_finding_order)
 
 
 def workbook_row(row1: int) -> int:

@@ -8,6 +8,9 @@ from ..plan import Plan
 from .xlsx_patch import CellWrite, ReportSpec, RuleSpec, WorkbookPatch, apply_patch, mark
 
 DATE_FORMAT = "yyyy-mm-dd"
+# widths (characters) for managed columns the sheet has no width for: a yyyy-mm-dd date in a default-width
+# column shows as #### in Excel and LibreOffice
+MANAGED_WIDTHS = {"m_due": 12, "m_health": 12, "m_flags": 40}
 
 
 def to_patch(plan: Plan) -> WorkbookPatch:
@@ -29,4 +32,9 @@ def to_patch(plan: Plan) -> WorkbookPatch:
 
 def write(path: Path, plan: Plan, *, expected_sha256: str, backups: int = 5):
     """Apply the plan to the file in place (atomically, verified, with a backup)."""
-    return apply_patch(path, to_patch(plan), expected_sha256=expected_sha256, backups=backups)
+    return apply_patch(path, to_patch(plan), expected_sha256=expected_sha256, backups=backups,
+                       col_widths=managed_widths(plan))
+
+
+def managed_widths(plan: Plan) -> dict[int, float]:
+    return {col: MANAGED_WIDTHS[fld] for fld, col in plan.columns.items() if fld in MANAGED_WIDTHS}

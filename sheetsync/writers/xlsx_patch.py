@@ -54,10 +54,12 @@ class _Edits:
         return out
 
 
-def patch_bytes(data: bytes, patch: WorkbookPatch, *, name: str = "file", engine: str = "auto") -> bytes:
+def patch_bytes(data: bytes, patch: WorkbookPatch, *, name: str = "file", engine: str = "auto",
+                col_widths: dict[int, float] | None = None) -> bytes:
     """The package with the patch applied; `data` itself (same object) when nothing needs to change.
 
-    engine="auto" writes sheetData at the string level when the sheet allows it; "tree" always uses lxml."""
+    engine="auto" writes sheetData at the string level when the sheet allows it; "tree" always uses lxml.
+    col_widths (0-based column -> width in characters) applies only to task-sheet columns without a width."""
     pkg = Package(data, name)
     if not pkg.has("[Content_Types].xml") or not pkg.has("_rels/.rels"):
         raise PatchRefused(f"{name} is a zip but not an Excel workbook", f"{name} 是 zip 文件,但不是 Excel 工作簿",
@@ -97,13 +99,14 @@ def patch_bytes(data: bytes, patch: WorkbookPatch, *, name: str = "file", engine
     sheet = None
     if engine == "auto":
         try:
-            sheet = _patch_sheet_fast(pkg, edits, task_part, patch, styles, date1904)
+            sheet = _patch_sheet_fast(pkg, edits, task_part, patch, styles, date1904, col_widths)
         except Unsupported:
             sheet = None
     if sheet is None:
         sheet = SheetPatch(edits.tree(task_part), f"{name}:{patch.sheet}")
         sheet.write_cells(patch.cells, styles, date1904=date1904)
         sheet.set_rules(patch.rules, styles)
+        sheet.set_widths(col_widths or {})
 
     if patch.report is not None:
         _put_report(pkg, edits, patch, wb, wb_part, rels, targets, sheets_el, sheets, styles, date1904)
@@ -118,7 +121,7 @@ def patch_bytes(data: bytes, patch: WorkbookPatch, *, name: str = "file", engine
     return _assemble(pkg, changed)
 
 
-def _patch_sheet_fast(pkg, edits, part, patch, styles, date1904) -> SheetPatch:
+def _patch_sheet_fast(pkg, edits, part, patch, styles, date1904, col_widths=None) -> SheetPatch:
     """Cells at the string level, rules and dimension on an lxml tree of the sheet without its sheetData."""
     raw = pkg.read(part)
     before, start, body, after = split(raw)
@@ -139,6 +142,7 @@ def _patch_sheet_fast(pkg, edits, part, patch, styles, date1904) -> SheetPatch:
             ref = a1(r0, c0) if (r0, c0) == (r1, c1) else f"{a1(r0, c0)}:{a1(r1, c1)}"
             insert_ordered(tree.getroot(), etree.Element(M + "dimension", ref=ref), SHEET_ORDER)
     sheet.set_rules(patch.rules, styles)
+    sheet.set_widths(col_widths or {})
     final = serialize(tree, raw)
     if final != first or new_body is not body:
         edits.replaced[part] = final.replace(b"<sheetData/>", start + new_body + b"</sheetData>", 1)

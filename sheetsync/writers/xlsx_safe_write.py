@@ -30,7 +30,8 @@ def sha256(data: bytes) -> str:
 
 
 def apply_patch(path, patch: WorkbookPatch, *, expected_sha256: str | None = None, backups: int = 5,
-                verify: Callable[[Path], None] | None = None) -> PatchResult:
+                verify: Callable[[Path], None] | None = None,
+                col_widths: dict[int, float] | None = None) -> PatchResult:
     """Patch the workbook at `path` safely; PatchRefused leaves it byte-identical."""
     path = Path(path)
     _refuse_if_open(path)
@@ -38,7 +39,7 @@ def apply_patch(path, patch: WorkbookPatch, *, expected_sha256: str | None = Non
     before = sha256(data)
     if expected_sha256 and expected_sha256 != before:
         raise _changed(path)
-    new = patch_bytes(data, patch, name=path.name)
+    new = patch_bytes(data, patch, name=path.name, col_widths=col_widths)
     if new is data or new == data:
         return PatchResult(False, None, before, before)
     tmp = _write_temp(path, new, mode_from=path)

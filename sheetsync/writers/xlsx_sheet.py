@@ -240,6 +240,35 @@ class SheetPatch:
         if new != ref:
             dim.set("ref", new)
 
+    # ---- column widths -----------------------------------------------------------------------------------------
+    def set_widths(self, widths: dict[int, float]) -> None:
+        """Give a width to columns no <col> covers (the managed columns sync appended, which would otherwise show
+        dates as ####). A width a person set, or a <col> range that covers the column, is never changed."""
+        if not widths:
+            return
+        cols = self.root.find(M + "cols")
+        covered = []
+        for col in (cols if cols is not None else ()):
+            if isinstance(col.tag, str) and etree.QName(col).localname == "col":
+                try:
+                    covered.append((int(col.get("min")), int(col.get("max"))))
+                except (TypeError, ValueError):
+                    return  # a <cols> we cannot read: leave it alone
+        todo = {c + 1: w for c, w in widths.items()
+                if not any(lo <= c + 1 <= hi for lo, hi in covered)}
+        if not todo:
+            return
+        if cols is None:
+            cols = etree.Element(M + "cols")
+            insert_ordered(self.root, cols, SHEET_ORDER)
+        for n, width in sorted(todo.items()):
+            el = etree.Element(M + "col", min=str(n), max=str(n), width=f"{width:g}", customWidth="1")
+            after = [c for c in cols if isinstance(c.tag, str) and int(c.get("min", "0")) < n]
+            if after:
+                after[-1].addnext(el)
+            else:
+                cols.insert(0, el)
+
     # ---- conditional formatting -----------------------------------------------------------------------------
     def set_rules(self, rules: list[RuleSpec], styles: Styles) -> None:
         for cf in self.root.findall(M + "conditionalFormatting"):
