@@ -299,3 +299,49 @@ def test_changes_too_big_for_one_request_write_nothing(tmp_path, emu):
         api.sync(f"gsheet:{key}", today=TODAY, retry=RetryPolicy(max_body=5_000))
     assert err.value.code == "too-large" and "MB" in err.value.en and "MB" in err.value.zh
     assert not any(e.method == "POST" for e in emu.request_log)
+
+
+def _due_by_id(emu, key, result):
+    values = emu.values(key, "任务")
+    idc, dc = result.report.columns["id"], result.plan.columns["m_due"]
+    return {row[idc]: (row[dc] if len(row) > dc else "") for row in values[3:] if row and row[idc] != ""}
+
+
+def test_row_inserted_while_the_write_is_in_flight_is_put_right_in_the_same_sync(tmp_path, emu):
+    _, key = tracker(tmp_path, emu, tasks=many(6))
+
+    def person(e):  # runs after the re-check answered, just before Google applies the batch
+        e.insert_rows(key, "任务", 5, [["N1", "", "新任务", "张三", "", "", "", "", "", "", D(2026, 12, 1), "进行中"]])
+
+    emu.inject(before_write=person, match="batchUpdate")
+    result = api.sync(f"gsheet:{key}", today=TODAY)
+    # the batch's answer showed the key column had moved: planned again from a fresh read and rewritten
+    assert result.changed and calls(emu) == FULL + FULL
+    health, due = _health_by_id(emu, key, result), _due_by_id(emu, key, result)
+    assert len(health) == 7 and health["N1"] == "正常" and health["T1"] == "逾期" and health["T3"] == "已完成"
+    assert due["N1"] == (D(2026, 12, 1) - EPOCH).days
+    for t in result.report.tasks:  # every row holds its own task's values
+        assert due[t.id] == as_google(t.due) and health[t.id] == {"late": "逾期", "done": "已完成", "ok": "正常",
+                                                                   "due-soon": "即将到期"}[t.health], t.id
+    emu.request_log.clear()
+    assert not api.sync(f"gsheet:{key}", today=TODAY).changed and len(emu.request_log) == 2
+
+
+def test_rows_moving_at_every_write_end_in_a_clear_error_and_the_next_sync_heals(tmp_path, emu):
+    from sheetsync.sheets_http import RetryPolicy
+    _, key = tracker(tmp_path, emu, tasks=many(4))
+    n = iter(range(1, 100))
+
+    def person(e):
+        e.insert_rows(key, "任务", 4, [[f"N{next(n)}", "", "新", "张三", "", "", "", "", "", "", "", "已完成"]])
+
+    emu.inject(before_write=person, match="batchUpdate", times=10)
+    with pytest.raises(SheetsyncError) as err:
+        api.sync(f"gsheet:{key}", today=TODAY, retry=RetryPolicy(tries=2, deadline=20, base=0.01))
+    assert err.value.code == "sheet-busy" and "wrong rows" in err.value.en and "错位" in err.value.zh
+    assert sum(1 for e in emu.request_log if e.method == "POST") == 2
+    emu.clear_faults()
+    healed = api.sync(f"gsheet:{key}", today=TODAY)
+    health = _health_by_id(emu, key, healed)
+    assert len(health) == 6 and health["N1"] == health["N2"] == health["T3"] == "已完成"
+    assert health["T1"] == "逾期"

@@ -101,7 +101,10 @@ def batch_update(store: Store, sid: str, body: dict) -> dict:
     def run(ss: Spreadsheet) -> dict:
         out: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id, "replies": sheets_batch.apply_requests(ss, requests)}
         if body.get("includeSpreadsheetInResponse"):
-            out["updatedSpreadsheet"] = ss.resource()
+            # responseRanges limit the sheets returned; responseIncludeGridData adds their cells (as a get would)
+            out["updatedSpreadsheet"] = get_spreadsheet(ss, {
+                "ranges": list(body.get("responseRanges") or []),
+                "includeGridData": ["true" if body.get("responseIncludeGridData") else "false"]})
         return out
 
     return store.mutate(sid, run)

@@ -4,8 +4,11 @@ sheet stops after the first two.
 
 Rows that move: the re-check reads the header row, the key column (ID, else task) and the task sheet's
 conditional formats again, and the batch is built from what it saw. If any row moved, the whole plan is made
-again from a fresh read (bounded). What remains is the round trip between the re-check's answer and
-Google applying the batch (usually well under a second): the Sheets API has no precondition to close it."""
+again from a fresh read (bounded). The Sheets API has no precondition to close the round trip between the
+re-check's answer and Google applying the batch, so the batch asks for the key column back in its own answer
+(includeSpreadsheetInResponse + responseRanges, no extra request): if a row moved in that window, the values may
+have landed in the wrong rows, and the sync plans again from a fresh read and rewrites them at once (bounded;
+if rows keep moving it says so, and the next sync puts them right)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -31,6 +34,7 @@ def sync_gsheet(text: str, *, today=None, lang: Optional[str] = None, dry_run: b
     target = parse_source(text)
     conn = connect(credentials, retry)
     tries = conn.client.policy.tries
+    misplaced = False  # a write landed while rows were moving and was not yet put right
     for attempt in range(tries):
         snap = fetch(conn, target, text)
         day, now = clock_for(snap.workbook, today, lang)
@@ -42,7 +46,7 @@ def sync_gsheet(text: str, *, today=None, lang: Optional[str] = None, dry_run: b
         if rules_lost:
             plan.unchanged_report = False  # someone deleted sheetsync's highlights: put them back
         if dry_run or not plan.changed:
-            return SyncResult(report, plan, changed=False, dry_run=dry_run)
+            return SyncResult(report, plan, changed=misplaced, dry_run=dry_run)
         _refuse_foreign_report(snap, plan.report.title)
         where = recheck(conn, snap, report, plan.report.title)
         if where is None:  # rows moved since the read: plan again from a fresh read
@@ -51,14 +55,27 @@ def sync_gsheet(text: str, *, today=None, lang: Optional[str] = None, dry_run: b
         if write_report:
             where.notes, where.note_keys = notes_for(snap, report, plan)
         requests = fit(plan, where, write_report, report.language, conn.client.max_body)
+        body = {"requests": requests, "includeSpreadsheetInResponse": True,
+                "responseRanges": key_ranges(snap, report)[1], "responseIncludeGridData": True}
         try:
-            call(conn, target.key, conn.client.batch_update, target.key, {"requests": requests})
+            answer = call(conn, target.key, conn.client.batch_update, target.key, body)
         except WriteFailed as exc:  # maybe applied, maybe not: only a fresh read can tell
             if attempt + 1 >= tries:
                 raise SheetsUnavailable(exc.what, attempt + 1) from None
             conn.client.pause(attempt, exc.retry_after)
             continue
+        if rows_moved(snap, report, (answer or {}).get("updatedSpreadsheet") or {}):
+            # a row moved between the re-check and Google applying the batch: values may sit in the wrong
+            # rows now. Plan again from a fresh read, which rewrites every managed cell that is not right.
+            misplaced = True
+            continue
         return SyncResult(report, plan, changed=True, dry_run=False)
+    if misplaced:
+        raise SheetsyncError(
+            f"{text}: rows kept moving while sheetsync was writing ({tries} tries); some Due/Health/Flags cells may "
+            f"be in the wrong rows until the next sync, run again",
+            f"{text}:写入期间表格行不断变动(已尝试 {tries} 次);部分计划截止/健康度/提示单元格可能错位,"
+            f"请重新运行以更正", code="sheet-busy")
     raise SheetsyncError(
         f"{text}: rows kept moving while sheetsync was writing ({tries} tries); nothing was written, run again",
         f"{text}:写入期间表格行不断变动(已尝试 {tries} 次);未写入任何内容,请重新运行", code="sheet-busy")
@@ -153,15 +170,18 @@ def _same_cells(a: list, b: list) -> bool:
     return True
 
 
-def recheck(conn: Connection, snap: Snapshot, report, report_title: str) -> Optional[rq.Target]:
-    """One spreadsheets.get of the header row, the key column and the rules. None when a row moved."""
+def key_ranges(snap: Snapshot, report) -> tuple[int, list[str]]:
+    """The key column (ID, else task) and the A1 ranges of the header row and that column."""
     sheet = snap.workbook.sheet(report.sheet)
     header_row = report.header_row - 1
     key_col = report.columns.get("id", report.columns.get("task", min(report.columns.values())))
     title = quote_title(sheet.name)
-    ranges = [f"{title}!{header_row + 1}:{header_row + 1}", f"{title}!{col_letter(key_col)}:{col_letter(key_col)}"]
-    got = call(conn, snap.key, conn.client.fetch_sheet_metadata, snap.key,
-               params={"ranges": ranges, "fields": RECHECK_FIELDS})
+    return key_col, [f"{title}!{header_row + 1}:{header_row + 1}", f"{title}!{col_letter(key_col)}:{col_letter(key_col)}"]
+
+
+def _seen(snap: Snapshot, report, got: dict) -> Optional[tuple[list, list]]:
+    """(header row, key column) of the task sheet in a spreadsheet resource with grid data of key_ranges."""
+    sheet = snap.workbook.sheet(report.sheet)
     now = next((s for s in got.get("sheets", []) if s["properties"]["sheetId"] == sheet.sheet_id), None)
     if now is None or now["properties"]["title"] != sheet.name:
         return None
@@ -170,12 +190,39 @@ def recheck(conn: Connection, snap: Snapshot, report, report_title: str) -> Opti
         return None
     head = [_effective(c) for c in ((data[0].get("rowData") or [{}])[0].get("values") or [])]
     keys = [_effective((r.get("values") or [{}])[0]) for r in data[1].get("rowData") or []]
+    return head, keys
+
+
+def _keys_before(snap: Snapshot, report, key_col: int) -> list:
+    sheet = snap.workbook.sheet(report.sheet)
+    raw = snap.raw.get(sheet.name, sheet.rows)
+    return [row[key_col] if key_col < len(row) else "" for row in raw]
+
+
+def rows_moved(snap: Snapshot, report, updated: dict) -> bool:
+    """After the write: does the key column Google returned with the batch's answer differ from the read's?"""
+    key_col, _ = key_ranges(snap, report)
+    seen = _seen(snap, report, updated)
+    return seen is None or not _same_cells(_keys_before(snap, report, key_col), seen[1])
+
+
+def recheck(conn: Connection, snap: Snapshot, report, report_title: str) -> Optional[rq.Target]:
+    """One spreadsheets.get of the header row, the key column and the rules. None when a row moved."""
+    sheet = snap.workbook.sheet(report.sheet)
+    header_row = report.header_row - 1
+    key_col, ranges = key_ranges(snap, report)
+    got = call(conn, snap.key, conn.client.fetch_sheet_metadata, snap.key,
+               params={"ranges": ranges, "fields": RECHECK_FIELDS})
+    seen = _seen(snap, report, got)
+    if seen is None:
+        return None
+    head, keys = seen
     raw = snap.raw.get(sheet.name, sheet.rows)
     if not _same_cells(raw[header_row] if header_row < len(raw) else [], head):
         return None
-    before = [row[key_col] if key_col < len(row) else "" for row in raw]
-    if not _same_cells(before, keys):
+    if not _same_cells(_keys_before(snap, report, key_col), keys):
         return None
+    now = next(s for s in got["sheets"] if s["properties"]["sheetId"] == sheet.sheet_id)
     gp = now["properties"].get("gridProperties") or {}
     report_props = (snap.sheets_by_title.get(report_title) or {}).get("properties")
     return rq.Target(sheet_id=sheet.sheet_id, rows=gp.get("rowCount", 1000), cols=gp.get("columnCount", 26),
