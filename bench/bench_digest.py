@@ -31,23 +31,20 @@ class Counting(Recorder):
         return await super().handle_DATA(server, session, envelope)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--people", type=int, default=1000)
-    ap.add_argument("--lang", default="zh")
-    args = ap.parse_args()
+def measure(people: int = 1000, lang: str = "zh") -> dict:
+    """Build and render one personal digest per owner (3 tasks each) and send them all to a local aiosmtpd."""
     today = dt.date(2026, 10, 12)
-    tasks, people = [], {}
-    for p in range(args.people):
+    tasks, persons = [], {}
+    for p in range(people):
         name = f"员工{p:04d}"
-        people[name] = Person(name, f"p{p}@example.com")
+        persons[name] = Person(name, f"p{p}@example.com")
         for k in range(3):
             n = p * 3 + k + 1
             tasks.append(task(n, f"任务 {n} 海报/H5/话术", name, ("in-progress", "not-started", "in-review")[k],
                               today + dt.timedelta(days=k * 2 - 1), ("late", "ok", "due-soon")[k], k % 3,
-                              lang=args.lang, reviewer=f"员工{(p + 1) % args.people:04d}" if k == 2 else None))
-    report = make_report(args.lang, today, tasks)
-    report.people = people
+                              lang=lang, reviewer=f"员工{(p + 1) % people:04d}" if k == 2 else None))
+    report = make_report(lang, today, tasks)
+    report.people = persons
     with tempfile.TemporaryDirectory() as tmp, History(Path(tmp) / "state.db") as history:
         t0 = time.perf_counter()
         batch = build_digests(report, history, tracker="bench.xlsx", kinds="personal")
@@ -56,10 +53,22 @@ def main() -> None:
         with smtp_server(handler) as (controller, _):
             result = deliver(batch, history, smtp=SmtpSettings(host="127.0.0.1", port=controller.port, tls="none"))
         t2 = time.perf_counter()
-    print(f"personal digests: {len(batch.messages)} for {args.people} people, {len(tasks)} tasks")
-    print(f"build+render: {t1 - t0:.2f} s   send: {t2 - t1:.2f} s   total: {t2 - t0:.2f} s")
-    print(f"sent: {result.count('sent')}  failed: {result.count('failed')}  received: {len(handler.messages)}")
-    print(f"SMTP connections: client {result.connections}, server sessions {len(handler.sessions)}")
+    return {"people": people, "tasks": len(tasks), "messages": len(batch.messages), "build_s": t1 - t0,
+            "send_s": t2 - t1, "total_s": t2 - t0, "sent": result.count("sent"), "failed": result.count("failed"),
+            "received": len(handler.messages), "connections": result.connections,
+            "server_sessions": len(handler.sessions)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--people", type=int, default=1000)
+    ap.add_argument("--lang", default="zh")
+    args = ap.parse_args()
+    m = measure(args.people, args.lang)
+    print(f"personal digests: {m['messages']} for {m['people']} people, {m['tasks']} tasks")
+    print(f"build+render: {m['build_s']:.2f} s   send: {m['send_s']:.2f} s   total: {m['total_s']:.2f} s")
+    print(f"sent: {m['sent']}  failed: {m['failed']}  received: {m['received']}")
+    print(f"SMTP connections: client {m['connections']}, server sessions {m['server_sessions']}")
 
 
 if __name__ == "__main__":

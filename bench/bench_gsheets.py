@@ -4,6 +4,9 @@ naive gspread writer that sends one update per row (what a hand-written script u
 The naive writer is timed on its first NAIVE_CAP rows and extrapolated above that (marked '~'): at 50,000 rows it
 would need 50,000 requests, i.e. hours at Google's 60 writes per minute per user.
 
+"report lists" is findings listed in the report sheet / findings found: fewer means the list was cut to keep the
+one batchUpdate under Google's 10 MB request limit, and the sheet's last line says how many are not shown.
+
 Run: .venv/bin/python -m bench.bench_gsheets [--rows 10 1000 50000]"""
 from __future__ import annotations
 
@@ -47,8 +50,21 @@ def sheetsync_run(emu: SheetsEmulator, n: int) -> dict:
     again = api.sync(f"gsheet:{key}", today=TODAY)
     second = time.perf_counter() - t0
     assert result.changed and not again.changed
+    listed, total = report_listing(emu, key, result)
     return {"requests": requests_first, "time": first, "requests2": len(emu.request_log), "time2": second,
-            "cells": len(result.plan.cells), "body": body, "plan": result.plan}
+            "cells": len(result.plan.cells), "body": body, "plan": result.plan, "listed": listed, "findings": total}
+
+
+def report_listing(emu: SheetsEmulator, key: str, result) -> tuple[int, int]:
+    """(findings listed in the report sheet Google now holds, findings the plan's report has). Fewer listed
+    means the list was cut to keep the batch under Google's request size limit; the sheet then says so in
+    its last line."""
+    from sheetsync.writers.gsheets_requests import FINDINGS_START
+    rows = emu.values(key, result.plan.report.title)
+    listed = len(rows) - FINDINGS_START
+    if rows and rows[-1] and str(rows[-1][0]).startswith("…"):
+        listed -= 1
+    return listed, len(result.plan.report.rows) - FINDINGS_START
 
 
 def naive_cap(n: int) -> int:
@@ -56,7 +72,7 @@ def naive_cap(n: int) -> int:
     return NAIVE_CAP if n <= 1000 else 20
 
 
-def naive_run(emu: SheetsEmulator, n: int, plan) -> dict:
+def naive_run(emu: SheetsEmulator, n: int, plan, cap: int | None = None) -> dict:
     key = seed(emu, n)
     ws = gspread_client_for(emu.base_url, timeout=60).open_by_key(key).worksheet("任务")
     cols = plan.columns
@@ -64,7 +80,7 @@ def naive_run(emu: SheetsEmulator, n: int, plan) -> dict:
     for c in plan.cells:
         if c.kind != "header":
             by_row.setdefault(c.row, {})[c.col] = c.value
-    todo = sorted(by_row)[:naive_cap(n)]
+    todo = sorted(by_row)[:cap or naive_cap(n)]
     emu.request_log.clear()
     t0 = time.perf_counter()
     left, right = min(cols.values()), max(cols.values())
@@ -75,7 +91,8 @@ def naive_run(emu: SheetsEmulator, n: int, plan) -> dict:
     spent = time.perf_counter() - t0
     total = len(by_row)
     scale = total / max(len(todo), 1)
-    return {"requests": round(len(emu.request_log) * scale), "time": spent * scale, "extrapolated": scale > 1}
+    return {"requests": round(len(emu.request_log) * scale), "time": spent * scale, "extrapolated": scale > 1,
+            "sent": len(todo), "rows": total, "sample_requests": len(emu.request_log), "sample_time": spent}
 
 
 def main(argv=None) -> None:
@@ -84,7 +101,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     os.environ.pop("GOOGLE_APPLICATION_CREDENTIALS", None)
     print(f"{'tasks':>7} | {'sheetsync req':>13} {'time s':>8} {'2nd run req':>11} {'time s':>7} {'batch MB':>8}"
-          f" | {'naive req':>10} {'time s':>9} {'at 60 writes/min':>16}")
+          f" {'report lists':>15} | {'naive req':>10} {'time s':>9} {'at 60 writes/min':>16}")
     for n in args.rows:
         with SheetsEmulator() as emu:
             os.environ["SHEETSYNC_SHEETS_ENDPOINT"] = emu.base_url
@@ -93,7 +110,8 @@ def main(argv=None) -> None:
         mark = "~" if nv["extrapolated"] else " "
         quota_min = nv["requests"] / GOOGLE_WRITES_PER_MINUTE
         print(f"{n:>7} | {s['requests']:>13} {s['time']:>8.2f} {s['requests2']:>11} {s['time2']:>7.2f}"
-              f" {s['body'] / 1e6:>8.2f} | {mark}{nv['requests']:>9} {mark}{nv['time']:>8.1f} {quota_min:>13.0f} min")
+              f" {s['body'] / 1e6:>8.2f} {s['listed']:>7}/{s['findings']:<7}"
+              f" | {mark}{nv['requests']:>9} {mark}{nv['time']:>8.1f} {quota_min:>13.0f} min")
 
 
 if __name__ == "__main__":
