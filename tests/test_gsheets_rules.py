@@ -100,3 +100,23 @@ def test_google_rule_formats_carry_no_border():
         fmt = rule_format(style)
         assert "borders" not in fmt and fmt.get("backgroundColor"), style.name
     assert look(rule_format(HIGHLIGHTS["error-cell"])) == ERROR_LOOK
+
+
+def test_rules_in_an_older_order_are_rewritten_once(tmp_path, emu):
+    import requests
+    tasks = [{"id": "T1", "task": "方案", "owner": "张三", "status": "进行中", "deadline": D(2026, 9, 10),
+              "depends_on": "T9"}]
+    key = load_xlsx(emu, make_tracker(tmp_path / "t.xlsx", tasks, campaign=CAMPAIGN, people=PEOPLE))
+    api.sync(f"gsheet:{key}", today=TODAY)
+    rules = emu.conditional_formats(key, "任务")
+    sid = emu.sheet_properties(key, "任务")["sheetId"]
+    # what an older sheetsync left: the error mark last, behind the row rules
+    r = requests.post(f"{emu.base_url}/v4/spreadsheets/{key}:batchUpdate", timeout=10, json={"requests": [
+        {"updateConditionalFormatRule": {"sheetId": sid, "index": 0, "newIndex": len(rules) - 1}}]})
+    assert r.status_code == 200
+    emu.request_log.clear()
+    again = api.sync(f"gsheet:{key}", today=TODAY)
+    assert again.changed and len([e for e in emu.request_log if e.method == "POST"]) == 1
+    assert emu.conditional_formats(key, "任务") == rules
+    emu.request_log.clear()
+    assert not api.sync(f"gsheet:{key}", today=TODAY).changed and len(emu.request_log) == 2

@@ -106,11 +106,20 @@ def fit(plan, where: rq.Target, write_report: bool, lang: str, limit: int) -> li
 
 
 def _rules_lost(snap: Snapshot, report, plan) -> bool:
+    """Are sheetsync's rules in the sheet not the ones (and in the order) this plan writes? Someone deleted or
+    edited one, or an older sheetsync wrote them in another order: then they are written again."""
     sheet = snap.sheets_by_title.get(report.sheet) or {}
-    own = sum(1 for r in sheet.get("conditionalFormats") or [] if rq.is_own_rule(r))
     rows = ((sheet.get("properties") or {}).get("gridProperties") or {}).get("rowCount", 1000)
     sheet_id = (sheet.get("properties") or {}).get("sheetId", 0)
-    return own != sum(1 for r in plan.rules if rq.sqref_ranges(r.sqref, sheet_id, rows))
+
+    def norm(formula: str) -> str:
+        return formula.lstrip("=").replace(" ", "").upper()
+
+    have = [norm(str(((r.get("booleanRule") or {}).get("condition") or {}).get("values", [{}])[0]
+                     .get("userEnteredValue", "")))
+            for r in sheet.get("conditionalFormats") or [] if rq.is_own_rule(r)]
+    want = [norm(rq.mark(r.condition)) for r in rq.google_order(plan.rules) if rq.sqref_ranges(r.sqref, sheet_id, rows)]
+    return have != want
 
 
 def own_dates(snap: Snapshot, report) -> None:
