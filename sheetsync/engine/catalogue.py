@@ -34,7 +34,10 @@ class _Missing(dict):
 
 def _fill(template: str, params: dict) -> str:
     # callers pass text, numbers and dates; a None would print as "None", so callers pass "" instead
-    return template.format_map(_Missing(params))
+    try:
+        return template.format_map(params)  # the usual case: every parameter given, no copy of params
+    except KeyError:
+        return template.format_map(_Missing(params))
 
 
 _TYPES = [

@@ -133,9 +133,9 @@ class Checker:
     def review(self, t: Task) -> None:
         if t.status not in ("in-review", "done"):
             return
-        sla = dt.timedelta(hours=self.campaign.review_sla_hours)
         reviewer = t.reviewer
-        if t.status == "in-review" and t.submitted and not t.reviewed and self.now - t.submitted > sla:
+        if (t.status == "in-review" and t.submitted and not t.reviewed
+                and self.now - t.submitted > dt.timedelta(hours=self.campaign.review_sla_hours)):
             hours = int((self.now - t.submitted).total_seconds() // 3600)
             self.add("unreviewed", t, "submitted",
                      detail=f"Submitted {t.submitted:%Y-%m-%d %H:%M}, waiting {hours} h (over the {self.campaign.review_sla_hours:g} h review limit)",

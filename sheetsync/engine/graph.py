@@ -53,9 +53,29 @@ def build(tasks: list[Task], by_id: bool) -> Graph:
             preds[i].append(j)
             succs[j].append(i)
     g = Graph(tasks, preds, succs, unknown, duplicates)
+    order = _kahn(preds, succs)
+    if len(order) == len(tasks):  # every task ordered: no cycles, and the order is the one _topological gives
+        g.order = order
+        return g
     _find_cycles(g)
     _topological(g)
     return g
+
+
+def _kahn(preds: list[list[int]], succs: list[list[int]]) -> list[int]:
+    """Kahn's order over all tasks; shorter than the task list exactly when there is a cycle."""
+    indeg = [len(p) for p in preds]
+    ready = [i for i, d in enumerate(indeg) if d == 0]
+    order = []
+    append, pop = order.append, ready.pop
+    while ready:
+        v = pop()
+        append(v)
+        for w in succs[v]:
+            indeg[w] -= 1
+            if indeg[w] == 0:
+                ready.append(w)
+    return order
 
 
 def _sccs(succs: list[list[int]]) -> list[list[int]]:

@@ -4,6 +4,9 @@ Column-wise: each column is pulled out once and converted with a fast path for t
 which is what keeps a 100k-row tracker inside the engine's time budget."""
 from __future__ import annotations
 
+import datetime as dt
+from operator import itemgetter
+
 from ..model import Finding, Task, a1
 from . import catalogue
 from .table import TableLayout
@@ -57,15 +60,28 @@ def read_tasks(layout: TableLayout, lang: str, year: int) -> tuple[list[Task], l
         row = all_rows[r]
         n = len(row)
         for c in input_cols:
-            if c < n and not _blank(row[c]):
-                rows.append(row)
-                numbers.append(r)
-                break
+            if c >= n:
+                continue
+            v = row[c]
+            if v is None or v == "":
+                continue
+            if v.__class__ is str:
+                if not v.strip() or (len(v) < 4 and is_blank(v)):
+                    continue
+            elif v.__class__ is float and v != v:
+                continue
+            rows.append(row)
+            numbers.append(r)
+            break
+
+    width = min(map(len, rows), default=0)  # calamine pads rows to the sheet's width: usually all columns exist
 
     def column(fld):
         c = cols.get(fld)
         if c is None:
             return None
+        if c < width:
+            return list(map(itemgetter(c), rows))
         return [row[c] if c < len(row) else None for row in rows]
 
     findings: list[Finding] = []
@@ -113,8 +129,12 @@ def read_tasks(layout: TableLayout, lang: str, year: int) -> tuple[list[Task], l
         if values is None:
             continue
         want_date = attr in ("explicit_due", "requested")
+        exact = dt.date if want_date else dt.datetime  # a real date cell of the wanted kind is taken as it is
         for i, raw in enumerate(values):
-            if _blank(raw):
+            if raw.__class__ is exact:
+                setattr(tasks[i], attr, raw)
+                continue
+            if raw is None or raw == "" or _blank(raw):
                 continue
             try:
                 value = parse(raw, year)
@@ -126,7 +146,10 @@ def read_tasks(layout: TableLayout, lang: str, year: int) -> tuple[list[Task], l
     values = column("duration")
     if values is not None:
         for i, raw in enumerate(values):
-            if _blank(raw):
+            if raw.__class__ is float and 0 <= raw < 1e300:  # the usual cell: a finite number >= 0
+                tasks[i].duration = raw
+                continue
+            if raw is None or raw == "" or _blank(raw):
                 continue
             try:
                 d = float(raw) if raw.__class__ in (int, float) else parse_number(raw)
@@ -138,6 +161,8 @@ def read_tasks(layout: TableLayout, lang: str, year: int) -> tuple[list[Task], l
     values = column("depends_on")
     if values is not None:
         for i, raw in enumerate(values):
+            if raw is None or raw == "":
+                continue
             if not _blank(raw):
                 tasks[i].depends_on = parse_ids(raw)
     last_row = numbers[-1] + 1 if numbers else layout.header_row + 1

@@ -398,6 +398,11 @@ def parse_ids(v) -> list[str]:
     if isinstance(v, float):
         return [_format_number(v)]
     if isinstance(v, str):
+        if v.isascii() and v.strip().casefold() not in _NO_IDS:
+            # ASCII text has no full-width forms or invisible characters to normalise: split it directly
+            # (one id list per row would only churn _ids_from_text's cache)
+            parts = _ID_SPLIT.split(v.strip())
+            return list(dict.fromkeys(p for p in parts if p))
         return list(_ids_from_text(v))
     text = clean_text(v)
     return [text] if text else []
