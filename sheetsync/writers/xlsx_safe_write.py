@@ -6,7 +6,9 @@ import datetime as dt
 import hashlib
 import math
 import os
+import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -14,6 +16,9 @@ from .patch_spec import CellWrite, PatchRefused, PatchResult, WorkbookPatch
 from .xlsx_patch import patch_bytes
 
 BACKUP_DIR = Path(".sheetsync") / "backups"
+TEMP_PREFIX = ".~sheetsync-"
+# a sync writes its temp copy and replaces the tracker within seconds; an older one was left by a killed run
+STALE_TEMP_SECONDS = 15 * 60
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -42,6 +47,7 @@ def apply_patch(path, patch: WorkbookPatch, *, expected_sha256: str | None = Non
     new = patch_bytes(data, patch, name=path.name, col_widths=col_widths)
     if new is data or new == data:
         return PatchResult(False, None, before, before)
+    sweep_stale_temps(path.parent)
     tmp = _write_temp(path, new, mode_from=path)
     try:
         verify_output(tmp, path, data, patch)
@@ -72,7 +78,7 @@ def _changed(path: Path) -> PatchRefused:
 
 
 def _write_temp(path: Path, data: bytes, mode_from: Path | None = None) -> Path:
-    fd, name = tempfile.mkstemp(prefix=".~sheetsync-", suffix=path.suffix, dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -87,6 +93,27 @@ def _write_temp(path: Path, data: bytes, mode_from: Path | None = None) -> Path:
     return tmp
 
 
+def sweep_stale_temps(folder: Path) -> list[Path]:
+    """Remove the temp copies a sync killed mid-write left beside the tracker (full copies of it, and not hidden
+    on a Windows share). Recent ones may belong to a sync running now, so only those older than
+    STALE_TEMP_SECONDS go."""
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    removed = []
+    try:
+        candidates = list(folder.glob(TEMP_PREFIX + "*"))
+    except OSError:
+        return removed
+    for p in candidates:
+        try:
+            st = p.lstat()
+            if stat.S_ISREG(st.st_mode) and st.st_mtime < cutoff:
+                p.unlink()
+                removed.append(p)
+        except OSError:
+            pass
+    return removed
+
+
 def _fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -98,6 +125,7 @@ def _fsync_dir(folder: Path) -> None:
 def _backup(path: Path, data: bytes, keep: int) -> Path:
     folder = path.parent / BACKUP_DIR
     folder.mkdir(parents=True, exist_ok=True)
+    sweep_stale_temps(folder)
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
     target = folder / f"{path.stem}.{stamp}.{sha256(data)[:8]}{path.suffix}"
     tmp = _write_temp(target, data, mode_from=path)
