@@ -65,10 +65,13 @@ class Checker:
         for i, ref in g.unknown:
             self.add("unknown-dependency", g.tasks[i], "depends_on", value=ref,
                      key_kind="id" if "id" in self.cols else "name")
+        told = set()  # every task in a cycle is told once, with the first cycle found through it
         for cycle in g.cycles:
             text = " → ".join(g.tasks[i].key for i in cycle)
             for i in dict.fromkeys(cycle):
-                self.add("dependency-cycle", g.tasks[i], "depends_on", cycle=text)
+                if i not in told:
+                    told.add(i)
+                    self.add("dependency-cycle", g.tasks[i], "depends_on", cycle=text)
 
     def dependencies(self) -> None:
         g = self.g
@@ -98,7 +101,10 @@ class Checker:
             dur = math.ceil(t.duration) if t.duration else 0
             if starts:
                 start = max(starts)
-                end = cal.add_workdays(start, dur) if dur else start
+                try:
+                    end = cal.add_workdays(start, dur) if dur else start
+                except OverflowError:  # a duration of thousands of years: no finish date to compare
+                    continue
                 finish[i] = end
                 if t.due and end > t.due:
                     self.add("schedule-risk", t, self.due_field(t), earliest_start=start.isoformat(),
@@ -108,7 +114,10 @@ class Checker:
                 base = self.today
                 if t.status in (None, "not-started", "blocked") and dur:
                     # today counts as the first working day when it is one
-                    finish[i] = cal.add_workdays(base, dur - 1 if cal.is_workday(base) else dur)
+                    try:
+                        finish[i] = cal.add_workdays(base, dur - 1 if cal.is_workday(base) else dur)
+                    except OverflowError:
+                        pass
                 else:
                     finish[i] = max(base, t.due) if t.due else base
 

@@ -36,6 +36,8 @@ def derive(g: Graph, campaign: Campaign, cal: WorkCalendar, layout: TableLayout,
             continue
         try:
             t.due, t.due_source = resolve(tp, campaign.launch, campaign.end, cal), "time-point"
+        except OverflowError:  # 'T-9999999': a date outside the calendar is no time point
+            findings.append(catalogue.make("bad-time-point", lang, value=t.time_point, **where))
         except ValueError:
             launch = tp.anchor == "T"
             findings.append(catalogue.make("missing-anchor", lang, value=t.time_point,
@@ -52,7 +54,10 @@ def derive(g: Graph, campaign: Campaign, cal: WorkCalendar, layout: TableLayout,
             if succ.due is None or s in g.in_cycle:
                 continue
             dur = math.ceil(succ.duration) if succ.duration else 0
-            candidate = cal.add_workdays(succ.due, -dur) if dur else cal.previous_workday(succ.due)
+            try:
+                candidate = cal.add_workdays(succ.due, -dur) if dur else cal.previous_workday(succ.due)
+            except OverflowError:  # a duration reaching before year 1
+                continue
             if best is None or candidate < best:
                 best = candidate
         if best is not None:

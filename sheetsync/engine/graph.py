@@ -148,8 +148,11 @@ def _find_cycles(g: Graph) -> None:
     for comp in _sccs(g.succs):
         members = set(comp)
         g.in_cycle |= members
-        first = min(comp)
-        g.cycles.append(_cycle_through(first, members, g.preds))
+        left = set(members)  # one cycle through each task of the component that no earlier cycle passed
+        while left:
+            cycle = _cycle_through(min(left), members, g.preds)
+            g.cycles.append(cycle)
+            left.difference_update(cycle)
 
 
 def _topological(g: Graph) -> None:

@@ -115,6 +115,7 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _PM_WORDS = ("下午", "晚上", "傍晚")
+_AM_WORDS = ("上午", "早上", "早晨", "凌晨")
 
 
 def _time_from_text(rest: str) -> dt.time | None:
@@ -138,6 +139,8 @@ def _time_from_text(rest: str) -> dt.time | None:
         pm = ampm.lower().startswith("p")
         h = (h % 12) + (12 if pm else 0)
     if cn:
+        if cn in _AM_WORDS and h > 12:
+            raise ValueError(f"not a time of day: {rest!r}")  # '上午13:00' contradicts itself
         if cn in _PM_WORDS and h < 12:
             h += 12
         elif cn == "中午" and h < 11:  # 中午1点 is 13:00
