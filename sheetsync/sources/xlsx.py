@@ -1,6 +1,7 @@
 """Read an Excel workbook into WorkbookData with python-calamine: values at their absolute positions."""
 from __future__ import annotations
 
+import gc
 import zipfile
 from pathlib import Path
 
@@ -66,7 +67,18 @@ def _fill_merged(rows: list[list], merged) -> list[tuple[int, int, int, int]]:
 
 
 def read_xlsx(path: str | Path) -> WorkbookData:
-    path = Path(path)
+    # calamine hands back millions of cell objects and no reference cycles: keep the cyclic collector from
+    # rescanning the growing workbook on every generation-2 pass while the rows are built
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_xlsx(Path(path))
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_xlsx(path: Path) -> WorkbookData:
     check_package(path)
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
@@ -80,7 +92,8 @@ def read_xlsx(path: str | Path) -> WorkbookData:
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=False)
-            rows = [list(r) for r in rows]
+            if not all(r.__class__ is list for r in rows):  # calamine returns fresh lists: copy only if not
+                rows = [list(r) for r in rows]
             merged = _fill_merged(rows, sheet.merged_cell_ranges)
             sheets.append(SheetData(name=meta.name, rows=rows, merged=merged))
     finally:

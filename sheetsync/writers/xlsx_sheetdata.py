@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import math
 import re
 from xml.sax.saxutils import escape
@@ -59,26 +60,61 @@ def _get(attrs, name: bytes) -> bytes | None:
     return None
 
 
-def _cell_xml(ref: str, attrs, style: int | None, value, date1904: bool) -> bytes:
-    kept = [(k, v) for k, v in attrs if k not in (b"r", b"s", b"t", b"cm", b"vm")]
-    head = [b'r="' + ref.encode() + b'"']
+def _cell_xml(ref: str | bytes, attrs, style: int | None, value, date1904: bool) -> bytes:
+    head = [b'r="' + (ref if ref.__class__ is bytes else ref.encode()) + b'"']
     if style is not None:
         head.append(b's="%d"' % style)
-    head += [k + b"=" + v for k, v in kept]
+    if attrs:
+        head += [k + b"=" + v for k, v in attrs if k not in (b"r", b"s", b"t", b"cm", b"vm")]
     if value is None:
         return b"<c " + b" ".join(head) + b"/>"
-    if isinstance(value, bool):
+    cls = value.__class__
+    if cls is str:
+        head.append(b't="inlineStr"')
+        inner = b'<is><t xml:space="preserve">' + _text_xml(value) + b"</t></is>"
+    elif cls is bool:
         head.append(b't="b"')
         inner = b"<v>1</v>" if value else b"<v>0</v>"
     elif isinstance(value, (dt.date, dt.datetime)):
         inner = b"<v>" + _num(serial(value, date1904)).encode() + b"</v>"
-    elif isinstance(value, (int, float)) and math.isfinite(value):
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         inner = b"<v>" + _num(value).encode() + b"</v>"
+    elif isinstance(value, bool):
+        head.append(b't="b"')
+        inner = b"<v>1</v>" if value else b"<v>0</v>"
     else:
         head.append(b't="inlineStr"')
-        text = escape(xstring(str(value))).replace("\r", "&#13;")
-        inner = b'<is><t xml:space="preserve">' + text.encode("utf-8") + b"</t></is>"
+        inner = b'<is><t xml:space="preserve">' + _text_xml(str(value)) + b"</t></is>"
     return b"<c " + b" ".join(head) + b">" + inner + b"</c>"
+
+
+_TEXT_CACHE: dict[str, bytes] = {}
+
+
+def _text_xml(text: str) -> bytes:
+    """Text as the content of <t>: ST_Xstring escapes, XML escapes, CR kept; memoised (Health words recur)."""
+    got = _TEXT_CACHE.get(text)
+    if got is None:
+        if text.isprintable() and "_x" not in text:  # nothing for xstring to escape
+            out = text
+        else:
+            out = xstring(text)
+        if "&" in out or "<" in out or ">" in out:
+            out = escape(out)
+        got = out.replace("\r", "&#13;").encode("utf-8")
+        if len(_TEXT_CACHE) < 4096 and len(text) < 200:
+            _TEXT_CACHE[text] = got
+    return got
+
+
+_LETTERS: list[bytes] = []
+
+
+def _ref(r: int, c: int) -> bytes:
+    """0-based (row, col) -> b'F12'."""
+    while len(_LETTERS) <= c:
+        _LETTERS.append(a1(0, len(_LETTERS))[:-1].encode())
+    return _LETTERS[c] + b"%d" % (r + 1)
 
 
 ROW_R_RE = re.compile(rb"\sr\s*=\s*[\"'](\d+)[\"']")
@@ -125,6 +161,19 @@ def used_range(body: bytes) -> tuple[int, int, int, int] | None:
 def patch_body(body: bytes, writes: list[CellWrite], styles: Styles, *, date1904: bool, where: str
                ) -> tuple[bytes, list[str]]:
     """The new sheetData body and the cells whose formulas were replaced."""
+    # Hundreds of thousands of small objects and no reference cycles: the cyclic collector would only rescan
+    # everything alive (the whole workbook the engine read) on each generation-2 pass.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _patch_body(body, writes, styles, date1904=date1904, where=where)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _patch_body(body: bytes, writes: list[CellWrite], styles: Styles, *, date1904: bool, where: str
+                ) -> tuple[bytes, list[str]]:
     by_row: dict[int, dict[int, CellWrite]] = {}
     for w in writes:
         by_row.setdefault(w.row, {})[w.col] = w
@@ -218,31 +267,36 @@ def _cells_from_end(inner: bytes, min_col: int) -> list[tuple[int, int, int, byt
 def _patch_row(row: bytes, r: int, writes: dict[int, CellWrite], styles, cache, removed, date1904, where):
     tag_end = row.index(b">") + 1
     start_tag = row[:tag_end]
-    row_attrs = _attrs(start_tag)
-    inherited = int(_get(row_attrs, b"s") or 0) if _get(row_attrs, b"customFormat") in (b"1", b"true") else 0
+    inherited = 0
+    if b"customFormat" in start_tag:
+        row_attrs = _attrs(start_tag)
+        if _get(row_attrs, b"customFormat") in (b"1", b"true"):
+            inherited = int(_get(row_attrs, b"s") or 0)
     if start_tag.endswith(b"/>"):
         inner, close = b"", b"</row>"
         start_tag = start_tag[:-2].rstrip() + b">"
     else:
         inner, close = row[tag_end: -len(b"</row>")], b"</row>"
-    cells = _cells_from_end(inner, min(writes))
+    cols = sorted(writes)
+    cells = _cells_from_end(inner, cols[0])
     by_col = {c[0]: c for c in cells}
     pieces, inserted = [], False
-    for col, w in sorted(writes.items()):
-        ref = a1(r, col)
+    for col in cols:
+        w = writes[col]
         have = by_col.get(col)
         if have is None:
             if w.value is None and not w.bold:
                 continue
             at = next((c[1] for c in cells if c[0] > col), len(inner))
-            pieces.append((at, at, _cell_xml(ref, [], _style(styles, cache, inherited, w), w.value, date1904)))
+            pieces.append((at, at, _cell_xml(_ref(r, col), (), _style(styles, cache, inherited, w), w.value, date1904)))
             inserted = True
             continue
         _, s, e, head = have
         cell = inner[s:e]
         attrs = _attrs(head)
-        f = F_RE.search(cell)
+        f = F_RE.search(cell) if b"<f" in cell else None
         if f is not None:
+            ref = _ref(r, col).decode()
             fa = _attrs(f.group(1))
             span = _get(fa, b"ref")
             if span and b":" in span and _get(fa, b"t") in (b"shared", b"array"):
@@ -257,17 +311,21 @@ def _patch_row(row: bytes, r: int, writes: dict[int, CellWrite], styles, cache, 
         style = _style(styles, cache, base, w)
         if style is None and own is not None:
             style = int(own)
-        new = _cell_xml(ref, attrs, style, w.value, date1904)
+        new = _cell_xml(_ref(r, col), attrs, style, w.value, date1904)
         if new != cell:
             pieces.append((s, e, new))
     if not pieces:
         return None
-    out, pos = [], 0
-    for s, e, new in sorted(pieces, key=lambda p: (p[0], p[1])):
-        out.append(inner[pos:s])
-        out.append(new)
-        pos = e
-    out.append(inner[pos:])
-    if inserted:
+    if len(pieces) == 1:
+        s, e, new = pieces[0]
+        out = [inner[:s], new, inner[e:]]
+    else:
+        out, pos = [], 0
+        for s, e, new in sorted(pieces, key=lambda p: (p[0], p[1])):
+            out.append(inner[pos:s])
+            out.append(new)
+            pos = e
+        out.append(inner[pos:])
+    if inserted and b"spans" in start_tag:
         start_tag = re.sub(rb"\s+spans\s*=\s*(\"[^\"]*\"|'[^']*')", b"", start_tag)
     return start_tag + b"".join(out) + close
