@@ -230,6 +230,12 @@ def test_libreoffice_renders_late_rows_red_and_unreviewed_orange(synced, tmp_pat
                            text=True, check=True).stdout
     assert "活动任务跟踪表" in page1 and "健康度" in page1  # page 1 is the whole task sheet, managed columns too
     assert "2026-12-03" in page1 and "###" not in page1  # the Due column is wide enough to show its dates
+    # the report sheet as LibreOffice prints it: every finding's cell is listed
+    everything = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True,
+                                check=True).stdout
+    report_text = everything[everything.index("sheetsync 同步报告"):]
+    refs = [f"{f['sheet']}!{f['cell']}" for f in synced[2]["findings"] if f["cell"]]
+    assert len(refs) > 10 and all(ref in report_text for ref in refs), [r for r in refs if r not in report_text]
     dpi = 200
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     png = ARTIFACTS / "sync-zh-late-unreviewed.png"
