@@ -447,3 +447,35 @@ def test_widths_only_for_columns_without_one(tmp_path):
         for name, body in parts.items():
             z.writestr(name, body)
     assert patch_bytes(buf.getvalue(), patch, col_widths={1: 12, 20: 40}) == buf.getvalue()
+
+
+def test_after_excel_style_resave_and_edit_only_that_row_changes(synced, tmp_path):
+    """People save the whole workbook (Excel, or here openpyxl): the next sync still finds its columns, rules
+    and report, writes only the edited row's managed cells and the report, and leaves one set of its rules."""
+    from sheetsync.writers.patch_spec import owned_rule
+
+    folder, original, _ = synced
+    path = tmp_path / "tracker.xlsx"
+    shutil.copy2(original, path)
+    wb = openpyxl.load_workbook(path)
+    wb.save(path)
+    resaved = _state(path)
+    assert cli_json("sync", path.name, "--today", NOW, cwd=tmp_path)["written"]["changed"] is False
+    assert _state(path) == resaved
+    row = task_health(path)["T5"][0]
+    wb = openpyxl.load_workbook(path)
+    wb[TASKS].cell(row + 1, 12).value = "已完成"
+    wb.save(path)
+    edited = all_cells(path)
+    result = cli_json("sync", path.name, "--today", NOW, cwd=tmp_path)
+    after = all_cells(path)
+    assert [c["cell"] for c in result["written"]["cells"]] == [f"任务!Q{row + 1}", f"任务!R{row + 1}"]
+    for sheet in edited:
+        if sheet != REPORT:
+            changed = {k for k in set(edited[sheet]) | set(after[sheet]) if edited[sheet].get(k) != after[sheet].get(k)}
+            assert changed <= ({(row, 16), (row, 17)} if sheet == TASKS else set()), (sheet, changed)
+    data = path.read_bytes()
+    root = etree.fromstring(members(data)[_part_of(data, TASKS)])
+    formulas = [r.findtext(M + "formula") for r in root.iter(M + "cfRule")]
+    assert sum(owned_rule(f) for f in formulas) == 5, formulas
+    assert after[TASKS][(row, 16)] == "已完成"
