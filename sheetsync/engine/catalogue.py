@@ -155,8 +155,9 @@ def make(code: str, lang: str, *, sheet=None, cell=None, row=None, column=None, 
     if column is not None:
         params.setdefault("column", column)
     return Finding(code=code, severity=severity or ftype.severity, sheet=sheet, cell=cell, row=row,
-                   column=column, task_id=task_id, message=ftype.message(lang, **params), params=params)
+                   column=column, task_id=task_id, message=_fill(ftype.zh if lang == "zh" else ftype.en, params), params=params)
 
 
 def short(finding: Finding, lang: str) -> str:
-    return CATALOGUE[finding.code].short(lang, **finding.params)
+    ftype = CATALOGUE[finding.code]  # called once per finding by the plan: no keyword-argument round trip
+    return _fill(ftype.short_zh if lang == "zh" else ftype.short_en, finding.params)
