@@ -14,6 +14,7 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 MAX_UNCOMPRESSED = 1 << 30
 MAX_RATIO = 200
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+XML_HEAD = 1 << 16  # a DOCTYPE must come before the root element: the prolog of each XML part is read, no more
 
 
 def check_package(path: Path) -> None:
@@ -40,6 +41,13 @@ def check_package(path: Path) -> None:
         if total > MAX_UNCOMPRESSED:
             raise SheetsyncError(f"{path}: unpacks to {total >> 20} MiB, over the {MAX_UNCOMPRESSED >> 20} MiB limit",
                                  f"{path}:解压后 {total >> 20} MiB,超过 {MAX_UNCOMPRESSED >> 20} MiB 上限", code="zip-bomb")
+        for info in zf.infolist():  # a DOCTYPE in any XML part: entity expansion (billion laughs) or worse
+            if info.filename.endswith((".xml", ".rels", ".vml")) and info.file_size:
+                with zf.open(info) as fh:
+                    head = fh.read(XML_HEAD)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise SheetsyncError(f"{path}: {info.filename} declares a DOCTYPE/entities (possible billion-laughs attack); refusing",
+                                         f"{path}:{info.filename} 含 DOCTYPE/实体声明(疑似“十亿笑”攻击),拒绝读取", code="hostile-xml")
         names = set(zf.namelist())
         if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
             raise SheetsyncError(f"{path}: a zip file, but not an Excel workbook",
@@ -90,8 +98,13 @@ def _read_xlsx(path: Path) -> WorkbookData:
         for meta in wb.sheets_metadata:
             if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
                 continue
-            sheet = wb.get_sheet_by_name(meta.name)
-            rows = sheet.to_python(skip_empty_area=False)
+            try:
+                sheet = wb.get_sheet_by_name(meta.name)
+                rows = sheet.to_python(skip_empty_area=False)
+            except Exception as exc:  # a damaged or hostile sheet part: one line, never a traceback
+                raise SheetsyncError(f"{path}: sheet {meta.name!r} cannot be read ({type(exc).__name__}: {str(exc)[:120]})",
+                                     f"{path}:工作表“{meta.name}”无法读取({type(exc).__name__})",
+                                     code="not-a-spreadsheet") from None
             if not all(r.__class__ is list for r in rows):  # calamine returns fresh lists: copy only if not
                 rows = [list(r) for r in rows]
             merged = _fill_merged(rows, sheet.merged_cell_ranges)
