@@ -317,6 +317,10 @@ def create_tracker(path, template: str, *, lang: str = "zh", launch: dt.date | N
     os.close(fd)
     try:
         wb.save(tmp)
+        # mkstemp makes 0600; a tracker is a shared document, so give it the mode a plain new file gets
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         try:
             os.link(tmp, path)  # fails if someone created `path` meanwhile: still no overwrite
         except FileExistsError:

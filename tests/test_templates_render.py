@@ -192,3 +192,15 @@ def test_template_files_are_bilingual():
             texts += [row["note"]] if "note" in row else []
         for text in texts:
             assert set(text) == {"zh", "en"} and all(text.values()), (name, text)
+
+
+def test_a_new_tracker_gets_the_mode_of_a_plain_new_file(tmp_path):
+    import os
+    import stat
+    from sheetsync.templates import create_tracker
+    old = os.umask(0o022)
+    try:
+        path = create_tracker(tmp_path / "shared.xlsx", "campaign-launch", lang="zh")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644  # readable by the team, not 0600 from mkstemp
