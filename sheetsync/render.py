@@ -30,12 +30,21 @@ def summary_line(report: Report) -> str:
     return f"{report.sheet}: {s['tasks']} tasks, {s['errors']} errors, {s['warnings']} warnings. {health}"
 
 
+TABLE_LIMIT = 100  # findings of one severity shown as a table; more are printed one per line
+
+
 def print_text(report: Report, console: Console | None = None, extra: list[str] | None = None) -> None:
     console = console or Console(highlight=False, soft_wrap=False)
     lang = report.language
     for sev in ("error", "warning", "info"):
         items = [f for f in report.findings if f.severity == sev]
         if not items:
+            continue
+        if len(items) > TABLE_LIMIT:
+            # a table of thousands of rows takes rich longer than the sync itself; plain lines also grep well
+            console.print(f"{_SEVERITY[lang][sev]} ({len(items)})", style=_STYLE[sev])
+            console.out("\n".join(f"{f.ref or f.sheet or ''}\t{f.task_id or ''}\t{f.code}\t{f.message}"
+                                  for f in items), highlight=False)
             continue
         table = Table(title=f"{_SEVERITY[lang][sev]} ({len(items)})", title_justify="left",
                       title_style=_STYLE[sev], show_lines=False, expand=False)
