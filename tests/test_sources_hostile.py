@@ -36,3 +36,32 @@ def test_a_sheet_calamine_cannot_parse_is_one_clean_error(tmp_path):
     with pytest.raises(SheetsyncError) as err:
         read(path)
     assert err.value.code == "not-a-spreadsheet" and "\n" not in err.value.en and "无法读取" in err.value.zh
+
+
+def _with_sheet(tmp_path, edit) -> "Path":
+    base = make_tracker(tmp_path / "t.xlsx").read_bytes()
+    sheet = zipfile.ZipFile(io.BytesIO(base)).read("xl/worksheets/sheet1.xml")
+    path = tmp_path / "edited.xlsx"
+    path.write_bytes(_replace(base, "xl/worksheets/sheet1.xml", edit(sheet)))
+    return path
+
+
+@pytest.mark.parametrize("cell", [b'<c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>',
+                                  b"<c\tr = 'ZZ999999' t=\"inlineStr\"><is><t>x</t></is></c>",
+                                  b'<c\nr="AAA20000"><v>1</v></c>'])
+def test_one_cell_far_outside_the_table_is_refused_before_calamine_allocates_the_grid(tmp_path, cell):
+    # calamine allocates A1..farthest cell densely: XFD1048576 aborted the process (a Rust allocation failure)
+    path = _with_sheet(tmp_path, lambda s: s.replace(b"</sheetData>", b'<row r="1048576">' + cell + b"</row></sheetData>"
+                                                    if b"1048576" in cell else b"<row>" + cell + b"</row></sheetData>"))
+    with pytest.raises(SheetsyncError) as err:
+        read(path)
+    assert err.value.code == "too-large" and "million" in err.value.en and "百万" in err.value.zh
+
+
+def test_a_merge_over_the_whole_sheet_fills_only_the_table(tmp_path):
+    # mergeCell A1:XFD1048576 used to widen every row to 16384 cells (gigabytes on a big sheet)
+    path = _with_sheet(tmp_path, lambda s: s.replace(b"</sheetData>", b'</sheetData><mergeCells count="1">'
+                                                     b'<mergeCell ref="A1:XFD1048576"/></mergeCells>'))
+    wb = read(path)
+    width = max(len(r) for r in wb.sheets[0].rows)
+    assert width < 50 and wb.sheets[0].merged[0] == (0, 0, 1048575, 16383)

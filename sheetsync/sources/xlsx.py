@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import zipfile
 from pathlib import Path
 
@@ -14,6 +15,13 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 MAX_UNCOMPRESSED = 1 << 30
 MAX_RATIO = 200
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# The grid calamine allocates for a sheet spans A1 to its farthest cell: one stray cell at XFD1048576 asks for
+# 17 billion cells (a Rust abort, not an error). Sheets are scanned for far references first: a cheap pattern
+# that no tracker under 200,000 rows and column AZ matches, then an exact count only when it does.
+MAX_CELLS = 10_000_000
+_LONGEST_TAG = 1 << 20  # a cell holds at most 32,767 characters: no honest tag or text run is longer
+_FAR = re.compile(rb'r[ \t\n\r]*=[ \t\n\r]*["\'](?:(?:[B-Z][A-Z]|[A-Z]{3})\d|[A-Z]{0,3}(?:[2-9]\d{5}|[1-9]\d{6,})["\'])')
+_REF = re.compile(rb'[ \t\n\r]r[ \t\n\r]*=[ \t\n\r]*["\']([A-Z]{0,3})(\d+)["\']')
 XML_HEAD = 1 << 16  # a DOCTYPE must come before the root element: the prolog of each XML part is read, no more
 
 
@@ -48,19 +56,84 @@ def check_package(path: Path) -> None:
                 if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                     raise SheetsyncError(f"{path}: {info.filename} declares a DOCTYPE/entities (possible billion-laughs attack); refusing",
                                          f"{path}:{info.filename} 含 DOCTYPE/实体声明(疑似“十亿笑”攻击),拒绝读取", code="hostile-xml")
+        for info in zf.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                _check_extent(path, zf, info)
         names = set(zf.namelist())
         if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
             raise SheetsyncError(f"{path}: a zip file, but not an Excel workbook",
                                  f"{path}:是 zip 文件,但不是 Excel 工作簿", code="not-a-spreadsheet")
 
 
+def _scan(zf: zipfile.ZipFile, info, pattern: re.Pattern, found) -> None:
+    """Run `pattern` over the member in 1 MiB pieces (overlapping, so no match is cut); found(match) -> stop?"""
+    tail = b""
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                return
+            buf = tail + chunk
+            for m in pattern.finditer(buf):
+                if found(m):
+                    return
+            tail = buf[buf.rfind(b"<"):]  # a tag cut by the piece is matched whole with the next one
+            if len(tail) > _LONGEST_TAG:
+                raise SheetsyncError(f"{info.filename}: an XML tag longer than 1 MiB; refusing",
+                                     f"{info.filename}:XML 标签超过 1 MiB,拒绝读取", code="hostile-xml")
+
+
+def _far(zf: zipfile.ZipFile, info) -> bool:
+    tail = b""
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                return False
+            buf = tail + chunk
+            if _FAR.search(buf):
+                return True
+            tail = buf[buf.rfind(b"<"):]
+            if len(tail) > _LONGEST_TAG:
+                return True
+
+
+def _check_extent(path: Path, zf: zipfile.ZipFile, info) -> None:
+    if not _far(zf, info):
+        return
+    rows = cols = 0
+    where = ""
+
+    def note(m):
+        nonlocal rows, cols, where
+        letters, digits = m.groups()
+        r = int(digits)
+        c = 0
+        for ch in letters:
+            c = c * 26 + ch - 64
+        if r > rows or c > cols:
+            rows, cols = max(rows, r), max(cols, c)
+            where = (letters + digits).decode()
+        return False
+
+    _scan(zf, info, _REF, note)
+    if rows * max(cols, 1) > MAX_CELLS:
+        raise SheetsyncError(
+            f"{path}: {info.filename} reaches cell {where} ({rows} rows x {cols} columns), over the "
+            f"{MAX_CELLS // 1_000_000} million cell limit; delete what sits far outside the table",
+            f"{path}:{info.filename} 延伸到单元格 {where}({rows} 行 x {cols} 列),超过 {MAX_CELLS // 1_000_000} "
+            f"百万单元格上限;请删除表格外很远处的内容", code="too-large")
+
+
 def _fill_merged(rows: list[list], merged) -> list[tuple[int, int, int, int]]:
     """Every cell of a merged area reads as the area's value, as a person sees it."""
     areas = []
+    width = max(map(len, rows), default=0) if merged else 0
     for (r0, c0), (r1, c1) in merged or ():
         areas.append((r0, c0, r1, c1))
         if r0 >= len(rows) or c0 >= len(rows[r0]):
             continue
+        c1 = min(c1, width - 1)  # a merge reaching past the sheet's data (A1:XFD1048576) fills only up to it
         value = rows[r0][c0]
         if value in (None, ""):
             continue
