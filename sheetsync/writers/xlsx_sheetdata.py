@@ -75,6 +75,13 @@ def _cell_xml(ref: str | bytes, attrs, style: int | None, value, date1904: bool)
     elif cls is bool:
         head.append(b't="b"')
         inner = b"<v>1</v>" if value else b"<v>0</v>"
+    elif cls is dt.date:
+        key = (value, date1904)
+        inner = _DATE_CACHE.get(key)
+        if inner is None:
+            inner = b"<v>" + _num(serial(value, date1904)).encode() + b"</v>"
+            if len(_DATE_CACHE) < 65536:
+                _DATE_CACHE[key] = inner
     elif isinstance(value, (dt.date, dt.datetime)):
         inner = b"<v>" + _num(serial(value, date1904)).encode() + b"</v>"
     elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
@@ -89,6 +96,7 @@ def _cell_xml(ref: str | bytes, attrs, style: int | None, value, date1904: bool)
 
 
 _TEXT_CACHE: dict[str, bytes] = {}
+_DATE_CACHE: dict[tuple, bytes] = {}
 
 
 def _text_xml(text: str) -> bytes:
@@ -176,7 +184,10 @@ def _patch_body(body: bytes, writes: list[CellWrite], styles: Styles, *, date190
                 ) -> tuple[bytes, list[str]]:
     by_row: dict[int, dict[int, CellWrite]] = {}
     for w in writes:
-        by_row.setdefault(w.row, {})[w.col] = w
+        row_writes = by_row.get(w.row)
+        if row_writes is None:
+            by_row[w.row] = row_writes = {}
+        row_writes[w.col] = w
     rows = _rows(body)  # (row index, start, end) in body order
     indices = [r for r, _, _ in rows]
     if indices != sorted(indices):
@@ -200,7 +211,8 @@ def _patch_body(body: bytes, writes: list[CellWrite], styles: Styles, *, date190
                 pieces.append((at, at, b'<row r="%d">' % (r + 1) + b"".join(cells) + b"</row>"))
     if not pieces:
         return body, removed
-    pieces.sort(key=lambda p: (p[0], p[1]))
+    if not all(pieces[i][:2] <= pieces[i + 1][:2] for i in range(len(pieces) - 1)):  # row order is body order
+        pieces.sort(key=lambda p: (p[0], p[1]))
     out, pos = [], 0
     for s, e, new in pieces:
         out.append(body[pos:s])
@@ -247,10 +259,19 @@ def _cells_from_end(inner: bytes, min_col: int) -> list[tuple[int, int, int, byt
         pos = lt
         if lt + 2 >= len(inner) or inner[lt + 2] not in _CELL_NEXT:
             continue
-        m = CELL_AT_RE.match(inner, lt)
-        if m is None:
+        # what CELL_AT_RE matches, without the regex's byte-by-byte lazy scan: up to the first '>', then either
+        # '/>' or the content up to the first '</c>'
+        te = inner.find(b">", lt)
+        if te < 0:
             raise Unsupported("cell")
-        ref = R_ATTR_RE.search(m.group(1))
+        if inner[te - 1] == 47:  # '/'
+            attrs, end = inner[lt + 2: te - 1], te + 1
+        else:
+            close = inner.find(b"</c>", te)
+            if close < 0:
+                raise Unsupported("cell")
+            attrs, end = inner[lt + 2: te], close + 4
+        ref = R_ATTR_RE.search(attrs)
         if ref is None:
             raise Unsupported("cell without r")
         col = _col(ref.group(1))
@@ -259,7 +280,7 @@ def _cells_from_end(inner: bytes, min_col: int) -> list[tuple[int, int, int, byt
         last_col = col
         if col < min_col:
             break
-        found.append((col, m.start(), m.end(), m.group(1)))
+        found.append((col, lt, end, attrs))
     found.reverse()
     return found
 
@@ -279,7 +300,7 @@ def _patch_row(row: bytes, r: int, writes: dict[int, CellWrite], styles, cache, 
         inner, close = row[tag_end: -len(b"</row>")], b"</row>"
     cols = sorted(writes)
     cells = _cells_from_end(inner, cols[0])
-    by_col = {c[0]: c for c in cells}
+    by_col = {c[0]: c for c in cells} if cells else {}
     pieces, inserted = [], False
     for col in cols:
         w = writes[col]
@@ -287,7 +308,7 @@ def _patch_row(row: bytes, r: int, writes: dict[int, CellWrite], styles, cache, 
         if have is None:
             if w.value is None and not w.bold:
                 continue
-            at = next((c[1] for c in cells if c[0] > col), len(inner))
+            at = next((c[1] for c in cells if c[0] > col), len(inner)) if cells else len(inner)
             pieces.append((at, at, _cell_xml(_ref(r, col), (), _style(styles, cache, inherited, w), w.value, date1904)))
             inserted = True
             continue
@@ -321,7 +342,9 @@ def _patch_row(row: bytes, r: int, writes: dict[int, CellWrite], styles, cache, 
         out = [inner[:s], new, inner[e:]]
     else:
         out, pos = [], 0
-        for s, e, new in sorted(pieces, key=lambda p: (p[0], p[1])):
+        # pieces come in column order, which is body order; sort only if that ever stops being true
+        ordered = all(pieces[i][:2] <= pieces[i + 1][:2] for i in range(len(pieces) - 1))
+        for s, e, new in (pieces if ordered else sorted(pieces, key=lambda p: (p[0], p[1]))):
             out.append(inner[pos:s])
             out.append(new)
             pos = e
