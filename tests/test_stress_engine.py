@@ -30,7 +30,7 @@ pytestmark = pytest.mark.stress
 TODAY = dt.date(2026, 9, 21)
 YEAR = TODAY.year  # no Campaign sheet: month-day forms take today's year
 EPOCH = dt.date(1899, 12, 30)
-STRESS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+STRESS = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                           HealthCheck.data_too_large])
 PARSE_CODES = {"bad-date", "bad-status", "bad-number"}
 
@@ -292,7 +292,7 @@ def _nx(n, edges):
     return g, cyclic, set(comps)
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(dep_graph())
 def test_cycles_match_networkx(case):
     n, edges = case
@@ -317,7 +317,7 @@ def test_cycles_match_networkx(case):
     assert sorted((i, ref) for i, ref in g.unknown) == sorted((i, f"T{j}") for i, j in edges if j >= n)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(dep_graph(), st.sampled_from([", ", "，", "、", ";", "\n", " / "]))
 def test_every_task_in_a_cycle_gets_a_finding_on_its_depends_on_cell(case, sep):
     n, edges = case
@@ -443,3 +443,33 @@ def test_time_point_deadlines_through_the_engine_match_numpy(off, on, launch, po
             want = np.busday_offset(np.datetime64(base + dt.timedelta(days=k)), 0, roll="backward",
                                     weekmask=ALL_DAYS, holidays=hol).astype(dt.date)
         assert t.due == want and t.due_source == "time-point", (anchor, k, unit, t.due, want)
+
+
+# ---------------------------------------------------------------- the side sheets' cells
+
+BAD_EMAILS = ["zhang-at-example.com", "a@b", "@example.com", "a b@example.com", "x@y.com\r\nBcc: e@x.com", "张三",
+              "a@@example.com", "a@example..com"]
+
+
+@STRESS
+@given(st.lists(st.one_of(st.tuples(st.just("good"), good_date()), st.tuples(st.just("bad"), bad_date)),
+                min_size=1, max_size=12),
+       st.lists(st.tuples(st.booleans(), st.sampled_from(BAD_EMAILS)), min_size=1, max_size=8),
+       st.one_of(st.tuples(st.just("good"), good_date()), st.tuples(st.just("bad"), bad_date)))
+def test_bad_cells_in_the_campaign_holidays_and_people_sheets_are_named(days, emails, launch):
+    holidays = [["日期", "类型", "说明"]] + [[v[0] if kind == "good" else v, "休息", ""] for kind, v in days]
+    people = [["姓名", "邮箱", "部门"]] + [[f"人{i}", f"p{i}@example.com" if ok else bad, "运营"]
+                                        for i, (ok, bad) in enumerate(emails)]
+    campaign = [["名称", "夏日"], ["上线日期", launch[1][0] if launch[0] == "good" else launch[1]]]
+    tasks = [["编号", "任务", "负责人", "状态"], ["T1", "a", "人0", "进行中"]]
+    wb = WorkbookData("side.xlsx", [SheetData("任务", tasks), SheetData("活动信息", campaign),
+                                    SheetData("节假日", holidays), SheetData("人员", people)])
+    report = analyse(wb, TODAY)
+    where = {(f.sheet, f.cell): f.code for f in report.findings}
+    for r, (kind, _) in enumerate(days, 1):
+        assert (where.get(("节假日", f"A{r + 1}")) == "bad-date") == (kind == "bad"), (r, days[r - 1])
+    for r, (ok, _) in enumerate(emails, 1):
+        assert (where.get(("人员", f"B{r + 1}")) == "bad-email") == (not ok), (r, emails[r - 1])
+    assert (("活动信息", "B2") in where) == (launch[0] == "bad"), launch
+    if launch[0] == "good":
+        assert report.campaign.launch == launch[1][1].date()
