@@ -1,7 +1,9 @@
 """The library surface the CLI wraps: validate, sync, digest, init, demo."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import os
 import zoneinfo
 from pathlib import Path
@@ -93,12 +95,26 @@ def sync(source: str | Path, *, today: str | dt.date | None = None, lang: str | 
 
     Unless `dry_run` (or record=False), the tasks are recorded in the history (`state`, default
     .sheetsync/state.db beside the tracker) so the digest can tell what changed."""
-    result = _sync(source, today=today, lang=lang, dry_run=dry_run, backups=backups, overrides=overrides,
-                   **source_options)
+    with _no_cyclic_gc():
+        result = _sync(source, today=today, lang=lang, dry_run=dry_run, backups=backups, overrides=overrides,
+                       **source_options)
     if record and not dry_run:
         from .history import record_sync
         record_sync(source, result.report, state=state)
     return result
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc():
+    """A sync builds millions of small acyclic objects (cells, findings, XML pieces); the cyclic collector
+    would walk them all again and again. Reference counting still frees everything."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def digest(source: str | Path, **options):

@@ -50,6 +50,7 @@ def a1(row: int, col: int) -> str:
     return f"{col_letter(col)}{row + 1}"
 
 
+@functools.lru_cache(maxsize=256)  # a handful of sheet names, asked once per finding
 def quote_sheet(name: str) -> str:
     """Sheet name as it must appear in a formula or hyperlink location."""
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name) and not re.fullmatch(r"[A-Za-z]{1,3}\d+", name):

@@ -145,7 +145,11 @@ def _patch_sheet_fast(pkg, edits, part, patch, styles, date1904, col_widths=None
     sheet.set_widths(col_widths or {})
     final = serialize(tree, raw)
     if final != first or new_body is not body:
-        edits.replaced[part] = final.replace(b"<sheetData/>", start + new_body + b"</sheetData>", 1)
+        del raw, before, after, skeleton  # tens of MB each at 100k rows: free them before the join
+        head, _, tail = final.partition(b"<sheetData/>")
+        if new_body is not body:
+            del body
+        edits.replaced[part] = b"".join((head, start, new_body, b"</sheetData>", tail))
     return sheet
 
 
