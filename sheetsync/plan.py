@@ -97,11 +97,10 @@ def _place_managed(report: Report, workbook: WorkbookData) -> dict[str, int]:
     cols = {f: c for f, c in layout.columns.items() if f in MANAGED_FIELDS}
     taken = set(layout.columns.values())
     c = max(layout.columns.values()) + 1
-    first, last = layout.header_row, max(report.last_row or 0, layout.header_row + 1)
     for fld in MANAGED_FIELDS:
         if fld in cols:
             continue
-        while c in taken or any(not _empty(sheet.value(r, c)) for r in range(0, max(last, len(sheet.rows)))):
+        while c in taken or any(c < len(row) and not _empty(row[c]) for row in sheet.rows):
             c += 1
         cols[fld] = c
         taken.add(c)
@@ -119,6 +118,8 @@ def flags_text(findings, lang: str) -> str:
 
 
 def _same(before, after) -> bool:
+    if before.__class__ is after.__class__ and before == after:  # the common case on a re-sync
+        return True
     if _empty(before) and _empty(after):
         return True
     if isinstance(after, dt.date) and not isinstance(after, dt.datetime):
@@ -151,11 +152,18 @@ def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -
     for f in report.findings:
         if f.sheet == report.sheet and f.row is not None:
             by_row.setdefault(f.row, []).append(f)
-    for t in report.tasks:
+    rows, append = sheet.rows, cells.append
+    due_c, health_c, flags_c = cols["m_due"], cols["m_health"], cols["m_flags"]
+    for t in report.tasks:  # column-wise by hand: three cells for each of up to 100k tasks
         r = t.row - 1
-        plan(r, cols["m_due"], t.due, "date")
-        plan(r, cols["m_health"], labels[t.health], "text")
-        plan(r, cols["m_flags"], flags_text(by_row.get(t.row, ()), lang), "text")
+        row = rows[r] if r < len(rows) else ()
+        n = len(row)
+        found = by_row.get(t.row)
+        for c, value, kind in ((due_c, t.due, "date"), (health_c, labels[t.health], "text"),
+                               (flags_c, flags_text(found, lang) if found else "", "text")):
+            before = row[c] if c < n else None
+            if not _same(before, value):
+                append(PlannedCell(r, c, value, kind, before))
 
     rules = _rules(report, layout, cols, lang)
     report_sheet = _report_sheet(report, run_at)
