@@ -57,3 +57,9 @@ def test_morning_word_with_an_afternoon_hour_is_not_a_time():
     assert parse_datetime("7月8日 上午12:00", 2026) == dt.datetime(2026, 7, 8, 12, 0)
     report = _run([["T1", "a", "张三", "", "", "", "7月8日 上午13:00", "进行中"]])
     assert [f.cell for f in report.findings if f.code == "bad-date"] == ["G2"]
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), 1e308, "1e400", 10 ** 400])
+def test_an_infinite_duration_is_a_bad_number(value):
+    report = _run([["T1", "a", "张三", "", "", value, "", "未开始"]])  # inf raised OverflowError in the schedule
+    assert [f.cell for f in report.findings if f.code == "bad-number"] == ["F2"]

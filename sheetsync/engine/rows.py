@@ -153,10 +153,10 @@ def read_tasks(layout: TableLayout, lang: str, year: int) -> tuple[list[Task], l
                 continue
             try:
                 d = float(raw) if raw.__class__ in (int, float) else parse_number(raw)
-                if d is None or d < 0:
+                if d is None or not 0 <= d < 1e300:  # negative, infinite or NaN
                     raise ValueError
                 tasks[i].duration = d
-            except (ValueError, TypeError):
+            except (ValueError, TypeError, OverflowError):  # OverflowError: an int too large for a float
                 finding("bad-number", "duration", numbers[i], ids[i], value=clean_text(raw))
     values = column("depends_on")
     if values is not None:
