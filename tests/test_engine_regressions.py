@@ -63,3 +63,15 @@ def test_morning_word_with_an_afternoon_hour_is_not_a_time():
 def test_an_infinite_duration_is_a_bad_number(value):
     report = _run([["T1", "a", "张三", "", "", value, "", "未开始"]])  # inf raised OverflowError in the schedule
     assert [f.cell for f in report.findings if f.code == "bad-number"] == ["F2"]
+
+
+@pytest.mark.parametrize("key,value", [("审核时限", -23_999_999_977), ("审核时限", "-5"), ("临期天数", 10 ** 9),
+                                       ("提前期:设计部", -3)])
+def test_a_negative_or_absurd_campaign_count_is_bad_campaign(key, value):
+    # -24e9 review hours overflowed timedelta in the review check
+    rows = [["T1", "a", "张三", "", "", "", "", "待审核"]]
+    head = HEAD + ["提交审核时间"]
+    sheets = [SheetData("任务", [head] + [rows[0] + [dt.datetime(2026, 9, 20, 10)]]),
+              SheetData("活动信息", CAMPAIGN + [[key, value]])]
+    report = analyse(WorkbookData("r.xlsx", sheets), dt.date(2026, 9, 21))
+    assert [(f.sheet, f.cell) for f in report.findings if f.code == "bad-campaign"] == [("活动信息", "B3")]

@@ -38,6 +38,13 @@ def _bad(lang, sheet, r, key_text, value, hint_key) -> Finding:
                           value=value, hint=hint_en, hint_zh=hint_zh)
 
 
+def _in_range(x, most):
+    """A count of hours or days: negative or absurd values (-24e9 hours overflowed timedelta) are not one."""
+    if x is None or not 0 <= x <= most:
+        raise ValueError(x)
+    return x
+
+
 def read_campaign(workbook: WorkbookData, lang: str, default_year: int) -> tuple[Campaign, list[Finding]]:
     campaign = Campaign(calendar="CN" if lang == "zh" else "")  # English sheets: weekends only unless a calendar is named
     campaign.lead_times = dict(DEFAULT_LEAD_TIMES)
@@ -59,7 +66,7 @@ def read_campaign(workbook: WorkbookData, lang: str, default_year: int) -> tuple
                 if norm.startswith(prefix) and len(norm) > len(prefix):
                     dept = norm[len(prefix):].lstrip(":：-")
                     try:
-                        campaign.lead_times[dept] = int(parse_number(value))
+                        campaign.lead_times[dept] = int(_in_range(parse_number(value), 3660))
                     except (ValueError, TypeError):
                         findings.append(_bad(lang, sheet, r, key_text, value, "lead"))
                     break
@@ -80,9 +87,9 @@ def read_campaign(workbook: WorkbookData, lang: str, default_year: int) -> tuple
             elif key == "calendar":
                 campaign.calendar = str(value).strip().upper()
             elif key == "review_sla_hours":
-                campaign.review_sla_hours = float(parse_number(value))
+                campaign.review_sla_hours = float(_in_range(parse_number(value), 1e6))
             elif key == "due_soon_days":
-                campaign.due_soon_days = int(parse_number(value))
+                campaign.due_soon_days = int(_in_range(parse_number(value), 3660))
             elif key == "owner_email":
                 addr = str(value).strip()
                 if is_email(addr):
