@@ -473,3 +473,24 @@ def test_bad_cells_in_the_campaign_holidays_and_people_sheets_are_named(days, em
     assert (("活动信息", "B2") in where) == (launch[0] == "bad"), launch
     if launch[0] == "good":
         assert report.campaign.launch == launch[1][1].date()
+
+
+CAMPAIGN_KEYS = ["名称", "上线日期", "结束日期", "负责人", "收件人", "时区", "日历", "审核时限", "临期天数", "提前期:设计部",
+                 "目标", "负责人邮箱", "Launch", "Calendar", "Time zone", "Review SLA hours", "lead time: Design"]
+
+
+@STRESS
+@given(st.lists(st.tuples(st.sampled_from(CAMPAIGN_KEYS), any_cell), max_size=10),
+       st.lists(st.lists(any_cell, max_size=3), max_size=6), st.lists(st.lists(any_cell, max_size=3), max_size=6),
+       st.lists(st.tuples(st.sampled_from(["T-15", "E+3wd", "活动前5个工作日", "T0", "上线当天", "T-5wd", "T+99999"]),
+                          any_cell, any_cell), min_size=1, max_size=5))
+def test_junk_in_the_side_sheets_gives_findings_never_an_exception(campaign, holidays, people, rows):
+    tasks = [["编号", "任务", "负责人", "时间节点", "截止日期", "状态", "工期", "提交审核时间"]]
+    tasks += [[f"T{i}", "a", "张三", tp, due, "待审核", 2, sent] for i, (tp, due, sent) in enumerate(rows)]
+    wb = WorkbookData("side.xlsx", [SheetData("任务", tasks), SheetData("活动信息", [list(c) for c in campaign]),
+                                    SheetData("节假日", [["日期", "类型"]] + holidays),
+                                    SheetData("人员", [["姓名", "邮箱"]] + people)])
+    report = analyse(wb, TODAY)
+    assert len(report.tasks) == len(rows)
+    for f in report.findings:
+        assert f.message and (f.cell is None or f.sheet in ("任务", "活动信息", "节假日", "人员"))
