@@ -494,3 +494,61 @@ def test_junk_in_the_side_sheets_gives_findings_never_an_exception(campaign, hol
     assert len(report.tasks) == len(rows)
     for f in report.findings:
         assert f.message and (f.cell is None or f.sheet in ("任务", "活动信息", "节假日", "人员"))
+
+
+# ---------------------------------------------------------------- the Excel reader: what is written is what is read
+
+def _storable_text(s: str) -> bool:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    return not ILLEGAL_CHARACTERS_RE.search(s) and "\r" not in s and s == s.strip(" \n\t")
+
+
+cell_values = st.one_of(
+    st.text(min_size=1, max_size=20).filter(_storable_text), st.integers(-10**9, 10**9),
+    st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).filter(lambda x: x == 0 or abs(x) > 1e-9),
+    st.booleans(), st.dates(min_value=dt.date(1955, 1, 1), max_value=dt.date(2150, 12, 31)),
+    st.datetimes(min_value=dt.datetime(1955, 1, 1), max_value=dt.datetime(2150, 12, 31)).map(
+        lambda d: d.replace(microsecond=0)),
+    st.sampled_from(["=IMPORTXML(\"x\",\"//a\")", "+cmd", "@SUM(A1)", "已完成", "７月８日", "2026/7/8 上午8:30"]))
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(st.lists(cell_values, min_size=1, max_size=6), min_size=1, max_size=8))
+def test_xlsx_reader_returns_what_was_written_and_validate_takes_it(tmp_path_factory, body):
+    import openpyxl
+
+    from sheetsync.sources import read
+    path = tmp_path_factory.mktemp("rt") / "rt.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "任务"
+    ws.append(["编号", "任务", "负责人", "截止日期", "状态", "备注"])
+    for r, line in enumerate(body, 2):
+        for c, v in enumerate(line, 1):
+            cell = ws.cell(r, c, v)
+            if isinstance(v, str):
+                cell.data_type = "s"  # text that looks like a formula is text, as a person's cell would be
+            elif isinstance(v, dt.datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm:ss"
+            elif isinstance(v, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+    wb.save(path)
+    data = read(path)
+    rows = data.sheets[0].rows
+    for r, line in enumerate(body, 1):
+        for c, v in enumerate(line):
+            got = rows[r][c]
+            if isinstance(v, bool):
+                assert got is v, (r, c, v, got)
+            elif isinstance(v, (int, float)):
+                assert isinstance(got, (int, float)) and not isinstance(got, bool) and got == pytest.approx(v), (v, got)
+            elif isinstance(v, dt.datetime):
+                if not isinstance(got, dt.datetime):  # calamine gives a midnight date-time as the date
+                    assert v.time() == dt.time() and got == v.date(), (v, got)
+                else:
+                    assert abs(got - v) <= dt.timedelta(seconds=1), (v, got)
+            elif isinstance(v, dt.date):
+                assert got in (v, dt.datetime.combine(v, dt.time())), (v, got)
+            else:
+                assert got == v, (v, got)
+    analyse(data, TODAY)  # and the engine takes whatever the reader gave
