@@ -120,8 +120,10 @@ def init(path, template, lang, launch, config):
         click.echo(str(out))
         return
     if not path:
-        raise click.UsageError("give the tracker to create, e.g. `sheetsync init tracker.xlsx` "
-                               "(or --config FILE for a job config)")
+        raise SheetsyncError("give the tracker to create, e.g. `sheetsync init tracker.xlsx` "
+                             "(or --config FILE for a job config)",
+                             "请指定要创建的跟踪表,例如 `sheetsync init tracker.xlsx`(或用 --config 文件 生成任务配置)",
+                             code="usage")
     from .templates import create_tracker
     launch_date, _ = api.parse_today(launch) if launch else (None, None)
     try:

@@ -146,24 +146,31 @@ def _wait_for(predicate, timeout: float) -> bool:
     return False
 
 
+def run_scheduler(config: Path, now: str, until, *, settle: float = 1.0, timeout: float = 40):
+    """The real `sheetsync schedule` on a UTC machine with its clock started at `now`; stopped with SIGTERM
+    `settle` seconds after `until()` holds. Returns (exit code, stderr, seconds until `until()` held)."""
+    env = {**os.environ, "TZ": "UTC", "SHEETSYNC_NOW": now, "PYTHONUNBUFFERED": "1"}
+    started = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "sheetsync", "schedule", "--config", str(config)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert _wait_for(until, timeout), "nothing happened in time"
+        waited = time.monotonic() - started
+        time.sleep(settle)  # let the batch finish
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return proc.returncode, err, waited
+
+
 def test_schedule_sends_the_monday_digest_at_0830_shanghai_on_a_utc_machine(tmp_path, tracker):
     # the real `sheetsync schedule` on jobs/example.toml, its clock started at 08:29:56 Shanghai (00:29:56 UTC)
     with smtp_server() as (controller, rec):
         config = write_config(tmp_path, tracker, port=controller.port)
-        env = {**os.environ, "TZ": "UTC", "SHEETSYNC_NOW": "2026-11-23T00:29:56+00:00", "PYTHONUNBUFFERED": "1"}
-        started = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "sheetsync", "schedule", "--config", str(config)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-        try:
-            assert _wait_for(lambda: rec.messages, 40), "no digest arrived"
-            waited = time.monotonic() - started
-            time.sleep(1.0)  # let the batch finish
-            proc.send_signal(signal.SIGTERM)
-            out, err = proc.communicate(timeout=30)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-        assert proc.returncode == 0, err
+        code, err, waited = run_scheduler(config, "2026-11-23T00:29:56+00:00", lambda: rec.messages)
+        assert code == 0, err
         assert waited >= 3.5  # fired at 08:30, not at start (nothing to catch up before 08:30)
         team = [m for _, rcpts, m in rec.messages if rcpts == ["team@localhost"]]
         assert len(team) == 1, ([r for _, r, _ in rec.messages], err)
@@ -175,19 +182,12 @@ def test_schedule_sends_the_monday_digest_at_0830_shanghai_on_a_utc_machine(tmp_
 def test_schedule_started_after_0830_catches_up_once(tmp_path, tracker):
     with smtp_server() as (controller, rec):
         config = write_config(tmp_path, tracker, port=controller.port)
-        env = {**os.environ, "TZ": "UTC", "SHEETSYNC_NOW": "2026-11-23T09:30:00+08:00"}
-        for _ in range(2):  # the second start finds the week sent and sends nothing
-            proc = subprocess.Popen([sys.executable, "-m", "sheetsync", "schedule", "--config", str(config)],
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-            try:
-                assert _wait_for(lambda: rec.messages, 30)
-                time.sleep(2.0)
-                proc.send_signal(signal.SIGTERM)
-                _, err = proc.communicate(timeout=30)
-            finally:
-                if proc.poll() is None:
-                    proc.kill()
-            assert proc.returncode == 0, err
+        code, err, _ = run_scheduler(config, "2026-11-23T09:30:00+08:00", lambda: rec.messages)
+        assert code == 0 and err.count("status=catch-up") == 1, err
+        sent = len(rec.messages)
+        # started again the same morning: the week is in the ledger, so nothing is caught up or sent
+        code, err, _ = run_scheduler(config, "2026-11-23T09:45:00+08:00", lambda: True, settle=3.0)
+        assert code == 0 and "status=catch-up" not in err, err
+        assert len(rec.messages) == sent
         team = [m for _, rcpts, m in rec.messages if rcpts == ["team@localhost"]]
         assert len(team) == 1
-        assert err.count("status=catch-up") == 0  # second start: nothing to catch up
