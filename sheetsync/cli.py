@@ -384,10 +384,7 @@ def run_digest(config_path, only, today, outbox, credentials, period, force, lan
     cfg = load_config(config_path)
     work = Work(cfg, outbox=outbox, credentials=credentials, force=force)
     day, _ = api.parse_today(today)
-    try:
-        period = normalise_period(period) if period else None
-    except ValueError as exc:
-        raise SheetsyncError(f"--period: {exc}", f"--period:{exc}", code="usage") from None
+    period = normalise_period(period) if period else None  # a bad week is one line and exit 2, before any work
     summary = run_all(cfg, digest_one=work.digest_one, period=period, today=day, only=list(only) or None)
     _finish(summary, lang)
 
