@@ -50,12 +50,15 @@ class Group(click.Group):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(141)
         except KeyboardInterrupt:
-            click.echo("sheetsync: interrupted", err=True)
+            click.echo("sheetsync: " + ("已中断" if _ui_lang(_lang_from_args(raw)) == "zh" else "interrupted"), err=True)
             sys.exit(130)
         except Exception as exc:  # last resort: a bug must still not print a traceback at people
             if os.environ.get("SHEETSYNC_DEBUG"):
                 traceback.print_exc()
-            click.echo(f"sheetsync: internal error: {type(exc).__name__}: {exc} (set SHEETSYNC_DEBUG=1 for details)", err=True)
+            what = f"{type(exc).__name__}: {exc}"
+            click.echo("sheetsync: " + (f"内部错误:{what}(设置 SHEETSYNC_DEBUG=1 查看详情)"
+                                        if _ui_lang(_lang_from_args(raw)) == "zh" else
+                                        f"internal error: {what} (set SHEETSYNC_DEBUG=1 for details)"), err=True)
             sys.exit(2)
 
 
