@@ -68,6 +68,8 @@ class SheetData:
     rows: list[list[CellValue]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     sheet_id: Any = None  # Google's sheetId; None for xlsx
+    # Excel tables (ListObjects) on this sheet: (name, (r0, c0, r1, c1)) 0-based inclusive, header row r0.
+    tables: list[tuple[str, tuple[int, int, int, int]]] = field(default_factory=list)
 
     def value(self, row: int, col: int) -> CellValue:
         if row < len(self.rows) and col < len(self.rows[row]):
@@ -127,6 +129,10 @@ class Task:
     time_point: str | None = None
     duration: float | None = None  # working days
     explicit_due: dt.date | None = None
+    start: dt.date | None = None
+    done_date: dt.date | None = None
+    progress: float | None = None  # fraction done, 0..1
+    owners: list[str] = field(default_factory=list)  # every name in the owner cell (owner is the first)
     requested: dt.date | None = None
     submitted: dt.datetime | None = None
     reviewed: dt.datetime | None = None
@@ -168,6 +174,58 @@ class Person:
 
 
 @dataclass
+class ColumnRead:
+    """One header cell of the chosen table and what it was read as (field None: ignored), with the reason."""
+    column: int  # 0-based
+    header: str  # as written, on one line (two-row headers joined with " / ")
+    field: str | None
+    why: str = ""  # a short reason a person can check, in the report's language
+
+
+@dataclass
+class TableSeen:
+    """A candidate task table the engine looked at (the chosen one and the others)."""
+    sheet: str
+    header_row: int  # 1-based (the last row of a multi-row header)
+    first_col: int  # 0-based
+    last_col: int  # 0-based, inclusive
+    score: float
+    fields: list[str] = field(default_factory=list)
+    kind: str = "range"  # range | excel-table | block
+    name: str | None = None  # an Excel table's name
+    note: str = ""  # why it was not taken, or why it is not a task table
+
+
+@dataclass
+class ColumnMapping:
+    """What a person said about the table, in sheetsync.toml or the Campaign sheet: it wins over guessing.
+
+    columns: field -> header text as written, or a column letter ("C")."""
+    sheet: str | None = None
+    header_row: int | None = None  # 1-based
+    columns: dict[str, str] = field(default_factory=dict)
+    origin: str = "config"  # config | campaign-sheet
+
+
+@dataclass
+class Understanding:
+    """What the engine understood of the workbook's layout, for `inspect`, JSON and the summary line."""
+    sheet: str | None = None
+    header_row: int | None = None  # 1-based, last header row
+    header_rows: int = 1  # how many rows the header spans
+    columns: list[ColumnRead] = field(default_factory=list)  # every non-empty header cell, left to right
+    candidates: list[TableSeen] = field(default_factory=list)  # the chosen table first
+    missing: list[str] = field(default_factory=list)  # fields not found whose absence turns checks off
+    mapping: ColumnMapping | None = None
+
+    def fields(self) -> list[ColumnRead]:
+        return [c for c in self.columns if c.field]
+
+    def ignored(self) -> list[ColumnRead]:
+        return [c for c in self.columns if not c.field]
+
+
+@dataclass
 class Report:
     """What `validate` returns; plain data, JSON by to_dict()."""
     source: str
@@ -182,6 +240,7 @@ class Report:
     columns: dict[str, int] = field(default_factory=dict)  # field -> 0-based column of the task table
     headers: dict[str, str] = field(default_factory=dict)  # field -> header text as written
     last_row: int | None = None  # 1-based last row of the table
+    understanding: Understanding = field(default_factory=Understanding)
 
     def summary(self) -> dict:
         by_health: dict[str, int] = {}
@@ -213,6 +272,10 @@ class Report:
                  "due": iso(t.due), "due_source": t.due_source, "health": t.health}
                 for t in self.tasks
             ],
+            "columns": [{"field": c.field, "header": c.header, "column": col_letter(c.column),
+                         "cell": f"{self.sheet}!{col_letter(c.column)}{self.header_row}"}
+                        for c in self.understanding.fields()],
+            "ignored": [{"header": c.header, "column": col_letter(c.column)} for c in self.understanding.ignored()],
             "findings": [f.to_dict() for f in self.findings],
             "summary": self.summary(),
         }

@@ -29,7 +29,7 @@ def test_json_has_the_documented_shape_and_exit_1_on_errors(tmp_path):
     p = run("validate", path, "--format", "json", "--today", "2026-09-21")
     assert p.returncode == 1, p.stderr
     data = json.loads(p.stdout)
-    assert set(data) == {"source", "today", "language", "sheet", "header_row", "tasks", "findings", "summary"}
+    assert set(data) == {"source", "today", "language", "sheet", "header_row", "columns", "ignored", "tasks", "findings", "summary"}
     assert data["today"] == "2026-09-21" and data["language"] == "zh" and data["sheet"] == "任务" and data["header_row"] == 3
     assert data["tasks"][0] == {"id": "T1", "row": 4, "task": "写方案", "owner": "张三", "status": "in-progress",
                                 "due": "2026-09-18", "due_source": "explicit", "health": "late"}

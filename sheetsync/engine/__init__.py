@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 
-from ..model import Finding, Report, SheetsyncError, WorkbookData
+from ..model import ColumnMapping, ColumnRead, Finding, Report, SheetsyncError, TableSeen, Understanding, WorkbookData
 from . import catalogue
 from .calendar import WorkCalendar
 from .campaign import read_campaign, read_holidays, read_people
@@ -23,21 +23,21 @@ class NoTaskTable(SheetsyncError):
 
 
 def analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None = None, lang: str | None = None,
-            overrides: dict | None = None) -> Report:
+            overrides: dict | None = None, mapping: ColumnMapping | None = None) -> Report:
     """Validate a workbook and derive each task's due date and health (see _analyse)."""
     # The engine allocates hundreds of thousands of small objects and creates no reference cycles; the
     # cyclic collector would rescan the whole workbook (millions of cells) on each generation-2 pass.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _analyse(workbook, today, now=now, lang=lang, overrides=overrides)
+        return _analyse(workbook, today, now=now, lang=lang, overrides=overrides, mapping=mapping)
     finally:
         if enabled:
             gc.enable()
 
 
 def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None = None, lang: str | None = None,
-             overrides: dict | None = None) -> Report:
+             overrides: dict | None = None, mapping: ColumnMapping | None = None) -> Report:
     """Validate a workbook and derive each task's due date and health.
 
     `now` (naive, in the campaign's zone) drives review-SLA checks; it defaults to the start of `today`.
@@ -83,7 +83,21 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     return Report(source=workbook.source, today=today, language=language, sheet=layout.sheet.name,
                   header_row=layout.header_row + 1, tasks=tasks, findings=findings, campaign=campaign,
                   people=people or {}, columns=dict(layout.columns), headers=dict(layout.headers),
-                  last_row=last_row)
+                  last_row=last_row, understanding=_understanding(layout, mapping))
+
+
+def _understanding(layout, mapping) -> Understanding:
+    """Placeholder reading of the layout (issue 10 replaces it with the scored one)."""
+    by_col = {c: f for f, c in layout.columns.items()}
+    row = layout.sheet.rows[layout.header_row] if layout.header_row < len(layout.sheet.rows) else []
+    cols = []
+    for c, raw in enumerate(row):
+        if isinstance(raw, str) and raw.strip():
+            fld = by_col.get(c)
+            cols.append(ColumnRead(c, " ".join(raw.split()), fld, "known header" if fld else ""))
+    seen = TableSeen(layout.sheet.name, layout.header_row + 1, 0, max(layout.width - 1, 0), float(len(layout.columns)),
+                     sorted(layout.columns))
+    return Understanding(layout.sheet.name, layout.header_row + 1, 1, cols, [seen], [], mapping)
 
 
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
