@@ -15,7 +15,18 @@ import python_calamine as pc
 from sheetsync.writers.xlsx_patch import (CellWrite, PatchRefused, WorkbookPatch, apply_patch, mark, owned_rule,
                                           patch_bytes)
 
+import package_shapes
 from patcher_fixtures import CORPUS, M, STRICT, make_tracker, members, tracker_patch, xml
+
+
+def corpus_file(name: str):
+    """A real workbook from ../shared/corpus; the built-package test of the same shape runs without it."""
+    path = CORPUS / name
+    if not path.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"corpus file missing in CI: {path}")
+        pytest.skip(f"corpus file not found: {path} (set SHEETSYNC_CORPUS)")
+    return path
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -121,16 +132,20 @@ def test_refuses_an_encrypted_ole_file(tmp_path):
 
 
 def test_refuses_iso_strict(tmp_path):
+    path = package_shapes.iso_strict(tmp_path / "strict.xlsx")
+    assert "ISO Strict" in _refused(path, WorkbookPatch("Sheet1", [CellWrite(40, 0, "x")], [], None)).en
+
+
+def test_refuses_a_real_iso_strict_workbook(tmp_path):
     path = tmp_path / "strict.xlsx"
-    shutil.copy(CORPUS / STRICT, path)
+    shutil.copy(corpus_file(STRICT), path)
     assert "ISO Strict" in _refused(path, WorkbookPatch("Sheet1", [CellWrite(40, 0, "x")], [], None)).en
 
 
 def test_refuses_unknown_sheet_chartsheet_and_a_foreign_report_sheet(tmp_path):
     path = make_tracker(tmp_path / "tracker.xlsx")
     assert "no sheet" in _refused(path, WorkbookPatch("Tasks", [CellWrite(0, 0, "x")], [], None)).en
-    charts = tmp_path / "charts.xlsx"
-    shutil.copy(CORPUS / "poi_WithChartSheet.xlsx", charts)
+    charts = package_shapes.with_chartsheet(tmp_path / "charts.xlsx", "Chart2")
     assert "not a worksheet" in _refused(charts, WorkbookPatch("Chart2", [CellWrite(0, 0, "x")], [], None)).en
     patch = tracker_patch()
     patch.report.title = "Notes"  # a person's sheet, not ours
@@ -162,8 +177,18 @@ def test_formula_looking_text_stays_text(tmp_path, text):
     assert rows[1][5] == text and rows[30][2] == text
 
 
-def test_overwriting_a_formula_drops_its_calc_chain_entry():
-    data = (CORPUS / "poi_NewStyleConditionalFormattings.xlsx").read_bytes()
+def test_refuses_the_chart_sheet_of_a_real_workbook(tmp_path):
+    charts = tmp_path / "charts.xlsx"
+    shutil.copy(corpus_file("poi_WithChartSheet.xlsx"), charts)
+    assert "not a worksheet" in _refused(charts, WorkbookPatch("Chart2", [CellWrite(0, 0, "x")], [], None)).en
+
+
+@pytest.mark.parametrize("origin", ["built", "corpus"])
+def test_overwriting_a_formula_drops_its_calc_chain_entry(origin):
+    if origin == "built":
+        data = package_shapes.with_calc_chain()
+    else:
+        data = corpus_file("poi_NewStyleConditionalFormattings.xlsx").read_bytes()
     out = patch_bytes(data, WorkbookPatch("CF", [CellWrite(1, 2, "=IMPORTXML(1)"), CellWrite(3, 3, 7)], [], None))
     chain = [(c.get("r"), c.get("i")) for c in xml(members(out)["xl/calcChain.xml"])]
     old = [(c.get("r"), c.get("i")) for c in xml(members(data)["xl/calcChain.xml"])]
@@ -224,10 +249,16 @@ def test_new_cells_and_rows_land_in_order(tmp_path):
     assert root.find(M + "dimension").get("ref") == "A1:AE26"
 
 
-def test_xlsm_and_template_keep_their_content_type(tmp_path):
-    for name in ("poi_testNames.xlsm", "en_ms-template_project-todo-list.xltx"):
+@pytest.mark.parametrize("origin", ["built", "corpus"])
+def test_xlsm_and_template_keep_their_content_type(tmp_path, origin):
+    for name, build in (("poi_testNames.xlsm", package_shapes.macro_enabled),
+                        ("en_ms-template_project-todo-list.xltx", package_shapes.template)):
         path = tmp_path / name
-        shutil.copy(CORPUS / name, path)
+        if origin == "built":
+            build(path)
+        else:
+            shutil.copy(corpus_file(name), path)
+        vba_before = members(path.read_bytes()).get("xl/vbaProject.bin")
         ct_before = members(path.read_bytes())["[Content_Types].xml"]
         sheet = pc.CalamineWorkbook.from_path(str(path)).sheet_names[0]
         result = apply_patch(path, WorkbookPatch(sheet, [CellWrite(60, 0, "x")], [], None))
@@ -235,7 +266,10 @@ def test_xlsm_and_template_keep_their_content_type(tmp_path):
         out = members(path.read_bytes())
         assert out["[Content_Types].xml"] == ct_before
         if name.endswith(".xlsm"):
-            assert out["xl/vbaProject.bin"] == members((CORPUS / name).read_bytes())["xl/vbaProject.bin"]
+            assert vba_before and out["xl/vbaProject.bin"] == vba_before
+            assert b"macroEnabled" in out["[Content_Types].xml"]
+        else:
+            assert b"template.main" in out["[Content_Types].xml"]
         with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as z:
             assert z.testzip() is None
 
