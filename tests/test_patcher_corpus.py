@@ -12,7 +12,7 @@ import python_calamine as pc
 from sheetsync.writers.xlsx_patch import PatchRefused, owned_rule, patch_bytes
 from sheetsync.writers.xlsx_safe_write import same_value
 
-from patcher_fixtures import (CORPUS, M, R, STRICT, TABLE, canonical, corpus_files, corpus_ids, first_worksheet,
+from patcher_fixtures import (CORPUS, corpus_params, need_corpus, M, R, STRICT, TABLE, canonical, corpus_files, corpus_ids, first_worksheet,
                               free_row, managed_positions, members, names, strip_managed, task_patch, xml)
 
 TOUCHED = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"}
@@ -32,8 +32,9 @@ def test_corpus_is_complete():
     assert len(corpus_files()) == 22
 
 
-@pytest.mark.parametrize("name", [n for n in corpus_ids() if n != STRICT])
+@pytest.mark.parametrize("name", corpus_params(exclude=(STRICT,)))
 def test_patch_preserves_everything_else(name):
+    need_corpus()
     before = (CORPUS / name).read_bytes()
     sheet, part = first_worksheet(before)
     old = members(before)
@@ -144,6 +145,7 @@ def _only_appended(old: bytes, new: bytes, container: str | None) -> None:
 
 
 def test_iso_strict_is_refused_untouched():
+    need_corpus()
     before = (CORPUS / STRICT).read_bytes()
     with pytest.raises(PatchRefused) as err:
         patch_bytes(before, task_patch("Sheet1", 50), name=STRICT)
@@ -155,9 +157,10 @@ def test_table_has_formula_looking_text():
     assert any(isinstance(v, str) and v[:1] in "=+@" for row in TABLE for v in row)
 
 
-@pytest.mark.parametrize("name", [n for n in corpus_ids() if n != STRICT])
+@pytest.mark.parametrize("name", corpus_params(exclude=(STRICT,)))
 def test_string_and_tree_engines_agree(name):
     """The fast string-level sheetData writer and the lxml tree writer give the same sheet and styles."""
+    need_corpus()
     before = (CORPUS / name).read_bytes()
     sheet, part = first_worksheet(before)
     patch = task_patch(sheet, free_row(members(before)[part]))

@@ -12,7 +12,7 @@ import pytest
 
 from sheetsync.writers.xlsx_patch import apply_patch, patch_bytes
 
-from patcher_fixtures import (CORPUS, STRICT, TABLE, corpus_ids, first_worksheet, free_row, make_tracker, members,
+from patcher_fixtures import (CORPUS, corpus_params, need_corpus, STRICT, TABLE, corpus_ids, first_worksheet, free_row, make_tracker, members,
                               task_patch, tracker_patch)
 
 pytestmark = pytest.mark.libreoffice
@@ -71,8 +71,9 @@ def _shown(value) -> str:
     return str(value)
 
 
-@pytest.mark.parametrize("name", [n for n in corpus_ids() if n != STRICT])
+@pytest.mark.parametrize("name", corpus_params(exclude=(STRICT,)))
 def test_libreoffice_reads_managed_cells(converted, name):
+    need_corpus()
     outdir, expected = converted
     sheet, top = expected[name]
     rows = _read(outdir, name, sheet)
