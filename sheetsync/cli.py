@@ -102,6 +102,31 @@ def validate(source, fmt, today, lang, credentials):
 
 
 @cli.command()
+@click.argument("source")
+@source_options
+def inspect(source, fmt, today, lang, credentials):
+    """Say how the tracker was read: the task table, each column's field (or ignored) and why, the other
+    tables seen, what a missing column costs, and the sheetsync.toml lines to paste to correct it.
+
+    Exit 0 when a task table was found, 2 when not (what was seen is still printed).
+
+    \b
+    Example:
+      sheetsync inspect tracker.xlsx
+      sheetsync inspect export.csv --format json
+    """
+    from .understood import inspect_lines
+    result = api.inspect(source, today=today, lang=lang, **_source_kwargs(source, credentials))
+    if fmt == "json":
+        click.echo(to_json(result.to_dict()))
+    else:
+        click.echo("\n".join(inspect_lines(result)))
+    if result.error is not None:
+        fail(result.error, lang or result.language)
+    sys.exit(result.exit_code)
+
+
+@cli.command()
 @click.argument("path", type=click.Path(dir_okay=False), required=False)
 @click.option("--template", "template", default="campaign-launch", show_default=True,
               help="campaign-launch, material-prep or execution-sop.")
