@@ -17,6 +17,7 @@ import xlwt
 from sheetsync import sources
 from sheetsync.engine.field_costs import FIELD_COSTS, cost
 from sheetsync.templates import create_tracker
+from test_gsheets_cli import standalone  # noqa: F401  (fixture: the emulator as its own process)
 from tracker_factory import make_tracker
 
 D = dt.date
@@ -267,3 +268,18 @@ def test_sync_refuses_xls_and_csv_and_writes_nothing(tmp_path, fmt, lang):
                 ("csv", "zh"): "CSV 没有可保留的格式:请另存为 .xlsx 后再同步"}[(fmt, lang)]
     assert err[0].endswith(expected)
     assert sha(path) == before and sorted(os.listdir(folder)) == [path.name]  # no backup, no .sheetsync/
+
+
+def test_inspect_reads_a_google_sheet_like_its_xlsx(tmp_path, standalone):
+    from sheetsync.testing.sheets_client import endpoint_session
+    from sheetsync.testing.sheets_seed import upload_xlsx
+    from test_gsheets_cli import run as run_installed
+    _, base = standalone
+    path = tracker(tmp_path)
+    key = upload_xlsx(endpoint_session(base), path)
+    p = run_installed(["inspect", f"gsheet:{key}", "--today", TODAY, "--format", "json"], endpoint=base, cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    remote, local = json.loads(p.stdout), inspect_json(path)
+    assert remote["kind"] == "gsheet" and remote["sheets"] == local["sheets"]
+    for key_ in ("sheet", "header_row", "columns", "ignored", "missing", "paste"):
+        assert remote[key_] == local[key_], key_

@@ -19,6 +19,7 @@ from ..model import SheetData, SheetsyncError, WorkbookData
 
 MAX_BYTES = 256 << 20  # far above any tracker export; a bigger file is not a task list
 SAMPLE = 64 << 10  # what the delimiter is guessed from
+SNIFF_SAMPLE = 16 << 10  # csv.Sniffer's time grows with the square of its sample: 64 KiB take over a second
 CANDIDATES = (",", "\t", ";", "|")
 # The legacy encodings a tracker export comes in when it is not UTF-8: Chinese Excel saves GBK (GB18030 is
 # its superset), Western Excel and older Trello exports Windows-1252. charset-normalizer chooses between
@@ -74,7 +75,7 @@ def sniff_delimiter(sample: str) -> str:
     """csv.Sniffer's guess, unless another candidate splits the rows more consistently (Sniffer is fooled
     by delimiters inside quoted cells and by preamble lines)."""
     try:
-        sniffed = csv.Sniffer().sniff(sample, delimiters="".join(CANDIDATES)).delimiter
+        sniffed = csv.Sniffer().sniff(sample[:SNIFF_SAMPLE], delimiters="".join(CANDIDATES)).delimiter
     except csv.Error:
         sniffed = None
     scores = {d: _consistency(sample, d) for d in CANDIDATES}
