@@ -118,10 +118,11 @@ def _toml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # JSON's escapes are valid in a TOML basic string
 
 
-def paste_toml(u: Understanding) -> list[str]:
-    """sheetsync.toml lines with the current reading filled in."""
+def paste_toml(u: Understanding, one_sheet: bool = False) -> list[str]:
+    """sheetsync.toml lines with the current reading filled in (no `sheet` for a CSV: it has one)."""
     columns = ", ".join(f"{c.field} = {_toml_string(_reference(c, u))}" for c in u.fields())
-    return [f"sheet = {_toml_string(u.sheet or '')}", f"header_row = {u.header_row}", f"columns = {{ {columns} }}"]
+    lines = [] if one_sheet else [f"sheet = {_toml_string(u.sheet or '')}"]
+    return lines + [f"header_row = {u.header_row}", f"columns = {{ {columns} }}"]
 
 
 def paste_rows(u: Understanding, lang: str) -> list[tuple[str, str]]:
@@ -202,10 +203,12 @@ def inspect_lines(ins: Inspection) -> list[str]:
         return lines
     lines.append(tx["missing"])
     lines += [f"  {cost(f, lang)}" for f in u.missing] or [tx["all_found"]]
+    csv_file = ins.workbook.kind == "csv"
     lines.append(tx["toml"])
-    lines += [f"  {line}" for line in paste_toml(u)]
-    lines.append(tx["rows"])
-    lines += [f"  {a} | {b}" for a, b in paste_rows(u, lang)]
+    lines += [f"  {line}" for line in paste_toml(u, one_sheet=csv_file)]
+    if not csv_file:  # a CSV file has no Campaign sheet to hold the rows
+        lines.append(tx["rows"])
+        lines += [f"  {a} | {b}" for a, b in paste_rows(u, lang)]
     return lines
 
 
@@ -235,6 +238,7 @@ def inspection_dict(ins: Inspection) -> dict:
                      "cell": f"{u.sheet}!{col_letter(c.column)}{u.header_row}", "why": c.why} for c in u.fields()],
         "ignored": [{"header": c.header, "column": col_letter(c.column), "why": c.why} for c in u.ignored()],
         "missing": [{"field": f, "costs": cost(f, lang)} for f in u.missing],
-        "paste": {"toml": paste_toml(u), "campaign_rows": [list(r) for r in paste_rows(u, lang)]},
+        "paste": {"toml": paste_toml(u, one_sheet=wb.kind == "csv"),
+                  "campaign_rows": None if wb.kind == "csv" else [list(r) for r in paste_rows(u, lang)]},
     })
     return data

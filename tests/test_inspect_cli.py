@@ -247,6 +247,7 @@ def test_a_csv_export_validates_with_cells_named(tmp_path):
     assert [f["cell"] for f in late] == ["D4", "D5"] and late[0]["sheet"] == "任务导出"
     p = run("inspect", path, "--today", TODAY)
     assert p.returncode == 0 and p.stdout.splitlines()[0] == f"{path}:CSV 文件,GB18030/GBK,分号分隔"
+    assert "  header_row = 3" in p.stdout.splitlines() and "sheet =" not in p.stdout and "活动信息表" not in p.stdout
 
 
 @pytest.mark.parametrize("fmt", ["xls", "csv"])
