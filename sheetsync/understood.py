@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 
 from .engine.field_costs import cost
-from .engine.schema import BY_FIELD, MAPPING_ROWS
+from .engine.schema import BY_FIELD, MANAGED, MAPPING_ROWS
 from .model import ColumnRead, Report, SheetsyncError, TableSeen, Understanding, WorkbookData, col_letter
 
 IGNORED_SHOWN = 8  # the summary line names this many ignored headers, then "… N more"
+OWN_FIELDS = frozenset(c.field for c in MANAGED)  # the columns sync writes: not a person's, never mapped
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 KIND_NAMES = {"en": {"xlsx": "Excel workbook", "xls": "Excel 97-2003 workbook (.xls)", "csv": "CSV file",
                      "gsheet": "Google Sheets spreadsheet"},
@@ -51,6 +52,11 @@ def field_label(field: str, lang: str) -> str:
     """How a field is named to a person: its canonical Chinese header, or its key (as in sheetsync.toml)."""
     col = BY_FIELD.get(field)
     return col.zh[0] if lang == "zh" and col else field
+
+
+def read_fields(u: Understanding) -> list[ColumnRead]:
+    """The person's columns read as a field (sync's own Due/Health/Flags columns left out)."""
+    return [c for c in u.fields() if c.field not in OWN_FIELDS]
 
 
 def guess_language(workbook: WorkbookData) -> str:
@@ -93,7 +99,7 @@ def read_line(report: Report) -> str:
     if not u.sheet or not u.header_row:
         return ""
     tx = TEXT[lang]
-    fields = " ".join(f"{field_label(c.field, lang)}={col_letter(c.column)}" for c in u.fields())
+    fields = " ".join(f"{field_label(c.field, lang)}={col_letter(c.column)}" for c in read_fields(u))
     line = tx["read"].format(range=table_range(u, report.last_row), rows=_rows_text(u), fields=fields)
     ignored = u.ignored()
     if ignored:
@@ -120,7 +126,7 @@ def _toml_string(text: str) -> str:
 
 def paste_toml(u: Understanding, one_sheet: bool = False) -> list[str]:
     """sheetsync.toml lines with the current reading filled in (no `sheet` for a CSV: it has one)."""
-    columns = ", ".join(f"{c.field} = {_toml_string(_reference(c, u))}" for c in u.fields())
+    columns = ", ".join(f"{c.field} = {_toml_string(_reference(c, u))}" for c in read_fields(u))
     lines = [] if one_sheet else [f"sheet = {_toml_string(u.sheet or '')}"]
     return lines + [f"header_row = {u.header_row}", f"columns = {{ {columns} }}"]
 
@@ -130,7 +136,7 @@ def paste_rows(u: Understanding, lang: str) -> list[tuple[str, str]]:
     keys = MAPPING_ROWS[lang]
     colon = ":" if lang == "zh" else ": "
     rows = [(keys["sheet"], u.sheet or ""), (keys["header_row"], str(u.header_row))]
-    rows += [(f"{keys['column']}{colon}{field_label(c.field, lang)}", _reference(c, u)) for c in u.fields()]
+    rows += [(f"{keys['column']}{colon}{field_label(c.field, lang)}", _reference(c, u)) for c in read_fields(u)]
     return rows
 
 
@@ -162,6 +168,12 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(width - cell_len(text), 0)
 
 
+def _read_as(c: ColumnRead, lang: str) -> str:
+    if not c.field:
+        return TEXT[lang]["ignored_word"]
+    return f"-> {field_label(c.field, lang)}" + (" (sheetsync)" if c.field in OWN_FIELDS else "")
+
+
 def _candidate_line(c: TableSeen, lang: str) -> str:
     tx = TEXT[lang]
     name = f" ({c.kind} {c.name})" if c.name else (f" ({c.kind})" if c.kind != "range" else "")
@@ -191,7 +203,7 @@ def inspect_lines(ins: Inspection) -> list[str]:
                                         rows=_rows_text(u)))
         lines.append(tx["columns"])
         shown = [(col_letter(c.column), f"{u.sheet}!{col_letter(c.column)}{u.header_row}", c.header,
-                  f"-> {field_label(c.field, lang)}" if c.field else tx["ignored_word"], c.why) for c in u.columns]
+                  _read_as(c, lang), c.why) for c in u.columns]
         widths = [max((cell_len(row[i]) for row in shown), default=0) for i in range(4)]
         for row in shown:
             lines.append(("  " + "  ".join(_pad(v, w) for v, w in zip(row[:4], widths)) + "  " + row[4]).rstrip())

@@ -284,3 +284,17 @@ def test_inspect_reads_a_google_sheet_like_its_xlsx(tmp_path, standalone):
     assert remote["kind"] == "gsheet" and remote["sheets"] == local["sheets"]
     for key_ in ("sheet", "header_row", "columns", "ignored", "missing", "paste"):
         assert remote[key_] == local[key_], key_
+
+
+def test_syncs_own_columns_are_not_offered_as_a_persons_mapping(tmp_path):
+    path = tracker(tmp_path)
+    before = inspect_json(path)
+    first = run("validate", path, "--today", TODAY).stdout.splitlines()[0]
+    assert run("sync", path, "--today", TODAY).returncode in (0, 1)
+    after = inspect_json(path)
+    assert {"m_due", "m_health", "m_flags"} <= {c["field"] for c in after["columns"]}  # sync's columns are seen
+    assert after["paste"] == before["paste"]  # ... and never pasted as a mapping
+    again = run("validate", path, "--today", TODAY).stdout.splitlines()[0]
+    assert again.split(":", 1)[1] == first.split(":", 1)[1] and "计划截止" not in again
+    text = run("inspect", path, "--today", TODAY).stdout
+    assert any("-> 计划截止 (sheetsync)" in line for line in text.splitlines())
