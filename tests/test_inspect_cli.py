@@ -295,6 +295,6 @@ def test_syncs_own_columns_are_not_offered_as_a_persons_mapping(tmp_path):
     assert {"m_due", "m_health", "m_flags"} <= {c["field"] for c in after["columns"]}  # sync's columns are seen
     assert after["paste"] == before["paste"]  # ... and never pasted as a mapping
     again = run("validate", path, "--today", TODAY).stdout.splitlines()[0]
-    assert again.split(":", 1)[1] == first.split(":", 1)[1] and "计划截止" not in again
+    assert again.split("行):", 1)[1] == first.split("行):", 1)[1] and "计划截止" not in again
     text = run("inspect", path, "--today", TODAY).stdout
     assert any("-> 计划截止 (sheetsync)" in line for line in text.splitlines())
