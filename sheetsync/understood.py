@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -14,6 +15,7 @@ from .engine.schema import BY_FIELD, MANAGED, MAPPING_ROWS
 from .model import ColumnRead, Report, SheetsyncError, TableSeen, Understanding, WorkbookData, col_letter
 
 IGNORED_SHOWN = 8  # the summary line names this many ignored headers, then "… N more"
+HEADER_SHOWN = 24  # characters of an ignored header in the summary line (inspect shows it whole)
 OWN_FIELDS = frozenset(c.field for c in MANAGED)  # the columns sync writes: not a person's, never mapped
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 KIND_NAMES = {"en": {"xlsx": "Excel workbook", "xls": "Excel 97-2003 workbook (.xls)", "csv": "CSV file",
@@ -93,6 +95,10 @@ def _rows_text(u: Understanding) -> str:
     return f"{u.header_row - u.header_rows + 1}-{u.header_row}" if u.header_rows > 1 else str(u.header_row)
 
 
+def _short(header: str) -> str:
+    return header if len(header) <= HEADER_SHOWN else header[:HEADER_SHOWN - 1].rstrip() + "…"
+
+
 def read_line(report: Report) -> str:
     """One line: which rectangle was read as the task table and which column holds which field."""
     u, lang = report.understanding, report.language
@@ -103,8 +109,8 @@ def read_line(report: Report) -> str:
     line = tx["read"].format(range=table_range(u, report.last_row), rows=_rows_text(u), fields=fields)
     ignored = u.ignored()
     if ignored:
-        shown = [f"{c.header}({col_letter(c.column)})" if lang == "zh" else f"{c.header} ({col_letter(c.column)})"
-                 for c in ignored[:IGNORED_SHOWN]]
+        shown = [f"{_short(c.header)}({col_letter(c.column)})" if lang == "zh" else
+                 f"{_short(c.header)} ({col_letter(c.column)})" for c in ignored[:IGNORED_SHOWN]]
         if len(ignored) > IGNORED_SHOWN:
             shown.append(tx["more"].format(n=len(ignored) - IGNORED_SHOWN))
         line += tx["ignored"].format(items=("、" if lang == "zh" else ", ").join(shown))
@@ -113,11 +119,12 @@ def read_line(report: Report) -> str:
 
 # ---- the lines to paste ---------------------------------------------------------------------------------------
 
-def _reference(c: ColumnRead, u: Understanding) -> str:
-    """How a mapping names this column: its header as written, or its letter when the header is empty or
+def _references(u: Understanding) -> dict[int, str]:
+    """How a mapping names each column: its header as written, or its letter when the header is empty or
     shared with another column (a header names one column only)."""
-    same = [o for o in u.columns if o.header.strip() == c.header.strip()]
-    return c.header if c.header.strip() and len(same) == 1 else col_letter(c.column)
+    uses = Counter(c.header.strip() for c in u.columns)
+    return {c.column: c.header if c.header.strip() and uses[c.header.strip()] == 1 else col_letter(c.column)
+            for c in u.columns}
 
 
 def _toml_string(text: str) -> str:
@@ -126,7 +133,8 @@ def _toml_string(text: str) -> str:
 
 def paste_toml(u: Understanding, one_sheet: bool = False) -> list[str]:
     """sheetsync.toml lines with the current reading filled in (no `sheet` for a CSV: it has one)."""
-    columns = ", ".join(f"{c.field} = {_toml_string(_reference(c, u))}" for c in read_fields(u))
+    refs = _references(u)
+    columns = ", ".join(f"{c.field} = {_toml_string(refs[c.column])}" for c in read_fields(u))
     lines = [] if one_sheet else [f"sheet = {_toml_string(u.sheet or '')}"]
     return lines + [f"header_row = {u.header_row}", f"columns = {{ {columns} }}"]
 
@@ -136,7 +144,8 @@ def paste_rows(u: Understanding, lang: str) -> list[tuple[str, str]]:
     keys = MAPPING_ROWS[lang]
     colon = ":" if lang == "zh" else ": "
     rows = [(keys["sheet"], u.sheet or ""), (keys["header_row"], str(u.header_row))]
-    rows += [(f"{keys['column']}{colon}{field_label(c.field, lang)}", _reference(c, u)) for c in read_fields(u)]
+    refs = _references(u)
+    rows += [(f"{keys['column']}{colon}{field_label(c.field, lang)}", refs[c.column]) for c in read_fields(u)]
     return rows
 
 

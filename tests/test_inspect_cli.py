@@ -159,10 +159,11 @@ def test_the_reading_heads_validate_and_sync_text(tmp_path):
 
 
 def test_many_ignored_headers_are_cut_short(tmp_path):
-    extra = [f"Extra {i}" for i in range(12)]
+    extra = ["Long header text about the weekly campaign notes"] + [f"Extra {i}" for i in range(1, 12)]
     p = run("validate", tracker(tmp_path, lang="en", extra=extra), "--today", TODAY)
     first = p.stdout.splitlines()[0]
     assert "Extra 7 (" in first and "Extra 8" not in first and first.endswith(", … 4 more")
+    assert "ignored: Long header text about… (F), Extra 1 (G)" in first  # a long header is cut too
     p = run("validate", tracker(tmp_path, extra=extra, name="zh.xlsx"), "--today", TODAY)
     assert p.stdout.splitlines()[0].endswith("、…另 4 个")
 
