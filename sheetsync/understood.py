@@ -22,13 +22,14 @@ KIND_NAMES = {"en": {"xlsx": "Excel workbook", "xls": "Excel 97-2003 workbook (.
                      "gsheet": "Google Sheets spreadsheet"},
               "zh": {"xlsx": "Excel 工作簿", "xls": "Excel 97-2003 工作簿(.xls)", "csv": "CSV 文件",
                      "gsheet": "Google 表格"}}
+TABLE_KINDS = {"en": {"excel-table": "Excel table", "block": "block"}, "zh": {"excel-table": "Excel 表格", "block": "区块"}}
 DELIMITER_NAMES = {"en": {",": "comma", "\t": "tab", ";": "semicolon", "|": "vertical bar"},
                    "zh": {",": "逗号", "\t": "制表符", ";": "分号", "|": "竖线"}}
 TEXT = {
     "en": {
-        "read": "Read {range} (header row {rows}): {fields}", "ignored": " · ignored: {items}", "more": "… {n} more",
+        "read": "Read {range} ({rows}): {fields}", "ignored": " · ignored: {items}", "more": "… {n} more",
         "file": "{source}: {kind}; sheets: {sheets}", "csv": "{source}: {kind}, {encoding}, {delimiter}-separated",
-        "table": "Task table: {range}, header row {rows}", "columns": "Columns:", "ignored_word": "ignored",
+        "table": "Task table: {range}, {rows}", "columns": "Columns:", "ignored_word": "ignored",
         "others": "Other tables seen:", "none": "  (none)", "missing": "Not found, and what that costs:",
         "all_found": "  (every column sheetsync checks was found)",
         "toml": "To correct the reading, paste into this tracker's section of sheetsync.toml and edit one value:",
@@ -37,9 +38,9 @@ TEXT = {
         "no_table": "No task table was found.",
     },
     "zh": {
-        "read": "读取 {range}(表头第 {rows} 行):{fields}", "ignored": ";忽略:{items}", "more": "…另 {n} 个",
+        "read": "读取 {range}({rows}):{fields}", "ignored": ";忽略:{items}", "more": "…另 {n} 个",
         "file": "{source}:{kind};工作表:{sheets}", "csv": "{source}:{kind},{encoding},{delimiter}分隔",
-        "table": "任务表:{range},表头第 {rows} 行", "columns": "各列:", "ignored_word": "忽略",
+        "table": "任务表:{range},{rows}", "columns": "各列:", "ignored_word": "忽略",
         "others": "看到的其他表格:", "none": "  (无)", "missing": "未找到的列及其影响:",
         "all_found": "  (sheetsync 检查所需的列都已找到)",
         "toml": "如需更正,把下面几行粘贴到 sheetsync.toml 中该跟踪表的部分,改掉要改的那个值:",
@@ -91,8 +92,12 @@ def table_range(u: Understanding, last_row: int | None) -> str:
     return f"{u.sheet}!{col_letter(first)}{top}:{col_letter(last)}{bottom}"
 
 
-def _rows_text(u: Understanding) -> str:
-    return f"{u.header_row - u.header_rows + 1}-{u.header_row}" if u.header_rows > 1 else str(u.header_row)
+def _rows_text(u: Understanding, lang: str) -> str:
+    """'header row 3' / 'header rows 2-3' (a header over several rows), in `lang`."""
+    span = f"{u.header_row - u.header_rows + 1}-{u.header_row}" if u.header_rows > 1 else str(u.header_row)
+    if lang == "zh":
+        return f"表头第 {span} 行"
+    return f"header rows {span}" if u.header_rows > 1 else f"header row {span}"
 
 
 def _short(header: str) -> str:
@@ -106,7 +111,7 @@ def read_line(report: Report) -> str:
         return ""
     tx = TEXT[lang]
     fields = " ".join(f"{field_label(c.field, lang)}={col_letter(c.column)}" for c in read_fields(u))
-    line = tx["read"].format(range=table_range(u, report.last_row), rows=_rows_text(u), fields=fields)
+    line = tx["read"].format(range=table_range(u, report.last_row), rows=_rows_text(u, lang), fields=fields)
     ignored = u.ignored()
     if ignored:
         shown = [f"{_short(c.header)}({col_letter(c.column)})" if lang == "zh" else
@@ -185,7 +190,8 @@ def _read_as(c: ColumnRead, lang: str) -> str:
 
 def _candidate_line(c: TableSeen, lang: str) -> str:
     tx = TEXT[lang]
-    name = f" ({c.kind} {c.name})" if c.name else (f" ({c.kind})" if c.kind != "range" else "")
+    kind = TABLE_KINDS[lang].get(c.kind, c.kind)
+    name = f" ({kind} {c.name})" if c.name else (f" ({kind})" if c.kind != "range" else "")
     return tx["candidate"].format(sheet=c.sheet, row=c.header_row, cols=f"{col_letter(c.first_col)}:{col_letter(c.last_col)}",
                                   score=f"{c.score:g}", name=name, note=(": " if lang == "en" else ":") + c.note if c.note else "")
 
@@ -209,7 +215,7 @@ def inspect_lines(ins: Inspection) -> list[str]:
         lines.append(tx["no_table"])
     if u is not None and u.sheet and u.header_row:
         lines.append(tx["table"].format(range=table_range(u, ins.report.last_row if ins.report else None),
-                                        rows=_rows_text(u)))
+                                        rows=_rows_text(u, lang)))
         lines.append(tx["columns"])
         shown = [(col_letter(c.column), f"{u.sheet}!{col_letter(c.column)}{u.header_row}", c.header,
                   _read_as(c, lang), c.why) for c in u.columns]
