@@ -10,6 +10,7 @@ import click
 from . import api
 from .model import SheetsyncError
 from .render import print_text, to_json
+from .understood import inspect_lines
 
 LANGS = click.Choice(["zh", "en"])
 
@@ -115,7 +116,6 @@ def inspect(source, fmt, today, lang, credentials):
       sheetsync inspect tracker.xlsx
       sheetsync inspect export.csv --format json
     """
-    from .understood import inspect_lines
     result = api.inspect(source, today=today, lang=lang, **_source_kwargs(source, credentials))
     if fmt == "json":
         click.echo(to_json(result.to_dict()))

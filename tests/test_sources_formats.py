@@ -234,3 +234,11 @@ def test_a_table_with_its_header_row_hidden_starts_at_its_data(tmp_path):
     ws.add_table(Table(displayName="NoHeader", ref="A2:B4", headerRowCount=0))
     book.save(tmp_path / "hidden.xlsx")
     assert sources.read(tmp_path / "hidden.xlsx").sheets[0].tables == [("NoHeader", (1, 0, 3, 1))]
+
+
+def test_a_csv_far_larger_than_a_tracker_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "huge.csv"
+    path.write_bytes(b"a\n" * 1_100_000)  # 2 MB, but more rows than Excel opens
+    with pytest.raises(SheetsyncError) as err:
+        sources.read(path)
+    assert err.value.code == "too-large" and "1,048,576" in err.value.en and "\n" not in err.value.en

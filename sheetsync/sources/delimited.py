@@ -16,8 +16,10 @@ from pathlib import Path
 import charset_normalizer
 
 from ..model import SheetData, SheetsyncError, WorkbookData
+from .xlsx import MAX_CELLS  # the same bound as a workbook's sheets
 
 MAX_BYTES = 256 << 20  # far above any tracker export; a bigger file is not a task list
+MAX_ROWS = 1_048_576  # what Excel itself opens
 SAMPLE = 64 << 10  # what the delimiter is guessed from
 SNIFF_SAMPLE = 16 << 10  # csv.Sniffer's time grows with the square of its sample: 64 KiB take over a second
 CANDIDATES = (",", "\t", ";", "|")
@@ -102,8 +104,18 @@ def read_delimited(path: str | Path) -> WorkbookData:
         delimiter = "\t"
     else:
         delimiter = sniff_delimiter(text[:SAMPLE])
+    rows: list[list] = []
+    cells = 0
     try:
-        rows: list[list] = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            rows.append(row)
+            cells += len(row) or 1
+            if cells > MAX_CELLS or len(rows) > MAX_ROWS:
+                raise SheetsyncError(
+                    f"{path}: more than {MAX_ROWS:,} rows or {MAX_CELLS // 1_000_000} million cells; a tracker export "
+                    "is far smaller: export the task list alone",
+                    f"{path}:超过 {MAX_ROWS:,} 行或 {MAX_CELLS // 1_000_000} 百万个单元格,远大于任务表:请只导出任务列表",
+                    code="too-large")
     except csv.Error as exc:
         raise SheetsyncError(f"{path}: not readable as CSV ({exc})", f"{path}:无法按 CSV 读取({exc})",
                              code="not-a-spreadsheet") from None
