@@ -35,7 +35,6 @@ TEXT = {
         "toml": "To correct the reading, paste into this tracker's section of sheetsync.toml and edit one value:",
         "rows": "or add these rows to the Campaign sheet (column A | column B):",
         "candidate": "  {sheet} header row {row}, columns {cols}, score {score}{name}{note}",
-        "no_table": "No task table was found.",
     },
     "zh": {
         "read": "读取 {range}({rows}):{fields}", "ignored": ";忽略:{items}", "more": "…另 {n} 个",
@@ -46,7 +45,6 @@ TEXT = {
         "toml": "如需更正,把下面几行粘贴到 sheetsync.toml 中该跟踪表的部分,改掉要改的那个值:",
         "rows": "或在活动信息表中添加以下几行(A 列 | B 列):",
         "candidate": "  {sheet} 表头第 {row} 行,{cols} 列,得分 {score}{name}{note}",
-        "no_table": "没有找到任务表。",
     },
 }
 
@@ -211,8 +209,6 @@ def inspect_lines(ins: Inspection) -> list[str]:
     tx = TEXT[lang]
     lines = [_file_line(ins, lang)]
     u = ins.understanding
-    if ins.report is None:
-        lines.append(tx["no_table"])
     if u is not None and u.sheet and u.header_row:
         lines.append(tx["table"].format(range=table_range(u, ins.report.last_row if ins.report else None),
                                         rows=_rows_text(u, lang)))
