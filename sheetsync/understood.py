@@ -30,7 +30,7 @@ TEXT = {
         "read": "Read {range} ({rows}): {fields}", "ignored": " · ignored: {items}", "more": "… {n} more",
         "file": "{source}: {kind}; sheets: {sheets}", "csv": "{source}: {kind}, {encoding}, {delimiter}-separated",
         "table": "Task table: {range}, {rows}", "columns": "Columns:", "ignored_word": "ignored",
-        "others": "Other tables seen:", "none": "  (none)", "missing": "Not found, and what that costs:",
+        "others": "Other tables seen:", "seen": "Tables seen:", "none": "  (none)", "missing": "Not found, and what that costs:",
         "all_found": "  (every column sheetsync checks was found)",
         "toml": "To correct the reading, paste into this tracker's section of sheetsync.toml and edit one value:",
         "rows": "or add these rows to the Campaign sheet (column A | column B):",
@@ -40,7 +40,7 @@ TEXT = {
         "read": "读取 {range}({rows}):{fields}", "ignored": ";忽略:{items}", "more": "…另 {n} 个",
         "file": "{source}:{kind};工作表:{sheets}", "csv": "{source}:{kind},{encoding},{delimiter}分隔",
         "table": "任务表:{range},{rows}", "columns": "各列:", "ignored_word": "忽略",
-        "others": "看到的其他表格:", "none": "  (无)", "missing": "未找到的列及其影响:",
+        "others": "看到的其他表格:", "seen": "看到的表格:", "none": "  (无)", "missing": "未找到的列及其影响:",
         "all_found": "  (sheetsync 检查所需的列都已找到)",
         "toml": "如需更正,把下面几行粘贴到 sheetsync.toml 中该跟踪表的部分,改掉要改的那个值:",
         "rows": "或在活动信息表中添加以下几行(A 列 | B 列):",
@@ -209,7 +209,7 @@ def inspect_lines(ins: Inspection) -> list[str]:
     tx = TEXT[lang]
     lines = [_file_line(ins, lang)]
     u = ins.understanding
-    if u is not None and u.sheet and u.header_row:
+    if ins.report is not None and u.sheet and u.header_row:
         lines.append(tx["table"].format(range=table_range(u, ins.report.last_row if ins.report else None),
                                         rows=_rows_text(u, lang)))
         lines.append(tx["columns"])
@@ -218,9 +218,10 @@ def inspect_lines(ins: Inspection) -> list[str]:
         widths = [max((cell_len(row[i]) for row in shown), default=0) for i in range(4)]
         for row in shown:
             lines.append(("  " + "  ".join(_pad(v, w) for v, w in zip(row[:4], widths)) + "  " + row[4]).rstrip())
-    if u is not None:
-        others = [c for c in u.candidates if not (c.sheet == u.sheet and c.header_row == u.header_row)]
-        lines.append(tx["others"])
+    if u is not None:  # without a task table, every candidate is one it saw and did not take
+        others = [c for c in u.candidates
+                  if ins.report is None or not (c.sheet == u.sheet and c.header_row == u.header_row)]
+        lines.append(tx["others"] if ins.report is not None else tx["seen"])
         lines += [_candidate_line(c, lang) for c in others] or [tx["none"]]
     if ins.report is None:
         return lines

@@ -61,3 +61,17 @@ def test_the_same_in_chinese_and_as_json():
                                {"field": "depends_on", "costs": cost("depends_on", "zh")}]
     assert data["ignored"] == [{"header": "Attachment", "column": "F", "why": "no field"}]
     assert data["columns"][0]["cell"] == "Plan!B5"
+
+
+def test_without_a_task_table_every_table_seen_is_listed_and_nothing_is_offered_to_paste():
+    from sheetsync.model import SheetsyncError
+    error = SheetsyncError("Sheet 'Gantt' is a calendar grid, not a row-per-task tracker",
+                           "工作表“Gantt”是日历网格,不是每行一个任务的跟踪表", code="not-row-per-task")
+    error.understanding = Understanding(candidates=[TableSeen("Gantt", 2, 0, 30, 1.5, ["task"], note="a date grid")])
+    wb = WorkbookData("gantt.xlsx", [SheetData("Gantt", [])])
+    ins = Inspection(wb, "en", error=error)
+    assert inspect_lines(ins) == ["gantt.xlsx: Excel workbook; sheets: Gantt", "Tables seen:",
+                                  "  Gantt header row 2, columns A:AE, score 1.5: a date grid"]
+    data = inspection_dict(ins)
+    assert data["error"] == {"code": "not-row-per-task", "message": error.en} and data["paste"] is None
+    assert [c["chosen"] for c in data["candidates"]] == [False] and ins.exit_code == 2
