@@ -242,3 +242,16 @@ def test_a_csv_far_larger_than_a_tracker_is_refused_in_one_line(tmp_path):
     with pytest.raises(SheetsyncError) as err:
         sources.read(path)
     assert err.value.code == "too-large" and "1,048,576" in err.value.en and "\n" not in err.value.en
+
+
+def test_an_xls_that_is_really_a_web_page_or_tab_separated_text(tmp_path):
+    page = tmp_path / "export.xls"
+    page.write_text("<html><body><table><tr><td>任务</td></tr></table></body></html>", encoding="utf-8")
+    with pytest.raises(SheetsyncError) as err:
+        sources.read(page)
+    assert "HTML" in err.value.en and "HTML" in err.value.zh and err.value.code == "not-a-spreadsheet"
+    text = tmp_path / "导出.xls"
+    text.write_bytes("任务\t负责人\t截止日期\n海报\t张三\t2026-07-08\n".encode("gbk"))
+    wb = sources.read(text)
+    assert wb.kind == "csv" and wb.text_format == ("GB18030/GBK", "\t")
+    assert wb.sheets[0].rows[1] == ["海报", "张三", "2026-07-08"]

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from ..model import SheetsyncError, WorkbookData
-from .formats import READABLE, file_kind, ole_refusal, read_only_refusal  # noqa: F401  (read_only_refusal: api)
+from .formats import READABLE, file_kind, html_refusal, ole_refusal, read_only_refusal  # noqa: F401  (read_only_refusal: api)
 
 GSHEET_URL = re.compile(r"^https://docs\.google\.com/spreadsheets/d/([A-Za-z0-9_-]+)(?:/[^#?]*)?(?:\?[^#]*)?(?:#gid=(\d+))?")
 GSHEET_KEY = re.compile(r"^gsheet:([A-Za-z0-9_-]+)(?:!(.+))?$")
@@ -31,6 +31,8 @@ def read(source: str | Path, **options) -> WorkbookData:
         return read_book(path, "xls")
     if kind in ("encrypted", "ole"):
         raise ole_refusal(path)
+    if kind == "html":
+        raise html_refusal(path)
     if kind == "unknown":
         raise SheetsyncError(f"{path}: not a spreadsheet ({READABLE}) or a Google Sheets URL",
                              f"{path}:不是表格文件({READABLE.replace(', ', '、')})或 Google 表格链接",

@@ -14,7 +14,7 @@ READABLE = ".xlsx, .xlsm, .xltx, .xltm, .xls, .csv, .tsv"
 
 
 def file_kind(path: Path) -> str:
-    """'xlsx', 'xls', 'csv', 'encrypted', 'ole' (an OLE file that is no workbook) or 'unknown'.
+    """'xlsx', 'xls', 'csv', 'encrypted', 'ole' (an OLE file that is no workbook), 'html' or 'unknown'.
 
     Content decides where it can: people rename files, and exports arrive with the wrong suffix."""
     if is_ole(path):
@@ -25,6 +25,10 @@ def file_kind(path: Path) -> str:
         return "csv"
     if suffix in EXCEL_SUFFIXES or (suffix == ".xls" and zipfile.is_zipfile(path)):
         return "xlsx"
+    if suffix == ".xls":  # web apps "export to Excel" as an HTML table or as tab-separated text named .xls
+        with path.open("rb") as fh:
+            head = fh.read(1024).lstrip(b"\xef\xbb\xbf \t\r\n")
+        return "html" if head[:1] == b"<" else "csv"
     return "unknown"
 
 
@@ -49,3 +53,9 @@ def read_only_refusal(path: Path, kind: str) -> SheetsyncError:
                               f"{path}:旧版 Excel 97-2003 格式:请另存为 .xlsx 后再同步", code="read-only-format")
     return SheetsyncError(f"{path}: CSV has no formatting to keep: save it as .xlsx to sync",
                           f"{path}:CSV 没有可保留的格式:请另存为 .xlsx 后再同步", code="read-only-format")
+
+
+def html_refusal(path: Path) -> SheetsyncError:
+    return SheetsyncError(f"{path}: a web page (HTML table) saved under an .xls name, not a workbook; open it in Excel "
+                          "and save it as .xlsx", f"{path}:这是以 .xls 命名的网页(HTML 表格),不是工作簿:请用 Excel 打开后另存为 .xlsx",
+                          code="not-a-spreadsheet")
