@@ -16,6 +16,7 @@ import xlwt
 
 from sheetsync import sources
 from sheetsync.engine.field_costs import FIELD_COSTS, cost
+from sheetsync.model import col_letter
 from sheetsync.templates import create_tracker
 from test_gsheets_cli import standalone  # noqa: F401  (fixture: the emulator as its own process)
 from tracker_factory import make_tracker
@@ -299,3 +300,36 @@ def test_syncs_own_columns_are_not_offered_as_a_persons_mapping(tmp_path):
     assert again.split("行):", 1)[1] == first.split("行):", 1)[1] and "计划截止" not in again
     text = run("inspect", path, "--today", TODAY).stdout
     assert any("-> 计划截止 (sheetsync)" in line for line in text.splitlines())
+
+
+JIRA_HEADERS = (
+    "Summary,Issue key,Issue id,Issue Type,Status,Project key,Project name,Project type,Project lead,Project lead id,"
+    "Project description,Priority,Resolution,Assignee,Assignee Id,Reporter,Reporter Id,Creator,Creator Id,Created,"
+    "Updated,Last Viewed,Resolved,Due date,Votes,Description,Environment,Watchers,Watchers Id,Original estimate,"
+    "Remaining Estimate,Time Spent,Work Ratio,Σ Original Estimate,Σ Remaining Estimate,Σ Time Spent,Security Level,"
+    "Outward issue link (Blocks),Attachment,Attachment,Custom field (Actual end),Custom field (Actual start)").split(",")
+
+
+def test_a_jira_shaped_export_reads_every_header_once(tmp_path):
+    """A Jira Cloud CSV shape: UTF-8 without BOM, LF, a duplicate header, Σ columns, multi-line descriptions."""
+    path = tmp_path / "Jira (1).csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(JIRA_HEADERS)
+        for i in range(1, 21):
+            row = [""] * len(JIRA_HEADERS)
+            row[0], row[1], row[4], row[13] = f"Set up service {i}", f"RET-{i}", "To Do", "Ann Lee"
+            row[19], row[23] = "07/Sep/21 5:34 PM", "2021-09-20"
+            row[25] = f"Steps:\n1. open, then close\n2. \"check\" logs {i}"
+            w.writerow(row)
+    wb = sources.read(path)
+    assert wb.text_format == ("UTF-8", ",") and wb.sheets[0].name == "Jira (1)"
+    rows = wb.sheets[0].rows
+    assert rows[0] == JIRA_HEADERS and len(rows) == 21 and rows[5][25].count("\n") == 2
+    data = inspect_json(path, "--lang", "en")
+    seen = sorted([(c["column"], c["header"]) for c in data["columns"]] + [(c["column"], c["header"]) for c in data["ignored"]],
+                  key=lambda x: (len(x[0]), x[0]))
+    assert seen == [(col_letter(i), h) for i, h in enumerate(JIRA_HEADERS)]  # each header cell once, as written
+    pasted = tomllib.loads("\n".join(data["paste"]["toml"]))
+    assert "sheet" not in pasted and pasted["header_row"] == 1
+    assert all(v != "Attachment" for v in pasted["columns"].values())  # a shared header is pasted as its letter
