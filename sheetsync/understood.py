@@ -98,7 +98,12 @@ def _rows_text(u: Understanding, lang: str) -> str:
     return f"header rows {span}" if u.header_rows > 1 else f"header row {span}"
 
 
+def _one_line(header: str) -> str:
+    return " ".join(header.split())  # a header typed over several lines in its cell is shown on one
+
+
 def _short(header: str) -> str:
+    header = _one_line(header)
     return header if len(header) <= HEADER_SHOWN else header[:HEADER_SHOWN - 1].rstrip() + "…"
 
 
@@ -213,7 +218,7 @@ def inspect_lines(ins: Inspection) -> list[str]:
         lines.append(tx["table"].format(range=table_range(u, ins.report.last_row if ins.report else None),
                                         rows=_rows_text(u, lang)))
         lines.append(tx["columns"])
-        shown = [(col_letter(c.column), f"{u.sheet}!{col_letter(c.column)}{u.header_row}", c.header,
+        shown = [(col_letter(c.column), f"{u.sheet}!{col_letter(c.column)}{u.header_row}", _one_line(c.header),
                   _read_as(c, lang), c.why) for c in u.columns]
         widths = [max((cell_len(row[i]) for row in shown), default=0) for i in range(4)]
         for row in shown:
