@@ -1,4 +1,4 @@
-"""The library surface the CLI wraps: validate, sync, digest, init, demo."""
+"""The library surface the CLI wraps: validate, inspect, sync, digest, init, demo."""
 from __future__ import annotations
 
 import contextlib
@@ -13,7 +13,10 @@ import sheetsync.sources.xlsx  # noqa: F401  (sources.xlsx.check_package)
 from .engine import analyse
 from .engine.campaign import read_campaign
 from .engine.table import find_table
-from .model import Report, SheetsyncError, WorkbookData
+from .model import ColumnMapping, Report, SheetsyncError, WorkbookData
+from .understood import Inspection, guess_language
+
+NO_TABLE_CODES = ("no-task-table", "not-row-per-task")  # inspect still reports what it saw
 
 
 def parse_today(value: str | dt.date | None) -> tuple[dt.date | None, dt.datetime | None]:
@@ -57,6 +60,23 @@ def validate(source: str | Path, *, today: str | dt.date | None = None, lang: st
     workbook = workbook or sources.read(source, **source_options)
     day, now = clock_for(workbook, today, lang)
     return analyse(workbook, day, now=now, lang=lang, overrides=overrides)
+
+
+def inspect(source: str | Path, *, today: str | dt.date | None = None, lang: str | None = None,
+            mapping: ColumnMapping | None = None, workbook: WorkbookData | None = None, **source_options) -> Inspection:
+    """What sheetsync understands of SOURCE: its sheets, the task table and how each column was read.
+
+    A workbook with no task table (or no row-per-task layout) is not an error here: the Inspection says what
+    was seen and carries the error, and its exit_code is 2. Anything else that stops the read raises."""
+    workbook = workbook or sources.read(source, **source_options)
+    try:
+        day, now = clock_for(workbook, today, lang)
+        report = analyse(workbook, day, now=now, lang=lang, mapping=mapping)
+    except SheetsyncError as exc:
+        if exc.code not in NO_TABLE_CODES:
+            raise
+        return Inspection(workbook, lang or guess_language(workbook), error=exc)
+    return Inspection(workbook, report.language, report=report)
 
 
 class SyncResult:
@@ -132,6 +152,9 @@ def _sync(source, *, today, lang, dry_run, backups, overrides, **source_options)
         return sync_gsheet(text, today=today, lang=lang, dry_run=dry_run, overrides=overrides, **source_options)
     import hashlib
     path = Path(text)
+    kind = sources.file_kind(path) if path.is_file() else "xlsx"
+    if kind in ("xls", "csv"):  # read, never written: refused before any backup or state is made
+        raise sources.read_only_refusal(path, kind)
     sources.xlsx.check_package(path) if path.exists() else None
     digest_before = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
     workbook = sources.read(path)

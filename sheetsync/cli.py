@@ -10,6 +10,7 @@ import click
 from . import api
 from .model import SheetsyncError
 from .render import print_text, to_json
+from .understood import inspect_lines
 
 LANGS = click.Choice(["zh", "en"])
 
@@ -99,6 +100,30 @@ def validate(source, fmt, today, lang, credentials):
     else:
         print_text(report)
     sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.argument("source")
+@source_options
+def inspect(source, fmt, today, lang, credentials):
+    """Say how the tracker was read: the task table, each column's field (or ignored) and why, the other
+    tables seen, what a missing column costs, and the sheetsync.toml lines to paste to correct it.
+
+    Exit 0 when a task table was found, 2 when not (what was seen is still printed).
+
+    \b
+    Example:
+      sheetsync inspect tracker.xlsx
+      sheetsync inspect export.csv --format json
+    """
+    result = api.inspect(source, today=today, lang=lang, **_source_kwargs(source, credentials))
+    if fmt == "json":
+        click.echo(to_json(result.to_dict()))
+    else:
+        click.echo("\n".join(inspect_lines(result)))
+    if result.error is not None:
+        fail(result.error, lang or result.language)
+    sys.exit(result.exit_code)
 
 
 @cli.command()

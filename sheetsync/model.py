@@ -81,7 +81,8 @@ class SheetData:
 class WorkbookData:
     source: str
     sheets: list[SheetData]
-    kind: str = "xlsx"  # xlsx | gsheet
+    kind: str = "xlsx"  # xlsx | xls | csv | gsheet (sync writes back to xlsx and gsheet only)
+    text_format: tuple[str, str] | None = None  # a CSV/TSV file: (encoding as a person names it, delimiter)
 
     def sheet(self, name: str) -> SheetData | None:
         for s in self.sheets:

@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .model import Report
+from .understood import read_line
 
 _SEVERITY = {"en": {"error": "Errors", "warning": "Warnings", "info": "Notes"},
              "zh": {"error": "错误", "warning": "警告", "info": "提示"}}
@@ -36,6 +37,9 @@ TABLE_LIMIT = 100  # findings of one severity shown as a table; more are printed
 def print_text(report: Report, console: Console | None = None, extra: list[str] | None = None) -> None:
     console = console or Console(highlight=False, soft_wrap=False)
     lang = report.language
+    reading = read_line(report)
+    if reading:  # first what was read as what, so a wrong reading is seen before its findings
+        console.print(reading, markup=False, soft_wrap=True)
     for sev in ("error", "warning", "info"):
         items = [f for f in report.findings if f.severity == sev]
         if not items:

@@ -10,6 +10,7 @@ from .calendar import WorkCalendar
 from .campaign import read_campaign, read_holidays, read_people
 from .checks import Checker, assign_health
 from .deadlines import derive
+from .field_costs import missing_fields
 from .graph import build
 from .rows import read_tasks
 from .table import describe_seen, find_table
@@ -97,7 +98,7 @@ def _understanding(layout, mapping) -> Understanding:
             cols.append(ColumnRead(c, " ".join(raw.split()), fld, "known header" if fld else ""))
     seen = TableSeen(layout.sheet.name, layout.header_row + 1, 0, max(layout.width - 1, 0), float(len(layout.columns)),
                      sorted(layout.columns))
-    return Understanding(layout.sheet.name, layout.header_row + 1, 1, cols, [seen], [], mapping)
+    return Understanding(layout.sheet.name, layout.header_row + 1, 1, cols, [seen], missing_fields(layout.columns), mapping)
 
 
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}

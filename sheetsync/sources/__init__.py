@@ -1,10 +1,12 @@
-"""Sources turn a SOURCE string into WorkbookData. Excel files here; Google Sheets in sources.gsheets."""
+"""Sources turn a SOURCE string into WorkbookData: Excel workbooks (.xlsx and the old .xls) and CSV/TSV exports
+here, Google Sheets in sources.gsheets."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 from ..model import SheetsyncError, WorkbookData
+from .formats import READABLE, file_kind, html_refusal, ole_refusal, read_only_refusal  # noqa: F401  (read_only_refusal: api)
 
 GSHEET_URL = re.compile(r"^https://docs\.google\.com/spreadsheets/d/([A-Za-z0-9_-]+)(?:/[^#?]*)?(?:\?[^#]*)?(?:#gid=(\d+))?")
 GSHEET_KEY = re.compile(r"^gsheet:([A-Za-z0-9_-]+)(?:!(.+))?$")
@@ -20,9 +22,20 @@ def read(source: str | Path, **options) -> WorkbookData:
         from .gsheets import read_gsheet  # gspread is only imported when a Google source is used
         return read_gsheet(text, **options)
     path = Path(text)
-    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xltx", ".xltm") and path.exists() and not path.is_dir():
-        raise SheetsyncError(f"{path}: not an Excel workbook (.xlsx, .xlsm, .xltx, .xltm) or a Google Sheets URL",
-                             f"{path}:不是 Excel 工作簿(.xlsx、.xlsm、.xltx、.xltm)或 Google 表格链接",
+    kind = file_kind(path) if path.is_file() else "xlsx"  # a missing path or a folder: the xlsx checks say so
+    if kind == "csv":
+        from .delimited import read_delimited
+        return read_delimited(path)
+    if kind == "xls":
+        from .xlsx import read_book
+        return read_book(path, "xls")
+    if kind in ("encrypted", "ole"):
+        raise ole_refusal(path)
+    if kind == "html":
+        raise html_refusal(path)
+    if kind == "unknown":
+        raise SheetsyncError(f"{path}: not a spreadsheet ({READABLE}) or a Google Sheets URL",
+                             f"{path}:不是表格文件({READABLE.replace(', ', '、')})或 Google 表格链接",
                              code="not-a-spreadsheet")
     from .xlsx import read_xlsx
     return read_xlsx(path)

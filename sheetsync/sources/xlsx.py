@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -9,12 +10,12 @@ from pathlib import Path
 import python_calamine as pc
 
 from ..model import SheetData, SheetsyncError, WorkbookData
+from .formats import EXCEL_SUFFIXES, ole_refusal
+from .ole import OLE_MAGIC
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 # Guards against zip bombs before calamine inflates anything: real trackers are far below these.
 MAX_UNCOMPRESSED = 1 << 30
 MAX_RATIO = 200
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # The grid calamine allocates for a sheet spans A1 to its farthest cell: one stray cell at XFD1048576 asks for
 # 17 billion cells (a Rust abort, not an error). Sheets are scanned for far references first: a cheap pattern
 # that no tracker under 200,000 rows and column AZ matches, then an exact count only when it does.
@@ -34,8 +35,7 @@ def check_package(path: Path) -> None:
     with path.open("rb") as fh:
         head = fh.read(8)
     if head == OLE_MAGIC:
-        raise SheetsyncError(f"{path}: the workbook is encrypted or in the old .xls format; save it as an unprotected .xlsx",
-                             f"{path}:工作簿已加密或为旧版 .xls 格式,请另存为未加密的 .xlsx", code="encrypted")
+        raise ole_refusal(path)
     if not zipfile.is_zipfile(path):
         raise SheetsyncError(f"{path}: not an Excel workbook (.xlsx, .xlsm, .xltx, .xltm)",
                              f"{path}:不是 Excel 工作簿(.xlsx、.xlsm、.xltx、.xltm)", code="not-a-spreadsheet")
@@ -161,8 +161,37 @@ def read_xlsx(path: str | Path) -> WorkbookData:
 
 def _read_xlsx(path: Path) -> WorkbookData:
     check_package(path)
+    return read_book(path, "xlsx")
+
+
+def _open(path: Path, kind: str):
+    """calamine picks the format from the file name; a workbook saved under another suffix (an .xlsx named
+    .xls) is opened by its content instead. Excel tables are loaded for xlsx only (calamine has none for xls)."""
+    by_name = path.suffix.lower() in (EXCEL_SUFFIXES if kind == "xlsx" else (".xls",))
+
+    def load(tables: bool):
+        if by_name:
+            return pc.CalamineWorkbook.from_path(str(path), load_tables=tables)
+        return pc.CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()), load_tables=tables)
+
+    if kind != "xlsx":
+        return load(False)
     try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
+        return load(True)
+    except pc.CalamineError:
+        # a damaged table part must not cost the cells: read again without tables (a damaged package
+        # fails the same way there and is reported by the caller)
+        return load(False)
+
+
+def read_book(path: Path, kind: str) -> WorkbookData:
+    """Every worksheet of an xlsx or xls workbook through calamine, values at their absolute positions."""
+    try:
+        wb = _open(path, kind)
+    except pc.PasswordError:
+        raise SheetsyncError(f"{path}: the workbook is protected with a password; remove it (File > Info > Protect "
+                             "Workbook) and save again", f"{path}:工作簿设置了打开密码:请取消密码(文件 > 信息 > 保护工作簿)"
+                             "后重新保存", code="encrypted") from None
     except Exception as exc:  # calamine raises several types for damaged packages
         raise SheetsyncError(f"{path}: cannot be read as a workbook ({type(exc).__name__}: {str(exc)[:120]})",
                              f"{path}:无法作为工作簿读取({type(exc).__name__})", code="not-a-spreadsheet") from None
@@ -182,6 +211,32 @@ def _read_xlsx(path: Path) -> WorkbookData:
                 rows = [list(r) for r in rows]
             merged = _fill_merged(rows, sheet.merged_cell_ranges)
             sheets.append(SheetData(name=meta.name, rows=rows, merged=merged))
+        _attach_tables(wb, sheets)
     finally:
         wb.close()
-    return WorkbookData(source=str(path), sheets=sheets, kind="xlsx")
+    return WorkbookData(source=str(path), sheets=sheets, kind=kind)
+
+
+def _attach_tables(wb, sheets: list[SheetData]) -> None:
+    """Excel tables (ListObjects) as (name, (r0, c0, r1, c1)) on their sheet, r0 the header row.
+
+    calamine gives the data area (below the header, above a totals row). A table whose header row is hidden
+    has its data from the top of its ref: then no row above holds its column names, and r0 is the first data row."""
+    try:
+        names = wb.table_names or []
+    except pc.CalamineError:  # TablesNotLoaded / TablesNotSupported
+        return
+    by_name = {s.name: s for s in sheets}
+    for name in names:
+        try:
+            t = wb.get_table_by_name(name)
+        except pc.CalamineError:
+            continue
+        sheet = by_name.get(t.sheet)
+        if sheet is None or t.start is None or t.end is None:
+            continue
+        (r0, c0), (r1, c1) = t.start, t.end
+        above = {str(v).strip() for v in sheet.rows[r0 - 1][c0:c1 + 1]} if 0 < r0 <= len(sheet.rows) else set()
+        if above & {str(c).strip() for c in t.columns}:
+            r0 -= 1
+        sheet.tables.append((t.name, (r0, c0, r1, c1)))
