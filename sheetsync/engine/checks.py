@@ -145,7 +145,7 @@ class Checker:
         reviewer = t.reviewer
         if (t.status == "in-review" and t.submitted and not t.reviewed
                 and self.now - t.submitted > dt.timedelta(hours=self.campaign.review_sla_hours)):
-            hours = hours_waiting(t.submitted, self.now)
+            hours = int((self.now - t.submitted).total_seconds() // 3600)
             self.add("unreviewed", t, "submitted",
                      detail=f"Submitted {t.submitted:%Y-%m-%d %H:%M}, waiting {hours} h (over the {self.campaign.review_sla_hours:g} h review limit)",
                      detail_zh=f"{t.submitted:%Y-%m-%d %H:%M} 提交,已等待 {hours} 小时(超过 {self.campaign.review_sla_hours:g} 小时审核时限)",
