@@ -207,12 +207,14 @@ def sync(source, fmt, today, lang, credentials, dry_run, backups):
 
 _DIGEST_TEXT = {
     "en": {"head": "Digest {period}: {n} message(s).", "team": "team", "personal": "personal",
-           "sent": "sent", "written": "written", "skipped-already-sent": "already sent (not resent)",
+           "sent": "sent", "written": "preview written (not sent)",
+           "skipped-already-previewed": "same preview already written", "skipped-already-sent": "already sent (not resent)",
            "skipped-uncertain": "delivery uncertain last time (not resent; --force resends)",
            "skipped-in-progress": "being sent by another run", "failed": "FAILED", "uncertain": "UNCERTAIN",
            "none": "Nothing to send for {period}.", "connections": "SMTP connections: {n}"},
     "zh": {"head": "周报 {period}:共 {n} 封。", "team": "团队", "personal": "个人",
-           "sent": "已发送", "written": "已写入", "skipped-already-sent": "已发送过(不重发)",
+           "sent": "已发送", "written": "已写入预览(未发送)",
+           "skipped-already-previewed": "相同的预览已写过", "skipped-already-sent": "已发送过(不重发)",
            "skipped-uncertain": "上次投递结果不确定(不重发;--force 可重发)",
            "skipped-in-progress": "另一个任务正在发送", "failed": "失败", "uncertain": "结果不确定",
            "none": "{period} 没有需要发送的周报。", "connections": "SMTP 连接数:{n}"},
@@ -233,18 +235,28 @@ _DIGEST_TEXT = {
 @click.option("--state", type=click.Path(dir_okay=False), envvar="SHEETSYNC_STATE",
               help="History database (default .sheetsync/state.db beside the tracker, or SHEETSYNC_STATE).")
 @click.option("--force", is_flag=True, help="Resend messages the ledger says were already sent.")
-def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, send, state, force):
+@click.option("--status", is_flag=True,
+              help="Print the ledger for the period (who, channel, kind, state, when) and send nothing.")
+def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, send, state, force, status):
     """Build the weekly team digest and one personal digest per owner; send them or write an outbox.
 
-    Each (tracker, week, recipient) is delivered once: a rerun sends nothing new.
+    Each (tracker, week, recipient) is delivered once: a rerun sends nothing new. An --outbox run (or one
+    with no SMTP settings) writes previews, which never stop a later --send; --status shows the ledger.
 
     \b
     Example:
       sheetsync digest tracker.xlsx --outbox out/
       SHEETSYNC_SMTP_HOST=smtp.example.com sheetsync digest tracker.xlsx --send --period 2026-W42
+      sheetsync digest tracker.xlsx --status --period 2026-W42
     """
     if outbox and send:
         raise SheetsyncError("--outbox and --send: choose one", "--outbox 和 --send 只能选一个", code="usage")
+    if status:
+        from .digest.status import ledger_status
+        seen = ledger_status(source, period=period, state=state, today=today, lang=lang,
+                             **_source_kwargs(source, credentials))
+        click.echo(to_json(seen.to_dict()) if fmt == "json" else "\n".join(seen.text()))
+        return
     batch, result = api.digest(source, today=today, period=period, kinds=kinds, to=list(to) or None,
                                outbox=outbox, send=send, state=state, force=force, lang=lang,
                                **_source_kwargs(source, credentials))
@@ -292,8 +304,7 @@ def demo(folder, today):
     from pathlib import Path
 
     from .demo import run_demo
-    day, _ = api.parse_today(today)
-    result = run_demo(Path(folder), today=day)
+    result = run_demo(Path(folder), today=today)
     print_text(result.report)
     click.echo("")
     click.echo(_DEMO_TEXT["workbook"].format(path=result.tracker))
@@ -449,17 +460,11 @@ def _rehearsal_clock():
     speed: a rehearsal of Monday morning on any day (and how the tests drive the real command)."""
     import datetime as dt
     import time
-    text = os.environ.get("SHEETSYNC_NOW")
-    if not text:
+
+    from .clock import env_now
+    start = env_now()
+    if start is None:
         return None
-    try:
-        start = dt.datetime.fromisoformat(text)
-    except ValueError:
-        start = None
-    if start is None or start.tzinfo is None:
-        raise SheetsyncError(f"SHEETSYNC_NOW={text!r}: write a time with its offset, e.g. 2026-11-23T08:29:50+08:00",
-                             f"SHEETSYNC_NOW={text!r}:请写带时区偏移的时间,例如 2026-11-23T08:29:50+08:00",
-                             code="usage")
     began = time.monotonic()
     return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
 

@@ -150,12 +150,13 @@ class Checker:
                      detail=f"Submitted {t.submitted:%Y-%m-%d %H:%M}, waiting {hours} h (over the {self.campaign.review_sla_hours:g} h review limit)",
                      detail_zh=f"{t.submitted:%Y-%m-%d %H:%M} 提交,已等待 {hours} 小时(超过 {self.campaign.review_sla_hours:g} 小时审核时限)",
                      reviewer_hint=f"{reviewer}, please" if reviewer else "the reviewer should",
-                     reviewer_hint_zh=f"审核人{reviewer}" if reviewer else "审核人")
+                     reviewer_hint_zh=f"审核人{reviewer}" if reviewer else "审核人",
+                     wait=f", {hours} h", wait_zh=f"({hours} 小时)")  # the Flags show the same hours
         elif t.status == "done" and reviewer and not t.reviewed and "reviewed" in self.cols:
             self.add("unreviewed", t, "reviewed", detail="Marked done but never reviewed",
                      detail_zh="已标记完成但未经审核",
                      reviewer_hint=f"{reviewer}, please" if reviewer else "the reviewer should",
-                     reviewer_hint_zh=f"审核人{reviewer}" if reviewer else "审核人")
+                     reviewer_hint_zh=f"审核人{reviewer}" if reviewer else "审核人", wait="", wait_zh="")
 
     def pre_launch(self, t: Task) -> bool:
         if t.stage and normalise_header(t.stage) in PRE_LAUNCH_STAGES:
@@ -222,3 +223,9 @@ def assign_health(tasks: list[Task], findings: list[Finding], sheet: str) -> Non
             t.health = "invalid"
         else:
             t.health = "ok"
+
+
+def hours_waiting(submitted: dt.datetime, now: dt.datetime) -> int:
+    """Whole hours a submitted draft has waited at `now` (never negative): the one figure the report sheet,
+    the Flags and the digest all print."""
+    return max(0, int((now - submitted).total_seconds() // 3600))

@@ -12,6 +12,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from .. import api
+from ..clock import current
 from ..model import Report, SheetsyncError
 from .config import Config, TrackerConfig
 from .runner import DigestOutcome, NightlyOutcome
@@ -46,13 +47,19 @@ class Work:
         self.clock = clock  # the scheduler's clock, so "today" is the scheduler's today
         self.reports: dict[str, Report] = {}  # last night's reports, for the owner's note
 
+    def moment(self, tracker: TrackerConfig, day: dt.date):
+        """The run's clock for this tracker: the scheduler's (or SHEETSYNC_NOW's, or the machine's) moment when it
+        falls on `day`; a run pinned to another day (`--today`) starts at that day's 00:00, as every command does."""
+        now = current(self.clock).astimezone(tracker.zone)
+        return now if now.date() == day else day
+
     def _source_options(self, tracker: TrackerConfig) -> dict:
         from ..sources import is_gsheet
         return {"credentials": self.credentials} if is_gsheet(tracker.source) and self.credentials else {}
 
     # nightly ---------------------------------------------------------------------------------------------------
     def sync_one(self, tracker: TrackerConfig, day: dt.date) -> NightlyOutcome:
-        result = api.sync(tracker.source, today=day, lang=tracker.language, overrides=tracker.overrides(),
+        result = api.sync(tracker.source, today=self.moment(tracker, day), lang=tracker.language, overrides=tracker.overrides(),
                           state=history_path(self.config), **self._source_options(tracker))
         self.reports[tracker.name] = result.report
         return NightlyOutcome.from_report(result.report, written=len(result.plan.cells) if result.changed else 0)
@@ -87,7 +94,7 @@ class Work:
     def digest_one(self, tracker: TrackerConfig, period: str, day: dt.date) -> DigestOutcome:
         settings = None if self.outbox is not None else smtp_settings(self.config)
         outbox = self.outbox if self.outbox is not None else (None if settings else Path(self.config.state) / "outbox")
-        batch, result = api.digest(tracker.source, today=day, period=period, kinds="all", outbox=outbox,
+        batch, result = api.digest(tracker.source, today=self.moment(tracker, day), period=period, kinds="all", outbox=outbox,
                                    smtp=settings, state=history_path(self.config), force=self.force,
                                    unchanged=self.config.jobs.digest.unchanged, lang=tracker.language,
                                    overrides=tracker.overrides(), **self._source_options(tracker))
@@ -102,13 +109,20 @@ class Work:
     def digest_sent(self, tracker: TrackerConfig, period: str) -> bool:
         """Whether this period's team digest left (or may have left) already: the scheduler's catch-up asks."""
         from ..digest import tracker_key
-        from ..history import History
+        from ..history import EMAIL, History
         path = history_path(self.config)
         if not path.exists():
             return False
         with History(path) as history:
             rows = history.ledger(tracker_key(tracker.source), period)
-        return any(r["kind"] == "team" and r["state"] in ("sent", "uncertain", "sending") for r in rows)
+        # a job without SMTP only ever previews: for it, a preview of the week is the week done
+        previews = self._previews_only()
+        return any(r["kind"] == "team" and r["channel"] == EMAIL
+                   and (r["state"] in ("sent", "uncertain", "sending") or (previews and bool(r["previewed_at"])))
+                   for r in rows)
+
+    def _previews_only(self) -> bool:
+        return self.outbox is not None or smtp_settings(self.config) is None
 
     # scheduler -------------------------------------------------------------------------------------------------
     def nightly_for(self, log):
