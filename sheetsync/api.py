@@ -32,11 +32,11 @@ def clock_for(workbook: WorkbookData, today=None, lang: str | None = None, overr
 
 
 def analyse_at(workbook: WorkbookData, today=None, *, lang: str | None = None, overrides: dict | None = None,
-               clock: Clock | None = None) -> Report:
+               clock: Clock | None = None, mapping: ColumnMapping | None = None) -> Report:
     """The engine at the run's clock (made here unless given); the Report carries that Clock for everything
     after it in the run."""
     clock = clock or clock_for(workbook, today, lang, overrides)
-    report = analyse(workbook, clock.today, now=clock.now, lang=lang, overrides=overrides)
+    report = analyse(workbook, clock.today, now=clock.now, lang=lang, overrides=overrides, mapping=mapping)
     report.clock = clock
     return report
 
@@ -56,8 +56,7 @@ def inspect(source: str | Path, *, today: str | dt.date | None = None, lang: str
     was seen and carries the error, and its exit_code is 2. Anything else that stops the read raises."""
     workbook = workbook or sources.read(source, **source_options)
     try:
-        day, now = clock_for(workbook, today, lang)
-        report = analyse(workbook, day, now=now, lang=lang, mapping=mapping)
+        report = analyse_at(workbook, today, lang=lang, mapping=mapping)
     except SheetsyncError as exc:
         if exc.code not in NO_TABLE_CODES:
             raise
