@@ -1,7 +1,28 @@
-"""State that outlives a run: task snapshots per sync/digest and the digest delivery ledger, in one SQLite file.
+"""State that outlives a run: task snapshots per sync/digest and the delivery ledger, in one SQLite file.
 
 One file beside the tracker (`.sheetsync/state.db`) so a job copied to another machine keeps its memory;
-WAL and a busy timeout because a sync and a digest job may overlap on the same tracker."""
+WAL and a busy timeout because a sync and a digest job may overlap on the same tracker.
+
+The ledger: one row per message, keyed (tracker, period, recipient, channel, kind). `channel` is where the
+message goes: "email" (SMTP), or a chat channel such as "dingtalk:NAME"; `kind` is "team" or "personal"
+(a channel may add its own). `recipient` is an address, or the chat's name for a chat channel.
+States (LEDGER_STATES):
+- preview: only written to files (an outbox); never blocks a later real delivery;
+- pending: claimed by a run, nothing has left yet (a crash here is retried once the claim is stale);
+- sending: the message is on the wire (after DATA's final dot, or the chat request is out) with no answer;
+- sent: the far end accepted it; failed: refused or not reached, retried on the next run;
+- uncertain: the far end may have it (answer lost, or `sending` gone stale); never resent without force.
+The API, for every channel:
+- `ledger_claim(tracker, period, recipient, kind, channel=, message_id=, force=)` -> None when this run
+  may deliver (the row is now `pending`), else the state that forbids it ("sent", "uncertain", "pending");
+- `ledger_set(tracker, period, recipient, kind, state, channel=, error=)`: mark sending / sent / failed /
+  uncertain, committed before it returns;
+- `ledger_preview(tracker, period, recipient, kind, channel=, message_id=, files=, fingerprint=)`: note a
+  preview; keeps a real delivery's state;
+- `ledger_get(tracker, period, recipient, kind, channel=)` -> the row as a dict or None ("state of");
+- `ledger(tracker, period=None)` -> every row, for `digest --status`.
+Ledger times are the machine's wall clock in UTC (they order real deliveries and age claims); the
+tracker's clock (api.Clock) is what the content of a message uses."""
 from __future__ import annotations
 
 import datetime as dt
@@ -48,7 +69,41 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (tracker, period, recipient, kind)
     );
     """,
+    # a channel in the key (email today, chat later); an outbox copy becomes a preview of the email, which
+    # no longer blocks the real send (it did up to step 2, where the outbox counted as `sent`)
+    """
+    CREATE TABLE ledger_by_channel (
+        tracker TEXT NOT NULL,
+        period TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        channel TEXT NOT NULL,         -- email | dingtalk:NAME | ...
+        kind TEXT NOT NULL,            -- team | personal
+        state TEXT NOT NULL,           -- preview | pending | sending | sent | failed | uncertain
+        message_id TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        updated_at TEXT NOT NULL,      -- last change of state, UTC
+        previewed_at TEXT,             -- last preview, UTC
+        preview_files TEXT,            -- the preview's files, one per line
+        preview_fingerprint TEXT,      -- what the preview held, so an identical one is not rewritten
+        PRIMARY KEY (tracker, period, recipient, channel, kind)
+    );
+    INSERT INTO ledger_by_channel (tracker, period, recipient, channel, kind, state, message_id, attempts, error,
+                                   updated_at, previewed_at)
+        SELECT tracker, period, recipient, 'email', kind,
+               CASE WHEN channel = 'outbox' AND state = 'sent' THEN 'preview' ELSE state END,
+               message_id, attempts, error, updated_at,
+               CASE WHEN channel = 'outbox' AND state = 'sent' THEN updated_at END
+        FROM ledger;
+    DROP TABLE ledger;
+    ALTER TABLE ledger_by_channel RENAME TO ledger;
+    """,
 ]
+
+EMAIL = "email"
+LEDGER_STATES = ("preview", "pending", "sending", "sent", "failed", "uncertain")
+# states that mean the message may already be with its reader: a new claim is refused
+DELIVERED = ("sent", "uncertain")
 
 SNAPSHOT_FIELDS = ("key", "task_id", "task", "owner", "status", "due", "health", "submitted", "reviewed", "row")
 
@@ -168,52 +223,70 @@ class History:
     def runs(self, tracker: str) -> list[dict]:
         return [dict(r) for r in self.db.execute("SELECT * FROM runs WHERE tracker = ? ORDER BY id", (tracker,))]
 
-    # -- ledger ----------------------------------------------------------------------------------------------
+    # -- ledger (see the module docstring) ------------------------------------------------------------------
 
-    def ledger_get(self, tracker: str, period: str, recipient: str, kind: str) -> dict | None:
-        row = self.db.execute("SELECT * FROM ledger WHERE tracker = ? AND period = ? AND recipient = ? AND kind = ?",
-                              (tracker, period, recipient.lower(), kind)).fetchone()
+    def ledger_get(self, tracker: str, period: str, recipient: str, kind: str, *,
+                   channel: str = EMAIL) -> dict | None:
+        row = self.db.execute("SELECT * FROM ledger WHERE tracker = ? AND period = ? AND recipient = ? AND "
+                              "channel = ? AND kind = ?",
+                              (tracker, period, recipient.lower(), channel, kind)).fetchone()
         return dict(row) if row else None
 
     def ledger_set(self, tracker: str, period: str, recipient: str, kind: str, state: str, *,
-                   message_id: str | None = None, channel: str | None = None, error: str | None = None,
+                   channel: str = EMAIL, message_id: str | None = None, error: str | None = None,
                    attempt: bool = False) -> None:
-        """Upsert one ledger row; committed before returning so a crash right after cannot lose it."""
-        now = dt.datetime.now().replace(microsecond=0).isoformat()
+        """Upsert one ledger row's state; committed before returning so a crash right after cannot lose it."""
+        if state not in LEDGER_STATES:
+            raise ValueError(f"ledger state must be one of {', '.join(LEDGER_STATES)}, not {state!r}")
         self.db.execute(
-            "INSERT INTO ledger (tracker, period, recipient, kind, state, message_id, channel, attempts, error, "
+            "INSERT INTO ledger (tracker, period, recipient, channel, kind, state, message_id, attempts, error, "
             "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (tracker, period, recipient, kind) DO UPDATE SET state = excluded.state, "
-            "message_id = COALESCE(excluded.message_id, message_id), channel = COALESCE(excluded.channel, channel), "
-            "attempts = attempts + ?, error = excluded.error, updated_at = excluded.updated_at",
-            (tracker, period, recipient.lower(), kind, state, message_id, channel, int(attempt), error, now,
-             int(attempt)))
+            "ON CONFLICT (tracker, period, recipient, channel, kind) DO UPDATE SET state = excluded.state, "
+            "message_id = COALESCE(excluded.message_id, message_id), attempts = attempts + ?, "
+            "error = excluded.error, updated_at = excluded.updated_at",
+            (tracker, period, recipient.lower(), channel, kind, state, message_id, int(attempt), error,
+             _wall_clock().isoformat(), int(attempt)))
 
-    def ledger_claim(self, tracker: str, period: str, recipient: str, kind: str, *, message_id: str, channel: str,
-                     force: bool = False, stale_after: dt.timedelta = dt.timedelta(minutes=15)) -> str | None:
-        """Take one message for sending: None when claimed (now `pending`), else the state that forbids it.
+    def ledger_preview(self, tracker: str, period: str, recipient: str, kind: str, *, channel: str = EMAIL,
+                       message_id: str | None = None, files=(), fingerprint: str | None = None) -> None:
+        """Note that a message was written as a preview; a row that already has a delivery state keeps it."""
+        now = _wall_clock().isoformat()
+        self.db.execute(
+            "INSERT INTO ledger (tracker, period, recipient, channel, kind, state, message_id, updated_at, "
+            "previewed_at, preview_files, preview_fingerprint) VALUES (?, ?, ?, ?, ?, 'preview', ?, ?, ?, ?, ?) "
+            "ON CONFLICT (tracker, period, recipient, channel, kind) DO UPDATE SET "
+            "message_id = COALESCE(message_id, excluded.message_id), previewed_at = excluded.previewed_at, "
+            "preview_files = excluded.preview_files, preview_fingerprint = excluded.preview_fingerprint",
+            (tracker, period, recipient.lower(), channel, kind, message_id, now, now,
+             "\n".join(str(f) for f in files), fingerprint))
+
+    def ledger_claim(self, tracker: str, period: str, recipient: str, kind: str, *, message_id: str,
+                     channel: str = EMAIL, force: bool = False,
+                     stale_after: dt.timedelta = dt.timedelta(minutes=15)) -> str | None:
+        """Take one message for delivery: None when claimed (now `pending`), else the state that forbids it.
 
         A cron job started twice runs two deliveries at once; the write lock makes the check and the claim one
-        step, so only one of them sends. A `pending` row younger than `stale_after` belongs to a run still
-        going; an older one was left by a crash before DATA and is taken over. A `sending` row (the final dot
-        is on the wire) is in progress while young; once stale it counts as `uncertain` and is never resent
-        without force, because the server may well have accepted it."""
-        now = dt.datetime.now().replace(microsecond=0)
+        step, so only one of them sends. A `preview` or `failed` row is claimed. A `pending` row younger than
+        `stale_after` belongs to a run still going; an older one was left by a crash before anything left and
+        is taken over. A `sending` row (the message is on the wire) is in progress while young; once stale it
+        counts as `uncertain` and is never resent without force, because the far end may well have it."""
+        now = _wall_clock()
         self.db.execute("BEGIN IMMEDIATE")
         try:
             row = self.db.execute("SELECT state, updated_at FROM ledger WHERE tracker = ? AND period = ? AND "
-                                  "recipient = ? AND kind = ?", (tracker, period, recipient.lower(), kind)).fetchone()
+                                  "recipient = ? AND channel = ? AND kind = ?",
+                                  (tracker, period, recipient.lower(), channel, kind)).fetchone()
             if row and not force:
-                if row["state"] in ("sent", "uncertain"):
+                if row["state"] in DELIVERED:
                     self.db.execute("ROLLBACK")
                     return row["state"]
-                if row["state"] in ("pending", "sending") and now - dt.datetime.fromisoformat(row["updated_at"]) < stale_after:
+                if row["state"] in ("pending", "sending") and now - _parse_utc(row["updated_at"]) < stale_after:
                     self.db.execute("ROLLBACK")
                     return "pending"
                 if row["state"] == "sending":
                     self.db.execute("ROLLBACK")
                     return "uncertain"
-            self.ledger_set(tracker, period, recipient, kind, "pending", message_id=message_id, channel=channel,
+            self.ledger_set(tracker, period, recipient, kind, "pending", channel=channel, message_id=message_id,
                             attempt=True)
             self.db.execute("COMMIT")
         except BaseException:
@@ -225,7 +298,17 @@ class History:
         sql, args = "SELECT * FROM ledger WHERE tracker = ?", [tracker]
         if period:
             sql, args = sql + " AND period = ?", args + [period]
-        return [dict(r) for r in self.db.execute(sql + " ORDER BY kind, recipient", args)]
+        return [dict(r) for r in self.db.execute(sql + " ORDER BY period, kind, recipient, channel", args)]
+
+
+def _wall_clock() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def _parse_utc(text: str) -> dt.datetime:
+    """Ledger times; rows written before step 3 carry the machine's local time without an offset."""
+    value = dt.datetime.fromisoformat(text)
+    return value.astimezone(dt.timezone.utc) if value.tzinfo is None else value
 
 
 def record_sync(source, report: Report, *, state: str | Path | None = None, at: dt.datetime | None = None) -> int:

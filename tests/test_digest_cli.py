@@ -67,4 +67,4 @@ def test_digest_to_an_outbox_reads_correctly_and_is_written_once(tmp_path, lang)
     second = run("digest", tracker, "--today", TODAY, "--outbox", out)
     assert second.returncode == 0
     assert {p: p.stat().st_mtime_ns for p in out.iterdir()} == stamps  # nothing new, nothing rewritten
-    assert ("已发送过" if lang == "zh" else "already sent") in second.stdout
+    assert ("相同的预览已写过" if lang == "zh" else "same preview already written") in second.stdout

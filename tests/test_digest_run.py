@@ -41,7 +41,7 @@ def test_outbox_by_default_then_nothing_twice(tmp_path, monkeypatch):
     html = msg.get_body(("html",)).get_content()
     assert "海报设计 &lt;b&gt;" in html and "任务!" in html
     again_batch, again = run_digest(path, today="2026-10-12")
-    assert again.count("skipped-already-sent") == len(again_batch.messages) and again.count("written") == 0
+    assert again.count("skipped-already-previewed") == len(again_batch.messages) and again.count("written") == 0
 
 
 def test_next_week_over_smtp_reports_what_finished(tmp_path, monkeypatch):
@@ -63,5 +63,5 @@ def test_next_week_over_smtp_reports_what_finished(tmp_path, monkeypatch):
     assert rec.messages[0][0] == "ops@example.com"
     with History(state) as h:
         states = {(r["period"], r["kind"], r["recipient"]): (r["state"], r["channel"]) for r in h.ledger(batch.tracker)}
-    assert states[("2026-W43", "team", "team@example.com")] == ("sent", "smtp")
-    assert states[("2026-W42", "team", "team@example.com")] == ("sent", "outbox")
+    assert states[("2026-W43", "team", "team@example.com")] == ("sent", "email")
+    assert states[("2026-W42", "team", "team@example.com")] == ("preview", "email")  # an outbox run previews

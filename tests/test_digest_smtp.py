@@ -68,17 +68,22 @@ def test_second_run_of_the_same_period_sends_nothing(history):
     assert [m.message_id for m in again.messages] == [o.message_id for o in first.outcomes]
 
 
-def test_outbox_counts_as_sent(history, tmp_path):
+def test_an_outbox_is_a_preview_and_the_send_after_it_delivers_once(history, tmp_path):
     first = deliver(_batch(history), history, outbox=tmp_path / "out")
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert first.count("written") == len(first.outcomes) and len(files) == 2 * len(first.outcomes)
     assert "2026-W42-team-team@example.com.eml" in files
     html = (tmp_path / "out" / "2026-W42-team-team@example.com.html").read_text()
     assert "data:image/png;base64," in html and "cid:" not in html
+    assert {r["state"] for r in history.ledger("tracker.xlsx", "2026-W42")} == {"preview"}
     with smtp_server() as (controller, rec):
         second = deliver(_batch(history), history, smtp=_settings(controller))
-        assert rec.messages == []
-    assert second.count("skipped-already-sent") == len(second.outcomes)
+        assert second.count("sent") == len(second.outcomes) == len(rec.messages)
+        third = deliver(_batch(history), history, smtp=_settings(controller))
+        assert len(rec.messages) == len(second.outcomes)  # nothing twice
+    assert third.count("skipped-already-sent") == len(third.outcomes)
+    rows = history.ledger("tracker.xlsx", "2026-W42")
+    assert {r["state"] for r in rows} == {"sent"} and all(r["previewed_at"] for r in rows)
 
 
 class DropAfterData(Recorder):
@@ -318,7 +323,7 @@ def test_a_pending_row_left_by_a_crash_is_taken_over_when_stale(history):
     batch = _batch(history, kinds="team")
     first = batch.messages[0]
     assert history.ledger_claim("tracker.xlsx", "2026-W42", first.recipient, "team", message_id=first.message_id,
-                                channel="smtp") is None  # a run claims it, then dies before DATA
+                                channel="email") is None  # a run claims it, then dies before DATA
     with smtp_server() as (controller, rec):
         fresh = deliver(batch, history, smtp=_settings(controller))
         assert fresh.outcomes[0].status == "skipped-in-progress" and len(rec.messages) == 1

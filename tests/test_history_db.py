@@ -13,7 +13,7 @@ from sheetsync.history import MIGRATIONS, History, default_state_path
 def test_new_file_is_fully_migrated_with_wal(tmp_path):
     path = tmp_path / ".sheetsync" / "state.db"
     with History(path) as h:
-        assert h.schema_version == len(MIGRATIONS) == 2
+        assert h.schema_version == len(MIGRATIONS) == 3
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -30,7 +30,7 @@ def test_old_file_is_migrated_and_keeps_its_data(tmp_path):
     db.commit()
     db.close()
     with History(path) as h:
-        assert h.schema_version == 2
+        assert h.schema_version == 3
         assert [r["kind"] for r in h.runs("t")] == ["sync"]
         h.ledger_set("t", "2026-W42", "A@Example.com", "team", "sent")
         assert h.ledger_get("t", "2026-W42", "a@example.com", "team")["state"] == "sent"
@@ -104,10 +104,62 @@ def test_a_crash_during_data_is_in_progress_then_uncertain_never_resent(tmp_path
     # a process killed between the final dot and the server's reply leaves `sending`
     with History(tmp_path / "state.db") as h:
         key = ("t.xlsx", "2026-W42", "a@example.com", "team")
-        assert h.ledger_claim(*key, message_id="<m@x>", channel="smtp") is None
+        assert h.ledger_claim(*key, message_id="<m@x>", channel="email") is None
         h.ledger_set(*key, "sending", message_id="<m@x>")
-        assert h.ledger_claim(*key, message_id="<m@x>", channel="smtp") == "pending"
+        assert h.ledger_claim(*key, message_id="<m@x>", channel="email") == "pending"
         later = dt.timedelta(seconds=0)
-        assert h.ledger_claim(*key, message_id="<m@x>", channel="smtp", stale_after=later) == "uncertain"
+        assert h.ledger_claim(*key, message_id="<m@x>", channel="email", stale_after=later) == "uncertain"
         assert h.ledger_get(*key)["state"] == "sending"
-        assert h.ledger_claim(*key, message_id="<m@x>", channel="smtp", stale_after=later, force=True) is None
+        assert h.ledger_claim(*key, message_id="<m@x>", channel="email", stale_after=later, force=True) is None
+
+
+def _ledger_v2(path, rows):
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0] + MIGRATIONS[1])
+    db.execute("PRAGMA user_version = 2")
+    db.executemany("INSERT INTO ledger (tracker, period, recipient, kind, state, message_id, channel, attempts, "
+                   "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)", rows)
+    db.commit()
+    db.close()
+
+
+def test_a_step_2_ledger_gains_channels_and_its_outbox_rows_become_previews(tmp_path):
+    path = tmp_path / "state.db"
+    local = (dt.datetime.now() - dt.timedelta(hours=2)).isoformat(timespec="seconds")  # step 2 wrote local time
+    _ledger_v2(path, [("t", "2026-W42", "a@example.com", "team", "sent", "<a@x>", "outbox", local),
+                      ("t", "2026-W42", "b@example.com", "team", "sent", "<b@x>", "smtp", local),
+                      ("t", "2026-W42", "c@example.com", "personal", "pending", "<c@x>", "smtp", local)])
+    with History(path) as h:
+        assert h.schema_version == 3
+        rows = {r["recipient"]: r for r in h.ledger("t", "2026-W42")}
+        assert {r["channel"] for r in rows.values()} == {"email"}
+        assert rows["a@example.com"]["state"] == "preview" and rows["a@example.com"]["previewed_at"] == local
+        assert rows["b@example.com"]["state"] == "sent" and rows["b@example.com"]["previewed_at"] is None
+        # the old outbox "sent" was only a preview: the real send may go now; the SMTP one stays sent
+        assert h.ledger_claim("t", "2026-W42", "a@example.com", "team", message_id="<a@x>") is None
+        assert h.ledger_claim("t", "2026-W42", "b@example.com", "team", message_id="<b@x>") == "sent"
+        # a claim left two hours ago in local time (no offset) is stale, whatever the machine's zone
+        assert h.ledger_claim("t", "2026-W42", "c@example.com", "personal", message_id="<c@x>") is None
+        assert h.ledger_get("t", "2026-W42", "c@example.com", "personal")["attempts"] == 2
+
+
+def test_channels_are_separate_and_a_preview_never_blocks(tmp_path):
+    with History(tmp_path / "state.db") as h:
+        key = ("t", "2026-W42", "Team@Example.com", "team")
+        h.ledger_preview(*key, message_id="<m@x>", files=["/tmp/a.eml"], fingerprint="f1")
+        assert h.ledger_get(*key)["state"] == "preview"
+        assert h.ledger_claim(*key, message_id="<m@x>") is None
+        h.ledger_set(*key, "sent")
+        assert h.ledger_claim(*key, message_id="<m@x>") == "sent"
+        # a chat channel of the same period and kind is its own row
+        assert h.ledger_get(*key, channel="dingtalk:ops") is None
+        assert h.ledger_claim(*key, message_id="<m@x>", channel="dingtalk:ops") is None
+        h.ledger_set(*key, "failed", channel="dingtalk:ops", error="HTTP 500")
+        # a preview after the send keeps the delivery's state
+        h.ledger_preview(*key, message_id="<m@x>", files=["/tmp/b.eml"], fingerprint="f2")
+        row = h.ledger_get(*key)
+        assert row["state"] == "sent" and row["preview_files"] == "/tmp/b.eml" and row["attempts"] == 1
+        states = {(r["channel"], r["state"]) for r in h.ledger("t", "2026-W42")}
+        assert states == {("email", "sent"), ("dingtalk:ops", "failed")}
+        with pytest.raises(ValueError):
+            h.ledger_set(*key, "delivered")

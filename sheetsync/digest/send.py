@@ -1,5 +1,8 @@
 """Delivery with the ledger: SMTP over one reused connection, or an outbox folder of .eml files.
 
+An outbox copy is a preview (ledger state `preview`): it never stands in for the real send, so a later run
+with SMTP delivers the same period; an identical preview already written is not rewritten.
+
 Exactly once, as far as SMTP allows (RFC 5321 §6.1): the ledger row turns `sending` just before the
 final '.' of DATA goes out and `sent` when the server answers 250. A lost connection in between makes it
 `uncertain`, and a crash leaves `sending`, which a later run treats as in progress and, once stale, as
@@ -7,6 +10,7 @@ final '.' of DATA goes out and `sent` when the server answers 250. A lost connec
 `failed` (or `pending` after a crash) and is retried on the next run."""
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import smtplib
@@ -17,7 +21,7 @@ from typing import Callable
 
 from email.utils import parseaddr
 
-from ..history import History
+from ..history import EMAIL, History
 
 TLS_MODES = ("starttls", "ssl", "none")
 
@@ -95,7 +99,9 @@ def connect(settings: SmtpSettings) -> smtplib.SMTP:
 class Outcome:
     kind: str
     recipient: str
-    status: str  # sent | written | skipped-already-sent | skipped-uncertain | skipped-in-progress | failed | uncertain
+    # sent | written (a preview) | skipped-already-previewed | skipped-already-sent | skipped-uncertain |
+    # skipped-in-progress | failed | uncertain
+    status: str
     message_id: str
     error: str | None = None
     files: list[Path] = field(default_factory=list)
@@ -144,6 +150,36 @@ def write_outbox(message, outbox: Path) -> list[Path]:
     return [eml, html]
 
 
+def fingerprint(message) -> str:
+    """What a preview holds, without its Date header: the same digest previewed twice is the same."""
+    h = hashlib.sha256()
+    for part in (message.email["Subject"] or "", message.text, message.html):
+        h.update(str(part).encode("utf-8") + b"\x1f")
+    h.update(message.png or b"")
+    return h.hexdigest()[:32]
+
+
+def _preview(message, batch, history: History, outbox: Path, force: bool) -> Outcome:
+    outcome = Outcome(message.kind, message.recipient, "", message.message_id)
+    mark = fingerprint(message)
+    row = history.ledger_get(batch.tracker, batch.period, message.recipient, message.kind, channel=EMAIL)
+    if (not force and row and row.get("preview_fingerprint") == mark and row.get("preview_files")
+            and all(Path(p).is_file() for p in row["preview_files"].splitlines())):
+        outcome.status = "skipped-already-previewed"
+        return outcome
+    try:
+        outcome.files = write_outbox(message, outbox)
+    except OSError as exc:
+        # a preview that could not be written is no delivery: the ledger keeps whatever it had
+        outcome.status, outcome.error = "failed", _describe(exc)
+        return outcome
+    outcome.status = "written"
+    history.ledger_preview(batch.tracker, batch.period, message.recipient, message.kind, channel=EMAIL,
+                           message_id=message.message_id, files=[p.resolve() for p in outcome.files],
+                           fingerprint=mark)
+    return outcome
+
+
 def _describe(exc: BaseException) -> str:
     # smtplib exceptions carry the server's reply, never our credentials
     return f"{type(exc).__name__}: {exc}"[:500]
@@ -151,9 +187,10 @@ def _describe(exc: BaseException) -> str:
 
 def deliver(batch, history: History, *, outbox: Path | str | None = None, smtp: SmtpSettings | None = None,
             force: bool = False) -> DeliveryResult:
-    """Send or write every message of `batch` not already delivered for its (tracker, period, recipient, kind).
+    """Send every message of `batch` not already delivered for its (tracker, period, recipient, email, kind),
+    or, with `outbox` or without SMTP settings, write each as a preview (see the module docstring).
 
-    With `outbox`, or without SMTP settings, messages go to files. force=True resends `sent` and `uncertain`."""
+    force=True resends `sent` and `uncertain`, and rewrites an identical preview."""
     result = DeliveryResult()
     use_outbox = outbox is not None or smtp is None
     outbox_path = Path(outbox) if outbox is not None else None
@@ -164,29 +201,21 @@ def deliver(batch, history: History, *, outbox: Path | str | None = None, smtp: 
     envelope_from = parseaddr(smtp.sender)[1] if smtp else None
 
     def ledger(message, state, **kw):
-        history.ledger_set(batch.tracker, batch.period, message.recipient, message.kind, state,
+        history.ledger_set(batch.tracker, batch.period, message.recipient, message.kind, state, channel=EMAIL,
                            message_id=message.message_id, **kw)
 
     try:
         for message in batch.messages:
+            if use_outbox:
+                result.outcomes.append(_preview(message, batch, history, outbox_path, force))
+                continue
             outcome = Outcome(message.kind, message.recipient, "", message.message_id)
             result.outcomes.append(outcome)
             blocked = history.ledger_claim(batch.tracker, batch.period, message.recipient, message.kind,
-                                           message_id=message.message_id, channel="outbox" if use_outbox else "smtp",
-                                           force=force)
+                                           channel=EMAIL, message_id=message.message_id, force=force)
             if blocked is not None:
                 outcome.status = {"sent": "skipped-already-sent", "uncertain": "skipped-uncertain"}.get(
                     blocked, "skipped-in-progress")
-                continue
-            if use_outbox:
-                try:
-                    outcome.files = write_outbox(message, outbox_path)
-                except OSError as exc:
-                    outcome.status, outcome.error = "failed", _describe(exc)
-                    ledger(message, "failed", error=outcome.error)
-                    continue
-                outcome.status = "written"
-                ledger(message, "sent")
                 continue
             for attempt in (1, 2):
                 if conn is None and connect_error is None:

@@ -102,13 +102,20 @@ class Work:
     def digest_sent(self, tracker: TrackerConfig, period: str) -> bool:
         """Whether this period's team digest left (or may have left) already: the scheduler's catch-up asks."""
         from ..digest import tracker_key
-        from ..history import History
+        from ..history import EMAIL, History
         path = history_path(self.config)
         if not path.exists():
             return False
         with History(path) as history:
             rows = history.ledger(tracker_key(tracker.source), period)
-        return any(r["kind"] == "team" and r["state"] in ("sent", "uncertain", "sending") for r in rows)
+        # a job without SMTP only ever previews: for it, a preview of the week is the week done
+        previews = self._previews_only()
+        return any(r["kind"] == "team" and r["channel"] == EMAIL
+                   and (r["state"] in ("sent", "uncertain", "sending") or (previews and bool(r["previewed_at"])))
+                   for r in rows)
+
+    def _previews_only(self) -> bool:
+        return self.outbox is not None or smtp_settings(self.config) is None
 
     # scheduler -------------------------------------------------------------------------------------------------
     def nightly_for(self, log):
