@@ -236,7 +236,7 @@ def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, sen
                else tx["none"].format(period=batch.period))
     subjects = {m.message_id: str(m.email["Subject"]) for m in batch.messages}
     for o in result.outcomes:
-        click.echo(f"  [{tx[o.kind]}] {o.recipient}: {tx.get(o.status, o.status)}  {subjects.get(o.message_id, '')}")
+        click.echo(f"  [{tx.get(o.kind, o.kind)}] {o.recipient}: {tx.get(o.status, o.status)}  {subjects.get(o.message_id, '')}")
         for f in o.files:
             click.echo(f"      {f}")
         if o.error:
@@ -364,7 +364,7 @@ def run_nightly(config_path, only, today, outbox, credentials, lang):
     cfg = load_config(config_path)
     work = Work(cfg, outbox=outbox, credentials=credentials)
     day, _ = api.parse_today(today)
-    summary = run_all(cfg, sync_one=work.sync_one, notify_owner=work.notify_owner, today=day,
+    summary = run_all(cfg, sync_one=work.sync_one, notify_owner=work.notify_owner, notify_chat=work.notify_chat, today=day,
                       only=list(only) or None)
     _finish(summary, lang)
 

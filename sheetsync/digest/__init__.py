@@ -62,6 +62,7 @@ class DigestBatch:
     changed: bool = True
     snapshot_run: int | None = None
     lang: str = "en"  # the tracker's language: what the CLI prints about this batch
+    team: DigestContent | None = None  # the team digest's content, also when no email carries it (chat channels)
 
 
 def tracker_key(source) -> str:
@@ -144,6 +145,7 @@ def build_digests(report: Report, history: History | None, *, tracker: str, peri
 
     if "team" in wanted:
         team = team_content(facts)
+        batch.team = team
         batch.changed = team.changed
         if not team.changed:
             _warn(batch, lang, "unchanged", tracker, "Nothing changed since the last digest.",

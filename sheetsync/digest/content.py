@@ -249,6 +249,9 @@ def team_content(f: Facts) -> DigestContent:
             notes.append(t(lang, "slipped", old=slip[0], new=slip[1]))
         if notes or x.health in ("late", "at-risk"):
             risks.append(f.item(x, notes, badge))
+    for alert in f.report.alerts:  # seed 001's metric thresholds are risks too (issue 13)
+        risks.append(Item(key=f"metric:{alert.key}", title=alert.metric, owner="—", due=alert.period,
+                          ref=alert.ref, notes=[alert.message], badge=t(lang, "metric_badge")))
 
     help_items = []
     for x in f.tasks:

@@ -105,16 +105,18 @@ def default_log(config: Config, clock: Callable[[], dt.datetime] | None = None) 
 def run_nightly(config: Config, *, sync_one: Callable[[TrackerConfig, dt.date], NightlyOutcome],
                 notify_owner: NotifyOwner, today: dt.date | None = None, only: Iterable[str] | None = None,
                 store: ErrorStore | None = None, log: EventLog | None = None,
-                clock: Callable[[], dt.datetime] | None = None, lock: bool = True) -> RunSummary:
+                clock: Callable[[], dt.datetime] | None = None, lock: bool = True,
+                notify_chat: NotifyOwner | None = None) -> RunSummary:
     """Sync every tracker; mail its owner only about errors that were not there the previous night.
 
-    The first night of a tracker is a baseline (no note). The stored set is replaced only after the note went
+    `notify_chat` (optional) posts to the tracker's chat channels (issue 13). The first night of a tracker is a
+    baseline (no note). The stored set is replaced only after the note went
     out, so a failed note is retried on the next run instead of being lost. With `lock`, a second nightly run
     on the same state directory (cron and a timer both set up, a slow night) refuses: AlreadyRunning, exit 2."""
     if lock:
         with exclusive(config.state, "nightly"):
             return run_nightly(config, sync_one=sync_one, notify_owner=notify_owner, today=today, only=only,
-                               store=store, log=log, clock=clock, lock=False)
+                               store=store, log=log, clock=clock, lock=False, notify_chat=notify_chat)
     store = store or default_store(config.state)
     log = log or default_log(config, clock)
     summary = RunSummary("nightly")
@@ -131,6 +133,9 @@ def run_nightly(config: Config, *, sync_one: Callable[[TrackerConfig, dt.date], 
                 if new and tracker.owner:
                     notify_owner(tracker, new, outcome, day)
                     result.notified = True
+                if notify_chat is not None and tracker.channels:
+                    # decides itself: posts only new errors, newly late tasks and new metric breaches
+                    notify_chat(tracker, new, outcome, day)
                 store.record(tracker.name, day, outcome.errors)
                 log.event("nightly", zone=tracker.timezone, tracker=tracker.name, status="ok",
                           errors=len(outcome.errors), new=len(new), baseline=1 if previous is None else None,

@@ -45,6 +45,9 @@ class Work:
         self.config, self.outbox, self.credentials, self.force = config, outbox, credentials, force
         self.clock = clock  # the scheduler's clock, so "today" is the scheduler's today
         self.reports: dict[str, Report] = {}  # last night's reports, for the owner's note
+        self.before: dict[str, list | None] = {}  # each tracker's previous snapshot, for "newly late" in chat
+        self.chat_env = None  # None: os.environ (tests pass the webhook variables here)
+        self.chat_clients = None  # channel id -> ChatClient, for tests with a fake clock
 
     def _source_options(self, tracker: TrackerConfig) -> dict:
         from ..sources import is_gsheet
@@ -52,6 +55,8 @@ class Work:
 
     # nightly ---------------------------------------------------------------------------------------------------
     def sync_one(self, tracker: TrackerConfig, day: dt.date) -> NightlyOutcome:
+        if tracker.channels:
+            self.before[tracker.name] = self._previous_snapshot(tracker, day)
         result = api.sync(tracker.source, today=day, lang=tracker.language, overrides=tracker.overrides(),
                           state=history_path(self.config), **self._source_options(tracker))
         self.reports[tracker.name] = result.report
@@ -79,6 +84,37 @@ class Work:
             except (OSError, smtplib.SMTPException):
                 conn.close()
 
+    def notify_chat(self, tracker: TrackerConfig, new_errors: list[ErrorKey], outcome: NightlyOutcome,
+                    day: dt.date) -> None:
+        """The nightly chat post (only when new errors or newly late tasks appeared) and new metric alerts."""
+        report = self.reports.get(tracker.name)
+        if not tracker.channels or report is None:
+            return
+        from . import chat
+        posts = chat.nightly_posts(tracker, report, new_errors, self.before.get(tracker.name), day)
+        self._chat_delivered(tracker, posts)
+
+    def _chat_delivered(self, tracker: TrackerConfig, posts) -> list:
+        from ..digest import tracker_key
+        from . import chat
+        outcomes = chat.deliver(history_path(self.config), tracker_key(tracker.source), posts, outbox=self.outbox,
+                                force=self.force, env=self.chat_env, clients=self.chat_clients)
+        bad = [o for o in outcomes if o.status in ("failed", "uncertain")]
+        if bad:
+            listed = "; ".join(f"{o.recipient}: {o.status} {o.error or ''}".strip() for o in bad)
+            raise SheetsyncError(f"{len(bad)} of {len(outcomes)} chat posts not delivered ({listed})",
+                                 f"{len(outcomes)} 条群消息中有 {len(bad)} 条未送达({listed})", code="chat-failed")
+        return outcomes
+
+    def _previous_snapshot(self, tracker: TrackerConfig, day: dt.date) -> list | None:
+        from ..digest import tracker_key
+        from ..history import History
+        path = history_path(self.config)
+        if not path.exists():
+            return None
+        with History(path) as history:
+            return history.last_snapshot_before(tracker_key(tracker.source), day)
+
     def _sender(self) -> str:
         settings = smtp_settings(self.config)
         return settings.sender if settings else "sheetsync@localhost"
@@ -87,10 +123,17 @@ class Work:
     def digest_one(self, tracker: TrackerConfig, period: str, day: dt.date) -> DigestOutcome:
         settings = None if self.outbox is not None else smtp_settings(self.config)
         outbox = self.outbox if self.outbox is not None else (None if settings else Path(self.config.state) / "outbox")
+        report, link_for = self._report(tracker, day) if tracker.channels else (None, None)
         batch, result = api.digest(tracker.source, today=day, period=period, kinds="all", outbox=outbox,
                                    smtp=settings, state=history_path(self.config), force=self.force,
                                    unchanged=self.config.jobs.digest.unchanged, lang=tracker.language,
-                                   overrides=tracker.overrides(), **self._source_options(tracker))
+                                   overrides=tracker.overrides(), report=report, link_for=link_for,
+                                   **self._source_options(tracker))
+        if tracker.channels:
+            from . import chat
+            posts = chat.digest_posts(tracker, report, batch, self.config.jobs.digest.unchanged)
+            # a failed post raises after the email went out (in the ledger): the posts are retried next run
+            result.outcomes += self._chat_delivered(tracker, posts)
         bad = [o for o in result.outcomes if o.status in ("failed", "uncertain")]
         if bad:
             listed = "; ".join(f"{o.recipient}: {o.status} {o.error or ''}".strip() for o in bad)
@@ -98,6 +141,19 @@ class Work:
                                  f"{len(result.outcomes)} 封中有 {len(bad)} 封未送达({listed})", code="digest-failed")
         delivered = result.count("sent") + result.count("written")
         return DigestOutcome(sent=delivered, skipped=delivered == 0)
+
+    def _report(self, tracker: TrackerConfig, day: dt.date):
+        """Validate once for both the email and the chat digest (the same report, the same links)."""
+        from .. import sources
+        from ..digest import gsheet_link_for
+        workbook = sources.read(tracker.source, **self._source_options(tracker))
+        report = api.validate(tracker.source, today=day, lang=tracker.language, workbook=workbook,
+                              overrides=tracker.overrides())
+        link_for = None
+        if sources.is_gsheet(tracker.source):
+            sheet = workbook.sheet(report.sheet) if report.sheet else None
+            link_for = gsheet_link_for(tracker.source, sheet.sheet_id if sheet and sheet.sheet_id is not None else 0)
+        return report, link_for
 
     def digest_sent(self, tracker: TrackerConfig, period: str) -> bool:
         """Whether this period's team digest left (or may have left) already: the scheduler's catch-up asks."""
@@ -123,7 +179,8 @@ class Work:
 
         def nightly(trackers: list[TrackerConfig]):
             return run_nightly(self.config, sync_one=self.sync_one, notify_owner=self.notify_owner,
-                               only=[t.name for t in trackers], log=log, clock=self.clock)
+                               notify_chat=self.notify_chat, only=[t.name for t in trackers], log=log,
+                               clock=self.clock)
         return nightly
 
     def digest_for(self, log):

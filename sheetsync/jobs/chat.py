@@ -1,0 +1,65 @@
+"""The chat side of the jobs (issue 13): which posts a digest run and a nightly run make for one tracker's
+channels, delivered through the ledger by channels.deliver. Metric alerts ride on both runs, keyed per breach,
+so whichever run sees a breach first posts it and no run posts it twice."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..channels.compose import alert_doc, digest_doc, nightly_doc
+from ..channels.deliver import ChatPost, post_all
+from ..history import History
+from ..model import Report, Task
+from .config import TrackerConfig
+
+
+def report_link(tracker: TrackerConfig) -> str | None:
+    return tracker.report_url or (tracker.source if "://" in tracker.source else None)
+
+
+def alert_posts(tracker: TrackerConfig, report: Report) -> list[ChatPost]:
+    link = report_link(tracker)
+    return [ChatPost(ch, f"metric:{a.key}", "alert", alert_doc(report, a, link=link))
+            for a in report.alerts for ch in tracker.channels]
+
+
+def digest_posts(tracker: TrackerConfig, report: Report, batch, unchanged: str) -> list[ChatPost]:
+    """The team digest (when it changed, or a one-line note with unchanged = "note") and new metric alerts."""
+    posts = []
+    team = batch.team
+    if team is not None and (team.changed or unchanged == "note"):
+        from ..digest.content import note_content
+        content = team if team.changed else note_content(team)
+        posts += [ChatPost(ch, batch.period, "team",
+                           digest_doc(content, report, ch.kind, link=report_link(tracker), mentions=ch.mentions))
+                  for ch in tracker.channels]
+    return posts + alert_posts(tracker, report)
+
+
+def newly_late(report: Report, before: list[dict] | None) -> list[Task]:
+    """Tasks late now that were not late in the previous snapshot (none on the first night: no baseline)."""
+    if before is None:
+        return []
+    was_late = {row["key"] for row in before if row["health"] == "late"}
+    return [t for t in report.tasks if t.health == "late" and t.key not in was_late]
+
+
+def nightly_posts(tracker: TrackerConfig, report: Report, new_errors, before: list[dict] | None,
+                  day: dt.date) -> list[ChatPost]:
+    """A post only when new errors or newly late tasks appeared; metric alerts always (once per breach)."""
+    keys = set(new_errors)
+    errors = [f for f in report.findings if f.severity == "error" and (f.code, f.ref or f.cell or "") in keys]
+    late = newly_late(report, before)
+    posts = []
+    if errors or late:
+        posts += [ChatPost(ch, day.isoformat(), "nightly",
+                           nightly_doc(report, errors, late, ch.kind, link=report_link(tracker), mentions=ch.mentions))
+                  for ch in tracker.channels]
+    return posts + alert_posts(tracker, report)
+
+
+def deliver(state_db, tracker_key: str, posts: list[ChatPost], *, outbox=None, force: bool = False, env=None,
+            clients=None):
+    if not posts:
+        return []
+    with History(state_db) as history:
+        return post_all(history, tracker_key, posts, outbox=outbox, force=force, env=env, clients=clients)
