@@ -248,6 +248,74 @@ def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, sen
     sys.exit(result.exit_code)
 
 
+_NOTICE_TEXT = {
+    "en": {"wait": "Launch notice: due on {due} ({spec} before the launch on {launch}); nothing sent yet.",
+           "passed": "Launch notice: the launch on {launch} has passed; no notice sent.",
+           "no-launch": "Launch notice: the Campaign sheet gives no launch date; add one.",
+           "send": "Launch notice (launch on {launch}):", "done": "Launch notice (launch on {launch}), delivered before:",
+           "notice": "notice", "correction": "correction",
+           "none": "  ! no department contact with an email in the People sheet, and no chat channel"},
+    "zh": {"wait": "上线通知:将于 {due} 发出(上线日 {launch} 的 {spec});尚未发送。",
+           "passed": "上线通知:上线日 {launch} 已过,未发送通知。",
+           "no-launch": "上线通知:活动信息表中没有上线日期,请填写。",
+           "send": "上线通知(上线日 {launch}):", "done": "上线通知(上线日 {launch}),此前已送达:",
+           "notice": "通知", "correction": "更正",
+           "none": "  ! 人员表中没有带邮箱的部门对接人,也没有配置群聊频道"},
+}
+
+
+@cli.command()
+@click.argument("source")
+@source_options
+@click.option("--outbox", type=click.Path(file_okay=False),
+              help="Write the notice here as a preview (any day, even before it is due) instead of sending.")
+@click.option("--send", is_flag=True, help="Send over SMTP (SHEETSYNC_SMTP_* settings) when it is due.")
+@click.option("--state", type=click.Path(dir_okay=False), envvar="SHEETSYNC_STATE",
+              help="History database (default .sheetsync/state.db beside the tracker, or SHEETSYNC_STATE).")
+@click.option("--at", "spec", default="T-3wd", show_default=True, metavar="TIMEPOINT",
+              help="When before the launch the notice goes out, e.g. T-3wd or 上线前5个工作日.")
+@click.option("--force", is_flag=True, help="Resend a notice the ledger says was already delivered.")
+def notice(source, fmt, today, lang, credentials, outbox, send, state, spec, force):
+    """Send the launch notice (seed 004) to each department's contact once, when it is due.
+
+    A launch date moved before the notice went out moves the notice; moved after it went out, one short
+    correction follows. A rerun sends nothing already delivered.
+
+    \b
+    Example:
+      sheetsync notice tracker.xlsx --outbox out/
+      SHEETSYNC_SMTP_HOST=smtp.example.com sheetsync notice tracker.xlsx --send
+    """
+    if outbox and send:
+        raise SheetsyncError("--outbox and --send: choose one", "--outbox 和 --send 只能选一个", code="usage")
+    from .notice import run_notice
+    result = run_notice(source, today=today, outbox=outbox, send=send, state=state, force=force, lang=lang,
+                        spec=spec, **_source_kwargs(source, credentials))
+    d = result.decision
+    if fmt == "json":
+        click.echo(to_json({"action": d.action, "due": d.due.isoformat() if d.due else None, "period": d.period,
+                            "messages": [{"kind": o.kind, "recipient": o.recipient, "status": o.status,
+                                          "error": o.error, "files": [str(f) for f in o.files]}
+                                         for o in result.outcomes]}))
+        sys.exit(result.exit_code)
+    ui = lang or result.lang
+    tx, dtx = _NOTICE_TEXT[ui], _DIGEST_TEXT[ui]
+    launch = d.launch.isoformat() if d.launch else "?"
+    if result.notice is None:
+        click.echo(tx[d.action].format(due=d.due, spec=spec, launch=launch, period=d.period))
+        sys.exit(0)
+    click.echo(tx["send" if d.action == "send" or outbox else "done"].format(launch=launch, period=d.period or ""))
+    for o in result.outcomes:
+        click.echo(f"  [{tx.get(o.kind.split('#')[0], o.kind)}] {o.recipient}: {dtx.get(o.status, o.status)}")
+        for f in o.files:
+            click.echo(f"      {f}")
+        if o.error:
+            click.echo(f"      {o.error}")
+    if not result.outcomes:
+        click.echo(tx["none"])
+    sys.exit(result.exit_code)
+
+
 _DEMO_TEXT = {
     "workbook": "工作簿(已同步,逾期行标红、待审核超时行标橙): {path}",
     "outbox": "周报邮件(.eml 可用邮件客户端打开,.html 可用浏览器打开): {path}",

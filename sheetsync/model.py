@@ -266,6 +266,7 @@ class Report:
     last_row: int | None = None  # 1-based last row of the table
     understanding: Understanding = field(default_factory=Understanding)
     alerts: list[MetricAlert] = field(default_factory=list)  # metric rules breached now (issue 13)
+    faq: list[tuple[str, str]] = field(default_factory=list)  # the FAQ sheet's (question, answer), for the notice
 
     def summary(self) -> dict:
         by_health: dict[str, int] = {}

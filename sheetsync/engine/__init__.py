@@ -7,7 +7,7 @@ import gc
 from ..model import ColumnMapping, ColumnRead, Finding, Report, SheetsyncError, TableSeen, Understanding, WorkbookData
 from . import catalogue
 from .calendar import WorkCalendar
-from .campaign import read_campaign, read_holidays, read_people
+from .campaign import read_campaign, read_faq, read_holidays, read_people
 from .checks import Checker, assign_health
 from .deadlines import derive
 from .graph import build
@@ -86,7 +86,8 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     return Report(source=workbook.source, today=today, language=language, sheet=layout.sheet.name,
                   header_row=layout.header_row + 1, tasks=tasks, findings=findings, campaign=campaign,
                   people=people or {}, columns=dict(layout.columns), headers=dict(layout.headers),
-                  last_row=last_row, understanding=_understanding(layout, mapping), alerts=alerts)
+                  last_row=last_row, understanding=_understanding(layout, mapping), alerts=alerts,
+                  faq=read_faq(workbook))
 
 
 def _understanding(layout, mapping) -> Understanding:

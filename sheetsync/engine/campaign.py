@@ -7,7 +7,7 @@ import zoneinfo
 
 from ..model import Campaign, Finding, Person, SheetData, WorkbookData, a1
 from . import catalogue
-from .schema import (CAMPAIGN_KEYS, CHAT_ID_FIELDS, CAMPAIGN_SHEETS, DEFAULT_LEAD_TIMES, HOLIDAY_COLUMNS, HOLIDAY_SHEETS,
+from .schema import (CAMPAIGN_KEYS, CHAT_ID_FIELDS, CAMPAIGN_SHEETS, FAQ_COLUMNS, FAQ_SHEETS, DEFAULT_LEAD_TIMES, HOLIDAY_COLUMNS, HOLIDAY_SHEETS,
                      LEAD_TIME_PREFIXES, PEOPLE_COLUMNS, PEOPLE_SHEETS, WORKDAY_WORDS)
 from .values import clean_text, is_blank, is_email, normalise_header, parse_date, parse_number
 
@@ -143,6 +143,22 @@ def read_people(workbook: WorkbookData, lang: str) -> tuple[dict[str, Person] | 
             chat_ids["any"] = chat_ids.pop("chat_id")
         people[name] = Person(name=name, email=email, department=dept, row=r + 1, mobile=mobile, chat_ids=chat_ids)
     return people, findings
+
+
+def read_faq(workbook: WorkbookData) -> list[tuple[str, str]]:
+    """(question, answer) rows of the optional FAQ / 常见问题 sheet; without a header, columns A and B."""
+    sheet = find_sheet(workbook, FAQ_SHEETS)
+    if sheet is None:
+        return []
+    layout = _header_map(sheet, FAQ_COLUMNS)
+    header, cols = layout if layout and "question" in layout[1] else (-1, {"question": 0, "answer": 1})
+    out = []
+    for r in range(header + 1, len(sheet.rows)):
+        q = clean_text(sheet.value(r, cols["question"]))
+        a = clean_text(sheet.value(r, cols.get("answer", cols["question"] + 1)))
+        if q:
+            out.append((q, a or ""))
+    return out
 
 
 def _mobile(value) -> str | None:

@@ -87,6 +87,9 @@ PEOPLE_COLUMNS = {
     "teams": ("teams", "teams id", "teams upn"),
 }
 CHAT_ID_FIELDS = ("wecom", "dingtalk", "feishu", "slack", "teams")
+# The launch notice's common questions (seed 004): an optional sheet with a question and an answer column.
+FAQ_SHEETS = ("FAQ", "常见问题", "问答", "Q&A")
+FAQ_COLUMNS = {"question": ("问题", "常见问题", "question", "q"), "answer": ("回答", "答案", "解答", "answer", "a")}
 HOLIDAY_SHEETS = ("Holidays", "节假日", "假期")
 HOLIDAY_COLUMNS = {
     "date": ("日期", "date"),

@@ -18,7 +18,7 @@ def report_link(tracker: TrackerConfig) -> str | None:
 
 def alert_posts(tracker: TrackerConfig, report: Report) -> list[ChatPost]:
     link = report_link(tracker)
-    return [ChatPost(ch, f"metric:{a.key}", "alert", alert_doc(report, a, link=link))
+    return [ChatPost(ch, f"metric.{a.key}", "alert", alert_doc(report, a, link=link))
             for a in report.alerts for ch in tracker.channels]
 
 
