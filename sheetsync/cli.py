@@ -383,11 +383,28 @@ def config_check(config_path, lang):
         path=cfg.path, n=len(cfg.trackers), names=", ".join(t.name for t in cfg.trackers),
         nightly=cfg.jobs.nightly.time.strftime("%H:%M"), day=cfg.jobs.digest.day,
         time=cfg.jobs.digest.time.strftime("%H:%M"), state=cfg.state))
+    tx = _CHANNEL_TEXT[_ui_lang(lang)]
+    for t in cfg.trackers:
+        for ch in t.channels:
+            # only whether each variable is set, and its shape: never its value
+            url = ch.webhook()
+            state = tx["unset"] if url is None else (tx["set"] if url.startswith(("https://", "http://"))
+                                                     else tx["not_url"])
+            line = f"  {t.name} {ch.kind}:{ch.name}: {ch.webhook_env} {state}"
+            if ch.secret_env:
+                line += f"; {ch.secret_env} {tx['set'] if ch.secret() else tx['unsigned']}"
+            click.echo(("  ! " if url is None or state == tx["not_url"] else "    ") + line.strip())
+
+
+_CHANNEL_TEXT = {"en": {"set": "set", "unset": "NOT SET (posts to this channel fail until it is)",
+                        "not_url": "set, but not an http(s) URL", "unsigned": "not set (posts go unsigned)"},
+                 "zh": {"set": "已设置", "unset": "未设置(设置前发往该频道的消息会失败)", "not_url": "已设置,但不是 http(s) 地址",
+                        "unsigned": "未设置(消息不加签)"}}
 
 
 @cli.group()
 def run():
-    """One-shot, idempotent jobs for cron, systemd or Kubernetes: `run nightly`, `run digest`."""
+    """One-shot, idempotent jobs for cron, systemd or Kubernetes: `run nightly`, `run digest`, `run notice`."""
 
 
 def _run_options(f):
@@ -432,8 +449,8 @@ def run_nightly(config_path, only, today, outbox, credentials, lang):
     cfg = load_config(config_path)
     work = Work(cfg, outbox=outbox, credentials=credentials)
     day, _ = api.parse_today(today)
-    summary = run_all(cfg, sync_one=work.sync_one, notify_owner=work.notify_owner, notify_chat=work.notify_chat, today=day,
-                      only=list(only) or None)
+    summary = run_all(cfg, sync_one=work.sync_one, notify_owner=work.notify_owner, notify_chat=work.notify_chat,
+                      today=day, only=list(only) or None)
     _finish(summary, lang)
 
 
@@ -462,6 +479,28 @@ def run_digest(config_path, only, today, outbox, credentials, period, force, lan
     _finish(summary, lang)
 
 
+@run.command("notice")
+@_run_options
+@click.option("--force", is_flag=True, help="Resend a notice the ledger says was already delivered.")
+@click.option("--lang", type=LANGS, help="Language of the summary line.")
+def run_notice(config_path, only, today, outbox, credentials, force, lang):
+    """Send each tracker's launch notice on its day (`notice = "T-3wd"` in the config) by email and to its chat
+    channels; any other day, and on a rerun, it sends nothing. The scheduler runs it daily at [jobs.notice] time.
+
+    \b
+    Example:
+      sheetsync run notice --config /etc/sheetsync/sheetsync.toml
+    """
+    from .jobs import load_config
+    from .jobs.runner import run_digest as run_all
+    from .jobs.work import Work
+    cfg = load_config(config_path)
+    work = Work(cfg, outbox=outbox, credentials=credentials, force=force)
+    day, _ = api.parse_today(today)
+    summary = run_all(cfg, digest_one=work.notice_one, today=day, only=list(only) or None, job="notice")
+    _finish(summary, lang)
+
+
 @cli.command()
 @config_option
 @click.option("--outbox", type=click.Path(file_okay=False), help="Write emails as files instead of sending.")
@@ -486,7 +525,7 @@ def schedule(config_path, outbox, credentials):
     log = default_log(cfg, clock)
     work = Work(cfg, outbox=outbox, credentials=credentials, clock=clock)
     sys.exit(serve(cfg, nightly=work.nightly_for(log), digest=work.digest_for(log), digest_sent=work.digest_sent,
-                   clock=clock, log=log))
+                   clock=clock, log=log, notice=work.notice_for(log)))
 
 
 def _rehearsal_clock():

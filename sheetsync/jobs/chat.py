@@ -4,6 +4,7 @@ so whichever run sees a breach first posts it and no run posts it twice."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from ..channels.compose import alert_doc, digest_doc, nightly_doc
 from ..channels.deliver import ChatPost, post_all
@@ -51,7 +52,10 @@ def nightly_posts(tracker: TrackerConfig, report: Report, new_errors, before: li
     late = newly_late(report, before)
     posts = []
     if errors or late:
-        posts += [ChatPost(ch, day.isoformat(), "nightly",
+        # keyed by what is new: a second run the same day posts only if something else appeared since
+        what = sorted(f"{f.code}|{f.ref}" for f in errors) + sorted(f"late|{t.key}" for t in late)
+        period = f"nightly.{day.isoformat()}.{hashlib.sha256(chr(31).join(what).encode()).hexdigest()[:12]}"
+        posts += [ChatPost(ch, period, "nightly",
                            nightly_doc(report, errors, late, ch.kind, link=report_link(tracker), mentions=ch.mentions))
                   for ch in tracker.channels]
     return posts + alert_posts(tracker, report)

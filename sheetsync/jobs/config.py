@@ -16,7 +16,9 @@ from typing import Any
 
 import pytz
 
+from ..channels import KINDS as CHANNEL_KINDS
 from ..model import SheetsyncError
+from ..engine.timepoints import parse_time_point
 from .locate import KeyLocator
 
 PASSWORD_ENV = "SHEETSYNC_SMTP_PASSWORD"
@@ -158,9 +160,15 @@ class DigestJob:
 
 
 @dataclass(frozen=True)
+class NoticeJob:
+    time: dt.time = dt.time(9, 0)  # daily: the launch notice goes out on its day at this time (issue 13)
+
+
+@dataclass(frozen=True)
 class JobsConfig:
     nightly: NightlyJob = NightlyJob()
     digest: DigestJob = DigestJob()
+    notice: NoticeJob = NoticeJob()
 
 
 @dataclass(frozen=True)
@@ -303,7 +311,6 @@ _INLINE_SECRETS = ("webhook", "url", "webhook_url", "secret", "token", "access_t
 
 
 def _channels(c: _Checker, data: dict, path: tuple) -> tuple[ChannelConfig, ...]:
-    from ..channels import KINDS
     raw = c.get(data, path + ("channels",), (list,), "a list of [[trackers.channels]] tables",
                 "[[trackers.channels]] 表的列表", [])
     out, names = [], set()
@@ -318,10 +325,10 @@ def _channels(c: _Checker, data: dict, path: tuple) -> tuple[ChannelConfig, ...]
         item = {k: v for k, v in item.items() if k not in _INLINE_SECRETS} if isinstance(item, dict) else item
         ch = c.table(item, cpath, _CHANNEL_KEYS)
         n0 = len(c.problems)
-        kind = c.choice(ch, cpath + ("kind",), KINDS, "")
+        kind = c.choice(ch, cpath + ("kind",), CHANNEL_KINDS, "")
         if "kind" not in ch:
-            c.bad(cpath + ("kind",), f"missing; add `kind = ...` ({' | '.join(KINDS)})",
-                  f"缺少该项;请添加 `kind = ...`({' | '.join(KINDS)})", missing=True)
+            c.bad(cpath + ("kind",), f"missing; add `kind = ...` ({' | '.join(CHANNEL_KINDS)})",
+                  f"缺少该项;请添加 `kind = ...`({' | '.join(CHANNEL_KINDS)})", missing=True)
         name = c.text(ch, cpath + ("name",), "a short name such as team-chat", "简短名称,例如 team-chat",
                       default=kind or None)
         if name and name.casefold() in names:
@@ -433,7 +440,6 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
     channels = _channels(c, data, path)
     notice = c.text(data, path + ("notice",), 'a time point before launch such as "T-3wd"', '上线前的时间节点,例如 "T-3wd"',
                     default="T-3wd") or "T-3wd"
-    from ..engine.timepoints import parse_time_point
     tp = parse_time_point(notice)
     if tp is None or tp.anchor != "T" or tp.offset > 0:
         c.bad(path + ("notice",), f'"{notice}" is not a time point relative to the launch; write T-3wd or 上线前3个工作日',
@@ -478,13 +484,15 @@ def _smtp(c: _Checker, raw: Any) -> SmtpConfig | None:
 
 
 def _jobs(c: _Checker, raw: Any) -> JobsConfig:
-    data = c.table(raw if raw is not None else {}, ("jobs",), ("nightly", "digest"))
+    data = c.table(raw if raw is not None else {}, ("jobs",), ("nightly", "digest", "notice"))
+    notice = c.table(data.get("notice", {}), ("jobs", "notice"), ("time",))
     nightly = c.table(data.get("nightly", {}), ("jobs", "nightly"), ("time",))
     digest = c.table(data.get("digest", {}), ("jobs", "digest"), ("day", "time", "unchanged"))
     return JobsConfig(
         nightly=NightlyJob(time=c.clock(nightly, ("jobs", "nightly", "time"), dt.time(2, 0))),
         digest=DigestJob(day=_day(c, digest), time=c.clock(digest, ("jobs", "digest", "time"), dt.time(8, 30)),
-                         unchanged=c.choice(digest, ("jobs", "digest", "unchanged"), ("skip", "note"), "skip")))
+                         unchanged=c.choice(digest, ("jobs", "digest", "unchanged"), ("skip", "note"), "skip")),
+        notice=NoticeJob(time=c.clock(notice, ("jobs", "notice", "time"), dt.time(9, 0))))
 
 
 def _day(c: _Checker, digest: dict) -> str:

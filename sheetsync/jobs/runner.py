@@ -151,28 +151,29 @@ def run_nightly(config: Config, *, sync_one: Callable[[TrackerConfig, dt.date], 
 def run_digest(config: Config, *, digest_one: Callable[[TrackerConfig, str, dt.date], DigestOutcome | None],
                period: str | None = None, today: dt.date | None = None, only: Iterable[str] | None = None,
                log: EventLog | None = None, clock: Callable[[], dt.datetime] | None = None,
-               lock: bool = True) -> RunSummary:
+               lock: bool = True, job: str = "digest") -> RunSummary:
     """Build and send each tracker's digest for `period` (default: the ISO week of today in the tracker's zone).
-    `digest_one` must itself skip a (tracker, period) already sent: the digest ledger makes reruns harmless."""
+    `digest_one` must itself skip a (tracker, period) already sent: the digest ledger makes reruns harmless.
+    job="notice" runs the launch notice the same way (one lock, one summary line per tracker)."""
     if lock:
-        with exclusive(config.state, "digest"):
+        with exclusive(config.state, job):
             return run_digest(config, digest_one=digest_one, period=period, today=today, only=only, log=log,
-                              clock=clock, lock=False)
+                              clock=clock, lock=False, job=job)
     log = log or default_log(config, clock)
-    summary = RunSummary("digest")
+    summary = RunSummary(job)
     trackers = select(config, only)
-    with log.progress("digest", len(trackers)) as advance:
+    with log.progress(job, len(trackers)) as advance:
         for tracker in trackers:
             day = today or local_today(tracker, clock)
             label = period or iso_period(day)
             result = TrackerResult(tracker.name, "ok")
             try:
                 outcome = digest_one(tracker, label, day)
-                log.event("digest", zone=tracker.timezone, tracker=tracker.name, period=label, status="ok",
+                log.event(job, zone=tracker.timezone, tracker=tracker.name, period=label, status="ok",
                           sent=getattr(outcome, "sent", None), skipped=1 if getattr(outcome, "skipped", False) else None)
             except Exception as exc:
                 result.status, result.detail = "failed", _reason(exc)
-                log.event("digest", zone=tracker.timezone, tracker=tracker.name, period=label, status="failed",
+                log.event(job, zone=tracker.timezone, tracker=tracker.name, period=label, status="failed",
                           error=result.detail)
             summary.results.append(result)
             advance()

@@ -155,6 +155,36 @@ class Work:
             link_for = gsheet_link_for(tracker.source, sheet.sheet_id if sheet and sheet.sheet_id is not None else 0)
         return report, link_for
 
+    # launch notice --------------------------------------------------------------------------------------------
+    def notice_one(self, tracker: TrackerConfig, period: str, day: dt.date) -> DigestOutcome:
+        """The launch notice on its day (seed 004), by email and to the tracker's channels; `period` is unused
+        (the notice keys itself by the launch date)."""
+        from ..digest import tracker_key
+        from ..notice import run_notice
+        from . import chat
+        settings = None if self.outbox is not None else smtp_settings(self.config)
+        result = run_notice(tracker.source, today=day, outbox=self.outbox, smtp=settings,
+                            state=history_path(self.config), force=self.force, lang=tracker.language,
+                            spec=tracker.notice, channels=tracker.channels, env=self.chat_env,
+                            tracker=tracker_key(tracker.source), link=chat.report_link(tracker),
+                            overrides=tracker.overrides(), clients=self.chat_clients, **self._source_options(tracker))
+        bad = [o for o in result.outcomes if o.status in ("failed", "uncertain")]
+        if bad:
+            listed = "; ".join(f"{o.recipient}: {o.status} {o.error or ''}".strip() for o in bad)
+            raise SheetsyncError(f"{len(bad)} of {len(result.outcomes)} notices not delivered ({listed})",
+                                 f"{len(result.outcomes)} 条通知中有 {len(bad)} 条未送达({listed})",
+                                 code="notice-failed")
+        delivered = sum(o.status in ("sent", "written") for o in result.outcomes)
+        return DigestOutcome(sent=delivered, skipped=delivered == 0)
+
+    def notice_for(self, log):
+        from .runner import run_digest
+
+        def notice(trackers: list[TrackerConfig]):
+            return run_digest(self.config, digest_one=self.notice_one, only=[t.name for t in trackers], log=log,
+                              clock=self.clock, job="notice")
+        return notice
+
     def digest_sent(self, tracker: TrackerConfig, period: str) -> bool:
         """Whether this period's team digest left (or may have left) already: the scheduler's catch-up asks."""
         from ..digest import tracker_key
