@@ -164,3 +164,19 @@ def test_config_check_names_channel_variables_but_never_their_values(tmp_path):
     config.write_text(text, encoding="utf-8")
     bad = sheetsync("config", "check", "--config", config, "--lang", "en")
     assert bad.returncode == 2 and "webhook_env" in bad.stderr and "abcdef" not in bad.stderr
+
+
+def test_sync_highlights_the_breached_metric_value_until_the_breach_ends(tmp_path):
+    from sheetsync import api
+    tracker = chat_tracker(tmp_path / "tracker.xlsx", metrics=CAC_ROWS)
+    api.sync(tracker, today="2026-10-19", state=tmp_path / "s.db")
+    ws = openpyxl.load_workbook(tracker)["指标"]
+    ranges = [(str(cf.sqref), [r.formula for r in cf.rules]) for cf in ws.conditional_formatting]
+    assert ranges == [("C5", [['AND("sheetsync"="sheetsync",TRUE)']])]
+    again = api.sync(tracker, today="2026-10-19", state=tmp_path / "s.db")
+    assert not again.changed  # a second sync of an unchanged sheet writes nothing
+    wb = openpyxl.load_workbook(tracker)
+    wb["指标"]["C5"] = 150  # the cost fell back: no breach
+    wb.save(tracker)
+    api.sync(tracker, today="2026-10-19", state=tmp_path / "s.db")
+    assert list(openpyxl.load_workbook(tracker)["指标"].conditional_formatting) == []
