@@ -4,11 +4,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import os
-import zoneinfo
 from pathlib import Path
 
 from . import sources
+from .clock import Clock, current, make_clock, parse_today  # noqa: F401  (parse_today: the CLI's)
 import sheetsync.sources.xlsx  # noqa: F401  (sources.xlsx.check_package)
 from .engine import analyse
 from .engine.campaign import read_campaign
@@ -16,47 +15,33 @@ from .engine.table import find_table
 from .model import Report, SheetsyncError, WorkbookData
 
 
-def parse_today(value: str | dt.date | None) -> tuple[dt.date | None, dt.datetime | None]:
-    """'2026-11-23' or '2026-11-23T08:30' (also from SHEETSYNC_TODAY) -> (today, now)."""
-    if value is None:
-        value = os.environ.get("SHEETSYNC_TODAY") or None
-    if value is None:
-        return None, None
-    if isinstance(value, dt.datetime):
-        return value.date(), value
-    if isinstance(value, dt.date):
-        return value, None
-    try:
-        if "T" in value or " " in value.strip():
-            now = dt.datetime.fromisoformat(value.strip())
-            return now.date(), now.replace(tzinfo=None)
-        return dt.date.fromisoformat(value.strip()), None
-    except ValueError:
-        raise SheetsyncError(f"--today {value!r}: write a date as YYYY-MM-DD (optionally THH:MM)",
-                             f"--today {value!r}:日期请写成 YYYY-MM-DD(可加 THH:MM)", code="usage") from None
+def clock_for(workbook: WorkbookData, today=None, lang: str | None = None, overrides: dict | None = None) -> Clock:
+    """The run's one Clock, in the tracker's zone: the config's (`overrides["timezone"]`), else the Campaign
+    sheet's, else the machine's. A job on a UTC server at 01:00 is already tomorrow in Shanghai."""
+    zone = (overrides or {}).get("timezone")
+    if not zone:
+        layout, _ = find_table(workbook)
+        if layout is not None:
+            year = parse_today(today)[0] or current().date()  # only to read dates written without a year
+            campaign, _ = read_campaign(workbook, lang or layout.language, year.year)
+            zone = campaign.timezone
+    return make_clock(zone, today)
 
 
-def clock_for(workbook: WorkbookData, today, lang: str | None) -> tuple[dt.date, dt.datetime | None]:
-    """Today and now in the campaign's time zone unless given: a job on a UTC server at 01:00 is
-    already tomorrow in Shanghai."""
-    day, now = parse_today(today)
-    if day is not None:
-        return day, now
-    layout, _ = find_table(workbook)
-    zone = "Asia/Shanghai"
-    if layout is not None:
-        campaign, _ = read_campaign(workbook, lang or layout.language, dt.date.today().year)
-        zone = campaign.timezone
-    current = dt.datetime.now(zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)
-    return current.date(), current
+def analyse_at(workbook: WorkbookData, today=None, *, lang: str | None = None,
+               overrides: dict | None = None) -> Report:
+    """The engine at the run's clock; the Report carries that Clock for everything after it in the run."""
+    clock = clock_for(workbook, today, lang, overrides)
+    report = analyse(workbook, clock.today, now=clock.now, lang=lang, overrides=overrides)
+    report.clock = clock
+    return report
 
 
 def validate(source: str | Path, *, today: str | dt.date | None = None, lang: str | None = None,
              overrides: dict | None = None, workbook: WorkbookData | None = None, **source_options) -> Report:
     """Read SOURCE, check every row and derive deadlines. Raises SheetsyncError when it cannot run."""
     workbook = workbook or sources.read(source, **source_options)
-    day, now = clock_for(workbook, today, lang)
-    return analyse(workbook, day, now=now, lang=lang, overrides=overrides)
+    return analyse_at(workbook, today, lang=lang, overrides=overrides)
 
 
 class SyncResult:
@@ -100,7 +85,7 @@ def sync(source: str | Path, *, today: str | dt.date | None = None, lang: str | 
                        **source_options)
     if record and not dry_run:
         from .history import record_sync
-        record_sync(source, result.report, state=state)
+        record_sync(source, result.report, state=state, at=result.report.clock.now)
     return result
 
 
@@ -135,10 +120,8 @@ def _sync(source, *, today, lang, dry_run, backups, overrides, **source_options)
     sources.xlsx.check_package(path) if path.exists() else None
     digest_before = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
     workbook = sources.read(path)
-    day, now = clock_for(workbook, today, lang)
-    report = analyse(workbook, day, now=now, lang=lang, overrides=overrides)
-    run_at = now or dt.datetime.combine(day, dt.datetime.now().time())
-    plan = build_plan(report, workbook, run_at=run_at)
+    report = analyse_at(workbook, today, lang=lang, overrides=overrides)
+    plan = build_plan(report, workbook, run_at=report.clock.now)
     if dry_run or not plan.changed:
         return SyncResult(report, plan, changed=False, dry_run=dry_run)
     from .writers.xlsx import write

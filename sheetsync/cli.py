@@ -337,8 +337,7 @@ def demo(folder, today):
     from pathlib import Path
 
     from .demo import run_demo
-    day, _ = api.parse_today(today)
-    result = run_demo(Path(folder), today=day)
+    result = run_demo(Path(folder), today=today)
     print_text(result.report)
     click.echo("")
     click.echo(_DEMO_TEXT["workbook"].format(path=result.tracker))
@@ -533,17 +532,11 @@ def _rehearsal_clock():
     speed: a rehearsal of Monday morning on any day (and how the tests drive the real command)."""
     import datetime as dt
     import time
-    text = os.environ.get("SHEETSYNC_NOW")
-    if not text:
+
+    from .clock import env_now
+    start = env_now()
+    if start is None:
         return None
-    try:
-        start = dt.datetime.fromisoformat(text)
-    except ValueError:
-        start = None
-    if start is None or start.tzinfo is None:
-        raise SheetsyncError(f"SHEETSYNC_NOW={text!r}: write a time with its offset, e.g. 2026-11-23T08:29:50+08:00",
-                             f"SHEETSYNC_NOW={text!r}:请写带时区偏移的时间,例如 2026-11-23T08:29:50+08:00",
-                             code="usage")
     began = time.monotonic()
     return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
 

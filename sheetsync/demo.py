@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import api
+from .clock import make_clock
 from .model import Report, SheetsyncError
 
 DEMO_NAME = "夏日清凉服务季.xlsx"
@@ -27,9 +28,12 @@ class DemoResult:
     files: list[Path] = field(default_factory=list)
 
 
-def run_demo(folder: Path, *, today: dt.date | None = None, template: str = "campaign-launch") -> DemoResult:
-    from .templates import create_tracker
-    today = today or dt.date.today()
+def run_demo(folder: Path, *, today: str | dt.date | dt.datetime | None = None,
+             template: str = "campaign-launch") -> DemoResult:
+    """`today` as for every command; the one clock of the run is read in the zone the demo tracker will carry,
+    so its dates, its sync, its digest and a later `sheetsync sync` all agree on the day and the hour."""
+    from .templates import create_tracker, template_zone
+    clock = make_clock(template_zone(template), today)
     folder = Path(folder)
     if folder.exists():
         # only a folder the demo made is recreated: a typo in --folder must never delete someone's files
@@ -39,13 +43,14 @@ def run_demo(folder: Path, *, today: dt.date | None = None, template: str = "cam
         shutil.rmtree(folder)  # start fresh so a rerun shows the same loop
     folder.mkdir(parents=True)
     (folder / MARKER).write_text("made by `sheetsync demo`; deleted and recreated on the next run\n")
-    tracker = create_tracker(folder / DEMO_NAME, template, lang="zh", today=today, scenario="demo")
-    report = api.validate(tracker, today=today)
+    tracker = create_tracker(folder / DEMO_NAME, template, lang="zh", today=clock.today, scenario="demo")
+    moment = clock.aware  # the same moment for each step below
+    report = api.validate(tracker, today=moment)
     result = DemoResult(folder=folder, tracker=tracker, report=report)
     state = folder / ".sheetsync" / "state.db"
-    result.sync = api.sync(tracker, today=today, state=state)
+    result.sync = api.sync(tracker, today=moment, state=state)
     result.report = result.sync.report
     result.outbox = folder / "outbox"
-    result.digest = api.digest(tracker, today=today, outbox=result.outbox, kinds="all", state=state)
+    result.digest = api.digest(tracker, today=moment, outbox=result.outbox, kinds="all", state=state)
     result.files = sorted(result.outbox.glob("*"))
     return result

@@ -30,6 +30,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from .clock import current
 from .model import Report
 
 STATE_ENV = "SHEETSYNC_STATE"
@@ -179,7 +180,7 @@ class History:
     def record_snapshot(self, tracker: str, report: Report, kind: str, at: dt.datetime | None = None,
                         period: str | None = None) -> int:
         """Store every task of `report`; returns the run id."""
-        at = at or dt.datetime.now().replace(microsecond=0)
+        at = at or current().astimezone().replace(tzinfo=None, microsecond=0)  # callers pass the run's clock
         rows = {}
         for t in report.tasks:
             rows[t.key] = (t.key, t.id, t.task, t.owner, t.status, _iso(t.due), t.health,

@@ -8,7 +8,10 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field, asdict
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
+
+if TYPE_CHECKING:
+    from .clock import Clock
 
 CellValue = Union[str, float, int, bool, dt.date, dt.datetime, dt.time, dt.timedelta, None]
 
@@ -157,7 +160,7 @@ class Campaign:
     end: dt.date | None = None
     owner: str | None = None
     recipients: list[str] = field(default_factory=list)
-    timezone: str = "Asia/Shanghai"
+    timezone: str | None = None  # None: not in the sheet (the run's clock then takes the config's or the machine's)
     calendar: str = "CN"
     review_sla_hours: float = 24.0
     due_soon_days: int = 2
@@ -267,6 +270,7 @@ class Report:
     understanding: Understanding = field(default_factory=Understanding)
     alerts: list[MetricAlert] = field(default_factory=list)  # metric rules breached now (issue 13)
     faq: list[tuple[str, str]] = field(default_factory=list)  # the FAQ sheet's (question, answer), for the notice
+    clock: "Clock | None" = None  # the run's one clock (sheetsync.clock), set by api; None for a bare engine call
 
     def summary(self) -> dict:
         by_health: dict[str, int] = {}

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .clock import make_clock
 from .engine import schema
 from .engine.calendar import WorkCalendar
 from .engine.timepoints import parse_time_point, resolve
@@ -47,6 +48,7 @@ HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 SIDE_FILL = PatternFill("solid", fgColor="D9E1F2")
 DATE_FMT = "yyyy-mm-dd"
 DATETIME_FMT = "yyyy-mm-dd hh:mm"
+DEFAULT_ZONE = "Asia/Shanghai"  # a template that names no zone: the teams the seeds describe
 
 
 class UnknownTemplateError(KeyError):
@@ -237,7 +239,7 @@ def _campaign_sheet(wb: Workbook, tpl: dict, lang: str, launch: dt.date, end: dt
         ("owner_email", owner["email"] if owner else None),
         ("recipients", ", ".join(p["email"] for p in tpl["people"] if p.get("recipient"))),
         ("target", _t(c.get("target"), lang)),
-        ("timezone", c.get("timezone", "Asia/Shanghai")),
+        ("timezone", template_zone(tpl)),
         ("calendar", c.get("calendar", "CN")),
         ("review_sla_hours", c.get("review_sla_hours", 24)),
     ]
@@ -292,6 +294,12 @@ def _workbook(tpl: dict, lang: str, launch: dt.date, today: dt.date, scenario: s
     return wb
 
 
+def template_zone(tpl: dict | str) -> str:
+    """The zone a tracker made from this template writes in its Campaign sheet."""
+    tpl = load_template(tpl) if isinstance(tpl, str) else tpl
+    return tpl["campaign"].get("timezone", DEFAULT_ZONE)
+
+
 def create_tracker(path, template: str, *, lang: str = "zh", launch: dt.date | None = None,
                    today: dt.date | None = None, scenario: str | None = None) -> Path:
     """Write a new tracker from a template. Never overwrites: FileExistsError if `path` exists.
@@ -304,7 +312,7 @@ def create_tracker(path, template: str, *, lang: str = "zh", launch: dt.date | N
         raise ValueError(f"unknown scenario {scenario!r}; the only scenario is 'demo'")
     tpl = load_template(template)
     path = Path(path)
-    today = today or dt.date.today()
+    today = today or make_clock(template_zone(tpl)).today  # the day where the team is, not on the server
     if scenario == "demo":
         launch = today + dt.timedelta(days=int(tpl["demo"]["launch_in_days"]))
     launch = launch or today + dt.timedelta(days=21)

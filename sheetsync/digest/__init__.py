@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
 
+from ..clock import current
 from ..history import History, default_state_path
 from ..model import Report
 from .content import (DigestContent, Facts, default_link_for, gsheet_link_for, note_content, personal_content,
@@ -109,7 +110,10 @@ def build_digests(report: Report, history: History | None, *, tracker: str, peri
     today = today or report.today
     period = normalise_period(period) if period else iso_period(today)
     monday, _ = parse_period(period)
-    now = now or dt.datetime.combine(today, dt.time(8, 30))  # the Monday 08:30 email of seed 000
+    if now is None:
+        # the run's clock (sheetsync.clock): the same hours as the sheet; a bare Report: Monday 08:30 (seed 000)
+        now = report.clock.now if report.clock is not None else dt.datetime.combine(today, dt.time(8, 30))
+    sent_at = report.clock.aware if report.clock is not None else current()
     wanted = _kinds(kinds)
     lang = report.language
     batch = DigestBatch(tracker=tracker, period=period, lang=lang)
@@ -140,7 +144,7 @@ def build_digests(report: Report, history: History | None, *, tracker: str, peri
         text = render_text(content)
         email = build_message(subject=content.subject, sender=sender, recipient=recipient, recipient_name=name,
                               text=text, html=html, png=png, cid=CHART_CID if png else None, msg_id=mid,
-                              date=dt.datetime.now(dt.timezone.utc))
+                              date=sent_at)
         batch.messages.append(DigestMessage(kind, recipient, period, content, email, mid, html, text, png))
 
     if "team" in wanted:
@@ -200,6 +204,7 @@ def run_digest(source, *, today=None, period: str | None = None, kinds="all", to
                overrides: dict | None = None, **source_options):
     """`sheetsync digest SOURCE`: validate, build, deliver. Returns (batch, DeliveryResult).
 
+    `today` as for every command (sheetsync.clock): the run's one clock, read once in the tracker's zone.
     Messages go to `outbox` when given, else over SMTP when `send` or SHEETSYNC_SMTP_HOST is set, else to
     `.sheetsync/outbox` beside the state file."""
     from .. import api, sources

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..engine.checks import hours_waiting
 from ..model import Report, Task, col_letter
 from .i18n import t
 
@@ -200,7 +201,7 @@ class Facts:
     def hours_waiting(self, task: Task) -> int | None:
         if task.submitted is None:
             return None
-        return max(0, int((self.now - task.submitted).total_seconds() // 3600))
+        return hours_waiting(task.submitted, self.now)
 
     def awaiting_review(self, task: Task) -> bool:
         return task.status == "in-review" or (task.submitted is not None and task.reviewed is None

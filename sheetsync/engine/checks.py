@@ -145,7 +145,7 @@ class Checker:
         reviewer = t.reviewer
         if (t.status == "in-review" and t.submitted and not t.reviewed
                 and self.now - t.submitted > dt.timedelta(hours=self.campaign.review_sla_hours)):
-            hours = int((self.now - t.submitted).total_seconds() // 3600)
+            hours = hours_waiting(t.submitted, self.now)
             self.add("unreviewed", t, "submitted",
                      detail=f"Submitted {t.submitted:%Y-%m-%d %H:%M}, waiting {hours} h (over the {self.campaign.review_sla_hours:g} h review limit)",
                      detail_zh=f"{t.submitted:%Y-%m-%d %H:%M} 提交,已等待 {hours} 小时(超过 {self.campaign.review_sla_hours:g} 小时审核时限)",
@@ -222,3 +222,9 @@ def assign_health(tasks: list[Task], findings: list[Finding], sheet: str) -> Non
             t.health = "invalid"
         else:
             t.health = "ok"
+
+
+def hours_waiting(submitted: dt.datetime, now: dt.datetime) -> int:
+    """Whole hours a submitted draft has waited at `now` (never negative): the one figure the report sheet,
+    the Flags and the digest all print."""
+    return max(0, int((now - submitted).total_seconds() // 3600))

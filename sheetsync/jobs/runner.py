@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Protocol
 
+from ..clock import current
 from ..model import SheetsyncError
 from .config import Config, TrackerConfig
 from .eventlog import EventLog
@@ -68,8 +69,7 @@ class RunSummary:
 
 
 def local_today(tracker: TrackerConfig, clock: Callable[[], dt.datetime] | None = None) -> dt.date:
-    now = clock() if clock else dt.datetime.now(dt.timezone.utc)
-    return now.astimezone(tracker.zone).date()
+    return current(clock).astimezone(tracker.zone).date()
 
 
 def iso_period(day: dt.date) -> str:

@@ -12,6 +12,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from .. import api
+from ..clock import current
 from ..model import Report, SheetsyncError
 from .config import Config, TrackerConfig
 from .runner import DigestOutcome, NightlyOutcome
@@ -49,6 +50,12 @@ class Work:
         self.chat_env = None  # None: os.environ (tests pass the webhook variables here)
         self.chat_clients = None  # channel id -> ChatClient, for tests with a fake clock
 
+    def moment(self, tracker: TrackerConfig, day: dt.date):
+        """The run's clock for this tracker: the scheduler's (or SHEETSYNC_NOW's, or the machine's) moment when it
+        falls on `day`; a run pinned to another day (`--today`) starts at that day's 00:00, as every command does."""
+        now = current(self.clock).astimezone(tracker.zone)
+        return now if now.date() == day else day
+
     def _source_options(self, tracker: TrackerConfig) -> dict:
         from ..sources import is_gsheet
         return {"credentials": self.credentials} if is_gsheet(tracker.source) and self.credentials else {}
@@ -57,7 +64,7 @@ class Work:
     def sync_one(self, tracker: TrackerConfig, day: dt.date) -> NightlyOutcome:
         if tracker.channels:
             self.before[tracker.name] = self._previous_snapshot(tracker, day)
-        result = api.sync(tracker.source, today=day, lang=tracker.language, overrides=tracker.overrides(),
+        result = api.sync(tracker.source, today=self.moment(tracker, day), lang=tracker.language, overrides=tracker.overrides(),
                           state=history_path(self.config), **self._source_options(tracker))
         self.reports[tracker.name] = result.report
         return NightlyOutcome.from_report(result.report, written=len(result.plan.cells) if result.changed else 0)
@@ -124,7 +131,8 @@ class Work:
         settings = None if self.outbox is not None else smtp_settings(self.config)
         outbox = self.outbox if self.outbox is not None else (None if settings else Path(self.config.state) / "outbox")
         report, link_for = self._report(tracker, day) if tracker.channels else (None, None)
-        batch, result = api.digest(tracker.source, today=day, period=period, kinds="all", outbox=outbox,
+        batch, result = api.digest(tracker.source, today=self.moment(tracker, day), period=period, kinds="all",
+                                   outbox=outbox,
                                    smtp=settings, state=history_path(self.config), force=self.force,
                                    unchanged=self.config.jobs.digest.unchanged, lang=tracker.language,
                                    overrides=tracker.overrides(), report=report, link_for=link_for,
@@ -147,7 +155,7 @@ class Work:
         from .. import sources
         from ..digest import gsheet_link_for
         workbook = sources.read(tracker.source, **self._source_options(tracker))
-        report = api.validate(tracker.source, today=day, lang=tracker.language, workbook=workbook,
+        report = api.validate(tracker.source, today=self.moment(tracker, day), lang=tracker.language, workbook=workbook,
                               overrides=tracker.overrides())
         link_for = None
         if sources.is_gsheet(tracker.source):
@@ -163,7 +171,7 @@ class Work:
         from ..notice import run_notice
         from . import chat
         settings = None if self.outbox is not None else smtp_settings(self.config)
-        result = run_notice(tracker.source, today=day, outbox=self.outbox, smtp=settings,
+        result = run_notice(tracker.source, today=self.moment(tracker, day), outbox=self.outbox, smtp=settings,
                             state=history_path(self.config), force=self.force, lang=tracker.language,
                             spec=tracker.notice, channels=tracker.channels, env=self.chat_env,
                             tracker=tracker_key(tracker.source), link=chat.report_link(tracker),

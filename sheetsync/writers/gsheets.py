@@ -27,8 +27,7 @@ RECHECK_FIELDS = ("sheets(properties(sheetId,title,gridProperties(rowCount,colum
 def sync_gsheet(text: str, *, today=None, lang: Optional[str] = None, dry_run: bool = False,
                 overrides: Optional[dict] = None, credentials: Optional[str] = None,
                 retry: Optional[RetryPolicy] = None, **_ignored):
-    from ..api import SyncResult, clock_for
-    from ..engine import analyse
+    from ..api import SyncResult, analyse_at
     from ..plan import build_plan
 
     target = parse_source(text)
@@ -37,11 +36,9 @@ def sync_gsheet(text: str, *, today=None, lang: Optional[str] = None, dry_run: b
     misplaced = False  # a write landed while rows were moving and was not yet put right
     for attempt in range(tries):
         snap = fetch(conn, target, text)
-        day, now = clock_for(snap.workbook, today, lang)
-        report = analyse(snap.workbook, day, now=now, lang=lang, overrides=overrides)
+        report = analyse_at(snap.workbook, today, lang=lang, overrides=overrides)
         own_dates(snap, report)
-        run_at = now or dt.datetime.combine(day, dt.datetime.now().time().replace(microsecond=0))
-        plan = build_plan(report, snap.workbook, run_at=run_at)
+        plan = build_plan(report, snap.workbook, run_at=report.clock.now)
         rules_lost = _rules_lost(snap, report, plan)
         if rules_lost:
             plan.unchanged_report = False  # someone deleted sheetsync's highlights: put them back
