@@ -117,3 +117,16 @@ def test_the_rules_agree_with_a_direct_pandas_computation(xs, rule, baseline):
     assert breaching(xs, rule, baseline) == _pandas_breaching(xs, rule, baseline)
     flags = _pandas_breaching(xs, rule, baseline)
     assert fires(xs, rule, baseline) == [i for i, f in enumerate(flags) if f and (i == 0 or not flags[i - 1])]
+
+
+def test_rules_typed_in_a_rules_sheet_and_a_bad_one_named_by_cell():
+    data = _long(_weeks("获客成本", [100, 110, 121]) + _weeks("投诉量", [10, 11, 12]))
+    data.sheets.append(SheetData("预警规则", [["指标", "规则", "幅度", "周期数"], ["获客成本", "上涨", "10%", 2],
+                                          ["投诉量", "暴涨", 5, 1]]))
+    alerts, findings = check_metrics(data, "zh")
+    assert [(a.metric, a.rule) for a in alerts] == [("获客成本", "rise 10% x2")]
+    bad = [f for f in findings if f.code == "bad-metric-rule"]
+    assert len(bad) == 1 and bad[0].ref == "预警规则!B3" and "暴涨" in bad[0].message
+    # the config wins over the sheet
+    alerts, _ = check_metrics(data, "zh", [{"metric": "获客成本", "kind": "rise", "percent": 50, "periods": 2}])
+    assert alerts == []

@@ -44,6 +44,7 @@ class Platform:
     kind: str = ""
     limit_bytes: int = 4096  # of the part the platform measures (see `size`)
     rate: tuple[int, float] | None = None  # (messages, seconds) per robot
+    backoff: float = 2.0  # first wait after a rate-limit answer without Retry-After; doubles each attempt
 
     def payloads(self, doc: ChatDoc) -> list[dict]:
         from .content import fit
@@ -167,7 +168,8 @@ class ChatClient:
                 result.status, result.error = "failed", self.mask(f"{self.platform.kind}: {verdict.error}")
                 if verdict.state != "retry" or attempt == self.max_attempts:
                     return result
-                pause = min(MAX_WAIT, verdict.wait if verdict.wait is not None else 2.0 * 2 ** (attempt - 1))
+                pause = min(MAX_WAIT, verdict.wait if verdict.wait is not None
+                            else self.platform.backoff * 2 ** (attempt - 1))
                 self.sleep(pause)
                 result.waited += pause
         finally:

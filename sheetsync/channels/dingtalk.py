@@ -31,6 +31,7 @@ class DingTalk(Platform):
     kind: str = "dingtalk"
     limit_bytes: int = 20000
     rate: tuple[int, float] | None = (20, 60.0)
+    backoff: float = 15.0  # the limit is per minute: 15, 30, 60 s
 
     def payload(self, doc: ChatDoc) -> dict:
         def tag(m):

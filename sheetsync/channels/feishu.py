@@ -27,6 +27,7 @@ class Feishu(Platform):
     kind: str = "feishu"
     limit_bytes: int = 19000  # 20 KB less room for timestamp and sign
     rate: tuple[int, float] | None = (5, 1.0)
+    backoff: float = 1.0
 
     def payload(self, doc: ChatDoc) -> dict:
         body = markdown(doc, mention=lambda m: f"<at id={m.chat_id}></at>" if m.chat_id else None,

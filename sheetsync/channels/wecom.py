@@ -17,6 +17,7 @@ class WeCom(Platform):
     kind: str = "wecom"
     limit_bytes: int = 4096
     rate: tuple[int, float] | None = (20, 60.0)
+    backoff: float = 15.0  # the limit is per minute: 15, 30, 60 s
 
     def payload(self, doc: ChatDoc) -> dict:
         text = markdown(doc, mention=lambda m: f"<@{m.chat_id}>" if m.chat_id else None,

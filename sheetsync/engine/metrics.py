@@ -4,8 +4,8 @@ or a value above or below a baseline for N periods. Pure: values in, MetricAlert
 
 A rule is in breach at period i when its condition holds on the N periods ending at i; it FIRES at the first
 such period of a run (a run that goes on is the same breach, so the chat hears of it once). The seed's three
-rules are defaults for the metrics they name; a rule in sheetsync.toml for the same metric and kind replaces it.
-A rise from a value of 0 or less is not a percentage and never counts."""
+rules are defaults for the metrics they name; a rule for the same metric and kind in sheetsync.toml, or in an
+optional 预警规则 / Metric rules sheet, replaces it (the config wins over the sheet). A rise from a value of 0 or less is not a percentage and never counts."""
 from __future__ import annotations
 
 import re
@@ -23,6 +23,12 @@ _METRIC = ("指标", "指标名称", "指标名", "metric", "kpi")
 _VALUE = ("数值", "值", "数据", "value", "amount")
 _BASELINE = ("基准", "基准值", "baseline", "benchmark")
 _BASELINE_ROW = ("基准", "基准值", "baseline", "benchmark")
+RULE_SHEETS = ("预警规则", "指标规则", "Metric rules", "Alert rules")
+RULE_COLUMNS = {"metric": ("指标", "指标名称", "metric"), "kind": ("规则", "类型", "rule", "kind"),
+                "percent": ("幅度", "百分比", "幅度%", "percent", "%"), "periods": ("周期数", "连续期数", "连续周数", "periods", "n"),
+                "baseline": ("基准", "基准值", "baseline")}
+_KIND_WORDS = {"rise": ("上涨", "上升", "增长", "rise", "up"), "fall": ("下降", "下跌", "减少", "fall", "down"),
+               "above": ("高于", "超过", "above"), "below": ("低于", "below")}
 EPS = 1e-9  # a rise of exactly 20% must count although 1.2 * x is not exact in binary
 
 
@@ -189,6 +195,38 @@ def config_rules(raw) -> list[MetricRule]:
     return out
 
 
+def sheet_rules(workbook: WorkbookData, lang: str) -> tuple[list[MetricRule], list[Finding]]:
+    """Rules typed into an optional 预警规则 / Metric rules sheet (指标, 规则 上涨/下降/高于/低于, 幅度, 周期数, 基准)."""
+    from .campaign import _header_map, find_sheet
+    sheet = find_sheet(workbook, RULE_SHEETS)
+    if sheet is None:
+        return [], []
+    layout = _header_map(sheet, RULE_COLUMNS)
+    if layout is None or "metric" not in layout[1] or "kind" not in layout[1]:
+        return [], []
+    header, cols = layout
+    kinds = {normalise_header(w): k for k, words in _KIND_WORDS.items() for w in words}
+    rules, findings = [], []
+    for r in range(header + 1, len(sheet.rows)):
+        metric = clean_text(sheet.value(r, cols["metric"]))
+        if not metric:
+            continue
+        raw_kind = clean_text(sheet.value(r, cols["kind"])) or ""
+        kind = kinds.get(normalise_header(raw_kind))
+        percent = _number(sheet.value(r, cols["percent"])) if "percent" in cols else None
+        if percent is not None and 0 < percent < 1 and "%" in str(sheet.value(r, cols["percent"])):
+            percent *= 100  # "20%" reads as 0.2
+        periods = _number(sheet.value(r, cols["periods"])) if "periods" in cols else 1
+        baseline = _number(sheet.value(r, cols["baseline"])) if "baseline" in cols else None
+        if kind is None or (kind in ("rise", "fall") and not percent) or not periods or periods < 1:
+            findings.append(catalogue.make("bad-metric-rule", lang, sheet=sheet.name, cell=a1(r, cols["kind"]),
+                                           row=r + 1, metric=metric, value=raw_kind))
+            continue
+        name = next((d.name for d in DEFAULT_RULES if _matches(metric, d.aliases)), "custom")
+        rules.append(MetricRule(name, (metric,), kind, int(periods), percent, baseline))
+    return rules, findings
+
+
 def _rule_text(rule: MetricRule, unit: str, baseline: float | None) -> tuple[str, str]:
     one, many, zh = _UNIT[unit]
     n, p = rule.periods, f"{rule.percent:g}%" if rule.percent is not None else ""
@@ -220,7 +258,10 @@ def check_metrics(workbook: WorkbookData, lang: str, configured=()) -> tuple[lis
         return [], []
     series, unit = got
     rules = config_rules(configured)
-    alerts, findings = [], []
+    typed, findings = sheet_rules(workbook, lang)
+    # the config wins over the sheet for the same metric and kind; either wins over the seed's defaults
+    rules += [r for r in typed if not any(c.kind == r.kind and _matches(r.aliases[0], c.aliases) for c in rules)]
+    alerts = []
     for s in series:
         values = [p.value for p in s.points]
         for rule in rules_for(s.metric, rules):
