@@ -133,10 +133,11 @@ def run_nightly(config: Config, *, sync_one: Callable[[TrackerConfig, dt.date], 
                 if new and tracker.owner:
                     notify_owner(tracker, new, outcome, day)
                     result.notified = True
-                if notify_chat is not None and tracker.channels:
-                    # decides itself: posts only new errors, newly late tasks and new metric breaches
-                    notify_chat(tracker, new, outcome, day)
                 store.record(tracker.name, day, outcome.errors)
+                if notify_chat is not None and tracker.channels:
+                    # after the record: a failing chat must not make tomorrow mail the owner the same errors
+                    # again. It decides itself: only new errors, newly late tasks and new metric breaches.
+                    notify_chat(tracker, new, outcome, day)
                 log.event("nightly", zone=tracker.timezone, tracker=tracker.name, status="ok",
                           errors=len(outcome.errors), new=len(new), baseline=1 if previous is None else None,
                           notified=tracker.owner if result.notified else None, written=outcome.written or None)
