@@ -28,10 +28,11 @@ def clock_for(workbook: WorkbookData, today=None, lang: str | None = None, overr
     return make_clock(zone, today)
 
 
-def analyse_at(workbook: WorkbookData, today=None, *, lang: str | None = None,
-               overrides: dict | None = None) -> Report:
-    """The engine at the run's clock; the Report carries that Clock for everything after it in the run."""
-    clock = clock_for(workbook, today, lang, overrides)
+def analyse_at(workbook: WorkbookData, today=None, *, lang: str | None = None, overrides: dict | None = None,
+               clock: Clock | None = None) -> Report:
+    """The engine at the run's clock (made here unless given); the Report carries that Clock for everything
+    after it in the run."""
+    clock = clock or clock_for(workbook, today, lang, overrides)
     report = analyse(workbook, clock.today, now=clock.now, lang=lang, overrides=overrides)
     report.clock = clock
     return report

@@ -210,18 +210,28 @@ _DIGEST_TEXT = {
 @click.option("--state", type=click.Path(dir_okay=False), envvar="SHEETSYNC_STATE",
               help="History database (default .sheetsync/state.db beside the tracker, or SHEETSYNC_STATE).")
 @click.option("--force", is_flag=True, help="Resend messages the ledger says were already sent.")
-def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, send, state, force):
+@click.option("--status", is_flag=True,
+              help="Print the ledger for the period (who, channel, kind, state, when) and send nothing.")
+def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, send, state, force, status):
     """Build the weekly team digest and one personal digest per owner; send them or write an outbox.
 
-    Each (tracker, week, recipient) is delivered once: a rerun sends nothing new.
+    Each (tracker, week, recipient) is delivered once: a rerun sends nothing new. An --outbox run (or one
+    with no SMTP settings) writes previews, which never stop a later --send; --status shows the ledger.
 
     \b
     Example:
       sheetsync digest tracker.xlsx --outbox out/
       SHEETSYNC_SMTP_HOST=smtp.example.com sheetsync digest tracker.xlsx --send --period 2026-W42
+      sheetsync digest tracker.xlsx --status --period 2026-W42
     """
     if outbox and send:
         raise SheetsyncError("--outbox and --send: choose one", "--outbox 和 --send 只能选一个", code="usage")
+    if status:
+        from .digest.status import ledger_status
+        seen = ledger_status(source, period=period, state=state, today=today, lang=lang,
+                             **_source_kwargs(source, credentials))
+        click.echo(to_json(seen.to_dict()) if fmt == "json" else "\n".join(seen.text()))
+        return
     batch, result = api.digest(source, today=today, period=period, kinds=kinds, to=list(to) or None,
                                outbox=outbox, send=send, state=state, force=force, lang=lang,
                                **_source_kwargs(source, credentials))

@@ -15,8 +15,8 @@ from python_calamine import CalamineWorkbook
 from sheetsync.templates import create_tracker
 
 TODAY = dt.date(2026, 11, 23)
-SECTIONS = {"zh": ["已完成", "进行中", "待办", "风险", "需协助"],
-            "en": ["Done", "In progress", "Coming up", "Risks", "Needs help"]}
+SECTIONS = {"zh": ["风险", "需协助", "进行中", "待办", "已完成", "需修正"],
+            "en": ["Risks", "Needs help", "In progress", "Coming up", "Done", "Fix in the sheet"]}
 
 
 def run(*args):
@@ -49,12 +49,19 @@ def test_digest_to_an_outbox_reads_correctly_and_is_written_once(tmp_path, lang)
     assert team
     owners = {t["owner"] for t in data["tasks"] if t["owner"] and t["status"] != "done"}
     emails = people(tracker, lang)
-    assert set(personal) == {emails[o] for o in owners if o in emails}  # one per owner with an address
+    # one per owner with an address and something this week (issue 11 item 2: an owner whose tasks are all
+    # weeks away gets nothing); the owner of a blocked task always hears of it
+    assert personal and set(personal) <= {emails[o] for o in owners if o in emails}
+    for t in data["tasks"]:
+        if t["health"] in ("blocked", "late") and t["owner"] in emails:
+            assert emails[t["owner"]] in personal, t
+    for m in personal.values():
+        assert "== " in m.get_body(("plain",)).get_content()
 
     text = team[0].get_body(("plain",)).get_content()
     positions = [text.find(f"== {s}") for s in SECTIONS[lang]]
     assert -1 not in positions and positions == sorted(positions), positions  # every section, in order
-    risks = text[positions[3]:positions[4]]
+    risks = text[positions[0]:positions[1]]
     for task in late:
         assert task["task"] in risks  # each late task is a risk, with its owner and due date
         assert task["owner"] in risks and task["due"] in risks

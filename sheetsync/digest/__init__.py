@@ -11,10 +11,12 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from ..clock import current
+from ..engine.schema import REPORT_TITLE
 from ..history import History, default_state_path
 from ..model import Report
 from .content import (DigestContent, Facts, default_link_for, gsheet_link_for, note_content, personal_content,
                       team_content)
+from .i18n import t
 from .mail import build_message, message_id, sender_address, valid_address
 from .periods import iso_period, normalise_period, parse_period
 from .render import render_html, render_text
@@ -99,7 +101,7 @@ def build_digests(report: Report, history: History | None, *, tracker: str, peri
                   today: dt.date | None = None, now: dt.datetime | None = None, kinds=("team", "personal"),
                   to: list[str] | None = None, link_for=None, calendar=None, unchanged: str = "skip",
                   busy_threshold: int = 5, sender: str | None = None, record: bool = True,
-                  chart: bool = True) -> DigestBatch:
+                  chart: bool = True, report_link: str | None = None) -> DigestBatch:
     """Every message for one tracker and ISO week, plus warnings (bad addresses, nothing changed).
 
     `to` replaces the team recipients and limits personal digests to those addresses. `unchanged`:
@@ -124,7 +126,7 @@ def build_digests(report: Report, history: History | None, *, tracker: str, peri
         if baseline is None:
             baseline = history.last_snapshot_before(tracker, monday)
     facts = Facts(report, baseline, period=period, monday=monday, today=today, now=now, link_for=link_for,
-                  calendar=calendar, busy_threshold=busy_threshold)
+                  calendar=calendar, busy_threshold=busy_threshold, report_link=report_link)
     sender = sender_address(sender)
     domain = parseaddr(sender)[1].partition("@")[2] or "sheetsync.invalid"
     only = None
@@ -160,9 +162,7 @@ def build_digests(report: Report, history: History | None, *, tracker: str, peri
             if chart and team.changed:
                 from .chart import progress_png
                 png = progress_png(report, lang)
-            raw = list(to) if to is not None else (report.campaign.recipients or
-                                                   ([report.campaign.owner_email] if report.campaign.owner_email
-                                                    else []))
+            raw = list(to) if to is not None else list(report.campaign.recipients)
             seen = set()
             for entry in raw:
                 name, _ = parseaddr(entry)
@@ -175,9 +175,8 @@ def build_digests(report: Report, history: History | None, *, tracker: str, peri
                 if bare.lower() not in seen:
                     seen.add(bare.lower())
                     add("team", content, bare, name or None, png)
-            if not seen:
-                _warn(batch, lang, "no-recipients", tracker, "The campaign lists no recipients for the team digest.",
-                      "活动未填写周报收件人。")
+            if not seen:  # one line that says how to add them; the personal digests below still go out
+                _warn(batch, lang, "no-recipients", tracker, t("en", "no_recipients"), t("zh", "no_recipients"))
 
     if "personal" in wanted:
         for name, addr in sorted(_people_emails(report).items()):
@@ -209,17 +208,27 @@ def run_digest(source, *, today=None, period: str | None = None, kinds="all", to
     `.sheetsync/outbox` beside the state file."""
     from .. import api, sources
     key = tracker_key(source)
+    report_link = None
     if report is None:
         workbook = sources.read(source, **source_options)
         report = api.validate(source, today=today, lang=lang, workbook=workbook, overrides=overrides)
-        if link_for is None and sources.is_gsheet(str(source)):
+        if sources.is_gsheet(str(source)):
             sheet = workbook.sheet(report.sheet) if report.sheet else None
-            link_for = gsheet_link_for(str(source), sheet.sheet_id if sheet and sheet.sheet_id is not None else 0)
+            if link_for is None:
+                link_for = gsheet_link_for(str(source), sheet.sheet_id if sheet and sheet.sheet_id is not None else 0)
+            report_link = _gsheet_report_link(str(source), workbook, report.language)
     if smtp is None and outbox is None:
         smtp = SmtpSettings.from_env()  # `send` with nothing configured still falls back to the outbox
     with History(state or default_state_path(source)) as history:
         batch = build_digests(report, history, tracker=key, period=period, today=report.today, kinds=kinds, to=to,
                               link_for=link_for, unchanged=unchanged, busy_threshold=busy_threshold,
-                              sender=smtp.sender if smtp else None)
+                              sender=smtp.sender if smtp else None, report_link=report_link)
         result = deliver(batch, history, outbox=outbox, smtp=None if outbox is not None else smtp, force=force)
     return batch, result
+
+
+def _gsheet_report_link(url: str, workbook, lang: str) -> str:
+    """The report sheet of a Google tracker (as the last sync wrote it), else the spreadsheet itself."""
+    base = url.split("#", 1)[0]
+    sheet = workbook.sheet(REPORT_TITLE[lang])
+    return f"{base}#gid={sheet.sheet_id}" if sheet is not None and sheet.sheet_id is not None else base

@@ -108,7 +108,7 @@ _TYPES = [
     FindingType("unreviewed", "warning", "Waiting for review", "待审核超时",
                 "{detail}; {reviewer_hint} review it and fill in the review time.",
                 "{detail_zh}:请{reviewer_hint_zh}审核并填写审核时间。",
-                "unreviewed", "待审核超时"),
+                "unreviewed{wait}", "待审核超时{wait_zh}"),
     FindingType("blocked", "warning", "Blocked", "受阻",
                 "This task is blocked; note what it waits for in the notes and tell the campaign owner.",
                 "本任务受阻:请在备注中写明卡在哪里,并告知活动负责人。",

@@ -145,17 +145,18 @@ class Checker:
         reviewer = t.reviewer
         if (t.status == "in-review" and t.submitted and not t.reviewed
                 and self.now - t.submitted > dt.timedelta(hours=self.campaign.review_sla_hours)):
-            hours = hours_waiting(t.submitted, self.now)
+            hours = int((self.now - t.submitted).total_seconds() // 3600)
             self.add("unreviewed", t, "submitted",
                      detail=f"Submitted {t.submitted:%Y-%m-%d %H:%M}, waiting {hours} h (over the {self.campaign.review_sla_hours:g} h review limit)",
                      detail_zh=f"{t.submitted:%Y-%m-%d %H:%M} 提交,已等待 {hours} 小时(超过 {self.campaign.review_sla_hours:g} 小时审核时限)",
                      reviewer_hint=f"{reviewer}, please" if reviewer else "the reviewer should",
-                     reviewer_hint_zh=f"审核人{reviewer}" if reviewer else "审核人")
+                     reviewer_hint_zh=f"审核人{reviewer}" if reviewer else "审核人",
+                     wait=f", {hours} h", wait_zh=f"({hours} 小时)")  # the Flags show the same hours
         elif t.status == "done" and reviewer and not t.reviewed and "reviewed" in self.cols:
             self.add("unreviewed", t, "reviewed", detail="Marked done but never reviewed",
                      detail_zh="已标记完成但未经审核",
                      reviewer_hint=f"{reviewer}, please" if reviewer else "the reviewer should",
-                     reviewer_hint_zh=f"审核人{reviewer}" if reviewer else "审核人")
+                     reviewer_hint_zh=f"审核人{reviewer}" if reviewer else "审核人", wait="", wait_zh="")
 
     def pre_launch(self, t: Task) -> bool:
         if t.stage and normalise_header(t.stage) in PRE_LAUNCH_STAGES:

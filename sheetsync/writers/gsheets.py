@@ -34,9 +34,12 @@ def sync_gsheet(text: str, *, today=None, lang: Optional[str] = None, dry_run: b
     conn = connect(credentials, retry)
     tries = conn.client.policy.tries
     misplaced = False  # a write landed while rows were moving and was not yet put right
+    clock = None
     for attempt in range(tries):
         snap = fetch(conn, target, text)
-        report = analyse_at(snap.workbook, today, lang=lang, overrides=overrides)
+        # one clock for the run: a retry after rows moved keeps the first attempt's moment
+        report = analyse_at(snap.workbook, today, lang=lang, overrides=overrides, clock=clock)
+        clock = report.clock
         own_dates(snap, report)
         plan = build_plan(report, snap.workbook, run_at=report.clock.now)
         rules_lost = _rules_lost(snap, report, plan)
