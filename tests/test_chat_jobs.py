@@ -74,6 +74,12 @@ def test_run_digest_delivers_email_dingtalk_and_feishu_once_and_nothing_on_a_rer
         second = sheetsync("run", "digest", "--config", config, "--today", "2026-10-19", env=env)
         assert second.returncode == 0, second.stdout + second.stderr
     assert emails >= 1 and len(rec.messages) == emails
+    status = sheetsync("digest", tracker, "--status", "--state", tmp_path / "state" / "state.db", "--today",
+                       "2026-10-19", "--lang", "en")
+    assert status.returncode == 0, status.stderr
+    lines = status.stdout.splitlines()
+    for channel in ("email", "ops / dingtalk:ops", "market / feishu:market"):
+        assert any(channel in line and "sent" in line for line in lines), (channel, status.stdout)
     team = [m for _, rcpt, m in rec.messages if rcpt == ["team@example.com"]]
     assert len(team) == 1
     # each channel: the team digest and the acquisition-cost alert, once
