@@ -14,7 +14,7 @@ import threading
 import time
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, unquote_plus, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 TOKENS = {"wecom": "wk-3f1c9a77-5b2e-4d1a-9c55-0e2f6a7b8c9d", "dingtalk": "dt0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d",
           "feishu": "fs-7d2e1c0b-aaaa-bbbb-cccc-1234567890ab", "slack": "T000AAAA/B000BBBB/XyZsecretSlackKey12345",

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
 
 import pytest
-import requests
 
 from chat_servers import SECRETS, TOKENS, platform_server
 from digest_fixtures import campaign_week
@@ -17,24 +15,10 @@ from sheetsync.channels.compose import digest_doc
 from sheetsync.channels.content import ChatDoc, ChatItem, ChatSection
 from sheetsync.channels.deliver import ChatPost, post_all
 from sheetsync.digest import History, build_digests
+from sheetsync.jobs.config import ChannelConfig as Channel
 from sheetsync.model import Person
 
 KINDS = ("wecom", "dingtalk", "feishu", "slack", "teams")
-
-
-@dataclass(frozen=True)
-class Channel:  # the shape of jobs.config.ChannelConfig that delivery reads
-    kind: str
-    name: str
-    webhook_env: str
-    secret_env: str | None = None
-    mentions: bool = True
-
-    def webhook(self, env=None):
-        return (env or {}).get(self.webhook_env)
-
-    def secret(self, env=None):
-        return (env or {}).get(self.secret_env) if self.secret_env else None
 
 
 class FakeTime:

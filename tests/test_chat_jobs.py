@@ -2,7 +2,6 @@
 SMTP server and local DingTalk and Feishu stand-ins (signed), webhooks and secrets only in the environment."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import subprocess

@@ -7,14 +7,13 @@ import datetime as dt
 from email import message_from_bytes, policy
 from email.header import decode_header, make_header
 
-import pytest
 
-from chat_fixtures import LAUNCH, chat_tracker, set_launch
+from chat_fixtures import chat_tracker, set_launch
 from chat_servers import platform_server
 from digest_fixtures import smtp_server
 from sheetsync.digest import SmtpSettings
 from sheetsync.notice import decide, notice_due, run_notice
-from test_chat_channels import Channel
+from sheetsync.jobs.config import ChannelConfig as Channel
 
 CONTACTS = {"li@example.com", "zhang@example.com", "chen@example.com"}
 
