@@ -312,6 +312,9 @@ def _parse_utc(text: str) -> dt.datetime:
     return value.astimezone(dt.timezone.utc) if value.tzinfo is None else value
 
 
+parse_ledger_time = _parse_utc  # for readers of the ledger (digest --status)
+
+
 def record_sync(source, report: Report, *, state: str | Path | None = None, at: dt.datetime | None = None) -> int:
     """What `sync` calls after validating: one snapshot in the tracker's state file."""
     from .digest import tracker_key

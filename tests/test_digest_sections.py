@@ -20,6 +20,7 @@ import datetime as dt
 
 import pytest
 
+from gsheets_fixtures import emu, load_xlsx  # noqa: F401
 from sheetsync import api
 from sheetsync.digest import History, run_digest
 from sheetsync.engine.catalogue import CATALOGUE
@@ -198,3 +199,20 @@ def test_no_recipients_skips_the_team_digest_in_one_line_and_personal_ones_still
     assert (("活动信息" in line and "收件人" in line) if lang == "zh" else ("Campaign" in line and "Recipients" in line))
     with History(tmp_path / "state.db") as h:
         assert {r["kind"] for r in h.ledger(batch.tracker, batch.period)} == {"personal"}
+
+
+def test_a_google_trackers_fix_section_links_to_its_report_sheet(tmp_path, emu):  # noqa: F811
+    path = tracker(tmp_path, "zh")
+    key = load_xlsx(emu, path)
+    source = f"gsheet:{key}"
+    api.sync(source, today=MONDAY)  # writes the report sheet the digest points at
+    gid = emu.sheet_properties(key, "同步报告")["sheetId"]
+    batch, _ = run_digest(source, today=MONDAY, outbox=tmp_path / "out", state=tmp_path / "state.db", kinds="team")
+    team, _ = messages(batch)
+    fix = next(s for s in team.content.sections if s.name == "fix")
+    assert [i.key for i in fix.items] == ["fix:bad-date"]
+    assert fix.items[0].url is not None and fix.items[0].url.endswith(f"#gid={gid}")
+    assert f"#gid={gid}" in team.html
+    # a gsheet:KEY source still gives links a reader can open, the report sheet's and each task's row
+    urls = [i.url for sec in team.content.sections for i in sec.items if not i.key.startswith("overloaded:")]
+    assert urls and all(u and u.startswith(f"https://docs.google.com/spreadsheets/d/{key}/edit#gid=") for u in urls)

@@ -214,9 +214,10 @@ def run_digest(source, *, today=None, period: str | None = None, kinds="all", to
         report = api.validate(source, today=today, lang=lang, workbook=workbook, overrides=overrides)
         if sources.is_gsheet(str(source)):
             sheet = workbook.sheet(report.sheet) if report.sheet else None
+            url = _spreadsheet_url(str(source))
             if link_for is None:
-                link_for = gsheet_link_for(str(source), sheet.sheet_id if sheet and sheet.sheet_id is not None else 0)
-            report_link = _gsheet_report_link(str(source), workbook, report.language)
+                link_for = gsheet_link_for(url, sheet.sheet_id if sheet and sheet.sheet_id is not None else 0)
+            report_link = _gsheet_report_link(url, workbook, report.language)
     if smtp is None and outbox is None:
         smtp = SmtpSettings.from_env()  # `send` with nothing configured still falls back to the outbox
     with History(state or default_state_path(source)) as history:
@@ -225,6 +226,12 @@ def run_digest(source, *, today=None, period: str | None = None, kinds="all", to
                               sender=smtp.sender if smtp else None, report_link=report_link)
         result = deliver(batch, history, outbox=outbox, smtp=None if outbox is not None else smtp, force=force)
     return batch, result
+
+
+def _spreadsheet_url(source: str) -> str:
+    """A link a reader can open, also for a `gsheet:KEY` source."""
+    from ..sources.gsheets import parse_source
+    return f"https://docs.google.com/spreadsheets/d/{parse_source(source).key}/edit"
 
 
 def _gsheet_report_link(url: str, workbook, lang: str) -> str:

@@ -14,7 +14,7 @@ from rich.cells import cell_len
 
 from .. import api, sources
 from ..engine.table import find_table
-from ..history import EMAIL, History, default_state_path
+from ..history import EMAIL, History, default_state_path, parse_ledger_time
 from .periods import iso_period, normalise_period
 
 WORDS = {
@@ -44,11 +44,6 @@ class StatusLine:
     def to_dict(self) -> dict:
         return {"recipient": self.recipient, "channel": self.channel, "kind": self.kind, "state": self.state,
                 "at": self.at.isoformat(), "detail": self.detail}
-
-
-def _utc(text: str) -> dt.datetime:
-    value = dt.datetime.fromisoformat(text)
-    return value.astimezone(dt.timezone.utc) if value.tzinfo is None else value
 
 
 @dataclass
@@ -91,10 +86,10 @@ def status_lines(history: History, tracker: str, period: str) -> list[StatusLine
     for row in history.ledger(tracker, period):
         base = (row["recipient"], row["channel"], row["kind"])
         if row.get("previewed_at"):
-            out.append(StatusLine(*base, "preview", _utc(row["previewed_at"]),
+            out.append(StatusLine(*base, "preview", parse_ledger_time(row["previewed_at"]),
                                   ", ".join((row.get("preview_files") or "").splitlines()) or None))
         if row["state"] != "preview":
-            out.append(StatusLine(*base, row["state"], _utc(row["updated_at"]), row.get("error")))
+            out.append(StatusLine(*base, row["state"], parse_ledger_time(row["updated_at"]), row.get("error")))
     return sorted(out, key=lambda s: (s.kind != "team", s.recipient, s.channel, s.at))
 
 

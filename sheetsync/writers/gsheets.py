@@ -11,7 +11,6 @@ have landed in the wrong rows, and the sync plans again from a fresh read and re
 if rows keep moving it says so, and the next sync puts them right)."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Optional
 
 from ..engine.values import excel_serial_to_date
