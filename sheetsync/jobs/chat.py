@@ -23,8 +23,10 @@ def alert_posts(tracker: TrackerConfig, report: Report) -> list[ChatPost]:
             for a in report.alerts for ch in tracker.channels]
 
 
-def digest_posts(tracker: TrackerConfig, report: Report, batch, unchanged: str) -> list[ChatPost]:
-    """The team digest (when it changed, or a one-line note with unchanged = "note") and new metric alerts."""
+def digest_posts(tracker: TrackerConfig, batch, unchanged: str) -> list[ChatPost]:
+    """The team digest (when it changed, or a one-line note with unchanged = "note") and new metric alerts,
+    from the same report and links as the email digest of `batch`."""
+    report = batch.report
     posts = []
     team = batch.team
     if team is not None and (team.changed or unchanged == "note"):

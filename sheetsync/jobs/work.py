@@ -130,16 +130,13 @@ class Work:
     def digest_one(self, tracker: TrackerConfig, period: str, day: dt.date) -> DigestOutcome:
         settings = None if self.outbox is not None else smtp_settings(self.config)
         outbox = self.outbox if self.outbox is not None else (None if settings else Path(self.config.state) / "outbox")
-        report, link_for = self._report(tracker, day) if tracker.channels else (None, None)
         batch, result = api.digest(tracker.source, today=self.moment(tracker, day), period=period, kinds="all",
-                                   outbox=outbox,
-                                   smtp=settings, state=history_path(self.config), force=self.force,
+                                   outbox=outbox, smtp=settings, state=history_path(self.config), force=self.force,
                                    unchanged=self.config.jobs.digest.unchanged, lang=tracker.language,
-                                   overrides=tracker.overrides(), report=report, link_for=link_for,
-                                   **self._source_options(tracker))
+                                   overrides=tracker.overrides(), **self._source_options(tracker))
         if tracker.channels:
             from . import chat
-            posts = chat.digest_posts(tracker, report, batch, self.config.jobs.digest.unchanged)
+            posts = chat.digest_posts(tracker, batch, self.config.jobs.digest.unchanged)
             # a failed post raises after the email went out (in the ledger): the posts are retried next run
             result.outcomes += self._chat_delivered(tracker, posts)
         bad = [o for o in result.outcomes if o.status in ("failed", "uncertain")]
@@ -149,19 +146,6 @@ class Work:
                                  f"{len(result.outcomes)} 封中有 {len(bad)} 封未送达({listed})", code="digest-failed")
         delivered = result.count("sent") + result.count("written")
         return DigestOutcome(sent=delivered, skipped=delivered == 0)
-
-    def _report(self, tracker: TrackerConfig, day: dt.date):
-        """Validate once for both the email and the chat digest (the same report, the same links)."""
-        from .. import sources
-        from ..digest import gsheet_link_for
-        workbook = sources.read(tracker.source, **self._source_options(tracker))
-        report = api.validate(tracker.source, today=self.moment(tracker, day), lang=tracker.language, workbook=workbook,
-                              overrides=tracker.overrides())
-        link_for = None
-        if sources.is_gsheet(tracker.source):
-            sheet = workbook.sheet(report.sheet) if report.sheet else None
-            link_for = gsheet_link_for(tracker.source, sheet.sheet_id if sheet and sheet.sheet_id is not None else 0)
-        return report, link_for
 
     # launch notice --------------------------------------------------------------------------------------------
     def notice_one(self, tracker: TrackerConfig, period: str, day: dt.date) -> DigestOutcome:
