@@ -185,3 +185,22 @@ def test_sync_highlights_the_breached_metric_value_until_the_breach_ends(tmp_pat
     wb.save(tracker)
     api.sync(tracker, today="2026-10-19", state=tmp_path / "s.db")
     assert list(openpyxl.load_workbook(tracker)["指标"].conditional_formatting) == []
+
+
+def test_a_nightly_post_refused_by_one_channel_is_said_again_there_only(tmp_path):
+    tracker = chat_tracker(tmp_path / "tracker.xlsx")
+    with smtp_server() as (controller, rec), platform_server("dingtalk", SECRETS["dingtalk"]) as (ding, d_url), \
+            platform_server("feishu", SECRETS["feishu"]) as (fei, f_url):
+        config = write_config(tmp_path, tracker, controller.port)
+        env = _env(d_url, f_url)
+        assert sheetsync("run", "nightly", "--config", config, "--today", "2026-10-20", env=env).returncode == 0
+        fei.script = ["error"]
+        late = sheetsync("run", "nightly", "--config", config, "--today", "2026-10-21", env=env)
+        assert late.returncode == 1 and "feishu:market" in late.stdout + late.stderr
+        assert len(ding.posts) == 1 and fei.posts == []
+        owner_notes = len(rec.messages)
+        next_day = sheetsync("run", "nightly", "--config", config, "--today", "2026-10-22", env=env)
+        assert next_day.returncode == 0, next_day.stdout + next_day.stderr
+    assert len(ding.posts) == 1  # not told twice
+    assert len(fei.posts) == 1 and "海报设计" in json.dumps(fei.posts[0], ensure_ascii=False)
+    assert len(rec.messages) == owner_notes  # and the owner is not mailed the same errors again

@@ -9,7 +9,7 @@ import hashlib
 from ..channels.compose import alert_doc, digest_doc, nightly_doc
 from ..channels.deliver import ChatPost, post_all
 from ..history import History
-from ..model import Report, Task
+from ..model import Report
 from .config import TrackerConfig
 
 
@@ -38,20 +38,18 @@ def digest_posts(tracker: TrackerConfig, batch, unchanged: str) -> list[ChatPost
     return posts + alert_posts(tracker, report)
 
 
-def newly_late(report: Report, before: list[dict] | None) -> list[Task]:
-    """Tasks late now that were not late in the previous snapshot (none on the first night: no baseline)."""
-    if before is None:
-        return []
-    was_late = {row["key"] for row in before if row["health"] == "late"}
-    return [t for t in report.tasks if t.health == "late" and t.key not in was_late]
+def chat_keys(report: Report) -> frozenset:
+    """What the nightly chat post is about, as keys: every error (code, cell) and every late task ("late", key)."""
+    errors = {(f.code, f.ref or f.cell or "") for f in report.findings if f.severity == "error"}
+    return frozenset(errors | {("late", t.key) for t in report.tasks if t.health == "late"})
 
 
-def nightly_posts(tracker: TrackerConfig, report: Report, new_errors, before: list[dict] | None,
-                  day: dt.date) -> list[ChatPost]:
-    """A post only when new errors or newly late tasks appeared; metric alerts always (once per breach)."""
-    keys = set(new_errors)
+def nightly_posts(tracker: TrackerConfig, report: Report, new_keys, day: dt.date, channels=None) -> list[ChatPost]:
+    """A post to `channels` (default: all the tracker's) only when errors or late tasks not yet announced there
+    appeared (`new_keys`, from chat_keys)."""
+    keys = set(new_keys)
     errors = [f for f in report.findings if f.severity == "error" and (f.code, f.ref or f.cell or "") in keys]
-    late = newly_late(report, before)
+    late = [t for t in report.tasks if t.health == "late" and ("late", t.key) in keys]
     posts = []
     if errors or late:
         # keyed by what is new: a second run the same day posts only if something else appeared since
@@ -59,8 +57,8 @@ def nightly_posts(tracker: TrackerConfig, report: Report, new_errors, before: li
         period = f"nightly.{day.isoformat()}.{hashlib.sha256(chr(31).join(what).encode()).hexdigest()[:12]}"
         posts += [ChatPost(ch, period, "nightly",
                            nightly_doc(report, errors, late, ch.kind, link=report_link(tracker), mentions=ch.mentions))
-                  for ch in tracker.channels]
-    return posts + alert_posts(tracker, report)
+                  for ch in (tracker.channels if channels is None else channels)]
+    return posts
 
 
 def deliver(state_db, tracker_key: str, posts: list[ChatPost], *, outbox=None, force: bool = False, env=None,

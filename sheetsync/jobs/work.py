@@ -46,7 +46,6 @@ class Work:
         self.config, self.outbox, self.credentials, self.force = config, outbox, credentials, force
         self.clock = clock  # the scheduler's clock, so "today" is the scheduler's today
         self.reports: dict[str, Report] = {}  # last night's reports, for the owner's note
-        self.before: dict[str, list | None] = {}  # each tracker's previous snapshot, for "newly late" in chat
         self.chat_env = None  # None: os.environ (tests pass the webhook variables here)
         self.chat_clients = None  # channel id -> ChatClient, for tests with a fake clock
 
@@ -62,8 +61,6 @@ class Work:
 
     # nightly ---------------------------------------------------------------------------------------------------
     def sync_one(self, tracker: TrackerConfig, day: dt.date) -> NightlyOutcome:
-        if tracker.channels:
-            self.before[tracker.name] = self._previous_snapshot(tracker, day)
         result = api.sync(tracker.source, today=self.moment(tracker, day), lang=tracker.language, overrides=tracker.overrides(),
                           state=history_path(self.config), **self._source_options(tracker))
         self.reports[tracker.name] = result.report
@@ -93,34 +90,38 @@ class Work:
 
     def notify_chat(self, tracker: TrackerConfig, new_errors: list[ErrorKey], outcome: NightlyOutcome,
                     day: dt.date) -> None:
-        """The nightly chat post (only when new errors or newly late tasks appeared) and new metric alerts."""
+        """The nightly chat post (only when errors or late tasks not yet announced there appeared) and new metric
+        alerts. What each channel was told lives in the nightly error store under "NAME#KIND:CHANNEL", replaced
+        only when no post to it failed: a failed post is said again the next night, an uncertain one is not (it
+        may have arrived), and a channel's first night is a baseline."""
         report = self.reports.get(tracker.name)
         if not tracker.channels or report is None:
             return
         from . import chat
-        posts = chat.nightly_posts(tracker, report, new_errors, self.before.get(tracker.name), day)
-        self._chat_delivered(tracker, posts)
+        from .store import default_store
+        store, now = default_store(self.config.state), chat.chat_keys(report)
+        outcomes = []
+        for ch in tracker.channels:
+            name = f"{tracker.name}#{ch.kind}:{ch.name}"
+            told = store.previous(name)
+            posts = chat.nightly_posts(tracker, report, now - told if told is not None else (), day, [ch])
+            got = self._chat_posts(tracker, posts)
+            if not any(o.status == "failed" for o in got):
+                store.record(name, day, now)
+            outcomes += got
+        outcomes += self._chat_posts(tracker, chat.alert_posts(tracker, report))
+        _raise_undelivered(outcomes)
 
-    def _chat_delivered(self, tracker: TrackerConfig, posts) -> list:
+    def _chat_posts(self, tracker: TrackerConfig, posts) -> list:
         from ..digest import tracker_key
         from . import chat
-        outcomes = chat.deliver(history_path(self.config), tracker_key(tracker.source), posts, outbox=self.outbox,
-                                force=self.force, env=self.chat_env, clients=self.chat_clients)
-        bad = [o for o in outcomes if o.status in ("failed", "uncertain")]
-        if bad:
-            listed = "; ".join(f"{o.recipient}: {o.status} {o.error or ''}".strip() for o in bad)
-            raise SheetsyncError(f"{len(bad)} of {len(outcomes)} chat posts not delivered ({listed})",
-                                 f"{len(outcomes)} 条群消息中有 {len(bad)} 条未送达({listed})", code="chat-failed")
-        return outcomes
+        return chat.deliver(history_path(self.config), tracker_key(tracker.source), posts, outbox=self.outbox,
+                            force=self.force, env=self.chat_env, clients=self.chat_clients)
 
-    def _previous_snapshot(self, tracker: TrackerConfig, day: dt.date) -> list | None:
-        from ..digest import tracker_key
-        from ..history import History
-        path = history_path(self.config)
-        if not path.exists():
-            return None
-        with History(path) as history:
-            return history.last_snapshot_before(tracker_key(tracker.source), day)
+    def _chat_delivered(self, tracker: TrackerConfig, posts) -> list:
+        outcomes = self._chat_posts(tracker, posts)
+        _raise_undelivered(outcomes)
+        return outcomes
 
     def _sender(self) -> str:
         settings = smtp_settings(self.config)
@@ -212,6 +213,14 @@ class Work:
             return run_digest(self.config, digest_one=self.digest_one, period=period,
                               only=[t.name for t in trackers], log=log, clock=self.clock)
         return digest
+
+
+def _raise_undelivered(outcomes) -> None:
+    bad = [o for o in outcomes if o.status in ("failed", "uncertain")]
+    if bad:
+        listed = "; ".join(f"{o.recipient}: {o.status} {o.error or ''}".strip() for o in bad)
+        raise SheetsyncError(f"{len(bad)} of {len(outcomes)} chat posts not delivered ({listed})",
+                             f"{len(outcomes)} 条群消息中有 {len(bad)} 条未送达({listed})", code="chat-failed")
 
 
 _NOTE = {
