@@ -271,7 +271,7 @@ def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, sen
                else tx["none"].format(period=batch.period))
     subjects = {m.message_id: str(m.email["Subject"]) for m in batch.messages}
     for o in result.outcomes:
-        click.echo(f"  [{tx[o.kind]}] {o.recipient}: {tx.get(o.status, o.status)}  {subjects.get(o.message_id, '')}")
+        click.echo(f"  [{tx.get(o.kind, o.kind)}] {o.recipient}: {tx.get(o.status, o.status)}  {subjects.get(o.message_id, '')}")
         for f in o.files:
             click.echo(f"      {f}")
         if o.error:
@@ -280,6 +280,74 @@ def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, sen
         click.echo(f"  ! {w.subject}: {w.message}")
     if result.connections:
         click.echo(tx["connections"].format(n=result.connections))
+    sys.exit(result.exit_code)
+
+
+_NOTICE_TEXT = {
+    "en": {"wait": "Launch notice: due on {due} ({spec} before the launch on {launch}); nothing sent yet.",
+           "passed": "Launch notice: the launch on {launch} has passed; no notice sent.",
+           "no-launch": "Launch notice: the Campaign sheet gives no launch date; add one.",
+           "send": "Launch notice (launch on {launch}):", "done": "Launch notice (launch on {launch}), delivered before:",
+           "notice": "notice", "correction": "correction",
+           "none": "  ! no department contact with an email in the People sheet, and no chat channel"},
+    "zh": {"wait": "上线通知:将于 {due} 发出(上线日 {launch} 的 {spec});尚未发送。",
+           "passed": "上线通知:上线日 {launch} 已过,未发送通知。",
+           "no-launch": "上线通知:活动信息表中没有上线日期,请填写。",
+           "send": "上线通知(上线日 {launch}):", "done": "上线通知(上线日 {launch}),此前已送达:",
+           "notice": "通知", "correction": "更正",
+           "none": "  ! 人员表中没有带邮箱的部门对接人,也没有配置群聊频道"},
+}
+
+
+@cli.command()
+@click.argument("source")
+@source_options
+@click.option("--outbox", type=click.Path(file_okay=False),
+              help="Write the notice here as a preview (any day, even before it is due) instead of sending.")
+@click.option("--send", is_flag=True, help="Send over SMTP (SHEETSYNC_SMTP_* settings) when it is due.")
+@click.option("--state", type=click.Path(dir_okay=False), envvar="SHEETSYNC_STATE",
+              help="History database (default .sheetsync/state.db beside the tracker, or SHEETSYNC_STATE).")
+@click.option("--at", "spec", default="T-3wd", show_default=True, metavar="TIMEPOINT",
+              help="When before the launch the notice goes out, e.g. T-3wd or 上线前5个工作日.")
+@click.option("--force", is_flag=True, help="Resend a notice the ledger says was already delivered.")
+def notice(source, fmt, today, lang, credentials, outbox, send, state, spec, force):
+    """Send the launch notice (seed 004) to each department's contact once, when it is due.
+
+    A launch date moved before the notice went out moves the notice; moved after it went out, one short
+    correction follows. A rerun sends nothing already delivered.
+
+    \b
+    Example:
+      sheetsync notice tracker.xlsx --outbox out/
+      SHEETSYNC_SMTP_HOST=smtp.example.com sheetsync notice tracker.xlsx --send
+    """
+    if outbox and send:
+        raise SheetsyncError("--outbox and --send: choose one", "--outbox 和 --send 只能选一个", code="usage")
+    from .notice import run_notice
+    result = run_notice(source, today=today, outbox=outbox, send=send, state=state, force=force, lang=lang,
+                        spec=spec, **_source_kwargs(source, credentials))
+    d = result.decision
+    if fmt == "json":
+        click.echo(to_json({"action": d.action, "due": d.due.isoformat() if d.due else None, "period": d.period,
+                            "messages": [{"kind": o.kind, "recipient": o.recipient, "status": o.status,
+                                          "error": o.error, "files": [str(f) for f in o.files]}
+                                         for o in result.outcomes]}))
+        sys.exit(result.exit_code)
+    ui = lang or result.lang
+    tx, dtx = _NOTICE_TEXT[ui], _DIGEST_TEXT[ui]
+    launch = d.launch.isoformat() if d.launch else "?"
+    if result.notice is None:
+        click.echo(tx[d.action].format(due=d.due, spec=spec, launch=launch, period=d.period))
+        sys.exit(0)
+    click.echo(tx["send" if d.action == "send" or outbox else "done"].format(launch=launch, period=d.period or ""))
+    for o in result.outcomes:
+        click.echo(f"  [{tx.get(o.kind.split('#')[0], o.kind)}] {o.recipient}: {dtx.get(o.status, o.status)}")
+        for f in o.files:
+            click.echo(f"      {f}")
+        if o.error:
+            click.echo(f"      {o.error}")
+    if not result.outcomes:
+        click.echo(tx["none"])
     sys.exit(result.exit_code)
 
 
@@ -349,11 +417,28 @@ def config_check(config_path, lang):
         path=cfg.path, n=len(cfg.trackers), names=", ".join(t.name for t in cfg.trackers),
         nightly=cfg.jobs.nightly.time.strftime("%H:%M"), day=cfg.jobs.digest.day,
         time=cfg.jobs.digest.time.strftime("%H:%M"), state=cfg.state))
+    tx = _CHANNEL_TEXT[_ui_lang(lang)]
+    for t in cfg.trackers:
+        for ch in t.channels:
+            # only whether each variable is set, and its shape: never its value
+            url = ch.webhook()
+            state = tx["unset"] if url is None else (tx["set"] if url.startswith(("https://", "http://"))
+                                                     else tx["not_url"])
+            line = f"  {t.name} {ch.kind}:{ch.name}: {ch.webhook_env} {state}"
+            if ch.secret_env:
+                line += f"; {ch.secret_env} {tx['set'] if ch.secret() else tx['unsigned']}"
+            click.echo(("  ! " if url is None or state == tx["not_url"] else "    ") + line.strip())
+
+
+_CHANNEL_TEXT = {"en": {"set": "set", "unset": "NOT SET (posts to this channel fail until it is)",
+                        "not_url": "set, but not an http(s) URL", "unsigned": "not set (posts go unsigned)"},
+                 "zh": {"set": "已设置", "unset": "未设置(设置前发往该频道的消息会失败)", "not_url": "已设置,但不是 http(s) 地址",
+                        "unsigned": "未设置(消息不加签)"}}
 
 
 @cli.group()
 def run():
-    """One-shot, idempotent jobs for cron, systemd or Kubernetes: `run nightly`, `run digest`."""
+    """One-shot, idempotent jobs for cron, systemd or Kubernetes: `run nightly`, `run digest`, `run notice`."""
 
 
 def _run_options(f):
@@ -398,8 +483,8 @@ def run_nightly(config_path, only, today, outbox, credentials, lang):
     cfg = load_config(config_path)
     work = Work(cfg, outbox=outbox, credentials=credentials)
     day, _ = api.parse_today(today)
-    summary = run_all(cfg, sync_one=work.sync_one, notify_owner=work.notify_owner, today=day,
-                      only=list(only) or None)
+    summary = run_all(cfg, sync_one=work.sync_one, notify_owner=work.notify_owner, notify_chat=work.notify_chat,
+                      today=day, only=list(only) or None)
     _finish(summary, lang)
 
 
@@ -428,6 +513,28 @@ def run_digest(config_path, only, today, outbox, credentials, period, force, lan
     _finish(summary, lang)
 
 
+@run.command("notice")
+@_run_options
+@click.option("--force", is_flag=True, help="Resend a notice the ledger says was already delivered.")
+@click.option("--lang", type=LANGS, help="Language of the summary line.")
+def run_notice(config_path, only, today, outbox, credentials, force, lang):
+    """Send each tracker's launch notice on its day (`notice = "T-3wd"` in the config) by email and to its chat
+    channels; any other day, and on a rerun, it sends nothing. The scheduler runs it daily at [jobs.notice] time.
+
+    \b
+    Example:
+      sheetsync run notice --config /etc/sheetsync/sheetsync.toml
+    """
+    from .jobs import load_config
+    from .jobs.runner import run_digest as run_all
+    from .jobs.work import Work
+    cfg = load_config(config_path)
+    work = Work(cfg, outbox=outbox, credentials=credentials, force=force)
+    day, _ = api.parse_today(today)
+    summary = run_all(cfg, digest_one=work.notice_one, today=day, only=list(only) or None, job="notice")
+    _finish(summary, lang)
+
+
 @cli.command()
 @config_option
 @click.option("--outbox", type=click.Path(file_okay=False), help="Write emails as files instead of sending.")
@@ -452,7 +559,7 @@ def schedule(config_path, outbox, credentials):
     log = default_log(cfg, clock)
     work = Work(cfg, outbox=outbox, credentials=credentials, clock=clock)
     sys.exit(serve(cfg, nightly=work.nightly_for(log), digest=work.digest_for(log), digest_sent=work.digest_sent,
-                   clock=clock, log=log))
+                   clock=clock, log=log, notice=work.notice_for(log)))
 
 
 def _rehearsal_clock():

@@ -167,6 +167,7 @@ class Campaign:
     due_soon_days: int = 2
     lead_times: dict[str, int] = field(default_factory=dict)  # department -> working days
     owner_email: str | None = None
+    target: str | None = None  # the goal as written, e.g. "2000 bookings" (seed 004's launch notice names it)
 
 
 @dataclass
@@ -175,6 +176,29 @@ class Person:
     email: str | None = None
     department: str | None = None
     row: int | None = None
+    mobile: str | None = None
+    chat_ids: dict[str, str] = field(default_factory=dict)  # platform (or "any") -> that platform's user id
+
+    def chat_id(self, platform: str) -> str | None:
+        return self.chat_ids.get(platform) or self.chat_ids.get("any")
+
+
+@dataclass
+class MetricAlert:
+    """A breach of a metric rule (seed 001) that is active on the latest period of the Metrics sheet.
+    `key` identifies the breach (metric, rule, the period it began): chat alerts go out once per key."""
+    metric: str  # as written in the sheet
+    rule: str  # e.g. "rise 20% x3"
+    period: str  # the period it fired on, as written
+    value: float
+    sheet: str
+    cell: str
+    key: str
+    message: str
+
+    @property
+    def ref(self) -> str:
+        return f"{self.sheet}!{self.cell}"
 
 
 @dataclass
@@ -245,6 +269,8 @@ class Report:
     headers: dict[str, str] = field(default_factory=dict)  # field -> header text as written
     last_row: int | None = None  # 1-based last row of the table
     understanding: Understanding = field(default_factory=Understanding)
+    alerts: list[MetricAlert] = field(default_factory=list)  # metric rules breached now (issue 13)
+    faq: list[tuple[str, str]] = field(default_factory=list)  # the FAQ sheet's (question, answer), for the notice
     clock: "Clock | None" = None  # the run's one clock (sheetsync.clock), set by api; None for a bare engine call
 
     def summary(self) -> dict:

@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass, field
 
 from .engine import catalogue
+from .engine.campaign import find_sheet
+from .engine.metrics import METRIC_SHEETS
 from .engine.schema import REPORT_TITLE, header
 from .engine.table import find_table
 from .model import Report, WorkbookData, a1, col_letter, quote_sheet
@@ -40,6 +42,7 @@ HIGHLIGHTS = {
     "at-risk": Highlight("at-risk", fill="D9C9F0", font="000000"),
     "due-soon": Highlight("due-soon", fill="FFF2A8", font="000000"),
     "error-cell": Highlight("error-cell", fill=None, font="9C0006", bold=True, border="C00000"),
+    "metric-alert": Highlight("metric-alert", fill="F6A04D", font="000000", bold=True),
 }
 ROW_RULE_ORDER = ("late", "unreviewed", "blocked", "at-risk", "due-soon")
 
@@ -79,6 +82,8 @@ class Plan:
     fingerprint: str
     unchanged_report: bool = False
     notes: dict[tuple[int, int], str] = field(default_factory=dict)  # error notes (Google writer)
+    # owned rules on other sheets: the Metrics sheet's breached values (issue 13); [] clears old ones
+    side_rules: dict[str, list[Rule]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -166,14 +171,15 @@ def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -
                 append(PlannedCell(r, c, value, kind, before))
 
     rules = _rules(report, layout, cols, lang)
+    side_rules = _metric_rules(report, workbook)
     report_sheet = _report_sheet(report, run_at)
-    fingerprint = _fingerprint(report_sheet, rules)
+    fingerprint = _fingerprint(report_sheet, rules + [r for v in side_rules.values() for r in v])
     stored = _stored_fingerprint(workbook, report_sheet.title)
     report_sheet.rows[1][3] = f"fp:{fingerprint}"
     notes = {(workbook_row(f.row), _col_of(f.cell)): f.message for f in report.findings
              if f.severity == "error" and f.sheet == report.sheet and f.cell}
     return Plan(sheet=report.sheet, columns=cols, cells=cells, rules=rules, report=report_sheet,
-                fingerprint=fingerprint, unchanged_report=(stored == fingerprint), notes=notes)
+                fingerprint=fingerprint, unchanged_report=(stored == fingerprint), notes=notes, side_rules=side_rules)
 
 
 def _point_at_due_column(report: Report, cols: dict[str, int]) -> None:
@@ -220,6 +226,16 @@ def _rules(report: Report, layout, cols: dict[str, int], lang: str) -> list[Rule
     if error_cells:
         rules.append(Rule(" ".join(error_cells), "TRUE", HIGHLIGHTS["error-cell"]))
     return rules
+
+
+def _metric_rules(report: Report, workbook: WorkbookData) -> dict[str, list[Rule]]:
+    """The value cells of the Metrics sheet where a metric rule is breached now, highlighted until it is not."""
+    sheet = find_sheet(workbook, METRIC_SHEETS)
+    if sheet is None:
+        return {}
+    cells = sorted({f.cell for f in report.findings if f.code == "metric-alert" and f.sheet == sheet.name and f.cell},
+                   key=lambda ref: (len(ref), ref))
+    return {sheet.name: [Rule(" ".join(cells), "TRUE", HIGHLIGHTS["metric-alert"])] if cells else []}
 
 
 _REPORT_TEXT = {

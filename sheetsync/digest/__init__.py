@@ -65,6 +65,8 @@ class DigestBatch:
     changed: bool = True
     snapshot_run: int | None = None
     lang: str = "en"  # the tracker's language: what the CLI prints about this batch
+    team: DigestContent | None = None  # the team digest's content, also when no email carries it (chat channels)
+    report: Report | None = None  # the report it was built from (the chat channels post from the same one)
 
 
 def tracker_key(source) -> str:
@@ -117,7 +119,7 @@ def build_digests(report: Report, history: History | None, *, tracker: str, peri
     sent_at = report.clock.aware if report.clock is not None else current()
     wanted = _kinds(kinds)
     lang = report.language
-    batch = DigestBatch(tracker=tracker, period=period, lang=lang)
+    batch = DigestBatch(tracker=tracker, period=period, lang=lang, report=report)
 
     baseline = None
     if history is not None:
@@ -150,6 +152,7 @@ def build_digests(report: Report, history: History | None, *, tracker: str, peri
 
     if "team" in wanted:
         team = team_content(facts)
+        batch.team = team
         batch.changed = team.changed
         if not team.changed:
             _warn(batch, lang, "unchanged", tracker, "Nothing changed since the last digest.",

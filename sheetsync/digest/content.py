@@ -363,6 +363,9 @@ def team_content(f: Facts) -> DigestContent:
         # about a person, not a task: the tasks themselves stay in their own sections
         help_items.append(Item(key=f"overloaded:{owner}:{week}", title=owner, owner=None, due=week,
                                notes=[t(lang, "overloaded", owner=owner, week=week, count=count(lang, "tasks", n))]))
+    for alert in f.report.alerts:  # seed 001's metric thresholds are risks too (issue 13)
+        risks.append(Item(key=f"metric:{alert.key}", title=alert.metric, owner=None, due=alert.period,
+                          ref=alert.ref, notes=[alert.message], badge=t(lang, "metric_badge")))
     done = [f.item(x) for x in f.finished()]
 
     sections = [Section("risks", t(lang, "sec_risks"), risks), Section("help", t(lang, "sec_help"), help_items),

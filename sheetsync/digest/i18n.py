@@ -67,6 +67,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "footer": "由 sheetsync 根据跟踪表自动生成。请直接在表格中更新状态。",
         "first_digest": "首次周报:已完成列出全部已完成任务。",
         "chart_alt": "各阶段进度图",
+        "metric_badge": "指标预警",
     },
     "en": {
         "week": "Week {week}",
@@ -101,6 +102,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_due": "no date",
         "open": "Open",
         "new": "new",
+        "metric_badge": "metric alert",
         "newly_late": "newly late",
         "late_days": "{days} working days late",
         "slipped": "due date moved: {old} → {new}",

@@ -7,11 +7,12 @@ import gc
 from ..model import ColumnMapping, ColumnRead, Finding, Report, SheetsyncError, TableSeen, Understanding, WorkbookData
 from . import catalogue
 from .calendar import WorkCalendar
-from .campaign import read_campaign, read_holidays, read_people
+from .campaign import read_campaign, read_faq, read_holidays, read_people
 from .checks import Checker, assign_health
 from .deadlines import derive
 from .field_costs import missing_fields
 from .graph import build
+from .metrics import check_metrics
 from .rows import read_tasks
 from .table import describe_seen, find_table
 
@@ -79,12 +80,15 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     findings += Checker(graph, campaign, cal, layout, language, people, today, now).run()
     for year_gap in sorted(cal.uncovered_years):
         findings.append(catalogue.make("calendar-gap", language, calendar=campaign.calendar or "-", year=year_gap))
+    alerts, f = check_metrics(workbook, language, (overrides or {}).get("metric_rules"))
+    findings += f
     assign_health(tasks, findings, layout.sheet.name)
     findings.sort(key=_finding_order)
     return Report(source=workbook.source, today=today, language=language, sheet=layout.sheet.name,
                   header_row=layout.header_row + 1, tasks=tasks, findings=findings, campaign=campaign,
                   people=people or {}, columns=dict(layout.columns), headers=dict(layout.headers),
-                  last_row=last_row, understanding=_understanding(layout, mapping))
+                  last_row=last_row, understanding=_understanding(layout, mapping), alerts=alerts,
+                  faq=read_faq(workbook))
 
 
 def _understanding(layout, mapping) -> Understanding:

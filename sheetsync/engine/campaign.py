@@ -7,7 +7,7 @@ import zoneinfo
 
 from ..model import Campaign, Finding, Person, SheetData, WorkbookData, a1
 from . import catalogue
-from .schema import (CAMPAIGN_KEYS, CAMPAIGN_SHEETS, DEFAULT_LEAD_TIMES, HOLIDAY_COLUMNS, HOLIDAY_SHEETS,
+from .schema import (CAMPAIGN_KEYS, CHAT_ID_FIELDS, CAMPAIGN_SHEETS, FAQ_COLUMNS, FAQ_SHEETS, DEFAULT_LEAD_TIMES, HOLIDAY_COLUMNS, HOLIDAY_SHEETS,
                      LEAD_TIME_PREFIXES, PEOPLE_COLUMNS, PEOPLE_SHEETS, WORKDAY_WORDS)
 from .values import clean_text, is_blank, is_email, normalise_header, parse_date, parse_number
 
@@ -96,7 +96,7 @@ def read_campaign(workbook: WorkbookData, lang: str, default_year: int) -> tuple
                     campaign.owner_email = addr
                 else:
                     findings.append(catalogue.make("bad-email", lang, sheet=sheet.name, cell=a1(r, 1), row=r + 1, value=addr))
-            elif key in ("name", "owner"):
+            elif key in ("name", "owner", "target"):
                 setattr(campaign, key, clean_text(value))
         except (ValueError, TypeError, zoneinfo.ZoneInfoNotFoundError, KeyError):
             findings.append(_bad(lang, sheet, r, key_text, value, key))
@@ -136,8 +136,37 @@ def read_people(workbook: WorkbookData, lang: str) -> tuple[dict[str, Person] | 
                                            column=clean_text(sheet.value(header, cols["email"])), value=email))
             email = None
         dept = clean_text(sheet.value(r, cols["department"])) if "department" in cols else None
-        people[name] = Person(name=name, email=email, department=dept, row=r + 1)
+        mobile = _mobile(sheet.value(r, cols["mobile"])) if "mobile" in cols else None
+        chat_ids = {k: v for k in CHAT_ID_FIELDS + ("chat_id",) if k in cols
+                    for v in [clean_text(sheet.value(r, cols[k]))] if v}
+        if "chat_id" in chat_ids:
+            chat_ids["any"] = chat_ids.pop("chat_id")
+        people[name] = Person(name=name, email=email, department=dept, row=r + 1, mobile=mobile, chat_ids=chat_ids)
     return people, findings
+
+
+def read_faq(workbook: WorkbookData) -> list[tuple[str, str]]:
+    """(question, answer) rows of the optional FAQ / 常见问题 sheet; without a header, columns A and B."""
+    sheet = find_sheet(workbook, FAQ_SHEETS)
+    if sheet is None:
+        return []
+    layout = _header_map(sheet, FAQ_COLUMNS)
+    header, cols = layout if layout and "question" in layout[1] else (-1, {"question": 0, "answer": 1})
+    out = []
+    for r in range(header + 1, len(sheet.rows)):
+        q = clean_text(sheet.value(r, cols["question"]))
+        a = clean_text(sheet.value(r, cols.get("answer", cols["question"] + 1)))
+        if q:
+            out.append((q, a or ""))
+    return out
+
+
+def _mobile(value) -> str | None:
+    """A phone number as the chat platforms take it: digits (and a leading +); Excel may hand it over as a float."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = re.sub(r"[\s()-]", "", clean_text(value) or "")
+    return text if re.fullmatch(r"\+?\d{5,15}", text) else None
 
 
 def read_holidays(workbook: WorkbookData, lang: str, default_year: int) -> tuple[set[dt.date], set[dt.date], list[Finding]]:

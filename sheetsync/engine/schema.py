@@ -84,7 +84,19 @@ PEOPLE_COLUMNS = {
     "name": ("姓名", "名字", "人员", "name", "person"),
     "email": ("邮箱", "电子邮件", "邮件", "email", "e-mail", "mail"),
     "department": ("部门", "department", "dept", "team"),
+    # issue 13: who to @-mention in team chat. A platform's own column wins over the generic chat id.
+    "mobile": ("手机", "手机号", "手机号码", "mobile", "mobile phone", "cell phone"),
+    "chat_id": ("chat id", "聊天id", "im id", "im账号"),
+    "wecom": ("企业微信", "企业微信id", "企业微信账号", "wecom", "wecom id", "wecom userid"),
+    "dingtalk": ("钉钉", "钉钉id", "钉钉账号", "dingtalk", "dingtalk id", "dingtalk userid"),
+    "feishu": ("飞书", "飞书id", "飞书open_id", "feishu", "feishu id", "lark", "lark id", "open_id"),
+    "slack": ("slack", "slack id", "slack member id"),
+    "teams": ("teams", "teams id", "teams upn"),
 }
+CHAT_ID_FIELDS = ("wecom", "dingtalk", "feishu", "slack", "teams")
+# The launch notice's common questions (seed 004): an optional sheet with a question and an answer column.
+FAQ_SHEETS = ("FAQ", "常见问题", "问答", "Q&A")
+FAQ_COLUMNS = {"question": ("问题", "常见问题", "question", "q"), "answer": ("回答", "答案", "解答", "answer", "a")}
 HOLIDAY_SHEETS = ("Holidays", "节假日", "假期")
 HOLIDAY_COLUMNS = {
     "date": ("日期", "date"),

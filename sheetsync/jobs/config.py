@@ -16,7 +16,9 @@ from typing import Any
 
 import pytz
 
+from ..channels import KINDS as CHANNEL_KINDS
 from ..model import SheetsyncError
+from ..engine.timepoints import parse_time_point
 from .locate import KeyLocator
 
 PASSWORD_ENV = "SHEETSYNC_SMTP_PASSWORD"
@@ -71,6 +73,10 @@ class TrackerConfig:
     owner: str | None = None
     review_sla_hours: float | None = None
     lead_times: dict[str, int] = field(default_factory=dict, hash=False)
+    channels: tuple["ChannelConfig", ...] = ()
+    notice: str = "T-3wd"  # when the launch notice goes out (seed 004), a time point relative to the launch
+    report_url: str | None = None  # the "full report" link in chat messages (default: the sheet URL)
+    metric_rules: tuple["MetricRuleConfig", ...] = ()
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -88,7 +94,39 @@ class TrackerConfig:
         if self.lead_times:
             out["lead_times"] = dict(self.lead_times)
         out["timezone"] = self.timezone
+        if self.metric_rules:
+            out["metric_rules"] = list(self.metric_rules)
         return out
+
+
+@dataclass(frozen=True)
+class ChannelConfig:
+    """One team chat channel. The webhook URL and the signing secret are read from the environment at use time,
+    never from the file, and never printed."""
+    kind: str  # wecom | dingtalk | feishu | slack | teams
+    name: str
+    webhook_env: str
+    secret_env: str | None = None
+    mentions: bool = True
+
+    def webhook(self, env=None) -> str | None:
+        return ((os.environ if env is None else env).get(self.webhook_env) or "").strip() or None
+
+    def secret(self, env=None) -> str | None:
+        if not self.secret_env:
+            return None
+        return ((os.environ if env is None else env).get(self.secret_env) or "").strip() or None
+
+
+@dataclass(frozen=True)
+class MetricRuleConfig:
+    """A metric alert rule (seed 001): `rise`/`fall` of `percent` each period for `periods` periods running,
+    or `above`/`below` a baseline for `periods` periods."""
+    metric: str
+    kind: str  # rise | fall | above | below
+    periods: int = 1
+    percent: float | None = None
+    baseline: float | None = None
 
 
 @dataclass(frozen=True)
@@ -122,9 +160,15 @@ class DigestJob:
 
 
 @dataclass(frozen=True)
+class NoticeJob:
+    time: dt.time = dt.time(9, 0)  # daily: the launch notice goes out on its day at this time (issue 13)
+
+
+@dataclass(frozen=True)
 class JobsConfig:
     nightly: NightlyJob = NightlyJob()
     digest: DigestJob = DigestJob()
+    notice: NoticeJob = NoticeJob()
 
 
 @dataclass(frozen=True)
@@ -259,7 +303,82 @@ def _resolve(base: Path, value: str) -> Path:
 
 
 _TRACKER_KEYS = ("name", "source", "language", "timezone", "calendar", "recipients", "owner", "review_sla_hours",
-                 "lead_times")
+                 "lead_times", "channels", "notice", "report_url", "metric_rules")
+_CHANNEL_KEYS = ("kind", "name", "webhook_env", "secret_env", "mentions")
+_RULE_KEYS = ("metric", "kind", "periods", "percent", "baseline")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_INLINE_SECRETS = ("webhook", "url", "webhook_url", "secret", "token", "access_token", "key", "sign")
+
+
+def _channels(c: _Checker, data: dict, path: tuple) -> tuple[ChannelConfig, ...]:
+    raw = c.get(data, path + ("channels",), (list,), "a list of [[trackers.channels]] tables",
+                "[[trackers.channels]] 表的列表", [])
+    out, names = [], set()
+    for j, item in enumerate(raw or []):
+        cpath = path + ("channels", j)
+        if isinstance(item, dict):
+            for key in item:
+                if key in _INLINE_SECRETS:
+                    c.bad(cpath + (key,), "do not put webhook URLs or secrets in the file; name an environment "
+                          "variable with webhook_env / secret_env instead",
+                          "请不要把 webhook 地址或密钥写在配置文件里;请用 webhook_env / secret_env 指定环境变量名")
+        item = {k: v for k, v in item.items() if k not in _INLINE_SECRETS} if isinstance(item, dict) else item
+        ch = c.table(item, cpath, _CHANNEL_KEYS)
+        n0 = len(c.problems)
+        kind = c.choice(ch, cpath + ("kind",), CHANNEL_KINDS, "")
+        if "kind" not in ch:
+            c.bad(cpath + ("kind",), f"missing; add `kind = ...` ({' | '.join(CHANNEL_KINDS)})",
+                  f"缺少该项;请添加 `kind = ...`({' | '.join(CHANNEL_KINDS)})", missing=True)
+        name = c.text(ch, cpath + ("name",), "a short name such as team-chat", "简短名称,例如 team-chat",
+                      default=kind or None)
+        if name and name.casefold() in names:
+            c.bad(cpath + ("name",), f'"{name}" is already used by another channel of this tracker; names must differ',
+                  f'"{name}" 已被本跟踪表的另一个频道使用;名称不能重复')
+        names.add((name or "").casefold())
+        envs = []
+        for key, required in (("webhook_env", True), ("secret_env", False)):
+            value = c.text(ch, cpath + (key,), "an environment variable name such as SHEETSYNC_DINGTALK_WEBHOOK",
+                           "环境变量名,例如 SHEETSYNC_DINGTALK_WEBHOOK", required=required)
+            if value is not None and not _ENV_NAME.match(value):
+                # never echo the value: a person who pasted the webhook URL here must not see it in logs
+                c.bad(cpath + (key,), "is not an environment variable name (letters, digits, _); "
+                      "the URL or secret itself belongs in the environment",
+                      "不是环境变量名(字母、数字、下划线);地址或密钥本身请放在环境变量里")
+                value = None
+            envs.append(value)
+        mentions = c.get(ch, cpath + ("mentions",), (bool,), "true or false", "true 或 false", True)
+        if len(c.problems) == n0 and kind and name and envs[0]:
+            out.append(ChannelConfig(kind=kind, name=name, webhook_env=envs[0], secret_env=envs[1],
+                                     mentions=bool(mentions)))
+    return tuple(out)
+
+
+def _metric_rules(c: _Checker, data: dict, path: tuple) -> tuple[MetricRuleConfig, ...]:
+    raw = c.get(data, path + ("metric_rules",), (list,), "a list of [[trackers.metric_rules]] tables",
+                "[[trackers.metric_rules]] 表的列表", [])
+    out = []
+    for j, item in enumerate(raw or []):
+        rpath = path + ("metric_rules", j)
+        r = c.table(item, rpath, _RULE_KEYS)
+        n0 = len(c.problems)
+        metric = c.text(r, rpath + ("metric",), "a metric name as in the Metrics sheet", "指标表中的指标名", required=True)
+        kind = c.choice(r, rpath + ("kind",), ("rise", "fall", "above", "below"), "")
+        if "kind" not in r:
+            c.bad(rpath + ("kind",), "missing; add `kind = ...` (rise | fall | above | below)",
+                  "缺少该项;请添加 `kind = ...`(rise | fall | above | below)", missing=True)
+        periods = c.get(r, rpath + ("periods",), (int,), "a whole number of periods such as 3", "周期数,例如 3", 1)
+        if periods is not None and periods < 1:
+            c.bad(rpath + ("periods",), "must be 1 or more", "必须大于等于 1")
+        percent = c.get(r, rpath + ("percent",), (int, float), "a percentage such as 20", "百分比,例如 20")
+        baseline = c.get(r, rpath + ("baseline",), (int, float), "a number", "数字")
+        if kind in ("rise", "fall") and (percent is None or percent <= 0):
+            c.bad(rpath + ("percent",), "a rise or fall rule needs `percent` above 0, such as 20",
+                  "上涨/下降规则需要大于 0 的 `percent`,例如 20", missing="percent" not in r)
+        if len(c.problems) == n0 and metric and kind:
+            out.append(MetricRuleConfig(metric=metric, kind=kind, periods=int(periods or 1),
+                                        percent=float(percent) if percent is not None else None,
+                                        baseline=float(baseline) if baseline is not None else None))
+    return tuple(out)
 
 
 def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) -> TrackerConfig | None:
@@ -318,11 +437,23 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
             c.bad(kpath, "must be a whole number of working days (0 or more)", "必须是工作日数(0 或以上的整数)")
         else:
             leads[dept] = days
+    channels = _channels(c, data, path)
+    notice = c.text(data, path + ("notice",), 'a time point before launch such as "T-3wd"', '上线前的时间节点,例如 "T-3wd"',
+                    default="T-3wd") or "T-3wd"
+    tp = parse_time_point(notice)
+    if tp is None or tp.anchor != "T" or tp.offset > 0:
+        c.bad(path + ("notice",), f'"{notice}" is not a time point relative to the launch; write T-3wd or 上线前3个工作日',
+              f'"{notice}" 不是相对上线日的时间节点;请写 T-3wd 或 上线前3个工作日')
+    report_url = c.text(data, path + ("report_url",), "an http(s) link", "http(s) 链接")
+    if report_url is not None and not re.match(r"^https?://\S+$", report_url):
+        c.bad(path + ("report_url",), f'"{report_url}" is not an http(s) link', f'"{report_url}" 不是 http(s) 链接')
+    rules = _metric_rules(c, data, path)
     if len(c.problems) > n0 or not name or not source:
         return None
     return TrackerConfig(name=name, source=source, timezone=zone, language=language, calendar=calendar,
                          recipients=tuple(recipients), owner=owner,
-                         review_sla_hours=float(sla) if sla is not None else None, lead_times=leads)
+                         review_sla_hours=float(sla) if sla is not None else None, lead_times=leads,
+                         channels=channels, notice=notice, report_url=report_url, metric_rules=rules)
 
 
 def _smtp(c: _Checker, raw: Any) -> SmtpConfig | None:
@@ -353,13 +484,15 @@ def _smtp(c: _Checker, raw: Any) -> SmtpConfig | None:
 
 
 def _jobs(c: _Checker, raw: Any) -> JobsConfig:
-    data = c.table(raw if raw is not None else {}, ("jobs",), ("nightly", "digest"))
+    data = c.table(raw if raw is not None else {}, ("jobs",), ("nightly", "digest", "notice"))
+    notice = c.table(data.get("notice", {}), ("jobs", "notice"), ("time",))
     nightly = c.table(data.get("nightly", {}), ("jobs", "nightly"), ("time",))
     digest = c.table(data.get("digest", {}), ("jobs", "digest"), ("day", "time", "unchanged"))
     return JobsConfig(
         nightly=NightlyJob(time=c.clock(nightly, ("jobs", "nightly", "time"), dt.time(2, 0))),
         digest=DigestJob(day=_day(c, digest), time=c.clock(digest, ("jobs", "digest", "time"), dt.time(8, 30)),
-                         unchanged=c.choice(digest, ("jobs", "digest", "unchanged"), ("skip", "note"), "skip")))
+                         unchanged=c.choice(digest, ("jobs", "digest", "unchanged"), ("skip", "note"), "skip")),
+        notice=NoticeJob(time=c.clock(notice, ("jobs", "notice", "time"), dt.time(9, 0))))
 
 
 def _day(c: _Checker, digest: dict) -> str:

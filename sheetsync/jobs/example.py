@@ -45,6 +45,14 @@ review_sla_hours = 24
 [trackers.lead_times]         # working days each department needs 各部门所需提前的工作日
 "设计" = 5
 "IT" = 15
+
+# Team chat (optional): wecom | dingtalk | feishu | slack | teams. Only the NAMES of environment variables
+# here; the webhook URL and secret stay in the environment. 群聊频道(可选):此处只写环境变量名。
+# [[trackers.channels]]
+# kind = "dingtalk"
+# name = "ops"
+# webhook_env = "SHEETSYNC_DINGTALK_WEBHOOK"
+# secret_env = "SHEETSYNC_DINGTALK_SECRET"
 """
 
 

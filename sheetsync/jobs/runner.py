@@ -105,16 +105,18 @@ def default_log(config: Config, clock: Callable[[], dt.datetime] | None = None) 
 def run_nightly(config: Config, *, sync_one: Callable[[TrackerConfig, dt.date], NightlyOutcome],
                 notify_owner: NotifyOwner, today: dt.date | None = None, only: Iterable[str] | None = None,
                 store: ErrorStore | None = None, log: EventLog | None = None,
-                clock: Callable[[], dt.datetime] | None = None, lock: bool = True) -> RunSummary:
+                clock: Callable[[], dt.datetime] | None = None, lock: bool = True,
+                notify_chat: NotifyOwner | None = None) -> RunSummary:
     """Sync every tracker; mail its owner only about errors that were not there the previous night.
 
-    The first night of a tracker is a baseline (no note). The stored set is replaced only after the note went
+    `notify_chat` (optional) posts to the tracker's chat channels (issue 13). The first night of a tracker is a
+    baseline (no note). The stored set is replaced only after the note went
     out, so a failed note is retried on the next run instead of being lost. With `lock`, a second nightly run
     on the same state directory (cron and a timer both set up, a slow night) refuses: AlreadyRunning, exit 2."""
     if lock:
         with exclusive(config.state, "nightly"):
             return run_nightly(config, sync_one=sync_one, notify_owner=notify_owner, today=today, only=only,
-                               store=store, log=log, clock=clock, lock=False)
+                               store=store, log=log, clock=clock, lock=False, notify_chat=notify_chat)
     store = store or default_store(config.state)
     log = log or default_log(config, clock)
     summary = RunSummary("nightly")
@@ -132,6 +134,10 @@ def run_nightly(config: Config, *, sync_one: Callable[[TrackerConfig, dt.date], 
                     notify_owner(tracker, new, outcome, day)
                     result.notified = True
                 store.record(tracker.name, day, outcome.errors)
+                if notify_chat is not None and tracker.channels:
+                    # after the record: a failing chat must not make tomorrow mail the owner the same errors
+                    # again. It decides itself: only new errors, newly late tasks and new metric breaches.
+                    notify_chat(tracker, new, outcome, day)
                 log.event("nightly", zone=tracker.timezone, tracker=tracker.name, status="ok",
                           errors=len(outcome.errors), new=len(new), baseline=1 if previous is None else None,
                           notified=tracker.owner if result.notified else None, written=outcome.written or None)
@@ -146,28 +152,29 @@ def run_nightly(config: Config, *, sync_one: Callable[[TrackerConfig, dt.date], 
 def run_digest(config: Config, *, digest_one: Callable[[TrackerConfig, str, dt.date], DigestOutcome | None],
                period: str | None = None, today: dt.date | None = None, only: Iterable[str] | None = None,
                log: EventLog | None = None, clock: Callable[[], dt.datetime] | None = None,
-               lock: bool = True) -> RunSummary:
+               lock: bool = True, job: str = "digest") -> RunSummary:
     """Build and send each tracker's digest for `period` (default: the ISO week of today in the tracker's zone).
-    `digest_one` must itself skip a (tracker, period) already sent: the digest ledger makes reruns harmless."""
+    `digest_one` must itself skip a (tracker, period) already sent: the digest ledger makes reruns harmless.
+    job="notice" runs the launch notice the same way (one lock, one summary line per tracker)."""
     if lock:
-        with exclusive(config.state, "digest"):
+        with exclusive(config.state, job):
             return run_digest(config, digest_one=digest_one, period=period, today=today, only=only, log=log,
-                              clock=clock, lock=False)
+                              clock=clock, lock=False, job=job)
     log = log or default_log(config, clock)
-    summary = RunSummary("digest")
+    summary = RunSummary(job)
     trackers = select(config, only)
-    with log.progress("digest", len(trackers)) as advance:
+    with log.progress(job, len(trackers)) as advance:
         for tracker in trackers:
             day = today or local_today(tracker, clock)
             label = period or iso_period(day)
             result = TrackerResult(tracker.name, "ok")
             try:
                 outcome = digest_one(tracker, label, day)
-                log.event("digest", zone=tracker.timezone, tracker=tracker.name, period=label, status="ok",
+                log.event(job, zone=tracker.timezone, tracker=tracker.name, period=label, status="ok",
                           sent=getattr(outcome, "sent", None), skipped=1 if getattr(outcome, "skipped", False) else None)
             except Exception as exc:
                 result.status, result.detail = "failed", _reason(exc)
-                log.event("digest", zone=tracker.timezone, tracker=tracker.name, period=label, status="failed",
+                log.event(job, zone=tracker.timezone, tracker=tracker.name, period=label, status="failed",
                           error=result.detail)
             summary.results.append(result)
             advance()

@@ -155,7 +155,8 @@ class JobSet:
     def __init__(self, config: Config, scheduler: ClockedScheduler, log: EventLog, *,
                  nightly: Callable[[list[TrackerConfig]], Any],
                  digest: Callable[[list[TrackerConfig], str], Any],
-                 digest_sent: Callable[[TrackerConfig, str], bool]):
+                 digest_sent: Callable[[TrackerConfig, str], bool],
+                 notice: Callable[[list[TrackerConfig]], Any] | None = None):
         self.config, self.scheduler, self.log = config, scheduler, log
         self.nightly, self.digest, self.digest_sent = nightly, digest, digest_sent
         jobs = config.jobs
@@ -164,6 +165,9 @@ class JobSet:
                             "nightly")
             scheduler.weekly(jobs.digest.day, jobs.digest.time, zone,
                              guarded(log, "digest", zone, lambda g=group, z=zone: self._digest_now(g, z)), "digest")
+            if notice is not None:  # daily: the launch notice decides itself whether today is its day
+                scheduler.daily(jobs.notice.time, zone, guarded(log, "notice", zone, lambda g=group: notice(g)),
+                                "notice")
 
     def _unsent(self, group: list[TrackerConfig], period: str, zone: str) -> list[TrackerConfig]:
         out = []
@@ -220,7 +224,8 @@ def stop_on_signals(stop: threading.Event, got: list[str]) -> Iterator[None]:
 def serve(config: Config, *, nightly: Callable[[list[TrackerConfig]], Any],
           digest: Callable[[list[TrackerConfig], str], Any], digest_sent: Callable[[TrackerConfig, str], bool],
           clock: Clock | None = None, log: EventLog | None = None, stop: threading.Event | None = None,
-          handle_signals: bool = True, max_wait: float = 30.0) -> int:
+          handle_signals: bool = True, max_wait: float = 30.0,
+          notice: Callable[[list[TrackerConfig]], Any] | None = None) -> int:
     """`sheetsync schedule --config FILE`. Holds <state>/scheduler.lock (AlreadyRunning, exit 2, if taken),
     catches up a missed digest, then runs jobs until SIGTERM/SIGINT or `stop`; returns 0 after a clean stop."""
     log = log or default_log(config, clock)
@@ -228,7 +233,7 @@ def serve(config: Config, *, nightly: Callable[[list[TrackerConfig]], Any],
     got: list[str] = []
     with exclusive(config.state, "scheduler"):
         scheduler = ClockedScheduler(clock, stop)
-        jobs = JobSet(config, scheduler, log, nightly=nightly, digest=digest, digest_sent=digest_sent)
+        jobs = JobSet(config, scheduler, log, nightly=nightly, digest=digest, digest_sent=digest_sent, notice=notice)
         signals = stop_on_signals(stop, got) if handle_signals else _nothing()
         with signals:
             for job in scheduler.get_jobs():

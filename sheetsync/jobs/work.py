@@ -46,6 +46,8 @@ class Work:
         self.config, self.outbox, self.credentials, self.force = config, outbox, credentials, force
         self.clock = clock  # the scheduler's clock, so "today" is the scheduler's today
         self.reports: dict[str, Report] = {}  # last night's reports, for the owner's note
+        self.chat_env = None  # None: os.environ (tests pass the webhook variables here)
+        self.chat_clients = None  # channel id -> ChatClient, for tests with a fake clock
 
     def moment(self, tracker: TrackerConfig, day: dt.date):
         """The run's clock for this tracker: the scheduler's (or SHEETSYNC_NOW's, or the machine's) moment when it
@@ -86,6 +88,41 @@ class Work:
             except (OSError, smtplib.SMTPException):
                 conn.close()
 
+    def notify_chat(self, tracker: TrackerConfig, new_errors: list[ErrorKey], outcome: NightlyOutcome,
+                    day: dt.date) -> None:
+        """The nightly chat post (only when errors or late tasks not yet announced there appeared) and new metric
+        alerts. What each channel was told lives in the nightly error store under "NAME#KIND:CHANNEL", replaced
+        only when no post to it failed: a failed post is said again the next night, an uncertain one is not (it
+        may have arrived), and a channel's first night is a baseline."""
+        report = self.reports.get(tracker.name)
+        if not tracker.channels or report is None:
+            return
+        from . import chat
+        from .store import default_store
+        store, now = default_store(self.config.state), chat.chat_keys(report)
+        outcomes = []
+        for ch in tracker.channels:
+            name = f"{tracker.name}#{ch.kind}:{ch.name}"
+            told = store.previous(name)
+            posts = chat.nightly_posts(tracker, report, now - told if told is not None else (), day, [ch])
+            got = self._chat_posts(tracker, posts)
+            if not any(o.status == "failed" for o in got):
+                store.record(name, day, now)
+            outcomes += got
+        outcomes += self._chat_posts(tracker, chat.alert_posts(tracker, report))
+        _raise_undelivered(outcomes)
+
+    def _chat_posts(self, tracker: TrackerConfig, posts) -> list:
+        from ..digest import tracker_key
+        from . import chat
+        return chat.deliver(history_path(self.config), tracker_key(tracker.source), posts, outbox=self.outbox,
+                            force=self.force, env=self.chat_env, clients=self.chat_clients)
+
+    def _chat_delivered(self, tracker: TrackerConfig, posts) -> list:
+        outcomes = self._chat_posts(tracker, posts)
+        _raise_undelivered(outcomes)
+        return outcomes
+
     def _sender(self) -> str:
         settings = smtp_settings(self.config)
         return settings.sender if settings else "sheetsync@localhost"
@@ -94,10 +131,15 @@ class Work:
     def digest_one(self, tracker: TrackerConfig, period: str, day: dt.date) -> DigestOutcome:
         settings = None if self.outbox is not None else smtp_settings(self.config)
         outbox = self.outbox if self.outbox is not None else (None if settings else Path(self.config.state) / "outbox")
-        batch, result = api.digest(tracker.source, today=self.moment(tracker, day), period=period, kinds="all", outbox=outbox,
-                                   smtp=settings, state=history_path(self.config), force=self.force,
+        batch, result = api.digest(tracker.source, today=self.moment(tracker, day), period=period, kinds="all",
+                                   outbox=outbox, smtp=settings, state=history_path(self.config), force=self.force,
                                    unchanged=self.config.jobs.digest.unchanged, lang=tracker.language,
                                    overrides=tracker.overrides(), **self._source_options(tracker))
+        if tracker.channels:
+            from . import chat
+            posts = chat.digest_posts(tracker, batch, self.config.jobs.digest.unchanged)
+            # a failed post raises after the email went out (in the ledger): the posts are retried next run
+            result.outcomes += self._chat_delivered(tracker, posts)
         bad = [o for o in result.outcomes if o.status in ("failed", "uncertain")]
         if bad:
             listed = "; ".join(f"{o.recipient}: {o.status} {o.error or ''}".strip() for o in bad)
@@ -105,6 +147,36 @@ class Work:
                                  f"{len(result.outcomes)} 封中有 {len(bad)} 封未送达({listed})", code="digest-failed")
         delivered = result.count("sent") + result.count("written")
         return DigestOutcome(sent=delivered, skipped=delivered == 0)
+
+    # launch notice --------------------------------------------------------------------------------------------
+    def notice_one(self, tracker: TrackerConfig, period: str, day: dt.date) -> DigestOutcome:
+        """The launch notice on its day (seed 004), by email and to the tracker's channels; `period` is unused
+        (the notice keys itself by the launch date)."""
+        from ..digest import tracker_key
+        from ..notice import run_notice
+        from . import chat
+        settings = None if self.outbox is not None else smtp_settings(self.config)
+        result = run_notice(tracker.source, today=self.moment(tracker, day), outbox=self.outbox, smtp=settings,
+                            state=history_path(self.config), force=self.force, lang=tracker.language,
+                            spec=tracker.notice, channels=tracker.channels, env=self.chat_env,
+                            tracker=tracker_key(tracker.source), link=chat.report_link(tracker),
+                            overrides=tracker.overrides(), clients=self.chat_clients, **self._source_options(tracker))
+        bad = [o for o in result.outcomes if o.status in ("failed", "uncertain")]
+        if bad:
+            listed = "; ".join(f"{o.recipient}: {o.status} {o.error or ''}".strip() for o in bad)
+            raise SheetsyncError(f"{len(bad)} of {len(result.outcomes)} notices not delivered ({listed})",
+                                 f"{len(result.outcomes)} 条通知中有 {len(bad)} 条未送达({listed})",
+                                 code="notice-failed")
+        delivered = sum(o.status in ("sent", "written") for o in result.outcomes)
+        return DigestOutcome(sent=delivered, skipped=delivered == 0)
+
+    def notice_for(self, log):
+        from .runner import run_digest
+
+        def notice(trackers: list[TrackerConfig]):
+            return run_digest(self.config, digest_one=self.notice_one, only=[t.name for t in trackers], log=log,
+                              clock=self.clock, job="notice")
+        return notice
 
     def digest_sent(self, tracker: TrackerConfig, period: str) -> bool:
         """Whether this period's team digest left (or may have left) already: the scheduler's catch-up asks."""
@@ -130,7 +202,8 @@ class Work:
 
         def nightly(trackers: list[TrackerConfig]):
             return run_nightly(self.config, sync_one=self.sync_one, notify_owner=self.notify_owner,
-                               only=[t.name for t in trackers], log=log, clock=self.clock)
+                               notify_chat=self.notify_chat, only=[t.name for t in trackers], log=log,
+                               clock=self.clock)
         return nightly
 
     def digest_for(self, log):
@@ -140,6 +213,14 @@ class Work:
             return run_digest(self.config, digest_one=self.digest_one, period=period,
                               only=[t.name for t in trackers], log=log, clock=self.clock)
         return digest
+
+
+def _raise_undelivered(outcomes) -> None:
+    bad = [o for o in outcomes if o.status in ("failed", "uncertain")]
+    if bad:
+        listed = "; ".join(f"{o.recipient}: {o.status} {o.error or ''}".strip() for o in bad)
+        raise SheetsyncError(f"{len(bad)} of {len(outcomes)} chat posts not delivered ({listed})",
+                             f"{len(outcomes)} 条群消息中有 {len(bad)} 条未送达({listed})", code="chat-failed")
 
 
 _NOTE = {

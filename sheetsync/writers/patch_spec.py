@@ -67,6 +67,7 @@ class WorkbookPatch:
     cells: list[CellWrite] = field(default_factory=list)
     rules: list[RuleSpec] = field(default_factory=list)  # replaces every owned rule on the sheet
     report: ReportSpec | None = None
+    side_rules: dict[str, list[RuleSpec]] = field(default_factory=dict)  # other sheets' owned rules, replaced too
 
 
 @dataclass

@@ -22,12 +22,14 @@ def to_patch(plan: Plan) -> WorkbookPatch:
             cells.append(CellWrite(c.row, c.col, c.value, bold=True))
         else:
             cells.append(CellWrite(c.row, c.col, c.value if c.value != "" else None))
-    rules = [RuleSpec(sqref=r.sqref, formula=mark(r.condition), fill=r.style.fill, font_color=r.style.font,
-                      bold=r.style.bold, border_color=r.style.border, stop_if_true=r.stop_if_true)
-             for r in plan.rules]
+    def spec(r):
+        return RuleSpec(sqref=r.sqref, formula=mark(r.condition), fill=r.style.fill, font_color=r.style.font,
+                        bold=r.style.bold, border_color=r.style.border, stop_if_true=r.stop_if_true)
+    rules = [spec(r) for r in plan.rules]
     report = ReportSpec(title=plan.report.title, rows=plan.report.rows, links=plan.report.links,
                         col_widths=plan.report.col_widths)
-    return WorkbookPatch(sheet=plan.sheet, cells=cells, rules=rules, report=report)
+    side = {name: [spec(r) for r in rs] for name, rs in plan.side_rules.items()}
+    return WorkbookPatch(sheet=plan.sheet, cells=cells, rules=rules, report=report, side_rules=side)
 
 
 def write(path: Path, plan: Plan, *, expected_sha256: str, backups: int = 5):

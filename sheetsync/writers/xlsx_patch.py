@@ -108,6 +108,12 @@ def patch_bytes(data: bytes, patch: WorkbookPatch, *, name: str = "file", engine
         sheet.set_rules(patch.rules, styles)
         sheet.set_widths(col_widths or {})
 
+    for side_name, side_rules in patch.side_rules.items():  # e.g. the Metrics sheet's highlighted values
+        el = sheets.get(side_name)
+        side_kind, side_part = targets.get(el.get("{%s}id" % NS_R), (None, None)) if el is not None else (None, None)
+        if side_kind == REL_WORKSHEET and side_name != patch.sheet:
+            SheetPatch(edits.tree(side_part), f"{name}:{side_name}").set_rules(side_rules, styles)
+
     if patch.report is not None:
         _put_report(pkg, edits, patch, wb, wb_part, rels, targets, sheets_el, sheets, styles, date1904)
     if sheet.removed_formulas:
