@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from sheetsync.sheets_http import RetryPolicy
-from sheetsync.testing.sheets_client import endpoint_session
-from sheetsync.testing.sheets_emulator import SheetsEmulator
-from sheetsync.testing.sheets_seed import upload_xlsx
+from sheets_emulator.client import endpoint_session
+from sheets_emulator import SheetsEmulator
+from sheets_emulator.seed import upload_xlsx
 
 SMALL = RetryPolicy(tries=4, deadline=20.0, base=0.02, cap=0.2, timeout=(2.0, 5.0))
 

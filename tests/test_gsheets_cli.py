@@ -1,5 +1,5 @@
 """The installed `sheetsync` command as a subprocess against the emulator started as its own process
-(`python -m sheetsync.testing.sheets_emulator --port 0`, as a user would): `SHEETSYNC_SHEETS_ENDPOINT=URL sheetsync
+(`python -m sheets_emulator --port 0`, as a user would): `SHEETSYNC_SHEETS_ENDPOINT=URL sheetsync
 sync gsheet:KEY --today D` writes the managed columns, rules and report, and a second run writes nothing; missing
 credentials, unknown keys and unshared sheets end in one line and exit 2, in English and Chinese."""
 import base64
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from gsheets_fixtures import emu, load_xlsx, service_account_file, token_server  # noqa: F401
-from sheetsync.testing.sheets_client import endpoint_session, gspread_client_for
-from sheetsync.testing.sheets_seed import upload_xlsx
+from sheets_emulator.client import endpoint_session, gspread_client_for
+from sheets_emulator.seed import upload_xlsx
 from test_gsheets_read import CAMPAIGN, PEOPLE, TRACKERS
 from tracker_factory import make_tracker
 
@@ -44,7 +44,7 @@ def one_line_exit_2(p):
 @pytest.fixture
 def standalone():
     """The emulator as a separate process on 127.0.0.1, empty: yields (process, base URL)."""
-    proc = subprocess.Popen([sys.executable, "-m", "sheetsync.testing.sheets_emulator", "--port", "0"],
+    proc = subprocess.Popen([sys.executable, "-m", "sheets_emulator", "--port", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         base = proc.stdout.readline().strip()

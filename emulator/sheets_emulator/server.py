@@ -2,10 +2,10 @@
 
     with SheetsEmulator() as emu:                 # or emu.start() -> "http://127.0.0.1:PORT"
         sid = emu.create_spreadsheet("Plan", sheets={"Tasks": [["ID", "任务"], [1, "海报"]]})
-        client = gspread_client_for(emu.base_url)  # sheetsync.testing.sheets_client
+        client = gspread_client_for(emu.base_url)  # sheets_emulator.client
         emu.inject(status=429, retry_after=2, times=3, match="batchUpdate")
 
-Standalone: ``python -m sheetsync.testing.sheets_emulator --port 0 [--seed FILE.json] [--seed-xlsx FILE.xlsx]``
+Standalone: ``python -m sheets_emulator --port 0 [--seed FILE.json] [--seed-xlsx FILE.xlsx]``
 prints the base URL (then any seeded spreadsheet ids) on stdout and serves until SIGINT/SIGTERM.
 
 Faults are consumed in order: the first queued fault whose `match` is a substring of "METHOD path?query"
@@ -14,6 +14,8 @@ is applied, e.g. to insert a row as a person editing the sheet would."""
 from __future__ import annotations
 
 import argparse
+import os
+import copy
 import json
 import secrets
 import signal
@@ -27,10 +29,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Optional
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import sheets_cells as cells_mod
-from .sheets_a1 import parse_cells
-from .sheets_routes import Store, is_write, route
-from .sheets_store import Sheet, new_spreadsheet
+from . import cells as cells_mod
+from . import dimensions as dims
+from .a1 import parse_cells
+from .routes import Store, is_write, route
+from .store import Sheet, new_spreadsheet
 
 _ID_CHARS = string.ascii_letters + string.digits + "-_"
 
@@ -166,18 +169,15 @@ class SheetsEmulator:
                     "userEnteredFormat": cell.get("userEnteredFormat"), "note": cell.get("note")}
 
     def conditional_formats(self, spreadsheet_id: str, sheet_title: str) -> list:
-        import copy
         with self.store.lock:
             return copy.deepcopy(self._sheet(spreadsheet_id, sheet_title).conditional_formats)
 
     def sheet_properties(self, spreadsheet_id: str, sheet_title: str) -> dict:
-        import copy
         with self.store.lock:
             return copy.deepcopy(self._sheet(spreadsheet_id, sheet_title).properties)
 
     def insert_rows(self, spreadsheet_id: str, sheet_title: str, row: int, rows: list[list]) -> None:
         """As a person would: insert len(rows) rows before 1-based `row` and type the values in."""
-        from . import sheets_dimensions as dims
         with self.store.lock:
             ss = self.store.spreadsheets[spreadsheet_id]
             sheet = self._sheet(spreadsheet_id, sheet_title)
@@ -342,10 +342,8 @@ def seed_from_json(emu: SheetsEmulator, path: str) -> list[str]:
 
 def seed_from_xlsx(emu: SheetsEmulator, path: str) -> str:
     """Each sheet's values read with python-calamine (dates become serial numbers with a date format) and its
-    merged areas, as sheets_seed.upload_xlsx would send them, put straight into the store before serving."""
-    import os
-
-    from .sheets_seed import read_xlsx
+    merged areas, as seed.upload_xlsx would send them, put straight into the store before serving."""
+    from .seed import read_xlsx
 
     sheets, merges = read_xlsx(path)
     sid = emu.create_spreadsheet(os.path.splitext(os.path.basename(path))[0], sheets=sheets)
@@ -364,7 +362,7 @@ def seed_from_xlsx(emu: SheetsEmulator, path: str) -> str:
 
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m sheetsync.testing.sheets_emulator",
+        prog="python -m sheets_emulator",
         description="Local Google Sheets API v4 emulator / 本地 Google Sheets API v4 模拟服务")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind / 绑定地址")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port / 0 表示自动选择空闲端口")

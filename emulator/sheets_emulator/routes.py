@@ -1,7 +1,7 @@
 """Request routing for the emulator: (method, path, query, body) -> (status, JSON body).
 
 Spreadsheet-level calls (create, get with ranges / includeGridData / fields) live here; values calls are in
-sheets_values and batchUpdate requests in sheets_batch*. Every write runs on a copy that replaces the stored
+values.py and batchUpdate requests in batch*.py. Every write runs on a copy that replaces the stored
 spreadsheet only when the whole call succeeded."""
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ import traceback
 from typing import Any, Callable, Optional
 from urllib.parse import unquote
 
-from . import sheets_batch, sheets_batch_objects  # noqa: F401  (registers the object handlers)
-from . import sheets_values as values
-from .sheets_fields import apply_mask, mask_tree
-from .sheets_store import ApiError, Sheet, Spreadsheet, bad, grid_data, new_spreadsheet, not_found, prune_grid
+from . import batch, batch_objects  # noqa: F401  (registers the object handlers)
+from . import cells as cells_mod
+from . import values
+from .fields import apply_mask, mask_tree
+from .store import ApiError, Sheet, Spreadsheet, bad, grid_data, new_spreadsheet, not_found, prune_grid
 
 _SS = re.compile(r"^/v4/spreadsheets/([^/:]+)(.*)$")
 
@@ -99,7 +100,7 @@ def batch_update(store: Store, sid: str, body: dict) -> dict:
         raise bad("Must specify at least one request.")
 
     def run(ss: Spreadsheet) -> dict:
-        out: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id, "replies": sheets_batch.apply_requests(ss, requests)}
+        out: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id, "replies": batch.apply_requests(ss, requests)}
         if body.get("includeSpreadsheetInResponse"):
             # responseRanges limit the sheets returned; responseIncludeGridData adds their cells (as a get would)
             out["updatedSpreadsheet"] = get_spreadsheet(ss, {
@@ -130,7 +131,6 @@ def create(store: Store, body: dict) -> dict:
 
 
 def _seed_grid_data(sheet: Sheet, data: list) -> None:
-    from . import sheets_cells as cells_mod
     for block in data:
         r0, c0 = block.get("startRow", 0), block.get("startColumn", 0)
         for dr, row in enumerate(block.get("rowData") or []):
