@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sheets_emulator.client import gspread_client_for
-from sheets_emulator import SheetsEmulator
+from sheets_emulator.server import SheetsEmulator
 
 
 @pytest.fixture

@@ -5,8 +5,13 @@
         client = gspread_client_for(emu.base_url)  # sheets_emulator.client
         emu.inject(status=429, retry_after=2, times=3, match="batchUpdate")
 
-Standalone: ``python -m sheets_emulator --port 0 [--seed FILE.json] [--seed-xlsx FILE.xlsx]``
-prints the base URL (then any seeded spreadsheet ids) on stdout and serves until SIGINT/SIGTERM.
+Standalone: ``python -m sheets_emulator --port 0 [--seed FILE.json] [--seed-xlsx FILE.xlsx] [--auth KEY.json]``
+prints the base URL (then any seeded spreadsheet ids) on stdout and serves until SIGINT/SIGTERM. With --auth the
+Sheets routes require a bearer token from BASE_URL/token, where the given service-account keys sign in (their
+token_uri must be that URL, so give a fixed --port).
+
+Every request is checked against Google's discovery document for Sheets v4 (validate.py) and refused with
+Google's 400 INVALID_ARGUMENT texts, so a request Google would reject fails here too.
 
 Faults are consumed in order: the first queued fault whose `match` is a substring of "METHOD path?query"
 fires, `times` times. `before_write` faults call a function (given the emulator) just before the next write
@@ -33,7 +38,10 @@ from . import cells as cells_mod
 from . import dimensions as dims
 from .a1 import parse_cells
 from .routes import Store, is_write, route
+from .oauth import TokenService
 from .store import Sheet, new_spreadsheet
+
+TOKEN_PATH = "/token"
 
 _ID_CHARS = string.ascii_letters + string.digits + "-_"
 
@@ -70,8 +78,12 @@ class LoggedRequest:
 
 
 class SheetsEmulator:
-    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, auth: bool = False):
+        """auth: the Sheets routes require a bearer token from the emulator's own token endpoint (token_uri),
+        which service accounts it was told about (trust_key_file / tokens.add_account) can sign in to."""
         self.host, self.port = host, port
+        self.auth = auth
+        self.tokens = TokenService()
         self.store = Store(self._new_id)
         self.faults: list[Fault] = []
         self.request_log: list[LoggedRequest] = []
@@ -108,6 +120,20 @@ class SheetsEmulator:
                     conn.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+
+    @property
+    def token_uri(self) -> str:
+        """The OAuth2 token endpoint; a service-account key file's token_uri points here."""
+        return self.base_url + TOKEN_PATH
+
+    def trust_key_file(self, path_or_info: Any) -> str:
+        """Know the service account of a key file (its path or its parsed JSON), as Google knows the public key
+        of every key made in the Cloud console; returns its client_email."""
+        info = path_or_info
+        if not isinstance(info, dict):
+            with open(path_or_info, encoding="utf-8") as fh:
+                info = json.load(fh)
+        return self.tokens.add_key_file(info)
 
     def __enter__(self) -> "SheetsEmulator":
         self.start()
@@ -273,6 +299,12 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         split = urlsplit(self.path)
+        if split.path == TOKEN_PATH:  # oauth2.googleapis.com/token; outside fault injection and the Sheets log
+            if method != "POST":
+                self._send_json(405, {"error": "invalid_request", "error_description": "Use POST."})
+                return
+            self._send_json(*emu.tokens.exchange(raw, emu.token_uri))
+            return
         query = parse_qs(split.query, keep_blank_values=True)
         try:
             body = json.loads(raw) if raw.strip() else None
@@ -293,6 +325,14 @@ class _Handler(BaseHTTPRequestHandler):
                 entry.status = fault.status
                 self._send_fault(fault)
                 return
+        refused = emu.tokens.check(self.headers.get("Authorization"), is_write(method, split.path)) \
+            if emu.auth else None
+        if refused is not None:
+            status, message, word = refused
+            entry.status = status
+            self._send_json(status, {"error": {"code": status, "message": message, "status": word}},
+                            {"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/"'})
+            return
         status, out = route(emu.store, method, split.path, query, body)
         entry.status = status
         self._send_json(status, out)
@@ -368,8 +408,13 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port / 0 表示自动选择空闲端口")
     parser.add_argument("--seed", action="append", default=[], help="JSON seed file / JSON 种子文件")
     parser.add_argument("--seed-xlsx", action="append", default=[], help=".xlsx to load / 要载入的 .xlsx 文件")
+    parser.add_argument("--auth", action="append", default=[], metavar="KEY.json",
+                        help="require sign-in; trust this service-account key file (repeatable) / "
+                             "要求登录；信任此服务账号密钥文件（可重复）")
     args = parser.parse_args(argv)
-    emu = SheetsEmulator(args.host, args.port)
+    emu = SheetsEmulator(args.host, args.port, auth=bool(args.auth))
+    for path in args.auth:
+        emu.trust_key_file(path)
     ids = []
     for path in args.seed:
         ids.extend(seed_from_json(emu, path))
