@@ -17,6 +17,7 @@ from . import cells as cells_mod
 from . import values
 from .fields import apply_mask, mask_tree
 from .store import ApiError, Sheet, Spreadsheet, bad, grid_data, new_spreadsheet, not_found, prune_grid
+from .validate import check
 
 _SS = re.compile(r"^/v4/spreadsheets/([^/:]+)(.*)$")
 
@@ -50,6 +51,7 @@ def is_write(method: str, path: str) -> bool:
 
 def route(store: Store, method: str, raw_path: str, query: dict, body: Any) -> tuple[int, Any]:
     try:
+        body = check(method, raw_path, query, body)  # Google refuses a malformed request before anything else
         return 200, _route(store, method, raw_path, query, body if body is not None else {})
     except ApiError as e:
         return e.code, e.body()
