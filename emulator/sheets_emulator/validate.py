@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any, Optional
 
 from .discovery import BODY_FIELD, MASK_ROOTS, PROTO_NAMES, Discovery, load
@@ -28,10 +29,12 @@ BAD_REQUEST = "type.googleapis.com/google.rpc.BadRequest"
 _INT = re.compile(r"^-?\d+$")
 
 
+@lru_cache(maxsize=None)
 def snake(name: str) -> str:
     return re.sub(r"(?<!^)([A-Z])", lambda m: "_" + m.group(1).lower(), name)
 
 
+@lru_cache(maxsize=None)
 def camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(p[:1].upper() + p[1:] for p in rest)
@@ -41,11 +44,25 @@ def _repr(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
+# A path is built only when something is wrong: (parent, segment) pairs, segment a proto name or "[i]".
+Path = Optional[tuple]
+
+
+def text(path: Path) -> str:
+    parts = []
+    while path is not None:
+        path, segment = path
+        parts.append(segment)
+    out = ""
+    for segment in reversed(parts):
+        out += segment if segment.startswith("[") or not out else "." + segment
+    return out
 
 
 class _Checker:
+    """Walks a body against the schemas; returns each value unchanged (the same object) unless proto JSON's
+    other spellings had to be rewritten, so a well-formed body is never copied."""
+
     def __init__(self, disco: Discovery):
         self.disco = disco
         self.violations: list[tuple[str, str]] = []
@@ -53,63 +70,91 @@ class _Checker:
     def fail(self, field: str, description: str) -> None:
         self.violations.append((field, description))
 
-    def invalid(self, path: str, kind: str, value: Any) -> None:
-        self.fail(path, f"Invalid value at '{path}' ({kind}), {_repr(value)}")
+    def invalid(self, path: Path, kind: str, value: Any) -> None:
+        where = text(path)
+        self.fail(where, f"Invalid value at '{where}' ({kind}), {_repr(value)}")
 
     # --- values against schemas ----------------------------------------------------------------------------------
-    def message(self, value: Any, schema_name: str, path: str) -> Any:
+    def message(self, value: Any, schema_name: str, path: Path) -> Any:
         if value is None:
             return None
         if not isinstance(value, dict):
             self.invalid(path, f"type.googleapis.com/{PROTO_NAMES.get(schema_name, 'google.apps.sheets.v4.' + schema_name)}",
                          value)
             return value
-        schema = self.disco.schemas[schema_name]
-        props = schema.get("properties") or {}
-        unions = self.disco.unions.get(schema_name, {})
-        taken: dict[str, str] = {}
-        out = {}
+        props = self.disco.schemas[schema_name].get("properties") or {}
+        unions = self.disco.unions.get(schema_name)
+        taken: Optional[dict] = None
+        out = value
         for key, item in value.items():
-            name = key if key in props else camel(key) if camel(key) in props else None
-            if name is None:
-                where = f" at '{path}'" if path else ""
-                self.fail(path, f"Invalid JSON payload received. Unknown name {_repr(key)}{where}: Cannot find field.")
-                continue
-            union = unions.get(name)
-            if union is not None and item is not None:
+            name = key
+            prop = props.get(key)
+            if prop is None:
+                name = camel(key)
+                prop = props.get(name) if name != key else None
+                if prop is None:
+                    where = text(path)
+                    at = f" at '{where}'" if where else ""
+                    self.fail(where, f"Invalid JSON payload received. Unknown name {_repr(key)}{at}: Cannot find field.")
+                    continue
+            if unions is not None and item is not None and name in unions:
+                taken = {} if taken is None else taken
+                union = unions[name]
                 if union in taken:
-                    self.fail(path, f"Invalid value at '{path}' (oneof), oneof field '{snake(union)}' is already set. "
-                                    f"Cannot set '{key}'")
+                    where = text(path)
+                    self.fail(where, f"Invalid value at '{where}' (oneof), oneof field '{snake(union)}' is already "
+                                     f"set. Cannot set '{key}'")
                     continue
                 taken[union] = name
-            out[name] = self.field(item, props[name], _join(path, snake(name)))
-            if schema_name in MASK_ROOTS and name == "fields" and isinstance(out[name], str):
-                self.update_mask(out[name], MASK_ROOTS[schema_name], path)
+            checked = self.field(item, prop, (path, snake(name)))
+            if name == "fields" and schema_name in MASK_ROOTS and isinstance(checked, str):
+                self.update_mask(checked, MASK_ROOTS[schema_name], path)
+            if checked is not item or name != key:
+                if out is value:
+                    out = {}
+                    for k2, v2 in value.items():  # keep the order; renamed keys take their proto JSON name
+                        if k2 == key:
+                            break
+                        out[k2] = v2
+                out[name] = checked
+            elif out is not value:
+                out[name] = checked
         return out
 
-    def field(self, value: Any, prop: dict, path: str) -> Any:
+    def field(self, value: Any, prop: dict, path: Path) -> Any:
         if value is None:
             return None
-        if "$ref" in prop:
-            return self.message(value, prop["$ref"], path)
+        ref = prop.get("$ref")
+        if ref is not None:
+            return self.message(value, ref, path)
         kind = prop.get("type")
+        if kind == "string" and "enum" not in prop and not prop.get("format") and isinstance(value, str):
+            return value  # the commonest case first
         if kind == "array":
             items = prop.get("items") or {}
             if items.get("type") in ("array", "any"):
                 return value  # ListValue / Value: any JSON; the values handlers check their own shape
             if not isinstance(value, list):
                 return self.field(value, items, path)  # Google names the item type for a lone value
-            return [self.field(v, items, f"{path}[{i}]") for i, v in enumerate(value)]
+            out = value
+            for i, v in enumerate(value):
+                checked = self.field(v, items, (path, f"[{i}]"))
+                if checked is not v:
+                    out = list(value) if out is value else out
+                    out[i] = checked
+            return out
         if kind == "object" and "additionalProperties" in prop:  # a proto map, e.g. int32 -> FilterCriteria
             if not isinstance(value, dict):
                 self.invalid(path, "TYPE_MESSAGE", value)
                 return value
-            return {k: self.field(v, prop["additionalProperties"], f"{path}[{k}]") for k, v in value.items()}
+            inner = prop["additionalProperties"]
+            checked = {k: self.field(v, inner, (path, f"[{k}]")) for k, v in value.items()}
+            return value if all(checked[k] is value[k] for k in value) else checked
         if "enum" in prop:
             return self.enum(value, prop["enum"], path)
         return self.scalar(value, kind, prop.get("format"), path)
 
-    def enum(self, value: Any, names: list, path: str) -> Any:
+    def enum(self, value: Any, names: list, path: Path) -> Any:
         if isinstance(value, str) and value in names:
             return value
         if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(names):
@@ -117,7 +162,7 @@ class _Checker:
         self.invalid(path, "TYPE_ENUM", value)
         return value
 
-    def scalar(self, value: Any, kind: Optional[str], fmt: Optional[str], path: str) -> Any:
+    def scalar(self, value: Any, kind: Optional[str], fmt: Optional[str], path: Path) -> Any:
         if kind == "boolean":
             if isinstance(value, bool):
                 return value
@@ -156,14 +201,15 @@ class _Checker:
         return value
 
     # --- field masks ---------------------------------------------------------------------------------------------
-    def update_mask(self, mask: str, root: str, path: str) -> None:
+    def update_mask(self, mask: str, root: str, path: Path) -> None:
         if mask.strip() == "*":
             return
         for parts in parse_mask(mask):
             if not self.resolves(parts, root):
-                kind = path.split(".")[-1]
-                self.fail(_join(path, "fields"),
-                          f"Invalid {_request_where(path)}{camel(kind)}: Error expanding 'fields' parameter. "
+                where = text(path)  # 'requests[0].repeat_cell' -> Google's 'Invalid requests[0].repeatCell: ...'
+                head, _, kind = where.rpartition(".")
+                self.fail(where + ".fields",
+                          f"Invalid {head + '.' if head else ''}{camel(kind)}: Error expanding 'fields' parameter. "
                           f"Cannot find matching fields for path '{'.'.join(parts)}'.")
 
     def resolves(self, parts: list[str], schema_name: str) -> bool:
@@ -193,12 +239,6 @@ class _Checker:
                 self.fail("", "Error expanding 'fields' parameter. Cannot find matching fields for path "
                               f"'{'.'.join(parts)}'.")
                 return
-
-
-def _request_where(path: str) -> str:
-    """'requests[0].update_cells' -> 'requests[0].' (Google's 'Invalid requests[0].updateCells: ...')."""
-    head, _, _ = path.rpartition(".")
-    return head + "." if head else ""
 
 
 def _top_level(mask: str) -> list[str]:
@@ -239,8 +279,8 @@ def check(http_method: str, raw_path: str, query: dict, body: Any) -> Any:
         if checker.violations:
             raise _error(checker.violations)
     if method.request and isinstance(body, dict):
-        prefix = BODY_FIELD.get(method.request, "")
-        body = checker.message(body, method.request, prefix)
+        prefix = BODY_FIELD.get(method.request)
+        body = checker.message(body, method.request, None if prefix is None else (None, prefix))
     if checker.violations:
         raise _error(checker.violations)
     return body
