@@ -43,6 +43,8 @@ def emu(monkeypatch, tmp_path):
             yield e
         finally:
             _LIVE.pop(e.token_uri, None)
+        # every request sheetsync sent was one Google accepts (the emulator checks them against the discovery doc)
+        assert not e.store.malformed, e.store.malformed
 
 
 def calls(emu: SheetsEmulator) -> list[str]:

@@ -182,3 +182,14 @@ def test_every_union_and_mask_root_names_what_the_document_has():
     for request, root in discovery.MASK_ROOTS.items():
         assert "fields" in d.schemas[request]["properties"] and root in d.schemas, request
     assert len(d.unions["Request"]) == len(d.schemas["Request"]["properties"]) > 60
+
+
+def test_refusals_by_the_document_are_recorded_apart_from_the_handlers_own(sheet):
+    """tests/gsheets_fixtures.py's `emu` asserts this list is empty after every sheetsync test."""
+    emu, _, url = sheet
+    assert _batch(url, {"repeatCell": REPEAT}).status_code == 200
+    assert _batch(url, {"deleteSheet": {"sheetId": 0}}).status_code == 400  # a handler's refusal: the last sheet
+    assert emu.store.malformed == []
+    _batch(url, {"repeatCell": dict(REPEAT, colour=1)})
+    (method, path, message), = emu.store.malformed
+    assert method == "POST" and path.endswith(":batchUpdate") and 'Unknown name "colour"' in message

@@ -17,7 +17,7 @@ from . import cells as cells_mod
 from . import values
 from .fields import apply_mask, mask_tree
 from .store import ApiError, Sheet, Spreadsheet, bad, grid_data, new_spreadsheet, not_found, prune_grid
-from .validate import check
+from .validate import Malformed, check
 
 _SS = re.compile(r"^/v4/spreadsheets/([^/:]+)(.*)$")
 
@@ -26,6 +26,7 @@ class Store:
     def __init__(self, new_id: Callable[[], str]):
         self.lock = threading.RLock()
         self.spreadsheets: dict[str, Spreadsheet] = {}
+        self.malformed: list[tuple[str, str, str]] = []  # (method, path, Google's message) of each one refused
         self.new_id = new_id
 
     def get(self, sid: str) -> Spreadsheet:
@@ -53,6 +54,10 @@ def route(store: Store, method: str, raw_path: str, query: dict, body: Any) -> t
     try:
         body = check(method, raw_path, query, body)  # Google refuses a malformed request before anything else
         return 200, _route(store, method, raw_path, query, body if body is not None else {})
+    except Malformed as e:
+        with store.lock:
+            store.malformed.append((method, raw_path, e.message))
+        return e.code, e.body()
     except ApiError as e:
         return e.code, e.body()
     except Exception:  # an emulator bug must still answer, as Google's 500 would

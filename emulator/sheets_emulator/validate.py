@@ -254,11 +254,15 @@ def _top_level(mask: str) -> list[str]:
     return pieces
 
 
-def _error(violations: list[tuple[str, str]]) -> ApiError:
+class Malformed(ApiError):
+    """A request the discovery document says Google refuses (as opposed to one a handler refuses)."""
+
+
+def _error(violations: list[tuple[str, str]]) -> Malformed:
     text = "\n".join(d for _, d in violations)
     details = [{"@type": BAD_REQUEST, "fieldViolations": [
         ({"field": f, "description": d} if f else {"description": d}) for f, d in violations]}]
-    return ApiError(400, text, "INVALID_ARGUMENT", details)
+    return Malformed(400, text, "INVALID_ARGUMENT", details)
 
 
 def check(http_method: str, raw_path: str, query: dict, body: Any) -> Any:
