@@ -6,10 +6,11 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: demo test stress bench system-deps clean
 
-$(STAMP): pyproject.toml
+# emulator/ is the Google Sheets API emulator the tests run against: its own project, not in the wheel.
+$(STAMP): pyproject.toml emulator/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) -m pip install --quiet -e '.[test,bench]' -e ./emulator
 	touch $(STAMP)
 
 demo: $(STAMP)

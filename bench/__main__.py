@@ -123,7 +123,7 @@ def run_engine(spec, log) -> dict:
 
 
 def run_gsheets(sizes, log) -> list[dict]:
-    from sheetsync.testing.sheets_emulator import SheetsEmulator
+    from sheets_emulator import SheetsEmulator
 
     from .bench_gsheets import naive_run, sheetsync_run
     os.environ.pop("GOOGLE_APPLICATION_CREDENTIALS", None)
@@ -290,7 +290,7 @@ def render(results: dict, info: dict, *, quick: bool, wall: float) -> str:
           f"engine {eng['engine_all']}, pandera {eng['pandera_all']}.")
     if gs:
         w("- **Google Sheets.** `sheetsync.api.sync('gsheet:KEY')` against the local emulator "
-          "(`sheetsync.testing.sheets_emulator`, real HTTP on 127.0.0.1), first sync of a freshly seeded sheet, then "
+          "(`sheets_emulator`, real HTTP on 127.0.0.1), first sync of a freshly seeded sheet, then "
           "a re-sync. The naive peer is a gspread script that writes each task's managed cells with one "
           "`worksheet.update` per row (what a hand-written script does). Where marked `~` it sent only its first "
           "rows and the figure is scaled to all rows: the emulator copies the whole spreadsheet on every write, so "

@@ -15,12 +15,12 @@ import datetime as dt
 import os
 import time
 
+from sheets_emulator import SheetsEmulator
+from sheets_emulator.client import gspread_client_for
 from sheetsync import api
 from sheetsync.engine.schema import header
 from sheetsync.model import a1
 from sheetsync.sheets_http import body_bytes
-from sheetsync.testing.sheets_client import gspread_client_for
-from sheetsync.testing.sheets_emulator import SheetsEmulator
 
 from .trackers import FIELDS, rows
 

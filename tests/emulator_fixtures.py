@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sheetsync.testing.sheets_client import gspread_client_for
-from sheetsync.testing.sheets_emulator import SheetsEmulator
+from sheets_emulator.client import gspread_client_for
+from sheets_emulator.server import SheetsEmulator
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""`python -m sheetsync.testing.sheets_emulator` as a separate process: prints its URL, serves, stops on SIGTERM."""
+"""`python -m sheets_emulator` as a separate process: prints its URL, serves, stops on SIGTERM."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +13,7 @@ import requests
 
 
 def _start(args):
-    proc = subprocess.Popen([sys.executable, "-m", "sheetsync.testing.sheets_emulator", "--port", "0", *args],
+    proc = subprocess.Popen([sys.executable, "-m", "sheets_emulator", "--port", "0", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lines = [proc.stdout.readline().strip()]
     return proc, lines
@@ -66,14 +66,14 @@ def test_standalone_seeds_an_xlsx_with_dates_as_serials(tmp_path):
 
 
 def test_bad_arguments_fail_with_usage():
-    proc = subprocess.run([sys.executable, "-m", "sheetsync.testing.sheets_emulator", "--port", "x"],
+    proc = subprocess.run([sys.executable, "-m", "sheets_emulator", "--port", "x"],
                           capture_output=True, text=True, timeout=30)
     assert proc.returncode == 2 and "usage" in proc.stderr
 
 
 @pytest.mark.parametrize("seed", ['{"title": "x", "sheets": {"A": [[1, 2]]}}', '[{"sheets": {"B": []}}]'])
 def test_seed_file_forms(tmp_path, seed):
-    from sheetsync.testing.sheets_emulator import SheetsEmulator, seed_from_json
+    from sheets_emulator.server import SheetsEmulator, seed_from_json
     path = tmp_path / "s.json"
     path.write_text(seed, encoding="utf-8")
     emu = SheetsEmulator()

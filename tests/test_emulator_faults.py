@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from emulator_fixtures import gspread_client, sheets_emulator  # noqa: F401  (fixtures)
-from sheetsync.testing.sheets_client import gspread_client_for
+from sheets_emulator.client import gspread_client_for
 
 ROWS = [["ID", "任务", "完成状态"], ["T1", "海报", "进行中"], ["T2", "H5", "未开始"]]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sheetsync.testing.sheets_replay import replay_all, report_markdown, summary_line
+from sheets_emulator.replay import replay_all, report_markdown, summary_line
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_RECORDINGS = REPO.parent / "shared" / "sheets-api-recordings"
@@ -66,7 +66,7 @@ def test_replayed_responses_match_recorded_google_responses(request):
 
 
 def test_normalisation_still_tells_different_responses_apart():
-    from sheetsync.testing.sheets_replay import normalise
+    from sheets_emulator.replay import normalise
     a = {"spreadsheetId": "x", "range": "Sheet1!A1:B2", "values": [["1"]]}
     b = {"spreadsheetId": "y", "range": "Sheet1!A1:B2", "values": [["1"]]}
     assert normalise(a) == normalise(b)

@@ -6,7 +6,9 @@ import pytest
 from google.auth.transport.requests import AuthorizedSession
 
 from emulator_fixtures import gspread_client, sheets_emulator  # noqa: F401  (fixtures)
-from sheetsync.testing.sheets_client import gspread_client_for, rewrite_url
+from sheets_emulator import client as emulator_client
+from sheets_emulator.client import gspread_client_for
+from sheetsync import sheets_http
 
 TRACKER = [["ID", "任务", "负责人", "截止日期", "完成状态"],
            ["T1", "海报设计", "王芳", "2026-07-01", "进行中"],
@@ -22,7 +24,9 @@ def test_client_uses_authorized_session_and_reaches_the_emulator(sheets_emulator
     assert sheets_emulator.request_log[0].path == f"/v4/spreadsheets/{sid}"
 
 
-def test_rewrite_url_only_touches_the_sheets_api():
+@pytest.mark.parametrize("rewrite_url", [sheets_http.rewrite_url, emulator_client.rewrite_url],
+                         ids=["sheetsync", "emulator"])
+def test_rewrite_url_only_touches_the_sheets_api(rewrite_url):
     assert rewrite_url("https://sheets.googleapis.com/v4/spreadsheets/x?a=1", "http://127.0.0.1:9") == \
         "http://127.0.0.1:9/v4/spreadsheets/x?a=1"
     drive = "https://www.googleapis.com/drive/v3/files"
@@ -180,7 +184,7 @@ def test_building_the_client_by_hand(sheets_emulator):
     rewrites https://sheets.googleapis.com to the emulator, and gspread.Client(auth=None, session=...)."""
     from google.auth.credentials import AnonymousCredentials
 
-    from sheetsync.testing.sheets_client import endpoint_session
+    from sheets_emulator.client import endpoint_session
 
     sid = sheets_emulator.create_spreadsheet("Plan", sheets={"Tasks": TRACKER})
     session = endpoint_session(sheets_emulator.base_url, AnonymousCredentials())
@@ -191,7 +195,7 @@ def test_building_the_client_by_hand(sheets_emulator):
 
 
 def test_drive_calls_fail_fast_instead_of_reaching_google(sheets_emulator, gspread_client):
-    from sheetsync.testing.sheets_client import DriveNotEmulated
+    from sheets_emulator.client import DriveNotEmulated
     with pytest.raises(DriveNotEmulated, match="open_by_key"):
         gspread_client.open("活动计划")  # by title goes through Drive
     assert sheets_emulator.request_log == []

@@ -1,5 +1,5 @@
 """The installed `sheetsync` command as a subprocess against the emulator started as its own process
-(`python -m sheetsync.testing.sheets_emulator --port 0`, as a user would): `SHEETSYNC_SHEETS_ENDPOINT=URL sheetsync
+(`python -m sheets_emulator --port 0`, as a user would; with `--auth KEY.json` it wants a service-account sign-in): `SHEETSYNC_SHEETS_ENDPOINT=URL sheetsync
 sync gsheet:KEY --today D` writes the managed columns, rules and report, and a second run writes nothing; missing
 credentials, unknown keys and unshared sheets end in one line and exit 2, in English and Chinese."""
 import base64
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from gsheets_fixtures import emu, load_xlsx, service_account_file, token_server  # noqa: F401
-from sheetsync.testing.sheets_client import endpoint_session, gspread_client_for
-from sheetsync.testing.sheets_seed import upload_xlsx
+from sheets_emulator.client import endpoint_session, gspread_client_for
+from sheets_emulator.seed import upload_xlsx
 from test_gsheets_read import CAMPAIGN, PEOPLE, TRACKERS
 from tracker_factory import make_tracker
 
@@ -44,7 +44,7 @@ def one_line_exit_2(p):
 @pytest.fixture
 def standalone():
     """The emulator as a separate process on 127.0.0.1, empty: yields (process, base URL)."""
-    proc = subprocess.Popen([sys.executable, "-m", "sheetsync.testing.sheets_emulator", "--port", "0"],
+    proc = subprocess.Popen([sys.executable, "-m", "sheets_emulator", "--port", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         base = proc.stdout.readline().strip()
@@ -60,7 +60,11 @@ def standalone():
 
 def own_rules(base, key, title):
     """The task sheet's conditional formats as spreadsheets.get returns them."""
-    r = endpoint_session(base).get(f"https://sheets.googleapis.com/v4/spreadsheets/{key}",
+    return own_rules_with(base, key, title, None)
+
+
+def own_rules_with(base, key, title, credentials):
+    r = endpoint_session(base, credentials).get(f"https://sheets.googleapis.com/v4/spreadsheets/{key}",
                                    params={"fields": "sheets(properties(title),conditionalFormats)"}, timeout=10)
     r.raise_for_status()
     sheet = next(s for s in r.json()["sheets"] if s["properties"]["title"] == title)
@@ -156,3 +160,39 @@ def test_service_account_reads_a_shared_sheet(tmp_path, emu, token_server):
                                       people=PEOPLE))
     report = api.validate(f"gsheet:{key}", today="2026-09-21", credentials=str(creds))
     assert len(report.tasks) == 7 and token_server.grants
+
+
+def test_cli_sync_with_a_service_account_key_against_the_emulator_requiring_sign_in(tmp_path):
+    """As against Google: the emulator knows the account's public key (--auth), the key file's token_uri is the
+    emulator's, google-auth signs the JWT, and every Sheets call carries the bearer token it got back."""
+    from google.oauth2 import service_account
+    told = service_account_file(tmp_path / "told.json", "http://127.0.0.1:1/token", EMAIL)  # port not known yet
+    proc = subprocess.Popen([sys.executable, "-m", "sheets_emulator", "--port", "0", "--auth", str(told)],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        base = proc.stdout.readline().strip()
+        assert base.startswith("http://127.0.0.1:"), base
+        info = json.loads(told.read_text(encoding="utf-8"))
+        key_file = tmp_path / "sa.json"
+        key_file.write_text(json.dumps(dict(info, token_uri=f"{base}/token")), encoding="utf-8")
+        spec = dict(TRACKERS["mixed-zh"])
+        path = make_tracker(tmp_path / "plan.xlsx", spec.pop("tasks"), **spec)
+        creds = service_account.Credentials.from_service_account_file(
+            str(key_file), scopes=["https://www.googleapis.com/auth/spreadsheets"])
+        key = upload_xlsx(endpoint_session(base, creds), path)  # the bot made the sheet, so it may edit it
+
+        anonymous = one_line_exit_2(run(["sync", f"gsheet:{key}", "--today", "2026-09-21", "--lang", "en"],
+                                        endpoint=base, cwd=tmp_path))
+        assert key in anonymous and "refused" in anonymous  # no sign-in, no access
+        first = run(["sync", f"gsheet:{key}", "--today", "2026-09-21", "--credentials", str(key_file)],
+                    endpoint=base, cwd=tmp_path)
+        assert first.returncode == 1, first.stderr  # the tracker has errors: exit 1, written anyway
+        tasks = gspread_client_for(base, credentials=creds, timeout=10).open_by_key(key).worksheet("任务").get_all_values()
+        assert tasks[2][14:17] == ["计划截止", "健康度", "提示"]
+        assert len(own_rules_with(base, key, "任务", creds)) == 6
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()

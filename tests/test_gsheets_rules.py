@@ -53,14 +53,19 @@ def rgb(colour):
     return tuple(round(255 * (colour or {}).get(k, 0)) for k in ("red", "green", "blue"))
 
 
+def colour_of(fmt, name):
+    """A colour given as xColorStyle.rgbColor (what sheetsync sends) or the deprecated xColor."""
+    style = (fmt.get(name + "Style") or {}).get("rgbColor")
+    return style if style is not None else fmt.get(name)
+
+
 def look(fmt):
     """What the eye sees of a rule's format: fill, text colour, bold."""
     if fmt is None:
         return None
     text = fmt.get("textFormat") or {}
-    fill = fmt.get("backgroundColor")
-    return (rgb(fill) if fill else None, rgb(text.get("foregroundColor")) if text.get("foregroundColor") else None,
-            bool(text.get("bold")))
+    fill, font = colour_of(fmt, "backgroundColor"), colour_of(text, "foregroundColor")
+    return (rgb(fill) if fill else None, rgb(font) if font else None, bool(text.get("bold")))
 
 
 ERROR_LOOK = ((0xFF, 0xC7, 0xCE), (0x9C, 0x00, 0x06), True)
@@ -98,7 +103,9 @@ def test_google_rule_formats_carry_no_border():
     from sheetsync.writers.gsheets_requests import rule_format
     for style in HIGHLIGHTS.values():
         fmt = rule_format(style)
-        assert "borders" not in fmt and fmt.get("backgroundColor"), style.name
+        assert "borders" not in fmt and fmt.get("backgroundColorStyle", {}).get("rgbColor"), style.name
+        # the deprecated plain colour fields are not sent (issue 12: rule colours use the ...Style fields)
+        assert "backgroundColor" not in fmt and "foregroundColor" not in fmt.get("textFormat", {}), style.name
     assert look(rule_format(HIGHLIGHTS["error-cell"])) == ERROR_LOOK
 
 
@@ -120,3 +127,47 @@ def test_rules_in_an_older_order_are_rewritten_once(tmp_path, emu):
     assert emu.conditional_formats(key, "任务") == rules
     emu.request_log.clear()
     assert not api.sync(f"gsheet:{key}", today=TODAY).changed and len(emu.request_log) == 2
+
+
+def _as_older_versions_wrote(fmt):
+    """A rule format with the plain backgroundColor / foregroundColor fields only, as sheetsync sent them before."""
+    out = {}
+    if colour_of(fmt, "backgroundColor"):
+        out["backgroundColor"] = colour_of(fmt, "backgroundColor")
+    text = fmt.get("textFormat") or {}
+    old_text = {k: v for k, v in text.items() if not k.startswith("foregroundColor")}
+    if colour_of(text, "foregroundColor"):
+        old_text["foregroundColor"] = colour_of(text, "foregroundColor")
+    if old_text:
+        out["textFormat"] = old_text
+    return out
+
+
+def test_own_rules_written_with_the_deprecated_colour_fields_are_recognised_not_duplicated(tmp_path, emu):
+    import requests
+    tasks = [{"id": "T1", "task": "方案", "owner": "张三", "status": "进行中", "deadline": D(2026, 9, 10),
+              "depends_on": "T9"},
+             {"id": "T2", "task": "海报", "owner": "张三", "status": "未开始", "deadline": "2026-02-30"}]
+    key = load_xlsx(emu, make_tracker(tmp_path / "t.xlsx", tasks, campaign=CAMPAIGN, people=PEOPLE))
+    api.sync(f"gsheet:{key}", today=TODAY)
+    sent = [b for e in emu.request_log if e.method == "POST" and isinstance(e.body, dict)
+            for b in e.body.get("requests", []) if "addConditionalFormatRule" in b]
+    assert sent and all("backgroundColorStyle" in b["addConditionalFormatRule"]["rule"]["booleanRule"]["format"]
+                        and "backgroundColor" not in b["addConditionalFormatRule"]["rule"]["booleanRule"]["format"]
+                        for b in sent)
+    rules = emu.conditional_formats(key, "任务")
+    sid = emu.sheet_properties(key, "任务")["sheetId"]
+    # the tracker as the previous version left it: the same rules, colours in the deprecated fields only
+    old = [{"ranges": r["ranges"], "booleanRule": dict(r["booleanRule"], format=_as_older_versions_wrote(
+        r["booleanRule"]["format"]))} for r in rules]
+    body = [{"deleteConditionalFormatRule": {"sheetId": sid, "index": i}} for i in reversed(range(len(rules)))]
+    body += [{"addConditionalFormatRule": {"index": i, "rule": rule}} for i, rule in enumerate(old)]
+    assert requests.post(f"{emu.base_url}/v4/spreadsheets/{key}:batchUpdate", json={"requests": body},
+                         timeout=10).status_code == 200
+    assert all("backgroundColorStyle" not in str(rule["booleanRule"]["format"]) for rule in old)
+    emu.request_log.clear()
+    again = api.sync(f"gsheet:{key}", today=TODAY)
+    assert not again.changed and [e.method for e in emu.request_log] == ["GET", "GET"]  # nothing rewritten
+    after = emu.conditional_formats(key, "任务")
+    assert len(after) == len(rules) and [look(r["booleanRule"]["format"]) for r in after] == \
+        [look(r["booleanRule"]["format"]) for r in rules]

@@ -10,8 +10,8 @@ import pytest
 import sheetsync.api as api
 from gsheets_fixtures import calls, emu, load_xlsx  # noqa: F401
 from sheetsync.templates import create_tracker, list_templates
-from sheetsync.testing.sheets_client import endpoint_session
-from sheetsync.testing.sheets_seed import read_xlsx
+from sheets_emulator.client import endpoint_session
+from sheets_emulator.seed import read_xlsx
 from test_gsheets_read import TRACKERS
 from tracker_factory import make_tracker
 

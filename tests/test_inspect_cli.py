@@ -274,8 +274,8 @@ def test_sync_refuses_xls_and_csv_and_writes_nothing(tmp_path, fmt, lang):
 
 
 def test_inspect_reads_a_google_sheet_like_its_xlsx(tmp_path, standalone):
-    from sheetsync.testing.sheets_client import endpoint_session
-    from sheetsync.testing.sheets_seed import upload_xlsx
+    from sheets_emulator.client import endpoint_session
+    from sheets_emulator.seed import upload_xlsx
     from test_gsheets_cli import run as run_installed
     _, base = standalone
     path = tracker(tmp_path)

@@ -19,3 +19,27 @@ def test_wheel_carries_every_module_and_template(tmp_path):
     wanted |= {f"sheetsync/sheet_templates/{p.name}" for p in (ROOT / "sheet_templates").glob("*.toml")}
     assert wanted - names == set()
     assert any(n.startswith("sheetsync/sheet_templates/") for n in names)
+
+
+def test_the_emulator_is_not_in_the_sheetsync_wheel_and_is_a_wheel_of_its_own(tmp_path):
+    for project in (ROOT, ROOT / "emulator"):
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w",
+                        str(tmp_path), str(project)], check=True, capture_output=True, timeout=240)
+    ours, = tmp_path.glob("sheetsync-*.whl")
+    names = zipfile.ZipFile(ours).namelist()
+    assert not [n for n in names if n.startswith(("sheets_emulator/", "sheetsync/testing/", "emulator/"))]
+    emulator, = tmp_path.glob("sheets_emulator-*.whl")
+    got = {n for n in zipfile.ZipFile(emulator).namelist() if n.endswith(".py")}
+    wanted = {f"sheets_emulator/{p.name}" for p in (ROOT / "emulator" / "sheets_emulator").glob("*.py")}
+    assert wanted and got == wanted
+
+
+def test_the_emulator_imports_nothing_from_sheetsync():
+    """A fake Google: every one of its modules loads without sheetsync being imported."""
+    modules = sorted(p.stem for p in (ROOT / "emulator" / "sheets_emulator").glob("*.py") if p.stem != "__main__")
+    code = ("import importlib, sys\n"
+            f"for m in {modules!r}:\n"
+            "    importlib.import_module('sheets_emulator' if m == '__init__' else 'sheets_emulator.' + m)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sheetsync'))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "[]", out.stdout

@@ -1,5 +1,5 @@
 """`make stress`: Google Sheets sync under many random fault storms and people inserting rows mid-sync, against
-the local emulator (sheetsync/testing). tests/test_gsheets_faults.py and tests/test_gsheets_sync.py prove each
+the local emulator (emulator/sheets_emulator). tests/test_gsheets_faults.py and tests/test_gsheets_sync.py prove each
 fault once; here each is drawn at random, many seeds over, and every run is checked for the same promises:
 
 - bounded time: a sync returns or fails within its RetryPolicy deadline plus one request timeout;

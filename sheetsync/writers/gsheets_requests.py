@@ -88,14 +88,17 @@ CELL_RULES_FIRST = ("error-cell",)
 
 
 def rule_format(style: Highlight) -> dict:
-    """Google rules style fill, font colour and bold; a border becomes a light fill (see BORDER_STANDIN_FILL)."""
+    """Google rules style fill, font colour and bold; a border becomes a light fill (see BORDER_STANDIN_FILL).
+    Colours go in the ...ColorStyle fields: the discovery document marks backgroundColor / foregroundColor
+    deprecated. Google reads a rule back with both forms, and rules are told apart by their formula (is_own_rule),
+    so rules an older sheetsync wrote with the plain fields are still recognised, not added twice."""
     fmt: dict = {}
     fill = style.fill or (BORDER_STANDIN_FILL if style.border else None)
     if fill:
-        fmt["backgroundColor"] = color(fill)
+        fmt["backgroundColorStyle"] = {"rgbColor": color(fill)}
     text: dict = {}
     if style.font:
-        text["foregroundColor"] = color(style.font)
+        text["foregroundColorStyle"] = {"rgbColor": color(style.font)}
     if style.bold:
         text["bold"] = True
     if text:

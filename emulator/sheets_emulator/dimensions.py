@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .sheets_store import Sheet, Spreadsheet
+from .store import Sheet, Spreadsheet
 
 _KEYS = {"ROWS": ("startRowIndex", "endRowIndex"), "COLUMNS": ("startColumnIndex", "endColumnIndex")}
 

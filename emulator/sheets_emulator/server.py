@@ -2,11 +2,16 @@
 
     with SheetsEmulator() as emu:                 # or emu.start() -> "http://127.0.0.1:PORT"
         sid = emu.create_spreadsheet("Plan", sheets={"Tasks": [["ID", "任务"], [1, "海报"]]})
-        client = gspread_client_for(emu.base_url)  # sheetsync.testing.sheets_client
+        client = gspread_client_for(emu.base_url)  # sheets_emulator.client
         emu.inject(status=429, retry_after=2, times=3, match="batchUpdate")
 
-Standalone: ``python -m sheetsync.testing.sheets_emulator --port 0 [--seed FILE.json] [--seed-xlsx FILE.xlsx]``
-prints the base URL (then any seeded spreadsheet ids) on stdout and serves until SIGINT/SIGTERM.
+Standalone: ``python -m sheets_emulator --port 0 [--seed FILE.json] [--seed-xlsx FILE.xlsx] [--auth KEY.json]``
+prints the base URL (then any seeded spreadsheet ids) on stdout and serves until SIGINT/SIGTERM. With --auth the
+Sheets routes require a bearer token from BASE_URL/token, where the given service-account keys sign in (their
+token_uri must be that URL, so give a fixed --port).
+
+Every request is checked against Google's discovery document for Sheets v4 (validate.py) and refused with
+Google's 400 INVALID_ARGUMENT texts, so a request Google would reject fails here too.
 
 Faults are consumed in order: the first queued fault whose `match` is a substring of "METHOD path?query"
 fires, `times` times. `before_write` faults call a function (given the emulator) just before the next write
@@ -14,6 +19,8 @@ is applied, e.g. to insert a row as a person editing the sheet would."""
 from __future__ import annotations
 
 import argparse
+import os
+import copy
 import json
 import secrets
 import signal
@@ -27,10 +34,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Optional
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import sheets_cells as cells_mod
-from .sheets_a1 import parse_cells
-from .sheets_routes import Store, is_write, route
-from .sheets_store import Sheet, new_spreadsheet
+from . import cells as cells_mod
+from . import dimensions as dims
+from .a1 import parse_cells
+from .routes import Store, is_write, route
+from .oauth import TokenService
+from .store import Sheet, new_spreadsheet
+
+TOKEN_PATH = "/token"
 
 _ID_CHARS = string.ascii_letters + string.digits + "-_"
 
@@ -67,8 +78,12 @@ class LoggedRequest:
 
 
 class SheetsEmulator:
-    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, auth: bool = False):
+        """auth: the Sheets routes require a bearer token from the emulator's own token endpoint (token_uri),
+        which service accounts it was told about (trust_key_file / tokens.add_account) can sign in to."""
         self.host, self.port = host, port
+        self.auth = auth
+        self.tokens = TokenService()
         self.store = Store(self._new_id)
         self.faults: list[Fault] = []
         self.request_log: list[LoggedRequest] = []
@@ -105,6 +120,20 @@ class SheetsEmulator:
                     conn.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+
+    @property
+    def token_uri(self) -> str:
+        """The OAuth2 token endpoint; a service-account key file's token_uri points here."""
+        return self.base_url + TOKEN_PATH
+
+    def trust_key_file(self, path_or_info: Any) -> str:
+        """Know the service account of a key file (its path or its parsed JSON), as Google knows the public key
+        of every key made in the Cloud console; returns its client_email."""
+        info = path_or_info
+        if not isinstance(info, dict):
+            with open(path_or_info, encoding="utf-8") as fh:
+                info = json.load(fh)
+        return self.tokens.add_key_file(info)
 
     def __enter__(self) -> "SheetsEmulator":
         self.start()
@@ -166,18 +195,15 @@ class SheetsEmulator:
                     "userEnteredFormat": cell.get("userEnteredFormat"), "note": cell.get("note")}
 
     def conditional_formats(self, spreadsheet_id: str, sheet_title: str) -> list:
-        import copy
         with self.store.lock:
             return copy.deepcopy(self._sheet(spreadsheet_id, sheet_title).conditional_formats)
 
     def sheet_properties(self, spreadsheet_id: str, sheet_title: str) -> dict:
-        import copy
         with self.store.lock:
             return copy.deepcopy(self._sheet(spreadsheet_id, sheet_title).properties)
 
     def insert_rows(self, spreadsheet_id: str, sheet_title: str, row: int, rows: list[list]) -> None:
         """As a person would: insert len(rows) rows before 1-based `row` and type the values in."""
-        from . import sheets_dimensions as dims
         with self.store.lock:
             ss = self.store.spreadsheets[spreadsheet_id]
             sheet = self._sheet(spreadsheet_id, sheet_title)
@@ -273,6 +299,12 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         split = urlsplit(self.path)
+        if split.path == TOKEN_PATH:  # oauth2.googleapis.com/token; outside fault injection and the Sheets log
+            if method != "POST":
+                self._send_json(405, {"error": "invalid_request", "error_description": "Use POST."})
+                return
+            self._send_json(*emu.tokens.exchange(raw, emu.token_uri))
+            return
         query = parse_qs(split.query, keep_blank_values=True)
         try:
             body = json.loads(raw) if raw.strip() else None
@@ -293,6 +325,14 @@ class _Handler(BaseHTTPRequestHandler):
                 entry.status = fault.status
                 self._send_fault(fault)
                 return
+        refused = emu.tokens.check(self.headers.get("Authorization"), is_write(method, split.path)) \
+            if emu.auth else None
+        if refused is not None:
+            status, message, word = refused
+            entry.status = status
+            self._send_json(status, {"error": {"code": status, "message": message, "status": word}},
+                            {"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/"'})
+            return
         status, out = route(emu.store, method, split.path, query, body)
         entry.status = status
         self._send_json(status, out)
@@ -342,10 +382,8 @@ def seed_from_json(emu: SheetsEmulator, path: str) -> list[str]:
 
 def seed_from_xlsx(emu: SheetsEmulator, path: str) -> str:
     """Each sheet's values read with python-calamine (dates become serial numbers with a date format) and its
-    merged areas, as sheets_seed.upload_xlsx would send them, put straight into the store before serving."""
-    import os
-
-    from .sheets_seed import read_xlsx
+    merged areas, as seed.upload_xlsx would send them, put straight into the store before serving."""
+    from .seed import read_xlsx
 
     sheets, merges = read_xlsx(path)
     sid = emu.create_spreadsheet(os.path.splitext(os.path.basename(path))[0], sheets=sheets)
@@ -364,14 +402,19 @@ def seed_from_xlsx(emu: SheetsEmulator, path: str) -> str:
 
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m sheetsync.testing.sheets_emulator",
+        prog="python -m sheets_emulator",
         description="Local Google Sheets API v4 emulator / 本地 Google Sheets API v4 模拟服务")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind / 绑定地址")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port / 0 表示自动选择空闲端口")
     parser.add_argument("--seed", action="append", default=[], help="JSON seed file / JSON 种子文件")
     parser.add_argument("--seed-xlsx", action="append", default=[], help=".xlsx to load / 要载入的 .xlsx 文件")
+    parser.add_argument("--auth", action="append", default=[], metavar="KEY.json",
+                        help="require sign-in; trust this service-account key file (repeatable) / "
+                             "要求登录；信任此服务账号密钥文件（可重复）")
     args = parser.parse_args(argv)
-    emu = SheetsEmulator(args.host, args.port)
+    emu = SheetsEmulator(args.host, args.port, auth=bool(args.auth))
+    for path in args.auth:
+        emu.trust_key_file(path)
     ids = []
     for path in args.seed:
         ids.extend(seed_from_json(emu, path))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable
 
-from . import sheets_cells as cells_mod
-from . import sheets_dimensions as dims
-from .sheets_fields import assign_masked, parse_mask
-from .sheets_store import Sheet, Spreadsheet, bad, sheet_properties_out
+from . import cells as cells_mod
+from . import dimensions as dims
+from .a1 import grid_range_text
+from .fields import assign_masked, parse_mask
+from .store import Sheet, Spreadsheet, bad, sheet_properties_out
 
 Handler = Callable[[Spreadsheet, dict, str], dict]
 HANDLERS: dict[str, Handler] = {}
@@ -57,7 +58,6 @@ def grid_bounds(ss: Spreadsheet, g: dict, where: str) -> tuple[Sheet, int, int, 
 
 
 def _gr_text(sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> str:
-    from .sheets_a1 import grid_range_text
     return grid_range_text(sheet.title, r0, r1, c0, c1)
 
 

@@ -7,9 +7,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from . import sheets_cells as cells_mod
-from .sheets_a1 import Bounds, RangeError, grid_range_text, parse_cells, split_sheet
-from .sheets_defaults import DEFAULT_PROPERTIES
+from . import cells as cells_mod
+from .a1 import Bounds, RangeError, grid_range_text, parse_cells, split_sheet
+from .defaults import DEFAULT_PROPERTIES
 
 DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
 

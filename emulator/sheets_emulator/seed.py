@@ -10,7 +10,7 @@ import datetime as dt
 import os
 from typing import Any, Optional
 
-from .sheets_cells import serial
+from .cells import serial
 
 DATE = {"type": "DATE", "pattern": "yyyy-mm-dd"}
 DATE_TIME = {"type": "DATE_TIME", "pattern": "yyyy-mm-dd h:mm:ss"}
@@ -67,7 +67,7 @@ def cell_data(value: Any) -> dict:
 def upload(session: Any, title: str, sheets: dict[str, list[list]], merges: Optional[dict[str, list[Area]]] = None,
            timeout: float = 30.0) -> str:
     """Create the spreadsheet through `session` (a requests.Session aimed at https://sheets.googleapis.com,
-    e.g. sheets_client.endpoint_session(url)) and fill it in one batchUpdate. Returns its key."""
+    e.g. client.endpoint_session(url)) and fill it in one batchUpdate. Returns its key."""
     root = "https://sheets.googleapis.com/v4/spreadsheets"
     specs = []
     for name, rows in sheets.items():

@@ -1,7 +1,7 @@
 """Request routing for the emulator: (method, path, query, body) -> (status, JSON body).
 
 Spreadsheet-level calls (create, get with ranges / includeGridData / fields) live here; values calls are in
-sheets_values and batchUpdate requests in sheets_batch*. Every write runs on a copy that replaces the stored
+values.py and batchUpdate requests in batch*.py. Every write runs on a copy that replaces the stored
 spreadsheet only when the whole call succeeded."""
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ import traceback
 from typing import Any, Callable, Optional
 from urllib.parse import unquote
 
-from . import sheets_batch, sheets_batch_objects  # noqa: F401  (registers the object handlers)
-from . import sheets_values as values
-from .sheets_fields import apply_mask, mask_tree
-from .sheets_store import ApiError, Sheet, Spreadsheet, bad, grid_data, new_spreadsheet, not_found, prune_grid
+from . import batch, batch_objects  # noqa: F401  (registers the object handlers)
+from . import cells as cells_mod
+from . import values
+from .fields import apply_mask, mask_tree
+from .store import ApiError, Sheet, Spreadsheet, bad, grid_data, new_spreadsheet, not_found, prune_grid
+from .validate import Malformed, check
 
 _SS = re.compile(r"^/v4/spreadsheets/([^/:]+)(.*)$")
 
@@ -24,6 +26,7 @@ class Store:
     def __init__(self, new_id: Callable[[], str]):
         self.lock = threading.RLock()
         self.spreadsheets: dict[str, Spreadsheet] = {}
+        self.malformed: list[tuple[str, str, str]] = []  # (method, path, Google's message) of each one refused
         self.new_id = new_id
 
     def get(self, sid: str) -> Spreadsheet:
@@ -49,7 +52,12 @@ def is_write(method: str, path: str) -> bool:
 
 def route(store: Store, method: str, raw_path: str, query: dict, body: Any) -> tuple[int, Any]:
     try:
+        body = check(method, raw_path, query, body)  # Google refuses a malformed request before anything else
         return 200, _route(store, method, raw_path, query, body if body is not None else {})
+    except Malformed as e:
+        with store.lock:
+            store.malformed.append((method, raw_path, e.message))
+        return e.code, e.body()
     except ApiError as e:
         return e.code, e.body()
     except Exception:  # an emulator bug must still answer, as Google's 500 would
@@ -99,7 +107,7 @@ def batch_update(store: Store, sid: str, body: dict) -> dict:
         raise bad("Must specify at least one request.")
 
     def run(ss: Spreadsheet) -> dict:
-        out: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id, "replies": sheets_batch.apply_requests(ss, requests)}
+        out: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id, "replies": batch.apply_requests(ss, requests)}
         if body.get("includeSpreadsheetInResponse"):
             # responseRanges limit the sheets returned; responseIncludeGridData adds their cells (as a get would)
             out["updatedSpreadsheet"] = get_spreadsheet(ss, {
@@ -130,7 +138,6 @@ def create(store: Store, body: dict) -> dict:
 
 
 def _seed_grid_data(sheet: Sheet, data: list) -> None:
-    from . import sheets_cells as cells_mod
     for block in data:
         r0, c0 = block.get("startRow", 0), block.get("startColumn", 0)
         for dr, row in enumerate(block.get("rowData") or []):

@@ -18,7 +18,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import requests
 
-from .sheets_emulator import SheetsEmulator
+from .server import SheetsEmulator
 
 ID_KEYS = ("sheetId", "namedRangeId", "protectedRangeId")
 DROP_KEYS = {"spreadsheetId", "spreadsheetUrl", *ID_KEYS}
@@ -206,7 +206,7 @@ def report_markdown(results: list[FileResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
-if __name__ == "__main__":  # python -m sheetsync.testing.sheets_replay FOLDER
+if __name__ == "__main__":  # python -m sheets_emulator.replay FOLDER
     import sys
     res = replay_all(Path(sys.argv[1]))
     print(report_markdown(res))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import copy
 
-from . import sheets_cells as cells_mod
-from . import sheets_dimensions as dims
-from .sheets_batch import _dim_range, grid_bounds, handler, required_fields
-from .sheets_fields import assign_masked
-from .sheets_store import Spreadsheet, bad, gridrange_out
+from . import cells as cells_mod
+from . import dimensions as dims
+from .batch import _dim_range, grid_bounds, handler, required_fields
+from .fields import assign_masked
+from .store import Spreadsheet, bad, gridrange_out
 
 
 @handler("insertDimension")

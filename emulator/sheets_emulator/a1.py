@@ -8,7 +8,24 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from sheetsync.model import col_index, col_letter
+
+
+def col_letter(index: int) -> str:
+    """0 -> A, 26 -> AA."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def col_index(letters: str) -> int:
+    """A -> 0, AA -> 26."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
 
 
 class RangeError(ValueError):

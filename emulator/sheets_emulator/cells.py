@@ -277,7 +277,8 @@ def is_empty(cell: Optional[dict]) -> bool:
 
 def _f32(x: float) -> float | int:
     """Google keeps 8-bit channels: 0.5 reads back as 127/255 = 0.49803922 (float32)."""
-    level = min(255, max(0, int(float(x) * 255 + 1e-6)))
+    # the tolerance keeps a value already on the 8-bit grid there (float32 156/255 * 255 = 155.99999...)
+    level = min(255, max(0, int(float(x) * 255 + 1e-3)))
     y = struct.unpack("f", struct.pack("f", level / 255))[0]
     for digits in range(6, 10):  # the shortest text that is still the same float32, as Google prints it
         text = f"{y:.{digits}g}"

@@ -1,11 +1,13 @@
 """spreadsheets.values.*: get, batchGet, update, batchUpdate, append, clear, batchClear."""
 from __future__ import annotations
 
+import json
 from typing import Any, Optional
 
-from . import sheets_cells as cells_mod
-from .sheets_a1 import Bounds, format_range
-from .sheets_store import Sheet, Spreadsheet, bad
+from . import cells as cells_mod
+from . import dimensions as dims
+from .a1 import Bounds, col_letter, format_range
+from .store import Sheet, Spreadsheet, bad
 
 RENDERS = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
 DT_RENDERS = ("SERIAL_NUMBER", "FORMATTED_STRING")
@@ -85,7 +87,6 @@ def _check_values(values: Any, field: str = "data.values") -> list:
 
 
 def _json_repr(v: Any) -> str:
-    import json
     return json.dumps(v, ensure_ascii=False)
 
 
@@ -107,7 +108,6 @@ def write_block(ss: Spreadsheet, text: str, values: list, major: str, user_enter
     if explicit and height > r1 - r0:
         raise bad(f"Requested writing within range [{text}], but tried writing to row [{r0 + (r1 - r0) + 1}]")
     if explicit and width > c1 - c0:
-        from sheetsync.model import col_letter
         raise bad(f"Requested writing within range [{text}], but tried writing to column [{col_letter(c1)}]")
     if grow:
         if r0 + height > sheet.rows:
@@ -213,7 +213,6 @@ def values_append(ss: Spreadsheet, text: str, query: dict, body: dict) -> dict:
         start = (tr1, tc0)
     height = len(values) if major != "COLUMNS" else max((len(c) for c in values), default=0)
     if insert_rows and height:
-        from . import sheets_dimensions as dims
         dims.insert(ss, sheet, "ROWS", start[0], height)
     updates = write_block(ss, text, values, major, user_entered, start_override=start, grow=True)
     out["updates"] = _finish(updates, query)
