@@ -20,6 +20,16 @@ HEALTH_LABELS = {
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
+def task_label(task) -> str:
+    """How a person knows a task: its id and its name ("T3 设计海报"), or whichever of the two it has."""
+    return " ".join(str(x) for x in (task.id, task.task) if x) or (task.key or "")
+
+
+def task_labels(report: Report) -> dict[str, str]:
+    """Finding.task_id (a task key) -> the task's label."""
+    return {t.key: task_label(t) for t in report.tasks if t.key}
+
+
 def summary_line(report: Report) -> str:
     s = report.summary()
     lang = report.language

@@ -20,6 +20,9 @@ class FindingType:
     short_en: str  # for the Flags column: a few words
     short_zh: str
 
+    def title(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" else self.title_en
+
     def message(self, lang: str, **params) -> str:
         return _fill(self.zh if lang == "zh" else self.en, params)
 

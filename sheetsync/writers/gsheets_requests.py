@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..model import parse_a1
-from ..plan import Highlight, Plan
+from ..plan import MACHINE_COL, Highlight, Plan
 
 try:  # one ownership marker for Excel and Google rules (defined by the xlsx writer's patch spec)
     from .patch_spec import mark, owned_rule
@@ -29,7 +29,7 @@ DATE_FORMAT = {"type": "DATE", "pattern": "yyyy-mm-dd"}
 EPOCH = dt.date(1899, 12, 30)
 NOTES_PREFIX = "notes:"
 NOTES_CHUNK = 40000  # a cell holds at most 50,000 characters
-NOTES_ROW, NOTES_COL = 1, 4  # report sheet E2, next to the fingerprint in D2
+NOTES_ROW = 1  # the note keys go down the report's hidden column from H2, below the fingerprint in H1
 
 
 @dataclass
@@ -212,10 +212,12 @@ def report_requests(plan: Plan, target: Target, keep: Optional[int] = None, lang
     rep = plan.report
     rows, links = report_rows(plan, keep, lang)
     chunks = _note_chunks(target.note_keys)
-    line = rows[NOTES_ROW]
-    line.extend([""] * (NOTES_COL + len(chunks) - len(line)))
+    while len(rows) < NOTES_ROW + len(chunks):
+        rows.append([])
     for i, chunk in enumerate(chunks):
-        line[NOTES_COL + i] = chunk
+        line = rows[NOTES_ROW + i]
+        line.extend([""] * (MACHINE_COL + 1 - len(line)))
+        line[MACHINE_COL] = chunk
     width = max(6, max(len(r) for r in rows), len(rep.col_widths))
     height = max(len(rows), 1)
     out = []
@@ -251,6 +253,10 @@ def report_requests(plan: Plan, target: Target, keep: Optional[int] = None, lang
         out.append({"updateDimensionProperties": {
             "range": {"sheetId": sid, "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},
             "properties": {"pixelSize": int(w * 7 + 5)}, "fields": "pixelSize"}})
+    for c in rep.hidden_cols:
+        out.append({"updateDimensionProperties": {
+            "range": {"sheetId": sid, "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},
+            "properties": {"hiddenByUser": True}, "fields": "hiddenByUser"}})
     return out
 
 
@@ -271,10 +277,9 @@ def _note_chunks(keys: list) -> list[str]:
 
 def recorded_notes(report_rows: list[list]) -> list:
     """[[task key, header], ...] of the notes the last sync set, from its report sheet."""
-    if len(report_rows) <= NOTES_ROW:
-        return []
     out = []
-    for v in report_rows[NOTES_ROW][NOTES_COL:]:
+    for row in report_rows[NOTES_ROW:]:
+        v = row[MACHINE_COL] if len(row) > MACHINE_COL else None
         if isinstance(v, str) and v.startswith(NOTES_PREFIX):
             try:
                 out.extend(json.loads(v[len(NOTES_PREFIX):]))

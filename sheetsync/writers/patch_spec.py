@@ -59,6 +59,7 @@ class ReportSpec:
     rows: list[list[Value]]
     links: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> "'任务'!F12"
     col_widths: list[float] | tuple = ()
+    hidden_cols: tuple[int, ...] = ()  # 0-based columns kept out of sight (what sync reads back, not people)
 
 
 @dataclass

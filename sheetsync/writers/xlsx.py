@@ -26,7 +26,7 @@ def to_patch(plan: Plan) -> WorkbookPatch:
                       bold=r.style.bold, border_color=r.style.border, stop_if_true=r.stop_if_true)
              for r in plan.rules]
     report = ReportSpec(title=plan.report.title, rows=plan.report.rows, links=plan.report.links,
-                        col_widths=plan.report.col_widths)
+                        col_widths=plan.report.col_widths, hidden_cols=plan.report.hidden_cols)
     return WorkbookPatch(sheet=plan.sheet, cells=cells, rules=rules, report=report)
 
 
