@@ -9,7 +9,7 @@ import click
 
 from . import api
 from .model import SheetsyncError
-from .render import print_text, to_json
+from .render import SHOWN_PER_SEVERITY, print_text, to_json
 
 LANGS = click.Choice(["zh", "en"])
 
@@ -83,10 +83,17 @@ def _source_kwargs(source: str, credentials: str | None) -> dict:
     return {"credentials": credentials} if is_gsheet(source) else {}
 
 
+def all_option(f):
+    return click.option("--all", "show_all", is_flag=True,
+                        help=f"Print every finding (default: at most {SHOWN_PER_SEVERITY} per severity, then "
+                             "how many more).")(f)
+
+
 @cli.command()
 @click.argument("source")
 @source_options
-def validate(source, fmt, today, lang, credentials):
+@all_option
+def validate(source, fmt, today, lang, credentials, show_all):
     """Check every row of a tracker and derive deadlines; nothing is written.
 
     \b
@@ -97,7 +104,7 @@ def validate(source, fmt, today, lang, credentials):
     if fmt == "json":
         click.echo(to_json(report.to_dict()))
     else:
-        print_text(report)
+        print_text(report, show_all=show_all)
     sys.exit(report.exit_code)
 
 
@@ -152,7 +159,8 @@ _SYNC_TEXT = {
 @source_options
 @click.option("--dry-run", is_flag=True, help="Print the planned cell changes and write nothing.")
 @click.option("--backups", default=5, show_default=True, help="How many previous versions to keep in .sheetsync/backups.")
-def sync(source, fmt, today, lang, credentials, dry_run, backups):
+@all_option
+def sync(source, fmt, today, lang, credentials, dry_run, backups, show_all):
     """Validate, fill the Due/Health/Flags columns, highlight problem rows and write the report sheet.
 
     \b
@@ -176,7 +184,7 @@ def sync(source, fmt, today, lang, credentials, dry_run, backups):
         extra.append(tx["wrote"].format(n=len(result.plan.cells), rules=len(result.plan.rules), title=result.plan.report.title))
         if result.backup:
             extra.append(tx["backup"].format(path=result.backup))
-    print_text(result.report, extra=extra)
+    print_text(result.report, extra=extra, show_all=show_all)
     sys.exit(result.exit_code)
 
 
