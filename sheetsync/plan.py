@@ -57,8 +57,9 @@ class PlannedCell:
     row: int  # 0-based
     col: int
     value: object  # str | date | None
-    kind: str  # date | text | header
+    kind: str  # date | text | flags (text wrapped inside its column) | header
     before: object = None
+    style_col: int | None = None  # a header takes the style of the tracker's own header cell in this column
 
 
 # The report sheet's column H is hidden and holds what sync needs from one run to the next (the fingerprint in
@@ -152,8 +153,11 @@ def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -
         if not _same(before, value):
             cells.append(PlannedCell(r, c, value, kind, before))
 
+    own = sorted(c for f, c in layout.columns.items() if f not in MANAGED_FIELDS)
     for fld in MANAGED_FIELDS:
         plan(layout.header_row, cols[fld], header(fld, lang) if fld not in layout.headers else layout.headers[fld], "header")
+        if cells and cells[-1].kind == "header" and cells[-1].col == cols[fld]:
+            cells[-1].style_col = max((c for c in own if c < cols[fld]), default=own[0] if own else None)
 
     by_row: dict[int, list] = {}
     for f in report.findings:
@@ -167,7 +171,7 @@ def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -
         n = len(row)
         found = by_row.get(t.row)
         for c, value, kind in ((due_c, t.due, "date"), (health_c, labels[t.health], "text"),
-                               (flags_c, flags_text(found, lang) if found else "", "text")):
+                               (flags_c, flags_text(found, lang) if found else "", "flags")):
             before = row[c] if c < n else None
             if not _same(before, value):
                 append(PlannedCell(r, c, value, kind, before))

@@ -42,6 +42,7 @@ class Target:
     sheet_ids: dict[str, int]  # title -> sheetId of every sheet (for report links)
     report: Optional[dict] = None  # properties of the existing report sheet, or None
     notes: dict[tuple[int, int], str] = field(default_factory=dict)  # final note per cell ('' clears)
+    header_formats: dict[int, dict] = field(default_factory=dict)  # column -> the header cell's userEnteredFormat
     note_keys: list = field(default_factory=list)  # [[task key, header]] recorded for the next run
 
 
@@ -120,8 +121,9 @@ def sqref_ranges(sqref: str, sheet_id: int, max_rows: int) -> list[dict]:
     return out
 
 
-def managed_cells(plan: Plan, sheet_id: int) -> list[dict]:
-    """One updateCells per run of consecutive planned rows in one column; dates also get their format."""
+def managed_cells(plan: Plan, sheet_id: int, header_formats: Optional[dict] = None) -> list[dict]:
+    """One updateCells per run of consecutive planned rows in one column; dates also get their format, Flags
+    wraps inside its column, and a managed header takes the format of the tracker's header cell beside it."""
     by_col: dict[tuple[int, str], list] = {}
     for c in plan.cells:
         by_col.setdefault((c.col, c.kind), []).append(c)
@@ -131,25 +133,39 @@ def managed_cells(plan: Plan, sheet_id: int) -> list[dict]:
         run: list = []
         for c in cells + [None]:
             if run and (c is None or c.row != run[-1].row + 1):
-                requests.extend(_run(run, col, kind, sheet_id))
+                requests.extend(_run(run, col, kind, sheet_id, header_formats or {}))
                 run = []
             if c is not None:
                 run.append(c)
     return requests
 
 
-def _run(run: list, col: int, kind: str, sheet_id: int) -> list[dict]:
+def _run(run: list, col: int, kind: str, sheet_id: int, header_formats: dict) -> list[dict]:
     rng = grid(sheet_id, run[0].row, run[-1].row + 1, col, col + 1)
     if kind == "header":
-        rows = [{"values": [{**typed(str(c.value)), "userEnteredFormat": {"textFormat": {"bold": True}}}]} for c in run]
-        return [{"updateCells": {"range": rng, "rows": rows,
-                                 "fields": "userEnteredValue,userEnteredFormat.textFormat.bold"}}]
+        out = []
+        for c in run:
+            one = grid(sheet_id, c.row, c.row + 1, col, col + 1)
+            beside = header_formats.get(c.style_col) if c.style_col is not None else None
+            if beside:  # the tracker's own header look, copied whole
+                out.append({"updateCells": {"range": one, "rows": [{"values": [
+                    {**typed(str(c.value)), "userEnteredFormat": json.loads(json.dumps(beside))}]}],
+                    "fields": "userEnteredValue,userEnteredFormat"}})
+            else:
+                out.append({"updateCells": {"range": one, "rows": [{"values": [
+                    {**typed(str(c.value)), "userEnteredFormat": {"textFormat": {"bold": True}}}]}],
+                    "fields": "userEnteredValue,userEnteredFormat.textFormat.bold"}})
+        return out
     rows = [{"values": [typed(c.value if kind == "date" else (None if c.value is None else str(c.value)))]}
             for c in run]
     out = []
     if kind == "date":
         out.append({"repeatCell": {"range": rng, "cell": {"userEnteredFormat": {"numberFormat": DATE_FORMAT}},
                                    "fields": "userEnteredFormat.numberFormat"}})
+    elif kind == "flags":
+        out.append({"repeatCell": {"range": rng, "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP",
+                                                                               "verticalAlignment": "TOP"}},
+                                   "fields": "userEnteredFormat.wrapStrategy,userEnteredFormat.verticalAlignment"}})
     out.append({"updateCells": {"range": rng, "rows": rows, "fields": "userEnteredValue"}})
     return out
 
@@ -294,7 +310,7 @@ def batch(plan: Plan, target: Target, write_report: bool, keep: Optional[int] = 
     if target.cols < need_cols:
         requests.append({"appendDimension": {"sheetId": target.sheet_id, "dimension": "COLUMNS",
                                              "length": need_cols - target.cols}})
-    requests += managed_cells(plan, target.sheet_id)
+    requests += managed_cells(plan, target.sheet_id, target.header_formats)
     if write_report:
         requests += note_requests(target)
         requests += rule_requests(plan, target)

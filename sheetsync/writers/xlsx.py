@@ -19,9 +19,9 @@ def to_patch(plan: Plan) -> WorkbookPatch:
         if c.kind == "date" and c.value is not None:
             cells.append(CellWrite(c.row, c.col, c.value, number_format=DATE_FORMAT))
         elif c.kind == "header":
-            cells.append(CellWrite(c.row, c.col, c.value, bold=True))
+            cells.append(CellWrite(c.row, c.col, c.value, bold=True, style_col=c.style_col))
         else:
-            cells.append(CellWrite(c.row, c.col, c.value if c.value != "" else None))
+            cells.append(CellWrite(c.row, c.col, c.value if c.value != "" else None, wrap=c.kind == "flags"))
     rules = [RuleSpec(sqref=r.sqref, formula=mark(r.condition), fill=r.style.fill, font_color=r.style.font,
                       bold=r.style.bold, border_color=r.style.border, stop_if_true=r.stop_if_true)
              for r in plan.rules]
