@@ -163,6 +163,7 @@ class Campaign:
     due_soon_days: int = 2
     lead_times: dict[str, int] = field(default_factory=dict)  # department -> working days
     owner_email: str | None = None
+    cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # fact -> (sheet, A1 of its value) it was read from
 
 
 @dataclass

@@ -43,3 +43,16 @@ def test_no_template_spells_a_count_without_its_unit_form():
     for ftype in CATALOGUE.values():
         for text in (ftype.en, ftype.zh, ftype.short_en, ftype.short_zh):
             assert not bare.search(text), (ftype.code, text)
+
+
+def test_bad_calendar_points_at_the_campaign_cell(tmp_path):
+    import datetime as dt
+
+    from sheetsync import api
+    from tracker_factory import make_tracker
+    path = make_tracker(tmp_path / "t.xlsx", [{"id": "T1", "task": "写方案", "owner": "张三", "status": "进行中",
+                                               "deadline": dt.date(2026, 10, 9)}],
+                        campaign={"name": "C", "launch": dt.date(2026, 10, 12), "calendar": "XX"})
+    report = api.validate(str(path), today="2026-09-21")
+    bad = [f for f in report.findings if f.code == "bad-calendar"]
+    assert len(bad) == 1 and bad[0].ref == "活动信息!B3" and bad[0].row == 3
