@@ -16,9 +16,10 @@ from .engine.table import find_table
 from .model import Report, SheetsyncError, WorkbookData
 
 
-def parse_today(value: str | dt.date | None) -> tuple[dt.date | None, dt.datetime | None]:
-    """'2026-11-23' or '2026-11-23T08:30' (also from SHEETSYNC_TODAY) -> (today, now)."""
-    if value is None:
+def parse_today(value: str | dt.date | None, option: str = "--today") -> tuple[dt.date | None, dt.datetime | None]:
+    """'2026-11-23' or '2026-11-23T08:30' (also from SHEETSYNC_TODAY) -> (today, now). `option` names the
+    command-line option in the error, so a bad --launch says --launch."""
+    if value is None and option == "--today":
         value = os.environ.get("SHEETSYNC_TODAY") or None
     if value is None:
         return None, None
@@ -32,6 +33,9 @@ def parse_today(value: str | dt.date | None) -> tuple[dt.date | None, dt.datetim
             return now.date(), now.replace(tzinfo=None)
         return dt.date.fromisoformat(value.strip()), None
     except ValueError:
+        if option != "--today":
+            raise SheetsyncError(f"{option} {value!r}: write a date as YYYY-MM-DD, e.g. 2026-12-15",
+                                 f"{option} {value!r}:日期请写成 YYYY-MM-DD,例如 2026-12-15", code="usage") from None
         raise SheetsyncError(f"--today {value!r}: write a date as YYYY-MM-DD (optionally THH:MM)",
                              f"--today {value!r}:日期请写成 YYYY-MM-DD(可加 THH:MM)", code="usage") from None
 
@@ -133,10 +137,13 @@ def _sync(source, *, today, lang, dry_run, backups, overrides, **source_options)
     import hashlib
     path = Path(text)
     sources.xlsx.check_package(path) if path.exists() else None
+    if not dry_run:
+        refuse_read_only(path)
     digest_before = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-    workbook = sources.read(path)
+    workbook = sources.read(text)  # the text, not the Path: a pasted URL keeps its '//'
     day, now = clock_for(workbook, today, lang)
     report = analyse(workbook, day, now=now, lang=lang, overrides=overrides)
+    refuse_empty(report, text)
     run_at = now or dt.datetime.combine(day, dt.datetime.now().time())
     plan = build_plan(report, workbook, run_at=run_at)
     if dry_run or not plan.changed:
@@ -144,3 +151,24 @@ def _sync(source, *, today, lang, dry_run, backups, overrides, **source_options)
     from .writers.xlsx import write
     result = write(path, plan, expected_sha256=digest_before, backups=backups)
     return SyncResult(report, plan, changed=result.changed, dry_run=False, backup=result.backup)
+
+
+def refuse_read_only(path: Path) -> None:
+    """A tracker without any write permission bit is one its owner wants left alone: refused even for root,
+    who could write it anyway."""
+    import stat
+    if path.is_file() and not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise SheetsyncError(f"{path}: the file is read-only, so its owner wants it left alone; nothing written "
+                             f"(make it writable to sync, or use --dry-run)",
+                             f"{path}:文件为只读,说明所有者不希望改动;未写入任何内容(改为可写后再同步,或用 --dry-run)",
+                             code="read-only")
+
+
+def refuse_empty(report: Report, source: str) -> None:
+    """A header row and no task under it: nothing to fill in, so nothing is written (not even the report)."""
+    if not report.tasks:
+        row = report.header_row
+        raise SheetsyncError(f"{source}: sheet '{report.sheet}' has a header row ({row}) but no tasks under it; "
+                             f"nothing to sync, nothing written. Add tasks from row {row + 1}",
+                             f"{source}:工作表“{report.sheet}”只有表头(第 {row} 行),没有任务;无需同步,未写入任何内容。"
+                             f"请从第 {row + 1} 行起填写任务", code="no-tasks")

@@ -11,7 +11,21 @@ from . import api
 from .model import SheetsyncError
 from .render import SHOWN_PER_SEVERITY, print_text, to_json
 
-LANGS = click.Choice(["zh", "en"])
+def _check_lang(ctx, param, value):
+    """zh or en; anything else is one line (click's own choice error is three)."""
+    if value is None or value in ("zh", "en"):
+        return value
+    raise SheetsyncError(f"--lang {value!r}: choose zh (Chinese) or en (English)",
+                         f"--lang {value!r}:请选择 zh(中文)或 en(英文)", code="usage")
+
+
+def lang_option(help_text: str, **kw):
+    return click.option("--lang", metavar="zh|en", callback=_check_lang, help=help_text, **kw)
+
+
+TODAY_HELP = ("Run as if it were this day, or this moment with THH:MM (2026-12-08T09:30), in the tracker's "
+              "time zone; also SHEETSYNC_TODAY. Default: now.")
+FORMAT_HELP = "text: tables for people to read; json: every finding and task, for scripts."
 
 
 def _ui_lang(lang: str | None) -> str:
@@ -62,17 +76,35 @@ class Group(click.Group):
             sys.exit(2)
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+EXAMPLES = """\b
+Examples (one per command; `sheetsync COMMAND --help` tells more):
+  sheetsync init tracker.xlsx --lang zh --launch 2026-12-15
+  sheetsync validate tracker.xlsx
+  sheetsync sync tracker.xlsx --dry-run
+  sheetsync digest tracker.xlsx --outbox out/
+  sheetsync demo
+  sheetsync config check --config sheetsync.toml
+  sheetsync run nightly --config sheetsync.toml
+  sheetsync schedule --config sheetsync.toml
+"""
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+             epilog=EXAMPLES)
 @click.version_option(package_name="sheetsync")
 def cli():
     """Validate campaign trackers in Excel or Google Sheets, fill derived deadlines, highlight problems,
-    and email weekly digests."""
+    and email weekly digests.
+
+    SOURCE is an .xlsx file, a Google Sheets link (https://docs.google.com/spreadsheets/d/...) or gsheet:KEY.
+    """
 
 
 def source_options(f):
-    f = click.option("--lang", type=LANGS, help="Language of messages (default: the sheet's).")(f)
-    f = click.option("--today", metavar="YYYY-MM-DD", help="Run as if today were this date (or SHEETSYNC_TODAY).")(f)
-    f = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)(f)
+    f = lang_option("Language of messages: zh or en (default: the sheet's own).")(f)
+    f = click.option("--today", metavar="YYYY-MM-DD[THH:MM]", help=TODAY_HELP)(f)
+    f = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                     help=FORMAT_HELP)(f)
     f = click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
                      help="Google service-account JSON (or GOOGLE_APPLICATION_CREDENTIALS).")(f)
     return f
@@ -89,7 +121,7 @@ def all_option(f):
                              "how many more).")(f)
 
 
-@cli.command()
+@cli.command(short_help="Check every row and show what is wrong; writes nothing.")
 @click.argument("source")
 @source_options
 @all_option
@@ -108,11 +140,11 @@ def validate(source, fmt, today, lang, credentials, show_all):
     sys.exit(report.exit_code)
 
 
-@cli.command()
+@cli.command(short_help="Create a tracker from a template, or an example job config.")
 @click.argument("path", type=click.Path(dir_okay=False), required=False)
 @click.option("--template", "template", default="campaign-launch", show_default=True,
               help="campaign-launch, material-prep or execution-sop.")
-@click.option("--lang", type=LANGS, default="zh", show_default=True)
+@lang_option("Language of the tracker's headers and words: zh or en.", default="zh", show_default=True)
 @click.option("--launch", metavar="YYYY-MM-DD", help="Launch date (default: three weeks from today).")
 @click.option("--config", "config", is_flag=False, flag_value="sheetsync.toml", default=None, metavar="[FILE]",
               help="Write a commented example sheetsync.toml (to FILE, default ./sheetsync.toml) instead.")
@@ -125,9 +157,12 @@ def init(path, template, lang, launch, config):
       sheetsync init --config sheetsync.toml
     """
     if config is not None:
-        from .jobs import write_example_config
+        from .jobs import write_example_config, write_example_tracker
         out = write_example_config(config)
         click.echo(str(out))
+        tracker = write_example_tracker(out)  # the tracker it names, so `config check` passes at once
+        if tracker is not None:
+            click.echo(str(tracker))
         return
     if not path:
         raise SheetsyncError("give the tracker to create, e.g. `sheetsync init tracker.xlsx` "
@@ -135,7 +170,7 @@ def init(path, template, lang, launch, config):
                              "请指定要创建的跟踪表,例如 `sheetsync init tracker.xlsx`(或用 --config 文件 生成任务配置)",
                              code="usage")
     from .templates import create_tracker
-    launch_date, _ = api.parse_today(launch) if launch else (None, None)
+    launch_date, _ = api.parse_today(launch, option="--launch") if launch else (None, None)
     try:
         out = create_tracker(path, template, lang=lang, launch=launch_date)
     except FileExistsError:
@@ -154,7 +189,7 @@ _SYNC_TEXT = {
 }
 
 
-@cli.command()
+@cli.command(short_help="Fill Due/Health/Flags, highlight problems, write the report sheet.")
 @click.argument("source")
 @source_options
 @click.option("--dry-run", is_flag=True, help="Print the planned cell changes and write nothing.")
@@ -202,7 +237,7 @@ _DIGEST_TEXT = {
 }
 
 
-@cli.command()
+@cli.command(short_help="Send the weekly team and personal digests, or preview them.")
 @click.argument("source")
 @source_options
 @click.option("--period", metavar="YYYY-Www", help="ISO week to report on, e.g. 2026-W42 (default: this week).")
@@ -211,8 +246,12 @@ _DIGEST_TEXT = {
 @click.option("--team", "kinds", flag_value="team", help="Only the team digest.")
 @click.option("--personal", "kinds", flag_value="personal", help="Only the personal digests.")
 @click.option("--all", "kinds", flag_value="all", default=True, help="Team and personal digests (default).")
-@click.option("--outbox", type=click.Path(file_okay=False), help="Write .eml and .html files here instead of sending.")
-@click.option("--send", is_flag=True, help="Send over SMTP (SHEETSYNC_SMTP_* settings); without them, the outbox.")
+@click.option("--outbox", type=click.Path(file_okay=False), metavar="DIR",
+              help="Write .eml and .html files to DIR instead of sending (a preview).")
+@click.option("--send", is_flag=True,
+              help="Send by email over SMTP (SHEETSYNC_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _TLS). With no "
+                   "SMTP host set, the messages are written to the outbox folder .sheetsync/outbox beside the "
+                   "state file instead.")
 @click.option("--state", type=click.Path(dir_okay=False), envvar="SHEETSYNC_STATE",
               help="History database (default .sheetsync/state.db beside the tracker, or SHEETSYNC_STATE).")
 @click.option("--force", is_flag=True, help="Resend messages the ledger says were already sent.")
@@ -261,10 +300,10 @@ _DEMO_TEXT = {
 }
 
 
-@cli.command()
+@cli.command(short_help="Try everything on a demo Chinese tracker in ./demo-output.")
 @click.option("--folder", default="demo-output", show_default=True, type=click.Path(file_okay=False),
               help="Where the demo tracker and outbox go (recreated on each run).")
-@click.option("--today", metavar="YYYY-MM-DD", help="Run as if today were this date.")
+@click.option("--today", metavar="YYYY-MM-DD[THH:MM]", help=TODAY_HELP)
 def demo(folder, today):
     """Run the whole loop on a demo Chinese tracker: create, sync, write digests to an outbox.
 
@@ -294,20 +333,22 @@ def config_option(f):
                         envvar="SHEETSYNC_CONFIG", help="The sheetsync.toml (or SHEETSYNC_CONFIG).")(f)
 
 
-@cli.group()
+@cli.group(short_help="Check a sheetsync.toml job config.")
 def config():
     """Check a sheetsync.toml job config."""
 
 
-_CONFIG_OK = {"en": "{path}: OK. {n} tracker(s): {names}. Nightly sync {nightly}; digest {day} {time} "
+_CONFIG_OK = {"en": "{path}: OK. {n}: {names}. Nightly sync {nightly}; digest {day} {time} "
                     "(each tracker's zone). State in {state}.",
-              "zh": "{path}:检查通过。{n} 个跟踪表:{names}。每晚 {nightly} 同步;每周 {day} {time} 发周报"
+              "zh": "{path}:检查通过。{n}:{names}。每晚 {nightly} 同步;每周 {day} {time} 发周报"
                     "(按各跟踪表时区)。状态目录 {state}。"}
+_WEEKDAY_ZH = dict(zip(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+                       ("周一", "周二", "周三", "周四", "周五", "周六", "周日")))
 
 
-@config.command("check")
+@config.command("check", short_help="Check every key of the config and every tracker it names.")
 @config_option
-@click.option("--lang", type=LANGS, help="Language of messages.")
+@lang_option("Language of messages: zh or en.")
 def config_check(config_path, lang):
     """Validate the config alone: every problem is named by key and line. Exit 0 valid, 2 not.
 
@@ -316,22 +357,25 @@ def config_check(config_path, lang):
       sheetsync config check --config /etc/sheetsync/sheetsync.toml
     """
     from .jobs import check_config
-    cfg = check_config(config_path)
-    click.echo(_CONFIG_OK[_ui_lang(lang)].format(
-        path=cfg.path, n=len(cfg.trackers), names=", ".join(t.name for t in cfg.trackers),
-        nightly=cfg.jobs.nightly.time.strftime("%H:%M"), day=cfg.jobs.digest.day,
+    from .counts import count
+    cfg = check_config(config_path, files=True)
+    ui = _ui_lang(lang)
+    day = cfg.jobs.digest.day
+    click.echo(_CONFIG_OK[ui].format(
+        path=cfg.path, n=count(ui, "tracker", len(cfg.trackers)), names=", ".join(t.name for t in cfg.trackers),
+        nightly=cfg.jobs.nightly.time.strftime("%H:%M"), day=_WEEKDAY_ZH.get(day, day) if ui == "zh" else day,
         time=cfg.jobs.digest.time.strftime("%H:%M"), state=cfg.state))
 
 
-@cli.group()
+@cli.group(short_help="One-shot jobs for cron or systemd: run nightly, run digest.")
 def run():
     """One-shot, idempotent jobs for cron, systemd or Kubernetes: `run nightly`, `run digest`."""
 
 
 def _run_options(f):
     f = click.option("--tracker", "only", multiple=True, metavar="NAME", help="Only this tracker (repeatable).")(f)
-    f = click.option("--today", metavar="YYYY-MM-DD", help="Run as if today were this date (default: each "
-                     "tracker's own date in its time zone).")(f)
+    f = click.option("--today", metavar="YYYY-MM-DD[THH:MM]", help="Run as if it were this day (or moment, "
+                     "with THH:MM); default: now, in each tracker's own time zone.")(f)
     f = click.option("--outbox", type=click.Path(file_okay=False),
                      help="Write the emails as .eml files here instead of sending them.")(f)
     f = click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
@@ -352,9 +396,9 @@ def _finish(summary, lang) -> None:
     sys.exit(summary.exit_code)
 
 
-@run.command("nightly")
+@run.command("nightly", short_help="Sync every tracker; tell owners about new errors.")
 @_run_options
-@click.option("--lang", type=LANGS, help="Language of the summary line.")
+@lang_option("Language of the summary line: zh or en.")
 def run_nightly(config_path, only, today, outbox, credentials, lang):
     """Sync every tracker; mail its owner a short note only when new errors appeared since last night.
 
@@ -375,11 +419,11 @@ def run_nightly(config_path, only, today, outbox, credentials, lang):
     _finish(summary, lang)
 
 
-@run.command("digest")
+@run.command("digest", short_help="Send every tracker's weekly digests, once per week.")
 @_run_options
 @click.option("--period", metavar="YYYY-Www", help="ISO week (default: this week in each tracker's zone).")
 @click.option("--force", is_flag=True, help="Resend messages the ledger says were already sent.")
-@click.option("--lang", type=LANGS, help="Language of the summary line.")
+@lang_option("Language of the summary line: zh or en.")
 def run_digest(config_path, only, today, outbox, credentials, period, force, lang):
     """Send each tracker's weekly digests; a second run for the same week sends nothing.
 
@@ -400,7 +444,7 @@ def run_digest(config_path, only, today, outbox, credentials, period, force, lan
     _finish(summary, lang)
 
 
-@cli.command()
+@cli.command(short_help="Run the nightly sync and weekly digest on time, until stopped.")
 @config_option
 @click.option("--outbox", type=click.Path(file_okay=False), help="Write emails as files instead of sending.")
 @click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",

@@ -53,7 +53,7 @@ def test_init_config_writes_an_example_that_checks(tmp_path):
     out = sheetsync("init", "--config", tmp_path / "sheetsync.toml")
     assert out.returncode == 0, out.stderr
     checked = sheetsync("config", "check", "--config", tmp_path / "sheetsync.toml", "--lang", "en")
-    assert checked.returncode == 0 and "OK. 1 tracker(s): summer" in checked.stdout
+    assert checked.returncode == 0 and "OK. 1 tracker: summer" in checked.stdout, checked.stdout + checked.stderr
     again = sheetsync("init", "--config", tmp_path / "sheetsync.toml")
     assert again.returncode == 2 and "already exists" in again.stderr + again.stdout
 

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from ..model import SheetsyncError
 
+EXAMPLE_TRACKER = "trackers/夏日清凉服务季.xlsx"  # written beside the config by `init --config`, so it checks clean
+
 EXAMPLE_CONFIG = """\
 # sheetsync.toml: the trackers sheetsync looks after, how it mails, and when it runs.
 # sheetsync.toml:sheetsync 管理哪些跟踪表、如何发邮件、何时运行。
@@ -34,7 +36,7 @@ unchanged = "skip"            # skip | note: when nothing changed since last wee
 
 [[trackers]]
 name = "summer"
-source = "trackers/夏日清凉服务季.xlsx"   # or a Google Sheets URL 也可以是 Google 表格链接
+source = "{tracker}"   # or a Google Sheets URL 也可以是 Google 表格链接
 language = "zh"               # zh | en; leave out to use the sheet's own 省略则按表格语言
 timezone = "Asia/Shanghai"
 calendar = "CN"               # working days follow this country's official calendar 按该国法定工作日
@@ -45,7 +47,17 @@ review_sla_hours = 24
 [trackers.lead_times]         # working days each department needs 各部门所需提前的工作日
 "设计" = 5
 "IT" = 15
-"""
+""".replace("{tracker}", EXAMPLE_TRACKER)
+
+
+def write_example_tracker(config: Path) -> Path | None:
+    """The tracker the example config names, from the campaign-launch template, unless a file is already there."""
+    from ..templates import create_tracker
+    target = config.parent / EXAMPLE_TRACKER
+    if target.exists():
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return create_tracker(target, "campaign-launch", lang="zh")
 
 
 def write_example_config(path: str | Path) -> Path:

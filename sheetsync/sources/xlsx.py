@@ -15,6 +15,7 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 MAX_UNCOMPRESSED = 1 << 30
 MAX_RATIO = 200
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
 # The grid calamine allocates for a sheet spans A1 to its farthest cell: one stray cell at XFD1048576 asks for
 # 17 billion cells (a Rust abort, not an error). Sheets are scanned for far references first: a cheap pattern
 # that no tracker under 200,000 rows and column AZ matches, then an exact count only when it does.
@@ -33,10 +34,18 @@ def check_package(path: Path) -> None:
         raise SheetsyncError(f"{path}: is a folder, not a spreadsheet", f"{path}:这是文件夹,不是表格文件", code="not-a-spreadsheet")
     with path.open("rb") as fh:
         head = fh.read(8)
+    if head == OLE_MAGIC and path.suffix.lower() in (".xls", ".xlt"):
+        raise SheetsyncError(f"{path}: old Excel 97-2003 format: save it as .xlsx to sync",
+                             f"{path}:旧版 Excel 97-2003 格式:请另存为 .xlsx 后再同步", code="old-xls")
     if head == OLE_MAGIC:
         raise SheetsyncError(f"{path}: the workbook is encrypted or in the old .xls format; save it as an unprotected .xlsx",
                              f"{path}:工作簿已加密或为旧版 .xls 格式,请另存为未加密的 .xlsx", code="encrypted")
     if not zipfile.is_zipfile(path):
+        if head.startswith(ZIP_MAGIC):  # a package that starts right but has no end: cut off while copied
+            raise SheetsyncError(f"{path}: the workbook is damaged or incomplete (cut off while copying or downloading?); "
+                                 f"copy it again, or open it in Excel and save it again",
+                                 f"{path}:工作簿已损坏或不完整(复制或下载时中断?);请重新复制,或用 Excel 打开后重新保存",
+                                 code="damaged")
         raise SheetsyncError(f"{path}: not an Excel workbook (.xlsx, .xlsm, .xltx, .xltm)",
                              f"{path}:不是 Excel 工作簿(.xlsx、.xlsm、.xltx、.xltm)", code="not-a-spreadsheet")
     with zipfile.ZipFile(path) as zf:

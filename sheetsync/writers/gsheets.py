@@ -27,7 +27,7 @@ RECHECK_FIELDS = ("sheets(properties(sheetId,title,gridProperties(rowCount,colum
 def sync_gsheet(text: str, *, today=None, lang: Optional[str] = None, dry_run: bool = False,
                 overrides: Optional[dict] = None, credentials: Optional[str] = None,
                 retry: Optional[RetryPolicy] = None, **_ignored):
-    from ..api import SyncResult, clock_for
+    from ..api import SyncResult, clock_for, refuse_empty
     from ..engine import analyse
     from ..plan import build_plan
 
@@ -39,6 +39,7 @@ def sync_gsheet(text: str, *, today=None, lang: Optional[str] = None, dry_run: b
         snap = fetch(conn, target, text)
         day, now = clock_for(snap.workbook, today, lang)
         report = analyse(snap.workbook, day, now=now, lang=lang, overrides=overrides)
+        refuse_empty(report, text)
         own_dates(snap, report)
         run_at = now or dt.datetime.combine(day, dt.datetime.now().time().replace(microsecond=0))
         plan = build_plan(report, snap.workbook, run_at=run_at)
