@@ -30,7 +30,7 @@ user = "sheetsync@example.com"
 time = "02:00"                # every night, in each tracker's time zone 每晚,按各跟踪表的时区
 
 [jobs.digest]
-day = "monday"
+day = "monday"                # monday … sunday, or 周一 … 周日
 time = "08:30"                # the Monday 08:30 progress email 每周一 08:30 的进度周报
 unchanged = "skip"            # skip | note: when nothing changed since last week 与上周相比无变化时
 
