@@ -9,6 +9,7 @@ import click
 
 from . import api
 from .model import SheetsyncError
+from .counts import count
 from .render import SHOWN_PER_SEVERITY, print_text, to_json
 
 def _check_lang(ctx, param, value):
@@ -182,10 +183,10 @@ def init(path, template, lang, launch, config):
 
 
 _SYNC_TEXT = {
-    "en": {"dry": "Dry run: would write {n} cells (nothing written).", "none": "Nothing to change: the file was not touched.",
-           "wrote": "Wrote {n} cells, {rules} highlight rules and the report sheet '{title}'.", "backup": "Backup: {path}"},
-    "zh": {"dry": "试运行:将写入 {n} 个单元格(未写入)。", "none": "没有需要更新的内容:文件未改动。",
-           "wrote": "已写入 {n} 个单元格、{rules} 条高亮规则和报告表“{title}”。", "backup": "备份:{path}"},
+    "en": {"dry": "Dry run: would write {n} (nothing written).", "none": "Nothing to change: the file was not touched.",
+           "wrote": "Wrote {n}, {rules} and the report sheet '{title}'.", "backup": "Backup: {path}"},
+    "zh": {"dry": "试运行:将写入 {n}(未写入)。", "none": "没有需要更新的内容:文件未改动。",
+           "wrote": "已写入 {n}、{rules}和报告表“{title}”。", "backup": "备份:{path}"},
 }
 
 
@@ -208,15 +209,17 @@ def sync(source, fmt, today, lang, credentials, dry_run, backups, show_all):
     if fmt == "json":
         click.echo(to_json(result.to_dict()))
         sys.exit(result.exit_code)
-    tx = _SYNC_TEXT[result.report.language]
+    ui = result.report.language
+    tx = _SYNC_TEXT[ui]
     extra = []
     if dry_run:
-        extra.append(tx["dry"].format(n=len(result.plan.cells)))
+        extra.append(tx["dry"].format(n=count(ui, "cell", len(result.plan.cells))))
         extra += [f"  {w['cell']}: {w['before']!r} -> {w['after']!r}" for w in result.written()]
     elif not result.changed:
         extra.append(tx["none"])
     else:
-        extra.append(tx["wrote"].format(n=len(result.plan.cells), rules=len(result.plan.rules), title=result.plan.report.title))
+        extra.append(tx["wrote"].format(n=count(ui, "cell", len(result.plan.cells)),
+                                        rules=count(ui, "rule", len(result.plan.rules)), title=result.plan.report.title))
         if result.backup:
             extra.append(tx["backup"].format(path=result.backup))
     print_text(result.report, extra=extra, show_all=show_all)
@@ -357,7 +360,6 @@ def config_check(config_path, lang):
       sheetsync config check --config /etc/sheetsync/sheetsync.toml
     """
     from .jobs import check_config
-    from .counts import count
     cfg = check_config(config_path, files=True)
     ui = _ui_lang(lang)
     day = cfg.jobs.digest.day
@@ -383,14 +385,16 @@ def _run_options(f):
     return config_option(f)
 
 
-_RUN_TEXT = {"en": {"ok": "{job}: {ok} of {n} tracker(s) succeeded.", "failed": "  failed: {name}: {detail}"},
+_RUN_TEXT = {"en": {"ok": "{job}: {ok} of {n} succeeded.", "failed": "  failed: {name}: {detail}"},
              "zh": {"ok": "{job}:{n} 个跟踪表中 {ok} 个成功。", "failed": "  失败:{name}:{detail}"}}
 
 
 def _finish(summary, lang) -> None:
-    tx = _RUN_TEXT[_ui_lang(lang)]
+    ui = _ui_lang(lang)
+    tx = _RUN_TEXT[ui]
     n = len(summary.results)
-    click.echo(tx["ok"].format(job=summary.job, ok=n - len(summary.failed), n=n))
+    # "1 of 2 trackers succeeded" / "2 个跟踪表中 1 个成功"
+    click.echo(tx["ok"].format(job=summary.job, ok=n - len(summary.failed), n=count(ui, "tracker", n) if ui == "en" else n))
     for r in summary.failed:
         click.echo(tx["failed"].format(name=r.tracker, detail=r.detail))
     sys.exit(summary.exit_code)

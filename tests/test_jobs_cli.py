@@ -110,7 +110,7 @@ def test_one_broken_tracker_does_not_stop_the_others(tmp_path, tracker):
     out = sheetsync("run", "nightly", "--config", config, "--today", TODAY, "--outbox", tmp_path / "notes",
                     "--lang", "en")
     assert out.returncode == 1
-    assert "1 of 2 tracker(s) succeeded" in out.stdout and "failed: missing" in out.stdout
+    assert "1 of 2 trackers succeeded" in out.stdout and "failed: missing" in out.stdout
     assert "tracker=summer status=ok" in out.stderr
 
 
