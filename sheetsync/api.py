@@ -141,12 +141,36 @@ def _sync(source, *, today, lang, dry_run, backups, overrides, **source_options)
     if kind in ("xls", "csv"):  # read, never written: refused before any backup or state is made
         raise sources.read_only_refusal(path, kind)
     sources.xlsx.check_package(path) if path.exists() else None
+    if not dry_run:
+        refuse_read_only(path)
     digest_before = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-    workbook = sources.read(path)
+    workbook = sources.read(text)  # the text, not the Path: a pasted URL keeps its '//'
     report = analyse_at(workbook, today, lang=lang, overrides=overrides)
+    refuse_empty(report, text)
     plan = build_plan(report, workbook, run_at=report.clock.now)
     if dry_run or not plan.changed:
         return SyncResult(report, plan, changed=False, dry_run=dry_run)
     from .writers.xlsx import write
     result = write(path, plan, expected_sha256=digest_before, backups=backups)
     return SyncResult(report, plan, changed=result.changed, dry_run=False, backup=result.backup)
+
+
+def refuse_read_only(path: Path) -> None:
+    """A tracker without any write permission bit is one its owner wants left alone: refused even for root,
+    who could write it anyway."""
+    import stat
+    if path.is_file() and not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise SheetsyncError(f"{path}: the file is read-only, so its owner wants it left alone; nothing written "
+                             f"(make it writable to sync, or use --dry-run)",
+                             f"{path}:文件为只读,说明所有者不希望改动;未写入任何内容(改为可写后再同步,或用 --dry-run)",
+                             code="read-only")
+
+
+def refuse_empty(report: Report, source: str) -> None:
+    """A header row and no task under it: nothing to fill in, so nothing is written (not even the report)."""
+    if not report.tasks:
+        row = report.header_row
+        raise SheetsyncError(f"{source}: sheet '{report.sheet}' has a header row ({row}) but no tasks under it; "
+                             f"nothing to sync, nothing written. Add tasks from row {row + 1}",
+                             f"{source}:工作表“{report.sheet}”只有表头(第 {row} 行),没有任务;无需同步,未写入任何内容。"
+                             f"请从第 {row + 1} 行起填写任务", code="no-tasks")

@@ -9,10 +9,25 @@ import click
 
 from . import api
 from .model import SheetsyncError
-from .render import print_text, to_json
+from .counts import count
+from .render import SHOWN_PER_SEVERITY, print_text, to_json
 from .understood import inspect_lines
 
-LANGS = click.Choice(["zh", "en"])
+def _check_lang(ctx, param, value):
+    """zh or en; anything else is one line (click's own choice error is three)."""
+    if value is None or value in ("zh", "en"):
+        return value
+    raise SheetsyncError(f"--lang {value!r}: choose zh (Chinese) or en (English)",
+                         f"--lang {value!r}:请选择 zh(中文)或 en(英文)", code="usage")
+
+
+def lang_option(help_text: str, **kw):
+    return click.option("--lang", metavar="zh|en", callback=_check_lang, help=help_text, **kw)
+
+
+TODAY_HELP = ("Run as if it were this day, or this moment with THH:MM (2026-12-08T09:30), in the tracker's "
+              "time zone; also SHEETSYNC_TODAY. Default: now.")
+FORMAT_HELP = "text: tables for people to read; json: every finding and task, for scripts."
 
 
 def _ui_lang(lang: str | None) -> str:
@@ -63,17 +78,35 @@ class Group(click.Group):
             sys.exit(2)
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+EXAMPLES = """\b
+Examples (one per command; `sheetsync COMMAND --help` tells more):
+  sheetsync init tracker.xlsx --lang zh --launch 2026-12-15
+  sheetsync validate tracker.xlsx
+  sheetsync sync tracker.xlsx --dry-run
+  sheetsync digest tracker.xlsx --outbox out/
+  sheetsync demo
+  sheetsync config check --config sheetsync.toml
+  sheetsync run nightly --config sheetsync.toml
+  sheetsync schedule --config sheetsync.toml
+"""
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+             epilog=EXAMPLES)
 @click.version_option(package_name="sheetsync")
 def cli():
     """Validate campaign trackers in Excel or Google Sheets, fill derived deadlines, highlight problems,
-    and email weekly digests."""
+    and email weekly digests.
+
+    SOURCE is an .xlsx file, a Google Sheets link (https://docs.google.com/spreadsheets/d/...) or gsheet:KEY.
+    """
 
 
 def source_options(f):
-    f = click.option("--lang", type=LANGS, help="Language of messages (default: the sheet's).")(f)
-    f = click.option("--today", metavar="YYYY-MM-DD", help="Run as if today were this date (or SHEETSYNC_TODAY).")(f)
-    f = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)(f)
+    f = lang_option("Language of messages: zh or en (default: the sheet's own).")(f)
+    f = click.option("--today", metavar="YYYY-MM-DD[THH:MM]", help=TODAY_HELP)(f)
+    f = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                     help=FORMAT_HELP)(f)
     f = click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
                      help="Google service-account JSON (or GOOGLE_APPLICATION_CREDENTIALS).")(f)
     return f
@@ -84,10 +117,17 @@ def _source_kwargs(source: str, credentials: str | None) -> dict:
     return {"credentials": credentials} if is_gsheet(source) else {}
 
 
-@cli.command()
+def all_option(f):
+    return click.option("--all", "show_all", is_flag=True,
+                        help=f"Print every finding (default: at most {SHOWN_PER_SEVERITY} per severity, then "
+                             "how many more).")(f)
+
+
+@cli.command(short_help="Check every row and show what is wrong; writes nothing.")
 @click.argument("source")
 @source_options
-def validate(source, fmt, today, lang, credentials):
+@all_option
+def validate(source, fmt, today, lang, credentials, show_all):
     """Check every row of a tracker and derive deadlines; nothing is written.
 
     \b
@@ -98,7 +138,7 @@ def validate(source, fmt, today, lang, credentials):
     if fmt == "json":
         click.echo(to_json(report.to_dict()))
     else:
-        print_text(report)
+        print_text(report, show_all=show_all)
     sys.exit(report.exit_code)
 
 
@@ -126,11 +166,11 @@ def inspect(source, fmt, today, lang, credentials):
     sys.exit(result.exit_code)
 
 
-@cli.command()
+@cli.command(short_help="Create a tracker from a template, or an example job config.")
 @click.argument("path", type=click.Path(dir_okay=False), required=False)
 @click.option("--template", "template", default="campaign-launch", show_default=True,
               help="campaign-launch, material-prep or execution-sop.")
-@click.option("--lang", type=LANGS, default="zh", show_default=True)
+@lang_option("Language of the tracker's headers and words: zh or en.", default="zh", show_default=True)
 @click.option("--launch", metavar="YYYY-MM-DD", help="Launch date (default: three weeks from today).")
 @click.option("--config", "config", is_flag=False, flag_value="sheetsync.toml", default=None, metavar="[FILE]",
               help="Write a commented example sheetsync.toml (to FILE, default ./sheetsync.toml) instead.")
@@ -143,9 +183,12 @@ def init(path, template, lang, launch, config):
       sheetsync init --config sheetsync.toml
     """
     if config is not None:
-        from .jobs import write_example_config
+        from .jobs import write_example_config, write_example_tracker
         out = write_example_config(config)
         click.echo(str(out))
+        tracker = write_example_tracker(out)  # the tracker it names, so `config check` passes at once
+        if tracker is not None:
+            click.echo(str(tracker))
         return
     if not path:
         raise SheetsyncError("give the tracker to create, e.g. `sheetsync init tracker.xlsx` "
@@ -153,7 +196,7 @@ def init(path, template, lang, launch, config):
                              "请指定要创建的跟踪表,例如 `sheetsync init tracker.xlsx`(或用 --config 文件 生成任务配置)",
                              code="usage")
     from .templates import create_tracker
-    launch_date, _ = api.parse_today(launch) if launch else (None, None)
+    launch_date, _ = api.parse_today(launch, option="--launch") if launch else (None, None)
     try:
         out = create_tracker(path, template, lang=lang, launch=launch_date)
     except FileExistsError:
@@ -165,19 +208,20 @@ def init(path, template, lang, launch, config):
 
 
 _SYNC_TEXT = {
-    "en": {"dry": "Dry run: would write {n} cells (nothing written).", "none": "Nothing to change: the file was not touched.",
-           "wrote": "Wrote {n} cells, {rules} highlight rules and the report sheet '{title}'.", "backup": "Backup: {path}"},
-    "zh": {"dry": "试运行:将写入 {n} 个单元格(未写入)。", "none": "没有需要更新的内容:文件未改动。",
-           "wrote": "已写入 {n} 个单元格、{rules} 条高亮规则和报告表“{title}”。", "backup": "备份:{path}"},
+    "en": {"dry": "Dry run: would write {n} (nothing written).", "none": "Nothing to change: the file was not touched.",
+           "wrote": "Wrote {n}, {rules} and the report sheet '{title}'.", "backup": "Backup: {path}"},
+    "zh": {"dry": "试运行:将写入 {n}(未写入)。", "none": "没有需要更新的内容:文件未改动。",
+           "wrote": "已写入 {n}、{rules}和报告表“{title}”。", "backup": "备份:{path}"},
 }
 
 
-@cli.command()
+@cli.command(short_help="Fill Due/Health/Flags, highlight problems, write the report sheet.")
 @click.argument("source")
 @source_options
 @click.option("--dry-run", is_flag=True, help="Print the planned cell changes and write nothing.")
 @click.option("--backups", default=5, show_default=True, help="How many previous versions to keep in .sheetsync/backups.")
-def sync(source, fmt, today, lang, credentials, dry_run, backups):
+@all_option
+def sync(source, fmt, today, lang, credentials, dry_run, backups, show_all):
     """Validate, fill the Due/Health/Flags columns, highlight problem rows and write the report sheet.
 
     \b
@@ -190,18 +234,20 @@ def sync(source, fmt, today, lang, credentials, dry_run, backups):
     if fmt == "json":
         click.echo(to_json(result.to_dict()))
         sys.exit(result.exit_code)
-    tx = _SYNC_TEXT[result.report.language]
+    ui = result.report.language
+    tx = _SYNC_TEXT[ui]
     extra = []
     if dry_run:
-        extra.append(tx["dry"].format(n=len(result.plan.cells)))
+        extra.append(tx["dry"].format(n=count(ui, "cell", len(result.plan.cells))))
         extra += [f"  {w['cell']}: {w['before']!r} -> {w['after']!r}" for w in result.written()]
     elif not result.changed:
         extra.append(tx["none"])
     else:
-        extra.append(tx["wrote"].format(n=len(result.plan.cells), rules=len(result.plan.rules), title=result.plan.report.title))
+        extra.append(tx["wrote"].format(n=count(ui, "cell", len(result.plan.cells)),
+                                        rules=count(ui, "rule", len(result.plan.rules)), title=result.plan.report.title))
         if result.backup:
             extra.append(tx["backup"].format(path=result.backup))
-    print_text(result.report, extra=extra)
+    print_text(result.report, extra=extra, show_all=show_all)
     sys.exit(result.exit_code)
 
 
@@ -221,7 +267,7 @@ _DIGEST_TEXT = {
 }
 
 
-@cli.command()
+@cli.command(short_help="Send the weekly team and personal digests, or preview them.")
 @click.argument("source")
 @source_options
 @click.option("--period", metavar="YYYY-Www", help="ISO week to report on, e.g. 2026-W42 (default: this week).")
@@ -230,8 +276,12 @@ _DIGEST_TEXT = {
 @click.option("--team", "kinds", flag_value="team", help="Only the team digest.")
 @click.option("--personal", "kinds", flag_value="personal", help="Only the personal digests.")
 @click.option("--all", "kinds", flag_value="all", default=True, help="Team and personal digests (default).")
-@click.option("--outbox", type=click.Path(file_okay=False), help="Write .eml and .html files here instead of sending.")
-@click.option("--send", is_flag=True, help="Send over SMTP (SHEETSYNC_SMTP_* settings); without them, the outbox.")
+@click.option("--outbox", type=click.Path(file_okay=False), metavar="DIR",
+              help="Write .eml and .html files to DIR instead of sending (a preview).")
+@click.option("--send", is_flag=True,
+              help="Send by email over SMTP (SHEETSYNC_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _TLS). With no "
+                   "SMTP host set, the messages are written to the outbox folder .sheetsync/outbox beside the "
+                   "state file instead.")
 @click.option("--state", type=click.Path(dir_okay=False), envvar="SHEETSYNC_STATE",
               help="History database (default .sheetsync/state.db beside the tracker, or SHEETSYNC_STATE).")
 @click.option("--force", is_flag=True, help="Resend messages the ledger says were already sent.")
@@ -358,10 +408,10 @@ _DEMO_TEXT = {
 }
 
 
-@cli.command()
+@cli.command(short_help="Try everything on a demo Chinese tracker in ./demo-output.")
 @click.option("--folder", default="demo-output", show_default=True, type=click.Path(file_okay=False),
               help="Where the demo tracker and outbox go (recreated on each run).")
-@click.option("--today", metavar="YYYY-MM-DD", help="Run as if today were this date.")
+@click.option("--today", metavar="YYYY-MM-DD[THH:MM]", help=TODAY_HELP)
 def demo(folder, today):
     """Run the whole loop on a demo Chinese tracker: create, sync, write digests to an outbox.
 
@@ -390,20 +440,22 @@ def config_option(f):
                         envvar="SHEETSYNC_CONFIG", help="The sheetsync.toml (or SHEETSYNC_CONFIG).")(f)
 
 
-@cli.group()
+@cli.group(short_help="Check a sheetsync.toml job config.")
 def config():
     """Check a sheetsync.toml job config."""
 
 
-_CONFIG_OK = {"en": "{path}: OK. {n} tracker(s): {names}. Nightly sync {nightly}; digest {day} {time} "
+_CONFIG_OK = {"en": "{path}: OK. {n}: {names}. Nightly sync {nightly}; digest {day} {time} "
                     "(each tracker's zone). State in {state}.",
-              "zh": "{path}:检查通过。{n} 个跟踪表:{names}。每晚 {nightly} 同步;每周 {day} {time} 发周报"
+              "zh": "{path}:检查通过。{n}:{names}。每晚 {nightly} 同步;每周 {day} {time} 发周报"
                     "(按各跟踪表时区)。状态目录 {state}。"}
+_WEEKDAY_ZH = dict(zip(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+                       ("周一", "周二", "周三", "周四", "周五", "周六", "周日")))
 
 
-@config.command("check")
+@config.command("check", short_help="Check every key of the config and every tracker it names.")
 @config_option
-@click.option("--lang", type=LANGS, help="Language of messages.")
+@lang_option("Language of messages: zh or en.")
 def config_check(config_path, lang):
     """Validate the config alone: every problem is named by key and line. Exit 0 valid, 2 not.
 
@@ -412,10 +464,12 @@ def config_check(config_path, lang):
       sheetsync config check --config /etc/sheetsync/sheetsync.toml
     """
     from .jobs import check_config
-    cfg = check_config(config_path)
-    click.echo(_CONFIG_OK[_ui_lang(lang)].format(
-        path=cfg.path, n=len(cfg.trackers), names=", ".join(t.name for t in cfg.trackers),
-        nightly=cfg.jobs.nightly.time.strftime("%H:%M"), day=cfg.jobs.digest.day,
+    cfg = check_config(config_path, files=True)
+    ui = _ui_lang(lang)
+    day = cfg.jobs.digest.day
+    click.echo(_CONFIG_OK[ui].format(
+        path=cfg.path, n=count(ui, "tracker", len(cfg.trackers)), names=", ".join(t.name for t in cfg.trackers),
+        nightly=cfg.jobs.nightly.time.strftime("%H:%M"), day=_WEEKDAY_ZH.get(day, day) if ui == "zh" else day,
         time=cfg.jobs.digest.time.strftime("%H:%M"), state=cfg.state))
     tx = _CHANNEL_TEXT[_ui_lang(lang)]
     for t in cfg.trackers:
@@ -436,15 +490,15 @@ _CHANNEL_TEXT = {"en": {"set": "set", "unset": "NOT SET (posts to this channel f
                         "unsigned": "未设置(消息不加签)"}}
 
 
-@cli.group()
+@cli.group(short_help="One-shot jobs for cron or systemd: run nightly, run digest.")
 def run():
     """One-shot, idempotent jobs for cron, systemd or Kubernetes: `run nightly`, `run digest`, `run notice`."""
 
 
 def _run_options(f):
     f = click.option("--tracker", "only", multiple=True, metavar="NAME", help="Only this tracker (repeatable).")(f)
-    f = click.option("--today", metavar="YYYY-MM-DD", help="Run as if today were this date (default: each "
-                     "tracker's own date in its time zone).")(f)
+    f = click.option("--today", metavar="YYYY-MM-DD[THH:MM]", help="Run as if it were this day (or moment, "
+                     "with THH:MM); default: now, in each tracker's own time zone.")(f)
     f = click.option("--outbox", type=click.Path(file_okay=False),
                      help="Write the emails as .eml files here instead of sending them.")(f)
     f = click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
@@ -452,22 +506,24 @@ def _run_options(f):
     return config_option(f)
 
 
-_RUN_TEXT = {"en": {"ok": "{job}: {ok} of {n} tracker(s) succeeded.", "failed": "  failed: {name}: {detail}"},
+_RUN_TEXT = {"en": {"ok": "{job}: {ok} of {n} succeeded.", "failed": "  failed: {name}: {detail}"},
              "zh": {"ok": "{job}:{n} 个跟踪表中 {ok} 个成功。", "failed": "  失败:{name}:{detail}"}}
 
 
 def _finish(summary, lang) -> None:
-    tx = _RUN_TEXT[_ui_lang(lang)]
+    ui = _ui_lang(lang)
+    tx = _RUN_TEXT[ui]
     n = len(summary.results)
-    click.echo(tx["ok"].format(job=summary.job, ok=n - len(summary.failed), n=n))
+    # "1 of 2 trackers succeeded" / "2 个跟踪表中 1 个成功"
+    click.echo(tx["ok"].format(job=summary.job, ok=n - len(summary.failed), n=count(ui, "tracker", n) if ui == "en" else n))
     for r in summary.failed:
         click.echo(tx["failed"].format(name=r.tracker, detail=r.detail))
     sys.exit(summary.exit_code)
 
 
-@run.command("nightly")
+@run.command("nightly", short_help="Sync every tracker; tell owners about new errors.")
 @_run_options
-@click.option("--lang", type=LANGS, help="Language of the summary line.")
+@lang_option("Language of the summary line: zh or en.")
 def run_nightly(config_path, only, today, outbox, credentials, lang):
     """Sync every tracker; mail its owner a short note only when new errors appeared since last night.
 
@@ -488,11 +544,11 @@ def run_nightly(config_path, only, today, outbox, credentials, lang):
     _finish(summary, lang)
 
 
-@run.command("digest")
+@run.command("digest", short_help="Send every tracker's weekly digests, once per week.")
 @_run_options
 @click.option("--period", metavar="YYYY-Www", help="ISO week (default: this week in each tracker's zone).")
 @click.option("--force", is_flag=True, help="Resend messages the ledger says were already sent.")
-@click.option("--lang", type=LANGS, help="Language of the summary line.")
+@lang_option("Language of the summary line: zh or en.")
 def run_digest(config_path, only, today, outbox, credentials, period, force, lang):
     """Send each tracker's weekly digests; a second run for the same week sends nothing.
 
@@ -516,7 +572,7 @@ def run_digest(config_path, only, today, outbox, credentials, period, force, lan
 @run.command("notice")
 @_run_options
 @click.option("--force", is_flag=True, help="Resend a notice the ledger says was already delivered.")
-@click.option("--lang", type=LANGS, help="Language of the summary line.")
+@lang_option("Language of the summary line: zh or en.")
 def run_notice(config_path, only, today, outbox, credentials, force, lang):
     """Send each tracker's launch notice on its day (`notice = "T-3wd"` in the config) by email and to its chat
     channels; any other day, and on a rerun, it sends nothing. The scheduler runs it daily at [jobs.notice] time.
@@ -535,7 +591,7 @@ def run_notice(config_path, only, today, outbox, credentials, force, lang):
     _finish(summary, lang)
 
 
-@cli.command()
+@cli.command(short_help="Run the nightly sync and weekly digest on time, until stopped.")
 @config_option
 @click.option("--outbox", type=click.Path(file_okay=False), help="Write emails as files instead of sending.")
 @click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",

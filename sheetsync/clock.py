@@ -85,11 +85,12 @@ def current(source: Callable[[], dt.datetime] | None = None) -> dt.datetime:
     return env_now() or dt.datetime.now(dt.timezone.utc)
 
 
-def parse_today(value: str | dt.date | None) -> tuple[dt.date | None, dt.datetime | None]:
+def parse_today(value: str | dt.date | None, option: str = "--today") -> tuple[dt.date | None, dt.datetime | None]:
     """'2026-11-23' or '2026-11-23T08:30' (also from SHEETSYNC_TODAY) -> (today, now or None).
 
-    `now` keeps the offset it was written with (aware), or none (naive: wall time in the tracker's zone)."""
-    if value is None:
+    `now` keeps the offset it was written with (aware), or none (naive: wall time in the tracker's zone).
+    `option` names the command-line option in the error, so a bad --launch says --launch."""
+    if value is None and option == "--today":
         value = os.environ.get(TODAY_ENV) or None
     if value is None:
         return None, None
@@ -104,6 +105,9 @@ def parse_today(value: str | dt.date | None) -> tuple[dt.date | None, dt.datetim
             return now.date(), now
         return dt.date.fromisoformat(text), None
     except ValueError:
+        if option != "--today":
+            raise SheetsyncError(f"{option} {value!r}: write a date as YYYY-MM-DD, e.g. 2026-12-15",
+                                 f"{option} {value!r}:日期请写成 YYYY-MM-DD,例如 2026-12-15", code="usage") from None
         raise SheetsyncError(f"--today {value!r}: write a date as YYYY-MM-DD (optionally THH:MM)",
                              f"--today {value!r}:日期请写成 YYYY-MM-DD(可加 THH:MM)", code="usage") from None
 

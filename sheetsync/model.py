@@ -168,6 +168,7 @@ class Campaign:
     lead_times: dict[str, int] = field(default_factory=dict)  # department -> working days
     owner_email: str | None = None
     target: str | None = None  # the goal as written, e.g. "2000 bookings" (seed 004's launch notice names it)
+    cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # fact -> (sheet, A1 of its value) it was read from
 
 
 @dataclass

@@ -15,7 +15,7 @@ from .engine.metrics import METRIC_SHEETS
 from .engine.schema import REPORT_TITLE, header
 from .engine.table import find_table
 from .model import Report, WorkbookData, a1, col_letter, quote_sheet
-from .render import HEALTH_LABELS
+from .render import HEALTH_LABELS, task_labels
 
 MANAGED_FIELDS = ("m_due", "m_health", "m_flags")
 # findings the engine places on the task's deadline cell; a deadline sheetsync derived lives in the Due column
@@ -60,8 +60,15 @@ class PlannedCell:
     row: int  # 0-based
     col: int
     value: object  # str | date | None
-    kind: str  # date | text | header
+    kind: str  # date | text | flags (text wrapped inside its column) | header
     before: object = None
+    style_col: int | None = None  # a header takes the style of the tracker's own header cell in this column
+
+
+# The report sheet's column H is hidden and holds what sync needs from one run to the next (the fingerprint in
+# H1; the Google writer's note keys below it), never text meant for a person.
+MACHINE_COL = 7
+FINGERPRINT_PREFIX = "fp:"
 
 
 @dataclass
@@ -70,6 +77,7 @@ class ReportSheet:
     rows: list[list]
     links: dict[tuple[int, int], str]
     col_widths: list[float]
+    hidden_cols: tuple[int, ...] = (MACHINE_COL,)
 
 
 @dataclass
@@ -150,8 +158,11 @@ def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -
         if not _same(before, value):
             cells.append(PlannedCell(r, c, value, kind, before))
 
+    own = sorted(c for f, c in layout.columns.items() if f not in MANAGED_FIELDS)
     for fld in MANAGED_FIELDS:
         plan(layout.header_row, cols[fld], header(fld, lang) if fld not in layout.headers else layout.headers[fld], "header")
+        if cells and cells[-1].kind == "header" and cells[-1].col == cols[fld]:
+            cells[-1].style_col = max((c for c in own if c < cols[fld]), default=own[0] if own else None)
 
     by_row: dict[int, list] = {}
     for f in report.findings:
@@ -165,7 +176,7 @@ def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -
         n = len(row)
         found = by_row.get(t.row)
         for c, value, kind in ((due_c, t.due, "date"), (health_c, labels[t.health], "text"),
-                               (flags_c, flags_text(found, lang) if found else "", "text")):
+                               (flags_c, flags_text(found, lang) if found else "", "flags")):
             before = row[c] if c < n else None
             if not _same(before, value):
                 append(PlannedCell(r, c, value, kind, before))
@@ -175,7 +186,9 @@ def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -
     report_sheet = _report_sheet(report, run_at)
     fingerprint = _fingerprint(report_sheet, rules + [r for v in side_rules.values() for r in v])
     stored = _stored_fingerprint(workbook, report_sheet.title)
-    report_sheet.rows[1][3] = f"fp:{fingerprint}"
+    head = report_sheet.rows[0]
+    head.extend([""] * (MACHINE_COL + 1 - len(head)))
+    head[MACHINE_COL] = FINGERPRINT_PREFIX + fingerprint
     notes = {(workbook_row(f.row), _col_of(f.cell)): f.message for f in report.findings
              if f.severity == "error" and f.sheet == report.sheet and f.cell}
     return Plan(sheet=report.sheet, columns=cols, cells=cells, rules=rules, report=report_sheet,
@@ -240,10 +253,11 @@ def _metric_rules(report: Report, workbook: WorkbookData) -> dict[str, list[Rule
 
 _REPORT_TEXT = {
     "en": {"title": "sheetsync report", "last": "Last change", "source": "Source", "tasks": "Tasks",
-           "errors": "Errors", "warnings": "Warnings", "head": ("Severity", "Cell", "Task", "Code", "Message"),
+           "errors": "Errors", "warnings": "Warnings",
+           "head": ("Severity", "Cell", "Task", "Finding", "Code", "Message"),
            "sev": {"error": "error", "warning": "warning", "info": "info"}, "none": "No findings."},
     "zh": {"title": "sheetsync 同步报告", "last": "最近更新", "source": "来源", "tasks": "任务数",
-           "errors": "错误", "warnings": "警告", "head": ("严重程度", "单元格", "任务", "类型", "说明"),
+           "errors": "错误", "warnings": "警告", "head": ("严重程度", "单元格", "任务", "问题", "代码", "说明"),
            "sev": {"error": "错误", "warning": "警告", "info": "提示"}, "none": "没有发现问题。"},
 }
 
@@ -263,14 +277,16 @@ def _report_sheet(report: Report, run_at: dt.datetime) -> ReportSheet:
         list(tx["head"]),
     ]
     links = {}
+    labels = task_labels(report)
     for f in report.findings:
         r = len(rows)
-        rows.append([tx["sev"][f.severity], f.ref or "", f.task_id or "", f.code, f.message])
+        rows.append([tx["sev"][f.severity], f.ref or "", labels.get(f.task_id, f.task_id or ""),
+                     catalogue.CATALOGUE[f.code].title(lang), f.code, f.message])
         if f.sheet and f.cell:
             links[(r, 1)] = f"{quote_sheet(f.sheet)}!{f.cell}"
     if not report.findings:
         rows.append([tx["none"]])
-    return ReportSheet(REPORT_TITLE[lang], rows, links, [14, 16, 12, 20, 90])
+    return ReportSheet(REPORT_TITLE[lang], rows, links, [10, 16, 24, 20, 18, 90])
 
 
 def _fingerprint(sheet: ReportSheet, rules: list[Rule]) -> str:
@@ -286,5 +302,7 @@ def _stored_fingerprint(workbook: WorkbookData, title: str) -> str | None:
         return None
     if not str(sheet.value(0, 0) or "").startswith(REPORT_MARKER):
         return None
-    value = sheet.value(1, 3)
-    return value[3:] if isinstance(value, str) and value.startswith("fp:") else None
+    value = sheet.value(0, MACHINE_COL)
+    if isinstance(value, str) and value.startswith(FINGERPRINT_PREFIX):
+        return value[len(FINGERPRINT_PREFIX):]
+    return None

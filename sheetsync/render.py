@@ -6,12 +6,14 @@ import json
 from rich.console import Console
 from rich.table import Table
 
+from .counts import count
+from .engine.catalogue import CATALOGUE
 from .model import Report
 from .understood import read_line
 
 _SEVERITY = {"en": {"error": "Errors", "warning": "Warnings", "info": "Notes"},
              "zh": {"error": "错误", "warning": "警告", "info": "提示"}}
-_HEAD = {"en": ("Cell", "Task", "Code", "Message"), "zh": ("单元格", "任务", "类型", "说明")}
+_HEAD = {"en": ("Cell", "Task", "Code", "Message"), "zh": ("单元格", "任务", "代码", "说明")}
 HEALTH_LABELS = {
     "en": {"done": "Done", "late": "Late", "unreviewed": "Unreviewed", "blocked": "Blocked", "at-risk": "At risk",
            "due-soon": "Due soon", "invalid": "Data error", "ok": "OK"},
@@ -21,42 +23,83 @@ HEALTH_LABELS = {
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
+def task_label(task) -> str:
+    """How a person knows a task: its id and its name ("T3 设计海报"), or whichever of the two it has."""
+    return " ".join(str(x) for x in (task.id, task.task) if x) or (task.key or "")
+
+
+def task_labels(report: Report) -> dict[str, str]:
+    """Finding.task_id (a task key) -> the task's label."""
+    return {t.key: task_label(t) for t in report.tasks if t.key}
+
+
 def summary_line(report: Report) -> str:
     s = report.summary()
     lang = report.language
     order = ("late", "unreviewed", "blocked", "at-risk", "due-soon", "invalid", "done", "ok")
     health = ", ".join(f"{HEALTH_LABELS[lang][h]} {s['by_health'][h]}" for h in order if s["by_health"].get(h))
+    tasks, errors, warnings = (count(lang, unit, s[key]) for unit, key in
+                               (("task", "tasks"), ("error", "errors"), ("warning", "warnings")))
     if lang == "zh":
-        return f"{report.sheet}:{s['tasks']} 个任务,{s['errors']} 个错误,{s['warnings']} 个警告。{health}"
-    return f"{report.sheet}: {s['tasks']} tasks, {s['errors']} errors, {s['warnings']} warnings. {health}"
+        return f"{report.sheet}:{tasks},{errors},{warnings}。{health}"
+    return f"{report.sheet}: {tasks}, {errors}, {warnings}. {health}"
 
 
-TABLE_LIMIT = 100  # findings of one severity shown as a table; more are printed one per line
+SHOWN_PER_SEVERITY = 50  # findings of one severity printed by default; --all prints every one
+TABLE_LIMIT = 100  # more than this are printed one per line: a table of thousands of rows takes rich longer than
+# the sync itself, and plain lines also grep well
+_NAME_WIDTH = 24  # characters of a task's name shown beside its id in the table
+_MORE = {"en": "… and {n} more (report sheet, or --format json; --all prints every one)",
+         "zh": "… 另有 {n} 条(见报告表,或用 --format json;--all 显示全部)"}
+_BY_KIND = {"en": "Findings by kind", "zh": "按问题类型"}
 
 
-def print_text(report: Report, console: Console | None = None, extra: list[str] | None = None) -> None:
+def _short_label(label: str) -> str:
+    return label if len(label) <= _NAME_WIDTH + 8 else label[:_NAME_WIDTH + 7] + "…"
+
+
+def counts_by_code(report: Report) -> list[tuple[str, str, int]]:
+    """(severity, code, number of findings), most severe kind first, then the most frequent."""
+    seen: dict[tuple[str, str], int] = {}
+    for f in report.findings:
+        seen[(f.severity, f.code)] = seen.get((f.severity, f.code), 0) + 1
+    rank = {"error": 0, "warning": 1, "info": 2}
+    return [(sev, code, n) for (sev, code), n in
+            sorted(seen.items(), key=lambda kv: (rank.get(kv[0][0], 3), -kv[1], kv[0][1]))]
+
+
+def print_text(report: Report, console: Console | None = None, extra: list[str] | None = None,
+               show_all: bool = False) -> None:
     console = console or Console(highlight=False, soft_wrap=False)
     lang = report.language
     reading = read_line(report)
     if reading:  # first what was read as what, so a wrong reading is seen before its findings
         console.print(reading, markup=False, soft_wrap=True)
+    labels = task_labels(report)
+    kinds = counts_by_code(report)
+    if kinds:
+        console.print(f"{_BY_KIND[lang]}: " + " · ".join(
+            f"{CATALOGUE[code].title(lang)} ({code}) {n}" for _, code, n in kinds), style="bold")
     for sev in ("error", "warning", "info"):
         items = [f for f in report.findings if f.severity == sev]
         if not items:
             continue
-        if len(items) > TABLE_LIMIT:
-            # a table of thousands of rows takes rich longer than the sync itself; plain lines also grep well
-            console.print(f"{_SEVERITY[lang][sev]} ({len(items)})", style=_STYLE[sev])
-            console.out("\n".join(f"{f.ref or f.sheet or ''}\t{f.task_id or ''}\t{f.code}\t{f.message}"
-                                  for f in items), highlight=False)
-            continue
-        table = Table(title=f"{_SEVERITY[lang][sev]} ({len(items)})", title_justify="left",
-                      title_style=_STYLE[sev], show_lines=False, expand=False)
-        for head in _HEAD[lang]:
-            table.add_column(head, overflow="fold")
-        for f in items:
-            table.add_row(f.ref or f.sheet or "", f.task_id or "", f.code, f.message)
-        console.print(table)
+        shown = items if show_all else items[:SHOWN_PER_SEVERITY]
+        title = f"{_SEVERITY[lang][sev]} ({len(items)})"
+        if len(shown) > TABLE_LIMIT:
+            console.print(title, style=_STYLE[sev])
+            console.out("\n".join(f"{f.ref or f.sheet or ''}\t{labels.get(f.task_id, f.task_id or '')}\t{f.code}\t"
+                                  f"{f.message}" for f in shown), highlight=False)
+        else:
+            table = Table(title=title, title_justify="left", title_style=_STYLE[sev], show_lines=False, expand=False)
+            for head in _HEAD[lang]:
+                table.add_column(head, overflow="fold")
+            for f in shown:
+                table.add_row(f.ref or f.sheet or "", _short_label(labels.get(f.task_id, f.task_id or "")), f.code,
+                              f.message)
+            console.print(table)
+        if len(shown) < len(items):
+            console.print(_MORE[lang].format(n=len(items) - len(shown)), style=_STYLE[sev])
     for line in extra or ():
         console.print(line)
     console.print(summary_line(report), style="bold")

@@ -13,7 +13,7 @@ import pytest
 
 from digest_fixtures import campaign_week, make_report, task
 from sheetsync.digest import History, build_digests
-from sheetsync.digest.chart import progress_png, stage_counts
+from sheetsync.digest.chart import COLOURS, ROW_PX, SCALE, progress_png, stage_counts
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -126,8 +126,39 @@ def test_chart_is_a_small_png_with_stage_counts(tmp_path):
     png = progress_png(report)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) < 60_000
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    assert (width, height) == (600, 300)
+    # one 2x-scaled ROW_PX slot per stage, so the HTML rows beside it line up with the bars
+    assert (width, height) == (600, 3 * ROW_PX * SCALE)
     (tmp_path / "chart.png").write_bytes(png)
+    from PIL import Image
+    with Image.open(tmp_path / "chart.png") as img:
+        rgb = img.convert("RGB")
+        centre = [rgb.getpixel((x, (2 * i + 1) * ROW_PX * SCALE // 2)) for i in range(3) for x in (3,)]
+        done, todo = tuple(int(COLOURS[0][k:k + 2], 16) for k in (1, 3, 5)), tuple(
+            int(COLOURS[2][k:k + 2], 16) for k in (1, 3, 5))
+        # 策划 starts with a done bar, 执行 (all 7 not started) with a not-started bar, in sheet order
+        assert _near(centre[0], done) and _near(centre[1], done) and _near(centre[2], todo)
+        # the longest stage (执行, 7 tasks) fills the width; 策划 (1 task) only a seventh of it
+        assert _near(rgb.getpixel((590, 5 * ROW_PX * SCALE // 2)), todo)
+        assert not _near(rgb.getpixel((300, ROW_PX * SCALE // 2)), done)
+
+
+def _near(a, b, tol=12):
+    return all(abs(x - y) <= tol for x, y in zip(a, b))
+
+
+def test_chart_labels_and_counts_are_html_text_beside_the_bars():
+    report = campaign_week("zh", 43)
+    with tempfile.TemporaryDirectory() as tmp, History(Path(tmp) / "state.db") as history:
+        batch = build_digests(report, history, tracker="t.xlsx", today=dt.date(2026, 10, 19))
+    team = next(m for m in batch.messages if m.kind == "team")
+    html = team.html
+    rows = re.findall(r'<tr style="height:(\d+)px;">\s*<td[^>]*>([^<]*)</td>', html)
+    assert [label for _, label in rows] == ["策划", "资源筹备", "执行"]
+    assert {int(h) for h, _ in rows} == {ROW_PX}
+    assert f'height:{3 * ROW_PX}px' in html and "各阶段进度" in html
+    for label in ("已完成", "进行中", "未开始"):
+        assert label in html.split("各阶段进度", 1)[1]
+    assert ">1/1<" in html and ">1/4<" in html and ">0/7<" in html
 
 
 def test_chart_falls_back_without_stages():

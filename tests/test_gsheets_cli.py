@@ -99,8 +99,11 @@ def test_cli_sync_against_the_standalone_emulator_writes_columns_rules_and_repor
 
     report = book.worksheet("同步报告").get_all_values()
     assert report[0][0].startswith("sheetsync")
-    codes = {row[3] for row in report[7:]}
-    assert report[6][:4] == ["严重程度", "单元格", "任务", "类型"]
+    codes = {row[4] for row in report[7:]}
+    assert report[6][:6] == ["严重程度", "单元格", "任务", "问题", "代码", "说明"]
+    titles = {row[3] for row in report[7:]}
+    assert {"日期无法识别", "编号重复", "前置任务不存在"} <= titles, titles  # kinds by title, in the sheet's language
+    assert not any(str(v).startswith(("fp:", "notes:")) for row in report for v in row[:7])
     assert {"bad-date", "duplicate-id", "unknown-dependency"} <= codes, codes
 
     second = run(["sync", f"gsheet:{key}", "--today", "2026-09-21", "--format", "json"], endpoint=base, cwd=tmp_path)

@@ -10,6 +10,7 @@ import requests
 import sheetsync.api as api
 from gsheets_fixtures import calls, emu, load_xlsx  # noqa: F401
 from sheetsync.model import SheetsyncError
+from sheetsync.plan import MACHINE_COL
 from test_gsheets_read import CAMPAIGN, PEOPLE, TRACKERS
 from tracker_factory import make_tracker
 
@@ -57,7 +58,9 @@ def test_sync_writes_what_the_excel_plan_says(tmp_path, emu):
     due = emu.cell(key, "任务", "O4")
     assert due["userEnteredFormat"]["numberFormat"] == {"type": "DATE", "pattern": "yyyy-mm-dd"}
     report = emu.values(key, planned.report.title)
-    assert report[0] == planned.report.rows[0][:1] and report[2:4] == planned.report.rows[2:4]
+    assert report[0] == planned.report.rows[0] and report[2:4] == planned.report.rows[2:4]
+    assert report[0][1:MACHINE_COL] == [""] * (MACHINE_COL - 1)  # only the title shows; the fingerprint is in H1
+    assert emu._sheet(key, planned.report.title).col_meta[MACHINE_COL].get("hiddenByUser") is True
     finding_rows = planned.report.rows[7:]
     assert [r[2:] for r in report[7:]] == [r[2:] for r in finding_rows]
     link = emu.cell(key, planned.report.title, "B8")["userEnteredValue"]["formulaValue"]

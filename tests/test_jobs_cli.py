@@ -53,7 +53,7 @@ def test_init_config_writes_an_example_that_checks(tmp_path):
     out = sheetsync("init", "--config", tmp_path / "sheetsync.toml")
     assert out.returncode == 0, out.stderr
     checked = sheetsync("config", "check", "--config", tmp_path / "sheetsync.toml", "--lang", "en")
-    assert checked.returncode == 0 and "OK. 1 tracker(s): summer" in checked.stdout
+    assert checked.returncode == 0 and "OK. 1 tracker: summer" in checked.stdout, checked.stdout + checked.stderr
     again = sheetsync("init", "--config", tmp_path / "sheetsync.toml")
     assert again.returncode == 2 and "already exists" in again.stderr + again.stdout
 
@@ -110,7 +110,7 @@ def test_one_broken_tracker_does_not_stop_the_others(tmp_path, tracker):
     out = sheetsync("run", "nightly", "--config", config, "--today", TODAY, "--outbox", tmp_path / "notes",
                     "--lang", "en")
     assert out.returncode == 1
-    assert "1 of 2 tracker(s) succeeded" in out.stdout and "failed: missing" in out.stdout
+    assert "1 of 2 trackers succeeded" in out.stdout and "failed: missing" in out.stdout
     assert "tracker=summer status=ok" in out.stderr
 
 

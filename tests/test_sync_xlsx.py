@@ -141,8 +141,8 @@ def test_sync_marks_late_and_unreviewed_rows(synced):
 
 def _report_findings(path: Path) -> list[list]:
     rows = sheet_rows(path, REPORT)
-    start = next(i for i, r in enumerate(rows) if r[:5] == ["严重程度", "单元格", "任务", "类型", "说明"]) + 1
-    return [r[:5] for r in rows[start:] if any(v not in ("", None) for v in r)]
+    start = next(i for i, r in enumerate(rows) if r[:6] == ["严重程度", "单元格", "任务", "问题", "代码", "说明"]) + 1
+    return [r[:6] for r in rows[start:] if any(v not in ("", None) for v in r)]
 
 
 def test_report_sheet_lists_every_finding_with_a_link(synced):
@@ -150,9 +150,19 @@ def test_report_sheet_lists_every_finding_with_a_link(synced):
     validated = cli_json("validate", path.name, "--today", NOW, cwd=folder)
     findings = validated["findings"]
     assert len(findings) >= 15
-    expected = [[SEVERITY_ZH[f["severity"]], f"{f['sheet']}!{f['cell']}" if f["cell"] else "", f["task_id"] or "",
-                 f["code"], f["message"]] for f in findings]
+    from sheetsync.engine.catalogue import CATALOGUE
+    names = {t["id"]: f"{t['id']} {t['task']}" for t in validated["tasks"] if t["id"] and t["task"]}
+    # the task by id and name, the kind by its Chinese title, the code in its own column
+    expected = [[SEVERITY_ZH[f["severity"]], f"{f['sheet']}!{f['cell']}" if f["cell"] else "",
+                 names.get(f["task_id"], f["task_id"] or ""), CATALOGUE[f["code"]].title_zh, f["code"], f["message"]]
+                for f in findings]
     assert _report_findings(path) == expected
+    assert any(row[2].startswith("T2 ") and len(row[2]) > 3 for row in expected)
+    assert {"已逾期", "待审核超时"} <= {row[3] for row in expected}
+    # no internal fingerprint where a person reads: it lives in the hidden column H
+    shown = [v for r in sheet_rows(path, REPORT) for v in r[:7]]
+    assert not any(str(v).startswith("fp:") for v in shown)
+    assert str(sheet_rows(path, REPORT)[0][7]).startswith("fp:")
     # what sync reported is what a later validate finds: same cells (a derived deadline names its Due cell)
     assert [(f["code"], f["cell"]) for f in result["findings"]] == [(f["code"], f["cell"]) for f in findings]
     codes = {f["code"] for f in findings}
@@ -160,6 +170,7 @@ def test_report_sheet_lists_every_finding_with_a_link(synced):
     # every finding with a cell links to it (openpyxl as a second reader of the hyperlinks)
     wb = openpyxl.load_workbook(path)
     ws = wb[REPORT]
+    assert ws.column_dimensions["H"].hidden and not ws.column_dimensions["F"].hidden
     start = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "严重程度") + 1
     tasks = wb[TASKS]
     for i, f in enumerate(findings):
@@ -388,7 +399,7 @@ def test_second_sync_writes_nothing_and_a_status_edit_changes_only_its_row(synce
         changed = {k for k in keys if cells.get(k) != after[sheet].get(k)}
         assert changed <= (managed if sheet == TASKS else set()), (sheet, sorted(changed))
     assert edited[REPORT] != after[REPORT]
-    report = [r[3] for r in _report_findings(path)]
+    report = [r[4] for r in _report_findings(path)]
     assert report.count("late") == 4 and after[REPORT][(4, 0)] == 4  # late count in the report: 5 -> 4
     # byte for byte: only the task sheet and the report sheet members were rewritten
     m0, m1 = members(edited_bytes), members(after_bytes)

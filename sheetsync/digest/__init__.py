@@ -141,9 +141,10 @@ def build_digests(report: Report, history: History | None, *, tracker: str, peri
                 _warn(batch, lang, "bad-address", str(addr), f"'{addr}' is not an email address; not sent.",
                       f"“{addr}”不是有效邮箱,未发送。")
 
-    def add(kind: str, content: DigestContent, recipient: str, name: str | None, png: bytes | None) -> None:
+    def add(kind: str, content: DigestContent, recipient: str, name: str | None, drawn=None) -> None:
         mid = message_id(tracker, period, recipient, kind, domain)
-        html = render_html(content, CHART_CID if png else None)
+        png = drawn.png if drawn is not None else None
+        html = render_html(content, CHART_CID if png else None, chart=drawn)
         text = render_text(content)
         email = build_message(subject=content.subject, sender=sender, recipient=recipient, recipient_name=name,
                               text=text, html=html, png=png, cid=CHART_CID if png else None, msg_id=mid,
@@ -159,10 +160,10 @@ def build_digests(report: Report, history: History | None, *, tracker: str, peri
                   "自上次周报以来没有变化。")
         if team.changed or unchanged == "note":
             content = team if team.changed else note_content(team)
-            png = None
+            drawn = None
             if chart and team.changed:
-                from .chart import progress_png
-                png = progress_png(report, lang)
+                from .chart import progress_chart
+                drawn = progress_chart(report, lang)
             raw = list(to) if to is not None else list(report.campaign.recipients)
             seen = set()
             for entry in raw:
@@ -175,7 +176,7 @@ def build_digests(report: Report, history: History | None, *, tracker: str, peri
                     continue
                 if bare.lower() not in seen:
                     seen.add(bare.lower())
-                    add("team", content, bare, name or None, png)
+                    add("team", content, bare, name or None, drawn)
             if not seen:  # one line that says how to add them; the personal digests below still go out
                 _warn(batch, lang, "no-recipients", tracker, t("en", "no_recipients"), t("zh", "no_recipients"))
 

@@ -22,9 +22,10 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def render_html(content: DigestContent, chart_cid: str | None = None) -> str:
+def render_html(content: DigestContent, chart_cid: str | None = None, chart=None) -> str:
+    """`chart` (a chart.Chart) gives the stage names and counts set beside the bars image `chart_cid`."""
     return environment().get_template("digest.html.j2").render(
-        d=content, s=strings(content.lang), chart_cid=chart_cid, colours=SECTION_COLOURS)
+        d=content, s=strings(content.lang), chart_cid=chart_cid, chart=chart, colours=SECTION_COLOURS)
 
 
 def render_text(content: DigestContent) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import gc
 
-from ..model import ColumnMapping, ColumnRead, Finding, Report, SheetsyncError, TableSeen, Understanding, WorkbookData
+from ..model import (ColumnMapping, ColumnRead, Finding, Report, SheetsyncError, TableSeen, Understanding, WorkbookData,
+                     parse_a1)
 from . import catalogue
 from .calendar import WorkCalendar
 from .campaign import read_campaign, read_faq, read_holidays, read_people
@@ -66,7 +67,10 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     try:
         cal = WorkCalendar(campaign.calendar or None, holidays=off, workdays=work)
     except ValueError:
-        findings.append(catalogue.make("bad-calendar", language, value=campaign.calendar))
+        # the Campaign cell it was read from (none when the job config named the calendar)
+        where = None if (overrides or {}).get("calendar") is not None else campaign.cells.get("calendar")
+        at = {"sheet": where[0], "cell": where[1], "row": parse_a1(where[1])[0] + 1} if where else {}
+        findings.append(catalogue.make("bad-calendar", language, value=campaign.calendar, **at))
         cal = WorkCalendar(None, holidays=off, workdays=work)
 
     tasks, f, last_row = read_tasks(layout, language, year)

@@ -71,6 +71,7 @@ def read_campaign(workbook: WorkbookData, lang: str, default_year: int) -> tuple
                         findings.append(_bad(lang, sheet, r, key_text, value, "lead"))
                     break
             continue
+        campaign.cells[key] = (sheet.name, a1(r, 1))
         try:
             if key in ("launch", "end"):
                 setattr(campaign, key, parse_date(value, default_year))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..counts import count, counted_fields
 from ..model import Finding
 
 
@@ -15,16 +16,38 @@ class FindingType:
     severity: str  # error | warning | info
     title_en: str
     title_zh: str
-    en: str
+    en: str  # templates: {name} is a parameter, {name:wd} a count with its unit (sheetsync/counts.py)
     zh: str
     short_en: str  # for the Flags column: a few words
     short_zh: str
+    zero: tuple[str, str, str, str, str] | None = None  # (param, en, zh, short_en, short_zh) when param == 0
+
+    def __post_init__(self):
+        forms = {kind: counted_fields(getattr(self, kind)) for kind in ("en", "zh", "short_en", "short_zh")}
+        if self.zero:
+            for kind, text in zip(("en", "zh", "short_en", "short_zh"), self.zero[1:]):
+                forms["zero_" + kind] = counted_fields(text)
+        object.__setattr__(self, "_forms", forms)
+
+    def title(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" else self.title_en
 
     def message(self, lang: str, **params) -> str:
-        return _fill(self.zh if lang == "zh" else self.en, params)
+        return self.fill("zh" if lang == "zh" else "en", lang, params)
 
     def short(self, lang: str, **params) -> str:
-        return _fill(self.short_zh if lang == "zh" else self.short_en, params)
+        return self.fill("short_zh" if lang == "zh" else "short_en", lang, params)
+
+    def fill(self, kind: str, lang: str, params: dict) -> str:
+        """The `kind` template (en, zh, short_en, short_zh) filled from params, in its zero form when it has
+        one and the count is 0, with counted parameters in their singular or plural form."""
+        if self.zero is not None and params.get(self.zero[0]) == 0:
+            kind = "zero_" + kind
+        template, counted = self._forms[kind]
+        if counted:
+            params = {**params, **{f"{name}__{unit}": count(lang, unit, params.get(name, "?"))
+                                   for name, unit in counted}}
+        return _fill(template, params)
 
 
 class _Missing(dict):
@@ -94,17 +117,18 @@ _TYPES = [
                 "截止 {due} 早于前置任务{pred}的截止 {pred_due}:请把截止日期调到 {pred_due} 之后。",
                 "due before {pred}", "截止早于{pred}"),
     FindingType("schedule-risk", "warning", "Schedule does not fit", "工期排不下",
-                "Its predecessors finish {earliest_start} at the earliest and it needs {duration} working days, so it ends {earliest_finish}, after its deadline {due}; move the deadline, shorten the work or start earlier.",
-                "前置任务最早 {earliest_start} 完成,本任务需 {duration} 个工作日,最早 {earliest_finish} 完成,晚于截止 {due}:请调整截止日期、缩短工期或提前开始。",
+                "Its predecessors finish {earliest_start} at the earliest and it needs {duration:wd}, so it ends {earliest_finish}, after its deadline {due}; move the deadline, shorten the work or start earlier.",
+                "前置任务最早 {earliest_start} 完成,本任务需 {duration:wd},最早 {earliest_finish} 完成,晚于截止 {due}:请调整截止日期、缩短工期或提前开始。",
                 "ends {earliest_finish} > due", "预计{earliest_finish}完成,超期"),
     FindingType("late", "warning", "Late", "已逾期",
-                "Due {due} and not done ({days} working days late); finish it, or agree a new deadline and enter it.",
-                "截止 {due} 仍未完成(已逾期 {days} 个工作日):请尽快完成,或商定新的截止日期并填写。",
-                "late {days}wd", "逾期{days}个工作日"),
+                "Due {due} and not done ({days:wd} late); finish it, or agree a new deadline and enter it.",
+                "截止 {due} 仍未完成(已逾期 {days:wd}):请尽快完成,或商定新的截止日期并填写。",
+                "{days:wd} late", "逾期 {days:wd}"),
     FindingType("due-soon", "info", "Due soon", "即将到期",
-                "Due {due}, in {days} working days.",
-                "将于 {due} 到期(还剩 {days} 个工作日)。",
-                "due in {days}wd", "{days}个工作日内到期"),
+                "Due {due}, in {days:wd}.",
+                "将于 {due} 到期(还剩 {days:wd})。",
+                "due in {days:wd}", "{days:wd}内到期",
+                zero=("days", "Due today ({due}).", "今天到期({due})。", "due today", "今天到期")),
     FindingType("unreviewed", "warning", "Waiting for review", "待审核超时",
                 "{detail}; {reviewer_hint} review it and fill in the review time.",
                 "{detail_zh}:请{reviewer_hint_zh}审核并填写审核时间。",
@@ -118,8 +142,8 @@ _TYPES = [
                 "上线前任务的截止 {due} 晚于上线日 {launch}:请提前。",
                 "due after launch", "晚于上线日"),
     FindingType("lead-time", "warning", "Not enough lead time", "提前量不足",
-                "{department} needs {need} working days between request and deadline; requested {requested}, due {due} gives {have}. Ask earlier or agree a later deadline.",
-                "{department}需要提前 {need} 个工作日提需求;{requested} 提出、{due} 截止只有 {have} 个工作日:请提前提需求或商定更晚的截止日期。",
+                "{department} needs {need:wd} between request and deadline; requested {requested}, due {due} gives {have:wd}. Ask earlier or agree a later deadline.",
+                "{department}需要提前 {need:wd}提需求;{requested} 提出、{due} 截止只有 {have:wd}:请提前提需求或商定更晚的截止日期。",
                 "lead time {have}/{need}wd", "提前量{have}/{need}工作日"),
     FindingType("calendar-gap", "warning", "No holiday data for the year", "缺少该年节假日数据",
                 "The holiday calendar for {calendar} does not cover {year}; working days in {year} count Monday to Friday only. Add that year's holidays and make-up days to the Holidays sheet.",
@@ -167,9 +191,10 @@ def make(code: str, lang: str, *, sheet=None, cell=None, row=None, column=None, 
     if column is not None:
         params.setdefault("column", column)
     return Finding(code=code, severity=severity or ftype.severity, sheet=sheet, cell=cell, row=row,
-                   column=column, task_id=task_id, message=_fill(ftype.zh if lang == "zh" else ftype.en, params), params=params)
+                   column=column, task_id=task_id, message=ftype.fill("zh" if lang == "zh" else "en", lang, params),
+                   params=params)
 
 
 def short(finding: Finding, lang: str) -> str:
     ftype = CATALOGUE[finding.code]  # called once per finding by the plan: no keyword-argument round trip
-    return _fill(ftype.short_zh if lang == "zh" else ftype.short_en, finding.params)
+    return ftype.fill("short_zh" if lang == "zh" else "short_en", lang, finding.params)

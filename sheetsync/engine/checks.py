@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from ..counts import count
 from ..model import Campaign, Finding, Person, Task, a1
 from . import catalogue
 from .calendar import WorkCalendar
@@ -147,7 +148,8 @@ class Checker:
                 and self.now - t.submitted > dt.timedelta(hours=self.campaign.review_sla_hours)):
             hours = int((self.now - t.submitted).total_seconds() // 3600)
             self.add("unreviewed", t, "submitted",
-                     detail=f"Submitted {t.submitted:%Y-%m-%d %H:%M}, waiting {hours} h (over the {self.campaign.review_sla_hours:g} h review limit)",
+                     detail=f"Submitted {t.submitted:%Y-%m-%d %H:%M}, waiting {count('en', 'h', hours)} (over the "
+                            f"{count('en', 'h', _whole(self.campaign.review_sla_hours))} review limit)",
                      detail_zh=f"{t.submitted:%Y-%m-%d %H:%M} 提交,已等待 {hours} 小时(超过 {self.campaign.review_sla_hours:g} 小时审核时限)",
                      reviewer_hint=f"{reviewer}, please" if reviewer else "the reviewer should",
                      reviewer_hint_zh=f"审核人{reviewer}" if reviewer else "审核人",
@@ -191,6 +193,11 @@ class Checker:
         if have < need:
             self.add("lead-time", t, "requested", department=dept, need=need, have=have,
                      requested=t.requested.isoformat(), due=t.due.isoformat())
+
+
+def _whole(x: float):
+    """24.0 -> 24 (so it reads "24 hours"); 1.5 stays 1.5."""
+    return int(x) if float(x).is_integer() else x
 
 
 HEALTH_ORDER = ("done", "late", "unreviewed", "blocked", "at-risk", "due-soon", "invalid", "ok")

@@ -101,6 +101,7 @@ def describe_seen(seen: list[HeaderCandidate], limit: int = 5) -> str:
         return "none (every sheet is empty)"
     parts = []
     for cand in seen[:limit]:
-        shown = ", ".join(cand.texts[:6]) + (" …" if len(cand.texts) > 6 else "")
+        # a header cell typed on two lines ("客户\n名称") is shown on one, so the message stays one line
+        shown = ", ".join(" ".join(str(t).split()) for t in cand.texts[:6]) + (" …" if len(cand.texts) > 6 else "")
         parts.append(f"{cand.sheet}!{cand.row + 1}: {shown}")
     return "; ".join(parts)

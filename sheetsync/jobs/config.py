@@ -24,7 +24,8 @@ from .locate import KeyLocator
 PASSWORD_ENV = "SHEETSYNC_SMTP_PASSWORD"
 DEFAULT_ZONE = "Asia/Shanghai"
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_DAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+# 周一, 星期一, 週一, 礼拜一 ... 周日 / 星期天
+_ZH_DAY = re.compile(r"^(?:周|週|星期|禮拜|礼拜)([一二三四五六日天])$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
 _NAMED_EMAIL = re.compile(r"^[^<>\r\n]*<([^<>\s]+)>$")
@@ -398,6 +399,11 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
                     required=True)
     if source:
         from ..sources import is_gsheet
+        if not is_gsheet(source) and ("://" in source or source.lower().startswith("gsheet:")):
+            c.bad(path + ("source",), f'"{source}" does not name a Google sheet; copy the spreadsheet\'s link '
+                  '(https://docs.google.com/spreadsheets/d/KEY/edit) or write gsheet:KEY',
+                  f'"{source}" 不能确定是哪张 Google 表格;请复制表格链接(https://docs.google.com/spreadsheets/d/KEY/edit)'
+                  '或写 gsheet:KEY')
         source = source if is_gsheet(source) else str(_resolve(base, source))
     language = data.get("language")
     if "language" in data:
@@ -504,9 +510,11 @@ def _day(c: _Checker, digest: dict) -> str:
     for full in DAYS:
         if word in (full, full[:3]):
             return full
-    if value in _DAYS_ZH:
-        return DAYS[_DAYS_ZH.index(value)]
-    c.bad(path, f'"{value}" is not a weekday; write monday ... sunday', f'"{value}" 不是星期几;请写 monday ... sunday')
+    zh = _ZH_DAY.match(value.strip())
+    if zh:
+        return DAYS["一二三四五六日".index(zh.group(1).replace("天", "日"))]
+    c.bad(path, f'"{value}" is not a weekday; write monday ... sunday (or 周一 ... 周日)',
+          f'"{value}" 不是星期几;请写 周一 … 周日(或 monday … sunday)')
     return "monday"
 
 
@@ -551,6 +559,18 @@ def load_config(path: str | Path) -> Config:
     return Config(trackers=trackers, smtp=smtp, state=state, jobs=jobs, path=path)
 
 
-def check_config(path: str | Path) -> Config:
-    """`sheetsync config check`: the same validation as every run, alone."""
-    return load_config(path)
+def check_config(path: str | Path, *, files: bool = False) -> Config:
+    """`sheetsync config check`: the same validation as every run, alone; with `files`, also that every tracker
+    file the config names exists (a run would only find out at night)."""
+    cfg = load_config(path)
+    if files:
+        from ..sources import is_gsheet
+        c = _Checker(cfg.path, cfg.path.read_text(encoding="utf-8-sig"))
+        for i, t in enumerate(cfg.trackers):
+            if not is_gsheet(t.source) and not Path(t.source).is_file():
+                c.bad(("trackers", i, "source"), f'{t.source}: no such file; correct the path (relative to this '
+                      'config) or create the tracker with `sheetsync init FILE`',
+                      f"{t.source}:文件不存在;请更正路径(相对于本配置文件)或用 `sheetsync init 文件` 创建跟踪表")
+        if c.problems:
+            raise ConfigError(cfg.path, c.problems)
+    return cfg

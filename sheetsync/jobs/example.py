@@ -5,6 +5,8 @@ from pathlib import Path
 
 from ..model import SheetsyncError
 
+EXAMPLE_TRACKER = "trackers/夏日清凉服务季.xlsx"  # written beside the config by `init --config`, so it checks clean
+
 EXAMPLE_CONFIG = """\
 # sheetsync.toml: the trackers sheetsync looks after, how it mails, and when it runs.
 # sheetsync.toml:sheetsync 管理哪些跟踪表、如何发邮件、何时运行。
@@ -28,13 +30,13 @@ user = "sheetsync@example.com"
 time = "02:00"                # every night, in each tracker's time zone 每晚,按各跟踪表的时区
 
 [jobs.digest]
-day = "monday"
+day = "monday"                # monday … sunday, or 周一 … 周日
 time = "08:30"                # the Monday 08:30 progress email 每周一 08:30 的进度周报
 unchanged = "skip"            # skip | note: when nothing changed since last week 与上周相比无变化时
 
 [[trackers]]
 name = "summer"
-source = "trackers/夏日清凉服务季.xlsx"   # or a Google Sheets URL 也可以是 Google 表格链接
+source = "{tracker}"   # or a Google Sheets URL 也可以是 Google 表格链接
 language = "zh"               # zh | en; leave out to use the sheet's own 省略则按表格语言
 timezone = "Asia/Shanghai"
 calendar = "CN"               # working days follow this country's official calendar 按该国法定工作日
@@ -53,7 +55,17 @@ review_sla_hours = 24
 # name = "ops"
 # webhook_env = "SHEETSYNC_DINGTALK_WEBHOOK"
 # secret_env = "SHEETSYNC_DINGTALK_SECRET"
-"""
+""".replace("{tracker}", EXAMPLE_TRACKER)
+
+
+def write_example_tracker(config: Path) -> Path | None:
+    """The tracker the example config names, from the campaign-launch template, unless a file is already there."""
+    from ..templates import create_tracker
+    target = config.parent / EXAMPLE_TRACKER
+    if target.exists():
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return create_tracker(target, "campaign-launch", lang="zh")
 
 
 def write_example_config(path: str | Path) -> Path:

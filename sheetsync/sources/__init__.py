@@ -16,8 +16,21 @@ def is_gsheet(source: str) -> bool:
     return bool(GSHEET_URL.match(source) or GSHEET_KEY.match(source))
 
 
+# Google documents that are not spreadsheets: a Docs, Slides, Forms or Drawings link pasted by mistake
+OTHER_GOOGLE = re.compile(r"^https?://docs\.google\.com/(document|presentation|forms|drawings)/", re.I)
+
+
 def read(source: str | Path, **options) -> WorkbookData:
     text = str(source)
+    other = OTHER_GOOGLE.match(text)
+    if other:
+        kind = {"document": ("Google Docs document", "Google 文档"), "presentation": ("Google Slides presentation",
+                "Google 幻灯片"), "forms": ("Google Form", "Google 表单"), "drawings": ("Google Drawing", "Google 绘图")}
+        en, zh = kind[other.group(1).lower()]
+        raise SheetsyncError(f"{text}: a {en}, not a Google Sheets spreadsheet; open the tracker spreadsheet and "
+                             f"copy its link (https://docs.google.com/spreadsheets/d/…)",
+                             f"{text}:这是{zh},不是 Google 表格;请打开跟踪表表格并复制其链接"
+                             f"(https://docs.google.com/spreadsheets/d/…)", code="not-a-spreadsheet")
     if is_gsheet(text):
         from .gsheets import read_gsheet  # gspread is only imported when a Google source is used
         return read_gsheet(text, **options)

@@ -16,6 +16,7 @@ from .ole import OLE_MAGIC
 # Guards against zip bombs before calamine inflates anything: real trackers are far below these.
 MAX_UNCOMPRESSED = 1 << 30
 MAX_RATIO = 200
+ZIP_MAGIC = b"PK\x03\x04"
 # The grid calamine allocates for a sheet spans A1 to its farthest cell: one stray cell at XFD1048576 asks for
 # 17 billion cells (a Rust abort, not an error). Sheets are scanned for far references first: a cheap pattern
 # that no tracker under 200,000 rows and column AZ matches, then an exact count only when it does.
@@ -34,9 +35,14 @@ def check_package(path: Path) -> None:
         raise SheetsyncError(f"{path}: is a folder, not a spreadsheet", f"{path}:这是文件夹,不是表格文件", code="not-a-spreadsheet")
     with path.open("rb") as fh:
         head = fh.read(8)
-    if head == OLE_MAGIC:
+    if head == OLE_MAGIC:  # a real .xls, an encrypted .xlsx or another OLE file: each its own line
         raise ole_refusal(path)
     if not zipfile.is_zipfile(path):
+        if head.startswith(ZIP_MAGIC):  # a package that starts right but has no end: cut off while copied
+            raise SheetsyncError(f"{path}: the workbook is damaged or incomplete (cut off while copying or downloading?); "
+                                 f"copy it again, or open it in Excel and save it again",
+                                 f"{path}:工作簿已损坏或不完整(复制或下载时中断?);请重新复制,或用 Excel 打开后重新保存",
+                                 code="damaged")
         raise SheetsyncError(f"{path}: not an Excel workbook (.xlsx, .xlsm, .xltx, .xltm)",
                              f"{path}:不是 Excel 工作簿(.xlsx、.xlsm、.xltx、.xltm)", code="not-a-spreadsheet")
     with zipfile.ZipFile(path) as zf:

@@ -20,13 +20,13 @@ from ..sources.gsheets import Connection, Snapshot, call, connect, fetch, parse_
 from . import gsheets_requests as rq
 
 RECHECK_FIELDS = ("sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),conditionalFormats,"
-                  "data(startRow,startColumn,rowData(values(effectiveValue))))")
+                  "data(startRow,startColumn,rowData(values(effectiveValue,userEnteredFormat))))")
 
 
 def sync_gsheet(text: str, *, today=None, lang: Optional[str] = None, dry_run: bool = False,
                 overrides: Optional[dict] = None, credentials: Optional[str] = None,
                 retry: Optional[RetryPolicy] = None, **_ignored):
-    from ..api import SyncResult, analyse_at
+    from ..api import SyncResult, analyse_at, refuse_empty
     from ..plan import build_plan
 
     target = parse_source(text)
@@ -39,6 +39,7 @@ def sync_gsheet(text: str, *, today=None, lang: Optional[str] = None, dry_run: b
         # one clock for the run: a retry after rows moved keeps the first attempt's moment
         report = analyse_at(snap.workbook, today, lang=lang, overrides=overrides, clock=clock)
         clock = report.clock
+        refuse_empty(report, text)
         own_dates(snap, report)
         plan = build_plan(report, snap.workbook, run_at=report.clock.now)
         rules_lost = _rules_lost(snap, report, plan)
@@ -232,11 +233,14 @@ def recheck(conn: Connection, snap: Snapshot, report, report_title: str) -> Opti
         return None
     now = next(s for s in got["sheets"] if s["properties"]["sheetId"] == sheet.sheet_id)
     gp = now["properties"].get("gridProperties") or {}
+    header_cells = ((now["data"][0].get("rowData") or [{}])[0].get("values") or [])
     report_props = (snap.sheets_by_title.get(report_title) or {}).get("properties")
     return rq.Target(sheet_id=sheet.sheet_id, rows=gp.get("rowCount", 1000), cols=gp.get("columnCount", 26),
                      rules=now.get("conditionalFormats") or [],
                      sheet_ids={t: s["properties"]["sheetId"] for t, s in snap.sheets_by_title.items()},
-                     report=report_props)
+                     report=report_props,
+                     header_formats={c: cell["userEnteredFormat"] for c, cell in enumerate(header_cells)
+                                     if cell.get("userEnteredFormat")})
 
 
 def notes_for(snap: Snapshot, report, plan) -> tuple[dict, list]:

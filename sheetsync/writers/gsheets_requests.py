@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..model import parse_a1
-from ..plan import Highlight, Plan
+from ..plan import MACHINE_COL, Highlight, Plan
 
 try:  # one ownership marker for Excel and Google rules (defined by the xlsx writer's patch spec)
     from .patch_spec import mark, owned_rule
@@ -29,7 +29,7 @@ DATE_FORMAT = {"type": "DATE", "pattern": "yyyy-mm-dd"}
 EPOCH = dt.date(1899, 12, 30)
 NOTES_PREFIX = "notes:"
 NOTES_CHUNK = 40000  # a cell holds at most 50,000 characters
-NOTES_ROW, NOTES_COL = 1, 4  # report sheet E2, next to the fingerprint in D2
+NOTES_ROW = 1  # the note keys go down the report's hidden column from H2, below the fingerprint in H1
 
 
 @dataclass
@@ -42,6 +42,7 @@ class Target:
     sheet_ids: dict[str, int]  # title -> sheetId of every sheet (for report links)
     report: Optional[dict] = None  # properties of the existing report sheet, or None
     notes: dict[tuple[int, int], str] = field(default_factory=dict)  # final note per cell ('' clears)
+    header_formats: dict[int, dict] = field(default_factory=dict)  # column -> the header cell's userEnteredFormat
     note_keys: list = field(default_factory=list)  # [[task key, header]] recorded for the next run
 
 
@@ -123,8 +124,9 @@ def sqref_ranges(sqref: str, sheet_id: int, max_rows: int) -> list[dict]:
     return out
 
 
-def managed_cells(plan: Plan, sheet_id: int) -> list[dict]:
-    """One updateCells per run of consecutive planned rows in one column; dates also get their format."""
+def managed_cells(plan: Plan, sheet_id: int, header_formats: Optional[dict] = None) -> list[dict]:
+    """One updateCells per run of consecutive planned rows in one column; dates also get their format, Flags
+    wraps inside its column, and a managed header takes the format of the tracker's header cell beside it."""
     by_col: dict[tuple[int, str], list] = {}
     for c in plan.cells:
         by_col.setdefault((c.col, c.kind), []).append(c)
@@ -134,25 +136,39 @@ def managed_cells(plan: Plan, sheet_id: int) -> list[dict]:
         run: list = []
         for c in cells + [None]:
             if run and (c is None or c.row != run[-1].row + 1):
-                requests.extend(_run(run, col, kind, sheet_id))
+                requests.extend(_run(run, col, kind, sheet_id, header_formats or {}))
                 run = []
             if c is not None:
                 run.append(c)
     return requests
 
 
-def _run(run: list, col: int, kind: str, sheet_id: int) -> list[dict]:
+def _run(run: list, col: int, kind: str, sheet_id: int, header_formats: dict) -> list[dict]:
     rng = grid(sheet_id, run[0].row, run[-1].row + 1, col, col + 1)
     if kind == "header":
-        rows = [{"values": [{**typed(str(c.value)), "userEnteredFormat": {"textFormat": {"bold": True}}}]} for c in run]
-        return [{"updateCells": {"range": rng, "rows": rows,
-                                 "fields": "userEnteredValue,userEnteredFormat.textFormat.bold"}}]
+        out = []
+        for c in run:
+            one = grid(sheet_id, c.row, c.row + 1, col, col + 1)
+            beside = header_formats.get(c.style_col) if c.style_col is not None else None
+            if beside:  # the tracker's own header look, copied whole
+                out.append({"updateCells": {"range": one, "rows": [{"values": [
+                    {**typed(str(c.value)), "userEnteredFormat": json.loads(json.dumps(beside))}]}],
+                    "fields": "userEnteredValue,userEnteredFormat"}})
+            else:
+                out.append({"updateCells": {"range": one, "rows": [{"values": [
+                    {**typed(str(c.value)), "userEnteredFormat": {"textFormat": {"bold": True}}}]}],
+                    "fields": "userEnteredValue,userEnteredFormat.textFormat.bold"}})
+        return out
     rows = [{"values": [typed(c.value if kind == "date" else (None if c.value is None else str(c.value)))]}
             for c in run]
     out = []
     if kind == "date":
         out.append({"repeatCell": {"range": rng, "cell": {"userEnteredFormat": {"numberFormat": DATE_FORMAT}},
                                    "fields": "userEnteredFormat.numberFormat"}})
+    elif kind == "flags":
+        out.append({"repeatCell": {"range": rng, "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP",
+                                                                               "verticalAlignment": "TOP"}},
+                                   "fields": "userEnteredFormat.wrapStrategy,userEnteredFormat.verticalAlignment"}})
     out.append({"updateCells": {"range": rng, "rows": rows, "fields": "userEnteredValue"}})
     return out
 
@@ -215,10 +231,12 @@ def report_requests(plan: Plan, target: Target, keep: Optional[int] = None, lang
     rep = plan.report
     rows, links = report_rows(plan, keep, lang)
     chunks = _note_chunks(target.note_keys)
-    line = rows[NOTES_ROW]
-    line.extend([""] * (NOTES_COL + len(chunks) - len(line)))
+    while len(rows) < NOTES_ROW + len(chunks):
+        rows.append([])
     for i, chunk in enumerate(chunks):
-        line[NOTES_COL + i] = chunk
+        line = rows[NOTES_ROW + i]
+        line.extend([""] * (MACHINE_COL + 1 - len(line)))
+        line[MACHINE_COL] = chunk
     width = max(6, max(len(r) for r in rows), len(rep.col_widths))
     height = max(len(rows), 1)
     out = []
@@ -254,6 +272,10 @@ def report_requests(plan: Plan, target: Target, keep: Optional[int] = None, lang
         out.append({"updateDimensionProperties": {
             "range": {"sheetId": sid, "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},
             "properties": {"pixelSize": int(w * 7 + 5)}, "fields": "pixelSize"}})
+    for c in rep.hidden_cols:
+        out.append({"updateDimensionProperties": {
+            "range": {"sheetId": sid, "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},
+            "properties": {"hiddenByUser": True}, "fields": "hiddenByUser"}})
     return out
 
 
@@ -274,10 +296,9 @@ def _note_chunks(keys: list) -> list[str]:
 
 def recorded_notes(report_rows: list[list]) -> list:
     """[[task key, header], ...] of the notes the last sync set, from its report sheet."""
-    if len(report_rows) <= NOTES_ROW:
-        return []
     out = []
-    for v in report_rows[NOTES_ROW][NOTES_COL:]:
+    for row in report_rows[NOTES_ROW:]:
+        v = row[MACHINE_COL] if len(row) > MACHINE_COL else None
         if isinstance(v, str) and v.startswith(NOTES_PREFIX):
             try:
                 out.extend(json.loads(v[len(NOTES_PREFIX):]))
@@ -292,7 +313,7 @@ def batch(plan: Plan, target: Target, write_report: bool, keep: Optional[int] = 
     if target.cols < need_cols:
         requests.append({"appendDimension": {"sheetId": target.sheet_id, "dimension": "COLUMNS",
                                              "length": need_cols - target.cols}})
-    requests += managed_cells(plan, target.sheet_id)
+    requests += managed_cells(plan, target.sheet_id, target.header_formats)
     if write_report:
         requests += note_requests(target)
         requests += rule_requests(plan, target)

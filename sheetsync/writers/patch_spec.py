@@ -40,6 +40,10 @@ class CellWrite:
     value: Value  # None clears the value and keeps the cell's style
     number_format: str | None = None  # dates always get one (yyyy-mm-dd when not given)
     bold: bool = False
+    wrap: bool = False  # wrap text inside the column (Flags)
+    # take the style of the cell in this column of the same row, when it has one (a managed header beside the
+    # tracker's own header cell); bold applies only when that cell has no style
+    style_col: int | None = None
 
 
 @dataclass
@@ -59,6 +63,7 @@ class ReportSpec:
     rows: list[list[Value]]
     links: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> "'任务'!F12"
     col_widths: list[float] | tuple = ()
+    hidden_cols: tuple[int, ...] = ()  # 0-based columns kept out of sight (what sync reads back, not people)
 
 
 @dataclass

@@ -19,15 +19,15 @@ def to_patch(plan: Plan) -> WorkbookPatch:
         if c.kind == "date" and c.value is not None:
             cells.append(CellWrite(c.row, c.col, c.value, number_format=DATE_FORMAT))
         elif c.kind == "header":
-            cells.append(CellWrite(c.row, c.col, c.value, bold=True))
+            cells.append(CellWrite(c.row, c.col, c.value, bold=True, style_col=c.style_col))
         else:
-            cells.append(CellWrite(c.row, c.col, c.value if c.value != "" else None))
+            cells.append(CellWrite(c.row, c.col, c.value if c.value != "" else None, wrap=c.kind == "flags"))
     def spec(r):
         return RuleSpec(sqref=r.sqref, formula=mark(r.condition), fill=r.style.fill, font_color=r.style.font,
                         bold=r.style.bold, border_color=r.style.border, stop_if_true=r.stop_if_true)
     rules = [spec(r) for r in plan.rules]
     report = ReportSpec(title=plan.report.title, rows=plan.report.rows, links=plan.report.links,
-                        col_widths=plan.report.col_widths)
+                        col_widths=plan.report.col_widths, hidden_cols=plan.report.hidden_cols)
     side = {name: [spec(r) for r in rs] for name, rs in plan.side_rules.items()}
     return WorkbookPatch(sheet=plan.sheet, cells=cells, rules=rules, report=report, side_rules=side)
 

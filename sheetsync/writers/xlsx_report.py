@@ -31,10 +31,12 @@ def report_xml(spec: ReportSpec, styles: Styles, *, date1904: bool = False) -> b
     out = [b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n",
            f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}"><dimension ref="{ref}"/>'
            '<sheetViews><sheetView workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/>'.encode()]
-    if spec.col_widths:
-        out.append(b"<cols>" + b"".join(
-            b'<col min="%d" max="%d" width="%s" customWidth="1"/>' % (i + 1, i + 1, f"{float(w):g}".encode())
-            for i, w in enumerate(spec.col_widths)) + b"</cols>")
+    cols = {i: b'<col min="%d" max="%d" width="%s" customWidth="1"/>' % (i + 1, i + 1, f"{float(w):g}".encode())
+            for i, w in enumerate(spec.col_widths)}
+    for i in spec.hidden_cols:
+        cols[i] = b'<col min="%d" max="%d" width="9" hidden="1" customWidth="1"/>' % (i + 1, i + 1)
+    if cols:
+        out.append(b"<cols>" + b"".join(cols[i] for i in sorted(cols)) + b"</cols>")
     out.append(b"<sheetData>")
     styles_for: dict[tuple, int | None] = {}
     for r, values in enumerate(spec.rows):

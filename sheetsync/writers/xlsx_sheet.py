@@ -158,12 +158,15 @@ class SheetPatch:
                     inserted = True
                 self._check_formula(c, r, col)
                 fmt = w.number_format or default_format(w.value)
-                if fmt is not None or w.bold:
+                beside = cells.get(w.style_col) if w.style_col is not None else None
+                if beside is not None and (beside.get("s") or "0") != "0":
+                    c.set("s", beside.get("s"))  # the tracker's own header style, as it is
+                elif fmt is not None or w.bold or w.wrap:
                     inherited = row.get("s") if row.get("customFormat") in ("1", "true") else None
                     base = int(c.get("s") or inherited or 0)
-                    key = (base, fmt, w.bold)
+                    key = (base, fmt, w.bold, w.wrap)
                     if key not in style_cache:
-                        style_cache[key] = styles.cell_style(base, fmt, w.bold)
+                        style_cache[key] = styles.cell_style(base, fmt, w.bold, w.wrap)
                     if style_cache[key] != int(c.get("s") or 0):
                         c.set("s", str(style_cache[key]))
                 fill_cell(c, w.value, date1904=date1904)

@@ -224,12 +224,20 @@ def _patch_body(body: bytes, writes: list[CellWrite], styles: Styles, *, date190
 
 def _style(styles: Styles, cache: dict, base: int, w: CellWrite) -> int | None:
     fmt = w.number_format or default_format(w.value)
-    if fmt is None and not w.bold:
+    if fmt is None and not w.bold and not w.wrap:
         return base or None
-    key = (base, fmt, w.bold)
+    key = (base, fmt, w.bold, w.wrap)
     if key not in cache:
-        cache[key] = styles.cell_style(base, fmt, w.bold)
+        cache[key] = styles.cell_style(base, fmt, w.bold, w.wrap)
     return cache[key] or None
+
+
+def _copied_style(w: CellWrite, by_col: dict) -> int | None:
+    """The style id of the cell `w.style_col` of the same row, when it has one."""
+    if w.style_col is None or w.style_col not in by_col:
+        return None
+    s = _get(_attrs(by_col[w.style_col][3]), b"s")
+    return int(s) if s is not None and s.isdigit() and int(s) else None
 
 
 CELL_AT_RE = re.compile(rb"<c\b([^>]*?)(?:/>|>.*?</c>)", re.S)
@@ -299,17 +307,20 @@ def _patch_row(row: bytes, r: int, writes: dict[int, CellWrite], styles, cache, 
     else:
         inner, close = row[tag_end: -len(b"</row>")], b"</row>"
     cols = sorted(writes)
-    cells = _cells_from_end(inner, cols[0])
+    style_cols = [w.style_col for w in writes.values() if w.style_col is not None]
+    cells = _cells_from_end(inner, min([cols[0], *style_cols]))
     by_col = {c[0]: c for c in cells} if cells else {}
     pieces, inserted = [], False
     for col in cols:
         w = writes[col]
         have = by_col.get(col)
+        copied = _copied_style(w, by_col) if style_cols else None
         if have is None:
             if w.value is None and not w.bold:
                 continue
             at = next((c[1] for c in cells if c[0] > col), len(inner)) if cells else len(inner)
-            pieces.append((at, at, _cell_xml(_ref(r, col), (), _style(styles, cache, inherited, w), w.value, date1904)))
+            style = copied if copied is not None else _style(styles, cache, inherited, w)
+            pieces.append((at, at, _cell_xml(_ref(r, col), (), style, w.value, date1904)))
             inserted = True
             continue
         _, s, e, head = have
@@ -329,7 +340,7 @@ def _patch_row(row: bytes, r: int, writes: dict[int, CellWrite], styles, cache, 
             removed.append(ref)
         own = _get(attrs, b"s")
         base = int(own) if own is not None else inherited
-        style = _style(styles, cache, base, w)
+        style = copied if copied is not None else _style(styles, cache, base, w)
         if style is None and own is not None:
             style = int(own)
         new = _cell_xml(_ref(r, col), attrs, style, w.value, date1904)

@@ -66,10 +66,18 @@ class Styles:
         xfs = [c for c in self._list("cellXfs") if isinstance(c.tag, str)]
         return xfs[index] if 0 <= index < len(xfs) else xfs[0]
 
-    def cell_style(self, base: int, number_format: str | None, bold: bool) -> int:
-        """cellXfs index for a cell now styled `base` that needs this number format and/or bold."""
+    def cell_style(self, base: int, number_format: str | None, bold: bool, wrap: bool = False) -> int:
+        """cellXfs index for a cell now styled `base` that needs this number format, bold and/or wrapped text."""
         xf = self._xf(base)
         new = etree.fromstring(etree.tostring(xf))
+        if wrap:
+            align = new.find(M + "alignment")
+            if align is None:
+                align = etree.Element(M + "alignment")
+                new.insert(0, align)  # CT_Xf: alignment comes before protection and extLst
+            align.set("wrapText", "1")
+            align.set("vertical", align.get("vertical", "top"))
+            new.set("applyAlignment", "1")
         if number_format is not None:
             fid = self.numfmt_id(number_format)
             new.set("numFmtId", str(fid))
