@@ -67,23 +67,35 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
         findings.append(catalogue.make("bad-calendar", language, value=campaign.calendar))
         cal = WorkCalendar(None, holidays=off, workdays=work)
 
-    tasks, f, last_row = read_tasks(layout, language, year)
+    tasks, f, last_row = read_tasks(layout, language, year, near=campaign.launch or today, today=today,
+                                    launch=campaign.launch, people=people)
     findings += f
     if people:
         for t in tasks:
             person = people.get(t.owner or "")
             t.owner_email = person.email if person else None
-    graph = build(tasks, by_id="id" in layout.columns)
+    graph = build(tasks, by_id="id" in layout.columns, first_row=layout.first_data_row + 1)
+    _resolved_keys(graph)
     findings += derive(graph, campaign, cal, layout, language)
     findings += Checker(graph, campaign, cal, layout, language, people, today, now).run()
-    for year_gap in sorted(cal.uncovered_years):
-        findings.append(catalogue.make("calendar-gap", language, calendar=campaign.calendar or "-", year=year_gap))
     assign_health(tasks, findings, layout.sheet.name)
     findings.sort(key=_finding_order)
     return Report(source=workbook.source, today=today, language=language, sheet=layout.sheet.name,
                   header_row=layout.header_row + 1, tasks=tasks, findings=findings, campaign=campaign,
                   people=people or {}, columns=dict(layout.columns), headers=dict(layout.headers),
                   last_row=last_row, understanding=_understanding(layout, mapping))
+
+
+def _resolved_keys(graph) -> None:
+    """depends_on as the keys of the tasks it names ('3FS+2d' -> 'T3'), for readers such as the digest; a
+    reference that names no task stays as typed."""
+    tasks = graph.tasks
+    unknown: dict[int, list[str]] = {}
+    for i, ref in graph.unknown:
+        unknown.setdefault(i, []).append(ref)
+    for i, t in enumerate(tasks):
+        if t.links or graph.by_position and graph.preds[i]:
+            t.depends_on = [tasks[j].key for j in graph.preds[i]] + unknown.get(i, [])
 
 
 def _understanding(layout, mapping) -> Understanding:

@@ -8,6 +8,7 @@ from ..model import Campaign, Finding, Person, Task, a1
 from . import catalogue
 from .calendar import WorkCalendar
 from .graph import Graph
+from .links import SIDES, rule_text, shift, side_of, work_days
 from .table import TableLayout
 from .values import normalise_header
 
@@ -16,6 +17,7 @@ STARTED = ("in-progress", "in-review", "done")
 CLOSED = ("done", "cancelled")
 STATUS_ZH = {"in-progress": "开始进行", "in-review": "提交审核", "done": "完成"}
 STATUS_EN = {"in-progress": "in progress", "in-review": "in review", "done": "done"}
+NOT_STARTED = (None, "not-started")
 PRE_LAUNCH_STAGES = {normalise_header(s) for s in (
     "策划", "审批", "资源筹备", "筹备", "准备", "上线前", "活动上线前", "活动前", "预热",
     "planning", "approval", "preparation", "prep", "pre-launch", "prelaunch", "before launch")}
@@ -48,8 +50,24 @@ class Checker:
         self.dependencies()
         self.schedule()
         for t in self.g.tasks:
+            self.cal.asker = (t, self.due_field(t))
             self.timing(t)
+        self.cal.asker = None
+        self.calendar_gap()
         return self.findings
+
+    def calendar_gap(self) -> None:
+        """One warning per tracker, on the first cell whose dates needed a year the holiday data lacks."""
+        gaps = self.cal.gaps
+        if not gaps:
+            return
+        t, fld = min(gaps.values(), key=lambda asker: asker[0].row)
+        years = sorted(gaps)
+        lang = self.lang
+        self.add("calendar-gap", t, fld, calendar=self.campaign.calendar or "-", year=years[0],
+                 years=catalogue.join_list(years, "en"), years_zh=catalogue.join_list(years, "zh"),
+                 those="that year" if len(years) == 1 else "those years",
+                 count=len(years))
 
     # -- identity and references --------------------------------------------------------------
     def identity(self) -> None:
@@ -60,11 +78,18 @@ class Checker:
         if self.people is not None and "owner" in self.cols:
             names = {normalise_header(n) for n in self.people}
             for t in g.tasks:
-                if t.owner and t.owner not in self.people and normalise_header(t.owner) not in names:
-                    self.add("unknown-owner", t, "owner", value=t.owner)
+                for owner in (t.owners or ([t.owner] if t.owner else ())):
+                    if owner not in self.people and normalise_header(owner) not in names:
+                        self.add("unknown-owner", t, "owner", value=owner)
         for i, ref in g.unknown:
-            self.add("unknown-dependency", g.tasks[i], "depends_on", value=ref,
-                     key_kind="id" if "id" in self.cols else "name")
+            if "id" in self.cols:
+                kind, kind_zh = "id or name", "编号或任务名"
+            elif g.by_position and ref.isdigit():
+                kind, kind_zh = ("row number (counting the first row under the header as 1)",
+                                 "行号(表头下第一行为 1)")
+            else:
+                kind, kind_zh = "name", "任务名"
+            self.add("unknown-dependency", g.tasks[i], "depends_on", value=ref, key_kind=kind, key_kind_zh=kind_zh)
         told = set()  # every task in a cycle is told once, with the first cycle found through it
         for cycle in g.cycles:
             text = " → ".join(g.tasks[i].key for i in cycle)
@@ -74,58 +99,130 @@ class Checker:
                     self.add("dependency-cycle", g.tasks[i], "depends_on", cycle=text)
 
     def dependencies(self) -> None:
-        g = self.g
+        """Each link's order, by its type and lag: by status (a successor under way before its predecessor
+        allows it) and by the dates as planned."""
+        g, cal = self.g, self.cal
         for i, t in enumerate(g.tasks):
-            if not g.preds[i]:
+            if not g.preds[i] or i in g.in_cycle:
                 continue
             for j in g.preds[i]:
                 p = g.tasks[j]
-                if t.status in STARTED and p.status not in CLOSED and i not in g.in_cycle:
+                kind, lag, calendar = g.link(i, j)
+                pred_side, succ_side = SIDES[kind]
+                waits = t.status in STARTED if succ_side == "start" else t.status == "done"
+                pred_ok = p.status in CLOSED if pred_side == "finish" else p.status not in NOT_STARTED
+                if waits and not pred_ok:
                     self.add("dependency-not-done", t, "status", status=STATUS_EN[t.status],
-                             status_zh=STATUS_ZH[t.status], pred=p.key, pred_task=p.task or "")
-                if (t.due and p.due and t.due < p.due and t.due_source != "successors"
-                        and t.status not in CLOSED and i not in g.in_cycle):
-                    self.add("dependency-order", t, self.due_field(t), due=t.due.isoformat(), pred=p.key,
-                             pred_due=p.due.isoformat())
+                             status_zh=STATUS_ZH[t.status], pred=p.key, pred_task=p.task or "",
+                             pred_state="is not done yet" if pred_side == "finish" else "has not started yet",
+                             pred_state_zh="尚未完成" if pred_side == "finish" else "尚未开始",
+                             fix=f"finish {p.key} first" if pred_side == "finish" else f"start {p.key} first",
+                             fix_zh=f"请先完成{p.key}" if pred_side == "finish" else f"请先开始{p.key}")
+                if t.status in CLOSED or t.due_source in ("successors", "unreadable"):
+                    continue
+                self.order(t, p, kind, lag, calendar)
+
+    def order(self, t: Task, p: Task, kind: str, lag: float, calendar: bool) -> None:
+        """dependency-order: the successor's planned start or finish before what the link allows."""
+        cal = self.cal
+        pred_side, succ_side = SIDES[kind]
+        if succ_side == "start" and t.start is None and t.due is None:
+            return
+        self.cal.asker = (t, self.due_field(t))
+        try:
+            mine = side_of(cal, t, succ_side)
+            theirs = side_of(cal, p, pred_side)
+            if mine is None or theirs is None:
+                return
+            need = shift(cal, theirs, lag, calendar)
+        except OverflowError:
+            return
+        if mine >= need:
+            return
+        lang = self.lang
+        if succ_side == "start" and t.start is not None:
+            fld, what, what_zh = "start", "Start", "开始日期"
+            fix, fix_zh = f"start on {need.isoformat()} or later", f"请把开始日期调到 {need.isoformat()} 或之后"
+        elif succ_side == "start":
+            dur = work_days(t)
+            fld = self.due_field(t)
+            if dur:
+                what = f"Planned start ({catalogue.days_text(dur, 'en')} of work up to the deadline {t.due.isoformat()})"
+                what_zh = f"计划开始日(工期 {catalogue.days_text(dur, 'zh')},截止 {t.due.isoformat()})"
+            else:
+                what, what_zh = "Deadline", "截止日期"
+            fix, fix_zh = "move the deadline later or shorten the work", "请推迟截止日期或缩短工期"
+        else:
+            fld, what, what_zh = self.due_field(t), "Deadline", "截止日期"
+            fix, fix_zh = f"move the deadline to {need.isoformat()} or later", f"请把截止日期调到 {need.isoformat()} 或之后"
+        side_en = "finishes" if pred_side == "finish" else "starts"
+        side_zh = "完成" if pred_side == "finish" else "开始"
+        self.add("dependency-order", t, fld, what=what, what_zh=what_zh, date=mine.isoformat(),
+                 need=need.isoformat(), pred=p.key, pred_side=side_en, pred_side_zh=side_zh,
+                 pred_date=theirs.isoformat(), rule=rule_text(kind, lag, calendar, "en"),
+                 rule_zh=rule_text(kind, lag, calendar, "zh"), fix=fix, fix_zh=fix_zh,
+                 due=t.due.isoformat() if t.due else "", pred_due=p.due.isoformat() if p.due else "")
 
     def schedule(self) -> None:
-        """Forward pass over open tasks: a task cannot finish before its open predecessors finish plus
-        its own duration. Done predecessors no longer constrain anything."""
+        """Forward pass over open tasks: earliest start and finish through each link's type and lag. A task
+        cannot finish before its open predecessors allow plus its own duration. Done predecessors no longer
+        constrain anything; a ready task that has not started starts today at the earliest."""
         g, cal = self.g, self.cal
+        today = self.today
+        # the day before today's work: a task starting today finishes `dur` working days after it
+        before_today = cal.add_workdays(today, -1) if cal.is_workday(today) else today
+        start: dict[int, dt.date] = {}
         finish: dict[int, dt.date] = {}
         for i in g.order:
             t = g.tasks[i]
             if t.status in CLOSED:
                 continue
-            starts = [finish[j] for j in g.preds[i] if j in finish]
-            dur = math.ceil(t.duration) if t.duration else 0
-            if starts:
-                start = max(starts)
+            cal.asker = (t, self.due_field(t))
+            dur = work_days(t)
+            starts, finishes = [], []
+            try:
+                for j in g.preds[i]:
+                    if j not in finish:
+                        continue
+                    kind, lag, calendar = g.link(i, j)
+                    pred_side, succ_side = SIDES[kind]
+                    base = finish[j] if pred_side == "finish" else start[j]
+                    (starts if succ_side == "start" else finishes).append(shift(cal, base, lag, calendar))
+            except OverflowError:
+                continue
+            if starts or finishes:
+                es = max(starts) if starts else before_today
+                if t.status in NOT_STARTED + ("blocked",):
+                    es = max(es, before_today)
                 try:
-                    end = cal.add_workdays(start, dur) if dur else start
+                    end = cal.add_workdays(es, dur) if dur else es
                 except OverflowError:  # a duration of thousands of years: no finish date to compare
                     continue
-                finish[i] = end
-                if t.due and end > t.due:
-                    self.add("schedule-risk", t, self.due_field(t), earliest_start=start.isoformat(),
-                             duration=dur, earliest_finish=end.isoformat(), due=t.due.isoformat())
-            else:
-                # A ready task that has not started cannot finish before today plus its work.
-                base = self.today
-                if t.status in (None, "not-started", "blocked") and dur:
-                    # today counts as the first working day when it is one
-                    try:
-                        finish[i] = cal.add_workdays(base, dur - 1 if cal.is_workday(base) else dur)
-                    except OverflowError:
-                        pass
-                else:
-                    finish[i] = max(base, t.due) if t.due else base
+                if finishes:
+                    end = max([end, *finishes])
+                start[i], finish[i] = es, end
+                if t.due and end > t.due and t.due_source != "unreadable":
+                    self.add("schedule-risk", t, self.due_field(t), earliest_start=es.isoformat(),
+                             duration=dur, earliest_finish=end.isoformat(), due=t.due.isoformat(),
+                             work=catalogue.days_text(dur, "en"), work_zh=catalogue.days_text(dur, "zh"))
+            elif t.status in (None, "not-started", "blocked") and dur:
+                start[i] = before_today
+                try:
+                    finish[i] = cal.add_workdays(before_today, dur)
+                except OverflowError:
+                    pass
+            else:  # under way, or no duration to count: it ends by its deadline (today at the earliest)
+                start[i] = min(t.start, before_today) if t.start else before_today
+                finish[i] = max(today, t.due) if t.due else today
+        cal.asker = None
 
     # -- per task ---------------------------------------------------------------------------------
     def timing(self, t: Task) -> None:
         cal, today, campaign = self.cal, self.today, self.campaign
         if t.status == "blocked":
             self.add("blocked", t, "status")
+        if t.start and t.due and t.start > t.due and t.due_source in ("explicit", "time-point"):
+            self.add("start-after-deadline", t, "start", start=t.start.isoformat(), due=t.due.isoformat())
         if t.status not in CLOSED and t.due is not None:
             if t.due < today:
                 self.add("late", t, self.due_field(t), due=t.due.isoformat(),
@@ -167,7 +264,7 @@ class Checker:
     def department_of(self, t: Task) -> str | None:
         if t.department:
             return t.department
-        if self.people and t.owner and t.owner in self.people:
+        if self.people and t.owner and t.owner in self.people:  # the first owner's department
             return self.people[t.owner].department
         return None
 

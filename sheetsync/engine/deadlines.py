@@ -1,13 +1,14 @@
 """Each task's due date: an explicit deadline wins; then a time point relative to launch or end; otherwise
-as late as its successors allow (each successor's due minus that successor's duration, in working days)."""
+as late as its successors allow (for a finish-to-start link, each successor's start: its due minus its
+duration in working days, less the lag; SS, FF and SF links as engine/links.py says). A deadline a person
+typed that cannot be read is never replaced by a derived date: it stays as typed, with its bad-date."""
 from __future__ import annotations
-
-import math
 
 from ..model import Campaign, Finding, Task, a1
 from . import catalogue
 from .calendar import WorkCalendar
 from .graph import Graph
+from .links import SIDES, latest_start, shift, work_days
 from .table import TableLayout
 from .timepoints import parse_time_point, resolve
 
@@ -20,7 +21,7 @@ def derive(g: Graph, campaign: Campaign, cal: WorkCalendar, layout: TableLayout,
         if t.explicit_due is not None:
             t.due, t.due_source = t.explicit_due, "explicit"
             continue
-        if not t.time_point:
+        if not t.time_point or t.due_source == "unreadable":
             continue
         tp = tp_cache.get(t.time_point)
         if tp is None:
@@ -34,6 +35,7 @@ def derive(g: Graph, campaign: Campaign, cal: WorkCalendar, layout: TableLayout,
         if tp is False:
             findings.append(catalogue.make("bad-time-point", lang, value=t.time_point, **where))
             continue
+        cal.asker = (t, "time_point")
         try:
             t.due, t.due_source = resolve(tp, campaign.launch, campaign.end, cal), "time-point"
         except OverflowError:  # 'T-9999999': a date outside the calendar is no time point
@@ -46,20 +48,28 @@ def derive(g: Graph, campaign: Campaign, cal: WorkCalendar, layout: TableLayout,
     # Successors first: walk the topological order backwards.
     for i in reversed(g.order):
         t = g.tasks[i]
-        if t.due is not None:
+        if t.due is not None or t.due_source == "unreadable":
             continue
         best = None
         for s in g.succs[i]:
             succ = g.tasks[s]
             if succ.due is None or s in g.in_cycle:
                 continue
-            dur = math.ceil(succ.duration) if succ.duration else 0
+            kind, lag, calendar = g.link(s, i)
+            cal.asker = (succ, "deadline" if succ.due_source == "explicit" else "time_point")
+            pred_side, succ_side = SIDES[kind]
             try:
-                candidate = cal.add_workdays(succ.due, -dur) if dur else cal.previous_workday(succ.due)
+                bound = latest_start(cal, succ) if succ_side == "start" else succ.due
+                bound = shift(cal, bound, -lag, calendar)
+                if pred_side == "start":  # SS, SF: its start is bounded, so its finish by that plus its work
+                    dur = work_days(t)
+                    bound = cal.add_workdays(bound, dur) if dur else bound
+                candidate = cal.previous_workday(bound)
             except OverflowError:  # a duration reaching before year 1
                 continue
             if best is None or candidate < best:
                 best = candidate
         if best is not None:
             t.due, t.due_source = best, "successors"
+    cal.asker = None
     return findings
