@@ -77,6 +77,11 @@ def gsheet_link_for(url: str, gid) -> Callable[[Task], str]:
     return lambda task: f"{base}#gid={gid}&range=A{task.row}"
 
 
+def owners_of(task: Task) -> list[str]:
+    """Everyone the task's owner cell names (Task.owners), or the one owner of a task built without them."""
+    return task.owners or ([task.owner] if task.owner else [])
+
+
 class _Weekdays:
     """Mon-Fri when the campaign's calendar cannot be loaded."""
 
@@ -120,8 +125,8 @@ class Facts:
         for x in self.tasks:
             for dep in x.depends_on:
                 self.successors[dep].append(x)
-            if x.owner:
-                self.owned[x.owner].append(x)
+            for owner in owners_of(x):  # '张三、李四': the task is in both personal digests
+                self.owned[owner].append(x)
             if x.reviewer:
                 self.to_review[x.reviewer].append(x)
 
@@ -140,7 +145,7 @@ class Facts:
     def item(self, task: Task, notes=(), badge=None) -> Item:
         link = self.link_for(task) if self.link_for else None
         url = link if link and "://" in link else None
-        return Item(key=task.key, title=task.task or task.key, owner=task.owner or "—",
+        return Item(key=task.key, title=task.task or task.key, owner=("、" if self.lang == "zh" else ", ").join(owners_of(task)) or "—",
                     due=task.due.isoformat() if task.due else t(self.lang, "no_due"),
                     ref=None if url else link, url=url, notes=list(notes), badge=badge)
 
@@ -192,9 +197,10 @@ class Facts:
         """(owner, week label, count, tasks) where one person has more than N open tasks due in one week."""
         groups: dict[tuple[str, str], list[Task]] = defaultdict(list)
         for x in self.tasks:
-            if self.is_open(x) and x.owner and x.due and x.due >= self.monday:
+            if self.is_open(x) and x.due and x.due >= self.monday:
                 y, w, _ = x.due.isocalendar()
-                groups[(x.owner, f"{y}-W{w:02d}")].append(x)
+                for owner in owners_of(x):
+                    groups[(owner, f"{y}-W{w:02d}")].append(x)
         return [(o, w, len(v), v) for (o, w), v in sorted(groups.items()) if len(v) > self.busy_threshold]
 
     def hours_waiting(self, task: Task) -> int | None:
@@ -292,7 +298,7 @@ def personal_content(f: Facts, person: str) -> DigestContent | None:
             for x in mine if x.health == "late" and f.is_open(x)]
     waiting = []
     for x in f.to_review.get(person, ()):
-        if x.owner != person and f.awaiting_review(x):
+        if person not in owners_of(x) and f.awaiting_review(x):
             sub = x.submitted.strftime("%Y-%m-%d %H:%M") if x.submitted else "—"
             waiting.append(f.item(x, [t(lang, "review_owed", submitted=sub)]))
     for x in mine:
