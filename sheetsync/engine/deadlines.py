@@ -8,7 +8,7 @@ from ..model import Campaign, Finding, Task, a1
 from . import catalogue
 from .calendar import WorkCalendar
 from .graph import Graph
-from .links import SIDES, latest_start, shift, work_days
+from .links import SIDES, latest_start, shift, start_of, work_days
 from .table import TableLayout
 from .timepoints import parse_time_point, resolve
 
@@ -59,11 +59,14 @@ def derive(g: Graph, campaign: Campaign, cal: WorkCalendar, layout: TableLayout,
             cal.asker = (succ, "deadline" if succ.due_source == "explicit" else "time_point")
             pred_side, succ_side = SIDES[kind]
             try:
-                bound = latest_start(cal, succ) if succ_side == "start" else succ.due
-                bound = shift(cal, bound, -lag, calendar)
-                if pred_side == "start":  # SS, SF: its start is bounded, so its finish by that plus its work
+                if pred_side == "finish":  # FS, FF: its finish is bounded (FS with no same-day overlap)
+                    bound = latest_start(cal, succ) if succ_side == "start" else succ.due
+                    bound = shift(cal, bound, -lag, calendar)
+                else:  # SS, SF: its first day of work is bounded, so its finish by that plus the rest of its work
+                    bound = start_of(cal, succ) if succ_side == "start" else succ.due
+                    bound = cal.previous_workday(shift(cal, bound, -lag, calendar))
                     dur = work_days(t)
-                    bound = cal.add_workdays(bound, dur) if dur else bound
+                    bound = cal.add_workdays(bound, dur - 1) if dur > 1 else bound
                 candidate = cal.previous_workday(bound)
             except OverflowError:  # a duration reaching before year 1
                 continue

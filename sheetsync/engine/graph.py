@@ -59,7 +59,9 @@ def build(tasks: list[Task], by_id: bool, first_row: int | None = None) -> Graph
                     names.setdefault(_squash(t.task), i)
             lazy["positions"] = ({str(t.row - first_row + 1): i for i, t in enumerate(tasks)}
                                  if not by_id and first_row is not None else {})
-        j = lazy["names"].get(_squash(ref))
+        j = index.get(ref)
+        if j is None:
+            j = lazy["names"].get(_squash(ref))
         if j is None and ref.isdigit():
             j = lazy["positions"].get(ref.lstrip("0") or "0")
         return j
