@@ -291,7 +291,8 @@ def _check_plausible(tasks, cols, numbers, ids, finding, column, launch, today) 
             years = abs(d.year - ref.year) or 1
             where_en = "the campaign's launch" if launch is not None else "today and from the tracker's other dates"
             where_zh = "活动上线日" if launch is not None else "今天和表中其他日期"
-            finding("bad-date", fld, numbers[i], ids[i], value=clean_text(raw_values[i]),
+            raw = raw_values[i]  # a date cell (a serial number from Google) is shown as the date it is
+            finding("bad-date", fld, numbers[i], ids[i], value=clean_text(raw) if isinstance(raw, str) else d.isoformat(),
                     problem=f"reads as {d.isoformat()}, {catalogue.years_text(years, 'en')} away from {where_en}",
                     problem_zh=f"读作 {d.isoformat()},距{where_zh}约 {years} 年",
                     fix="check the year, or clear the cell if it holds no date",
