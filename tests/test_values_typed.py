@@ -312,3 +312,19 @@ def test_calendar_gap_once_naming_every_year(tmp_path):
     assert len(gaps) == 1 and gaps[0].cell == "D5"
     assert "2027" in gaps[0].message and "2028" in gaps[0].message and "1979" not in gaps[0].message
     assert [f.cell for f in r.findings if f.code == "bad-date"] == ["D7"]
+
+
+def test_every_owner_gets_the_task_in_their_personal_digest(tmp_path):
+    from sheetsync.digest import build_digests
+    fields = ("id", "task", "owner", "deadline", "status")
+    people = PEOPLE + [("王五", "wangwu@example.com", "运营")]
+    tasks = [{"id": "T1", "task": "海报设计", "owner": "张三、李四", "deadline": D(2026, 9, 24), "status": "进行中"},
+             {"id": "T2", "task": "文案", "owner": "王五", "deadline": D(2026, 9, 23), "status": "进行中"}]
+    report = run(tmp_path, tasks, fields, people=people)
+    batch = build_digests(report, None, tracker="t.xlsx", kinds="personal", today=TODAY, chart=False)
+    personal = {m.recipient: m for m in batch.messages if m.kind == "personal"}
+    assert set(personal) == {"zhangsan@example.com", "lisi@example.com", "wangwu@example.com"}
+    for addr in ("zhangsan@example.com", "lisi@example.com"):
+        owe = next(s for s in personal[addr].content.sections if s.name == "owe")
+        assert [i.title for i in owe.items] == ["海报设计"] and owe.items[0].owner == "张三、李四"
+        assert "海报设计" in personal[addr].text and "文案" not in personal[addr].text
