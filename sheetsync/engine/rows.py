@@ -63,6 +63,8 @@ def read_tasks(layout: TableLayout, lang: str, year: int, *, near: dt.date | Non
 
     `near` completes dates typed without a year (the nearest such day; else `year` is used); `launch` and
     `today` are what a date must be near to be plausible; `people` (names) splits '张三 李四' into two owners."""
+    if near is not None:
+        year = None  # a date without a year takes the one nearest `near`, not `year` as such
     sheet = layout.sheet
     cols = {f: c for f, c in layout.columns.items() if f in INPUT_FIELDS}
     first = layout.first_data_row
