@@ -51,7 +51,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     now = now or dt.datetime.combine(today, dt.time())
     findings: list[Finding] = []
 
-    campaign, f = read_campaign(workbook, language, today.year)
+    campaign, f = read_campaign(workbook, language, today.year, near=today)
     findings += f
     for key, value in (overrides or {}).items():
         if value is not None and hasattr(campaign, key):
@@ -59,7 +59,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     year = campaign.launch.year if campaign.launch else today.year
     people, f = read_people(workbook, language)
     findings += f
-    off, work, f = read_holidays(workbook, language, year)
+    off, work, f = read_holidays(workbook, language, year, near=campaign.launch or today)
     findings += f
     try:
         cal = WorkCalendar(campaign.calendar or None, holidays=off, workdays=work)

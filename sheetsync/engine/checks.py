@@ -141,7 +141,8 @@ class Checker:
             return
         lang = self.lang
         if succ_side == "start" and t.start is not None:
-            fld, what, what_zh = "start", "Start", "开始日期"
+            # the Start cell, or the deadline cell when the start came from a range typed there
+            fld, what, what_zh = ("start" if "start" in self.cols else self.due_field(t)), "Start", "开始日期"
             fix, fix_zh = f"start on {need.isoformat()} or later", f"请把开始日期调到 {need.isoformat()} 或之后"
         elif succ_side == "start":
             dur = work_days(t)
@@ -222,7 +223,8 @@ class Checker:
         if t.status == "blocked":
             self.add("blocked", t, "status")
         if t.start and t.due and t.start > t.due and t.due_source in ("explicit", "time-point"):
-            self.add("start-after-deadline", t, "start", start=t.start.isoformat(), due=t.due.isoformat())
+            self.add("start-after-deadline", t, "start" if "start" in self.cols else self.due_field(t),
+                     start=t.start.isoformat(), due=t.due.isoformat())
         if t.status not in CLOSED and t.due is not None:
             if t.due < today:
                 self.add("late", t, self.due_field(t), due=t.due.isoformat(),
