@@ -8,7 +8,7 @@ from ..model import Campaign, Finding, Person, Task, a1
 from . import catalogue
 from .calendar import WorkCalendar
 from .graph import Graph
-from .links import SIDES, rule_text, shift, side_of, work_days
+from .links import SIDES, rule_text, shift, start_of, work_days
 from .table import TableLayout
 from .values import normalise_header
 
@@ -18,6 +18,7 @@ CLOSED = ("done", "cancelled")
 STATUS_ZH = {"in-progress": "开始进行", "in-review": "提交审核", "done": "完成"}
 STATUS_EN = {"in-progress": "in progress", "in-review": "in review", "done": "done"}
 NOT_STARTED = (None, "not-started")
+_DUE_FIELD = {"explicit": "deadline", "time-point": "time_point"}  # the cell a due date came from
 PRE_LAUNCH_STAGES = {normalise_header(s) for s in (
     "策划", "审批", "资源筹备", "筹备", "准备", "上线前", "活动上线前", "活动前", "预热",
     "planning", "approval", "preparation", "prep", "pre-launch", "prelaunch", "before launch")}
@@ -43,14 +44,14 @@ class Checker:
             column=self.headers.get(fld) if fld else None, task_id=t.id, **params))
 
     def due_field(self, t: Task) -> str:
-        return {"explicit": "deadline", "time-point": "time_point"}.get(t.due_source, "m_due")
+        return _DUE_FIELD.get(t.due_source, "m_due")
 
     def run(self) -> list[Finding]:
         self.identity()
         self.dependencies()
         self.schedule()
         for t in self.g.tasks:
-            self.cal.asker = (t, self.due_field(t))
+            self.cal.asker = t
             self.timing(t)
         self.cal.asker = None
         self.calendar_gap()
@@ -61,7 +62,8 @@ class Checker:
         gaps = self.cal.gaps
         if not gaps:
             return
-        t, fld = min(gaps.values(), key=lambda asker: asker[0].row)
+        t = min(gaps.values(), key=lambda asker: asker.row)
+        fld = self.due_field(t)  # the deadline or time-point cell that drove the count
         years = sorted(gaps)
         lang = self.lang
         self.add("calendar-gap", t, fld, calendar=self.campaign.calendar or "-", year=years[0],
@@ -102,6 +104,7 @@ class Checker:
         """Each link's order, by its type and lag: by status (a successor under way before its predecessor
         allows it) and by the dates as planned."""
         g, cal = self.g, self.cal
+        self._starts: dict[int, dt.date | None] = {}  # each task's start, counted once however many links
         for i, t in enumerate(g.tasks):
             if not g.preds[i] or i in g.in_cycle:
                 continue
@@ -120,21 +123,30 @@ class Checker:
                              fix_zh=f"请先完成{p.key}" if pred_side == "finish" else f"请先开始{p.key}")
                 if t.status in CLOSED or t.due_source in ("successors", "unreadable"):
                     continue
-                self.order(t, p, kind, lag, calendar)
+                self.order(i, j, kind, lag, calendar)
 
-    def order(self, t: Task, p: Task, kind: str, lag: float, calendar: bool) -> None:
+    def side(self, i: int, side: str) -> dt.date | None:
+        t = self.g.tasks[i]
+        if side == "finish":
+            return t.due
+        if i not in self._starts:
+            self._starts[i] = start_of(self.cal, t)
+        return self._starts[i]
+
+    def order(self, i: int, j: int, kind: str, lag: float, calendar: bool) -> None:
         """dependency-order: the successor's planned start or finish before what the link allows."""
         cal = self.cal
+        t, p = self.g.tasks[i], self.g.tasks[j]
         pred_side, succ_side = SIDES[kind]
-        if succ_side == "start" and t.start is None and t.due is None:
+        if t.start is None and t.due is None:
             return
-        self.cal.asker = (t, self.due_field(t))
+        cal.asker = t
         try:
-            mine = side_of(cal, t, succ_side)
-            theirs = side_of(cal, p, pred_side)
+            mine = self.side(i, succ_side)
+            theirs = self.side(j, pred_side)
             if mine is None or theirs is None:
                 return
-            need = shift(cal, theirs, lag, calendar)
+            need = shift(cal, theirs, lag, calendar) if lag else theirs
         except OverflowError:
             return
         if mine >= need:
@@ -169,6 +181,7 @@ class Checker:
         cannot finish before its open predecessors allow plus its own duration. Done predecessors no longer
         constrain anything; a ready task that has not started starts today at the earliest."""
         g, cal = self.g, self.cal
+        kinds = g.kinds
         today = self.today
         # the day before today's work: a task starting today finishes `dur` working days after it
         before_today = cal.add_workdays(today, -1) if cal.is_workday(today) else today
@@ -178,14 +191,17 @@ class Checker:
             t = g.tasks[i]
             if t.status in CLOSED:
                 continue
-            cal.asker = (t, self.due_field(t))
+            cal.asker = t
             dur = work_days(t)
             starts, finishes = [], []
             try:
                 for j in g.preds[i]:
                     if j not in finish:
                         continue
-                    kind, lag, calendar = g.link(i, j)
+                    if not kinds or (i, j) not in kinds:  # a plain finish-to-start link
+                        starts.append(finish[j])
+                        continue
+                    kind, lag, calendar = kinds[(i, j)]
                     pred_side, succ_side = SIDES[kind]
                     base = finish[j] if pred_side == "finish" else start[j]
                     (starts if succ_side == "start" else finishes).append(shift(cal, base, lag, calendar))

@@ -35,7 +35,7 @@ def derive(g: Graph, campaign: Campaign, cal: WorkCalendar, layout: TableLayout,
         if tp is False:
             findings.append(catalogue.make("bad-time-point", lang, value=t.time_point, **where))
             continue
-        cal.asker = (t, "time_point")
+        cal.asker = t
         try:
             t.due, t.due_source = resolve(tp, campaign.launch, campaign.end, cal), "time-point"
         except OverflowError:  # 'T-9999999': a date outside the calendar is no time point
@@ -56,7 +56,7 @@ def derive(g: Graph, campaign: Campaign, cal: WorkCalendar, layout: TableLayout,
             if succ.due is None or s in g.in_cycle:
                 continue
             kind, lag, calendar = g.link(s, i)
-            cal.asker = (succ, "deadline" if succ.due_source == "explicit" else "time_point")
+            cal.asker = succ
             pred_side, succ_side = SIDES[kind]
             try:
                 if pred_side == "finish":  # FS, FF: its finish is bounded (FS with no same-day overlap)

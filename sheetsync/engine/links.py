@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from functools import lru_cache
 
 from ..model import Task
 from .calendar import WorkCalendar
@@ -55,10 +56,7 @@ def latest_start(cal: WorkCalendar, t: Task) -> dt.date | None:
     return cal.add_workdays(t.due, -dur) if dur else t.due
 
 
-def side_of(cal: WorkCalendar, t: Task, side: str) -> dt.date | None:
-    return t.due if side == "finish" else start_of(cal, t)
-
-
+@lru_cache(maxsize=256)  # a handful of link kinds, named in thousands of findings
 def rule_text(kind: str, lag: float, calendar: bool, lang: str) -> str:
     """'finish-to-start +2 working days', zh '完成-开始 +2 个工作日'."""
     name = _NAMES[kind][1 if lang == "zh" else 0]

@@ -275,9 +275,14 @@ def _check_plausible(tasks, cols, numbers, ids, finding, column, launch, today) 
     else:
         seen = sorted(d for t in tasks for _, a in attrs if (d := getattr(t, a)) is not None)
         refs = [today] + ([seen[len(seen) // 2]] if seen else [])
-    lo = [r.toordinal() - PLAUSIBLE_DAYS for r in refs]
-    hi = [r.toordinal() + PLAUSIBLE_DAYS for r in refs]
-    low, high = min(lo), max(hi)
+    spans: list[list[int]] = []  # the plausible windows, overlapping ones merged (usually a single one)
+    for r in sorted(refs):
+        a, b = r.toordinal() - PLAUSIBLE_DAYS, r.toordinal() + PLAUSIBLE_DAYS
+        if spans and a <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], b)
+        else:
+            spans.append([a, b])
+    (low, high), more = spans[0], spans[1:]
     for fld, attr in attrs:
         raw_values = None
         for i, t in enumerate(tasks):
@@ -285,7 +290,7 @@ def _check_plausible(tasks, cols, numbers, ids, finding, column, launch, today) 
             if d is None:
                 continue
             o = d.toordinal()
-            if low <= o <= high and any(a <= o <= b for a, b in zip(lo, hi)):
+            if low <= o <= high or more and any(a <= o <= b for a, b in more):
                 continue
             if raw_values is None:
                 raw_values = column(fld)
