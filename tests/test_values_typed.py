@@ -328,3 +328,31 @@ def test_every_owner_gets_the_task_in_their_personal_digest(tmp_path):
         owe = next(s for s in personal[addr].content.sections if s.name == "owe")
         assert [i.title for i in owe.items] == ["海报设计"] and owe.items[0].owner == "张三、李四"
         assert "海报设计" in personal[addr].text and "文案" not in personal[addr].text
+
+
+def test_a_tracker_shaped_like_t20(tmp_path):
+    """HEADERS.md T20: text dates without a year ('3月24', '3月31号', '持续'), 进度 as 0%-formatted numbers with
+    '持续' mixed in, owners 'David／Allen'; sheet named after the month, no Campaign sheet."""
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "201703"
+    ws.append(["", "项目", "负责人", "截止时间", "进度", "优先级"])
+    body = [(1, "教材", "David／Allen", "3月24", 0.5, "重要／紧急"), (2, "宣传资料", "Allen／David", "3月31号", 0.2, "重要"),
+            (3, "宣传视频", "Allen", "4月28", 0, "紧急"), (4, "BD", "David", "持续", "持续", "重要"),
+            (5, "融资", "David", "3月24", 1, "重要")]
+    for row in body:
+        ws.append(list(row))
+    for r in range(2, 7):
+        ws.cell(r, 5).number_format = "0%"
+    wb.save(tmp_path / "t20.xlsx")
+    r = api.validate(tmp_path / "t20.xlsx", today=D(2017, 4, 10))
+    got = [(t.task, t.owners, t.explicit_due, t.progress, t.status) for t in r.tasks]
+    assert got == [
+        ("教材", ["David", "Allen"], D(2017, 3, 24), 0.5, "in-progress"),
+        ("宣传资料", ["Allen", "David"], D(2017, 3, 31), 0.2, "in-progress"),
+        ("宣传视频", ["Allen"], D(2017, 4, 28), 0.0, "not-started"),
+        ("BD", ["David"], None, None, "in-progress"),
+        ("融资", ["David"], D(2017, 3, 24), 1.0, "done")]
+    assert [(f.code, f.cell) for f in r.findings if f.severity == "error"] == [("bad-date", "D5")]  # '持续'
+    assert sorted(f.cell for f in r.findings if f.code == "late") == ["D2", "D3"]

@@ -148,7 +148,7 @@ def read_tasks(layout: TableLayout, lang: str, year: int, *, near: dt.date | Non
             except (ValueError, TypeError, OverflowError):
                 finding("bad-date", fld, numbers[i], ids[i], value=clean_text(raw))
     _check_plausible(tasks, cols, numbers, ids, finding, column, launch, today)
-    _read_status(tasks, column("status"), progress_status, numbers, ids, finding, "status" in cols)
+    _read_status(tasks, column("status"), progress_status, numbers, ids, finding)
     values = column("duration")
     if values is not None:
         for i, raw in enumerate(values):
@@ -309,7 +309,7 @@ def _check_plausible(tasks, cols, numbers, ids, finding, column, launch, today) 
                 t.due_source = "unreadable"
 
 
-def _read_status(tasks, raw_status, implied, numbers, ids, finding, has_column: bool) -> None:
+def _read_status(tasks, raw_status, implied, numbers, ids, finding) -> None:
     """Status from the status cell; an empty cell (or no status column) takes it from the progress, then from a
     done date. A number in a status column (0, 1, 0.5) is a fraction done."""
     if raw_status is None:
