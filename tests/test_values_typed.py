@@ -356,3 +356,19 @@ def test_a_tracker_shaped_like_t20(tmp_path):
         ("融资", ["David"], D(2017, 3, 24), 1.0, "done")]
     assert [(f.code, f.cell) for f in r.findings if f.severity == "error"] == [("bad-date", "D5")]  # '持续'
     assert sorted(f.cell for f in r.findings if f.code == "late") == ["D2", "D3"]
+
+
+def test_dates_in_a_time_point_column(tmp_path):
+    """A time-point column holding dates (a publish date, T14's '2024/10/12-2024/10/14' ranges) gives deadlines."""
+    fields = ("id", "task", "owner", "time_point", "status")
+    tasks = [{"id": "T1", "task": "a", "owner": "张三", "time_point": D(2026, 9, 10), "status": "进行中"},
+             {"id": "T2", "task": "b", "owner": "张三", "time_point": "2026/9/10-2026/9/14\n2026/9/18-2026/9/21",
+              "status": "测试中"},
+             {"id": "T3", "task": "c", "owner": "张三", "time_point": "T-5wd", "status": "进行中"},
+             {"id": "T4", "task": "d", "owner": "张三", "time_point": "下周", "status": "进行中"}]
+    r = run(tmp_path, tasks, fields)
+    by = {t.id: t for t in r.tasks}
+    assert [(by[k].due, by[k].due_source) for k in ("T1", "T2")] == [(D(2026, 9, 10), "time-point"),
+                                                                     (D(2026, 9, 21), "time-point")]
+    assert by["T2"].start == D(2026, 9, 10) and by["T3"].due == D(2026, 9, 29)
+    assert codes(r, "bad-time-point", "late") == [("bad-time-point", "D7"), ("late", "D4")]

@@ -76,7 +76,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
             t.owner_email = person.email if person else None
     graph = build(tasks, by_id="id" in layout.columns, first_row=layout.first_data_row + 1)
     _resolved_keys(graph)
-    findings += derive(graph, campaign, cal, layout, language)
+    findings += derive(graph, campaign, cal, layout, language, near=campaign.launch or today)
     findings += Checker(graph, campaign, cal, layout, language, people, today, now).run()
     assign_health(tasks, findings, layout.sheet.name)
     findings.sort(key=_finding_order)

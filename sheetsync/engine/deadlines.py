@@ -11,9 +11,14 @@ from .graph import Graph
 from .links import SIDES, latest_start, shift, start_of, work_days
 from .table import TableLayout
 from .timepoints import parse_time_point, resolve
+from .values import parse_date_span
 
 
-def derive(g: Graph, campaign: Campaign, cal: WorkCalendar, layout: TableLayout, lang: str) -> list[Finding]:
+def derive(g: Graph, campaign: Campaign, cal: WorkCalendar, layout: TableLayout, lang: str,
+           near=None) -> list[Finding]:
+    """Due dates in place; findings for time points that cannot be used. A time-point cell that holds a date
+    or a date range (a publish date, '2024/10/12-2024/10/14') is that date; `near` completes one without a
+    year."""
     findings: list[Finding] = []
     cols, headers, sheet = layout.columns, layout.headers, layout.sheet.name
     tp_cache: dict[str, object] = {}
@@ -28,12 +33,20 @@ def derive(g: Graph, campaign: Campaign, cal: WorkCalendar, layout: TableLayout,
             try:
                 tp = parse_time_point(t.time_point)
             except ValueError:
-                tp = False
+                try:
+                    tp = parse_date_span(t.time_point, near=near)
+                except ValueError:
+                    tp = False
             tp_cache[t.time_point] = tp
         where = dict(sheet=sheet, cell=a1(t.row - 1, cols["time_point"]), row=t.row,
                      column=headers["time_point"], task_id=t.id)
         if tp is False:
             findings.append(catalogue.make("bad-time-point", lang, value=t.time_point, **where))
+            continue
+        if tp.__class__ is tuple:  # a date typed as the time point
+            t.due, t.due_source = tp[1], "time-point"
+            if tp[0] != tp[1] and t.start is None:
+                t.start = tp[0]
             continue
         cal.asker = t
         try:

@@ -114,6 +114,13 @@ def read_tasks(layout: TableLayout, lang: str, year: int, *, near: dt.date | Non
     ids = texts.get("id") or [None] * len(rows)
     tasks = [Task(row=r + 1, id=ids[i], task=texts["task"][i] if "task" in texts else None)
              for i, r in enumerate(numbers)]
+    if "time_point" in texts:  # a date serial (Google's date cells) in a time-point column is a date
+        for i, raw in enumerate(column("time_point")):
+            if raw.__class__ in (int, float) and texts["time_point"][i]:
+                try:
+                    texts["time_point"][i] = parse_date(raw).isoformat()
+                except ValueError:
+                    pass
     for f in ("stage", "owner", "department", "reviewer", "review_result", "priority", "link", "time_point"):
         if f in texts:
             for t, v in zip(tasks, texts[f]):
