@@ -372,3 +372,15 @@ def test_dates_in_a_time_point_column(tmp_path):
                                                                      (D(2026, 9, 21), "time-point")]
     assert by["T2"].start == D(2026, 9, 10) and by["T3"].due == D(2026, 9, 29)
     assert codes(r, "bad-time-point", "late") == [("bad-time-point", "D7"), ("late", "D4")]
+
+
+def test_day_counts_in_messages_have_plural_and_zero_forms(tmp_path):
+    fields = ("id", "task", "owner", "deadline", "status")
+    dues = {"T1": D(2026, 9, 18), "T2": D(2026, 9, 17), "T3": D(2026, 9, 21), "T4": D(2026, 9, 22),
+            "T5": D(2026, 9, 23)}
+    tasks = [{"id": k, "task": k, "owner": "Zhang", "deadline": v, "status": "In progress"} for k, v in dues.items()]
+    r = api.validate(make_tracker(tmp_path / "en.xlsx", tasks, lang="en", fields=fields), today=TODAY)
+    msg = {f.task_id: f.message for f in r.findings if f.code in ("late", "due-soon")}
+    assert "(1 working day late)" in msg["T1"] and "(2 working days late)" in msg["T2"]
+    assert msg["T3"].endswith(", today.") and msg["T4"].endswith("in 1 working day.")
+    assert msg["T5"].endswith("in 2 working days.")

@@ -243,12 +243,15 @@ class Checker:
                      start=t.start.isoformat(), due=t.due.isoformat())
         if t.status not in CLOSED and t.due is not None:
             if t.due < today:
-                self.add("late", t, self.due_field(t), due=t.due.isoformat(),
-                         days=max(cal.workdays_between(t.due, today), 1))
+                days = max(cal.workdays_between(t.due, today), 1)
+                self.add("late", t, self.due_field(t), due=t.due.isoformat(), days=days,
+                         late_by=catalogue.days_text(days, "en"))
             else:
                 days = cal.workdays_between(today, t.due)
                 if days <= campaign.due_soon_days:
-                    self.add("due-soon", t, self.due_field(t), due=t.due.isoformat(), days=days)
+                    self.add("due-soon", t, self.due_field(t), due=t.due.isoformat(), days=days,
+                             when=f"in {catalogue.days_text(days, 'en')}" if days else "today",
+                             when_zh=f"还剩 {catalogue.days_text(days, 'zh')}" if days else "今天到期")
         self.review(t)
         if campaign.launch and t.due and t.due > campaign.launch and t.status not in CLOSED and self.pre_launch(t):
             self.add("after-launch", t, self.due_field(t), due=t.due.isoformat(), launch=campaign.launch.isoformat())
