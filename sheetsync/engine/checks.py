@@ -7,7 +7,7 @@ import math
 from ..model import Campaign, Finding, Person, Task, a1
 from . import catalogue
 from .calendar import WorkCalendar
-from .graph import Graph
+from .graph import FS, Graph
 from .links import SIDES, rule_text, shift, start_of, work_days
 from .table import TableLayout
 from .values import normalise_header
@@ -103,14 +103,15 @@ class Checker:
     def dependencies(self) -> None:
         """Each link's order, by its type and lag: by status (a successor under way before its predecessor
         allows it) and by the dates as planned."""
-        g, cal = self.g, self.cal
+        g = self.g
+        kinds = g.kinds
         self._starts: dict[int, dt.date | None] = {}  # each task's start, counted once however many links
         for i, t in enumerate(g.tasks):
             if not g.preds[i] or i in g.in_cycle:
                 continue
             for j in g.preds[i]:
                 p = g.tasks[j]
-                kind, lag, calendar = g.link(i, j)
+                kind, lag, calendar = kinds[(i, j)] if kinds and (i, j) in kinds else FS
                 pred_side, succ_side = SIDES[kind]
                 waits = t.status in STARTED if succ_side == "start" else t.status == "done"
                 pred_ok = p.status in CLOSED if pred_side == "finish" else p.status not in NOT_STARTED
