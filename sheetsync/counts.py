@@ -11,6 +11,7 @@ import re
 UNITS: dict[str, tuple[str, str, str]] = {
     "wd": ("{n} working day", "{n} working days", "{n} 个工作日"),
     "day": ("{n} day", "{n} days", "{n} 天"),
+    "year": ("{n} year", "{n} years", "{n} 年"),
     "h": ("{n} hour", "{n} hours", "{n} 小时"),
     "task": ("{n} task", "{n} tasks", "{n} 个任务"),
     "error": ("{n} error", "{n} errors", "{n} 个错误"),
@@ -29,7 +30,7 @@ def count(lang: str, unit: str, n) -> str:
     one, other, zh = UNITS[unit]
     if lang == "zh":
         return zh.format(n=n)
-    return (one if n == 1 else other).format(n=n)
+    return (one if abs(n) == 1 else other).format(n=n)  # CLDR takes the absolute value: "-1 day"
 
 
 # a template placeholder with a unit: {days:wd}

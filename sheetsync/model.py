@@ -137,6 +137,7 @@ class Task:
     done_date: dt.date | None = None
     progress: float | None = None  # fraction done, 0..1
     owners: list[str] = field(default_factory=list)  # every name in the owner cell (owner is the first)
+    links: list = field(default_factory=list)  # engine.values.Link per depends_on entry, when typed with FS/SS/lag syntax
     requested: dt.date | None = None
     submitted: dt.datetime | None = None
     reviewed: dt.datetime | None = None
@@ -144,7 +145,7 @@ class Task:
     priority: str | None = None
     link: str | None = None
     due: dt.date | None = None
-    due_source: str = "none"  # explicit | time-point | successors | none
+    due_source: str = "none"  # explicit | time-point | successors | unreadable (a bad-date deadline: never derived) | none
     health: str = "ok"
     owner_email: str | None = None
 

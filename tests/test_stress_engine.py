@@ -69,8 +69,10 @@ def _time_text(t: dt.time, style: str) -> str:
     return f"{h12}:{t.minute:02d} {'AM' if t.hour < 12 else 'PM'}"
 
 
-day_any = st.dates(min_value=dt.date(1955, 1, 1), max_value=dt.date(2150, 12, 31))
-day_this_year = st.dates(min_value=dt.date(YEAR, 1, 1), max_value=dt.date(YEAR, 12, 31))
+# Dates within five years of today (further ones are implausible: a bad-date, tested in test_values_typed);
+# month-day forms within half a year of today, the year that puts them nearest today (issue 10 item 5).
+day_any = st.dates(min_value=TODAY - dt.timedelta(days=1800), max_value=TODAY + dt.timedelta(days=1800))
+day_this_year = st.dates(min_value=TODAY - dt.timedelta(days=180), max_value=TODAY + dt.timedelta(days=180))
 minute = st.times().map(lambda t: t.replace(second=0, microsecond=0))
 
 
@@ -109,7 +111,9 @@ def good_date(draw) -> tuple[object, dt.datetime]:
 BAD_DATES = ["2026-02-30", "2026/13/1", "13/45", "2月30日", "下周", "TBD", "待定", "明天", "2026-07-08x", "0/0",
              "1800-01-01", "99999", "2026.7.8 25:00", "7月8日 上午13:00", "2026/7/8 8点61分", "-5", "2026-07",
              "ASAP", "√", "2026年7月", "32-1"]
-bad_date = st.one_of(st.sampled_from(BAD_DATES), st.floats(min_value=1, max_value=20000), st.booleans(),
+# (a float such as 12.8 in a date column is month.day: floats below 13 with a fraction are dates now)
+bad_date = st.one_of(st.sampled_from(BAD_DATES), st.floats(min_value=13, max_value=20000),
+                     st.integers(1, 12).map(float), st.booleans(),
                      st.floats(min_value=91678, max_value=1e12), st.just(float("inf")))
 
 STATUS_CHOICES = sorted({(w, code) for code, words in _STATUS_WORDS.items() for w in words}
@@ -128,8 +132,10 @@ def good_status(draw) -> tuple[str, str]:
     return word, code
 
 
-BAD_STATUSES = ["搞定了吗", "差不多", "50%", "done?!maybe", "完成了一半", "N/A", "xyz", "未", "进行", "deleted"]
-bad_status = st.one_of(st.sampled_from(BAD_STATUSES), st.integers(min_value=0, max_value=5), st.booleans(),
+# '50%', booleans, 0 and 1 are statuses now (issue 10 item 5): in progress, done/not started
+BAD_STATUSES = ["搞定了吗", "差不多", "150%", "done?!maybe", "完成了一半", "N/A", "xyz", "未", "进行", "deleted"]
+bad_status = st.one_of(st.sampled_from(BAD_STATUSES), st.integers(min_value=2, max_value=5),
+                       st.integers(min_value=-5, max_value=-1),
                        st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2026, 12, 31)))
 
 good_number = st.one_of(

@@ -178,9 +178,9 @@ def test_parse_datetime_keeps_a_datetime():
 
 @pytest.mark.parametrize("v", [
     "2026-02-30", "2026-13-01", "2026-00-10", "2026年2月30日", "2/30", "2月30日", "13/1",
-    "hello", "TBD", "待定", "下周", "12", "2026", "3.5", "07082026", "7/8/2026", "8.7.2026",
+    "hello", "TBD", "待定", "下周", "12", "2026", "3.5.7", "07082026", "7/8/2026", "8.7.2026",
     "2026-07-08 25:00", "2026-07-08 8:61", "2026-07-08 13:00 PM", "2026-07-08 0:30 AM", "2026-07-08 8",
-    "2026-07-08 xyz", "2026-07-08+08:00", "2026-07-08T08:30Z", "1800-01-01", "2026-07-08-09",
+    "2026-07-08 xyz", "2026-07-08+08:00", "2026-07-08T08:30+08:00", "1800-01-01", "2026-07-08-09",
     "7月8日x", "8:30", "上午8:30", "Wed",
     True, False, 1.0, 2026, 1e9, -46211, float("inf"), dt.time(8, 30), dt.timedelta(days=3), [JUL8], object(),
 ])
@@ -291,7 +291,7 @@ def test_labels_cover_every_status_in_both_languages():
         assert len(set(STATUS_LABELS[lang].values())) == len(STATUSES)
 
 
-@pytest.mark.parametrize("v", ["maybe", "未完成", "half done", "50%", "☒", "✗", "done done", 1.0, True, JUL8])
+@pytest.mark.parametrize("v", ["maybe", "half done", "150%", "☒", "done done", 1.0, JUL8])
 def test_unknown_status_raises(v):
     with pytest.raises(ValueError):
         parse_status(v)

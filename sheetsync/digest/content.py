@@ -145,8 +145,8 @@ class Facts:
         for x in self.tasks:
             for dep in x.depends_on:
                 self.successors[dep].append(x)
-            for name in owners_of(x):
-                self.owned[name].append(x)
+            for owner in owners_of(x):  # '张三、李四': the task is in both personal digests
+                self.owned[owner].append(x)
             if x.reviewer:
                 self.to_review[x.reviewer].append(x)
 
@@ -165,7 +165,7 @@ class Facts:
     def item(self, task: Task, notes=(), badge=None) -> Item:
         link = self.link_for(task) if self.link_for else None
         url = link if link and "://" in link else None
-        return Item(key=task.key, title=task.task or task.key, owner=", ".join(owners_of(task)) or "—",
+        return Item(key=task.key, title=task.task or task.key, owner=("、" if self.lang == "zh" else ", ").join(owners_of(task)) or "—",
                     due=task.due.isoformat() if task.due else t(self.lang, "no_due"),
                     ref=None if url else link, url=url, notes=list(notes), badge=badge)
 
@@ -302,9 +302,10 @@ class Facts:
         """(owner, week label, count, tasks) where one person has more than N open tasks due in one week."""
         groups: dict[tuple[str, str], list[Task]] = defaultdict(list)
         for x in self.tasks:
-            if self.is_open(x) and x.owner and x.due and x.due >= self.monday:
+            if self.is_open(x) and x.due and x.due >= self.monday:
                 y, w, _ = x.due.isocalendar()
-                groups[(x.owner, f"{y}-W{w:02d}")].append(x)
+                for owner in owners_of(x):
+                    groups[(owner, f"{y}-W{w:02d}")].append(x)
         return [(o, w, len(v), v) for (o, w), v in sorted(groups.items()) if len(v) > self.busy_threshold]
 
     def hours_waiting(self, task: Task) -> int | None:

@@ -54,7 +54,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     now = now or dt.datetime.combine(today, dt.time())
     findings: list[Finding] = []
 
-    campaign, f = read_campaign(workbook, language, today.year)
+    campaign, f = read_campaign(workbook, language, today.year, near=today)
     findings += f
     for key, value in (overrides or {}).items():
         if value is not None and hasattr(campaign, key):
@@ -62,7 +62,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     year = campaign.launch.year if campaign.launch else today.year
     people, f = read_people(workbook, language)
     findings += f
-    off, work, f = read_holidays(workbook, language, year)
+    off, work, f = read_holidays(workbook, language, year, near=campaign.launch or today)
     findings += f
     try:
         cal = WorkCalendar(campaign.calendar or None, holidays=off, workdays=work)
@@ -73,17 +73,17 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
         findings.append(catalogue.make("bad-calendar", language, value=campaign.calendar, **at))
         cal = WorkCalendar(None, holidays=off, workdays=work)
 
-    tasks, f, last_row = read_tasks(layout, language, year)
+    tasks, f, last_row = read_tasks(layout, language, year, near=campaign.launch or today, today=today,
+                                    launch=campaign.launch, people=people)
     findings += f
     if people:
         for t in tasks:
             person = people.get(t.owner or "")
             t.owner_email = person.email if person else None
-    graph = build(tasks, by_id="id" in layout.columns)
-    findings += derive(graph, campaign, cal, layout, language)
+    graph = build(tasks, by_id="id" in layout.columns, first_row=layout.first_data_row + 1)
+    _resolved_keys(graph)
+    findings += derive(graph, campaign, cal, layout, language, near=campaign.launch or today)
     findings += Checker(graph, campaign, cal, layout, language, people, today, now).run()
-    for year_gap in sorted(cal.uncovered_years):
-        findings.append(catalogue.make("calendar-gap", language, calendar=campaign.calendar or "-", year=year_gap))
     alerts, f = check_metrics(workbook, language, (overrides or {}).get("metric_rules"))
     findings += f
     assign_health(tasks, findings, layout.sheet.name)
@@ -93,6 +93,18 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
                   people=people or {}, columns=dict(layout.columns), headers=dict(layout.headers),
                   last_row=last_row, understanding=_understanding(layout, mapping), alerts=alerts,
                   faq=read_faq(workbook))
+
+
+def _resolved_keys(graph) -> None:
+    """depends_on as the keys of the tasks it names ('3FS+2d' -> 'T3'), for readers such as the digest; a
+    reference that names no task stays as typed."""
+    tasks = graph.tasks
+    unknown: dict[int, list[str]] = {}
+    for i, ref in graph.unknown:
+        unknown.setdefault(i, []).append(ref)
+    for i, t in enumerate(tasks):
+        if t.links or graph.by_position and graph.preds[i]:
+            t.depends_on = [tasks[j].key for j in graph.preds[i]] + unknown.get(i, [])
 
 
 def _understanding(layout, mapping) -> Understanding:

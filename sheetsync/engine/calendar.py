@@ -119,6 +119,10 @@ class WorkCalendar:
         self._on = _by_year(workdays)
         self._years: dict[int, _Year] = {}
         self.uncovered_years: set[int] = set()
+        # Who is asking: the engine sets the task (anything with a .row) before computing its dates, so a missing
+        # year is reported once, on the first row whose deadline or working-day count needed it (see `gaps`).
+        self.asker = None
+        self.gaps: dict[int, object] = {}  # uncovered year -> the asker with the lowest row that needed it
 
     def __repr__(self) -> str:
         return f"WorkCalendar({self.country!r})"
@@ -132,6 +136,10 @@ class WorkCalendar:
             if not table.covered:
                 self.uncovered_years.add(year)
             self._years[year] = table
+        if not table.covered and self.asker is not None:
+            seen = self.gaps.get(year)
+            if seen is None or self.asker.row < seen.row:
+                self.gaps[year] = self.asker
         return table
 
     def covered(self, year: int) -> bool:

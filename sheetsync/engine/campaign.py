@@ -45,7 +45,9 @@ def _in_range(x, most):
     return x
 
 
-def read_campaign(workbook: WorkbookData, lang: str, default_year: int) -> tuple[Campaign, list[Finding]]:
+def read_campaign(workbook: WorkbookData, lang: str, default_year: int,
+                  near: dt.date | None = None) -> tuple[Campaign, list[Finding]]:
+    """Campaign facts; a launch or end typed without a year takes the year nearest `near` (today)."""
     campaign = Campaign(calendar="CN" if lang == "zh" else "")  # English sheets: weekends only unless a calendar is named
     campaign.lead_times = dict(DEFAULT_LEAD_TIMES)
     findings: list[Finding] = []
@@ -74,7 +76,7 @@ def read_campaign(workbook: WorkbookData, lang: str, default_year: int) -> tuple
         campaign.cells[key] = (sheet.name, a1(r, 1))
         try:
             if key in ("launch", "end"):
-                setattr(campaign, key, parse_date(value, default_year))
+                setattr(campaign, key, parse_date(value, None if near else default_year, near=near))
             elif key == "recipients":
                 campaign.recipients = [p for p in _SPLIT.split(str(value)) if p]
                 for addr in campaign.recipients:
@@ -170,8 +172,10 @@ def _mobile(value) -> str | None:
     return text if re.fullmatch(r"\+?\d{5,15}", text) else None
 
 
-def read_holidays(workbook: WorkbookData, lang: str, default_year: int) -> tuple[set[dt.date], set[dt.date], list[Finding]]:
-    """(days off, extra working days) from the tracker's own Holidays sheet."""
+def read_holidays(workbook: WorkbookData, lang: str, default_year: int,
+                  near: dt.date | None = None) -> tuple[set[dt.date], set[dt.date], list[Finding]]:
+    """(days off, extra working days) from the tracker's own Holidays sheet; a day without a year takes the
+    year nearest `near` (the launch, else today)."""
     sheet = find_sheet(workbook, HOLIDAY_SHEETS)
     off: set[dt.date] = set()
     work: set[dt.date] = set()
@@ -186,7 +190,7 @@ def read_holidays(workbook: WorkbookData, lang: str, default_year: int) -> tuple
         if is_blank(raw):
             continue
         try:
-            day = parse_date(raw, default_year)
+            day = parse_date(raw, None if near else default_year, near=near)
         except ValueError:
             findings.append(catalogue.make("bad-date", lang, sheet=sheet.name, cell=a1(r, cols["date"]), row=r + 1,
                                            column=clean_text(sheet.value(header, cols["date"])) if header >= 0 else "A",

@@ -20,6 +20,7 @@ class FindingType:
     zh: str
     short_en: str  # for the Flags column: a few words
     short_zh: str
+    defaults: tuple = ()  # (param, value) pairs a caller may leave out
     zero: tuple[str, str, str, str, str] | None = None  # (param, en, zh, short_en, short_zh) when param == 0
 
     def __post_init__(self):
@@ -69,9 +70,27 @@ _TYPES = [
                 "{column}为空:请填写{what_zh}。",
                 "{column} empty", "{column}为空"),
     FindingType("bad-date", "error", "Not a date", "日期无法识别",
-                "{column} '{value}' is not a date; write it as 2026-07-08, 2026/7/8 or 7月8日.",
-                "{column}“{value}”不是有效日期:请写成 2026-07-08、2026/7/8 或 7月8日。",
-                "bad date in {column}", "{column}日期有误"),
+                "{column} '{value}' {problem}; {fix}.",
+                "{column}“{value}”{problem_zh}:{fix_zh}。",
+                "bad date in {column}", "{column}日期有误",
+                (("problem", "is not a date"), ("problem_zh", "不是有效日期"),
+                 ("fix", "write it as 2026-07-08, 2026/7/8 or 7月8日"), ("fix_zh", "请写成 2026-07-08、2026/7/8 或 7月8日"))),
+    FindingType("bad-progress", "error", "Progress not understood", "进度无法识别",
+                "{column} '{value}' is not a progress; write a percentage such as 50% (or 0.5), or a status such as Done.",
+                "{column}“{value}”不是进度:请填写百分比,例如 50%(或 0.5),或填写状态,例如 已完成。",
+                "bad progress", "进度有误"),
+    FindingType("progress-not-done", "warning", "100% but not done", "进度100%但未完成",
+                "Progress is 100% but the status is '{value}'; set the status to Done, or correct the progress.",
+                "进度为 100%,但状态是“{value}”:请把状态改为已完成,或更正进度。",
+                "100% but '{value}'", "100%但{value}"),
+    FindingType("done-date-not-done", "warning", "Done date but not done", "有完成日期但未完成",
+                "{column} says it was finished on {done}, but the status is '{value}'; set the status to Done, or clear the done date.",
+                "{column}显示已于 {done} 完成,但状态是“{value}”:请把状态改为已完成,或清空完成日期。",
+                "done {done} but '{value}'", "{done}已完成但状态为{value}"),
+    FindingType("start-after-deadline", "warning", "Starts after its deadline", "开始晚于截止",
+                "Starts {start}, after its deadline {due}; move the start earlier or the deadline later.",
+                "开始日期 {start} 晚于截止日期 {due}:请提前开始日期或推迟截止日期。",
+                "starts after due", "开始晚于截止"),
     FindingType("bad-number", "error", "Not a number", "数字无法识别",
                 "{column} '{value}' is not a number of working days; write a number such as 3.",
                 "{column}“{value}”不是工作日天数:请填写数字,例如 3。",
@@ -102,23 +121,26 @@ _TYPES = [
                 "owner not in People", "负责人不在人员表"),
     FindingType("unknown-dependency", "error", "Unknown dependency", "前置任务不存在",
                 "Depends on '{value}', but no task has that {key_kind}; correct it or remove it.",
-                "前置任务“{value}”不存在:请更正或删除。",
-                "unknown dependency {value}", "前置任务{value}不存在"),
+                "前置任务“{value}”不存在(按{key_kind_zh}查找):请更正或删除。",
+                "unknown dependency {value}", "前置任务{value}不存在",
+                (("key_kind", "id"), ("key_kind_zh", "编号"))),
     FindingType("dependency-cycle", "error", "Dependency cycle", "前置任务循环依赖",
                 "Tasks depend on each other in a circle: {cycle}; remove one of these dependencies.",
                 "任务之间循环依赖:{cycle};请删除其中一个依赖。",
                 "cycle {cycle}", "循环依赖 {cycle}"),
     FindingType("dependency-not-done", "warning", "Started before its predecessor is done", "前置任务未完成",
-                "This task is {status} but {pred} ('{pred_task}') is not done yet; finish {pred} first or correct the status.",
-                "本任务已{status_zh},但前置任务{pred}(“{pred_task}”)尚未完成:请先完成{pred}或更正状态。",
-                "{pred} not done", "前置{pred}未完成"),
+                "This task is {status} but {pred} ('{pred_task}') {pred_state}; {fix} or correct the status.",
+                "本任务已{status_zh},但前置任务{pred}(“{pred_task}”){pred_state_zh}:{fix_zh}或更正状态。",
+                "{pred} not done", "前置{pred}未完成",
+                (("pred_state", "is not done yet"), ("pred_state_zh", "尚未完成"), ("fix", "finish it first"),
+                 ("fix_zh", "请先完成它"))),
     FindingType("dependency-order", "warning", "Due before its predecessor", "截止早于前置任务",
-                "Due {due}, before its predecessor {pred} (due {pred_due}); move this deadline after {pred_due}.",
-                "截止 {due} 早于前置任务{pred}的截止 {pred_due}:请把截止日期调到 {pred_due} 之后。",
-                "due before {pred}", "截止早于{pred}"),
+                "{what} {date} is before {need}, the earliest its predecessor {pred} allows ({pred} {pred_side} {pred_date}; {rule}); {fix}.",
+                "{what_zh} {date} 早于前置任务{pred}允许的最早日期 {need}({pred}{pred_side_zh}于 {pred_date};{rule_zh}):{fix_zh}。",
+                "before {pred} allows", "早于前置{pred}"),
     FindingType("schedule-risk", "warning", "Schedule does not fit", "工期排不下",
-                "Its predecessors finish {earliest_start} at the earliest and it needs {duration:wd}, so it ends {earliest_finish}, after its deadline {due}; move the deadline, shorten the work or start earlier.",
-                "前置任务最早 {earliest_start} 完成,本任务需 {duration:wd},最早 {earliest_finish} 完成,晚于截止 {due}:请调整截止日期、缩短工期或提前开始。",
+                "Its predecessors let it start after {earliest_start} at the earliest and it needs {work}, so it ends {earliest_finish}, after its deadline {due}; move the deadline, shorten the work or start earlier.",
+                "前置任务最早允许 {earliest_start} 之后开始,本任务需 {work_zh},最早 {earliest_finish} 完成,晚于截止 {due}:请调整截止日期、缩短工期或提前开始。",
                 "ends {earliest_finish} > due", "预计{earliest_finish}完成,超期"),
     FindingType("late", "warning", "Late", "已逾期",
                 "Due {due} and not done ({days:wd} late); finish it, or agree a new deadline and enter it.",
@@ -146,9 +168,10 @@ _TYPES = [
                 "{department}需要提前 {need:wd}提需求;{requested} 提出、{due} 截止只有 {have:wd}:请提前提需求或商定更晚的截止日期。",
                 "lead time {have}/{need}wd", "提前量{have}/{need}工作日"),
     FindingType("calendar-gap", "warning", "No holiday data for the year", "缺少该年节假日数据",
-                "The holiday calendar for {calendar} does not cover {year}; working days in {year} count Monday to Friday only. Add that year's holidays and make-up days to the Holidays sheet.",
-                "{calendar}日历没有 {year} 年的节假日数据,{year} 年只按周一至周五计算工作日:请在节假日表中补充该年的假期和调休。",
-                "no calendar for {year}", "缺{year}年日历"),
+                "The holiday calendar for {calendar} does not cover {years}, which this tracker's dates need; working days in {those} count Monday to Friday only. Add the holidays and make-up days of {those} to the Holidays sheet.",
+                "{calendar}日历没有 {years_zh} 年的节假日数据(本表的日期需要用到),这些年份只按周一至周五计算工作日:请在节假日表中补充相应的假期和调休。",
+                "no calendar for {years}", "缺{years_zh}年日历",
+                (("years", "?"), ("years_zh", "?"), ("those", "that year"))),
     FindingType("bad-calendar", "error", "Unknown calendar", "日历无法识别",
                 "Calendar '{value}' is not a country code the holiday data knows; use a code such as CN, US or GB.",
                 "日历“{value}”不是可识别的国家代码:请填写 CN、US、GB 等。",
@@ -188,11 +211,31 @@ AT_RISK_CODES = ("dependency-not-done", "dependency-order", "schedule-risk", "le
 def make(code: str, lang: str, *, sheet=None, cell=None, row=None, column=None, task_id=None,
          severity: str | None = None, **params) -> Finding:
     ftype = CATALOGUE[code]
+    for key, value in ftype.defaults:
+        params.setdefault(key, value)
     if column is not None:
         params.setdefault("column", column)
     return Finding(code=code, severity=severity or ftype.severity, sheet=sheet, cell=cell, row=row,
                    column=column, task_id=task_id, message=ftype.fill("zh" if lang == "zh" else "en", lang, params),
                    params=params)
+
+
+def days_text(n: float, lang: str, calendar: bool = False) -> str:
+    """'1 working day', '2 working days', '1 day'; zh '1 个工作日', '2 天'. Whole numbers print without '.0'."""
+    n = int(n) if float(n).is_integer() else n
+    return count(lang, "day" if calendar else "wd", n)
+
+
+def years_text(n: int, lang: str) -> str:
+    return count(lang, "year", n)
+
+
+def join_list(items, lang: str) -> str:
+    """'2027', '2027 and 2028', '2027, 2028 and 2029'; zh '2027、2028'."""
+    items = [str(x) for x in items]
+    if lang == "zh" or len(items) < 2:
+        return "、".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def short(finding: Finding, lang: str) -> str:

@@ -8,7 +8,8 @@ from ..counts import count
 from ..model import Campaign, Finding, Person, Task, a1
 from . import catalogue
 from .calendar import WorkCalendar
-from .graph import Graph
+from .graph import FS, Graph
+from .links import SIDES, rule_text, shift, start_of, work_days
 from .table import TableLayout
 from .values import normalise_header
 
@@ -17,6 +18,8 @@ STARTED = ("in-progress", "in-review", "done")
 CLOSED = ("done", "cancelled")
 STATUS_ZH = {"in-progress": "开始进行", "in-review": "提交审核", "done": "完成"}
 STATUS_EN = {"in-progress": "in progress", "in-review": "in review", "done": "done"}
+NOT_STARTED = (None, "not-started")
+_DUE_FIELD = {"explicit": "deadline", "time-point": "time_point"}  # the cell a due date came from
 PRE_LAUNCH_STAGES = {normalise_header(s) for s in (
     "策划", "审批", "资源筹备", "筹备", "准备", "上线前", "活动上线前", "活动前", "预热",
     "planning", "approval", "preparation", "prep", "pre-launch", "prelaunch", "before launch")}
@@ -42,15 +45,32 @@ class Checker:
             column=self.headers.get(fld) if fld else None, task_id=t.id, **params))
 
     def due_field(self, t: Task) -> str:
-        return {"explicit": "deadline", "time-point": "time_point"}.get(t.due_source, "m_due")
+        return _DUE_FIELD.get(t.due_source, "m_due")
 
     def run(self) -> list[Finding]:
         self.identity()
         self.dependencies()
         self.schedule()
         for t in self.g.tasks:
+            self.cal.asker = t
             self.timing(t)
+        self.cal.asker = None
+        self.calendar_gap()
         return self.findings
+
+    def calendar_gap(self) -> None:
+        """One warning per tracker, on the first cell whose dates needed a year the holiday data lacks."""
+        gaps = self.cal.gaps
+        if not gaps:
+            return
+        t = min(gaps.values(), key=lambda asker: asker.row)
+        fld = self.due_field(t)  # the deadline or time-point cell that drove the count
+        years = sorted(gaps)
+        lang = self.lang
+        self.add("calendar-gap", t, fld, calendar=self.campaign.calendar or "-", year=years[0],
+                 years=catalogue.join_list(years, "en"), years_zh=catalogue.join_list(years, "zh"),
+                 those="that year" if len(years) == 1 else "those years",
+                 count=len(years))
 
     # -- identity and references --------------------------------------------------------------
     def identity(self) -> None:
@@ -61,11 +81,18 @@ class Checker:
         if self.people is not None and "owner" in self.cols:
             names = {normalise_header(n) for n in self.people}
             for t in g.tasks:
-                if t.owner and t.owner not in self.people and normalise_header(t.owner) not in names:
-                    self.add("unknown-owner", t, "owner", value=t.owner)
+                for owner in (t.owners or ([t.owner] if t.owner else ())):
+                    if owner not in self.people and normalise_header(owner) not in names:
+                        self.add("unknown-owner", t, "owner", value=owner)
         for i, ref in g.unknown:
-            self.add("unknown-dependency", g.tasks[i], "depends_on", value=ref,
-                     key_kind="id" if "id" in self.cols else "name")
+            if "id" in self.cols:
+                kind, kind_zh = "id or name", "编号或任务名"
+            elif g.by_position and ref.isdigit():
+                kind, kind_zh = ("row number (counting the first row under the header as 1)",
+                                 "行号(表头下第一行为 1)")
+            else:
+                kind, kind_zh = "name", "任务名"
+            self.add("unknown-dependency", g.tasks[i], "depends_on", value=ref, key_kind=kind, key_kind_zh=kind_zh)
         told = set()  # every task in a cycle is told once, with the first cycle found through it
         for cycle in g.cycles:
             text = " → ".join(g.tasks[i].key for i in cycle)
@@ -75,66 +102,158 @@ class Checker:
                     self.add("dependency-cycle", g.tasks[i], "depends_on", cycle=text)
 
     def dependencies(self) -> None:
+        """Each link's order, by its type and lag: by status (a successor under way before its predecessor
+        allows it) and by the dates as planned."""
         g = self.g
+        kinds = g.kinds
+        self._starts: dict[int, dt.date | None] = {}  # each task's start, counted once however many links
         for i, t in enumerate(g.tasks):
-            if not g.preds[i]:
+            if not g.preds[i] or i in g.in_cycle:
                 continue
             for j in g.preds[i]:
                 p = g.tasks[j]
-                if t.status in STARTED and p.status not in CLOSED and i not in g.in_cycle:
+                kind, lag, calendar = kinds[(i, j)] if kinds and (i, j) in kinds else FS
+                pred_side, succ_side = SIDES[kind]
+                waits = t.status in STARTED if succ_side == "start" else t.status == "done"
+                pred_ok = p.status in CLOSED if pred_side == "finish" else p.status not in NOT_STARTED
+                if waits and not pred_ok:
                     self.add("dependency-not-done", t, "status", status=STATUS_EN[t.status],
-                             status_zh=STATUS_ZH[t.status], pred=p.key, pred_task=p.task or "")
-                if (t.due and p.due and t.due < p.due and t.due_source != "successors"
-                        and t.status not in CLOSED and i not in g.in_cycle):
-                    self.add("dependency-order", t, self.due_field(t), due=t.due.isoformat(), pred=p.key,
-                             pred_due=p.due.isoformat())
+                             status_zh=STATUS_ZH[t.status], pred=p.key, pred_task=p.task or "",
+                             pred_state="is not done yet" if pred_side == "finish" else "has not started yet",
+                             pred_state_zh="尚未完成" if pred_side == "finish" else "尚未开始",
+                             fix=f"finish {p.key} first" if pred_side == "finish" else f"start {p.key} first",
+                             fix_zh=f"请先完成{p.key}" if pred_side == "finish" else f"请先开始{p.key}")
+                if t.status in CLOSED or t.due_source in ("successors", "unreadable"):
+                    continue
+                self.order(i, j, kind, lag, calendar)
+
+    def side(self, i: int, side: str) -> dt.date | None:
+        t = self.g.tasks[i]
+        if side == "finish":
+            return t.due
+        if i not in self._starts:
+            self._starts[i] = start_of(self.cal, t)
+        return self._starts[i]
+
+    def order(self, i: int, j: int, kind: str, lag: float, calendar: bool) -> None:
+        """dependency-order: the successor's planned start or finish before what the link allows."""
+        cal = self.cal
+        t, p = self.g.tasks[i], self.g.tasks[j]
+        pred_side, succ_side = SIDES[kind]
+        if t.start is None and t.due is None:
+            return
+        cal.asker = t
+        try:
+            mine = self.side(i, succ_side)
+            theirs = self.side(j, pred_side)
+            if mine is None or theirs is None:
+                return
+            need = shift(cal, theirs, lag, calendar) if lag else theirs
+        except OverflowError:
+            return
+        if mine >= need:
+            return
+        lang = self.lang
+        if succ_side == "start" and t.start is not None:
+            # the Start cell, or the deadline cell when the start came from a range typed there
+            fld, what, what_zh = ("start" if "start" in self.cols else self.due_field(t)), "Start", "开始日期"
+            fix, fix_zh = f"start on {need.isoformat()} or later", f"请把开始日期调到 {need.isoformat()} 或之后"
+        elif succ_side == "start":
+            dur = work_days(t)
+            fld = self.due_field(t)
+            if dur:
+                what = f"Planned start ({catalogue.days_text(dur, 'en')} of work up to the deadline {t.due.isoformat()})"
+                what_zh = f"计划开始日(工期 {catalogue.days_text(dur, 'zh')},截止 {t.due.isoformat()})"
+            else:
+                what, what_zh = "Deadline", "截止日期"
+            fix, fix_zh = "move the deadline later or shorten the work", "请推迟截止日期或缩短工期"
+        else:
+            fld, what, what_zh = self.due_field(t), "Deadline", "截止日期"
+            fix, fix_zh = f"move the deadline to {need.isoformat()} or later", f"请把截止日期调到 {need.isoformat()} 或之后"
+        side_en = "finishes" if pred_side == "finish" else "starts"
+        side_zh = "完成" if pred_side == "finish" else "开始"
+        self.add("dependency-order", t, fld, what=what, what_zh=what_zh, date=mine.isoformat(),
+                 need=need.isoformat(), pred=p.key, pred_side=side_en, pred_side_zh=side_zh,
+                 pred_date=theirs.isoformat(), rule=rule_text(kind, lag, calendar, "en"),
+                 rule_zh=rule_text(kind, lag, calendar, "zh"), fix=fix, fix_zh=fix_zh,
+                 due=t.due.isoformat() if t.due else "", pred_due=p.due.isoformat() if p.due else "")
 
     def schedule(self) -> None:
-        """Forward pass over open tasks: a task cannot finish before its open predecessors finish plus
-        its own duration. Done predecessors no longer constrain anything."""
+        """Forward pass over open tasks: earliest start and finish through each link's type and lag. A task
+        cannot finish before its open predecessors allow plus its own duration. Done predecessors no longer
+        constrain anything; a ready task that has not started starts today at the earliest."""
         g, cal = self.g, self.cal
+        kinds = g.kinds
+        today = self.today
+        # the day before today's work: a task starting today finishes `dur` working days after it
+        before_today = cal.add_workdays(today, -1) if cal.is_workday(today) else today
+        start: dict[int, dt.date] = {}
         finish: dict[int, dt.date] = {}
         for i in g.order:
             t = g.tasks[i]
             if t.status in CLOSED:
                 continue
-            starts = [finish[j] for j in g.preds[i] if j in finish]
-            dur = math.ceil(t.duration) if t.duration else 0
-            if starts:
-                start = max(starts)
+            cal.asker = t
+            dur = work_days(t)
+            starts, finishes = [], []
+            try:
+                for j in g.preds[i]:
+                    if j not in finish:
+                        continue
+                    if not kinds or (i, j) not in kinds:  # a plain finish-to-start link
+                        starts.append(finish[j])
+                        continue
+                    kind, lag, calendar = kinds[(i, j)]
+                    pred_side, succ_side = SIDES[kind]
+                    base = finish[j] if pred_side == "finish" else start[j]
+                    (starts if succ_side == "start" else finishes).append(shift(cal, base, lag, calendar))
+            except OverflowError:
+                continue
+            if starts or finishes:
+                es = max(starts) if starts else before_today
+                if t.status in NOT_STARTED + ("blocked",):
+                    es = max(es, before_today)
                 try:
-                    end = cal.add_workdays(start, dur) if dur else start
+                    end = cal.add_workdays(es, dur) if dur else es
                 except OverflowError:  # a duration of thousands of years: no finish date to compare
                     continue
-                finish[i] = end
-                if t.due and end > t.due:
-                    self.add("schedule-risk", t, self.due_field(t), earliest_start=start.isoformat(),
-                             duration=dur, earliest_finish=end.isoformat(), due=t.due.isoformat())
-            else:
-                # A ready task that has not started cannot finish before today plus its work.
-                base = self.today
-                if t.status in (None, "not-started", "blocked") and dur:
-                    # today counts as the first working day when it is one
-                    try:
-                        finish[i] = cal.add_workdays(base, dur - 1 if cal.is_workday(base) else dur)
-                    except OverflowError:
-                        pass
-                else:
-                    finish[i] = max(base, t.due) if t.due else base
+                if finishes:
+                    end = max([end, *finishes])
+                start[i], finish[i] = es, end
+                if t.due and end > t.due and t.due_source != "unreadable":
+                    self.add("schedule-risk", t, self.due_field(t), earliest_start=es.isoformat(),
+                             duration=dur, earliest_finish=end.isoformat(), due=t.due.isoformat(),
+                             work=catalogue.days_text(dur, "en"), work_zh=catalogue.days_text(dur, "zh"))
+            elif t.status in (None, "not-started", "blocked") and dur:
+                start[i] = before_today
+                try:
+                    finish[i] = cal.add_workdays(before_today, dur)
+                except OverflowError:
+                    pass
+            else:  # under way, or no duration to count: it ends by its deadline (today at the earliest)
+                start[i] = min(t.start, before_today) if t.start else before_today
+                finish[i] = max(today, t.due) if t.due else today
+        cal.asker = None
 
     # -- per task ---------------------------------------------------------------------------------
     def timing(self, t: Task) -> None:
         cal, today, campaign = self.cal, self.today, self.campaign
         if t.status == "blocked":
             self.add("blocked", t, "status")
+        if t.start and t.due and t.start > t.due and t.due_source in ("explicit", "time-point"):
+            self.add("start-after-deadline", t, "start" if "start" in self.cols else self.due_field(t),
+                     start=t.start.isoformat(), due=t.due.isoformat())
         if t.status not in CLOSED and t.due is not None:
             if t.due < today:
-                self.add("late", t, self.due_field(t), due=t.due.isoformat(),
-                         days=max(cal.workdays_between(t.due, today), 1))
+                days = max(cal.workdays_between(t.due, today), 1)
+                self.add("late", t, self.due_field(t), due=t.due.isoformat(), days=days,
+                         late_by=catalogue.days_text(days, "en"))
             else:
                 days = cal.workdays_between(today, t.due)
                 if days <= campaign.due_soon_days:
-                    self.add("due-soon", t, self.due_field(t), due=t.due.isoformat(), days=days)
+                    self.add("due-soon", t, self.due_field(t), due=t.due.isoformat(), days=days,
+                             when=f"in {catalogue.days_text(days, 'en')}" if days else "today",
+                             when_zh=f"还剩 {catalogue.days_text(days, 'zh')}" if days else "今天到期")
         self.review(t)
         if campaign.launch and t.due and t.due > campaign.launch and t.status not in CLOSED and self.pre_launch(t):
             self.add("after-launch", t, self.due_field(t), due=t.due.isoformat(), launch=campaign.launch.isoformat())
@@ -170,7 +289,7 @@ class Checker:
     def department_of(self, t: Task) -> str | None:
         if t.department:
             return t.department
-        if self.people and t.owner and t.owner in self.people:
+        if self.people and t.owner and t.owner in self.people:  # the first owner's department
             return self.people[t.owner].department
         return None
 

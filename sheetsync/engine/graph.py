@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from ..model import Task
 
 
+FS = ("FS", 0.0, False)  # the link a plain reference means: finish-to-start, no lag
+
+
 @dataclass
 class Graph:
     tasks: list[Task]
@@ -18,9 +21,23 @@ class Graph:
     cycles: list[list[int]] = field(default_factory=list)  # each: one cycle as task indices, first repeated last
     in_cycle: set[int] = field(default_factory=set)
     order: list[int] = field(default_factory=list)  # topological order of the tasks not in a cycle
+    # (task, predecessor) -> (kind, lag in days, lag in calendar days?) for every link that is not a plain FS
+    kinds: dict[tuple[int, int], tuple[str, float, bool]] = field(default_factory=dict)
+    by_position: bool = False  # numbers were read as row positions (no id column)
+
+    def link(self, i: int, j: int) -> tuple[str, float, bool]:
+        return self.kinds.get((i, j), FS) if self.kinds else FS
 
 
-def build(tasks: list[Task], by_id: bool) -> Graph:
+def _squash(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def build(tasks: list[Task], by_id: bool, first_row: int | None = None) -> Graph:
+    """The graph of 'depends on' links. With an id column a reference is an id, else a task name (names also
+    match with an id column, ignoring case and spaces). A number without an id column is the task's position
+    in the table as Smartsheet and MS Project number rows: 1 for the first row under the header (`first_row`,
+    1-based sheet row)."""
     index: dict[str, int] = {}
     duplicates = []
     for i, t in enumerate(tasks):
@@ -32,18 +49,41 @@ def build(tasks: list[Task], by_id: bool) -> Graph:
                 duplicates.append((i, index[key]))
             continue
         index[key] = i
-    if not by_id:  # names are matched as people type them: ignore case and spaces
-        for key, i in list(index.items()):
-            index.setdefault("".join(key.split()).casefold(), i)
+    lazy: dict[str, dict[str, int]] = {}  # built on the first reference that is not a plain key
+
+    def find(ref: str) -> int | None:
+        if not lazy:
+            names = lazy["names"] = {}
+            for i, t in enumerate(tasks):  # names are matched as people type them: ignore case and spaces
+                if t.task:
+                    names.setdefault(_squash(t.task), i)
+            lazy["positions"] = ({str(t.row - first_row + 1): i for i, t in enumerate(tasks)}
+                                 if not by_id and first_row is not None else {})
+        j = index.get(ref)
+        if j is None:
+            j = lazy["names"].get(_squash(ref))
+        if j is None and ref.isdigit():
+            j = lazy["positions"].get(ref.lstrip("0") or "0")
+        return j
+
     preds: list[list[int]] = [[] for _ in tasks]
     succs: list[list[int]] = [[] for _ in tasks]
     unknown = []
+    kinds: dict[tuple[int, int], tuple[str, float, bool]] = {}
     for i, t in enumerate(tasks):
+        if not t.depends_on:
+            continue
         seen = set()
-        for ref in t.depends_on:
+        links = t.links or None
+        for n, ref in enumerate(t.depends_on):
+            link = links[n] if links and n < len(links) else None
             j = index.get(ref)
-            if j is None and not by_id:
-                j = index.get("".join(ref.split()).casefold())
+            if j is None:
+                j = find(ref)
+            if j is not None:
+                link = None  # the whole token names a task (one may be called 'CLASS'): no link syntax in it
+            elif link is not None and link.ref != ref:
+                j = find(link.ref)  # '3FS+2d' -> 3, 'T1(M1)' -> T1
             if j is None:
                 unknown.append((i, ref))
                 continue
@@ -52,7 +92,10 @@ def build(tasks: list[Task], by_id: bool) -> Graph:
             seen.add(j)
             preds[i].append(j)
             succs[j].append(i)
-    g = Graph(tasks, preds, succs, unknown, duplicates)
+            if link is not None and (link.kind, link.lag, link.calendar) != FS:
+                kinds[(i, j)] = (link.kind, link.lag, link.calendar)
+    g = Graph(tasks, preds, succs, unknown, duplicates, kinds=kinds,
+              by_position=not by_id and first_row is not None)
     order = _kahn(preds, succs)
     if len(order) == len(tasks):  # every task ordered: no cycles, and the order is the one _topological gives
         g.order = order

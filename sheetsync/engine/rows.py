@@ -5,19 +5,28 @@ which is what keeps a 100k-row tracker inside the engine's time budget."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from operator import itemgetter
 
 from ..model import Finding, Task, a1
 from . import catalogue
 from .table import TableLayout
-from .values import clean_text, is_blank, parse_date, parse_datetime, parse_ids, parse_number, parse_status
+from .values import (clean_text, is_blank, parse_date, parse_date_span, parse_datetime, parse_ids, parse_links,
+                     parse_number, parse_owners, parse_progress, parse_status, status_from_progress)
 
 INPUT_FIELDS = ("id", "stage", "task", "details", "owner", "department", "reviewer", "depends_on", "time_point",
-                "duration", "requested", "deadline", "status", "submitted", "reviewed", "review_result",
-                "priority", "link", "notes")
+                "duration", "start", "requested", "deadline", "done_date", "status", "progress", "submitted",
+                "reviewed", "review_result", "priority", "link", "notes")
 _TEXT = ("id", "stage", "task", "owner", "department", "reviewer", "review_result", "priority", "link", "time_point")
-_DATES = (("deadline", "explicit_due", parse_date), ("requested", "requested", parse_date),
-          ("submitted", "submitted", parse_datetime), ("reviewed", "reviewed", parse_datetime))
+# Deadline, start and done date take a range in one cell ('12.1-12.8'): its first day is the start.
+_SPANS = (("deadline", "explicit_due"), ("start", "start"), ("done_date", "done_date"))
+_DATES = (("requested", "requested", parse_date), ("submitted", "submitted", parse_datetime),
+          ("reviewed", "reviewed", parse_datetime))
+# A date further than this from the campaign (or, without a launch date, from today and from the table's own
+# dates) is a typing slip or a spreadsheet artefact (1900-12-30 is an empty cell's serial 0 or -1), not a plan.
+PLAUSIBLE_DAYS = round(5 * 365.25)
+# A depends-on cell needs the link parser only when it holds link syntax; plain id lists take parse_ids.
+_LINK_SYNTAX = re.compile(r"[+&(\[【（]|\d\s*(?:fs|ss|ff|sf)\b|-\s*\d", re.IGNORECASE)
 _WHAT = {
     "task": ("what the task is", "任务内容"),
     "owner": ("who is responsible", "负责人"),
@@ -47,16 +56,26 @@ def _blank(v) -> bool:
     return v.__class__ is float and v != v
 
 
-def read_tasks(layout: TableLayout, lang: str, year: int) -> tuple[list[Task], list[Finding], int]:
-    """Tasks in sheet order, parse findings, and the last used row (1-based)."""
+def read_tasks(layout: TableLayout, lang: str, year: int, *, near: dt.date | None = None,
+               today: dt.date | None = None, launch: dt.date | None = None,
+               people=None) -> tuple[list[Task], list[Finding], int]:
+    """Tasks in sheet order, parse findings, and the last used row (1-based).
+
+    `near` completes dates typed without a year (the nearest such day; else `year` is used); `launch` and
+    `today` are what a date must be near to be plausible; `people` (names) splits '张三 李四' into two owners."""
+    if near is not None:
+        year = None  # a date without a year takes the one nearest `near`, not `year` as such
     sheet = layout.sheet
     cols = {f: c for f, c in layout.columns.items() if f in INPUT_FIELDS}
     first = layout.first_data_row
+    skip = getattr(layout, "skip_rows", None) or ()  # totals and section rows the layout reader set aside
     # Used rows: any non-blank input cell. Entirely blank rows are skipped.
     input_cols = sorted(cols.values())
     rows, numbers = [], []
     all_rows = sheet.rows
     for r in range(first, len(all_rows)):
+        if skip and r in skip:
+            continue
         row = all_rows[r]
         n = len(row)
         for c in input_cols:
@@ -95,6 +114,13 @@ def read_tasks(layout: TableLayout, lang: str, year: int) -> tuple[list[Task], l
     ids = texts.get("id") or [None] * len(rows)
     tasks = [Task(row=r + 1, id=ids[i], task=texts["task"][i] if "task" in texts else None)
              for i, r in enumerate(numbers)]
+    if "time_point" in texts:  # a date serial (Google's date cells) in a time-point column is a date
+        for i, raw in enumerate(column("time_point")):
+            if raw.__class__ in (int, float) and texts["time_point"][i]:
+                try:
+                    texts["time_point"][i] = parse_date(raw).isoformat()
+                except ValueError:
+                    pass
     for f in ("stage", "owner", "department", "reviewer", "review_result", "priority", "link", "time_point"):
         if f in texts:
             for t, v in zip(tasks, texts[f]):
@@ -105,30 +131,15 @@ def read_tasks(layout: TableLayout, lang: str, year: int) -> tuple[list[Task], l
             for i, v in enumerate(texts[f]):
                 if not v:
                     finding("missing-value", f, numbers[i], ids[i], what=what_en, what_zh=what_zh)
-    raw_status = column("status")
-    if raw_status is not None:
-        cache: dict = {}
-        for i, raw in enumerate(raw_status):
-            if _blank(raw):
-                what_en, what_zh = _WHAT["status"]
-                finding("missing-value", "status", numbers[i], ids[i], severity="warning", what=what_en, what_zh=what_zh)
-                continue
-            key = raw if raw.__class__ is str else repr(raw)
-            status = cache.get(key, False)
-            if status is False:
-                try:
-                    status = parse_status(raw)
-                except ValueError:
-                    status = None
-                cache[key] = status
-            if status is None:
-                finding("bad-status", "status", numbers[i], ids[i], value=clean_text(raw))
-            tasks[i].status = status
+    if "owner" in texts:
+        _read_owners(tasks, people)
+    progress_status = _read_progress(tasks, column("progress"), headers.get("progress", ""), numbers, ids, finding)
+    _read_spans(tasks, column, numbers, ids, finding, year, near)
     for fld, attr, parse in _DATES:
         values = column(fld)
         if values is None:
             continue
-        want_date = attr in ("explicit_due", "requested")
+        want_date = attr == "requested"
         exact = dt.date if want_date else dt.datetime  # a real date cell of the wanted kind is taken as it is
         for i, raw in enumerate(values):
             if raw.__class__ is exact:
@@ -137,12 +148,14 @@ def read_tasks(layout: TableLayout, lang: str, year: int) -> tuple[list[Task], l
             if raw is None or raw == "" or _blank(raw):
                 continue
             try:
-                value = parse(raw, year)
+                value = parse(raw, year, near=near)
                 if want_date and hasattr(value, "date"):
                     value = value.date()
                 setattr(tasks[i], attr, value)
             except (ValueError, TypeError, OverflowError):
                 finding("bad-date", fld, numbers[i], ids[i], value=clean_text(raw))
+    _check_plausible(tasks, cols, numbers, ids, finding, column, launch, today)
+    _read_status(tasks, column("status"), progress_status, numbers, ids, finding)
     values = column("duration")
     if values is not None:
         for i, raw in enumerate(values):
@@ -160,10 +173,184 @@ def read_tasks(layout: TableLayout, lang: str, year: int) -> tuple[list[Task], l
                 finding("bad-number", "duration", numbers[i], ids[i], value=clean_text(raw))
     values = column("depends_on")
     if values is not None:
+        search = _LINK_SYNTAX.search
         for i, raw in enumerate(values):
             if raw is None or raw == "":
                 continue
             if not _blank(raw):
-                tasks[i].depends_on = parse_ids(raw)
+                if raw.__class__ is str and search(raw):
+                    links = parse_links(raw)
+                    tasks[i].links = links
+                    tasks[i].depends_on = [x.raw for x in links]
+                else:
+                    tasks[i].depends_on = parse_ids(raw)
     last_row = numbers[-1] + 1 if numbers else layout.header_row + 1
     return tasks, findings, last_row
+
+
+def _read_owners(tasks: list[Task], people) -> None:
+    """Task.owners: every name in the cell; Task.owner stays the first (what single-owner callers read)."""
+    known = frozenset(people) if people else None
+    cache: dict[str, list[str]] = {}
+    for t in tasks:
+        text = t.owner
+        if not text:
+            continue
+        names = cache.get(text)
+        if names is None:
+            names = cache[text] = parse_owners(text, known)
+        t.owners = list(names)
+        if names:
+            t.owner = names[0]
+
+
+def _read_progress(tasks, values, header: str, numbers, ids, finding) -> list:
+    """Task.progress (0..1) from the progress column, and per task the status it implies (or a status word
+    typed there, such as 持续 or 已完成). A column whose cells are mostly not percentages holds notes on what
+    was done (进度: '完成登录页'): it is read as notes, with no finding."""
+    implied: list = [None] * len(tasks)
+    if values is None:
+        return implied
+    filled = [(i, raw) for i, raw in enumerate(values) if not (raw is None or raw == "" or _blank(raw))]
+    percent = "%" in header or "％" in header or any(
+        raw.__class__ in (int, float) and raw > 1 for _, raw in filled)
+    read: list = []
+    for i, raw in filled:
+        try:
+            read.append((i, raw, parse_progress(raw, percent), None))
+        except ValueError:
+            try:
+                read.append((i, raw, None, parse_status(raw)))
+            except ValueError:
+                read.append((i, raw, None, False))
+    unreadable = sum(1 for x in read if x[3] is False)
+    if unreadable * 2 > len(read):  # notes, not percentages
+        return implied
+    for i, raw, fraction, status in read:
+        if status is False:
+            finding("bad-progress", "progress", numbers[i], ids[i], value=clean_text(raw))
+        elif fraction is not None:
+            tasks[i].progress = fraction
+            implied[i] = status_from_progress(fraction)
+        else:
+            implied[i] = status
+    return implied
+
+
+def _read_spans(tasks, column, numbers, ids, finding, year, near) -> None:
+    """Deadline, start and done date; a range typed in the deadline or start cell gives both. A deadline that
+    cannot be read is kept as typed: due_source 'unreadable', and nothing derives a date for it."""
+    for fld, attr in _SPANS:
+        values = column(fld)
+        if values is None:
+            continue
+        for i, raw in enumerate(values):
+            if raw.__class__ is dt.date:
+                setattr(tasks[i], attr, raw)
+                continue
+            if raw is None or raw == "" or _blank(raw):
+                continue
+            t = tasks[i]
+            try:
+                first_day, last_day = parse_date_span(raw, year, near=near)
+            except (ValueError, TypeError, OverflowError):
+                finding("bad-date", fld, numbers[i], ids[i], value=clean_text(raw))
+                if fld == "deadline":
+                    t.due_source = "unreadable"
+                continue
+            if fld == "done_date":
+                t.done_date = last_day
+            elif fld == "deadline":
+                t.explicit_due = last_day
+                if first_day != last_day and t.start is None:
+                    t.start = first_day
+            else:
+                t.start = first_day
+                if first_day != last_day and t.explicit_due is None and t.due_source != "unreadable":
+                    t.explicit_due = last_day
+
+
+def _check_plausible(tasks, cols, numbers, ids, finding, column, launch, today) -> None:
+    """A date more than five years from the campaign (or from both today and the table's middle date) is
+    a bad-date that says so, and is not used."""
+    attrs = [(f, a) for f, a in (("deadline", "explicit_due"), ("start", "start"), ("done_date", "done_date"),
+                                 ("requested", "requested")) if f in cols]
+    if not attrs or (launch is None and today is None):
+        return
+    if launch is not None:
+        refs = [launch]
+    else:
+        seen = sorted(d for t in tasks for _, a in attrs if (d := getattr(t, a)) is not None)
+        refs = [today] + ([seen[len(seen) // 2]] if seen else [])
+    spans: list[list[int]] = []  # the plausible windows, overlapping ones merged (usually a single one)
+    for r in sorted(refs):
+        a, b = r.toordinal() - PLAUSIBLE_DAYS, r.toordinal() + PLAUSIBLE_DAYS
+        if spans and a <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], b)
+        else:
+            spans.append([a, b])
+    (low, high), more = spans[0], spans[1:]
+    for fld, attr in attrs:
+        raw_values = None
+        for i, t in enumerate(tasks):
+            d = getattr(t, attr)
+            if d is None:
+                continue
+            o = d.toordinal()
+            if low <= o <= high or more and any(a <= o <= b for a, b in more):
+                continue
+            if raw_values is None:
+                raw_values = column(fld)
+            ref = min(refs, key=lambda r: abs((d - r).days))
+            years = abs(d.year - ref.year) or 1
+            where_en = "the campaign's launch" if launch is not None else "today and from the tracker's other dates"
+            where_zh = "活动上线日" if launch is not None else "今天和表中其他日期"
+            raw = raw_values[i]  # a date cell (a serial number from Google) is shown as the date it is
+            finding("bad-date", fld, numbers[i], ids[i], value=clean_text(raw) if isinstance(raw, str) else d.isoformat(),
+                    problem=f"reads as {d.isoformat()}, {catalogue.years_text(years, 'en')} away from {where_en}",
+                    problem_zh=f"读作 {d.isoformat()},距{where_zh}约 {years} 年",
+                    fix="check the year, or clear the cell if it holds no date",
+                    fix_zh="请检查年份;如果这里本不该有日期,请清空该单元格")
+            setattr(t, attr, None)
+            if attr == "explicit_due":
+                t.due_source = "unreadable"
+
+
+def _read_status(tasks, raw_status, implied, numbers, ids, finding) -> None:
+    """Status from the status cell; an empty cell (or no status column) takes it from the progress, then from a
+    done date. A number in a status column (0, 1, 0.5) is a fraction done."""
+    if raw_status is None:
+        for i, t in enumerate(tasks):
+            t.status = implied[i] or ("done" if t.done_date else None)
+        return
+    cache: dict = {}
+    for i, raw in enumerate(raw_status):
+        t = tasks[i]
+        if _blank(raw):
+            t.status = implied[i] or ("done" if t.done_date else None)
+            if t.status is None:
+                what_en, what_zh = _WHAT["status"]
+                finding("missing-value", "status", numbers[i], ids[i], severity="warning", what=what_en,
+                        what_zh=what_zh)
+            continue
+        key = raw if raw.__class__ is str else (raw.__class__.__name__, repr(raw))  # 1.0 is not '1.0'
+        status = cache.get(key, False)
+        if status is False:
+            try:
+                if raw.__class__ in (int, float):
+                    status = status_from_progress(parse_progress(raw))
+                    if not 0 <= raw <= 1:
+                        raise ValueError(raw)
+                else:
+                    status = parse_status(raw)
+            except (ValueError, TypeError):
+                status = None
+            cache[key] = status
+        if status is None:
+            finding("bad-status", "status", numbers[i], ids[i], value=clean_text(raw))
+        t.status = status
+        if implied[i] == "done" and t.progress is not None and status not in ("done", "cancelled", None):
+            finding("progress-not-done", "status", numbers[i], ids[i], value=clean_text(raw))
+        if t.done_date is not None and status not in ("done", "cancelled", None):
+            finding("done-date-not-done", "done_date", numbers[i], ids[i], value=clean_text(raw),
+                    done=t.done_date.isoformat())
