@@ -12,8 +12,7 @@ from . import sources
 import sheetsync.sources.xlsx  # noqa: F401  (sources.xlsx.check_package)
 from .engine import analyse
 from .engine.campaign import read_campaign
-from .engine.table import find_table
-from .model import Report, SheetsyncError, WorkbookData
+from .model import ColumnMapping, Report, SheetsyncError, WorkbookData
 
 
 def parse_today(value: str | dt.date | None) -> tuple[dt.date | None, dt.datetime | None]:
@@ -42,21 +41,20 @@ def clock_for(workbook: WorkbookData, today, lang: str | None) -> tuple[dt.date,
     day, now = parse_today(today)
     if day is not None:
         return day, now
-    layout, _ = find_table(workbook)
-    zone = "Asia/Shanghai"
-    if layout is not None:
-        campaign, _ = read_campaign(workbook, lang or layout.language, dt.date.today().year)
-        zone = campaign.timezone
+    campaign, _ = read_campaign(workbook, lang or "en", dt.date.today().year)  # the zone does not depend on the language
+    zone = campaign.timezone
     current = dt.datetime.now(zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)
     return current.date(), current
 
 
 def validate(source: str | Path, *, today: str | dt.date | None = None, lang: str | None = None,
-             overrides: dict | None = None, workbook: WorkbookData | None = None, **source_options) -> Report:
-    """Read SOURCE, check every row and derive deadlines. Raises SheetsyncError when it cannot run."""
+             overrides: dict | None = None, workbook: WorkbookData | None = None,
+             mapping: ColumnMapping | None = None, **source_options) -> Report:
+    """Read SOURCE, check every row and derive deadlines. Raises SheetsyncError when it cannot run.
+    `mapping` (sheet, header row, columns) wins over recognition and over the Campaign sheet's mapping rows."""
     workbook = workbook or sources.read(source, **source_options)
     day, now = clock_for(workbook, today, lang)
-    return analyse(workbook, day, now=now, lang=lang, overrides=overrides)
+    return analyse(workbook, day, now=now, lang=lang, overrides=overrides, mapping=mapping)
 
 
 class SyncResult:
@@ -90,14 +88,14 @@ class SyncResult:
 
 def sync(source: str | Path, *, today: str | dt.date | None = None, lang: str | None = None, dry_run: bool = False,
          backups: int = 5, overrides: dict | None = None, state: str | Path | None = None, record: bool = True,
-         **source_options) -> SyncResult:
+         mapping: ColumnMapping | None = None, **source_options) -> SyncResult:
     """Validate, derive, then write the managed columns, owned highlight rules and the report sheet back.
 
     Unless `dry_run` (or record=False), the tasks are recorded in the history (`state`, default
     .sheetsync/state.db beside the tracker) so the digest can tell what changed."""
     with _no_cyclic_gc():
         result = _sync(source, today=today, lang=lang, dry_run=dry_run, backups=backups, overrides=overrides,
-                       **source_options)
+                       mapping=mapping, **source_options)
     if record and not dry_run:
         from .history import record_sync
         record_sync(source, result.report, state=state)
@@ -124,19 +122,20 @@ def digest(source: str | Path, **options):
     return run_digest(source, **options)
 
 
-def _sync(source, *, today, lang, dry_run, backups, overrides, **source_options) -> SyncResult:
+def _sync(source, *, today, lang, dry_run, backups, overrides, mapping=None, **source_options) -> SyncResult:
     from .plan import build_plan
     text = str(source)
     if sources.is_gsheet(text):
         from .writers.gsheets import sync_gsheet
-        return sync_gsheet(text, today=today, lang=lang, dry_run=dry_run, overrides=overrides, **source_options)
+        return sync_gsheet(text, today=today, lang=lang, dry_run=dry_run, overrides=overrides, mapping=mapping,
+                           **source_options)
     import hashlib
     path = Path(text)
     sources.xlsx.check_package(path) if path.exists() else None
     digest_before = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
     workbook = sources.read(path)
     day, now = clock_for(workbook, today, lang)
-    report = analyse(workbook, day, now=now, lang=lang, overrides=overrides)
+    report = analyse(workbook, day, now=now, lang=lang, overrides=overrides, mapping=mapping)
     run_at = now or dt.datetime.combine(day, dt.datetime.now().time())
     plan = build_plan(report, workbook, run_at=run_at)
     if dry_run or not plan.changed:

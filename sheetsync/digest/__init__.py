@@ -195,7 +195,7 @@ def run_digest(source, *, today=None, period: str | None = None, kinds="all", to
                outbox: Path | str | None = None, send: bool = False, state: Path | str | None = None,
                force: bool = False, unchanged: str = "skip", lang: str | None = None, link_for=None,
                busy_threshold: int = 5, smtp: SmtpSettings | None = None, report: Report | None = None,
-               overrides: dict | None = None, **source_options):
+               overrides: dict | None = None, mapping=None, **source_options):
     """`sheetsync digest SOURCE`: validate, build, deliver. Returns (batch, DeliveryResult).
 
     Messages go to `outbox` when given, else over SMTP when `send` or SHEETSYNC_SMTP_HOST is set, else to
@@ -204,7 +204,7 @@ def run_digest(source, *, today=None, period: str | None = None, kinds="all", to
     key = tracker_key(source)
     if report is None:
         workbook = sources.read(source, **source_options)
-        report = api.validate(source, today=today, lang=lang, workbook=workbook, overrides=overrides)
+        report = api.validate(source, today=today, lang=lang, workbook=workbook, overrides=overrides, mapping=mapping)
         if link_for is None and sources.is_gsheet(str(source)):
             sheet = workbook.sheet(report.sheet) if report.sheet else None
             link_for = gsheet_link_for(str(source), sheet.sheet_id if sheet and sheet.sheet_id is not None else 0)

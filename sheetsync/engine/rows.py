@@ -56,7 +56,10 @@ def read_tasks(layout: TableLayout, lang: str, year: int) -> tuple[list[Task], l
     input_cols = sorted(cols.values())
     rows, numbers = [], []
     all_rows = sheet.rows
-    for r in range(first, len(all_rows)):
+    skip = layout.skip_rows  # totals, section labels, repeated header rows: not tasks
+    for r in range(first, len(all_rows) if layout.end_row is None else layout.end_row):
+        if r in skip:
+            continue
         row = all_rows[r]
         n = len(row)
         for c in input_cols:

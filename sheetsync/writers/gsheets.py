@@ -26,7 +26,7 @@ RECHECK_FIELDS = ("sheets(properties(sheetId,title,gridProperties(rowCount,colum
 
 def sync_gsheet(text: str, *, today=None, lang: Optional[str] = None, dry_run: bool = False,
                 overrides: Optional[dict] = None, credentials: Optional[str] = None,
-                retry: Optional[RetryPolicy] = None, **_ignored):
+                retry: Optional[RetryPolicy] = None, mapping=None, **_ignored):
     from ..api import SyncResult, clock_for
     from ..engine import analyse
     from ..plan import build_plan
@@ -38,7 +38,7 @@ def sync_gsheet(text: str, *, today=None, lang: Optional[str] = None, dry_run: b
     for attempt in range(tries):
         snap = fetch(conn, target, text)
         day, now = clock_for(snap.workbook, today, lang)
-        report = analyse(snap.workbook, day, now=now, lang=lang, overrides=overrides)
+        report = analyse(snap.workbook, day, now=now, lang=lang, overrides=overrides, mapping=mapping)
         own_dates(snap, report)
         run_at = now or dt.datetime.combine(day, dt.datetime.now().time().replace(microsecond=0))
         plan = build_plan(report, snap.workbook, run_at=run_at)
