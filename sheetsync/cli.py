@@ -78,6 +78,25 @@ def source_options(f):
     return f
 
 
+def layout_options(f):
+    """--columns / --sheet / --header-row: say where the table is when recognition is not enough."""
+    f = click.option("--header-row", "header_row", type=click.IntRange(1, 1000), metavar="N",
+                     help="The header row (1-based), e.g. --header-row 4.")(f)
+    f = click.option("--sheet", "sheet", metavar="NAME", help="The task sheet, e.g. --sheet Plan.")(f)
+    f = click.option("--columns", "columns", metavar="FIELD=HEADER,...",
+                     help="Which column is which field, by header text or column letter, e.g. "
+                          "--columns 'task=接口名,owner=开发者,deadline=C' (wins over recognition and the Campaign sheet).")(f)
+    return f
+
+
+def _mapping(columns: str | None, sheet: str | None, header_row: int | None):
+    if not (columns or sheet or header_row):
+        return None
+    from .engine.mapping import parse_columns
+    from .model import ColumnMapping
+    return ColumnMapping(sheet, header_row, parse_columns(columns or ""), "cli")
+
+
 def _source_kwargs(source: str, credentials: str | None) -> dict:
     from .sources import is_gsheet
     return {"credentials": credentials} if is_gsheet(source) else {}
@@ -86,14 +105,17 @@ def _source_kwargs(source: str, credentials: str | None) -> dict:
 @cli.command()
 @click.argument("source")
 @source_options
-def validate(source, fmt, today, lang, credentials):
+@layout_options
+def validate(source, fmt, today, lang, credentials, columns, sheet, header_row):
     """Check every row of a tracker and derive deadlines; nothing is written.
 
     \b
     Example:
       sheetsync validate tracker.xlsx --format json --today 2026-07-01
+      sheetsync validate plan.xlsx --columns 'task=接口名,owner=开发者,deadline=计划开发时间'
     """
-    report = api.validate(source, today=today, lang=lang, **_source_kwargs(source, credentials))
+    report = api.validate(source, today=today, lang=lang, mapping=_mapping(columns, sheet, header_row),
+                          **_source_kwargs(source, credentials))
     if fmt == "json":
         click.echo(to_json(report.to_dict()))
     else:
@@ -152,7 +174,8 @@ _SYNC_TEXT = {
 @source_options
 @click.option("--dry-run", is_flag=True, help="Print the planned cell changes and write nothing.")
 @click.option("--backups", default=5, show_default=True, help="How many previous versions to keep in .sheetsync/backups.")
-def sync(source, fmt, today, lang, credentials, dry_run, backups):
+@layout_options
+def sync(source, fmt, today, lang, credentials, dry_run, backups, columns, sheet, header_row):
     """Validate, fill the Due/Health/Flags columns, highlight problem rows and write the report sheet.
 
     \b
@@ -161,7 +184,7 @@ def sync(source, fmt, today, lang, credentials, dry_run, backups):
       sheetsync sync tracker.xlsx
     """
     result = api.sync(source, today=today, lang=lang, dry_run=dry_run, backups=backups,
-                      **_source_kwargs(source, credentials))
+                      mapping=_mapping(columns, sheet, header_row), **_source_kwargs(source, credentials))
     if fmt == "json":
         click.echo(to_json(result.to_dict()))
         sys.exit(result.exit_code)
@@ -208,7 +231,9 @@ _DIGEST_TEXT = {
 @click.option("--state", type=click.Path(dir_okay=False), envvar="SHEETSYNC_STATE",
               help="History database (default .sheetsync/state.db beside the tracker, or SHEETSYNC_STATE).")
 @click.option("--force", is_flag=True, help="Resend messages the ledger says were already sent.")
-def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, send, state, force):
+@layout_options
+def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, send, state, force, columns, sheet,
+           header_row):
     """Build the weekly team digest and one personal digest per owner; send them or write an outbox.
 
     Each (tracker, week, recipient) is delivered once: a rerun sends nothing new.
@@ -222,7 +247,7 @@ def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, sen
         raise SheetsyncError("--outbox and --send: choose one", "--outbox 和 --send 只能选一个", code="usage")
     batch, result = api.digest(source, today=today, period=period, kinds=kinds, to=list(to) or None,
                                outbox=outbox, send=send, state=state, force=force, lang=lang,
-                               **_source_kwargs(source, credentials))
+                               mapping=_mapping(columns, sheet, header_row), **_source_kwargs(source, credentials))
     if fmt == "json":
         data = {"tracker": batch.tracker, "period": batch.period, "changed": batch.changed,
                 "warnings": [w.__dict__ for w in batch.warnings], **result.to_dict()}

@@ -62,6 +62,7 @@ _GRID_TEXT = re.compile(
 _ROLE_ENDS = ("经理", "助理", "主管", "总监", "专员", "工程师", "设计师", "策划", "程序", "美术", "前端", "后端", "后台",
               "测试", "运营", "市场", "产品", "设计", "财务", "人事", "行政", "销售", "客服", "法务", "经理人")
 _ROLE_WORDS = frozenset("ui ux qa pm dev design art sound tech marketing sales ops frontend backend".split())
+_GENERIC_DATE_WORDS = {"日期", "时间", "date", "time", "when", "day"}
 _ID_LIKE = re.compile(r"^[A-Za-z]{0,5}[-_.]?\d+(?:[.\-]\d+)*(?:\([A-Za-z0-9]+\))?$")
 
 
@@ -215,8 +216,13 @@ def _value_hints(scores: dict[str, tuple[float, str]], values: list, year: int) 
     if any(f in out for f in exact) and dates * 3 < min(n, 12) and len(wordy) * 3 >= n * 2:
         for f in exact:
             out.pop(f, None)  # words where dates should be
+    tp = out.get("time_point")
+    if tp and tp[1] in _GENERIC_DATE_WORDS and dates * 3 >= min(n, 12) * 2:
+        # a bare 'Date' / '日期' over real dates: the day the work is due, not a time point such as 'T-15'
+        del out["time_point"]
+        out["deadline"] = max(out.get("deadline", (0, "")), tp)
     if "task" in out:
-        ids = sum(bool(_ID_LIKE.match(_text(v))) for v in values)
+        ids = sum(not isinstance(v, (dt.date, dt.datetime)) and bool(_ID_LIKE.match(_text(v))) for v in values)
         if ids * 3 >= n * 2:
             s, w = out["task"]
             out["task"] = (s - 2.5, w)
@@ -294,9 +300,11 @@ def _score(sheet: SheetData, block: _Block, lo: int, hi: int, year: int, mapping
         reasons[c] = ("mapped", {"field": fld, "origin": origin})
         total += MAPPED
     if "task" not in columns:
-        best = max(((s["task"][0], -c) for c, s in scores.items() if "task" in s and c not in taken), default=None)
+        # the task column first (a table has one); between equals, a column whose best reading is the task
+        best = max(((s["task"][0], s["task"][0] >= max(v for v, _ in s.values()), -c) for c, s in scores.items()
+                    if "task" in s and c not in taken), default=None)
         if best is not None and best[0] >= MIN_TASK:
-            c = -best[1]
+            c = -best[2]
             columns["task"] = c
             taken.add(c)
             reasons[c] = ("word", {"field": "task", "word": scores[c]["task"][1]})
@@ -631,9 +639,11 @@ def _not_a_task(row, table_cols, r, merged_rows, sums, counts, cols) -> bool:
         for c, v in numbers:
             if counts.get(c, 0) >= 2 and (abs(sums.get(c, 0.0) - v) < 1e-9 * max(1.0, abs(v)) or v == counts[c]):
                 return True
+    if r in merged_rows and _only_in(row, table_cols, merged_rows[r]):
+        return True  # one label merged across the row: a section heading
     if len(filled) == 1 and filled[0][1].__class__ is str:
         c, v = filled[0]
-        if r in merged_rows or c == table_cols[0]:
+        if c == table_cols[0]:
             fld = next((f for f, cc in cols.items() if cc == c), None)
             if fld == "status":
                 try:
@@ -650,9 +660,10 @@ def _repeated_header(sheet: SheetData, r: int, cand: _Candidate) -> bool:
     width = cand.last_col + 1
     block = _block(sheet, r, r, width, {})
     other = _score(sheet, block, cand.first_col, cand.last_col, cand.year, None, None)
-    a = {(f, c) for f, c in cand.columns.items()}
-    b = {(f, c) for f, c in other.columns.items()}
-    return len(a & b) >= 0.6 * len(a | b)
+    if other.columns.get("task") != cand.columns.get("task"):
+        return False
+    a, b = set(cand.columns), set(other.columns)
+    return len(a & b) * 2 >= len(a | b)
 
 
 def _fill_down(sheet: SheetData, cand: _Candidate) -> SheetData:

@@ -15,6 +15,9 @@ COSTS = {
     "depends_on": ("dependency order checks", "前置任务顺序检查"),
 }
 
+# Words of a header that may hold the deadline under another name (the example in the warning).
+_DATE_WORDS = ("时间", "日期", "時間", "完成", "结束", "結束", "date", "time", "end", "finish", "due", "when")
+
 _WHY = {
     "word": ("head word {word} → {field}", "中心词“{word}” → {field}"),
     "known": ("known header → {field}", "标准表头 → {field}"),
@@ -76,8 +79,9 @@ def no_deadline(layout: TableLayout, lang: str) -> list[Finding]:
     if "deadline" in layout.columns or "time_point" in layout.columns:
         return []
     cell = a1(layout.header_row, min((c for c in layout.texts), default=layout.first_col))
-    example = next((t for c, t in sorted(layout.texts.items())
-                    if c not in layout.columns.values() and layout.reasons.get(c, ("",))[0] != "grid"),
+    free = [t for c, t in sorted(layout.texts.items())
+            if c not in layout.columns.values() and layout.reasons.get(c, ("",))[0] != "grid"]
+    example = next((t for t in free if any(w in t.casefold() for w in _DATE_WORDS)),
                    "截止日期" if lang == "zh" else "Deadline")
     return [catalogue.make("no-deadline-column", lang, sheet=layout.sheet.name, cell=cell, row=layout.header_row + 1,
                            example=example.replace('"', "'"))]

@@ -25,8 +25,8 @@ _WORDS: dict[str, tuple[dict[str, float], dict[str, float]]] = {
                "component": 1.5, "track": 1.5, "type": 1}),
     "task": ({"任务": 3, "事项": 3, "工作": 2, "内容": 2, "名称": 2, "项目": 2, "接口": 2, "问题描述": 3, "计划": 1,
               "功能": 2, "目标": 2, "需求": 2, "主题": 2.5, "标题": 3, "工作项": 3, "事情": 2, "问题": 2, "活动": 1,
-              "描述": 1.5, "交付物": 1, "待办": 3, "行动": 2, "议题": 2.5, "模块": 1, "课题": 2},
-             {"task": 3, "item": 2, "activity": 3, "deliverable": 2, "work": 1.5, "work item": 3, "name": 2,
+              "描述": 1.5, "交付物": 1, "待办": 3, "名": 0.5, "行动": 2, "议题": 2.5, "模块": 1, "课题": 2},
+             {"task": 3, "item": 2, "activity": 3, "work package": 3, "package": 1.5, "deliverable": 2, "work": 1.5, "work item": 3, "name": 2,
               "title": 3, "summary": 3, "description": 1.5, "subject": 3, "topic": 3, "caption": 2, "goal": 2,
               "objective": 2, "action": 2, "story": 2, "feature": 2, "todo": 3, "to do": 3, "card": 1.5,
               "issue": 1.5, "step": 2, "job": 2, "what": 2.5, "assignment": 1, "module": 1, "milestone": 1}),
@@ -63,7 +63,7 @@ _WORDS: dict[str, tuple[dict[str, float], dict[str, float]]] = {
                   "estimated time": 3, "hrs": 2}),
     "start": ({"开始": 3.5, "启动": 3, "起始": 3, "开工": 3, "开启": 2, "始": 1.5, "起": 1},
               {"start": 3.5, "started": 3, "begin": 3, "beginning": 2, "from": 1.5, "kickoff": 2.5, "created": 1.5,
-               "commence": 3, "starts": 3}),
+               "commence": 3, "starts": 3, "kick off": 3}),
     "requested": ({"需求提出": 3.5, "提出": 3, "申请": 2.5, "提需求": 3, "发起": 2.5, "下单": 2, "登记": 2},
                   {"requested": 3, "request": 2, "requested on": 3.5, "reported": 2.5, "reporter": 2, "raised": 2.5,
                    "detected": 2, "opened": 2.5, "logged": 2, "filed": 2.5}),
@@ -255,6 +255,8 @@ def _modifiers(scores: dict[str, float], why: dict[str, str], words, note, flat:
             scores.pop(f, None)
         if "reviewer" not in scores and "owner" not in scores:
             scores["owner"], why["owner"] = 1.0, "by"
+    if scores.get("depends_on", 0) >= 3:  # '紧前任务', 'Predecessor tasks': other tasks, not this one
+        scores.pop("task", None)
     actual = _has(flat, cjk, _ACTUAL)
     planned = _has(flat, cjk, _PLANNED)
     finish = max(scores.get("deadline", 0), scores.get("done_date", 0))

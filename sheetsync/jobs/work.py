@@ -53,7 +53,7 @@ class Work:
     # nightly ---------------------------------------------------------------------------------------------------
     def sync_one(self, tracker: TrackerConfig, day: dt.date) -> NightlyOutcome:
         result = api.sync(tracker.source, today=day, lang=tracker.language, overrides=tracker.overrides(),
-                          state=history_path(self.config), **self._source_options(tracker))
+                          state=history_path(self.config), mapping=tracker.mapping, **self._source_options(tracker))
         self.reports[tracker.name] = result.report
         return NightlyOutcome.from_report(result.report, written=len(result.plan.cells) if result.changed else 0)
 
@@ -90,7 +90,8 @@ class Work:
         batch, result = api.digest(tracker.source, today=day, period=period, kinds="all", outbox=outbox,
                                    smtp=settings, state=history_path(self.config), force=self.force,
                                    unchanged=self.config.jobs.digest.unchanged, lang=tracker.language,
-                                   overrides=tracker.overrides(), **self._source_options(tracker))
+                                   overrides=tracker.overrides(), mapping=tracker.mapping,
+                                   **self._source_options(tracker))
         bad = [o for o in result.outcomes if o.status in ("failed", "uncertain")]
         if bad:
             listed = "; ".join(f"{o.recipient}: {o.status} {o.error or ''}".strip() for o in bad)
