@@ -409,7 +409,13 @@ def _segments(block: _Block, sheet: SheetData) -> list[tuple[int, int]]:
             start = c
         prev = c
     segs.append((start, prev))
-    return segs
+    out: list[tuple[int, int]] = []
+    for lo, hi in segs:  # a date grid set apart by an empty column still belongs to the table on its left
+        if out and all(c in block.grid for c in cols if lo <= c <= hi):
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
 
 
 def _joins(sheet: SheetData, top: int, bottom: int, width: int, cover) -> bool:
