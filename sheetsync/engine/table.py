@@ -456,7 +456,10 @@ def _sheet_candidates(sheet: SheetData, year: int, mapping: ColumnMapping | None
     rows = range(n)
     if mapping is not None and mapping.header_row:
         rows = [mapping.header_row - 1] if mapping.header_row - 1 < len(sheet.rows) else []
+    settled = None  # the header row of a clear table: rows far below it are its data, not headers
     for bottom in rows:
+        if settled is not None and bottom > settled + MAX_HEADER_ROWS:
+            break
         if not any(_text(v) for v in sheet.rows[bottom][:width]):
             continue
         best: _Candidate | None = None
@@ -476,6 +479,8 @@ def _sheet_candidates(sheet: SheetData, year: int, mapping: ColumnMapping | None
                     best = cand
         if best is not None:
             out.append(best)
+            if settled is None and best.valid and len(best.columns) >= 3:
+                settled = bottom
     for name, (r0, c0, r1, c1) in sheet.tables:  # Excel tables: their own header row and columns
         if r0 >= len(sheet.rows):
             continue
@@ -585,9 +590,12 @@ def _rows_below(sheet: SheetData, cand: _Candidate) -> tuple[int | None, frozens
     for r0, c0, r1, c1 in sheet.merged:
         if r0 >= first and c1 > c0 and c0 <= cand.last_col and c1 >= cand.first_col:
             merged_rows[r0] = (c0, c1)
+    longest = max(map(len, header_keys | TOTAL_WORDS)) + 8  # room for spaces around a label
+    labels = header_keys | TOTAL_WORDS
+    firsts = {k[0] for k in labels if k} | {k[0].upper() for k in labels if k}
     numeric = [c for c in table_cols if any(v.__class__ in (int, float) for v in _samples(sheet, first, c))]
-    sums: dict[int, float] = {}
-    counts: dict[int, int] = {}
+    sums: dict[int, float] = dict.fromkeys(numeric, 0.0)
+    counts: dict[int, int] = dict.fromkeys(numeric, 0)
     skip: list[int] = []
     starts: list[int] = []
     rows = sheet.rows
@@ -597,31 +605,32 @@ def _rows_below(sheet: SheetData, cand: _Candidate) -> tuple[int | None, frozens
         n = len(row)
         tv = row[task_c] if task_c is not None and task_c < n else None
         if tv.__class__ is str and tv:
-            key = tv.strip().casefold()
-            if key in TOTAL_WORDS or key.rstrip(":：") in TOTAL_WORDS:
-                skip.append(r)
-                continue
-            if r in merged_rows and _only_in(row, table_cols, merged_rows[r]):
-                skip.append(r)  # a label merged across the row: a section, not a task
-                continue
-            if key in header_keys:
-                same = _repeated_header(sheet, r, cand)
-                if same:
+            # a text longer than any totals label or header, on a row with no merge, is a task: the usual row
+            if (len(tv) <= longest and (tv[0] in firsts or tv[0].isspace())) or r in merged_rows:
+                key = tv.strip().casefold()
+                if key in TOTAL_WORDS or key.rstrip(":：") in TOTAL_WORDS:
                     skip.append(r)
                     continue
-                end = r
-                starts.append(r)
-                break
+                if r in merged_rows and _only_in(row, table_cols, merged_rows[r]):
+                    skip.append(r)  # a label merged across the row: a section, not a task
+                    continue
+                if key in header_keys:
+                    if _repeated_header(sheet, r, cand):
+                        skip.append(r)
+                        continue
+                    end = r
+                    starts.append(r)
+                    break
         elif tv is None or tv == "" or (tv.__class__ is str):
             if _not_a_task(row, table_cols, r, merged_rows, sums, counts, cols):
                 skip.append(r)
                 continue
-        for c in numeric:
+        for c in numeric:  # running sums and counts: a totals row equals one of them
             if c < n:
                 v = row[c]
                 if v.__class__ is float or (v.__class__ is int and -1e300 < v < 1e300):
-                    sums[c] = sums.get(c, 0.0) + v
-                    counts[c] = counts.get(c, 0) + 1
+                    sums[c] += v
+                    counts[c] += 1
     return end, frozenset(skip), starts
 
 
