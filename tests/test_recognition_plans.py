@@ -140,3 +140,19 @@ def test_two_row_header_planned_and_actual_over_start_and_end(tmp_path):
     heads = {c.column: c.header for c in report.understanding.columns}
     assert heads[2] == "计划 / 开始" and heads[5] == "实际 / 结束"
     assert [t.row for t in report.tasks] == [3, 4]
+
+
+def test_excel_tables_are_candidates_and_the_best_is_the_task_table():
+    # SheetData.tables as the xlsx source reads Excel ListObjects: two tables side by side on one sheet
+    from sheetsync.engine import analyse
+    from sheetsync.model import SheetData, WorkbookData
+    rows = [["Budget", "Amount", None, "Task", "Owner", "Due date", "Status"],
+            ["Print", 300.0, None, "Poster", "Ann", D(2026, 9, 1), "In progress"],
+            ["Ads", 900.0, None, "Landing page", "Bob", D(2026, 9, 30), "Not started"]]
+    sheet = SheetData("Plan", rows, tables=[("Costs", (0, 0, 2, 1)), ("Work", (0, 3, 2, 6))])
+    report = analyse(WorkbookData("mem", [sheet]), TODAY)
+    assert report.columns["task"] == 3 and report.columns["deadline"] == 5
+    chosen = report.understanding.candidates[0]
+    assert (chosen.kind, chosen.name, chosen.first_col, chosen.last_col) == ("excel-table", "Work", 3, 6)
+    assert [t.task for t in report.tasks] == ["Poster", "Landing page"]
+    assert [f.row for f in report.findings if f.code == "late"] == [2]

@@ -2,6 +2,8 @@
 read as (or why it was ignored), the other tables seen, and the fields whose absence turns checks off."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..model import ColumnRead, Finding, Understanding, a1
 from . import catalogue
 from .schema import BY_FIELD
@@ -17,6 +19,9 @@ COSTS = {
 
 # Words of a header that may hold the deadline under another name (the example in the warning).
 _DATE_WORDS = ("时间", "日期", "時間", "完成", "结束", "結束", "date", "time", "end", "finish", "due", "when")
+
+_NOTES = {"lower score": "得分较低", "another sheet": "在另一个工作表", "no task column": "没有任务列",
+          "only a task column": "只有任务列"}
 
 _WHY = {
     "word": ("head word {word} → {field}", "中心词“{word}” → {field}"),
@@ -62,8 +67,9 @@ def understanding(layout: TableLayout, lang: str, mapping) -> Understanding:
             kind, params = layout.reasons.get(c, ("mapped", {"field": f}))
             reads.append(ColumnRead(c, "", f, why(kind, params, lang)))
     reads.sort(key=lambda r: r.column)
-    return Understanding(layout.sheet.name, layout.header_row + 1, layout.header_rows, reads,
-                         list(layout.candidates), missing(layout.columns), mapping)
+    seen = [replace(c, note=_NOTES.get(c.note, c.note) if lang == "zh" else c.note) for c in layout.candidates]
+    return Understanding(layout.sheet.name, layout.header_row + 1, layout.header_rows, reads, seen,
+                         missing(layout.columns), mapping)
 
 
 def missing(columns) -> list[str]:
