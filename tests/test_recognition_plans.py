@@ -156,3 +156,16 @@ def test_excel_tables_are_candidates_and_the_best_is_the_task_table():
     assert (chosen.kind, chosen.name, chosen.first_col, chosen.last_col) == ("excel-table", "Work", 3, 6)
     assert [t.task for t in report.tasks] == ["Poster", "Landing page"]
     assert [f.row for f in report.findings if f.code == "late"] == [2]
+
+
+def test_a_deadline_column_of_unreadable_words_stays_the_deadline(tmp_path):
+    # 'TBD' and '下周' under 截止日期 are bad dates to report, not a reason to stop reading the column
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "任务"
+    ws.append(["任务", "负责人", "截止日期", "状态"])
+    for task, due in (("写方案", "待定"), ("设计", "下周"), ("上线", "TBD")):
+        ws.append([task, "张三", due, "进行中"])
+    report = api.validate(_save(wb, tmp_path / "w.xlsx"), today=TODAY)
+    assert report.columns["deadline"] == 2
+    assert sorted(f.row for f in report.findings if f.code == "bad-date") == [2, 3, 4]

@@ -214,8 +214,9 @@ def _value_hints(scores: dict[str, tuple[float, str]], values: list, year: int) 
     exact = [f for f in DATE_FIELDS if f != "time_point"]  # a time point is written as words ('活动前15天')
     wordy = [t for t in texts if not any(ch.isdigit() for ch in t)]  # a date typed as text has digits
     if any(f in out for f in exact) and dates * 3 < min(n, 12) and len(wordy) * 3 >= n * 2:
-        for f in exact:
-            out.pop(f, None)  # words where dates should be
+        for f in exact:  # words where dates should be; a header written as the templates write it stays
+            if f in out and out[f][1] != "=":
+                del out[f]
     tp = out.get("time_point")
     if tp and tp[1] in _GENERIC_DATE_WORDS and dates * 3 >= min(n, 12) * 2:
         # a bare 'Date' / '日期' over real dates: the day the work is due, not a time point such as 'T-15'
