@@ -229,7 +229,9 @@ def _value_hints(scores: dict[str, tuple[float, str]], values: list, year: int) 
             out["task"] = (s - 2.5, w)
             out["id"] = (max(out.get("id", (0, ""))[0], 3.0), out.get("id", (0, "values"))[1] or "values")
     numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
-    if "status" in out and len(numbers) * 3 >= n * 2 and all(0 <= x <= 100 for x in numbers):
+    # a 'status' of fractions (0 / 0.5 / 1) is a share done; whole numbers alone say nothing of the kind
+    if ("status" in out and len(numbers) * 3 >= n * 2 and all(0 <= x <= 1 for x in numbers)
+            and any(0 < x < 1 for x in numbers)):
         out["progress"] = (max(out.get("progress", (0, ""))[0], out["status"][0] + 1), out["status"][1])
     if "progress" in out and len(texts) * 3 >= n * 2:
         known = 0
@@ -303,7 +305,8 @@ def _score(sheet: SheetData, block: _Block, lo: int, hi: int, year: int, mapping
     if "task" not in columns:
         # the task column first (a table has one); between equals, a column whose best reading is the task
         best = max(((s["task"][0], s["task"][0] >= max(v for v, _ in s.values()), -c) for c, s in scores.items()
-                    if "task" in s and c not in taken), default=None)
+                    if "task" in s and c not in taken and not any(w == "=" and f != "task" for f, (v, w) in s.items())),
+                   default=None)
         if best is not None and best[0] >= MIN_TASK:
             c = -best[2]
             columns["task"] = c
@@ -349,7 +352,9 @@ def _score(sheet: SheetData, block: _Block, lo: int, hi: int, year: int, mapping
             reasons[c] = ("grid", {})
     support = any(scores.get(columns[f], {}).get(f, (0,))[0] >= MIN_SUPPORT or (mapping and f in mapping)
                   for f in SUPPORT_FIELDS if f in columns)
-    valid = "task" in columns and support
+    known = sum(1 for c, fs in scores.items() for f, (v, w) in fs.items() if w == "=" and columns.get(f) == c)
+    # a task with something to check, or three headers exactly as sheetsync's templates write them
+    valid = ("task" in columns and support) or known >= 3
     columns.update(managed)
     return _Candidate(sheet, block, lo, hi, columns, scores, managed, total, reasons, valid=valid,
                       mapped=origin if mapping else None, year=year)
@@ -780,7 +785,7 @@ def _why_not(c: _Candidate) -> str:
 
 
 def _layout(c: _Candidate, end, skip, seen, mapping) -> TableLayout:
-    headers = {f: c.block.texts.get(col, header(f, "en") if not f.startswith("m_") else "") for f, col in c.columns.items()}
+    headers = {f: _as_written(c, col) or (header(f, "en") if not f.startswith("m_") else "") for f, col in c.columns.items()}
     named = [c.block.texts[col] for f, col in c.columns.items() if col in c.block.texts and not f.startswith("m_")]
     zh = sum(1 for t in named if has_cjk(t))
     language = "zh" if zh * 2 > len(named) or (zh and zh * 2 == len(named)) else "en"
@@ -790,6 +795,14 @@ def _layout(c: _Candidate, end, skip, seen, mapping) -> TableLayout:
     return TableLayout(_fill_down(c.sheet, c), c.block.bottom, dict(c.columns), headers, language,
                        max(max(c.columns.values()) + 1, width), c.block.bottom - c.block.top + 1, c.first_col, end,
                        skip, texts, dict(c.reasons), grid, seen, c.total, c.mapped)
+
+
+def _as_written(c: _Candidate, col: int) -> str:
+    """A header cell as the person wrote it (stripped), for messages; a multi-row header joined with ' / '."""
+    raw = c.sheet.value(c.block.bottom, col)
+    if c.block.top == c.block.bottom and isinstance(raw, str) and raw.strip():
+        return raw.strip()
+    return c.block.texts.get(col, "")
 
 
 def not_row_per_task(workbook: WorkbookData, seen: list[TableSeen], mapping: ColumnMapping | None) -> NotRowPerTask | None:
