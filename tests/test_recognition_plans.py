@@ -169,3 +169,18 @@ def test_a_deadline_column_of_unreadable_words_stays_the_deadline(tmp_path):
     report = api.validate(_save(wb, tmp_path / "w.xlsx"), today=TODAY)
     assert report.columns["deadline"] == 2
     assert sorted(f.row for f in report.findings if f.code == "bad-date") == [2, 3, 4]
+
+
+def test_an_unlabelled_totals_row_is_found_by_its_sum(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Plan"
+    ws.append(["Task", "Owner", "Days", "Due date"])
+    ws.append(["Brief", "Ann", 2, D(2026, 9, 1)])
+    ws.append(["Poster", "Bob", 3, D(2026, 9, 30)])
+    ws.append(["Page", "Cai", 4, D(2026, 10, 9)])
+    ws.append([None, None, 9, None])  # the value of =SUM(C2:C4), no label
+    ws.append(["Launch", "Ann", 1, D(2026, 10, 12)])
+    report = api.validate(_save(wb, tmp_path / "sum.xlsx"), today=TODAY)
+    assert [t.row for t in report.tasks] == [2, 3, 4, 6]
+    assert not [f for f in report.findings if f.row == 5]

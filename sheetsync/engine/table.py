@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from ..model import ColumnMapping, SheetData, SheetsyncError, TableSeen, WorkbookData, col_index, col_letter
 from . import catalogue
@@ -596,9 +597,9 @@ def _rows_below(sheet: SheetData, cand: _Candidate) -> tuple[int | None, frozens
     for r0, c0, r1, c1 in sheet.merged:
         if r0 >= first and c1 > c0 and c0 <= cand.last_col and c1 >= cand.first_col:
             merged_rows[r0] = (c0, c1)
-    longest = max(map(len, header_keys | TOTAL_WORDS)) + 8  # room for spaces around a label
-    labels = header_keys | TOTAL_WORDS
-    firsts = {k[0] for k in labels if k} | {k[0].upper() for k in labels if k}
+    # the labels as people write them (case, a colon): one set lookup per row; padded text takes the slow path
+    exact = {v + end for k in header_keys | TOTAL_WORDS
+             for v in (k, k.upper(), k.title(), k.capitalize()) for end in ("", ":", "：")}
     numeric = [c for c in table_cols if any(v.__class__ in (int, float) for v in _samples(sheet, first, c))]
     sums: dict[int, float] = dict.fromkeys(numeric, 0.0)
     counts: dict[int, int] = dict.fromkeys(numeric, 0)
@@ -606,37 +607,58 @@ def _rows_below(sheet: SheetData, cand: _Candidate) -> tuple[int | None, frozens
     starts: list[int] = []
     rows = sheet.rows
     end = None
-    for r in range(first, len(rows)):
+    body = rows[first:]
+    # Most rows hold a task text that is no label: find the others in one cheap pass, then look at them
+    if task_c is None:
+        values = [None] * len(body)
+    elif min(map(len, body), default=0) > task_c:
+        values = list(map(itemgetter(task_c), body))
+    else:
+        values = [row[task_c] if task_c < len(row) else None for row in body]
+    look = [i + first for i, v in enumerate(values)
+            if v.__class__ is not str or not v or v in exact or v[0].isspace() or v[-1].isspace()]
+    look = sorted(set(look) | {r for r in merged_rows if r >= first})
+    summed = first  # rows above this one are in sums/counts (totals are compared with what is above them)
+
+    def add_up_to(stop: int) -> None:
+        nonlocal summed
+        skipped = set(skip)
+        for r in range(summed, stop):
+            if r in skipped:
+                continue
+            row = rows[r]
+            for c in numeric:
+                if c < len(row):
+                    v = row[c]
+                    if v.__class__ is float or (v.__class__ is int and -1e300 < v < 1e300):
+                        sums[c] += v
+                        counts[c] += 1
+        summed = max(summed, stop)
+
+    for r in look:
         row = rows[r]
-        n = len(row)
-        tv = row[task_c] if task_c is not None and task_c < n else None
-        if tv.__class__ is str and tv:
-            # a text longer than any totals label or header, on a row with no merge, is a task: the usual row
-            if (len(tv) <= longest and (tv[0] in firsts or tv[0].isspace())) or r in merged_rows:
-                key = tv.strip().casefold()
-                if key in TOTAL_WORDS or key.rstrip(":：") in TOTAL_WORDS:
+        tv = values[r - first]
+        if tv.__class__ is str and tv.strip():
+            key = tv.strip().casefold()
+            if key in TOTAL_WORDS or key.rstrip(":：") in TOTAL_WORDS:
+                skip.append(r)
+                continue
+            if r in merged_rows and _only_in(row, table_cols, merged_rows[r]):
+                skip.append(r)  # a label merged across the row: a section, not a task
+                continue
+            if key in header_keys:
+                if _repeated_header(sheet, r, cand):
                     skip.append(r)
                     continue
-                if r in merged_rows and _only_in(row, table_cols, merged_rows[r]):
-                    skip.append(r)  # a label merged across the row: a section, not a task
-                    continue
-                if key in header_keys:
-                    if _repeated_header(sheet, r, cand):
-                        skip.append(r)
-                        continue
-                    end = r
-                    starts.append(r)
-                    break
-        elif tv is None or tv == "" or (tv.__class__ is str):
+                end = r
+                starts.append(r)
+                break
+        elif tv is None or tv == "" or tv.__class__ is str:
+            if numeric:
+                add_up_to(r)
             if _not_a_task(row, table_cols, r, merged_rows, sums, counts, cols):
                 skip.append(r)
                 continue
-        for c in numeric:  # running sums and counts: a totals row equals one of them
-            if c < n:
-                v = row[c]
-                if v.__class__ is float or (v.__class__ is int and -1e300 < v < 1e300):
-                    sums[c] += v
-                    counts[c] += 1
     return end, frozenset(skip), starts
 
 
