@@ -11,7 +11,6 @@ from .clock import Clock, current, make_clock, parse_today  # noqa: F401  (parse
 import sheetsync.sources.xlsx  # noqa: F401  (sources.xlsx.check_package)
 from .engine import analyse
 from .engine.campaign import read_campaign
-from .engine.table import find_table
 from .model import ColumnMapping, Report, SheetsyncError, WorkbookData
 from .understood import Inspection, guess_language
 
@@ -22,12 +21,10 @@ def clock_for(workbook: WorkbookData, today=None, lang: str | None = None, overr
     """The run's one Clock, in the tracker's zone: the config's (`overrides["timezone"]`), else the Campaign
     sheet's, else the machine's. A job on a UTC server at 01:00 is already tomorrow in Shanghai."""
     zone = (overrides or {}).get("timezone")
-    if not zone:
-        layout, _ = find_table(workbook)
-        if layout is not None:
-            year = parse_today(today)[0] or current().date()  # only to read dates written without a year
-            campaign, _ = read_campaign(workbook, lang or layout.language, year.year)
-            zone = campaign.timezone
+    if not zone:  # the Campaign sheet alone says it: no need to find the task table for the clock
+        year = parse_today(today)[0] or current().date()  # only to read dates written without a year
+        campaign, _ = read_campaign(workbook, lang or "en", year.year)
+        zone = campaign.timezone
     return make_clock(zone, today)
 
 
@@ -42,10 +39,12 @@ def analyse_at(workbook: WorkbookData, today=None, *, lang: str | None = None, o
 
 
 def validate(source: str | Path, *, today: str | dt.date | None = None, lang: str | None = None,
-             overrides: dict | None = None, workbook: WorkbookData | None = None, **source_options) -> Report:
-    """Read SOURCE, check every row and derive deadlines. Raises SheetsyncError when it cannot run."""
+             overrides: dict | None = None, workbook: WorkbookData | None = None,
+             mapping: ColumnMapping | None = None, **source_options) -> Report:
+    """Read SOURCE, check every row and derive deadlines. Raises SheetsyncError when it cannot run.
+    `mapping` (sheet, header row, columns) wins over recognition and over the Campaign sheet's mapping rows."""
     workbook = workbook or sources.read(source, **source_options)
-    return analyse_at(workbook, today, lang=lang, overrides=overrides)
+    return analyse_at(workbook, today, lang=lang, overrides=overrides, mapping=mapping)
 
 
 def inspect(source: str | Path, *, today: str | dt.date | None = None, lang: str | None = None,
@@ -95,14 +94,14 @@ class SyncResult:
 
 def sync(source: str | Path, *, today: str | dt.date | None = None, lang: str | None = None, dry_run: bool = False,
          backups: int = 5, overrides: dict | None = None, state: str | Path | None = None, record: bool = True,
-         **source_options) -> SyncResult:
+         mapping: ColumnMapping | None = None, **source_options) -> SyncResult:
     """Validate, derive, then write the managed columns, owned highlight rules and the report sheet back.
 
     Unless `dry_run` (or record=False), the tasks are recorded in the history (`state`, default
     .sheetsync/state.db beside the tracker) so the digest can tell what changed."""
     with _no_cyclic_gc():
         result = _sync(source, today=today, lang=lang, dry_run=dry_run, backups=backups, overrides=overrides,
-                       **source_options)
+                       mapping=mapping, **source_options)
     if record and not dry_run:
         from .history import record_sync
         record_sync(source, result.report, state=state, at=result.report.clock.now)
@@ -129,12 +128,13 @@ def digest(source: str | Path, **options):
     return run_digest(source, **options)
 
 
-def _sync(source, *, today, lang, dry_run, backups, overrides, **source_options) -> SyncResult:
+def _sync(source, *, today, lang, dry_run, backups, overrides, mapping=None, **source_options) -> SyncResult:
     from .plan import build_plan
     text = str(source)
     if sources.is_gsheet(text):
         from .writers.gsheets import sync_gsheet
-        return sync_gsheet(text, today=today, lang=lang, dry_run=dry_run, overrides=overrides, **source_options)
+        return sync_gsheet(text, today=today, lang=lang, dry_run=dry_run, overrides=overrides, mapping=mapping,
+                           **source_options)
     import hashlib
     path = Path(text)
     kind = sources.file_kind(path) if path.is_file() else "xlsx"
@@ -145,7 +145,7 @@ def _sync(source, *, today, lang, dry_run, backups, overrides, **source_options)
         refuse_read_only(path)
     digest_before = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
     workbook = sources.read(text)  # the text, not the Path: a pasted URL keeps its '//'
-    report = analyse_at(workbook, today, lang=lang, overrides=overrides)
+    report = analyse_at(workbook, today, lang=lang, overrides=overrides, mapping=mapping)
     refuse_empty(report, text)
     plan = build_plan(report, workbook, run_at=report.clock.now)
     if dry_run or not plan.changed:

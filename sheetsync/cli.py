@@ -112,6 +112,25 @@ def source_options(f):
     return f
 
 
+def layout_options(f):
+    """--columns / --sheet / --header-row: say where the table is when recognition is not enough."""
+    f = click.option("--header-row", "header_row", type=click.IntRange(1, 1000), metavar="N",
+                     help="The header row (1-based), e.g. --header-row 4.")(f)
+    f = click.option("--sheet", "sheet", metavar="NAME", help="The task sheet, e.g. --sheet Plan.")(f)
+    f = click.option("--columns", "columns", metavar="FIELD=HEADER,...",
+                     help="Which column is which field, by header text or column letter, e.g. "
+                          "--columns 'task=接口名,owner=开发者,deadline=C' (wins over recognition and the Campaign sheet).")(f)
+    return f
+
+
+def _mapping(columns: str | None, sheet: str | None, header_row: int | None):
+    if not (columns or sheet or header_row):
+        return None
+    from .engine.mapping import parse_columns
+    from .model import ColumnMapping
+    return ColumnMapping(sheet, header_row, parse_columns(columns or ""), "cli")
+
+
 def _source_kwargs(source: str, credentials: str | None) -> dict:
     from .sources import is_gsheet
     return {"credentials": credentials} if is_gsheet(source) else {}
@@ -127,14 +146,17 @@ def all_option(f):
 @click.argument("source")
 @source_options
 @all_option
-def validate(source, fmt, today, lang, credentials, show_all):
+@layout_options
+def validate(source, fmt, today, lang, credentials, show_all, columns, sheet, header_row):
     """Check every row of a tracker and derive deadlines; nothing is written.
 
     \b
     Example:
       sheetsync validate tracker.xlsx --format json --today 2026-07-01
+      sheetsync validate plan.xlsx --columns 'task=接口名,owner=开发者,deadline=计划开发时间'
     """
-    report = api.validate(source, today=today, lang=lang, **_source_kwargs(source, credentials))
+    report = api.validate(source, today=today, lang=lang, mapping=_mapping(columns, sheet, header_row),
+                          **_source_kwargs(source, credentials))
     if fmt == "json":
         click.echo(to_json(report.to_dict()))
     else:
@@ -221,7 +243,8 @@ _SYNC_TEXT = {
 @click.option("--dry-run", is_flag=True, help="Print the planned cell changes and write nothing.")
 @click.option("--backups", default=5, show_default=True, help="How many previous versions to keep in .sheetsync/backups.")
 @all_option
-def sync(source, fmt, today, lang, credentials, dry_run, backups, show_all):
+@layout_options
+def sync(source, fmt, today, lang, credentials, dry_run, backups, show_all, columns, sheet, header_row):
     """Validate, fill the Due/Health/Flags columns, highlight problem rows and write the report sheet.
 
     \b
@@ -230,7 +253,7 @@ def sync(source, fmt, today, lang, credentials, dry_run, backups, show_all):
       sheetsync sync tracker.xlsx
     """
     result = api.sync(source, today=today, lang=lang, dry_run=dry_run, backups=backups,
-                      **_source_kwargs(source, credentials))
+                      mapping=_mapping(columns, sheet, header_row), **_source_kwargs(source, credentials))
     if fmt == "json":
         click.echo(to_json(result.to_dict()))
         sys.exit(result.exit_code)
@@ -287,7 +310,9 @@ _DIGEST_TEXT = {
 @click.option("--force", is_flag=True, help="Resend messages the ledger says were already sent.")
 @click.option("--status", is_flag=True,
               help="Print the ledger for the period (who, channel, kind, state, when) and send nothing.")
-def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, send, state, force, status):
+@layout_options
+def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, send, state, force, status, columns,
+           sheet, header_row):
     """Build the weekly team digest and one personal digest per owner; send them or write an outbox.
 
     Each (tracker, week, recipient) is delivered once: a rerun sends nothing new. An --outbox run (or one
@@ -309,7 +334,7 @@ def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, sen
         return
     batch, result = api.digest(source, today=today, period=period, kinds=kinds, to=list(to) or None,
                                outbox=outbox, send=send, state=state, force=force, lang=lang,
-                               **_source_kwargs(source, credentials))
+                               mapping=_mapping(columns, sheet, header_row), **_source_kwargs(source, credentials))
     if fmt == "json":
         data = {"tracker": batch.tracker, "period": batch.period, "changed": batch.changed,
                 "warnings": [w.__dict__ for w in batch.warnings], **result.to_dict()}

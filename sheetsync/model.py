@@ -65,8 +65,9 @@ def quote_sheet(name: str) -> str:
 class SheetData:
     """One sheet's values at absolute positions: rows[0] is sheet row 1, rows[r][0] is column A.
 
-    Rows may be ragged (trailing empty cells trimmed). Merged areas are filled by the source only where
-    that is the reader's job (see sources); `merged` lists them as 0-based inclusive (r0, c0, r1, c1)."""
+    Rows may be ragged (trailing empty cells trimmed). A merged area's value sits in its top-left cell only
+    (sources never fill merges; the engine decides what a merge means); `merged` lists them as 0-based
+    inclusive (r0, c0, r1, c1)."""
     name: str
     rows: list[list[CellValue]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
@@ -224,6 +225,7 @@ class TableSeen:
     kind: str = "range"  # range | excel-table | block
     name: str | None = None  # an Excel table's name
     note: str = ""  # why it was not taken, or why it is not a task table
+    headers: list[str] = field(default_factory=list)  # its header texts, left to right (for messages)
 
 
 @dataclass

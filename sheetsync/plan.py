@@ -13,7 +13,6 @@ from .engine import catalogue
 from .engine.campaign import find_sheet
 from .engine.metrics import METRIC_SHEETS
 from .engine.schema import REPORT_TITLE, header
-from .engine.table import find_table
 from .model import Report, WorkbookData, a1, col_letter, quote_sheet
 from .render import HEALTH_LABELS, task_labels
 
@@ -98,6 +97,20 @@ class Plan:
         return bool(self.cells) or not self.unchanged_report
 
 
+@dataclass
+class _Table:
+    """The task table as the report read it (the engine found it once, with any mapping), over the sheet's
+    values as they are in the file: the cells sync compares with are the cells it would overwrite."""
+    sheet: object
+    header_row: int  # 0-based
+    columns: dict
+    headers: dict
+
+    @classmethod
+    def of(cls, report: Report, workbook: WorkbookData) -> "_Table":
+        return cls(workbook.sheet(report.sheet), report.header_row - 1, report.columns, report.headers)
+
+
 def _empty(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
@@ -105,7 +118,7 @@ def _empty(v) -> bool:
 def _place_managed(report: Report, workbook: WorkbookData) -> dict[str, int]:
     """Columns for Due, Health and Flags: found by header, else the first fully empty columns right of
     the table — never a column where a person has typed anything."""
-    layout, _ = find_table(workbook)
+    layout = _Table.of(report, workbook)
     sheet = layout.sheet
     cols = {f: c for f, c in layout.columns.items() if f in MANAGED_FIELDS}
     taken = set(layout.columns.values())
@@ -146,7 +159,7 @@ def _same(before, after) -> bool:
 
 def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -> Plan:
     lang = report.language
-    layout, _ = find_table(workbook)
+    layout = _Table.of(report, workbook)
     sheet = layout.sheet
     cols = _place_managed(report, workbook)
     _point_at_due_column(report, cols)

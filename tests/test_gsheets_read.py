@@ -93,11 +93,13 @@ def test_worksheet_by_title_and_by_gid(tmp_path, emu):
     assert err.value.code == "no-sheet" and "Second plan" in err.value.en and "Nope" in err.value.zh
 
 
-def test_merged_title_row_is_filled_like_the_xlsx_reader(tmp_path, emu):
+def test_merged_title_row_reads_like_the_xlsx_reader(tmp_path, emu):
+    # issue 10: sources no longer fill merged areas (a merged title or label must never fill a data cell);
+    # the value sits in the top-left cell and both readers list the merge for the engine to interpret
     path = make_tracker(tmp_path / "m.xlsx", TRACKERS["mixed-zh"]["tasks"][:2], campaign=CAMPAIGN, people=PEOPLE)
     key = load_xlsx(emu, path)
     from sheetsync import sources
     g = sources.read(f"gsheet:{key}").sheet("任务")
     x = sources.read(path).sheet("任务")
-    assert g.rows[0] == x.rows[0] and g.rows[0][5] == "活动任务跟踪表"
-    assert g.merged == x.merged
+    assert g.rows[0] == x.rows[0] and g.rows[0][0] == "活动任务跟踪表" and g.rows[0][5] in ("", None)
+    assert g.merged == x.merged and (0, 0, 0, len(x.rows[2]) - 1) in g.merged

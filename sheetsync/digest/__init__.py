@@ -202,7 +202,7 @@ def run_digest(source, *, today=None, period: str | None = None, kinds="all", to
                outbox: Path | str | None = None, send: bool = False, state: Path | str | None = None,
                force: bool = False, unchanged: str = "skip", lang: str | None = None, link_for=None,
                busy_threshold: int = 5, smtp: SmtpSettings | None = None, report: Report | None = None,
-               overrides: dict | None = None, **source_options):
+               overrides: dict | None = None, mapping=None, **source_options):
     """`sheetsync digest SOURCE`: validate, build, deliver. Returns (batch, DeliveryResult).
 
     `today` as for every command (sheetsync.clock): the run's one clock, read once in the tracker's zone.
@@ -213,8 +213,8 @@ def run_digest(source, *, today=None, period: str | None = None, kinds="all", to
     report_link = None
     if report is None:
         workbook = sources.read(source, **source_options)
-        report = api.validate(source, today=today, lang=lang, workbook=workbook, overrides=overrides)
-        if sources.is_gsheet(str(source)):
+        report = api.validate(source, today=today, lang=lang, workbook=workbook, overrides=overrides, mapping=mapping)
+        if link_for is None and sources.is_gsheet(str(source)):
             sheet = workbook.sheet(report.sheet) if report.sheet else None
             url = _spreadsheet_url(str(source))
             if link_for is None:

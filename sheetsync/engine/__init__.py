@@ -4,8 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 
-from ..model import (ColumnMapping, ColumnRead, Finding, Report, SheetsyncError, TableSeen, Understanding, WorkbookData,
-                     parse_a1)
+from ..model import ColumnMapping, Finding, Report, SheetsyncError, WorkbookData, parse_a1
 from . import catalogue
 from .calendar import WorkCalendar
 from .campaign import read_campaign, read_faq, read_holidays, read_people
@@ -13,9 +12,11 @@ from .checks import Checker, assign_health
 from .deadlines import derive
 from .field_costs import missing_fields
 from .graph import build
+from .mapping import combine, from_campaign_sheet
 from .metrics import check_metrics
 from .rows import read_tasks
-from .table import describe_seen, find_table
+from .table import describe_seen, find_table, not_row_per_task
+from .understanding import no_deadline, understanding
 
 
 class NoTaskTable(SheetsyncError):
@@ -45,8 +46,12 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
 
     `now` (naive, in the campaign's zone) drives review-SLA checks; it defaults to the start of `today`.
     `overrides` replace campaign facts (launch, end, calendar, timezone, review_sla_hours, recipients, ...)."""
-    layout, seen = find_table(workbook)
+    mapping = combine(mapping, from_campaign_sheet(workbook))
+    layout, seen = find_table(workbook, mapping, today.year)
     if layout is None:
+        grid = not_row_per_task(workbook, seen, mapping)
+        if grid is not None:
+            raise grid
         seen_text = describe_seen(seen)
         finding = catalogue.make("no-task-table", lang or "en", seen=seen_text)
         raise NoTaskTable(finding, seen_text)
@@ -73,6 +78,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
         findings.append(catalogue.make("bad-calendar", language, value=campaign.calendar, **at))
         cal = WorkCalendar(None, holidays=off, workdays=work)
 
+    findings += no_deadline(layout, language)
     tasks, f, last_row = read_tasks(layout, language, year, near=campaign.launch or today, today=today,
                                     launch=campaign.launch, people=people)
     findings += f
@@ -91,7 +97,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     return Report(source=workbook.source, today=today, language=language, sheet=layout.sheet.name,
                   header_row=layout.header_row + 1, tasks=tasks, findings=findings, campaign=campaign,
                   people=people or {}, columns=dict(layout.columns), headers=dict(layout.headers),
-                  last_row=last_row, understanding=_understanding(layout, mapping), alerts=alerts,
+                  last_row=last_row, understanding=understanding(layout, language, mapping), alerts=alerts,
                   faq=read_faq(workbook))
 
 
@@ -105,20 +111,6 @@ def _resolved_keys(graph) -> None:
     for i, t in enumerate(tasks):
         if t.links or graph.by_position and graph.preds[i]:
             t.depends_on = [tasks[j].key for j in graph.preds[i]] + unknown.get(i, [])
-
-
-def _understanding(layout, mapping) -> Understanding:
-    """Placeholder reading of the layout (issue 10 replaces it with the scored one)."""
-    by_col = {c: f for f, c in layout.columns.items()}
-    row = layout.sheet.rows[layout.header_row] if layout.header_row < len(layout.sheet.rows) else []
-    cols = []
-    for c, raw in enumerate(row):
-        if isinstance(raw, str) and raw.strip():
-            fld = by_col.get(c)
-            cols.append(ColumnRead(c, " ".join(raw.split()), fld, "known header" if fld else ""))
-    seen = TableSeen(layout.sheet.name, layout.header_row + 1, 0, max(layout.width - 1, 0), float(len(layout.columns)),
-                     sorted(layout.columns))
-    return Understanding(layout.sheet.name, layout.header_row + 1, 1, cols, [seen], missing_fields(layout.columns), mapping)
 
 
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}

@@ -197,9 +197,17 @@ _TYPES = [
                 "{metric}的预警规则(“{value}”)无法识别:请填写 上涨、下降、高于 或 低于;上涨和下降需填写幅度,周期数至少为 1。",
                 "bad metric rule", "预警规则有误"),
     FindingType("no-task-table", "error", "No task table", "找不到任务表",
-                "No sheet has a header row with at least three known columns (task, owner, status, deadline …) in its first 20 rows. Header rows seen: {seen}.",
-                "没有找到任务表:前 20 行中没有包含至少三个可识别列(任务、负责人、状态、截止日期等)的表头。已看到的表头行:{seen}。",
+                "No sheet has a header row (in its first 40 rows) with a task column and an owner, deadline, time point, status or progress column. Header rows seen: {seen}. Name the columns in sheetsync.toml (columns = {{ task = \"...\" }}) or with --columns.",
+                "没有找到任务表:前 40 行中没有同时包含任务列和负责人、截止日期、时间节点、状态或进度列的表头。已看到的表头行:{seen}。可在 sheetsync.toml(columns = {{ task = \"...\" }})或 --columns 中指定列。",
                 "no task table", "找不到任务表"),
+    FindingType("not-row-per-task", "error", "Not a row-per-task tracker", "不是每行一个任务的表",
+                "Sheet '{sheet}' is not a row-per-task tracker: {what}. sheetsync reads a table with one task per row (task, owner, deadline, status …); keep such a table on a sheet, or point to it with sheet = \"...\" in sheetsync.toml.",
+                "工作表“{sheet}”不是每行一个任务的表:{what_zh}。sheetsync 读取每行一个任务的表(任务、负责人、截止日期、状态等);请另建这样的表,或在 sheetsync.toml 中用 sheet = \"...\" 指定。",
+                "not a row-per-task tracker", "不是每行一个任务的表"),
+    FindingType("no-deadline-column", "warning", "No deadline column", "没有截止日期列",
+                "No column was read as the deadline or a time point, so the late and due-soon checks are off. Head a column 'Deadline' or 'Due date', or name yours in sheetsync.toml: columns = {{ deadline = \"{example}\" }}.",
+                "没有识别出截止日期或时间节点列,逾期和即将到期检查已关闭。请把一列的表头写成“截止日期”,或在 sheetsync.toml 中指定:columns = {{ deadline = \"{example}\" }}。",
+                "no deadline column", "无截止日期列"),
 ]
 
 CATALOGUE: dict[str, FindingType] = {t.code: t for t in _TYPES}

@@ -68,13 +68,13 @@ def read_tasks(layout: TableLayout, lang: str, year: int, *, near: dt.date | Non
     sheet = layout.sheet
     cols = {f: c for f, c in layout.columns.items() if f in INPUT_FIELDS}
     first = layout.first_data_row
-    skip = getattr(layout, "skip_rows", None) or ()  # totals and section rows the layout reader set aside
     # Used rows: any non-blank input cell. Entirely blank rows are skipped.
     input_cols = sorted(cols.values())
     rows, numbers = [], []
     all_rows = sheet.rows
-    for r in range(first, len(all_rows)):
-        if skip and r in skip:
+    skip = layout.skip_rows  # totals, section labels, repeated header rows: not tasks
+    for r in range(first, len(all_rows) if layout.end_row is None else layout.end_row):
+        if r in skip:
             continue
         row = all_rows[r]
         n = len(row)

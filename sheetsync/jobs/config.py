@@ -17,8 +17,10 @@ from typing import Any
 import pytz
 
 from ..channels import KINDS as CHANNEL_KINDS
-from ..model import SheetsyncError
+from ..engine.mapping import known_fields
+from ..engine.table import field_of
 from ..engine.timepoints import parse_time_point
+from ..model import ColumnMapping, SheetsyncError
 from .locate import KeyLocator
 
 PASSWORD_ENV = "SHEETSYNC_SMTP_PASSWORD"
@@ -78,6 +80,16 @@ class TrackerConfig:
     notice: str = "T-3wd"  # when the launch notice goes out (seed 004), a time point relative to the launch
     report_url: str | None = None  # the "full report" link in chat messages (default: the sheet URL)
     metric_rules: tuple["MetricRuleConfig", ...] = ()
+    columns: dict[str, str] = field(default_factory=dict, hash=False)  # field -> header text or column letter
+    header_row: int | None = None  # 1-based
+    sheet: str | None = None  # the task sheet's name
+
+    @property
+    def mapping(self) -> ColumnMapping | None:
+        """What this tracker's config says about its layout (wins over recognition and the Campaign sheet)."""
+        if not (self.columns or self.header_row or self.sheet):
+            return None
+        return ColumnMapping(self.sheet, self.header_row, dict(self.columns), "config")
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -304,7 +316,8 @@ def _resolve(base: Path, value: str) -> Path:
 
 
 _TRACKER_KEYS = ("name", "source", "language", "timezone", "calendar", "recipients", "owner", "review_sla_hours",
-                 "lead_times", "channels", "notice", "report_url", "metric_rules")
+                 "lead_times", "channels", "notice", "report_url", "metric_rules",
+                 "columns", "header_row", "sheet")
 _CHANNEL_KEYS = ("kind", "name", "webhook_env", "secret_env", "mentions")
 _RULE_KEYS = ("metric", "kind", "periods", "percent", "baseline")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -454,12 +467,41 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
     if report_url is not None and not re.match(r"^https?://\S+$", report_url):
         c.bad(path + ("report_url",), f'"{report_url}" is not an http(s) link', f'"{report_url}" 不是 http(s) 链接')
     rules = _metric_rules(c, data, path)
+    columns, header_row, sheet = _layout(c, data, path)
     if len(c.problems) > n0 or not name or not source:
         return None
     return TrackerConfig(name=name, source=source, timezone=zone, language=language, calendar=calendar,
                          recipients=tuple(recipients), owner=owner,
                          review_sla_hours=float(sla) if sla is not None else None, lead_times=leads,
-                         channels=channels, notice=notice, report_url=report_url, metric_rules=rules)
+                         channels=channels, notice=notice, report_url=report_url, metric_rules=rules,
+                         columns=columns, header_row=header_row, sheet=sheet)
+
+
+def _layout(c: _Checker, data: dict, path: tuple) -> tuple[dict[str, str], int | None, str | None]:
+    """columns = { task = "接口名", deadline = "C" }, header_row = 4, sheet = "Plan": the tracker's layout as a
+    person states it, when recognition is not enough."""
+    columns: dict[str, str] = {}
+    raw = c.get(data, path + ("columns",), (dict,), 'a table such as { task = "接口名", owner = "开发者" }',
+                '表,例如 { task = "接口名", owner = "开发者" }', {})
+    for key, header in (raw or {}).items():
+        kpath = path + ("columns", key)
+        fld = field_of(key)
+        if fld is None:
+            c.bad(kpath, f"not a field sheetsync knows (fields: {known_fields()})",
+                  f"不是可识别的字段(字段:{known_fields()})")
+        elif not isinstance(header, str) or not header.strip():
+            c.bad(kpath, 'must be the header text or a column letter, such as "接口名" or "C"',
+                  '必须是表头文字或列字母,例如 "接口名" 或 "C"')
+        elif fld in columns:
+            c.bad(kpath, f"{fld} is already mapped", f"{fld} 已经指定过")
+        else:
+            columns[fld] = header.strip()
+    header_row = c.get(data, path + ("header_row",), (int,), "a row number such as 4", "行号,例如 4")
+    if header_row is not None and not 1 <= header_row <= 1000:
+        c.bad(path + ("header_row",), "must be a row number from 1 to 1000", "必须是 1 到 1000 之间的行号")
+        header_row = None
+    sheet = c.text(data, path + ("sheet",), 'a sheet name such as "Plan"', '工作表名称,例如 "Plan"')
+    return columns, header_row, sheet or None
 
 
 def _smtp(c: _Checker, raw: Any) -> SmtpConfig | None:

@@ -62,7 +62,8 @@ class Work:
     # nightly ---------------------------------------------------------------------------------------------------
     def sync_one(self, tracker: TrackerConfig, day: dt.date) -> NightlyOutcome:
         result = api.sync(tracker.source, today=self.moment(tracker, day), lang=tracker.language, overrides=tracker.overrides(),
-                          state=history_path(self.config), **self._source_options(tracker))
+                          state=history_path(self.config), mapping=tracker.mapping,
+                          **self._source_options(tracker))
         self.reports[tracker.name] = result.report
         return NightlyOutcome.from_report(result.report, written=len(result.plan.cells) if result.changed else 0)
 
@@ -134,7 +135,8 @@ class Work:
         batch, result = api.digest(tracker.source, today=self.moment(tracker, day), period=period, kinds="all",
                                    outbox=outbox, smtp=settings, state=history_path(self.config), force=self.force,
                                    unchanged=self.config.jobs.digest.unchanged, lang=tracker.language,
-                                   overrides=tracker.overrides(), **self._source_options(tracker))
+                                   overrides=tracker.overrides(), mapping=tracker.mapping,
+                                   **self._source_options(tracker))
         if tracker.channels:
             from . import chat
             posts = chat.digest_posts(tracker, batch, self.config.jobs.digest.unchanged)

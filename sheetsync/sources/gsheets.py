@@ -17,7 +17,7 @@ from ..engine.values import normalise_header
 from ..model import SheetData, SheetsyncError, WorkbookData
 from ..sheets_http import SCOPES, BoundedHTTPClient, EndpointSession, RetryPolicy, endpoint_from_env
 from . import GSHEET_KEY, GSHEET_URL
-from .xlsx import _fill_merged
+from .xlsx import merged_areas
 
 META_FIELDS = ("spreadsheetId,properties(title),sheets(properties(sheetId,title,index,sheetType,"
                "gridProperties(rowCount,columnCount)),conditionalFormats,merges)")
@@ -143,15 +143,15 @@ def choose_sheets(meta: dict, target: Target) -> list[dict]:
 
 
 def sheet_data(props: dict, value_range: dict, merges: list) -> tuple[SheetData, list[list]]:
-    """The sheet as the engine reads it (merged areas filled, as from a .xlsx) and its raw rows."""
+    """The sheet as the engine reads it (as from a .xlsx: merged areas listed, not filled) and its raw rows."""
     raw = [list(r) for r in value_range.get("values") or []]
     width = max((len(r) for r in raw), default=0)
     for r in raw:  # Google trims trailing empties; calamine gives a rectangle with ''
         r.extend([""] * (width - len(r)))
     areas = [((m.get("startRowIndex", 0), m.get("startColumnIndex", 0)),
               (m["endRowIndex"] - 1, m["endColumnIndex"] - 1)) for m in merges or ()]
-    rows = [list(r) for r in raw] if areas else raw
-    merged = _fill_merged(rows, areas)
+    rows = raw
+    merged = merged_areas(areas)
     return SheetData(name=props["title"], rows=rows, merged=merged, sheet_id=props["sheetId"]), raw
 
 

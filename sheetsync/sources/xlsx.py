@@ -131,26 +131,11 @@ def _check_extent(path: Path, zf: zipfile.ZipFile, info) -> None:
             f"百万单元格上限;请删除表格外很远处的内容", code="too-large")
 
 
-def _fill_merged(rows: list[list], merged) -> list[tuple[int, int, int, int]]:
-    """Every cell of a merged area reads as the area's value, as a person sees it."""
-    areas = []
-    width = max(map(len, rows), default=0) if merged else 0
-    for (r0, c0), (r1, c1) in merged or ():
-        areas.append((r0, c0, r1, c1))
-        if r0 >= len(rows) or c0 >= len(rows[r0]):
-            continue
-        c1 = min(c1, width - 1)  # a merge reaching past the sheet's data (A1:XFD1048576) fills only up to it
-        value = rows[r0][c0]
-        if value in (None, ""):
-            continue
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
-            row = rows[r]
-            if len(row) <= c1:
-                row.extend([""] * (c1 + 1 - len(row)))
-            for c in range(c0, c1 + 1):
-                if (r, c) != (r0, c0) and row[c] in (None, ""):
-                    row[c] = value
-    return areas
+def merged_areas(merged) -> list[tuple[int, int, int, int]]:
+    """Merged areas as 0-based inclusive (r0, c0, r1, c1). Cells are left as the file holds them (the value in
+    the top-left cell only): the engine decides what a merge means (a header spanning columns, a stage label
+    down a column, a title or section label that must never fill a data cell)."""
+    return [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merged or ()]
 
 
 def read_xlsx(path: str | Path) -> WorkbookData:
@@ -215,7 +200,7 @@ def read_book(path: Path, kind: str) -> WorkbookData:
                                      code="not-a-spreadsheet") from None
             if not all(r.__class__ is list for r in rows):  # calamine returns fresh lists: copy only if not
                 rows = [list(r) for r in rows]
-            merged = _fill_merged(rows, sheet.merged_cell_ranges)
+            merged = merged_areas(sheet.merged_cell_ranges)
             sheets.append(SheetData(name=meta.name, rows=rows, merged=merged))
         _attach_tables(wb, sheets)
     finally:

@@ -25,7 +25,7 @@ RECHECK_FIELDS = ("sheets(properties(sheetId,title,gridProperties(rowCount,colum
 
 def sync_gsheet(text: str, *, today=None, lang: Optional[str] = None, dry_run: bool = False,
                 overrides: Optional[dict] = None, credentials: Optional[str] = None,
-                retry: Optional[RetryPolicy] = None, **_ignored):
+                retry: Optional[RetryPolicy] = None, mapping=None, **_ignored):
     from ..api import SyncResult, analyse_at, refuse_empty
     from ..plan import build_plan
 
@@ -37,7 +37,8 @@ def sync_gsheet(text: str, *, today=None, lang: Optional[str] = None, dry_run: b
     for attempt in range(tries):
         snap = fetch(conn, target, text)
         # one clock for the run: a retry after rows moved keeps the first attempt's moment
-        report = analyse_at(snap.workbook, today, lang=lang, overrides=overrides, clock=clock)
+        report = analyse_at(snap.workbook, today, lang=lang, overrides=overrides, clock=clock,
+                            mapping=mapping)
         clock = report.clock
         refuse_empty(report, text)
         own_dates(snap, report)
