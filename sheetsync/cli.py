@@ -82,8 +82,10 @@ EXAMPLES = """\b
 Examples (one per command; `sheetsync COMMAND --help` tells more):
   sheetsync init tracker.xlsx --lang zh --launch 2026-12-15
   sheetsync validate tracker.xlsx
+  sheetsync inspect tracker.xlsx
   sheetsync sync tracker.xlsx --dry-run
   sheetsync digest tracker.xlsx --outbox out/
+  sheetsync notice tracker.xlsx --outbox out/
   sheetsync demo
   sheetsync config check --config sheetsync.toml
   sheetsync run nightly --config sheetsync.toml
@@ -164,10 +166,11 @@ def validate(source, fmt, today, lang, credentials, show_all, columns, sheet, he
     sys.exit(report.exit_code)
 
 
-@cli.command()
+@cli.command(short_help="Say which column was read as what, and how to correct it.")
 @click.argument("source")
 @source_options
-def inspect(source, fmt, today, lang, credentials):
+@layout_options
+def inspect(source, fmt, today, lang, credentials, columns, sheet, header_row):
     """Say how the tracker was read: the task table, each column's field (or ignored) and why, the other
     tables seen, what a missing column costs, and the sheetsync.toml lines to paste to correct it.
 
@@ -178,7 +181,8 @@ def inspect(source, fmt, today, lang, credentials):
       sheetsync inspect tracker.xlsx
       sheetsync inspect export.csv --format json
     """
-    result = api.inspect(source, today=today, lang=lang, **_source_kwargs(source, credentials))
+    result = api.inspect(source, today=today, lang=lang, mapping=_mapping(columns, sheet, header_row),
+                         **_source_kwargs(source, credentials))
     if fmt == "json":
         click.echo(to_json(result.to_dict()))
     else:
@@ -374,7 +378,7 @@ _NOTICE_TEXT = {
 }
 
 
-@cli.command()
+@cli.command(short_help="Send the launch notice to every department once, before launch.")
 @click.argument("source")
 @source_options
 @click.option("--outbox", type=click.Path(file_okay=False),
@@ -594,7 +598,7 @@ def run_digest(config_path, only, today, outbox, credentials, period, force, lan
     _finish(summary, lang)
 
 
-@run.command("notice")
+@run.command("notice", short_help="Send each tracker's launch notice on its day, once.")
 @_run_options
 @click.option("--force", is_flag=True, help="Resend a notice the ledger says was already delivered.")
 @lang_option("Language of the summary line: zh or en.")

@@ -382,5 +382,5 @@ def test_day_counts_in_messages_have_plural_and_zero_forms(tmp_path):
     r = api.validate(make_tracker(tmp_path / "en.xlsx", tasks, lang="en", fields=fields), today=TODAY)
     msg = {f.task_id: f.message for f in r.findings if f.code in ("late", "due-soon")}
     assert "(1 working day late)" in msg["T1"] and "(2 working days late)" in msg["T2"]
-    assert msg["T3"].endswith(", today.") and msg["T4"].endswith("in 1 working day.")
+    assert msg["T3"] == "Due today (2026-09-21)." and msg["T4"].endswith("in 1 working day.")
     assert msg["T5"].endswith("in 2 working days.")
