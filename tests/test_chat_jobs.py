@@ -112,7 +112,7 @@ def test_the_metric_alert_reaches_the_sheet_the_digest_and_the_chat(tmp_path):
     wb = openpyxl.load_workbook(tracker)
     report = wb["同步报告"]
     rows = [[c.value for c in r] for r in report.iter_rows()]
-    hit = [r for r in rows if r and r[3] == "metric-alert"]
+    hit = [r for r in rows if r and r[4] == "metric-alert"]
     assert hit and hit[0][1] == "指标!C5"
 
 
