@@ -61,10 +61,11 @@ def test_english_plan_task_start_end_owner_complete_predecessors(tmp_path):
     ws = wb.active
     ws.title = "Plan"
     ws.append(["Task", "Start", "End", "Owner", "% Complete", "Predecessors"])
+    # predecessors numbered as MS Project and Smartsheet number tasks: 1 is the first task under the header
     rows = [("Kick-off", D(2026, 9, 1), D(2026, 9, 2), "Ann", 1.0, None),
-            ("Design", D(2026, 9, 3), D(2026, 9, 10), "Bob", 0.5, "2"),
-            ("Build", D(2026, 9, 11), D(2026, 9, 18), "Cai", 0.0, "3FS+2d"),
-            ("Launch", D(2026, 9, 28), D(2026, 9, 30), "Ann", 0.0, "4")]
+            ("Design", D(2026, 9, 3), D(2026, 9, 10), "Bob", 0.5, "1"),
+            ("Build", D(2026, 9, 11), D(2026, 9, 18), "Cai", 0.0, "2FS+2d"),
+            ("Launch", D(2026, 9, 28), D(2026, 9, 30), "Ann", 0.0, "3")]
     for row in rows:
         ws.append(list(row))
     report = api.validate(_save(wb, tmp_path / "plan.xlsx"), today=TODAY)
@@ -73,8 +74,15 @@ def test_english_plan_task_start_end_owner_complete_predecessors(tmp_path):
     read = {c.header: c.why for c in report.understanding.columns}
     assert "end" in read["End"] and "progress" in read["% Complete"]
     late = {f.row for f in report.findings if f.code == "late"}
-    assert {3, 4} <= late and all(f.cell.startswith("C") for f in report.findings if f.code == "late")
+    assert late == {3, 4} and all(f.cell.startswith("C") for f in report.findings if f.code == "late")
+    assert report.tasks[0].status == "done"  # 100% complete (a 0%-formatted 1.0), so Kick-off is neither late nor a blocker
     assert not [f for f in report.findings if f.code == "no-deadline-column"]
+    # 2FS+2d: Build may start two working days after Design finishes (Thu 10 Sep -> Mon 14 Sep), not on the 11th
+    (order,) = [f for f in report.findings if f.code == "dependency-order"]
+    assert order.cell == "B4" and "2026-09-14" in order.message and "+2 working days" in order.message
+    # Design is unfinished and overdue, so Build cannot meet its own deadline: the schedule pass says so
+    assert {f.cell for f in report.findings if f.code == "schedule-risk"} == {"C4"}
+    assert not [f for f in report.findings if f.code in ("unknown-dependency", "dependency-cycle")]
 
 
 def test_a_tracker_without_a_deadline_column_says_which_checks_are_off(tmp_path):

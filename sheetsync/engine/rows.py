@@ -212,8 +212,9 @@ def _read_progress(tasks, values, header: str, numbers, ids, finding) -> list:
     if values is None:
         return implied
     filled = [(i, raw) for i, raw in enumerate(values) if not (raw is None or raw == "" or _blank(raw))]
-    percent = "%" in header or "％" in header or any(
-        raw.__class__ in (int, float) and raw > 1 for _, raw in filled)
+    # Numbers count in percent only when one exceeds 1: a "% Complete" header says nothing about the scale,
+    # and its cells are most often fractions shown in a 0% format (1.0 is 100%, not 1%).
+    percent = any(raw.__class__ in (int, float) and raw > 1 for _, raw in filled)
     read: list = []
     for i, raw in filled:
         try:
