@@ -31,10 +31,8 @@ from pathlib import Path
 
 from .clock import current
 from .model import Report
-from .state import is_url, open_store
+from .state import STATE_ENV, is_url, open_store
 from .state.migrations import MIGRATIONS  # noqa: F401  (the schema's steps, for readers of this module)
-
-STATE_ENV = "SHEETSYNC_STATE"
 
 EMAIL = "email"
 LEDGER_STATES = ("preview", "pending", "sending", "sent", "failed", "uncertain")
@@ -67,10 +65,9 @@ class History:
 
     def __init__(self, path: str | Path):
         """`path`: a SQLite file, or a postgresql:// URL."""
-        self.store = open_store(path)
+        self.store = open_store(path)  # created and migrated on open
         self.path = path if is_url(path) else Path(path)
         self.db = self.store.db  # the driver's connection, for callers that inspect the database itself
-        self.migrate()
 
     def migrate(self) -> int:
         return self.store.migrate()

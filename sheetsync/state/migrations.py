@@ -99,6 +99,20 @@ MIGRATIONS: list[str] = [
         failures TEXT,                 -- one "tracker: reason" per line
         PRIMARY KEY (job, night, shard, shards, runner)
     );
+    CREATE TABLE tracker_done (
+        job TEXT NOT NULL,
+        night TEXT NOT NULL,
+        tracker TEXT NOT NULL,
+        runner TEXT NOT NULL,
+        status TEXT NOT NULL,          -- ok | failed
+        at TEXT NOT NULL,              -- UTC
+        PRIMARY KEY (job, night, tracker)
+    );
+    CREATE TABLE nightly_errors (
+        tracker TEXT PRIMARY KEY,      -- the nightly error store of jobs/store.py, shared by runners
+        day TEXT NOT NULL,
+        errors TEXT NOT NULL           -- JSON list of [code, cell]
+    );
     """,
 ]
 

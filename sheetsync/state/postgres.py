@@ -21,7 +21,7 @@ def redact(url: str) -> str:
 
 class PostgresStore(Store):
     dialect = "postgresql"
-    now_sql = "extract(epoch from clock_timestamp())::double precision"
+    now_sql = "extract(epoch from now())::double precision"  # the statement's start (autocommit): one value per statement
 
     def __init__(self, url: str):
         self.where = redact(url)
