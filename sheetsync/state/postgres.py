@@ -38,7 +38,10 @@ class PostgresStore(Store):
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise StateError(f"cannot connect to the state database {self.where}: {reason}",
                              f"无法连接状态数据库 {self.where}:{reason}") from None
-        self.db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        # IF NOT EXISTS is not safe against a concurrent CREATE: runners starting together take turns
+        with self.db.transaction():
+            self.db.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+            self.db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
 
     @staticmethod
     def _sql(sql: str) -> str:

@@ -4,7 +4,9 @@ Google counts requests per minute per user (service account) and per project, re
 60 and 300). Each runner respecting it alone exceeds it together, so the buckets are shared: rows of the
 `buckets` table refilled from the database's clock in one UPDATE ... RETURNING (PostgreSQL, several runners),
 or kept in memory (one process). A bucket of size `burst` refilled at (limit - burst) per minute lets through
-at most `limit` requests in any 60 seconds, and runs at that rate while there is work."""
+at most `limit` requests in any 60 seconds, and runs at that rate while there is work. The refill keeps a
+second burst's worth in hand: a request reaches Google some milliseconds after its token was taken, and those
+delays differ, so arrivals bunch a little more than takes."""
 from __future__ import annotations
 
 import contextvars
@@ -40,7 +42,7 @@ class Limit:
 
     @property
     def per_second(self) -> float:
-        return max(self.per_minute - self.burst, 1.0) / 60.0
+        return max(self.per_minute - 2 * self.burst, 1.0) / 60.0
 
 
 class Bucket(Protocol):
