@@ -1,6 +1,7 @@
 """The command line: a thin layer over sheetsync.api. Exit 0 clean, 1 findings with errors, 2 could not run."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import traceback
@@ -90,6 +91,7 @@ Examples (one per command; `sheetsync COMMAND --help` tells more):
   sheetsync config check --config sheetsync.toml
   sheetsync run nightly --config sheetsync.toml
   sheetsync schedule --config sheetsync.toml
+  sheetsync status --config sheetsync.toml
 """
 
 
@@ -532,11 +534,39 @@ def _run_options(f):
                      help="Write the emails as .eml files here instead of sending them.")(f)
     f = click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
                      help="Google service-account JSON for Google Sheets trackers.")(f)
+    f = click.option("--shard", metavar="I/N", help="Take only shard I of N of the trackers (by a stable hash of "
+                     "the name); default from a Kubernetes Indexed Job's JOB_COMPLETION_INDEX/COUNT.")(f)
     return config_option(f)
 
 
-_RUN_TEXT = {"en": {"ok": "{job}: {ok} of {n} succeeded.", "failed": "  failed: {name}: {detail}"},
-             "zh": {"ok": "{job}:{n} 个跟踪表中 {ok} 个成功。", "failed": "  失败:{name}:{detail}"}}
+def _fleet(cfg, shard_text, credentials):
+    """A Fleet when this run is one of several (a shard, or a shared PostgreSQL state); None for a plain run."""
+    from .jobs.fleet import Fleet
+    from .jobs.shard import Shard
+    from .jobs.work import history_path
+    shard = Shard.parse(shard_text) if shard_text else Shard.from_env()
+    if shard is None and cfg.state_url is None:
+        return None
+    return Fleet(cfg, shard, history_path(cfg), credentials=credentials)
+
+
+def _run_fleet(cfg, shard_text, credentials, work, run_all, **kwargs):
+    fleet = _fleet(cfg, shard_text, credentials)
+    if fleet is not None:
+        work.errors = fleet.errors
+    try:
+        return run_all(cfg, fleet=fleet, **kwargs)
+    finally:
+        if fleet is not None:
+            fleet.close()
+
+
+_RUN_TEXT = {"en": {"ok": "{job}: {ok} of {n} succeeded.", "failed": "  failed: {name}: {detail}",
+                    "skipped": "  skipped: {name} ({detail})"},
+             "zh": {"ok": "{job}:{n} 个跟踪表中 {ok} 个成功。", "failed": "  失败:{name}:{detail}",
+                    "skipped": "  跳过:{name}({detail})"}}
+_SKIP_WHY = {"en": {"done": "already done tonight by another run", "leased": "another runner is working on it"},
+             "zh": {"done": "今晚已由其他运行完成", "leased": "另一个运行实例正在处理"}}
 
 
 def _finish(summary, lang) -> None:
@@ -547,13 +577,36 @@ def _finish(summary, lang) -> None:
     click.echo(tx["ok"].format(job=summary.job, ok=n - len(summary.failed), n=count(ui, "tracker", n) if ui == "en" else n))
     for r in summary.failed:
         click.echo(tx["failed"].format(name=r.tracker, detail=r.detail))
+    for r in summary.results:
+        if r.status == "skipped":
+            why = _SKIP_WHY[_ui_lang(lang)].get(r.detail, r.detail)
+            click.echo(tx["skipped"].format(name=r.tracker, detail=why))
     sys.exit(summary.exit_code)
+
+
+@cli.command("status", short_help="Print what every shard of the fleet did last night.")
+@config_option
+@lang_option("Language: zh or en (default: the config's trackers').")
+def fleet_status(config_path, lang):
+    """What every shard of the fleet did in its last nightly, digest and notice run (from the state store).
+
+    \b
+    Example:
+      sheetsync status --config fleet.toml
+    """
+    from .jobs import load_config
+    from .jobs.fleet_status import config_language, fleet_status as lines
+    from .jobs.work import history_path
+    cfg = load_config(config_path)
+    zone = cfg.trackers[0].zone if cfg.trackers else dt.timezone.utc
+    for line in lines(cfg, history_path(cfg), lang or config_language(cfg), zone):
+        click.echo(line)
 
 
 @run.command("nightly", short_help="Sync every tracker; tell owners about new errors.")
 @_run_options
 @lang_option("Language of the summary line: zh or en.")
-def run_nightly(config_path, only, today, outbox, credentials, lang):
+def run_nightly(config_path, only, today, outbox, credentials, shard, lang):
     """Sync every tracker; mail its owner a short note only when new errors appeared since last night.
 
     Exit 0 all trackers succeeded, 1 some failed, 2 could not run (bad config, another run holds the lock).
@@ -561,6 +614,7 @@ def run_nightly(config_path, only, today, outbox, credentials, lang):
     \b
     Example:
       sheetsync run nightly --config /etc/sheetsync/sheetsync.toml
+      sheetsync run nightly --config fleet.toml --shard 0/4
     """
     from .jobs import load_config
     from .jobs.runner import run_nightly as run_all
@@ -568,8 +622,9 @@ def run_nightly(config_path, only, today, outbox, credentials, lang):
     cfg = load_config(config_path)
     work = Work(cfg, outbox=outbox, credentials=credentials)
     day, _ = api.parse_today(today)
-    summary = run_all(cfg, sync_one=work.sync_one, notify_owner=work.notify_owner, notify_chat=work.notify_chat,
-                      today=day, only=list(only) or None)
+    summary = _run_fleet(cfg, shard, credentials, work, run_all, sync_one=work.sync_one,
+                         notify_owner=work.notify_owner, notify_chat=work.notify_chat, today=day,
+                         only=list(only) or None)
     _finish(summary, lang)
 
 
@@ -578,7 +633,7 @@ def run_nightly(config_path, only, today, outbox, credentials, lang):
 @click.option("--period", metavar="YYYY-Www", help="ISO week (default: this week in each tracker's zone).")
 @click.option("--force", is_flag=True, help="Resend messages the ledger says were already sent.")
 @lang_option("Language of the summary line: zh or en.")
-def run_digest(config_path, only, today, outbox, credentials, period, force, lang):
+def run_digest(config_path, only, today, outbox, credentials, shard, period, force, lang):
     """Send each tracker's weekly digests; a second run for the same week sends nothing.
 
     \b
@@ -594,7 +649,8 @@ def run_digest(config_path, only, today, outbox, credentials, period, force, lan
     work = Work(cfg, outbox=outbox, credentials=credentials, force=force)
     day, _ = api.parse_today(today)
     period = normalise_period(period) if period else None  # a bad week is one line and exit 2, before any work
-    summary = run_all(cfg, digest_one=work.digest_one, period=period, today=day, only=list(only) or None)
+    summary = _run_fleet(cfg, shard, credentials, work, run_all, digest_one=work.digest_one, period=period,
+                         today=day, only=list(only) or None)
     _finish(summary, lang)
 
 
@@ -602,7 +658,7 @@ def run_digest(config_path, only, today, outbox, credentials, period, force, lan
 @_run_options
 @click.option("--force", is_flag=True, help="Resend a notice the ledger says was already delivered.")
 @lang_option("Language of the summary line: zh or en.")
-def run_notice(config_path, only, today, outbox, credentials, force, lang):
+def run_notice(config_path, only, today, outbox, credentials, shard, force, lang):
     """Send each tracker's launch notice on its day (`notice = "T-3wd"` in the config) by email and to its chat
     channels; any other day, and on a rerun, it sends nothing. The scheduler runs it daily at [jobs.notice] time.
 
@@ -616,7 +672,8 @@ def run_notice(config_path, only, today, outbox, credentials, force, lang):
     cfg = load_config(config_path)
     work = Work(cfg, outbox=outbox, credentials=credentials, force=force)
     day, _ = api.parse_today(today)
-    summary = run_all(cfg, digest_one=work.notice_one, today=day, only=list(only) or None, job="notice")
+    summary = _run_fleet(cfg, shard, credentials, work, run_all, digest_one=work.notice_one, today=day,
+                         only=list(only) or None, job="notice")
     _finish(summary, lang)
 
 

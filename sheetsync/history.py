@@ -1,7 +1,7 @@
 """State that outlives a run: task snapshots per sync/digest and the delivery ledger, in one SQLite file.
 
-One file beside the tracker (`.sheetsync/state.db`) so a job copied to another machine keeps its memory;
-WAL and a busy timeout because a sync and a digest job may overlap on the same tracker.
+One file beside the tracker (`.sheetsync/state.db`) so a job copied to another machine keeps its memory, or
+a PostgreSQL database shared by several runners (a `postgresql://` URL): sheetsync.state holds both stores.
 
 The ledger: one row per message, keyed (tracker, period, recipient, channel, kind). `channel` is where the
 message goes: "email" (SMTP), or a chat channel such as "dingtalk:NAME"; `kind` is "team" or "personal"
@@ -27,79 +27,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 from pathlib import Path
 
 from .clock import current
 from .model import Report
-
-STATE_ENV = "SHEETSYNC_STATE"
-
-# Append only: a step, once released, is never edited; user_version counts the steps applied.
-MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE runs (
-        id INTEGER PRIMARY KEY,
-        tracker TEXT NOT NULL,
-        kind TEXT NOT NULL,            -- sync | digest
-        period TEXT,                   -- ISO week for digests
-        at TEXT NOT NULL,              -- ISO timestamp of the run
-        today TEXT NOT NULL            -- the report's today
-    );
-    CREATE INDEX runs_by_tracker ON runs (tracker, kind, period, id);
-    CREATE TABLE snapshots (
-        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-        key TEXT NOT NULL,
-        task_id TEXT, task TEXT, owner TEXT, status TEXT, due TEXT, health TEXT,
-        submitted TEXT, reviewed TEXT, row INTEGER,
-        PRIMARY KEY (run_id, key)
-    );
-    """,
-    """
-    CREATE TABLE ledger (
-        tracker TEXT NOT NULL,
-        period TEXT NOT NULL,
-        recipient TEXT NOT NULL,
-        kind TEXT NOT NULL,            -- team | personal
-        state TEXT NOT NULL,           -- pending | sending | sent | failed | uncertain
-        message_id TEXT,
-        channel TEXT,                  -- smtp | outbox
-        attempts INTEGER NOT NULL DEFAULT 0,
-        error TEXT,
-        updated_at TEXT NOT NULL,
-        PRIMARY KEY (tracker, period, recipient, kind)
-    );
-    """,
-    # a channel in the key (email today, chat later); an outbox copy becomes a preview of the email, which
-    # no longer blocks the real send (it did up to step 2, where the outbox counted as `sent`)
-    """
-    CREATE TABLE ledger_by_channel (
-        tracker TEXT NOT NULL,
-        period TEXT NOT NULL,
-        recipient TEXT NOT NULL,
-        channel TEXT NOT NULL,         -- email | dingtalk:NAME | ...
-        kind TEXT NOT NULL,            -- team | personal
-        state TEXT NOT NULL,           -- preview | pending | sending | sent | failed | uncertain
-        message_id TEXT,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        error TEXT,
-        updated_at TEXT NOT NULL,      -- last change of state, UTC
-        previewed_at TEXT,             -- last preview, UTC
-        preview_files TEXT,            -- the preview's files, one per line
-        preview_fingerprint TEXT,      -- what the preview held, so an identical one is not rewritten
-        PRIMARY KEY (tracker, period, recipient, channel, kind)
-    );
-    INSERT INTO ledger_by_channel (tracker, period, recipient, channel, kind, state, message_id, attempts, error,
-                                   updated_at, previewed_at)
-        SELECT tracker, period, recipient, 'email', kind,
-               CASE WHEN channel = 'outbox' AND state = 'sent' THEN 'preview' ELSE state END,
-               message_id, attempts, error, updated_at,
-               CASE WHEN channel = 'outbox' AND state = 'sent' THEN updated_at END
-        FROM ledger;
-    DROP TABLE ledger;
-    ALTER TABLE ledger_by_channel RENAME TO ledger;
-    """,
-]
+from .state import STATE_ENV, is_url, open_store
+from .state.migrations import MIGRATIONS  # noqa: F401  (the schema's steps, for readers of this module)
 
 EMAIL = "email"
 LEDGER_STATES = ("preview", "pending", "sending", "sent", "failed", "uncertain")
@@ -109,11 +42,12 @@ DELIVERED = ("sent", "uncertain")
 SNAPSHOT_FIELDS = ("key", "task_id", "task", "owner", "status", "due", "health", "submitted", "reviewed", "row")
 
 
-def default_state_path(source_or_config: str | Path | None = None) -> Path:
-    """SHEETSYNC_STATE, else `.sheetsync/state.db` beside the tracker or config file (cwd for a URL)."""
+def default_state_path(source_or_config: str | Path | None = None) -> Path | str:
+    """SHEETSYNC_STATE (a file path or a postgresql:// URL), else `.sheetsync/state.db` beside the tracker or
+    config file (cwd for a URL)."""
     env = os.environ.get(STATE_ENV)
     if env:
-        return Path(env)
+        return env if is_url(env) else Path(env)
     text = str(source_or_config or "")
     if not text or "://" in text:
         return Path.cwd() / ".sheetsync" / "state.db"
@@ -130,44 +64,20 @@ class History:
     """Snapshots of every task per run, and the digest ledger; creates and migrates the file on open."""
 
     def __init__(self, path: str | Path):
-        self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: we open transactions ourselves so a ledger write is committed at once
-        self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA busy_timeout = 30000")
-        self.db.execute("PRAGMA journal_mode = WAL")
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.migrate()
+        """`path`: a SQLite file, or a postgresql:// URL."""
+        self.store = open_store(path)  # created and migrated on open
+        self.path = path if is_url(path) else Path(path)
+        self.db = self.store.db  # the driver's connection, for callers that inspect the database itself
 
     def migrate(self) -> int:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise RuntimeError(f"{self.path}: state schema {version} is newer than this sheetsync ({len(MIGRATIONS)})")
-        for step in range(version, len(MIGRATIONS)):
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                # re-read under the write lock: another process may have migrated meanwhile
-                if self.db.execute("PRAGMA user_version").fetchone()[0] != step:
-                    self.db.execute("ROLLBACK")
-                    continue
-                for statement in MIGRATIONS[step].split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version = {step + 1}")
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-        return self.schema_version
+        return self.store.migrate()
 
     @property
     def schema_version(self) -> int:
-        return self.db.execute("PRAGMA user_version").fetchone()[0]
+        return self.store.schema_version
 
     def close(self) -> None:
-        self.db.close()
+        self.store.close()
 
     def __enter__(self):
         return self
@@ -185,28 +95,23 @@ class History:
         for t in report.tasks:
             rows[t.key] = (t.key, t.id, t.task, t.owner, t.status, _iso(t.due), t.health,
                            _iso(t.submitted), _iso(t.reviewed), t.row)  # duplicate keys: the last row wins
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            cur = self.db.execute("INSERT INTO runs (tracker, kind, period, at, today) VALUES (?, ?, ?, ?, ?)",
-                                  (tracker, kind, period, at.isoformat(), report.today.isoformat()))
-            run_id = cur.lastrowid
-            self.db.executemany(
+        with self.store.transaction():
+            run_id = self.store.execute(
+                "INSERT INTO runs (tracker, kind, period, at, today) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                (tracker, kind, period, at.isoformat(), report.today.isoformat())).fetchone()["id"]
+            self.store.executemany(
                 f"INSERT INTO snapshots (run_id, {', '.join(SNAPSHOT_FIELDS)}) VALUES (?{', ?' * len(SNAPSHOT_FIELDS)})",
                 [(run_id, *r) for r in rows.values()])
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         return run_id
 
     def snapshot(self, run_id: int) -> list[dict]:
-        cur = self.db.execute(f"SELECT {', '.join(SNAPSHOT_FIELDS)} FROM snapshots WHERE run_id = ? ORDER BY row",
-                              (run_id,))
+        cur = self.store.execute(f"SELECT {', '.join(SNAPSHOT_FIELDS)} FROM snapshots WHERE run_id = ? ORDER BY row",
+                                 (run_id,))
         return [dict(r) for r in cur]
 
-    def previous_digest_run(self, tracker: str, before_period: str) -> sqlite3.Row | None:
+    def previous_digest_run(self, tracker: str, before_period: str) -> dict | None:
         # ISO week labels ('2026-W09') sort as text
-        return self.db.execute(
+        return self.store.execute(
             "SELECT * FROM runs WHERE tracker = ? AND kind = 'digest' AND period < ? ORDER BY period DESC, id DESC "
             "LIMIT 1", (tracker, before_period)).fetchone()
 
@@ -217,18 +122,18 @@ class History:
 
     def last_snapshot_before(self, tracker: str, day: dt.date) -> list[dict] | None:
         """The latest snapshot of any kind taken before `day` (baseline for a first digest)."""
-        run = self.db.execute("SELECT id FROM runs WHERE tracker = ? AND today < ? ORDER BY today DESC, id DESC "
+        run = self.store.execute("SELECT id FROM runs WHERE tracker = ? AND today < ? ORDER BY today DESC, id DESC "
                               "LIMIT 1", (tracker, day.isoformat())).fetchone()
         return self.snapshot(run["id"]) if run else None
 
     def runs(self, tracker: str) -> list[dict]:
-        return [dict(r) for r in self.db.execute("SELECT * FROM runs WHERE tracker = ? ORDER BY id", (tracker,))]
+        return [dict(r) for r in self.store.execute("SELECT * FROM runs WHERE tracker = ? ORDER BY id", (tracker,))]
 
     # -- ledger (see the module docstring) ------------------------------------------------------------------
 
     def ledger_get(self, tracker: str, period: str, recipient: str, kind: str, *,
                    channel: str = EMAIL) -> dict | None:
-        row = self.db.execute("SELECT * FROM ledger WHERE tracker = ? AND period = ? AND recipient = ? AND "
+        row = self.store.execute("SELECT * FROM ledger WHERE tracker = ? AND period = ? AND recipient = ? AND "
                               "channel = ? AND kind = ?",
                               (tracker, period, recipient.lower(), channel, kind)).fetchone()
         return dict(row) if row else None
@@ -239,11 +144,11 @@ class History:
         """Upsert one ledger row's state; committed before returning so a crash right after cannot lose it."""
         if state not in LEDGER_STATES:
             raise ValueError(f"ledger state must be one of {', '.join(LEDGER_STATES)}, not {state!r}")
-        self.db.execute(
+        self.store.execute(
             "INSERT INTO ledger (tracker, period, recipient, channel, kind, state, message_id, attempts, error, "
             "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (tracker, period, recipient, channel, kind) DO UPDATE SET state = excluded.state, "
-            "message_id = COALESCE(excluded.message_id, message_id), attempts = attempts + ?, "
+            "message_id = COALESCE(excluded.message_id, ledger.message_id), attempts = ledger.attempts + ?, "
             "error = excluded.error, updated_at = excluded.updated_at",
             (tracker, period, recipient.lower(), channel, kind, state, message_id, int(attempt), error,
              _wall_clock().isoformat(), int(attempt)))
@@ -252,11 +157,11 @@ class History:
                        message_id: str | None = None, files=(), fingerprint: str | None = None) -> None:
         """Note that a message was written as a preview; a row that already has a delivery state keeps it."""
         now = _wall_clock().isoformat()
-        self.db.execute(
+        self.store.execute(
             "INSERT INTO ledger (tracker, period, recipient, channel, kind, state, message_id, updated_at, "
             "previewed_at, preview_files, preview_fingerprint) VALUES (?, ?, ?, ?, ?, 'preview', ?, ?, ?, ?, ?) "
             "ON CONFLICT (tracker, period, recipient, channel, kind) DO UPDATE SET "
-            "message_id = COALESCE(message_id, excluded.message_id), previewed_at = excluded.previewed_at, "
+            "message_id = COALESCE(ledger.message_id, excluded.message_id), previewed_at = excluded.previewed_at, "
             "preview_files = excluded.preview_files, preview_fingerprint = excluded.preview_fingerprint",
             (tracker, period, recipient.lower(), channel, kind, message_id, now, now,
              "\n".join(str(f) for f in files), fingerprint))
@@ -266,40 +171,47 @@ class History:
                      stale_after: dt.timedelta = dt.timedelta(minutes=15)) -> str | None:
         """Take one message for delivery: None when claimed (now `pending`), else the state that forbids it.
 
-        A cron job started twice runs two deliveries at once; the write lock makes the check and the claim one
-        step, so only one of them sends. A `preview` or `failed` row is claimed. A `pending` row younger than
+        A cron job started twice, or several runners sharing one PostgreSQL, run deliveries at once: the claim
+        itself is one conditional statement (insert-if-absent, or update-if-unchanged), so only one of them sends. A `preview` or `failed` row is claimed. A `pending` row younger than
         `stale_after` belongs to a run still going; an older one was left by a crash before anything left and
         is taken over. A `sending` row (the message is on the wire) is in progress while young; once stale it
         counts as `uncertain` and is never resent without force, because the far end may well have it."""
         now = _wall_clock()
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            row = self.db.execute("SELECT state, updated_at FROM ledger WHERE tracker = ? AND period = ? AND "
-                                  "recipient = ? AND channel = ? AND kind = ?",
-                                  (tracker, period, recipient.lower(), channel, kind)).fetchone()
-            if row and not force:
-                if row["state"] in DELIVERED:
-                    self.db.execute("ROLLBACK")
-                    return row["state"]
-                if row["state"] in ("pending", "sending") and now - _parse_utc(row["updated_at"]) < stale_after:
-                    self.db.execute("ROLLBACK")
-                    return "pending"
-                if row["state"] == "sending":
-                    self.db.execute("ROLLBACK")
-                    return "uncertain"
-            self.ledger_set(tracker, period, recipient, kind, "pending", channel=channel, message_id=message_id,
-                            attempt=True)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        return None
+        key = (tracker, period, recipient.lower(), channel, kind)
+        row = self.ledger_get(tracker, period, recipient, kind, channel=channel)
+        if row and not force:
+            if row["state"] in DELIVERED:
+                return row["state"]
+            young = now - _parse_utc(row["updated_at"]) < stale_after
+            if row["state"] in ("pending", "sending") and young:
+                return "pending"
+            if row["state"] == "sending":
+                return "uncertain"
+        # One statement decides: a new row is inserted only if none exists, an existing one is taken only if it
+        # is still exactly what was judged above. Several runners may judge at once; only one statement wins.
+        if row is None:
+            won = self.store.execute(
+                "INSERT INTO ledger (tracker, period, recipient, channel, kind, state, message_id, attempts, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, 1, ?) "
+                "ON CONFLICT (tracker, period, recipient, channel, kind) DO NOTHING RETURNING state",
+                (*key, message_id, now.isoformat())).fetchone()
+        else:
+            won = self.store.execute(
+                "UPDATE ledger SET state = 'pending', message_id = COALESCE(?, message_id), "
+                "attempts = attempts + 1, error = NULL, updated_at = ? WHERE tracker = ? AND period = ? AND "
+                "recipient = ? AND channel = ? AND kind = ? AND state = ? AND updated_at = ? AND attempts = ? RETURNING state",
+                (message_id, now.isoformat(), *key, row["state"], row["updated_at"], row["attempts"])).fetchone()
+        if won is not None:
+            return None
+        # another runner claimed (or delivered) it between our read and our write
+        now_row = self.ledger_get(tracker, period, recipient, kind, channel=channel)
+        return now_row["state"] if now_row and now_row["state"] in DELIVERED else "pending"
 
     def ledger(self, tracker: str, period: str | None = None) -> list[dict]:
         sql, args = "SELECT * FROM ledger WHERE tracker = ?", [tracker]
         if period:
             sql, args = sql + " AND period = ?", args + [period]
-        return [dict(r) for r in self.db.execute(sql + " ORDER BY period, kind, recipient, channel", args)]
+        return [dict(r) for r in self.store.execute(sql + " ORDER BY period, kind, recipient, channel", args)]
 
 
 def _wall_clock() -> dt.datetime:

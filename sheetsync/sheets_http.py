@@ -20,6 +20,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from .model import SheetsyncError
+from .state.quota import QUOTA, QuotaHook
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 GOOGLE_SHEETS_ROOT = "https://sheets.googleapis.com"
@@ -149,8 +150,9 @@ class BoundedHTTPClient(HTTPClient):
     """gspread HTTPClient with a timeout on every request and a bounded retry of reads."""
 
     def __init__(self, auth: Any = None, session: Optional[requests.Session] = None,
-                 policy: Optional[RetryPolicy] = None) -> None:
+                 policy: Optional[RetryPolicy] = None, quota: Optional[QuotaHook] = None) -> None:
         super().__init__(auth, session=session)
+        self.quota = quota
         self.policy = policy or RetryPolicy()
         self.budget = Budget(self.policy)
         self.timeout = self.policy.timeout
@@ -166,6 +168,9 @@ class BoundedHTTPClient(HTTPClient):
         attempt = 0
         while True:
             status, exc, response = None, None, None
+            quota = self.quota or QUOTA.get()
+            if quota is not None:
+                quota.take(write)
             try:
                 self.sent += 1
                 response = self.session.request(method=method, url=endpoint, json=json, params=params, data=data,

@@ -8,12 +8,13 @@ import pytest
 
 from digest_fixtures import campaign_week
 from sheetsync.history import MIGRATIONS, History, default_state_path
+from sheetsync.model import SheetsyncError
 
 
 def test_new_file_is_fully_migrated_with_wal(tmp_path):
     path = tmp_path / ".sheetsync" / "state.db"
     with History(path) as h:
-        assert h.schema_version == len(MIGRATIONS) == 3
+        assert h.schema_version == len(MIGRATIONS) == 4
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -30,7 +31,7 @@ def test_old_file_is_migrated_and_keeps_its_data(tmp_path):
     db.commit()
     db.close()
     with History(path) as h:
-        assert h.schema_version == 3
+        assert h.schema_version == 4
         assert [r["kind"] for r in h.runs("t")] == ["sync"]
         h.ledger_set("t", "2026-W42", "A@Example.com", "team", "sent")
         assert h.ledger_get("t", "2026-W42", "a@example.com", "team")["state"] == "sent"
@@ -53,8 +54,8 @@ def test_two_connections_share_the_file(tmp_path):
         assert b.db.execute("PRAGMA busy_timeout").fetchone()[0] == 30000
 
 
-def test_snapshots_and_previous_digest(tmp_path):
-    with History(tmp_path / "state.db") as h:
+def test_snapshots_and_previous_digest(state_target):
+    with History(state_target) as h:
         assert h.previous_digest_snapshot("t", "2026-W42") is None
         h.record_snapshot("t", campaign_week("en", 41), "digest", dt.datetime(2026, 10, 5, 8, 30), period="2026-W41")
         h.record_snapshot("t", campaign_week("en", 42), "sync", dt.datetime(2026, 10, 12, 7), period=None)
@@ -71,8 +72,8 @@ def test_snapshots_and_previous_digest(tmp_path):
         assert len(h.last_snapshot_before("t", dt.date(2026, 10, 12))) == 12
 
 
-def test_ledger_counts_attempts(tmp_path):
-    with History(tmp_path / "state.db") as h:
+def test_ledger_counts_attempts(state_target):
+    with History(state_target) as h:
         h.ledger_set("t", "2026-W42", "x@example.com", "personal", "pending", message_id="<m@x>", attempt=True)
         h.ledger_set("t", "2026-W42", "x@example.com", "personal", "failed", error="550")
         h.ledger_set("t", "2026-W42", "x@example.com", "personal", "pending", attempt=True)
@@ -100,9 +101,9 @@ def test_record_sync_writes_beside_the_tracker(tmp_path, monkeypatch):
         assert len(h.snapshot(run_id)) == 12
 
 
-def test_a_crash_during_data_is_in_progress_then_uncertain_never_resent(tmp_path):
+def test_a_crash_during_data_is_in_progress_then_uncertain_never_resent(state_target):
     # a process killed between the final dot and the server's reply leaves `sending`
-    with History(tmp_path / "state.db") as h:
+    with History(state_target) as h:
         key = ("t.xlsx", "2026-W42", "a@example.com", "team")
         assert h.ledger_claim(*key, message_id="<m@x>", channel="email") is None
         h.ledger_set(*key, "sending", message_id="<m@x>")
@@ -130,7 +131,7 @@ def test_a_step_2_ledger_gains_channels_and_its_outbox_rows_become_previews(tmp_
                       ("t", "2026-W42", "b@example.com", "team", "sent", "<b@x>", "smtp", local),
                       ("t", "2026-W42", "c@example.com", "personal", "pending", "<c@x>", "smtp", local)])
     with History(path) as h:
-        assert h.schema_version == 3
+        assert h.schema_version == 4
         rows = {r["recipient"]: r for r in h.ledger("t", "2026-W42")}
         assert {r["channel"] for r in rows.values()} == {"email"}
         assert rows["a@example.com"]["state"] == "preview" and rows["a@example.com"]["previewed_at"] == local
@@ -143,8 +144,8 @@ def test_a_step_2_ledger_gains_channels_and_its_outbox_rows_become_previews(tmp_
         assert h.ledger_get("t", "2026-W42", "c@example.com", "personal")["attempts"] == 2
 
 
-def test_channels_are_separate_and_a_preview_never_blocks(tmp_path):
-    with History(tmp_path / "state.db") as h:
+def test_channels_are_separate_and_a_preview_never_blocks(state_target):
+    with History(state_target) as h:
         key = ("t", "2026-W42", "Team@Example.com", "team")
         h.ledger_preview(*key, message_id="<m@x>", files=["/tmp/a.eml"], fingerprint="f1")
         assert h.ledger_get(*key)["state"] == "preview"
@@ -163,3 +164,49 @@ def test_channels_are_separate_and_a_preview_never_blocks(tmp_path):
         assert states == {("email", "sent"), ("dingtalk:ops", "failed")}
         with pytest.raises(ValueError):
             h.ledger_set(*key, "delivered")
+
+
+def test_postgres_store_is_migrated_once_and_refuses_a_newer_schema(postgres_url):
+    with History(postgres_url) as a, History(postgres_url) as b:  # the second open finds it migrated
+        assert a.schema_version == b.schema_version == len(MIGRATIONS)
+        tables = {r["table_name"] for r in a.db.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")}
+        assert {"runs", "snapshots", "ledger", "leases", "buckets", "shard_runs"} <= tables
+        a.db.execute("INSERT INTO schema_version (version) VALUES (%s)", (len(MIGRATIONS) + 1,))
+    with pytest.raises(SheetsyncError, match="newer") as err:
+        History(postgres_url)
+    assert "postgres@" in err.value.en and err.value.zh
+
+
+def test_an_unreachable_postgres_is_one_line_in_both_languages(tmp_path):
+    pytest.importorskip("psycopg")
+    url = f"postgresql://u:secret@/nowhere?host={tmp_path}"
+    with pytest.raises(SheetsyncError) as err:
+        History(url)
+    assert "cannot connect" in err.value.en and "无法连接" in err.value.zh
+    assert "secret" not in err.value.en and "\n" not in err.value.en
+
+
+def test_two_runners_racing_for_one_message_only_one_wins(state_target):
+    """Many connections claim the same messages at once (threads, each with its own connection): every
+    message is claimed by exactly one of them."""
+    import threading
+    History(state_target).close()
+    wins: list[tuple[int, int]] = []
+    barrier = threading.Barrier(6)
+
+    def runner(i):
+        with History(state_target) as h:
+            barrier.wait()
+            for m in range(30):
+                if h.ledger_claim("t", "2026-W42", f"p{m}@example.com", "personal", message_id=f"<{m}@x>") is None:
+                    wins.append((i, m))
+
+    threads = [threading.Thread(target=runner, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(m for _, m in wins) == list(range(30))
+    with History(state_target) as h:
+        assert all(r["state"] == "pending" and r["attempts"] == 1 for r in h.ledger("t", "2026-W42"))

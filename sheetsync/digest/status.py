@@ -15,6 +15,7 @@ from rich.cells import cell_len
 from .. import api, sources
 from ..engine.table import find_table
 from ..history import EMAIL, History, default_state_path, parse_ledger_time
+from ..state import is_url
 from .periods import iso_period, normalise_period
 
 WORDS = {
@@ -73,9 +74,10 @@ def ledger_status(source, *, period: str | None = None, state=None, today=None, 
     clock = api.clock_for(workbook, today, language, overrides)
     label = normalise_period(period) if period else iso_period(clock.today)
     key = tracker_key(source)
-    path = Path(state or default_state_path(source))
+    path = state or default_state_path(source)
+    path = path if is_url(path) else Path(path)
     lines = []
-    if path.exists():  # asking must not create a state file
+    if is_url(path) or path.exists():  # asking must not create a state file
         with History(path) as history:
             lines = status_lines(history, key, label)
     return LedgerStatus(key, label, language, clock.zone, lines)

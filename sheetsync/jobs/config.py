@@ -21,6 +21,7 @@ from ..engine.mapping import known_fields
 from ..engine.table import field_of
 from ..engine.timepoints import parse_time_point
 from ..model import ColumnMapping, SheetsyncError
+from ..state import STATE_ENV, is_url  # a postgresql:// URL in STATE_ENV (a Kubernetes Secret) wins
 from .locate import KeyLocator
 
 PASSWORD_ENV = "SHEETSYNC_SMTP_PASSWORD"
@@ -185,12 +186,33 @@ class JobsConfig:
 
 
 @dataclass(frozen=True)
+class QuotaConfig:
+    """[quota]: Google's per-minute request limits shared by every runner (issue 14), and the service accounts
+    the trackers are spread over (each tracker always the same one, by a stable hash of its name)."""
+    write_per_user: float = 60
+    write_per_project: float = 300
+    read_per_user: float = 60
+    read_per_project: float = 300
+    service_accounts: tuple[Path, ...] = ()
+    lease_seconds: float = 60
+
+    def limits(self) -> dict[str, dict[str, float]]:
+        return {"write": {"user": self.write_per_user, "project": self.write_per_project},
+                "read": {"user": self.read_per_user, "project": self.read_per_project}}
+
+
+QUOTA_KEYS = ("write_per_user", "write_per_project", "read_per_user", "read_per_project")
+
+
+@dataclass(frozen=True)
 class Config:
     trackers: list[TrackerConfig]
     smtp: SmtpConfig
-    state: Path
+    state: Path  # the local state directory (locks, outbox; the SQLite file when state_url is None)
     jobs: JobsConfig
     path: Path
+    state_url: str | None = None  # a postgresql:// URL: the shared store of several runners
+    quota: QuotaConfig = QuotaConfig()
 
     def tracker(self, name: str) -> TrackerConfig:
         for t in self.trackers:
@@ -560,6 +582,28 @@ def _day(c: _Checker, digest: dict) -> str:
     return "monday"
 
 
+def _quota(c: _Checker, raw: Any, base: Path) -> QuotaConfig:
+    data = c.table(raw, ("quota",), QUOTA_KEYS + ("service_accounts", "lease_seconds"))
+    values: dict[str, Any] = {}
+    for key in QUOTA_KEYS + ("lease_seconds",):
+        value = c.get(data, ("quota", key), (int, float), "a number (requests per minute; seconds for lease_seconds)",
+                      "数字(每分钟请求数;lease_seconds 为秒数)")
+        if value is not None:
+            if value <= 0:
+                c.bad(("quota", key), "must be more than 0", "必须大于 0")
+                continue
+            values[key] = float(value)
+    accounts = c.get(data, ("quota", "service_accounts"), (list,), "a list of service-account key files",
+                     "服务账号密钥文件列表", default=[])
+    paths = []
+    for i, item in enumerate(accounts or []):
+        if not isinstance(item, str) or not item.strip():
+            c.bad(("quota", "service_accounts", i), "must be a key file path", "必须是密钥文件路径")
+            continue
+        paths.append(_resolve(base, item.strip()))
+    return QuotaConfig(**values, service_accounts=tuple(paths))
+
+
 def load_config(path: str | Path) -> Config:
     """Read and check a sheetsync.toml; raise ConfigError listing every problem."""
     path = Path(path).expanduser().resolve()
@@ -578,9 +622,15 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(path, [Problem("", int(m.group(1)) if m else None, f"not valid TOML: {reason}",
                                          f"不是有效的 TOML:{reason}")]) from None
     c = _Checker(path, text)
-    top = c.table(data, (), ("state", "smtp", "jobs", "trackers"))
+    top = c.table(data, (), ("state", "smtp", "jobs", "quota", "trackers"))
     base = path.parent
-    state = _resolve(base, c.text(top, ("state",), "a directory path", "目录路径", default="state") or "state")
+    state_text = c.text(top, ("state",), "a directory path or a postgresql:// URL", "目录路径或 postgresql:// 链接",
+                        default="state") or "state"
+    state_url = os.environ.get(STATE_ENV) if is_url(os.environ.get(STATE_ENV)) else None
+    if is_url(state_text):
+        state_url, state_text = state_url or state_text, "state"  # locks and the outbox stay on local disk
+    state = _resolve(base, state_text)
+    quota = _quota(c, top.get("quota", {}), base)
     smtp = _smtp(c, top.get("smtp"))
     jobs = _jobs(c, top.get("jobs"))
     trackers: list[TrackerConfig] = []
@@ -598,7 +648,7 @@ def load_config(path: str | Path) -> Config:
                 trackers.append(t)
     if c.problems:
         raise ConfigError(path, c.problems)
-    return Config(trackers=trackers, smtp=smtp, state=state, jobs=jobs, path=path)
+    return Config(trackers=trackers, smtp=smtp, state=state, jobs=jobs, path=path, state_url=state_url, quota=quota)
 
 
 def check_config(path: str | Path, *, files: bool = False) -> Config:

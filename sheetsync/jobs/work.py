@@ -21,9 +21,10 @@ from .store import ErrorKey
 STATE_DB = "state.db"
 
 
-def history_path(config: Config) -> Path:
-    """One history database for every tracker of a config, in its state directory."""
-    return Path(config.state) / STATE_DB
+def history_path(config: Config) -> Path | str:
+    """One history database for every tracker of a config: the shared PostgreSQL URL, else a file in its state
+    directory."""
+    return config.state_url or Path(config.state) / STATE_DB
 
 
 def smtp_settings(config: Config):
@@ -48,6 +49,7 @@ class Work:
         self.reports: dict[str, Report] = {}  # last night's reports, for the owner's note
         self.chat_env = None  # None: os.environ (tests pass the webhook variables here)
         self.chat_clients = None  # channel id -> ChatClient, for tests with a fake clock
+        self.errors = None  # the nightly error store for chat keys; None: the JSON file in the state directory
 
     def moment(self, tracker: TrackerConfig, day: dt.date):
         """The run's clock for this tracker: the scheduler's (or SHEETSYNC_NOW's, or the machine's) moment when it
@@ -57,7 +59,9 @@ class Work:
 
     def _source_options(self, tracker: TrackerConfig) -> dict:
         from ..sources import is_gsheet
-        return {"credentials": self.credentials} if is_gsheet(tracker.source) and self.credentials else {}
+        from .fleet import account_file
+        credentials = account_file(self.config, tracker, self.credentials)  # [quota] service_accounts spread
+        return {"credentials": credentials} if is_gsheet(tracker.source) and credentials else {}
 
     # nightly ---------------------------------------------------------------------------------------------------
     def sync_one(self, tracker: TrackerConfig, day: dt.date) -> NightlyOutcome:
@@ -100,7 +104,7 @@ class Work:
             return
         from . import chat
         from .store import default_store
-        store, now = default_store(self.config.state), chat.chat_keys(report)
+        store, now = self.errors or default_store(self.config.state), chat.chat_keys(report)
         outcomes = []
         for ch in tracker.channels:
             name = f"{tracker.name}#{ch.kind}:{ch.name}"
@@ -185,7 +189,7 @@ class Work:
         from ..digest import tracker_key
         from ..history import EMAIL, History
         path = history_path(self.config)
-        if not path.exists():
+        if isinstance(path, Path) and not path.exists():
             return False
         with History(path) as history:
             rows = history.ledger(tracker_key(tracker.source), period)
