@@ -281,13 +281,13 @@ def sync(source, fmt, today, lang, credentials, dry_run, backups, show_all, colu
 
 
 _DIGEST_TEXT = {
-    "en": {"head": "Digest {period}: {n} message(s).", "team": "team", "personal": "personal",
+    "en": {"head": "Digest {period}: {n}.", "team": "team", "personal": "personal",
            "sent": "sent", "written": "preview written (not sent)",
            "skipped-already-previewed": "same preview already written", "skipped-already-sent": "already sent (not resent)",
            "skipped-uncertain": "delivery uncertain last time (not resent; --force resends)",
            "skipped-in-progress": "being sent by another run", "failed": "FAILED", "uncertain": "UNCERTAIN",
            "none": "Nothing to send for {period}.", "connections": "SMTP connections: {n}"},
-    "zh": {"head": "周报 {period}:共 {n} 封。", "team": "团队", "personal": "个人",
+    "zh": {"head": "周报 {period}:共 {n}。", "team": "团队", "personal": "个人",
            "sent": "已发送", "written": "已写入预览(未发送)",
            "skipped-already-previewed": "相同的预览已写过", "skipped-already-sent": "已发送过(不重发)",
            "skipped-uncertain": "上次投递结果不确定(不重发;--force 可重发)",
@@ -348,7 +348,7 @@ def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, sen
         sys.exit(result.exit_code)
     ui = lang or batch.lang
     tx = _DIGEST_TEXT[ui]
-    click.echo(tx["head"].format(period=batch.period, n=len(batch.messages)) if batch.messages
+    click.echo(tx["head"].format(period=batch.period, n=count(ui, "message", len(batch.messages))) if batch.messages
                else tx["none"].format(period=batch.period))
     subjects = {m.message_id: str(m.email["Subject"]) for m in batch.messages}
     for o in result.outcomes:

@@ -43,6 +43,9 @@ def test_digest_to_an_outbox_reads_correctly_and_is_written_once(tmp_path, lang)
     first = run("digest", tracker, "--today", TODAY, "--outbox", out)
     assert first.returncode == 0, first.stderr
     emls = sorted(out.glob("*.eml"))
+    head = first.stdout.splitlines()[0]
+    n = len(emls)
+    assert head.endswith(f"共 {n} 封。" if lang == "zh" else f": {n} messages.") and "(s)" not in head, head
     messages = {p.name: email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in emls}
     team = [m for n, m in messages.items() if "-team-" in n]
     personal = {m["To"].addresses[0].addr_spec: m for n, m in messages.items() if "-personal-" in n}
