@@ -35,7 +35,7 @@ def run(*args, cwd=None):
                           env=env, timeout=120, cwd=cwd)
 
 
-def tracker(tmp_path, lang="zh", extra=("备注说明", "Hashtags"), name="t.xlsx") -> Path:
+def tracker(tmp_path, lang="zh", extra=("满意度", "Hashtags"), name="t.xlsx") -> Path:
     path = make_tracker(tmp_path / name, TASKS, lang=lang, fields=FIELDS, campaign=CAMPAIGN,
                         people=[("张三", "zhangsan@example.com", "运营")])
     book = openpyxl.load_workbook(path)
@@ -67,7 +67,7 @@ def test_inspect_json_has_the_documented_shape(tmp_path):
     assert [(c["field"], c["header"], c["column"], c["cell"]) for c in data["columns"]] == [
         ("id", "编号", "A", "任务!A3"), ("task", "任务", "B", "任务!B3"), ("owner", "负责人", "C", "任务!C3"),
         ("deadline", "截止日期", "D", "任务!D3"), ("status", "状态", "E", "任务!E3")]
-    assert [(c["header"], c["column"]) for c in data["ignored"]] == [("备注说明", "F"), ("Hashtags", "G")]
+    assert [(c["header"], c["column"]) for c in data["ignored"]] == [("满意度", "F"), ("Hashtags", "G")]
     assert all(set(c) == {"header", "column", "why"} for c in data["ignored"])
     assert data["range"] == "任务!A3:G5"
     chosen = [c for c in data["candidates"] if c["chosen"]]
@@ -151,16 +151,16 @@ def test_the_reading_heads_validate_and_sync_text(tmp_path):
     path = tracker(tmp_path)
     p = run("validate", path, "--today", TODAY)
     first = p.stdout.splitlines()[0]
-    assert first == "读取 任务!A3:G5(表头第 3 行):编号=A 任务=B 负责人=C 截止日期=D 状态=E;忽略:备注说明(F)、Hashtags(G)"
+    assert first == "读取 任务!A3:G5(表头第 3 行):编号=A 任务=B 负责人=C 截止日期=D 状态=E;忽略:满意度(F)、Hashtags(G)"
     p = run("validate", path, "--today", TODAY, "--lang", "en")
     assert p.stdout.splitlines()[0] == ("Read 任务!A3:G5 (header row 3): id=A task=B owner=C deadline=D status=E"
-                                        " · ignored: 备注说明 (F), Hashtags (G)")
+                                        " · ignored: 满意度 (F), Hashtags (G)")
     s = run("sync", path, "--today", TODAY, "--dry-run")
     assert s.returncode in (0, 1) and s.stdout.splitlines()[0].startswith("读取 任务!A3:")
 
 
 def test_many_ignored_headers_are_cut_short(tmp_path):
-    extra = ["Long header text about the weekly campaign notes"] + [f"Extra {i}" for i in range(1, 12)]
+    extra = ["Long header text about the weekly campaign budget figures"] + [f"Extra {i}" for i in range(1, 12)]
     p = run("validate", tracker(tmp_path, lang="en", extra=extra), "--today", TODAY)
     first = p.stdout.splitlines()[0]
     assert "Extra 7 (" in first and "Extra 8" not in first and first.endswith(", … 4 more")
@@ -175,7 +175,7 @@ def test_sync_json_carries_the_reading(tmp_path):
     data = json.loads(p.stdout)
     assert [c["column"] for c in data["columns"]] == ["A", "B", "C", "D", "E"]
     assert data["columns"][1] == {"field": "task", "header": "任务", "column": "B", "cell": "任务!B3"}
-    assert data["ignored"] == [{"header": "备注说明", "column": "F"}, {"header": "Hashtags", "column": "G"}]
+    assert data["ignored"] == [{"header": "满意度", "column": "F"}, {"header": "Hashtags", "column": "G"}]
     assert "written" in data
 
 

@@ -58,7 +58,7 @@ def why(kind: str, params: dict, lang: str) -> str:
 
 
 def understanding(layout: TableLayout, lang: str, mapping) -> Understanding:
-    by_col = {c: f for f, c in layout.columns.items() if not f.startswith("m_")}
+    by_col = dict((c, f) for f, c in layout.columns.items())  # sync's own columns too: they are read back
     reads = []
     for c in sorted(layout.texts):
         kind, params = layout.reasons.get(c, ("none", {}))
