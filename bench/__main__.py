@@ -91,7 +91,7 @@ def run_engine(spec, log) -> dict:
     import gc
 
     from sheetsync.engine import analyse
-    from sheetsync.sources.xlsx import read_xlsx
+    from sheetsync.xlsx.read import read_xlsx
 
     from .bench_engine import OUT
     from .bench_pandera import measure as pandera_measure

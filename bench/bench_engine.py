@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from sheetsync.engine import analyse
-from sheetsync.sources.xlsx import read_xlsx
+from sheetsync.xlsx.read import read_xlsx
 
 from .trackers import write_tracker
 

@@ -52,7 +52,7 @@ def child(mode: str, path: Path) -> dict:
         from sheetsync import api
         # what api.sync imports lazily (the peers' imports are outside their timing too)
         import openpyxl  # noqa: F401  (the safe write checks openpyxl still opens the result)
-        import sheetsync.history, sheetsync.plan, sheetsync.writers.xlsx  # noqa: F401,E401
+        import sheetsync.history, sheetsync.plan, sheetsync.xlsx.write  # noqa: F401,E401
         state = path.parent / "state.db"
         t0 = time.perf_counter()
         result = api.sync(path, today=TODAY, state=state, backups=1)
@@ -87,13 +87,13 @@ def stages(path: Path) -> dict:
     import datetime as dt
     import hashlib
 
-    import sheetsync.sources.xlsx  # noqa: F401  (sources.xlsx.check_package)
+    from sheetsync.xlsx.read import check_package
     from sheetsync import sources
     from sheetsync.engine import analyse
     from sheetsync.plan import build_plan
-    from sheetsync.writers import xlsx_patch
-    from sheetsync.writers.xlsx import to_patch
-    from sheetsync.writers.xlsx_safe_write import verify_output
+    from sheetsync.xlsx import patch as xlsx_patch
+    from sheetsync.xlsx.write import to_patch
+    from sheetsync.xlsx.safe_write import verify_output
 
     t: dict[str, float] = {}
 
@@ -112,7 +112,7 @@ def stages(path: Path) -> dict:
         if hasattr(xlsx_patch, attr):
             setattr(xlsx_patch, attr, timed(key, getattr(xlsx_patch, attr)))
     day = dt.date.fromisoformat(TODAY)
-    data = timed("check + hash", lambda: (sources.xlsx.check_package(path),
+    data = timed("check + hash", lambda: (check_package(path),
                                           hashlib.sha256(path.read_bytes()).hexdigest(), path.read_bytes())[2])()
     wb = timed("read (calamine -> rows)", sources.read)(path)
     report = timed("engine (validate + derive)", analyse)(wb, day)

@@ -20,7 +20,7 @@ from sheets_emulator.client import gspread_client_for
 from sheetsync import api
 from sheetsync.engine.schema import header
 from sheetsync.model import a1
-from sheetsync.sheets_http import body_bytes
+from sheetsync.gsheets.http import body_bytes
 
 from .trackers import FIELDS, rows
 
@@ -59,7 +59,7 @@ def report_listing(emu: SheetsEmulator, key: str, result) -> tuple[int, int]:
     """(findings listed in the report sheet Google now holds, findings the plan's report has). Fewer listed
     means the list was cut to keep the batch under Google's request size limit; the sheet then says so in
     its last line."""
-    from sheetsync.writers.gsheets_requests import FINDINGS_START
+    from sheetsync.gsheets.batch import FINDINGS_START
     rows = emu.values(key, result.plan.report.title)
     listed = len(rows) - FINDINGS_START
     if rows and rows[-1] and str(rows[-1][0]).startswith("…"):

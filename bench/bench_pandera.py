@@ -125,7 +125,7 @@ def main(argv=None) -> None:
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args(argv)
-    from sheetsync.sources.xlsx import read_xlsx
+    from sheetsync.xlsx.read import read_xlsx
 
     from .bench_engine import OUT
     from .trackers import write_tracker

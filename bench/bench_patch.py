@@ -34,7 +34,7 @@ def make_workbook(path: Path, rows: int) -> None:
 
 
 def the_patch(rows: int):
-    from sheetsync.writers.xlsx_patch import CellWrite, ReportSpec, RuleSpec, WorkbookPatch, mark
+    from sheetsync.xlsx.patch import CellWrite, ReportSpec, RuleSpec, WorkbookPatch, mark
 
     cells = [CellWrite(0, 12, "Due", bold=True), CellWrite(0, 13, "Health", bold=True),
              CellWrite(0, 14, "Flags", bold=True)]
@@ -54,15 +54,15 @@ def the_patch(rows: int):
 def child(mode: str, path: Path, rows: int) -> dict:
     t0 = time.perf_counter()
     if mode == "patch_bytes":
-        from sheetsync.writers.xlsx_patch import patch_bytes
+        from sheetsync.xlsx.patch import patch_bytes
         out = patch_bytes(path.read_bytes(), the_patch(rows))
         extra = {"bytes_out": len(out)}
     elif mode == "apply_patch":
-        from sheetsync.writers.xlsx_patch import apply_patch
+        from sheetsync.xlsx.patch import apply_patch
         res = apply_patch(path, the_patch(rows), backups=1)
         extra = {"changed": res.changed}
     elif mode == "apply_again":
-        from sheetsync.writers.xlsx_patch import apply_patch
+        from sheetsync.xlsx.patch import apply_patch
         extra = {"changed": apply_patch(path, the_patch(rows), backups=1).changed}
     else:
         import openpyxl

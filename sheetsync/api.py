@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import sources
 from .clock import Clock, current, make_clock, parse_today  # noqa: F401  (parse_today: the CLI's)
-import sheetsync.sources.xlsx  # noqa: F401  (sources.xlsx.check_package)
+from .xlsx.read import check_package
 from .engine import analyse
 from .engine.campaign import read_campaign
 from .model import ColumnMapping, Report, SheetsyncError, WorkbookData
@@ -132,7 +132,7 @@ def _sync(source, *, today, lang, dry_run, backups, overrides, mapping=None, **s
     from .plan import build_plan
     text = str(source)
     if sources.is_gsheet(text):
-        from .writers.gsheets import sync_gsheet
+        from .gsheets.write import sync_gsheet
         return sync_gsheet(text, today=today, lang=lang, dry_run=dry_run, overrides=overrides, mapping=mapping,
                            **source_options)
     import hashlib
@@ -140,7 +140,7 @@ def _sync(source, *, today, lang, dry_run, backups, overrides, mapping=None, **s
     kind = sources.file_kind(path) if path.is_file() else "xlsx"
     if kind in ("xls", "csv"):  # read, never written: refused before any backup or state is made
         raise sources.read_only_refusal(path, kind)
-    sources.xlsx.check_package(path) if path.exists() else None
+    check_package(path) if path.exists() else None
     if not dry_run:
         refuse_read_only(path)
     digest_before = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
@@ -150,7 +150,7 @@ def _sync(source, *, today, lang, dry_run, backups, overrides, mapping=None, **s
     plan = build_plan(report, workbook, run_at=report.clock.now)
     if dry_run or not plan.changed:
         return SyncResult(report, plan, changed=False, dry_run=dry_run)
-    from .writers.xlsx import write
+    from .xlsx.write import write
     result = write(path, plan, expected_sha256=digest_before, backups=backups)
     return SyncResult(report, plan, changed=result.changed, dry_run=False, backup=result.backup)
 

@@ -11,7 +11,7 @@ import pytest
 from sheets_emulator.client import endpoint_session
 from sheets_emulator.seed import upload_xlsx
 from sheets_emulator.server import SheetsEmulator
-from sheetsync.sheets_http import RetryPolicy
+from sheetsync.gsheets.http import RetryPolicy
 
 OWNER = "owner@demo-project.example"  # the person whose spreadsheets the tests seed
 

@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from sheetsync.model import a1, parse_a1
-from sheetsync.writers.xlsx_patch import (CellWrite, ReportSpec, RuleSpec, WorkbookPatch, mark, owned_rule)
+from sheetsync.xlsx.patch import (CellWrite, ReportSpec, RuleSpec, WorkbookPatch, mark, owned_rule)
 
 CORPUS = Path(os.environ.get("SHEETSYNC_CORPUS") or
               Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "xlsx")

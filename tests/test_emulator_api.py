@@ -241,7 +241,7 @@ def test_seeded_dates_read_back_as_serials_and_formatted(sheets_emulator):
 
 
 def test_endpoint_from_env():
-    from sheetsync.sheets_http import endpoint_from_env
+    from sheetsync.gsheets.http import endpoint_from_env
     assert endpoint_from_env({"SHEETSYNC_SHEETS_ENDPOINT": "http://127.0.0.1:9/"}) == "http://127.0.0.1:9"
     assert endpoint_from_env({"SHEETSYNC_SHEETS_ENDPOINT": "  "}) is None
     assert endpoint_from_env({}) is None

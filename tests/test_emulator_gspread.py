@@ -8,7 +8,7 @@ from google.auth.transport.requests import AuthorizedSession
 from emulator_fixtures import gspread_client, sheets_emulator  # noqa: F401  (fixtures)
 from sheets_emulator import client as emulator_client
 from sheets_emulator.client import gspread_client_for
-from sheetsync import sheets_http
+from sheetsync.gsheets import http as sheets_http
 
 TRACKER = [["ID", "任务", "负责人", "截止日期", "完成状态"],
            ["T1", "海报设计", "王芳", "2026-07-01", "进行中"],

@@ -8,7 +8,7 @@ import pytest
 
 import sheetsync.api as api
 from gsheets_fixtures import SMALL, calls, emu  # noqa: F401
-from sheetsync.sheets_http import RetryPolicy, SheetsUnavailable, backoff, retry_after
+from sheetsync.gsheets.http import RetryPolicy, SheetsUnavailable, backoff, retry_after
 
 D = dt.date
 TODAY = "2026-09-21"
@@ -121,7 +121,7 @@ def test_backoff_is_jittered_bounded_and_never_below_retry_after():
 def test_under_the_endpoint_nothing_but_sheets_calls_leave_the_process(emu):
     import gspread
     from sheetsync.model import SheetsyncError
-    from sheetsync.sources.gsheets import connect
+    from sheetsync.gsheets.read import connect
     conn = connect(None, SMALL)
     client = gspread.Client(auth=None, session=conn.client.session)
     with pytest.raises(SheetsyncError) as err:

@@ -100,7 +100,7 @@ def test_error_cells_show_the_error_mark_even_on_a_late_row(tmp_path, emu):
 
 def test_google_rule_formats_carry_no_border():
     from sheetsync.plan import HIGHLIGHTS
-    from sheetsync.writers.gsheets_requests import rule_format
+    from sheetsync.gsheets.batch import rule_format
     for style in HIGHLIGHTS.values():
         fmt = rule_format(style)
         assert "borders" not in fmt and fmt.get("backgroundColorStyle", {}).get("rgbColor"), style.name

@@ -225,7 +225,7 @@ def test_a_persons_sheet_with_the_report_name_is_not_overwritten(emu):
 
 
 def test_a_sheet_that_keeps_moving_is_left_alone_after_bounded_tries(tmp_path, emu):
-    from sheetsync.sheets_http import RetryPolicy
+    from sheetsync.gsheets.http import RetryPolicy
     _, key = tracker(tmp_path, emu, tasks=many(4))
     recheck = f"/v4/spreadsheets/{key}"
     emu.inject(delay=0.8, times=10, match=f"GET {recheck}?ranges=")
@@ -267,7 +267,7 @@ def test_highlights_a_person_deleted_come_back(tmp_path, emu):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_huge_findings_list_is_cut_to_fit_one_request(tmp_path, emu, lang):
-    from sheetsync.sheets_http import RetryPolicy, body_bytes
+    from sheetsync.gsheets.http import RetryPolicy, body_bytes
     tasks = [{"id": f"T{i}", "task": f"任务{i}", "owner": "张三", "status": "进行中" if lang == "zh" else "in progress",
               "deadline": "2026-02-30"} for i in range(1, 301)]
     path = make_tracker(tmp_path / "huge.xlsx", tasks, lang=lang, campaign=CAMPAIGN, people=PEOPLE)
@@ -296,7 +296,7 @@ def test_a_huge_findings_list_is_cut_to_fit_one_request(tmp_path, emu, lang):
 
 
 def test_changes_too_big_for_one_request_write_nothing(tmp_path, emu):
-    from sheetsync.sheets_http import RetryPolicy
+    from sheetsync.gsheets.http import RetryPolicy
     _, key = tracker(tmp_path, emu, tasks=many(200))
     with pytest.raises(SheetsyncError) as err:
         api.sync(f"gsheet:{key}", today=TODAY, retry=RetryPolicy(max_body=5_000))
@@ -331,7 +331,7 @@ def test_row_inserted_while_the_write_is_in_flight_is_put_right_in_the_same_sync
 
 
 def test_rows_moving_at_every_write_end_in_a_clear_error_and_the_next_sync_heals(tmp_path, emu):
-    from sheetsync.sheets_http import RetryPolicy
+    from sheetsync.gsheets.http import RetryPolicy
     _, key = tracker(tmp_path, emu, tasks=many(4))
     n = iter(range(1, 100))
 

@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 import python_calamine as pc
 
-from sheetsync.writers.xlsx_patch import PatchRefused, owned_rule, patch_bytes
-from sheetsync.writers.xlsx_safe_write import same_value
+from sheetsync.xlsx.patch import PatchRefused, owned_rule, patch_bytes
+from sheetsync.xlsx.safe_write import same_value
 
 from patcher_fixtures import (CORPUS, corpus_params, need_corpus, M, R, STRICT, TABLE, canonical, corpus_files, corpus_ids, first_worksheet,
                               free_row, managed_positions, members, names, strip_managed, task_patch, xml)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sheetsync.writers.xlsx_patch import PatchRefused, apply_patch, patch_bytes
+from sheetsync.xlsx.patch import PatchRefused, apply_patch, patch_bytes
 
 from patcher_fixtures import make_tracker, tracker_patch
 
@@ -39,7 +39,7 @@ def _run_bounded(tmp_path: Path, data: bytes) -> dict:
         "import json, resource, sys\n"
         "sys.path.insert(0, sys.argv[2])\n"
         "from patcher_fixtures import tracker_patch\n"
-        "from sheetsync.writers.xlsx_patch import PatchRefused, patch_bytes\n"
+        "from sheetsync.xlsx.patch import PatchRefused, patch_bytes\n"
         "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "try:\n"
         "    patch_bytes(open(sys.argv[1], 'rb').read(), tracker_patch())\n"

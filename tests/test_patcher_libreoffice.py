@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sheetsync.writers.xlsx_patch import apply_patch, patch_bytes
+from sheetsync.xlsx.patch import apply_patch, patch_bytes
 
 from patcher_fixtures import (CORPUS, corpus_params, need_corpus, STRICT, TABLE, corpus_ids, first_worksheet, free_row, make_tracker, members,
                               task_patch, tracker_patch)
@@ -108,7 +108,7 @@ def test_libreoffice_evaluates_the_marked_rules(tmp_path):
         if os.environ.get("CI") == "true":
             pytest.fail("pdftoppm is required in CI")
         pytest.skip("pdftoppm not installed")
-    from sheetsync.writers.xlsx_patch import WorkbookPatch
+    from sheetsync.xlsx.patch import WorkbookPatch
     painted = make_tracker(tmp_path / "painted.xlsx")
     apply_patch(painted, tracker_patch(), backups=0)
     cleared = tmp_path / "cleared.xlsx"

@@ -12,7 +12,7 @@ import zipfile
 import pytest
 import python_calamine as pc
 
-from sheetsync.writers.xlsx_patch import (CellWrite, PatchRefused, WorkbookPatch, apply_patch, mark, owned_rule,
+from sheetsync.xlsx.patch import (CellWrite, PatchRefused, WorkbookPatch, apply_patch, mark, owned_rule,
                                           patch_bytes)
 
 import package_shapes

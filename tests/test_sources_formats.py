@@ -15,6 +15,7 @@ from openpyxl.worksheet.table import Table
 from sheetsync import sources
 from sheetsync.model import SheetsyncError
 from sheetsync.sources.delimited import decode, sniff_delimiter
+from sheetsync.xlsx.read import check_package
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -86,7 +87,7 @@ def test_an_encrypted_xlsx_and_an_old_xls_get_their_own_messages(tmp_path):
     assert "97-2003" not in enc.value.en
     xls = write_xls(tmp_path / "plan.xls")
     with pytest.raises(SheetsyncError) as old:  # the .xlsx package checks sync runs first
-        sources.xlsx.check_package(xls)
+        check_package(xls)
     assert "97-2003" in old.value.en and "password" not in old.value.en and "97-2003" in old.value.zh
     word = tmp_path / "memo.xlsx"  # an OLE file holding neither a workbook nor an encrypted package
     word.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))

@@ -21,7 +21,7 @@ import pytest
 import sheetsync.api as api
 from gsheets_fixtures import emu  # noqa: F401
 from sheetsync.model import SheetsyncError
-from sheetsync.sheets_http import RetryPolicy
+from sheetsync.gsheets.http import RetryPolicy
 
 pytestmark = pytest.mark.stress
 

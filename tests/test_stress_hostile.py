@@ -38,7 +38,7 @@ from gsheets_fixtures import emu, load_xlsx, service_account_file, token_server 
 from patcher_fixtures import make_tracker as make_plain_tracker
 from sheetsync.digest import History, SmtpSettings, build_digests, deliver
 from sheetsync.model import Person
-from sheetsync.sources.xlsx import read_xlsx
+from sheetsync.xlsx.read import read_xlsx
 from test_patcher_hostile import LAUGHS, _forge_size, _replace
 from tracker_factory import make_tracker
 

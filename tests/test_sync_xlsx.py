@@ -23,7 +23,7 @@ import python_calamine as pc
 from lxml import etree
 
 from sheetsync.model import a1, parse_a1, quote_sheet
-from sheetsync.writers.xlsx_patch import WorkbookPatch, patch_bytes
+from sheetsync.xlsx.patch import WorkbookPatch, patch_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(os.environ.get("SHEETSYNC_ARTIFACTS") or ROOT / "test-artifacts")
@@ -463,7 +463,7 @@ def test_widths_only_for_columns_without_one(tmp_path):
 def test_after_excel_style_resave_and_edit_only_that_row_changes(synced, tmp_path):
     """People save the whole workbook (Excel, or here openpyxl): the next sync still finds its columns, rules
     and report, writes only the edited row's managed cells and the report, and leaves one set of its rules."""
-    from sheetsync.writers.patch_spec import owned_rule
+    from sheetsync.xlsx.patch_spec import owned_rule
 
     folder, original, _ = synced
     path = tmp_path / "tracker.xlsx"

@@ -232,7 +232,7 @@ def run_digest(source, *, today=None, period: str | None = None, kinds="all", to
 
 def _spreadsheet_url(source: str) -> str:
     """A link a reader can open, also for a `gsheet:KEY` source."""
-    from ..sources.gsheets import parse_source
+    from ..gsheets.read import parse_source
     return f"https://docs.google.com/spreadsheets/d/{parse_source(source).key}/edit"
 
 

@@ -1,5 +1,5 @@
 """Sources turn a SOURCE string into WorkbookData: Excel workbooks (.xlsx and the old .xls) and CSV/TSV exports
-here, Google Sheets in sources.gsheets."""
+here, Google Sheets in gsheets.read."""
 from __future__ import annotations
 
 import re
@@ -32,7 +32,7 @@ def read(source: str | Path, **options) -> WorkbookData:
                              f"{text}:这是{zh},不是 Google 表格;请打开跟踪表表格并复制其链接"
                              f"(https://docs.google.com/spreadsheets/d/…)", code="not-a-spreadsheet")
     if is_gsheet(text):
-        from .gsheets import read_gsheet  # gspread is only imported when a Google source is used
+        from ..gsheets.read import read_gsheet  # gspread is only imported when a Google source is used
         return read_gsheet(text, **options)
     path = Path(text)
     kind = file_kind(path) if path.is_file() else "xlsx"  # a missing path or a folder: the xlsx checks say so
@@ -40,7 +40,7 @@ def read(source: str | Path, **options) -> WorkbookData:
         from .delimited import read_delimited
         return read_delimited(path)
     if kind == "xls":
-        from .xlsx import read_book
+        from ..xlsx.read import read_book
         return read_book(path, "xls")
     if kind in ("encrypted", "ole"):
         raise ole_refusal(path)
@@ -50,5 +50,5 @@ def read(source: str | Path, **options) -> WorkbookData:
         raise SheetsyncError(f"{path}: not a spreadsheet ({READABLE}) or a Google Sheets URL",
                              f"{path}:不是表格文件({READABLE.replace(', ', '、')})或 Google 表格链接",
                              code="not-a-spreadsheet")
-    from .xlsx import read_xlsx
+    from ..xlsx.read import read_xlsx
     return read_xlsx(path)

@@ -94,7 +94,7 @@ class StoreBucket:
 
 
 class Quota:
-    """The hook sheets_http's client calls before each request: `take(write)` waits until every bucket of
+    """The hook the Google HTTP client (gsheets.http) calls before each request: `take(write)` waits until every bucket of
     that kind (the service account's and the project's) gave a token. `used` counts the requests let through."""
 
     def __init__(self, buckets: dict[str, list[Bucket]], sleep: Callable[[float], None] = time.sleep):

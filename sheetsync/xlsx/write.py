@@ -5,7 +5,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..plan import Plan
-from .xlsx_patch import CellWrite, ReportSpec, RuleSpec, WorkbookPatch, apply_patch, mark
+from .patch import CellWrite, ReportSpec, RuleSpec, WorkbookPatch, apply_patch, mark
 
 DATE_FORMAT = "yyyy-mm-dd"
 # widths (characters) for managed columns the sheet has no width for: a yyyy-mm-dd date in a default-width

@@ -11,14 +11,14 @@ from lxml import etree
 
 from .patch_spec import (OWNED_MARKER, CellWrite, PatchRefused, PatchResult, ReportSpec, RuleSpec, WorkbookPatch,
                          mark, owned_rule)
-from .xlsx_package import (CT_WORKSHEET, NS_CT, NS_MAIN, NS_PKG_REL, NS_R, REL_CALC_CHAIN, REL_STYLES, REL_WORKSHEET,
+from .package import (CT_WORKSHEET, NS_CT, NS_MAIN, NS_PKG_REL, NS_R, REL_CALC_CHAIN, REL_STYLES, REL_WORKSHEET,
                            STRICT_MARK, Package, parse_xml, refused_strict, relative, resolve, serialize)
-from .xlsx_report import REPORT_MARKER, check_title, first_text, report_xml, shared_strings
+from .report import REPORT_MARKER, check_title, first_text, report_xml, shared_strings
 from ..model import a1
-from .xlsx_sheet import SHEET_ORDER, SheetPatch
-from .xlsx_styles import insert_ordered
-from .xlsx_sheetdata import Unsupported, patch_body, split, used_range
-from .xlsx_styles import Styles
+from .sheet import SHEET_ORDER, SheetPatch
+from .styles import insert_ordered
+from .sheetdata import Unsupported, patch_body, split, used_range
+from .styles import Styles
 
 M = "{%s}" % NS_MAIN
 REL_SHARED_STRINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
@@ -255,4 +255,4 @@ def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     return new
 
 
-from .xlsx_safe_write import apply_patch  # noqa: E402  (the file-level write builds on patch_bytes)
+from .safe_write import apply_patch  # noqa: E402  (the file-level write builds on patch_bytes)

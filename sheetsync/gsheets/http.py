@@ -19,8 +19,8 @@ from google.auth.transport.requests import AuthorizedSession
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
-from .model import SheetsyncError
-from .state.quota import QUOTA, QuotaHook
+from ..model import SheetsyncError
+from ..state.quota import QUOTA, QuotaHook
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 GOOGLE_SHEETS_ROOT = "https://sheets.googleapis.com"

@@ -15,9 +15,9 @@ from typing import Optional
 
 from ..engine.values import excel_serial_to_date
 from ..model import SheetsyncError, col_letter
-from ..sheets_http import RetryPolicy, SheetsUnavailable, WriteFailed, body_bytes
-from ..sources.gsheets import Connection, Snapshot, call, connect, fetch, parse_source, quote_title
-from . import gsheets_requests as rq
+from .http import RetryPolicy, SheetsUnavailable, WriteFailed, body_bytes
+from .read import Connection, Snapshot, call, connect, fetch, parse_source, quote_title
+from . import batch as rq
 
 RECHECK_FIELDS = ("sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),conditionalFormats,"
                   "data(startRow,startColumn,rowData(values(effectiveValue,userEnteredFormat))))")

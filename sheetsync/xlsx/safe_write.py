@@ -43,7 +43,7 @@ def apply_patch(path, patch: WorkbookPatch, *, expected_sha256: str | None = Non
     before = sha256(data)
     if expected_sha256 and expected_sha256 != before:
         raise _changed(path)
-    from .xlsx_patch import patch_bytes  # here: xlsx_patch re-exports apply_patch from this module
+    from .patch import patch_bytes  # here: xlsx_patch re-exports apply_patch from this module
     new = patch_bytes(data, patch, name=path.name, col_widths=col_widths)
     if new is data or new == data:
         return PatchResult(False, None, before, before)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .xlsx_package import NS_MAIN
+from .package import NS_MAIN
 
 M = "{%s}" % NS_MAIN
 STYLE_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs",

@@ -15,8 +15,8 @@ from xml.sax.saxutils import escape
 
 from ..model import a1, col_index
 from .patch_spec import CellWrite, PatchRefused
-from .xlsx_sheet import _num, default_format, serial, xstring
-from .xlsx_styles import Styles
+from .sheet import _num, default_format, serial, xstring
+from .styles import Styles
 
 ATTR_RE = re.compile(rb"([\w:.-]+)\s*=\s*(\"[^\"]*\"|'[^']*')")
 F_RE = re.compile(rb"<f\b([^>]*)")

@@ -14,7 +14,7 @@ from ..model import parse_a1
 from ..plan import MACHINE_COL, Highlight, Plan
 
 try:  # one ownership marker for Excel and Google rules (defined by the xlsx writer's patch spec)
-    from .patch_spec import mark, owned_rule
+    from ..xlsx.patch_spec import mark, owned_rule
 except ImportError:  # pragma: no cover - the same marker, should that module move
     _PREFIX = 'AND("sheetsync"="sheetsync",'
 

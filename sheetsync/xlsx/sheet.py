@@ -11,8 +11,8 @@ from lxml import etree
 
 from ..model import a1, parse_a1
 from .patch_spec import CellWrite, PatchRefused, RuleSpec, owned_rule
-from .xlsx_package import NS_MAIN
-from .xlsx_styles import Styles, insert_ordered
+from .package import NS_MAIN
+from .styles import Styles, insert_ordered
 
 M = "{%s}" % NS_MAIN
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"

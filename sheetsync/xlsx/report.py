@@ -9,10 +9,10 @@ from lxml import etree
 
 from ..model import a1, col_letter
 from .patch_spec import ReportSpec
-from .xlsx_package import NS_MAIN, NS_R
-from .xlsx_sheet import M, default_format
-from .xlsx_sheetdata import _cell_xml, _ref
-from .xlsx_styles import Styles
+from .package import NS_MAIN, NS_R
+from .sheet import M, default_format
+from .sheetdata import _cell_xml, _ref
+from .styles import Styles
 
 REPORT_MARKER = "sheetsync"
 _BAD_TITLE = set(':\\/?*[]')
