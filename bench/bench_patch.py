@@ -58,11 +58,11 @@ def child(mode: str, path: Path, rows: int) -> dict:
         out = patch_bytes(path.read_bytes(), the_patch(rows))
         extra = {"bytes_out": len(out)}
     elif mode == "apply_patch":
-        from sheetsync.xlsx.patch import apply_patch
+        from sheetsync.xlsx.safe_write import apply_patch
         res = apply_patch(path, the_patch(rows), backups=1)
         extra = {"changed": res.changed}
     elif mode == "apply_again":
-        from sheetsync.xlsx.patch import apply_patch
+        from sheetsync.xlsx.safe_write import apply_patch
         extra = {"changed": apply_patch(path, the_patch(rows), backups=1).changed}
     else:
         import openpyxl

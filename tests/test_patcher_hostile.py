@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sheetsync.xlsx.patch import PatchRefused, apply_patch, patch_bytes
+from sheetsync.xlsx.patch import PatchRefused, patch_bytes
+from sheetsync.xlsx.safe_write import apply_patch
 
 from patcher_fixtures import make_tracker, tracker_patch
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sheetsync.xlsx.patch import apply_patch, patch_bytes
+from sheetsync.xlsx.patch import patch_bytes
+from sheetsync.xlsx.safe_write import apply_patch
 
 from patcher_fixtures import (CORPUS, corpus_params, need_corpus, STRICT, TABLE, corpus_ids, first_worksheet, free_row, make_tracker, members,
                               task_patch, tracker_patch)

@@ -12,8 +12,8 @@ import zipfile
 import pytest
 import python_calamine as pc
 
-from sheetsync.xlsx.patch import (CellWrite, PatchRefused, WorkbookPatch, apply_patch, mark, owned_rule,
-                                          patch_bytes)
+from sheetsync.xlsx.patch import CellWrite, PatchRefused, WorkbookPatch, mark, owned_rule, patch_bytes
+from sheetsync.xlsx.safe_write import apply_patch
 
 import package_shapes
 from patcher_fixtures import CORPUS, M, STRICT, make_tracker, members, tracker_patch, xml

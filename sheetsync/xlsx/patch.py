@@ -1,6 +1,6 @@
 """Patch an .xlsx/.xlsm/.xltx/.xltm package in place: rewrite only the parts that change, copy the rest.
 
-`patch_bytes` is pure (package in, package out); `apply_patch` is the safe file write around it."""
+`patch_bytes` is pure (package in, package out); safe_write.apply_patch is the safe file write around it."""
 from __future__ import annotations
 
 import io
@@ -25,7 +25,7 @@ REL_SHARED_STRINGS = "http://schemas.openxmlformats.org/officeDocument/2006/rela
 COPY_CHUNK = 1 << 20
 
 __all__ = ["CellWrite", "RuleSpec", "ReportSpec", "WorkbookPatch", "PatchRefused", "PatchResult", "OWNED_MARKER",
-           "mark", "owned_rule", "patch_bytes", "apply_patch"]
+           "mark", "owned_rule", "patch_bytes"]
 
 
 class _Edits:
@@ -253,6 +253,3 @@ def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     new.create_system = info.create_system
     new.comment = info.comment
     return new
-
-
-from .safe_write import apply_patch  # noqa: E402  (the file-level write builds on patch_bytes)

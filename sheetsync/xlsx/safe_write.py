@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from .patch import patch_bytes
 from .patch_spec import CellWrite, PatchRefused, PatchResult, WorkbookPatch
 
 BACKUP_DIR = Path(".sheetsync") / "backups"
@@ -43,7 +44,6 @@ def apply_patch(path, patch: WorkbookPatch, *, expected_sha256: str | None = Non
     before = sha256(data)
     if expected_sha256 and expected_sha256 != before:
         raise _changed(path)
-    from .patch import patch_bytes  # here: xlsx_patch re-exports apply_patch from this module
     new = patch_bytes(data, patch, name=path.name, col_widths=col_widths)
     if new is data or new == data:
         return PatchResult(False, None, before, before)

@@ -5,7 +5,8 @@ import datetime as dt
 from pathlib import Path
 
 from ..plan import Plan
-from .patch import CellWrite, ReportSpec, RuleSpec, WorkbookPatch, apply_patch, mark
+from .patch import CellWrite, ReportSpec, RuleSpec, WorkbookPatch, mark
+from .safe_write import apply_patch
 
 DATE_FORMAT = "yyyy-mm-dd"
 # widths (characters) for managed columns the sheet has no width for: a yyyy-mm-dd date in a default-width
