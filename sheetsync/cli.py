@@ -641,7 +641,7 @@ def run_digest(config_path, only, today, outbox, credentials, shard, period, for
       sheetsync run digest --config /etc/sheetsync/sheetsync.toml
       sheetsync run digest --config sheetsync.toml --period 2026-W42 --outbox out/
     """
-    from .digest.periods import normalise_period
+    from .periods import normalise_period
     from .jobs import load_config
     from .jobs.runner import run_digest as run_all
     from .jobs.work import Work

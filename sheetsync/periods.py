@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..model import SheetsyncError
+from .model import SheetsyncError
 
 _PERIOD = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 

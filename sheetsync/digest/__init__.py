@@ -18,7 +18,7 @@ from .content import (DigestContent, Facts, default_link_for, gsheet_link_for, n
                       team_content)
 from .i18n import t
 from .mail import build_message, message_id, sender_address, valid_address
-from .periods import iso_period, normalise_period, parse_period
+from ..periods import iso_period, normalise_period, parse_period
 from .render import render_html, render_text
 from .send import DeliveryResult, Outcome, SmtpSettings, deliver
 

@@ -16,7 +16,7 @@ from .. import api, sources
 from ..engine.table import find_table
 from ..history import EMAIL, History, default_state_path, parse_ledger_time, tracker_key
 from ..state import is_url
-from .periods import iso_period, normalise_period
+from ..periods import iso_period, normalise_period
 
 WORDS = {
     "zh": {"head": "周报投递记录 {period}(时区 {zone})", "none": "{period} 还没有投递记录。",

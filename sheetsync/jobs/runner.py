@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable, Protocol
 
 from ..clock import current
 from ..model import SheetsyncError
+from ..periods import iso_period
 from .config import Config, TrackerConfig
 from .eventlog import EventLog
 from .fleet import Fleet
@@ -72,13 +73,6 @@ class RunSummary:
 
 def local_today(tracker: TrackerConfig, clock: Callable[[], dt.datetime] | None = None) -> dt.date:
     return current(clock).astimezone(tracker.zone).date()
-
-
-def iso_period(day: dt.date) -> str:
-    """Same label as sheetsync.digest.periods.iso_period (ISO week, 2026-W48); kept here to avoid importing the
-    digest package (Jinja2, matplotlib) into every scheduler tick."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def select(config: Config, only: Iterable[str] | None) -> list[TrackerConfig]:

@@ -21,10 +21,11 @@ from zoneinfo import ZoneInfo
 
 import schedule
 
+from ..periods import iso_period
 from .config import DAYS, Config, TrackerConfig
 from .eventlog import EventLog
 from .lock import exclusive
-from .runner import default_log, iso_period
+from .runner import default_log
 
 Clock = Callable[[], dt.datetime]  # returns an aware datetime
 _SWAP = threading.RLock()
