@@ -121,11 +121,44 @@ def _no_cyclic_gc():
             gc.enable()
 
 
-def digest(source: str | Path, **options):
-    """`sheetsync digest`: validate, build the team and personal digests, deliver them through the ledger.
-    Returns (DigestBatch, DeliveryResult); see sheetsync.digest.run_digest for the options."""
-    from .digest import run_digest
-    return run_digest(source, **options)
+def digest(source: str | Path, *, today=None, period: str | None = None, kinds="all", to: list[str] | None = None,
+           outbox: Path | str | None = None, send: bool = False, state: Path | str | None = None,
+           force: bool = False, unchanged: str = "skip", lang: str | None = None, link_for=None,
+           busy_threshold: int = 5, smtp=None, report: Report | None = None, overrides: dict | None = None,
+           mapping: ColumnMapping | None = None, **source_options):
+    """`sheetsync digest SOURCE`: read and validate, build the team and personal digests, deliver them once
+    through the ledger. Returns (DigestBatch, DeliveryResult).
+
+    `today` as for every command (sheetsync.clock): the run's one clock, read once in the tracker's zone.
+    Messages go to `outbox` when given, else over SMTP when `send` or SHEETSYNC_SMTP_HOST is set, else to
+    `.sheetsync/outbox` beside the state file. `report` skips the read (a report validated already).
+
+    Example:
+        batch, result = api.digest("tracker.xlsx", today="2026-10-12", outbox="out/")
+        [o.status for o in result.outcomes]  # ['written', 'written', ...]
+    """
+    # lazy: validate and sync need not load the digest (Jinja2, the chart) or the Google stack
+    from .digest import SmtpSettings, build_digests, deliver, gsheet_link_for, gsheet_report_link
+    from .history import History, default_state_path, tracker_key
+    key = tracker_key(source)
+    report_link = None
+    if report is None:
+        workbook = sources.read(source, **source_options)
+        report = validate(source, today=today, lang=lang, workbook=workbook, overrides=overrides, mapping=mapping)
+        if link_for is None and sources.is_gsheet(str(source)):
+            from .gsheets.read import parse_source
+            url = f"https://docs.google.com/spreadsheets/d/{parse_source(str(source)).key}/edit"  # also for gsheet:KEY
+            sheet = workbook.sheet(report.sheet) if report.sheet else None
+            link_for = gsheet_link_for(url, sheet.sheet_id if sheet and sheet.sheet_id is not None else 0)
+            report_link = gsheet_report_link(url, workbook, report.language)
+    if smtp is None and outbox is None:
+        smtp = SmtpSettings.from_env()  # `send` with nothing configured still falls back to the outbox
+    with History(state or default_state_path(source)) as history:
+        batch = build_digests(report, history, tracker=key, period=period, today=report.today, kinds=kinds, to=to,
+                              link_for=link_for, unchanged=unchanged, busy_threshold=busy_threshold,
+                              sender=smtp.sender if smtp else None, report_link=report_link)
+        result = deliver(batch, history, outbox=outbox, smtp=None if outbox is not None else smtp, force=force)
+    return batch, result
 
 
 def _sync(source, *, today, lang, dry_run, backups, overrides, mapping=None, **source_options) -> SyncResult:
@@ -174,3 +207,124 @@ def refuse_empty(report: Report, source: str) -> None:
                              f"nothing to sync, nothing written. Add tasks from row {row + 1}",
                              f"{source}:工作表“{report.sheet}”只有表头(第 {row} 行),没有任务;无需同步,未写入任何内容。"
                              f"请从第 {row + 1} 行起填写任务", code="no-tasks")
+
+
+def notice(source: str | Path, *, today=None, outbox: Path | str | None = None, send: bool = False, state=None,
+           force: bool = False, lang: str | None = None, smtp=None, spec: str | None = None, channels=(), env=None,
+           report: Report | None = None, tracker: str | None = None, link: str | None = None,
+           overrides: dict | None = None, clients=None, **source_options):
+    """`sheetsync notice SOURCE`: read and validate, decide, then deliver the launch notice (or its correction)
+    once through the ledger. Returns a notice.NoticeResult (decision, notice, outcomes, exit_code).
+
+    With `outbox` the notice is written as a preview whatever the day; otherwise it is sent only when due
+    (`spec` before the launch, default notice.DEFAULT_SPEC: T-3wd), by SMTP (`smtp`, or SHEETSYNC_SMTP_* when `send`) and to `channels`.
+
+    Example:
+        result = api.notice("tracker.xlsx", today="2026-12-10", outbox="out/")
+        result.decision.action, [o.status for o in result.outcomes]  # ('send', ['written', ...])
+    """
+    # lazy: the notice's mail and chat stack only for this command
+    from .digest import SmtpSettings
+    from .history import History, default_state_path, tracker_key
+    from .notice import DEFAULT_SPEC, check_spec, deliver_notice
+    spec = DEFAULT_SPEC if spec is None else spec
+    check_spec(spec)  # before anything is read
+    key = tracker or tracker_key(source)
+    report = report or validate(source, today=today, lang=lang, overrides=overrides, **source_options)
+    if smtp is None and outbox is None:
+        smtp = SmtpSettings.from_env()
+    with History(state or default_state_path(source)) as history:
+        return deliver_notice(report, history, tracker=key, spec=spec, outbox=outbox, smtp=smtp, force=force,
+                              channels=channels, env=env, link=link, clients=clients)
+
+
+def digest_status(source: str | Path, *, period: str | None = None, state=None, today=None, lang: str | None = None,
+                  overrides: dict | None = None, **source_options):
+    """`sheetsync digest SOURCE --status`: the ledger of SOURCE for `period` (default: this week where the team
+    is). Reads the tracker only for its language and zone; writes nothing. Returns a digest.status.LedgerStatus.
+
+    Example:
+        seen = api.digest_status("tracker.xlsx", period="2026-W42")
+        print("\\n".join(seen.text()))
+    """
+    from .digest.status import ledger_status  # lazy: only `digest --status` reads the ledger this way
+    from .engine.table import find_table
+    workbook = sources.read(source, **source_options)
+    layout, _ = find_table(workbook)
+    language = lang or (layout.language if layout is not None else "en")
+    clock = clock_for(workbook, today, language, overrides)
+    return ledger_status(source, period=period, state=state, today=clock.today, language=language, zone=clock.zone)
+
+
+# ---- unattended jobs over a sheetsync.toml (sheetsync.jobs.commands, with this module's sync, digest, notice) ----
+
+def _library():
+    from .jobs.commands import Library  # lazy, as in each job below: a one-tracker command never loads the jobs
+    return Library(sync=sync, digest=digest, notice=notice)
+
+
+def run_nightly(config, *, only: list[str] | None = None, today=None, outbox: Path | str | None = None,
+                credentials: str | None = None, shard: str | None = None):
+    """`sheetsync run nightly`: sync every tracker of `config` (a sheetsync.toml path or a loaded jobs.Config),
+    or `only` these by name; mail an owner only about errors new since last night. `shard` "I/N" takes one
+    shard of the trackers. Returns a jobs.RunSummary (results, failed, exit_code 0 all succeeded, 1 some failed).
+
+    Example:
+        summary = api.run_nightly("sheetsync.toml", today="2026-12-08")
+        summary.exit_code, [r.tracker for r in summary.failed]
+    """
+    from .jobs import commands  # lazy: see _library
+    return commands.nightly(config, _library(), only=only, today=today, outbox=outbox, credentials=credentials,
+                            shard=shard)
+
+
+def run_digest(config, *, only: list[str] | None = None, today=None, outbox: Path | str | None = None,
+               credentials: str | None = None, shard: str | None = None, period: str | None = None,
+               force: bool = False):
+    """`sheetsync run digest`: each tracker's weekly digests for `period` (YYYY-Www, default this week in each
+    tracker's zone); a second run for the same week sends nothing. Returns a jobs.RunSummary.
+
+    Example:
+        summary = api.run_digest("sheetsync.toml", period="2026-W42", outbox="out/")
+    """
+    from .jobs import commands  # lazy: see _library
+    return commands.digest(config, _library(), only=only, today=today, outbox=outbox, credentials=credentials,
+                           shard=shard, period=period, force=force)
+
+
+def run_notice(config, *, only: list[str] | None = None, today=None, outbox: Path | str | None = None,
+               credentials: str | None = None, shard: str | None = None, force: bool = False):
+    """`sheetsync run notice`: each tracker's launch notice on its day (`notice = "T-3wd"`), once; any other day
+    it sends nothing. Returns a jobs.RunSummary.
+
+    Example:
+        summary = api.run_notice("sheetsync.toml", today="2026-12-10")
+    """
+    from .jobs import commands  # lazy: see _library
+    return commands.notice(config, _library(), only=only, today=today, outbox=outbox, credentials=credentials,
+                           shard=shard, force=force)
+
+
+def schedule(config, *, outbox: Path | str | None = None, credentials: str | None = None, clock=None,
+             **serve_options) -> int:
+    """`sheetsync schedule`: run the nightly sync, the weekly digest and the launch notices at their times in
+    each tracker's zone until stopped (SIGTERM, Ctrl-C, or `stop=threading.Event()`); returns the exit code.
+    `clock` defaults to the SHEETSYNC_NOW rehearsal clock (jobs.commands.rehearsal_clock), else the machine's.
+
+    Example:
+        code = api.schedule("sheetsync.toml", outbox="out/")
+    """
+    from .jobs import commands  # lazy: see _library
+    return commands.schedule(config, _library(), outbox=outbox, credentials=credentials, clock=clock,
+                             **serve_options)
+
+
+def fleet_status(config, *, lang: str | None = None) -> list[str]:
+    """`sheetsync status`: what every shard of the fleet did in its last nightly, digest and notice run, as lines
+    in `lang` (default: the language of most of the config's trackers).
+
+    Example:
+        print("\\n".join(api.fleet_status("fleet.toml", lang="en")))
+    """
+    from .jobs import commands  # lazy: see _library
+    return commands.fleet_status(config, lang)

@@ -1,7 +1,6 @@
 """The command line: a thin layer over sheetsync.api. Exit 0 clean, 1 findings with errors, 2 could not run."""
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 import traceback
@@ -333,9 +332,8 @@ def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, sen
     if outbox and send:
         raise SheetsyncError("--outbox and --send: choose one", "--outbox 和 --send 只能选一个", code="usage")
     if status:
-        from .digest.status import ledger_status
-        seen = ledger_status(source, period=period, state=state, today=today, lang=lang,
-                             **_source_kwargs(source, credentials))
+        seen = api.digest_status(source, period=period, state=state, today=today, lang=lang,
+                                 **_source_kwargs(source, credentials))
         click.echo(to_json(seen.to_dict()) if fmt == "json" else "\n".join(seen.text()))
         return
     batch, result = api.digest(source, today=today, period=period, kinds=kinds, to=list(to) or None,
@@ -404,8 +402,7 @@ def notice(source, fmt, today, lang, credentials, outbox, send, state, spec, for
     """
     if outbox and send:
         raise SheetsyncError("--outbox and --send: choose one", "--outbox 和 --send 只能选一个", code="usage")
-    from .notice import run_notice
-    result = run_notice(source, today=today, outbox=outbox, send=send, state=state, force=force, lang=lang,
+    result = api.notice(source, today=today, outbox=outbox, send=send, state=state, force=force, lang=lang,
                         spec=spec, **_source_kwargs(source, credentials))
     d = result.decision
     if fmt == "json":
@@ -539,28 +536,6 @@ def _run_options(f):
     return config_option(f)
 
 
-def _fleet(cfg, shard_text, credentials):
-    """A Fleet when this run is one of several (a shard, or a shared PostgreSQL state); None for a plain run."""
-    from .jobs.fleet import Fleet
-    from .jobs.shard import Shard
-    from .jobs.work import history_path
-    shard = Shard.parse(shard_text) if shard_text else Shard.from_env()
-    if shard is None and cfg.state_url is None:
-        return None
-    return Fleet(cfg, shard, history_path(cfg), credentials=credentials)
-
-
-def _run_fleet(cfg, shard_text, credentials, work, run_all, **kwargs):
-    fleet = _fleet(cfg, shard_text, credentials)
-    if fleet is not None:
-        work.errors = fleet.errors
-    try:
-        return run_all(cfg, fleet=fleet, **kwargs)
-    finally:
-        if fleet is not None:
-            fleet.close()
-
-
 _RUN_TEXT = {"en": {"ok": "{job}: {ok} of {n} succeeded.", "failed": "  failed: {name}: {detail}",
                     "skipped": "  skipped: {name} ({detail})"},
              "zh": {"ok": "{job}:{n} 个跟踪表中 {ok} 个成功。", "failed": "  失败:{name}:{detail}",
@@ -594,12 +569,7 @@ def fleet_status(config_path, lang):
     Example:
       sheetsync status --config fleet.toml
     """
-    from .jobs import load_config
-    from .jobs.fleet_status import config_language, fleet_status as lines
-    from .jobs.work import history_path
-    cfg = load_config(config_path)
-    zone = cfg.trackers[0].zone if cfg.trackers else dt.timezone.utc
-    for line in lines(cfg, history_path(cfg), lang or config_language(cfg), zone):
+    for line in api.fleet_status(config_path, lang=lang):
         click.echo(line)
 
 
@@ -616,16 +586,8 @@ def run_nightly(config_path, only, today, outbox, credentials, shard, lang):
       sheetsync run nightly --config /etc/sheetsync/sheetsync.toml
       sheetsync run nightly --config fleet.toml --shard 0/4
     """
-    from .jobs import load_config
-    from .jobs.runner import run_nightly as run_all
-    from .jobs.work import Work
-    cfg = load_config(config_path)
-    work = Work(cfg, outbox=outbox, credentials=credentials)
-    day, _ = api.parse_today(today)
-    summary = _run_fleet(cfg, shard, credentials, work, run_all, sync_one=work.sync_one,
-                         notify_owner=work.notify_owner, notify_chat=work.notify_chat, today=day,
-                         only=list(only) or None)
-    _finish(summary, lang)
+    _finish(api.run_nightly(config_path, only=list(only), today=today, outbox=outbox, credentials=credentials,
+                            shard=shard), lang)
 
 
 @run.command("digest", short_help="Send every tracker's weekly digests, once per week.")
@@ -641,17 +603,8 @@ def run_digest(config_path, only, today, outbox, credentials, shard, period, for
       sheetsync run digest --config /etc/sheetsync/sheetsync.toml
       sheetsync run digest --config sheetsync.toml --period 2026-W42 --outbox out/
     """
-    from .periods import normalise_period
-    from .jobs import load_config
-    from .jobs.runner import run_digest as run_all
-    from .jobs.work import Work
-    cfg = load_config(config_path)
-    work = Work(cfg, outbox=outbox, credentials=credentials, force=force)
-    day, _ = api.parse_today(today)
-    period = normalise_period(period) if period else None  # a bad week is one line and exit 2, before any work
-    summary = _run_fleet(cfg, shard, credentials, work, run_all, digest_one=work.digest_one, period=period,
-                         today=day, only=list(only) or None)
-    _finish(summary, lang)
+    _finish(api.run_digest(config_path, only=list(only), today=today, outbox=outbox, credentials=credentials,
+                           shard=shard, period=period, force=force), lang)
 
 
 @run.command("notice", short_help="Send each tracker's launch notice on its day, once.")
@@ -666,15 +619,8 @@ def run_notice(config_path, only, today, outbox, credentials, shard, force, lang
     Example:
       sheetsync run notice --config /etc/sheetsync/sheetsync.toml
     """
-    from .jobs import load_config
-    from .jobs.runner import run_digest as run_all
-    from .jobs.work import Work
-    cfg = load_config(config_path)
-    work = Work(cfg, outbox=outbox, credentials=credentials, force=force)
-    day, _ = api.parse_today(today)
-    summary = _run_fleet(cfg, shard, credentials, work, run_all, digest_one=work.notice_one, today=day,
-                         only=list(only) or None, job="notice")
-    _finish(summary, lang)
+    _finish(api.run_notice(config_path, only=list(only), today=today, outbox=outbox, credentials=credentials,
+                           shard=shard, force=force), lang)
 
 
 @cli.command(short_help="Run the nightly sync and weekly digest on time, until stopped.")
@@ -692,30 +638,7 @@ def schedule(config_path, outbox, credentials):
     Example:
       sheetsync schedule --config /etc/sheetsync/sheetsync.toml
     """
-    from .jobs import load_config
-    from .jobs.runner import default_log
-    from .jobs.scheduler import serve
-    from .jobs.work import Work
-    cfg = load_config(config_path)
-    clock = _rehearsal_clock()
-    log = default_log(cfg, clock)
-    work = Work(cfg, outbox=outbox, credentials=credentials, clock=clock)
-    sys.exit(serve(cfg, nightly=work.nightly_for(log), digest=work.digest_for(log), digest_sent=work.digest_sent,
-                   clock=clock, log=log, notice=work.notice_for(log)))
-
-
-def _rehearsal_clock():
-    """SHEETSYNC_NOW=2026-11-23T08:29:50+08:00 starts the scheduler's clock there and lets it run at normal
-    speed: a rehearsal of Monday morning on any day (and how the tests drive the real command)."""
-    import datetime as dt
-    import time
-
-    from .clock import env_now
-    start = env_now()
-    if start is None:
-        return None
-    began = time.monotonic()
-    return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
+    sys.exit(api.schedule(config_path, outbox=outbox, credentials=credentials))
 
 
 def main(argv=None):

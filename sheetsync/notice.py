@@ -12,10 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 
+from .channels.content import ChatDoc, ChatItem, ChatSection, Mention
+from .channels.deliver import ChatPost, post_all
+from .digest import DigestMessage
+from .digest.mail import build_message, message_id, valid_address
+from .digest.send import deliver
 from .engine.calendar import WorkCalendar
 from .engine.timepoints import parse_time_point, resolve
+from .history import History
 from .model import Person, Report, SheetsyncError, Task
 
 DEFAULT_SPEC = "T-3wd"
@@ -222,7 +229,6 @@ def notice_html(lines: list[str]) -> str:
 
 def notice_doc(n: Notice, link: str | None = None):
     """The notice as a chat message: the same facts, departments as sections, the contact @-mentionable."""
-    from .channels.content import ChatDoc, ChatItem, ChatSection, Mention
     tx = _TX[n.lang]
     subject, lines = notice_lines(n)
     if n.old_launch:
@@ -244,10 +250,6 @@ def notice_doc(n: Notice, link: str | None = None):
 
 def notice_messages(n: Notice, *, tracker: str, period: str, sender: str, recipients=None):
     """One email per department contact (DigestMessage objects, so digest.send.deliver sends them)."""
-    from email.utils import parseaddr
-
-    from .digest import DigestMessage
-    from .digest.mail import build_message, message_id, valid_address
     subject, lines = notice_lines(n)
     text = "\n".join(lines) + "\n"
     body = notice_html(lines)
@@ -283,41 +285,36 @@ class NoticeResult:
         return 1 if any(o.status in ("failed", "uncertain") for o in self.outcomes) else 0
 
 
-def run_notice(source, *, today=None, outbox: Path | str | None = None, send: bool = False, state=None,
-               force: bool = False, lang: str | None = None, smtp=None, spec: str = DEFAULT_SPEC, channels=(),
-               env=None, report: Report | None = None, tracker: str | None = None, link: str | None = None,
-               overrides: dict | None = None, clients=None, **source_options) -> NoticeResult:
-    """`sheetsync notice SOURCE`: decide, then deliver the notice or its correction through the ledger.
-
-    With `outbox` the notice is written as a preview whatever the day (to read it before it is due); otherwise it
-    is sent only when due, by SMTP (`smtp`, or SHEETSYNC_SMTP_* when `send`) and to `channels`."""
-    from . import api
-    from .digest import SmtpSettings, tracker_key
-    from .digest.send import deliver
-    from .history import History, default_state_path
+def check_spec(spec: str) -> None:
+    """A time point the notice cannot be placed by is one line, before anything is read."""
     if parse_time_point(spec) is None:
         raise SheetsyncError(f"notice time point {spec!r} is not understood; write T-3wd",
                              f"上线通知时间节点 {spec!r} 无法识别;请写 T-3wd", code="usage")
-    key = tracker or tracker_key(source)
-    report = report or api.validate(source, today=today, lang=lang, overrides=overrides, **source_options)
-    if smtp is None and outbox is None:
-        smtp = SmtpSettings.from_env()
-    with History(state or default_state_path(source)) as history:
-        decision = decide(report, history.ledger(key), report.today, spec)
-        result = NoticeResult(decision, None, lang=report.language)
-        period, old = decision.period, decision.old
-        if outbox is not None and decision.action != "no-launch":
-            period = period or f"notice.{report.campaign.launch.isoformat()}"  # a preview before it is due
-        elif decision.action not in ("send", "done"):
-            return result
-        notice = build_notice(report, report.today, old_launch=old)
-        result.notice = notice
-        sender = smtp.sender if smtp else "sheetsync@localhost"
-        batch = NoticeBatch(key, period, notice_messages(notice, tracker=key, period=period, sender=sender))
-        delivered = deliver(batch, history, outbox=outbox, smtp=None if outbox is not None else smtp, force=force)
-        result.outcomes += delivered.outcomes
-        if channels:
-            from .channels.deliver import ChatPost, post_all
-            posts = [ChatPost(ch, period, notice.kind, notice_doc(notice, link)) for ch in channels]
-            result.outcomes += post_all(history, key, posts, outbox=outbox, force=force, env=env, clients=clients)
+
+
+def deliver_notice(report: Report, history: History, *, tracker: str, spec: str = DEFAULT_SPEC,
+                   outbox: Path | str | None = None, smtp=None, force: bool = False, channels=(), env=None,
+                   link: str | None = None, clients=None) -> NoticeResult:
+    """Decide from `report` and the ledger in `history`, then deliver the notice or its correction (api.notice
+    reads and validates the tracker first).
+
+    With `outbox` the notice is written as a preview whatever the day (to read it before it is due); otherwise it
+    is sent only when due, by SMTP (`smtp`) and to `channels`."""
+    check_spec(spec)
+    decision = decide(report, history.ledger(tracker), report.today, spec)
+    result = NoticeResult(decision, None, lang=report.language)
+    period, old = decision.period, decision.old
+    if outbox is not None and decision.action != "no-launch":
+        period = period or f"notice.{report.campaign.launch.isoformat()}"  # a preview before it is due
+    elif decision.action not in ("send", "done"):
+        return result
+    notice = build_notice(report, report.today, old_launch=old)
+    result.notice = notice
+    sender = smtp.sender if smtp else "sheetsync@localhost"
+    batch = NoticeBatch(tracker, period, notice_messages(notice, tracker=tracker, period=period, sender=sender))
+    delivered = deliver(batch, history, outbox=outbox, smtp=None if outbox is not None else smtp, force=force)
+    result.outcomes += delivered.outcomes
+    if channels:
+        posts = [ChatPost(ch, period, notice.kind, notice_doc(notice, link)) for ch in channels]
+        result.outcomes += post_all(history, tracker, posts, outbox=outbox, force=force, env=env, clients=clients)
     return result

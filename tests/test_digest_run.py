@@ -1,11 +1,12 @@
-"""run_digest end to end: a real .xlsx through the engine, the state file beside it, outbox or SMTP."""
+"""api.digest end to end: a real .xlsx through the engine, the state file beside it, outbox or SMTP."""
 from __future__ import annotations
 
 import datetime as dt
 from email import message_from_bytes, policy
 
 from digest_fixtures import smtp_server
-from sheetsync.digest import SmtpSettings, run_digest
+from sheetsync.api import digest as run_digest
+from sheetsync.digest import SmtpSettings
 from sheetsync.history import History
 from tracker_factory import make_tracker
 

@@ -22,7 +22,8 @@ import pytest
 
 from gsheets_fixtures import emu, load_xlsx  # noqa: F401
 from sheetsync import api
-from sheetsync.digest import History, run_digest
+from sheetsync.api import digest as run_digest
+from sheetsync.digest import History
 from sheetsync.engine.catalogue import CATALOGUE
 from sheetsync.engine.values import STATUS_LABELS
 from tracker_factory import make_tracker

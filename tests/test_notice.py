@@ -12,7 +12,8 @@ from chat_fixtures import chat_tracker, set_launch
 from chat_servers import platform_server
 from digest_fixtures import smtp_server
 from sheetsync.digest import SmtpSettings
-from sheetsync.notice import decide, notice_due, run_notice
+from sheetsync.api import notice as run_notice
+from sheetsync.notice import decide, notice_due
 from sheetsync.jobs.config import ChannelConfig as Channel
 
 CONTACTS = {"li@example.com", "zhang@example.com", "chen@example.com"}

@@ -1,6 +1,6 @@
 """Weekly digests (seed 000 principle 4): build the team and personal messages from a Report and the
-history, then deliver them exactly once. The CLI wraps `run_digest`; tests and jobs may call
-`build_digests` and `deliver` directly."""
+history, then deliver them exactly once. The digest reads nothing itself: api.digest reads and validates the
+tracker, then calls `build_digests` and `deliver` (as tests and jobs may)."""
 from __future__ import annotations
 
 import base64
@@ -8,7 +8,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import parseaddr
-from pathlib import Path
 
 from ..clock import current
 from ..engine.schema import REPORT_TITLE
@@ -22,9 +21,9 @@ from ..periods import iso_period, normalise_period, parse_period
 from .render import render_html, render_text
 from .send import DeliveryResult, Outcome, SmtpSettings, deliver
 
-__all__ = ["build_digests", "deliver", "run_digest", "DigestBatch", "DigestMessage", "DigestWarning",
+__all__ = ["build_digests", "deliver", "DigestBatch", "DigestMessage", "DigestWarning",
            "DeliveryResult", "Outcome", "SmtpSettings", "History", "default_state_path", "iso_period",
-           "parse_period", "default_link_for", "gsheet_link_for", "tracker_key"]
+           "parse_period", "default_link_for", "gsheet_link_for", "gsheet_report_link", "tracker_key"]
 
 CHART_CID = "progress-chart@sheetsync"
 
@@ -190,45 +189,7 @@ def build_digests(report: Report, history: History | None, *, tracker: str, peri
     return batch
 
 
-def run_digest(source, *, today=None, period: str | None = None, kinds="all", to: list[str] | None = None,
-               outbox: Path | str | None = None, send: bool = False, state: Path | str | None = None,
-               force: bool = False, unchanged: str = "skip", lang: str | None = None, link_for=None,
-               busy_threshold: int = 5, smtp: SmtpSettings | None = None, report: Report | None = None,
-               overrides: dict | None = None, mapping=None, **source_options):
-    """`sheetsync digest SOURCE`: validate, build, deliver. Returns (batch, DeliveryResult).
-
-    `today` as for every command (sheetsync.clock): the run's one clock, read once in the tracker's zone.
-    Messages go to `outbox` when given, else over SMTP when `send` or SHEETSYNC_SMTP_HOST is set, else to
-    `.sheetsync/outbox` beside the state file."""
-    from .. import api, sources
-    key = tracker_key(source)
-    report_link = None
-    if report is None:
-        workbook = sources.read(source, **source_options)
-        report = api.validate(source, today=today, lang=lang, workbook=workbook, overrides=overrides, mapping=mapping)
-        if link_for is None and sources.is_gsheet(str(source)):
-            sheet = workbook.sheet(report.sheet) if report.sheet else None
-            url = _spreadsheet_url(str(source))
-            if link_for is None:
-                link_for = gsheet_link_for(url, sheet.sheet_id if sheet and sheet.sheet_id is not None else 0)
-            report_link = _gsheet_report_link(url, workbook, report.language)
-    if smtp is None and outbox is None:
-        smtp = SmtpSettings.from_env()  # `send` with nothing configured still falls back to the outbox
-    with History(state or default_state_path(source)) as history:
-        batch = build_digests(report, history, tracker=key, period=period, today=report.today, kinds=kinds, to=to,
-                              link_for=link_for, unchanged=unchanged, busy_threshold=busy_threshold,
-                              sender=smtp.sender if smtp else None, report_link=report_link)
-        result = deliver(batch, history, outbox=outbox, smtp=None if outbox is not None else smtp, force=force)
-    return batch, result
-
-
-def _spreadsheet_url(source: str) -> str:
-    """A link a reader can open, also for a `gsheet:KEY` source."""
-    from ..gsheets.read import parse_source
-    return f"https://docs.google.com/spreadsheets/d/{parse_source(source).key}/edit"
-
-
-def _gsheet_report_link(url: str, workbook, lang: str) -> str:
+def gsheet_report_link(url: str, workbook, lang: str) -> str:
     """The report sheet of a Google tracker (as the last sync wrote it), else the spreadsheet itself."""
     base = url.split("#", 1)[0]
     sheet = workbook.sheet(REPORT_TITLE[lang])

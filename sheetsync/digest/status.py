@@ -12,8 +12,6 @@ from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len
 
-from .. import api, sources
-from ..engine.table import find_table
 from ..history import EMAIL, History, default_state_path, parse_ledger_time, tracker_key
 from ..state import is_url
 from ..periods import iso_period, normalise_period
@@ -63,15 +61,10 @@ class LedgerStatus:
                 "ledger": [s.to_dict() for s in self.lines]}
 
 
-def ledger_status(source, *, period: str | None = None, state=None, today=None, lang: str | None = None,
-                  overrides: dict | None = None, **source_options) -> LedgerStatus:
-    """The ledger of SOURCE for `period` (default: this week where the team is). Reads the tracker only for
-    its language and zone; writes nothing."""
-    workbook = sources.read(source, **source_options)
-    layout, _ = find_table(workbook)
-    language = lang or (layout.language if layout is not None else "en")
-    clock = api.clock_for(workbook, today, language, overrides)
-    label = normalise_period(period) if period else iso_period(clock.today)
+def ledger_status(source, *, period: str | None, state, today: dt.date, language: str, zone: str) -> LedgerStatus:
+    """The ledger of SOURCE for `period` (default: the week of `today`, the tracker's day, api.digest_status
+    reads it with the language and zone); writes nothing."""
+    label = normalise_period(period) if period else iso_period(today)
     key = tracker_key(source)
     path = state or default_state_path(source)
     path = path if is_url(path) else Path(path)
@@ -79,7 +72,7 @@ def ledger_status(source, *, period: str | None = None, state=None, today=None, 
     if is_url(path) or path.exists():  # asking must not create a state file
         with History(path) as history:
             lines = status_lines(history, key, label)
-    return LedgerStatus(key, label, language, clock.zone, lines)
+    return LedgerStatus(key, label, language, zone, lines)
 
 
 def status_lines(history: History, tracker: str, period: str) -> list[StatusLine]:

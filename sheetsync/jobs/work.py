@@ -1,8 +1,8 @@
 """The work behind each job, for one tracker of a config: sync it, note new errors to its owner, send its digest.
 
 runner.py and scheduler.py take these as plain callables (so their own tests inject fakes); this module is
-the one place that wires them to the library: api.sync, api.digest, the history database and the SMTP
-settings of the config. Everything a person reads here exists in Chinese and English."""
+the one place that wires them to the library (the `library` it is given: api.sync, api.digest, api.notice),
+the history database and the SMTP settings of the config. Everything a person reads here exists in Chinese and English."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +11,6 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from .. import api
 from ..clock import current
 from ..history import tracker_key
 from ..model import Report, SheetsyncError
@@ -43,9 +42,10 @@ class Work:
     `outbox` writes every message (digests and owner notes) as files instead of sending them: for trying a
     config out, and for machines without a mail server."""
 
-    def __init__(self, config: Config, *, outbox: Path | str | None = None, credentials: str | None = None,
+    def __init__(self, config: Config, library, *, outbox: Path | str | None = None, credentials: str | None = None,
                  force: bool = False, clock=None):
-        self.config, self.outbox, self.credentials, self.force = config, outbox, credentials, force
+        """`library`: sync, digest and notice for one tracker (jobs.commands.Library over sheetsync.api)."""
+        self.config, self.library, self.outbox, self.credentials, self.force = config, library, outbox, credentials, force
         self.clock = clock  # the scheduler's clock, so "today" is the scheduler's today
         self.reports: dict[str, Report] = {}  # last night's reports, for the owner's note
         self.chat_env = None  # None: os.environ (tests pass the webhook variables here)
@@ -66,7 +66,7 @@ class Work:
 
     # nightly ---------------------------------------------------------------------------------------------------
     def sync_one(self, tracker: TrackerConfig, day: dt.date) -> NightlyOutcome:
-        result = api.sync(tracker.source, today=self.moment(tracker, day), lang=tracker.language, overrides=tracker.overrides(),
+        result = self.library.sync(tracker.source, today=self.moment(tracker, day), lang=tracker.language, overrides=tracker.overrides(),
                           state=history_path(self.config), mapping=tracker.mapping,
                           **self._source_options(tracker))
         self.reports[tracker.name] = result.report
@@ -136,7 +136,7 @@ class Work:
     def digest_one(self, tracker: TrackerConfig, period: str, day: dt.date) -> DigestOutcome:
         settings = None if self.outbox is not None else smtp_settings(self.config)
         outbox = self.outbox if self.outbox is not None else (None if settings else Path(self.config.state) / "outbox")
-        batch, result = api.digest(tracker.source, today=self.moment(tracker, day), period=period, kinds="all",
+        batch, result = self.library.digest(tracker.source, today=self.moment(tracker, day), period=period, kinds="all",
                                    outbox=outbox, smtp=settings, state=history_path(self.config), force=self.force,
                                    unchanged=self.config.jobs.digest.unchanged, lang=tracker.language,
                                    overrides=tracker.overrides(), mapping=tracker.mapping,
@@ -158,10 +158,9 @@ class Work:
     def notice_one(self, tracker: TrackerConfig, period: str, day: dt.date) -> DigestOutcome:
         """The launch notice on its day (seed 004), by email and to the tracker's channels; `period` is unused
         (the notice keys itself by the launch date)."""
-        from ..notice import run_notice
         from . import chat
         settings = None if self.outbox is not None else smtp_settings(self.config)
-        result = run_notice(tracker.source, today=self.moment(tracker, day), outbox=self.outbox, smtp=settings,
+        result = self.library.notice(tracker.source, today=self.moment(tracker, day), outbox=self.outbox, smtp=settings,
                             state=history_path(self.config), force=self.force, lang=tracker.language,
                             spec=tracker.notice, channels=tracker.channels, env=self.chat_env,
                             tracker=tracker_key(tracker.source), link=chat.report_link(tracker),
