@@ -15,8 +15,8 @@ from typing import Any, Optional
 from ..engine.schema import CAMPAIGN_SHEETS, HOLIDAY_SHEETS, PEOPLE_SHEETS, REPORT_TITLE
 from ..engine.values import normalise_header
 from ..model import SheetData, SheetsyncError, WorkbookData
+from .links import GSHEET_KEY, GSHEET_URL
 from .http import SCOPES, BoundedHTTPClient, EndpointSession, RetryPolicy, endpoint_from_env
-from ..sources import GSHEET_KEY, GSHEET_URL
 from ..xlsx.read import merged_areas
 
 META_FIELDS = ("spreadsheetId,properties(title),sheets(properties(sheetId,title,index,sheetType,"

@@ -1,15 +1,14 @@
-"""Sources turn a SOURCE string into WorkbookData: Excel workbooks (.xlsx and the old .xls) and CSV/TSV exports
-here, Google Sheets in gsheets.read."""
+"""The SOURCE dispatcher: a SOURCE string into WorkbookData, through the reader its kind needs (Excel workbooks,
+.xlsx and the old .xls, in xlsx.read; CSV/TSV exports here in delimited.py; Google Sheets in gsheets.read).
+The readers never import this package."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from ..gsheets.links import GSHEET_KEY, GSHEET_URL
 from ..model import SheetsyncError, WorkbookData
-from .formats import READABLE, file_kind, html_refusal, ole_refusal, read_only_refusal  # noqa: F401  (read_only_refusal: api)
-
-GSHEET_URL = re.compile(r"^https://docs\.google\.com/spreadsheets/d/([A-Za-z0-9_-]+)(?:/[^#?]*)?(?:\?[^#]*)?(?:#gid=(\d+))?")
-GSHEET_KEY = re.compile(r"^gsheet:([A-Za-z0-9_-]+)(?:!(.+))?$")
+from ..xlsx.formats import READABLE, file_kind, html_refusal, ole_refusal, read_only_refusal  # noqa: F401  (read_only_refusal: api)
 
 
 def is_gsheet(source: str) -> bool:

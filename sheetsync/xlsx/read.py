@@ -10,8 +10,8 @@ from pathlib import Path
 import python_calamine as pc
 
 from ..model import SheetData, SheetsyncError, WorkbookData
-from ..sources.formats import EXCEL_SUFFIXES, ole_refusal
-from ..sources.ole import OLE_MAGIC
+from .formats import EXCEL_SUFFIXES, ole_refusal
+from .ole import OLE_MAGIC
 
 # Guards against zip bombs before calamine inflates anything: real trackers are far below these.
 MAX_UNCOMPRESSED = 1 << 30

@@ -1,5 +1,6 @@
 """Which kind of file a SOURCE path is, by its content first and its name second, and the one-line refusals
-that depend on the kind. Reading each kind lives in its own module (xlsx, xls, delimited)."""
+that depend on the kind. Reading each kind lives in its own module (xlsx/read.py for .xlsx and .xls,
+sources/delimited.py for CSV/TSV); the SOURCE dispatcher (sources/) asks this module which one."""
 from __future__ import annotations
 
 import zipfile
