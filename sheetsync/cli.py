@@ -9,7 +9,7 @@ import click
 
 from . import api
 from .model import SheetsyncError
-from .counts import count
+from .engine.counts import count
 from .render import SHOWN_PER_SEVERITY, print_text, to_json
 from .understood import inspect_lines
 

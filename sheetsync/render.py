@@ -6,7 +6,7 @@ import json
 from rich.console import Console
 from rich.table import Table
 
-from .counts import count
+from .engine.counts import count
 from .engine.catalogue import CATALOGUE
 from .model import Report
 from .understood import read_line

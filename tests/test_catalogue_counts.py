@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from sheetsync.counts import count
+from sheetsync.engine.counts import count
 from sheetsync.engine.catalogue import CATALOGUE
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..counts import count, counted_fields
+from .counts import count, counted_fields
 from ..model import Finding
 
 
@@ -16,7 +16,7 @@ class FindingType:
     severity: str  # error | warning | info
     title_en: str
     title_zh: str
-    en: str  # templates: {name} is a parameter, {name:wd} a count with its unit (sheetsync/counts.py)
+    en: str  # templates: {name} is a parameter, {name:wd} a count with its unit (engine/counts.py)
     zh: str
     short_en: str  # for the Flags column: a few words
     short_zh: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from ..counts import count
+from .counts import count
 from ..model import Campaign, Finding, Person, Task, a1
 from . import catalogue
 from .calendar import WorkCalendar
