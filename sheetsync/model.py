@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field, asdict
 from typing import TYPE_CHECKING, Any, Union
 
@@ -35,6 +36,42 @@ def col_index(letters: str) -> int:
     for ch in letters.upper():
         n = n * 26 + (ord(ch) - 64)
     return n - 1
+
+
+# Characters str.strip() keeps but a person cannot see.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_TITLE_NOTE = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]$")
+
+
+@functools.lru_cache(maxsize=4096)
+def normalise_title(text: str) -> str:
+    """A header or sheet title as sheetsync compares them (engine.values.normalise_header for any cell):
+    '截止日期：' , '工期（工作日）', ' Due Date (working days) ' -> '截止日期', '工期', 'duedate'."""
+    s = "".join(unicodedata.normalize("NFKC", text).casefold().split())
+    s = s.strip(INVISIBLE)
+    while True:
+        before = s
+        s = s.rstrip(":").strip("*")
+        stripped = _TITLE_NOTE.sub("", s)
+        if stripped:  # a header that is nothing but a note keeps it
+            s = stripped
+        if s == before:
+            return s
+
+
+# A tracker's sheets beside its task sheet, by name in either language (the rest of the schema is in
+# engine/schema.py): a source that reads one named sheet reads these with it; the engine never takes them
+# for the task table.
+CAMPAIGN_SHEETS = ("Campaign", "活动信息", "活动")
+PEOPLE_SHEETS = ("People", "人员", "人员名单", "联系人")
+HOLIDAY_SHEETS = ("Holidays", "节假日", "假期")
+REPORT_TITLE = {"zh": "同步报告", "en": "sheetsync"}
+SIDE_SHEETS = frozenset(normalise_title(n) for n in CAMPAIGN_SHEETS + PEOPLE_SHEETS + HOLIDAY_SHEETS
+                        + tuple(REPORT_TITLE.values()))
+
+
+def is_side_sheet(title: str) -> bool:
+    return normalise_title(title) in SIDE_SHEETS
 
 
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")

@@ -14,12 +14,13 @@ from functools import lru_cache
 
 import opencc
 
+from ..model import INVISIBLE as _INVISIBLE
+
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _BRACKET = re.compile(r"[(\[【{<]([^()\[\]【】{}<>]*)[)\]】}>]")
 _WORD = re.compile(r"[a-z][a-z0-9']*|[0-9]+(?:\.[0-9]+)?|[\u3400-\u9fff\uf900-\ufaff]+|[#%?σ]")
 _PARTS = re.compile(r"[/|、\\]")
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _converter = opencc.OpenCC("tw2sp")
 
 

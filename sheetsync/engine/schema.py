@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..model import CAMPAIGN_SHEETS, HOLIDAY_SHEETS, PEOPLE_SHEETS, REPORT_TITLE  # noqa: F401  (the side sheets: model)
+
 
 @dataclass(frozen=True)
 class Column:
@@ -55,7 +57,6 @@ def header(field: str, lang: str) -> str:
 
 
 # Campaign sheet keys (column A) -> Campaign attribute.
-CAMPAIGN_SHEETS = ("Campaign", "活动信息", "活动")
 CAMPAIGN_KEYS: dict[str, tuple[str, ...]] = {
     "name": ("名称", "活动名称", "name", "campaign", "campaign name"),
     "launch": ("上线日期", "启动日期", "开始日期", "活动开始", "launch", "launch date", "start", "start date"),
@@ -79,7 +80,6 @@ MAPPING_ROWS: dict[str, dict[str, str]] = {
 # "提前期:设计部" / "lead time: Design" rows set a department's lead time in working days.
 LEAD_TIME_PREFIXES = ("提前期", "lead time", "leadtime")
 
-PEOPLE_SHEETS = ("People", "人员", "人员名单", "联系人")
 PEOPLE_COLUMNS = {
     "name": ("姓名", "名字", "人员", "name", "person"),
     "email": ("邮箱", "电子邮件", "邮件", "email", "e-mail", "mail"),
@@ -97,7 +97,6 @@ CHAT_ID_FIELDS = ("wecom", "dingtalk", "feishu", "slack", "teams")
 # The launch notice's common questions (seed 004): an optional sheet with a question and an answer column.
 FAQ_SHEETS = ("FAQ", "常见问题", "问答", "Q&A")
 FAQ_COLUMNS = {"question": ("问题", "常见问题", "question", "q"), "answer": ("回答", "答案", "解答", "answer", "a")}
-HOLIDAY_SHEETS = ("Holidays", "节假日", "假期")
 HOLIDAY_COLUMNS = {
     "date": ("日期", "date"),
     "kind": ("类型", "type", "kind"),
@@ -109,4 +108,3 @@ WORKDAY_WORDS = ("上班", "补班", "工作日", "调休上班", "workday", "wo
 # Lead times seed 004 names (a designer wants requests five working days ahead).
 DEFAULT_LEAD_TIMES = {"设计": 5, "设计部": 5, "design": 5}
 
-REPORT_TITLE = {"zh": "同步报告", "en": "sheetsync"}

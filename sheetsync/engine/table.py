@@ -15,10 +15,11 @@ import re
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from ..model import ColumnMapping, SheetData, SheetsyncError, TableSeen, WorkbookData, col_index, col_letter
+from ..model import (ColumnMapping, SheetData, SheetsyncError, TableSeen, WorkbookData, col_index, col_letter,
+                     is_side_sheet)
 from . import catalogue
 from .headers import HeaderWords, has_cjk, header_words, one_line, strip_common_cjk_prefix, strip_common_prefix
-from .schema import CAMPAIGN_SHEETS, COLUMNS, HOLIDAY_SHEETS, MANAGED, PEOPLE_SHEETS, REPORT_TITLE, header
+from .schema import COLUMNS, MANAGED, header
 from .values import normalise_header, parse_date, parse_status
 from .vocabulary import DATE_FIELDS, score_header
 
@@ -47,7 +48,6 @@ def _alias_map(columns) -> dict[str, tuple[str, str]]:
 
 ALIASES = _alias_map(COLUMNS)
 MANAGED_ALIASES = _alias_map(MANAGED)
-_SIDE_SHEETS = {normalise_header(n) for n in CAMPAIGN_SHEETS + PEOPLE_SHEETS + HOLIDAY_SHEETS + tuple(REPORT_TITLE.values())}
 _FIELD_NAMES = {}
 for _c in COLUMNS:
     for _name in (_c.field, _c.field.replace("_", " "), _c.field.replace("_", "-"), _c.zh[0], _c.en[0]):
@@ -748,7 +748,7 @@ def task_sheets(workbook: WorkbookData, mapping: ColumnMapping | None) -> list[S
         if sheet is None:
             raise mapping_error(workbook, mapping, None)
         return [sheet]
-    return [s for s in workbook.sheets if normalise_header(s.name) not in _SIDE_SHEETS]
+    return [s for s in workbook.sheets if not is_side_sheet(s.name)]
 
 
 def find_table(workbook: WorkbookData, mapping: ColumnMapping | None = None, year: int | None = None

@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..model import INVISIBLE as _INVISIBLE, normalise_title as _normalise_header_text
+
 __all__ = [
     "STATUSES", "STATUS_LABELS", "is_blank", "clean_text", "parse_date", "parse_datetime", "parse_time",
     "parse_number", "parse_status", "parse_ids", "is_email", "normalise_header", "excel_serial_to_date",
@@ -20,8 +22,6 @@ __all__ = [
     "parse_links", "Link", "to_simplified",
 ]
 
-# Characters str.strip() keeps but a person cannot see.
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 
 def _nfkc(s: str) -> str:
@@ -749,23 +749,6 @@ def is_email(s: str) -> bool:
         return False
     labels = m.group(1).split(".")
     return len(labels) >= 2 and all(labels)
-
-
-_HEADER_NOTE = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]$")
-
-
-@lru_cache(maxsize=4096)
-def _normalise_header_text(text: str) -> str:
-    s = "".join(unicodedata.normalize("NFKC", text).casefold().split())
-    s = s.strip(_INVISIBLE)
-    while True:
-        before = s
-        s = s.rstrip(":").strip("*")
-        stripped = _HEADER_NOTE.sub("", s)
-        if stripped:  # a header that is nothing but a note keeps it
-            s = stripped
-        if s == before:
-            return s
 
 
 def normalise_header(text) -> str:

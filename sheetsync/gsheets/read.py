@@ -12,9 +12,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ..engine.schema import CAMPAIGN_SHEETS, HOLIDAY_SHEETS, PEOPLE_SHEETS, REPORT_TITLE
-from ..engine.values import normalise_header
-from ..model import SheetData, SheetsyncError, WorkbookData
+from ..model import SheetData, SheetsyncError, WorkbookData, is_side_sheet
 from .links import GSHEET_KEY, GSHEET_URL
 from .http import SCOPES, BoundedHTTPClient, EndpointSession, RetryPolicy, endpoint_from_env
 from ..xlsx.read import merged_areas
@@ -23,7 +21,6 @@ META_FIELDS = ("spreadsheetId,properties(title),sheets(properties(sheetId,title,
                "gridProperties(rowCount,columnCount)),conditionalFormats,merges)")
 VALUE_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
                 "majorDimension": "ROWS"}
-SIDE_SHEETS = {normalise_header(n) for n in CAMPAIGN_SHEETS + PEOPLE_SHEETS + HOLIDAY_SHEETS + tuple(REPORT_TITLE.values())}
 
 
 @dataclass
@@ -138,7 +135,7 @@ def choose_sheets(meta: dict, target: Target) -> list[dict]:
         titles = ", ".join(p["title"] for p in grids)
         raise SheetsyncError(f"spreadsheet {target.key}: {what} (sheets: {titles})",
                              f"表格 {target.key}:{what_zh}(现有工作表:{titles})", code="no-sheet")
-    side = [p for p in grids if p is not first[0] and normalise_header(p["title"]) in SIDE_SHEETS]
+    side = [p for p in grids if p is not first[0] and is_side_sheet(p["title"])]
     return first + side
 
 
