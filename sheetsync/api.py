@@ -1,4 +1,5 @@
-"""The library surface the CLI wraps: validate, inspect, sync, digest, init, demo."""
+"""The library surface the CLI wraps: validate, inspect, sync, digest, notice, digest_status, and the jobs over a
+sheetsync.toml (run_nightly, run_digest, run_notice, schedule, fleet_status, at the end)."""
 from __future__ import annotations
 
 import contextlib
