@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..model import Finding, MetricAlert, SheetData, WorkbookData, a1
 from . import catalogue
+from .campaign import _header_map, find_sheet
 from .values import clean_text, is_blank, normalise_header, parse_number
 
 METRIC_SHEETS = ("Metrics", "指标", "指标数据", "数据监控", "Metric data")
@@ -197,7 +198,6 @@ def config_rules(raw) -> list[MetricRule]:
 
 def sheet_rules(workbook: WorkbookData, lang: str) -> tuple[list[MetricRule], list[Finding]]:
     """Rules typed into an optional 预警规则 / Metric rules sheet (指标, 规则 上涨/下降/高于/低于, 幅度, 周期数, 基准)."""
-    from .campaign import _header_map, find_sheet
     sheet = find_sheet(workbook, RULE_SHEETS)
     if sheet is None:
         return [], []
@@ -249,7 +249,6 @@ def _rule_text(rule: MetricRule, unit: str, baseline: float | None) -> tuple[str
 def check_metrics(workbook: WorkbookData, lang: str, configured=()) -> tuple[list[MetricAlert], list[Finding]]:
     """Every rule breach active on the latest period, as a MetricAlert and a `metric-alert` finding on the
     latest value's cell; a below/above rule without a baseline is an info finding saying where to add one."""
-    from .campaign import find_sheet
     sheet = find_sheet(workbook, METRIC_SHEETS)
     if sheet is None:
         return [], []

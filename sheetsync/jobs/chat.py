@@ -8,6 +8,7 @@ import hashlib
 
 from ..channels.compose import alert_doc, digest_doc, nightly_doc
 from ..channels.deliver import ChatPost, post_all
+from ..digest.content import note_content
 from ..history import History
 from ..model import Report
 from .config import TrackerConfig
@@ -30,7 +31,6 @@ def digest_posts(tracker: TrackerConfig, batch, unchanged: str) -> list[ChatPost
     posts = []
     team = batch.team
     if team is not None and (team.changed or unchanged == "note"):
-        from ..digest.content import note_content
         content = team if team.changed else note_content(team)
         posts += [ChatPost(ch, batch.period, "team",
                            digest_doc(content, report, ch.kind, link=report_link(tracker), mentions=ch.mentions))

@@ -21,6 +21,7 @@ from ..engine.mapping import known_fields
 from ..engine.table import field_of
 from ..engine.timepoints import parse_time_point
 from ..model import ColumnMapping, SheetsyncError
+from ..sources import is_gsheet
 from ..state import STATE_ENV, is_url  # a postgresql:// URL in STATE_ENV (a Kubernetes Secret) wins
 from .locate import KeyLocator
 
@@ -433,7 +434,6 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
     source = c.text(data, path + ("source",), "a file path or a Google Sheets URL", "文件路径或 Google 表格链接",
                     required=True)
     if source:
-        from ..sources import is_gsheet
         if not is_gsheet(source) and ("://" in source or source.lower().startswith("gsheet:")):
             c.bad(path + ("source",), f'"{source}" does not name a Google sheet; copy the spreadsheet\'s link '
                   '(https://docs.google.com/spreadsheets/d/KEY/edit) or write gsheet:KEY',
@@ -656,7 +656,6 @@ def check_config(path: str | Path, *, files: bool = False) -> Config:
     file the config names exists (a run would only find out at night)."""
     cfg = load_config(path)
     if files:
-        from ..sources import is_gsheet
         c = _Checker(cfg.path, cfg.path.read_text(encoding="utf-8-sig"))
         for i, t in enumerate(cfg.trackers):
             if not is_gsheet(t.source) and not Path(t.source).is_file():

@@ -12,11 +12,13 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from ..clock import current
-from ..history import tracker_key
+from ..history import EMAIL, History, tracker_key
 from ..model import Report, SheetsyncError
+from ..sources import is_gsheet
 from .config import Config, TrackerConfig
-from .runner import DigestOutcome, NightlyOutcome
-from .store import ErrorKey
+from .fleet import account_file
+from .runner import DigestOutcome, NightlyOutcome, run_digest, run_nightly
+from .store import ErrorKey, default_store
 
 STATE_DB = "state.db"
 
@@ -29,7 +31,7 @@ def history_path(config: Config) -> Path | str:
 
 def smtp_settings(config: Config):
     """The config's [smtp] with the password from SHEETSYNC_SMTP_PASSWORD (never from the file)."""
-    from ..digest.send import SmtpSettings
+    from ..digest.send import SmtpSettings  # lazy here and below: a nightly without mail never loads the digest
     s = config.smtp
     if s is None:
         return SmtpSettings.from_env()
@@ -59,8 +61,6 @@ class Work:
         return now if now.date() == day else day
 
     def _source_options(self, tracker: TrackerConfig) -> dict:
-        from ..sources import is_gsheet
-        from .fleet import account_file
         credentials = account_file(self.config, tracker, self.credentials)  # [quota] service_accounts spread
         return {"credentials": credentials} if is_gsheet(tracker.source) and credentials else {}
 
@@ -103,8 +103,7 @@ class Work:
         report = self.reports.get(tracker.name)
         if not tracker.channels or report is None:
             return
-        from . import chat
-        from .store import default_store
+        from . import chat  # lazy here and below: only trackers with chat channels load the chat clients
         store, now = self.errors or default_store(self.config.state), chat.chat_keys(report)
         outcomes = []
         for ch in tracker.channels:
@@ -175,7 +174,6 @@ class Work:
         return DigestOutcome(sent=delivered, skipped=delivered == 0)
 
     def notice_for(self, log):
-        from .runner import run_digest
 
         def notice(trackers: list[TrackerConfig]):
             return run_digest(self.config, digest_one=self.notice_one, only=[t.name for t in trackers], log=log,
@@ -184,7 +182,6 @@ class Work:
 
     def digest_sent(self, tracker: TrackerConfig, period: str) -> bool:
         """Whether this period's team digest left (or may have left) already: the scheduler's catch-up asks."""
-        from ..history import EMAIL, History
         path = history_path(self.config)
         if isinstance(path, Path) and not path.exists():
             return False
@@ -201,7 +198,6 @@ class Work:
 
     # scheduler -------------------------------------------------------------------------------------------------
     def nightly_for(self, log):
-        from .runner import run_nightly
 
         def nightly(trackers: list[TrackerConfig]):
             return run_nightly(self.config, sync_one=self.sync_one, notify_owner=self.notify_owner,
@@ -210,7 +206,6 @@ class Work:
         return nightly
 
     def digest_for(self, log):
-        from .runner import run_digest
 
         def digest(trackers: list[TrackerConfig], period: str):
             return run_digest(self.config, digest_one=self.digest_one, period=period,
