@@ -43,7 +43,12 @@ def validate(source: str | Path, *, today: str | dt.date | None = None, lang: st
              overrides: dict | None = None, workbook: WorkbookData | None = None,
              mapping: ColumnMapping | None = None, **source_options) -> Report:
     """Read SOURCE, check every row and derive deadlines. Raises SheetsyncError when it cannot run.
-    `mapping` (sheet, header row, columns) wins over recognition and over the Campaign sheet's mapping rows."""
+    `mapping` (sheet, header row, columns) wins over recognition and over the Campaign sheet's mapping rows.
+
+    Example:
+        report = api.validate("tracker.xlsx", today="2026-12-01")
+        report.exit_code, [f.message for f in report.findings]
+    """
     workbook = workbook or sources.read(source, **source_options)
     return analyse_at(workbook, today, lang=lang, overrides=overrides, mapping=mapping)
 
@@ -53,7 +58,12 @@ def inspect(source: str | Path, *, today: str | dt.date | None = None, lang: str
     """What sheetsync understands of SOURCE: its sheets, the task table and how each column was read.
 
     A workbook with no task table (or no row-per-task layout) is not an error here: the Inspection says what
-    was seen and carries the error, and its exit_code is 2. Anything else that stops the read raises."""
+    was seen and carries the error, and its exit_code is 2. Anything else that stops the read raises.
+
+    Example:
+        seen = api.inspect("export.csv")
+        seen.to_dict()["sheet"], seen.exit_code  # the task sheet it found, 0 (or 2: no task table)
+    """
     workbook = workbook or sources.read(source, **source_options)
     try:
         report = analyse_at(workbook, today, lang=lang, mapping=mapping)
