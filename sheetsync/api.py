@@ -1,5 +1,5 @@
-"""The library surface the CLI wraps: validate, inspect, sync, digest, notice, digest_status, and the jobs over a
-sheetsync.toml (run_nightly, run_digest, run_notice, schedule, fleet_status, at the end)."""
+"""The library surface the CLI wraps: validate, inspect, sync, digest, notice, digest_status; the jobs over a
+sheetsync.toml (run_nightly, run_digest, run_notice, schedule, fleet_status); init, init_config, check_config."""
 from __future__ import annotations
 
 import contextlib
@@ -339,3 +339,49 @@ def fleet_status(config, *, lang: str | None = None) -> list[str]:
     """
     from .jobs import commands  # lazy: see _library
     return commands.fleet_status(config, lang)
+
+
+# ---- starting out: a tracker from a template, an example job config (the demo sits above: it runs this API) ---
+
+def init(path: str | Path, *, template: str = "campaign-launch", lang: str = "zh", launch=None) -> Path:
+    """`sheetsync init PATH`: a new tracker from a template (campaign-launch, material-prep, execution-sop);
+    `launch` a date or YYYY-MM-DD (default three weeks from today). Never overwrites an existing file.
+
+    Example:
+        api.init("tracker.xlsx", lang="en", launch="2026-12-15")  # -> Path('tracker.xlsx')
+    """
+    from .templates import create_tracker  # lazy: only init writes workbooks with openpyxl
+    if isinstance(launch, str):
+        launch = parse_today(launch, option="--launch")[0] if launch else None
+    try:
+        return create_tracker(path, template, lang=lang, launch=launch)
+    except FileExistsError:
+        raise SheetsyncError(f"{path}: already exists; choose another name or delete it first",
+                             f"{path}:文件已存在,请换个名字或先删除") from None
+    except KeyError as exc:
+        raise SheetsyncError(f"unknown template {exc}", f"未知模板 {exc}") from None
+
+
+def init_config(path: str | Path = "sheetsync.toml") -> list[Path]:
+    """`sheetsync init --config PATH`: a commented example sheetsync.toml, and the tracker it names (unless one
+    is there already) so `config check` passes at once. Returns the files written.
+
+    Example:
+        api.init_config("sheetsync.toml")  # -> [Path('sheetsync.toml'), Path('夏日清凉服务季.xlsx')]
+    """
+    from .jobs import write_example_config, write_example_tracker  # lazy: see _library
+    out = write_example_config(path)
+    tracker = write_example_tracker(out)
+    return [out] + ([tracker] if tracker is not None else [])
+
+
+def check_config(config: str | Path):
+    """`sheetsync config check`: every key of a sheetsync.toml and every tracker file it names; a problem is a
+    SheetsyncError naming the key and line. Returns the loaded jobs.Config.
+
+    Example:
+        cfg = api.check_config("sheetsync.toml")
+        [t.name for t in cfg.trackers]
+    """
+    from .jobs import check_config as check  # lazy: see _library
+    return check(config, files=True)

@@ -4,13 +4,16 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from pathlib import Path
 
 import click
 
 from . import api
-from .model import SheetsyncError
 from .engine.counts import count
+from .engine.mapping import parse_columns
+from .model import ColumnMapping, SheetsyncError
 from .render import SHOWN_PER_SEVERITY, print_text, to_json
+from .sources import is_gsheet
 from .understood import inspect_lines
 
 def _check_lang(ctx, param, value):
@@ -129,13 +132,10 @@ def layout_options(f):
 def _mapping(columns: str | None, sheet: str | None, header_row: int | None):
     if not (columns or sheet or header_row):
         return None
-    from .engine.mapping import parse_columns
-    from .model import ColumnMapping
     return ColumnMapping(sheet, header_row, parse_columns(columns or ""), "cli")
 
 
 def _source_kwargs(source: str, credentials: str | None) -> dict:
-    from .sources import is_gsheet
     return {"credentials": credentials} if is_gsheet(source) else {}
 
 
@@ -210,28 +210,15 @@ def init(path, template, lang, launch, config):
       sheetsync init --config sheetsync.toml
     """
     if config is not None:
-        from .jobs import write_example_config, write_example_tracker
-        out = write_example_config(config)
-        click.echo(str(out))
-        tracker = write_example_tracker(out)  # the tracker it names, so `config check` passes at once
-        if tracker is not None:
-            click.echo(str(tracker))
+        for out in api.init_config(config):  # the config, and the tracker it names
+            click.echo(str(out))
         return
     if not path:
         raise SheetsyncError("give the tracker to create, e.g. `sheetsync init tracker.xlsx` "
                              "(or --config FILE for a job config)",
                              "请指定要创建的跟踪表,例如 `sheetsync init tracker.xlsx`(或用 --config 文件 生成任务配置)",
                              code="usage")
-    from .templates import create_tracker
-    launch_date, _ = api.parse_today(launch, option="--launch") if launch else (None, None)
-    try:
-        out = create_tracker(path, template, lang=lang, launch=launch_date)
-    except FileExistsError:
-        raise SheetsyncError(f"{path}: already exists; choose another name or delete it first",
-                             f"{path}:文件已存在,请换个名字或先删除") from None
-    except KeyError as exc:
-        raise SheetsyncError(f"unknown template {exc}", f"未知模板 {exc}") from None
-    click.echo(str(out))
+    click.echo(str(api.init(path, template=template, lang=lang, launch=launch)))
 
 
 _SYNC_TEXT = {
@@ -447,9 +434,7 @@ def demo(folder, today):
     Example:
       sheetsync demo --folder demo-output
     """
-    from pathlib import Path
-
-    from .demo import run_demo
+    from .demo import run_demo  # lazy: only the demo loads its template (the demo runs the api, above it)
     result = run_demo(Path(folder), today=today)
     print_text(result.report)
     click.echo("")
@@ -491,8 +476,7 @@ def config_check(config_path, lang):
     Example:
       sheetsync config check --config /etc/sheetsync/sheetsync.toml
     """
-    from .jobs import check_config
-    cfg = check_config(config_path, files=True)
+    cfg = api.check_config(config_path)
     ui = _ui_lang(lang)
     day = cfg.jobs.digest.day
     click.echo(_CONFIG_OK[ui].format(

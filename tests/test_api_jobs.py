@@ -95,3 +95,16 @@ def test_the_rehearsal_clock_starts_at_sheetsync_now_and_runs():
     assert first - dt.datetime(2026, 11, 23, 8, 29, 50, tzinfo=SHANGHAI) < dt.timedelta(seconds=5)
     time.sleep(0.05)
     assert clock() > first
+
+
+def test_init_config_writes_a_config_that_checks_and_init_never_overwrites(tmp_path):
+    written = api.init_config(tmp_path / "sheetsync.toml")
+    assert written[0] == tmp_path / "sheetsync.toml" and all(p.is_file() for p in written) and len(written) == 2
+    assert [t.name for t in api.check_config(written[0]).trackers] == ["summer"]
+    tracker = api.init(tmp_path / "new.xlsx", lang="en", launch="2026-12-15")
+    assert openpyxl.load_workbook(tracker).sheetnames
+    with pytest.raises(SheetsyncError) as caught:
+        api.init(tracker)
+    assert "already exists" in caught.value.message("en")
+    with pytest.raises(SheetsyncError):
+        api.init(tmp_path / "other.xlsx", template="no-such-template")
