@@ -213,7 +213,9 @@ RUNTIME = {
     "sheetsync.notice": ("sheetsync.api", "sheetsync.jobs", "sheetsync.sync", "sheetsync.cli"),
     "sheetsync.channels": ("sheetsync.api", "sheetsync.jobs", "sheetsync.cli"),
     "sheetsync.jobs": ("sheetsync.cli",),
-    "sheetsync.api": ("sheetsync.cli",),
+    # a one-tracker command loads the digest, the notice, the history and the jobs only when it needs them
+    "sheetsync.api": ("sheetsync.cli", "sheetsync.jobs", "sheetsync.digest", "sheetsync.notice", "sheetsync.history",
+                      "sheetsync.channels"),
 }
 
 
