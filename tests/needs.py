@@ -19,6 +19,7 @@ def in_ci() -> bool:
 
 def missing(what: str) -> NoReturn:
     """Skip with `what` (one line), or fail with it in CI."""
+    __tracebackhide__ = True  # the skip line names the test's helper that needed it, not this file
     if in_ci():
         pytest.fail(f"{what} (required in CI: scripts/system-deps.sh, ../shared or pip install -e '.[test]')")
     pytest.skip(what, allow_module_level=True)
@@ -26,6 +27,7 @@ def missing(what: str) -> NoReturn:
 
 def module(name: str, install: str) -> ModuleType:
     """The module, or a skip (fail in CI) naming what to install."""
+    __tracebackhide__ = True
     try:
         return importlib.import_module(name)
     except ImportError:
