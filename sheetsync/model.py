@@ -4,6 +4,7 @@ Nothing here does I/O. Positions are 0-based in code and 1-based only where a pe
 (`row` in findings, A1 references)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -132,10 +133,13 @@ class WorkbookData:
         return None
 
 
+SEVERITIES = ("error", "warning", "info")  # most serious first
+
+
 @dataclass(slots=True)
 class Finding:
     code: str
-    severity: str  # error | warning | info
+    severity: str  # one of SEVERITIES
     sheet: str | None
     cell: str | None  # 'F12' (A1 inside `sheet`), None for table-wide findings
     row: int | None  # 1-based sheet row
@@ -351,6 +355,58 @@ class Report:
             "findings": [f.to_dict() for f in self.findings],
             "summary": self.summary(),
         }
+
+    def tasks_frame(self):
+        """The tasks as a pandas DataFrame, one row per task in sheet order, for analysis in a notebook.
+
+        Dates (due, start, deadline as typed, requested, done) are datetime64 with NaT where empty; review
+        times are datetime64 too; depends_on and owners are lists. Needs pandas: `pip install 'sheetsync[pandas]'`."""
+        pd = _pandas()
+        dates = ("due", "explicit_due", "start", "done_date", "requested", "submitted", "reviewed")
+        numbers = ("duration", "progress")
+        columns = [f.name for f in dataclasses.fields(Task) if f.name != "links"]
+        data: dict[str, Any] = {"key": pd.Series([t.key for t in self.tasks], dtype=object)}
+        for name in columns:
+            values = [getattr(t, name) for t in self.tasks]
+            if name in dates:
+                data[name] = pd.to_datetime(pd.Series(values, dtype=object)).astype("datetime64[ns]")
+            elif name in numbers:
+                data[name] = pd.Series(values, dtype="float64")
+            elif name == "row":
+                data[name] = pd.Series(values, dtype="int64")
+            else:
+                data[name] = pd.Series(values, dtype=object)
+        return pd.DataFrame(data)
+
+    def findings_frame(self):
+        """The findings as a pandas DataFrame, one row per finding in report order: code, severity (an ordered
+        category, error < warning < info, so sorting puts errors first), the cell (`ref` is 'Sheet!F12'),
+        row, column header, task and the message in the report's language. Needs pandas:
+        `pip install 'sheetsync[pandas]'`."""
+        pd = _pandas()
+        fs = self.findings
+        return pd.DataFrame({
+            "code": pd.Series([f.code for f in fs], dtype=object),
+            "severity": pd.Categorical([f.severity for f in fs], categories=SEVERITIES, ordered=True),
+            "sheet": pd.Series([f.sheet for f in fs], dtype=object),
+            "cell": pd.Series([f.cell for f in fs], dtype=object),
+            "ref": pd.Series([f.ref for f in fs], dtype=object),
+            "row": pd.Series([f.row for f in fs], dtype="Int64"),
+            "column": pd.Series([f.column for f in fs], dtype=object),
+            "task_id": pd.Series([f.task_id for f in fs], dtype=object),
+            "message": pd.Series([f.message for f in fs], dtype=object),
+        })
+
+
+def _pandas():
+    """pandas, imported only when a frame is asked for (it is an optional extra and slow to import)."""
+    try:
+        import pandas
+    except ImportError:
+        raise SheetsyncError("tables as DataFrames need pandas: pip install 'sheetsync[pandas]'",
+                             "以 DataFrame 输出表格需要 pandas:pip install 'sheetsync[pandas]'",
+                             code="missing-extra") from None
+    return pandas
 
 
 class SheetsyncError(Exception):

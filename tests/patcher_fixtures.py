@@ -13,6 +13,8 @@ from lxml import etree
 from sheetsync.model import a1, parse_a1
 from sheetsync.xlsx.patch import (CellWrite, ReportSpec, RuleSpec, WorkbookPatch, mark, owned_rule)
 
+from needs import in_ci, missing
+
 CORPUS = Path(os.environ.get("SHEETSYNC_CORPUS") or
               Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "xlsx")
 STRICT = "openxmlsdk_OLE-embed.xlsx"
@@ -28,9 +30,7 @@ MISSING = f"corpus not found at {CORPUS} (expected beside the repository: ../sha
 def need_corpus() -> None:
     """Skip alone; in CI (CI set) the corpus is part of the run and its absence fails."""
     if not CORPUS.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(MISSING)
-        pytest.skip(MISSING)
+        missing(MISSING)
 
 
 def corpus_files() -> list[Path]:
@@ -50,7 +50,7 @@ def corpus_params(*, exclude: tuple[str, ...] = ()) -> list:
     names = [n for n in corpus_ids() if n not in exclude]
     if names:
         return names
-    return [pytest.param(None, marks=pytest.mark.skipif(not os.environ.get("CI"), reason=MISSING), id="no-corpus")]
+    return [pytest.param(None, marks=pytest.mark.skipif(not in_ci(), reason=MISSING), id="no-corpus")]
 
 
 def xml(data: bytes):

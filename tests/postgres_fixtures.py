@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from needs import missing
+
 
 def _unavailable(why: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"PostgreSQL needed in CI: {why}")
-    pytest.skip(f"PostgreSQL not available: {why}")
+    missing(f"PostgreSQL not available: {why}")
 
 
 def _bin_dir() -> Path | None:

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from sheetsync.engine.counts import count
+from sheetsync.digest import content as digest_content
 from sheetsync.engine.catalogue import CATALOGUE
 
 
@@ -35,6 +36,14 @@ def test_late_and_lead_time_counts():
 def test_counted_units():
     assert [count("en", "h", n) for n in (1, 38)] == ["1 hour", "38 hours"]
     assert count("zh", "h", 38) == "38 小时" and count("en", "day", 1) == "1 day"
+
+
+def test_the_digest_counts_with_the_same_helper():
+    # the digest's wording ("共 3 处", "3 项任务") lives in the one table, beside the report's ("3 个单元格")
+    assert digest_content.count is count
+    assert [count("en", "spot", n) for n in (1, 3)] == ["1 cell", "3 cells"] and count("zh", "spot", 3) == "3 处"
+    assert [count("en", "item", n) for n in (1, 3)] == ["1 task", "3 tasks"] and count("zh", "item", 3) == "3 项任务"
+    assert count("zh", "cell", 3) == "3 个单元格"
 
 
 def test_no_template_spells_a_count_without_its_unit_form():

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from digest_fixtures import campaign_week
+from needs import module
 from sheetsync.history import MIGRATIONS, History, default_state_path
 from sheetsync.model import SheetsyncError
 
@@ -179,7 +180,7 @@ def test_postgres_store_is_migrated_once_and_refuses_a_newer_schema(postgres_url
 
 
 def test_an_unreachable_postgres_is_one_line_in_both_languages(tmp_path):
-    pytest.importorskip("psycopg")
+    module("psycopg", "pip install -e '.[test]'")
     url = f"postgresql://u:secret@/nowhere?host={tmp_path}"
     with pytest.raises(SheetsyncError) as err:
         History(url)

@@ -9,8 +9,10 @@ from pathlib import Path
 import click
 import pytest
 
-kubernetes_validate = pytest.importorskip("kubernetes_validate", reason="kubernetes-validate is not installed")
-yaml = pytest.importorskip("yaml")
+from needs import module
+
+kubernetes_validate = module("kubernetes_validate", "pip install -e '.[test]'")
+yaml = module("yaml", "PyYAML, which kubernetes-validate installs")
 
 from sheetsync.cli import cli  # noqa: E402
 from sheetsync.jobs import load_config  # noqa: E402

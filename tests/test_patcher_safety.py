@@ -16,6 +16,7 @@ from sheetsync.xlsx.patch import CellWrite, PatchRefused, WorkbookPatch, mark, o
 from sheetsync.xlsx.safe_write import apply_patch
 
 import package_shapes
+from needs import missing
 from patcher_fixtures import CORPUS, M, STRICT, make_tracker, members, tracker_patch, xml
 
 
@@ -23,9 +24,7 @@ def corpus_file(name: str):
     """A real workbook from ../shared/corpus; the built-package test of the same shape runs without it."""
     path = CORPUS / name
     if not path.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"corpus file missing in CI: {path}")
-        pytest.skip(f"corpus file not found: {path} (set SHEETSYNC_CORPUS)")
+        missing(f"corpus file not found: {path} (set SHEETSYNC_CORPUS)")
     return path
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

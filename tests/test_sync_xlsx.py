@@ -24,6 +24,7 @@ from lxml import etree
 
 from sheetsync.model import a1, parse_a1, quote_sheet
 from sheetsync.xlsx.patch import WorkbookPatch, patch_bytes
+from needs import missing
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(os.environ.get("SHEETSYNC_ARTIFACTS") or ROOT / "test-artifacts")
@@ -206,9 +207,7 @@ def test_late_and_unreviewed_findings_name_the_row(synced):
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if not found:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{name} is required in CI (scripts/system-deps.sh installs it)")
-        pytest.skip(f"{name} not installed")
+        missing(f"{name} not installed")
     return found
 
 

@@ -16,11 +16,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..engine.counts import count
 from ..engine import catalogue
 from ..engine.checks import hours_waiting
 from ..engine.schema import REPORT_TITLE
 from ..model import Finding, Report, Task, col_letter
-from .i18n import count, t
+from .i18n import t
 
 OPEN = frozenset({"not-started", "in-progress", "in-review", "blocked", None})
 AT_RISK_CODES = ("dependency-not-done", "dependency-order", "schedule-risk", "lead-time", "after-launch")
@@ -261,11 +262,11 @@ class Facts:
 
     def due_reason(self, task: Task) -> str:
         days = (task.due - self.today).days
-        return t(self.lang, "due_today") if days == 0 else t(self.lang, "due_in", days=count(self.lang, "days", days))
+        return t(self.lang, "due_today") if days == 0 else t(self.lang, "due_in", days=count(self.lang, "day", days))
 
     def hours_text(self, task: Task) -> str:
         hours = self.hours_waiting(task)
-        return "?" if hours is None else count(self.lang, "hours", hours)
+        return "?" if hours is None else count(self.lang, "h", hours)
 
     def held_up(self, task: Task) -> list[tuple[Task, str]]:
         """Successors `task` holds up that matter now: started, at risk, or due within the period."""
@@ -363,7 +364,7 @@ def team_content(f: Facts) -> DigestContent:
     for owner, week, n, tasks in f.overloaded():
         # about a person, not a task: the tasks themselves stay in their own sections
         help_items.append(Item(key=f"overloaded:{owner}:{week}", title=owner, owner=None, due=week,
-                               notes=[t(lang, "overloaded", owner=owner, week=week, count=count(lang, "tasks", n))]))
+                               notes=[t(lang, "overloaded", owner=owner, week=week, count=count(lang, "item", n))]))
     for alert in f.report.alerts:  # seed 001's metric thresholds are risks too (issue 13)
         risks.append(Item(key=f"metric:{alert.key}", title=alert.metric, owner=None, due=alert.period,
                           ref=alert.ref, notes=[alert.message], badge=t(lang, "metric_badge")))
@@ -401,7 +402,7 @@ def fix_items(f: Facts) -> list[Item]:
         if len(found) > FIX_CELLS:
             listed += (" " if lang == "en" else "") + t(lang, "fix_more")
         out.append(Item(key=f"fix:{code}", title=title, owner=None, due=None, ref=None if url else f.report_link,
-                        url=url, notes=[t(lang, "fix_cells", cells=count(lang, "cells", len(found)), refs=listed),
+                        url=url, notes=[t(lang, "fix_cells", cells=count(lang, "spot", len(found)), refs=listed),
                                         t(lang, "fix_report", ref=REPORT_TITLE[lang])]))
     return out
 

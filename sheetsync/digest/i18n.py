@@ -1,4 +1,4 @@
-"""Every word a digest reader sees, in Chinese and English."""
+"""Every word a digest reader sees, in Chinese and English (counted words are sheetsync.engine.counts)."""
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -135,22 +135,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "chart_alt": "Progress by stage chart",
     },
 }
-
-
-# counted words: (one, other); Chinese has one form. A count of zero that reads better as a word has its own
-# key above ("due_today").
-COUNTS: dict[str, dict[str, tuple[str, str]]] = {
-    "zh": {"hours": ("{n} 小时", "{n} 小时"), "days": ("{n} 天", "{n} 天"), "cells": ("{n} 处", "{n} 处"),
-           "tasks": ("{n} 项任务", "{n} 项任务")},
-    "en": {"hours": ("{n} hour", "{n} hours"), "days": ("{n} day", "{n} days"), "cells": ("{n} cell", "{n} cells"),
-           "tasks": ("{n} task", "{n} tasks")},
-}
-
-
-def count(lang: str, unit: str, n: int) -> str:
-    """count("en", "hours", 1) == "1 hour"; count("en", "hours", 46) == "46 hours"; count("zh", "cells", 3) == "3 处"."""
-    one, other = COUNTS["zh" if lang == "zh" else "en"][unit]
-    return (one if n == 1 else other).format(n=n)
 
 
 def strings(lang: str) -> dict[str, str]:

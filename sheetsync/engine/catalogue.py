@@ -139,9 +139,13 @@ _TYPES = [
                 "{what_zh} {date} 早于前置任务{pred}允许的最早日期 {need}({pred}{pred_side_zh}于 {pred_date};{rule_zh}):{fix_zh}。",
                 "before {pred} allows", "早于前置{pred}"),
     FindingType("schedule-risk", "warning", "Schedule does not fit", "工期排不下",
-                "Its predecessors let it start after {earliest_start} at the earliest and it needs {work}, so it ends {earliest_finish}, after its deadline {due}; move the deadline, shorten the work or start earlier.",
-                "前置任务最早允许 {earliest_start} 之后开始,本任务需 {work_zh},最早 {earliest_finish} 完成,晚于截止 {due}:请调整截止日期、缩短工期或提前开始。",
-                "ends {earliest_finish} > due", "预计{earliest_finish}完成,超期"),
+                "Its predecessors let it start after {earliest_start} at the earliest and it needs {duration:wd}{work_from}, so it ends {earliest_finish}, after its deadline {due}; move the deadline, shorten the work or start earlier.",
+                "前置任务最早允许 {earliest_start} 之后开始,本任务需 {duration:wd}{work_from_zh},最早 {earliest_finish} 完成,晚于截止 {due}:请调整截止日期、缩短工期或提前开始。",
+                "ends {earliest_finish} > due", "预计{earliest_finish}完成,超期",
+                zero=("work_known",
+                      "Its predecessors let it start after {earliest_start} at the earliest, already after its deadline {due}, and its own work is not counted (it has no duration, and no start date to count from); move the deadline or start earlier, and enter its duration.",
+                      "前置任务最早允许 {earliest_start} 之后开始,已晚于截止 {due};本任务的工期未计入(没有工期,也没有可计算的开始日期):请调整截止日期或提前开始,并填写工期。",
+                      "ends {earliest_finish} > due", "预计{earliest_finish}完成,超期")),
     FindingType("late", "warning", "Late", "已逾期",
                 "Due {due} and not done ({days:wd} late); finish it, or agree a new deadline and enter it.",
                 "截止 {due} 仍未完成(已逾期 {days:wd}):请尽快完成,或商定新的截止日期并填写。",
@@ -211,6 +215,10 @@ _TYPES = [
 ]
 
 CATALOGUE: dict[str, FindingType] = {t.code: t for t in _TYPES}
+
+# Where schedule-risk's count of working days came from (engine/links.planned_work), said after the count.
+WORK_FROM = {"duration": ("", ""), "dates": (" (from its start date to its deadline)", "(按开始日期至截止日期计)"),
+             None: ("", "")}
 
 # Which findings make a task at-risk (health), in DOMAIN order.
 AT_RISK_CODES = ("dependency-not-done", "dependency-order", "schedule-risk", "lead-time")

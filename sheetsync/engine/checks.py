@@ -9,7 +9,7 @@ from ..model import Campaign, Finding, Person, Task, a1
 from . import catalogue
 from .calendar import WorkCalendar
 from .graph import FS, Graph
-from .links import SIDES, rule_text, shift, start_of, work_days
+from .links import SIDES, planned_work, rule_text, shift, start_of, work_days
 from .table import TableLayout
 from .values import normalise_header
 
@@ -213,8 +213,10 @@ class Checker:
                 es = max(starts) if starts else before_today
                 if t.status in NOT_STARTED + ("blocked",):
                     es = max(es, before_today)
+                # without a duration, its Start and deadline say how much work it is; with neither, none is counted
+                work, work_from = planned_work(cal, t) or (0, None)
                 try:
-                    end = cal.add_workdays(es, dur) if dur else es
+                    end = cal.add_workdays(es, work) if work else es
                 except OverflowError:  # a duration of thousands of years: no finish date to compare
                     continue
                 if finishes:
@@ -222,8 +224,9 @@ class Checker:
                 start[i], finish[i] = es, end
                 if t.due and end > t.due and t.due_source != "unreadable":
                     self.add("schedule-risk", t, self.due_field(t), earliest_start=es.isoformat(),
-                             duration=dur, earliest_finish=end.isoformat(), due=t.due.isoformat(),
-                             work=catalogue.days_text(dur, "en"), work_zh=catalogue.days_text(dur, "zh"))
+                             duration=work, work_known=int(work_from is not None),
+                             work_from=catalogue.WORK_FROM[work_from][0], work_from_zh=catalogue.WORK_FROM[work_from][1],
+                             earliest_finish=end.isoformat(), due=t.due.isoformat())
             elif t.status in (None, "not-started", "blocked") and dur:
                 start[i] = before_today
                 try:

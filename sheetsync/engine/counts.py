@@ -22,6 +22,9 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "message": ("{n} message", "{n} messages", "{n} 封"),
     "tracker": ("{n} tracker", "{n} trackers", "{n} 个跟踪表"),
     "finding": ("{n} finding", "{n} findings", "{n} 条"),
+    # the digest's own wording: cells to fix ("共 3 处") and tasks in a sentence ("有 3 项任务到期")
+    "spot": ("{n} cell", "{n} cells", "{n} 处"),
+    "item": ("{n} task", "{n} tasks", "{n} 项任务"),
 }
 
 

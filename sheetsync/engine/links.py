@@ -24,6 +24,16 @@ def work_days(t: Task) -> int:
     return math.ceil(t.duration) if t.duration else 0
 
 
+def planned_work(cal: WorkCalendar, t: Task) -> tuple[int, str] | None:
+    """The working days of the task's own work and where they come from: its duration ("duration"), else the
+    working days from its Start to its deadline, both counted ("dates"); None when neither can say."""
+    if t.duration is not None:
+        return work_days(t), "duration"
+    if t.start is None or t.due is None or t.due_source not in ("explicit", "time-point") or t.start > t.due:
+        return None
+    return cal.workdays_between(t.start, t.due) + cal.is_workday(t.start), "dates"
+
+
 def shift(cal: WorkCalendar, d: dt.date, days: float, calendar: bool) -> dt.date:
     """d moved by a lag: calendar days, or working days (a fraction of a day rounds away from zero)."""
     if not days:
