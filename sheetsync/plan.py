@@ -14,7 +14,7 @@ from .engine.campaign import find_sheet
 from .engine.metrics import METRIC_SHEETS
 from .engine.schema import REPORT_TITLE, header
 from .model import Report, WorkbookData, a1, col_letter, quote_sheet
-from .render import HEALTH_LABELS, task_labels
+from .labels import HEALTH_LABELS, task_labels
 
 MANAGED_FIELDS = ("m_due", "m_health", "m_flags")
 # findings the engine places on the task's deadline cell; a deadline sheetsync derived lives in the Due column
