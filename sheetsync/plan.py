@@ -11,16 +11,15 @@ from dataclasses import dataclass, field
 
 from .engine import catalogue
 from .engine.campaign import find_sheet
+from .engine.managed import MANAGED_FIELDS
 from .engine.metrics import METRIC_SHEETS
 from .engine.schema import REPORT_TITLE, header
-from .model import Report, WorkbookData, a1, col_letter, quote_sheet
+from .engine.values import excel_serial_to_date
 from .labels import HEALTH_LABELS, task_labels
+from .model import Report, TableShape, WorkbookData, col_letter, parse_a1, quote_sheet
+from .owned import FINDINGS_START, FINGERPRINT_PREFIX, MACHINE_COL, recorded_notes, stored_fingerprint
 
-MANAGED_FIELDS = ("m_due", "m_health", "m_flags")
-# findings the engine places on the task's deadline cell; a deadline sheetsync derived lives in the Due column
-DUE_CODES = ("late", "due-soon", "schedule-risk", "dependency-order", "after-launch")
 SPARE_ROWS = 200  # rules cover rows people add below the table until the next sync
-REPORT_MARKER = "sheetsync"
 
 
 @dataclass(frozen=True)
@@ -64,19 +63,13 @@ class PlannedCell:
     style_col: int | None = None  # a header takes the style of the tracker's own header cell in this column
 
 
-# The report sheet's column H is hidden and holds what sync needs from one run to the next (the fingerprint in
-# H1; the Google writer's note keys below it), never text meant for a person.
-MACHINE_COL = 7
-FINGERPRINT_PREFIX = "fp:"
-
-
 @dataclass
 class ReportSheet:
     title: str
     rows: list[list]
     links: dict[tuple[int, int], str]
     col_widths: list[float]
-    hidden_cols: tuple[int, ...] = (MACHINE_COL,)
+    hidden_cols: tuple[int, ...] = (MACHINE_COL,)  # what sync reads back next run (sheetsync.owned), not people
 
 
 @dataclass
@@ -88,7 +81,11 @@ class Plan:
     report: ReportSheet
     fingerprint: str
     unchanged_report: bool = False
-    notes: dict[tuple[int, int], str] = field(default_factory=dict)  # error notes (Google writer)
+    language: str = "en"  # of the report's texts (zh | en)
+    table: TableShape | None = None  # the task table as the engine found it (the backends check rows by it)
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)  # error notes to set (Google backend)
+    cleared_notes: list[tuple[int, int]] = field(default_factory=list)  # notes the last run set that must go
+    note_keys: list = field(default_factory=list)  # [[task key, header]] of `notes`, recorded for the next run
     # owned rules on other sheets: the Metrics sheet's breached values (issue 13); [] clears old ones
     side_rules: dict[str, list[Rule]] = field(default_factory=dict)
 
@@ -97,41 +94,8 @@ class Plan:
         return bool(self.cells) or not self.unchanged_report
 
 
-@dataclass
-class _Table:
-    """The task table as the report read it (the engine found it once, with any mapping), over the sheet's
-    values as they are in the file: the cells sync compares with are the cells it would overwrite."""
-    sheet: object
-    header_row: int  # 0-based
-    columns: dict
-    headers: dict
-
-    @classmethod
-    def of(cls, report: Report, workbook: WorkbookData) -> "_Table":
-        return cls(workbook.sheet(report.sheet), report.header_row - 1, report.columns, report.headers)
-
-
 def _empty(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
-
-
-def _place_managed(report: Report, workbook: WorkbookData) -> dict[str, int]:
-    """Columns for Due, Health and Flags: found by header, else the first fully empty columns right of
-    the table — never a column where a person has typed anything."""
-    layout = _Table.of(report, workbook)
-    sheet = layout.sheet
-    cols = {f: c for f, c in layout.columns.items() if f in MANAGED_FIELDS}
-    taken = set(layout.columns.values())
-    c = max(layout.columns.values()) + 1
-    for fld in MANAGED_FIELDS:
-        if fld in cols:
-            continue
-        while c in taken or any(c < len(row) and not _empty(row[c]) for row in sheet.rows):
-            c += 1
-        cols[fld] = c
-        taken.add(c)
-        c += 1
-    return cols
 
 
 def flags_text(findings, lang: str) -> str:
@@ -158,11 +122,13 @@ def _same(before, after) -> bool:
 
 
 def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -> Plan:
+    """The plan for the table the engine found (report.table), compared with the sheet's values as read:
+    the cells sync compares with are the cells it would overwrite."""
     lang = report.language
-    layout = _Table.of(report, workbook)
-    sheet = layout.sheet
-    cols = _place_managed(report, workbook)
-    _point_at_due_column(report, cols)
+    table = report.table
+    sheet = workbook.sheet(table.sheet)
+    cols = table.managed
+    header_row = table.header_row - 1  # 0-based from here on, as the cells are
     labels = HEALTH_LABELS[lang]
     cells: list[PlannedCell] = []
 
@@ -171,9 +137,9 @@ def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -
         if not _same(before, value):
             cells.append(PlannedCell(r, c, value, kind, before))
 
-    own = sorted(c for f, c in layout.columns.items() if f not in MANAGED_FIELDS)
+    own = sorted(c for f, c in table.columns.items() if f not in MANAGED_FIELDS)
     for fld in MANAGED_FIELDS:
-        plan(layout.header_row, cols[fld], header(fld, lang) if fld not in layout.headers else layout.headers[fld], "header")
+        plan(header_row, cols[fld], header(fld, lang) if fld not in table.headers else table.headers[fld], "header")
         if cells and cells[-1].kind == "header" and cells[-1].col == cols[fld]:
             cells[-1].style_col = max((c for c in own if c < cols[fld]), default=own[0] if own else None)
 
@@ -183,6 +149,7 @@ def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -
             by_row.setdefault(f.row, []).append(f)
     rows, append = sheet.rows, cells.append
     due_c, health_c, flags_c = cols["m_due"], cols["m_health"], cols["m_flags"]
+    serials = workbook.dates_as_serials
     for t in report.tasks:  # column-wise by hand: three cells for each of up to 100k tasks
         r = t.row - 1
         row = rows[r] if r < len(rows) else ()
@@ -191,39 +158,50 @@ def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -
         for c, value, kind in ((due_c, t.due, "date"), (health_c, labels[t.health], "text"),
                                (flags_c, flags_text(found, lang) if found else "", "flags")):
             before = row[c] if c < n else None
+            if serials and c == due_c:
+                before = _own_date(before)
             if not _same(before, value):
                 append(PlannedCell(r, c, value, kind, before))
 
-    rules = _rules(report, layout, cols, lang)
+    rules = _rules(report, table, cols, lang)
     side_rules = _metric_rules(report, workbook)
     report_sheet = _report_sheet(report, run_at)
     fingerprint = _fingerprint(report_sheet, rules + [r for v in side_rules.values() for r in v])
-    stored = _stored_fingerprint(workbook, report_sheet.title)
+    old_report = workbook.sheet(report_sheet.title)
+    stored = stored_fingerprint(old_report.rows) if old_report is not None else None
     head = report_sheet.rows[0]
     head.extend([""] * (MACHINE_COL + 1 - len(head)))
     head[MACHINE_COL] = FINGERPRINT_PREFIX + fingerprint
     notes = {(workbook_row(f.row), _col_of(f.cell)): f.message for f in report.findings
              if f.severity == "error" and f.sheet == report.sheet and f.cell}
+    cleared, note_keys = _note_keys(report, notes, old_report.rows if old_report is not None else [])
     return Plan(sheet=report.sheet, columns=cols, cells=cells, rules=rules, report=report_sheet,
-                fingerprint=fingerprint, unchanged_report=(stored == fingerprint), notes=notes, side_rules=side_rules)
+                fingerprint=fingerprint, unchanged_report=(stored == fingerprint), language=lang, table=table, notes=notes,
+                cleared_notes=cleared, note_keys=note_keys, side_rules=side_rules)
 
 
-def _point_at_due_column(report: Report, cols: dict[str, int]) -> None:
-    """Before the first sync there is no Due column, so the engine names another cell of the row for a derived
-    deadline (the task cell); after it, the Due cell. Name the Due cell this sync writes from the start, or the
-    report and the error-cell rule would differ on the second run and it would rewrite an unchanged sheet."""
-    if "m_due" in report.columns or report.sheet is None:
-        return
-    derived = {t.row for t in report.tasks if t.due_source not in ("explicit", "time-point")}
-    moved = False
-    for f in report.findings:
-        if f.code in DUE_CODES and f.sheet == report.sheet and f.row in derived and f.cell:
-            f.cell = a1(f.row - 1, cols["m_due"])
-            f.column = header("m_due", report.language)
-            moved = True
-    if moved:
-        from .engine import _finding_order  # the engine's own order, as a second run would give it
-        report.findings.sort(key=_finding_order)
+def _own_date(before):
+    """A Google sheet gives the dates sync wrote in its Due column back as day serials; the plan compares
+    dates, so read them as dates, or every run would rewrite the whole column."""
+    if before.__class__ in (int, float) and float(before).is_integer():
+        try:
+            return excel_serial_to_date(before)
+        except ValueError:
+            pass
+    return before
+
+
+def _note_keys(report: Report, notes: dict, old_rows: list[list]) -> tuple[list, list]:
+    """The notes the last run set that must go, and the keys of this run's notes. Notes are found again by task
+    key and column header (recorded in the report sheet), so they follow rows people moved."""
+    row_of = {t.key: t.row - 1 for t in report.tasks}
+    key_of = {t.row - 1: t.key for t in report.tasks}
+    col_of = {report.headers[f]: c for f, c in report.columns.items() if f in report.headers}
+    header_of = {c: h for h, c in col_of.items()}
+    cleared = [(row_of[key], col_of[head]) for key, head in recorded_notes(old_rows)
+               if key in row_of and head in col_of]
+    keys = [[key_of[r], header_of[c]] for (r, c) in notes if r in key_of and c in header_of]
+    return cleared, keys
 
 
 def workbook_row(row1: int) -> int:
@@ -231,14 +209,13 @@ def workbook_row(row1: int) -> int:
 
 
 def _col_of(cell: str) -> int:
-    from .model import parse_a1
     return parse_a1(cell)[1]
 
 
-def _rules(report: Report, layout, cols: dict[str, int], lang: str) -> list[Rule]:
-    first = layout.header_row + 2  # 1-based first data row
+def _rules(report: Report, table: TableShape, cols: dict[str, int], lang: str) -> list[Rule]:
+    first = table.first_row
     last = max(report.last_row or first, first) + SPARE_ROWS
-    right = max(max(layout.columns.values()), *cols.values())
+    right = max(max(table.columns.values()), *cols.values())
     sqref = f"A{first}:{col_letter(right)}{last}"
     health_col = col_letter(cols["m_health"])
     labels = HEALTH_LABELS[lang]
@@ -280,7 +257,7 @@ def _report_sheet(report: Report, run_at: dt.datetime) -> ReportSheet:
     tx = _REPORT_TEXT[lang]
     s = report.summary()
     labels = HEALTH_LABELS[lang]
-    rows: list[list] = [
+    rows: list[list] = [  # FINDINGS_START rows above the findings (sheetsync.owned)
         [tx["title"], "", "", ""],
         [tx["last"], run_at.strftime("%Y-%m-%d %H:%M"), "", ""],
         [tx["tasks"], s["tasks"], tx["errors"], s["errors"], tx["warnings"], s["warnings"]],
@@ -289,6 +266,7 @@ def _report_sheet(report: Report, run_at: dt.datetime) -> ReportSheet:
         [],
         list(tx["head"]),
     ]
+    assert len(rows) == FINDINGS_START, "the report's layout is sheetsync.owned's"
     links = {}
     labels = task_labels(report)
     for f in report.findings:
@@ -307,15 +285,3 @@ def _fingerprint(sheet: ReportSheet, rules: list[Rule]) -> str:
     body = [sheet.rows[0]] + sheet.rows[2:]
     data = json.dumps([body, [(r.sqref, r.condition, r.style.name) for r in rules]], ensure_ascii=False, default=str)
     return hashlib.sha256(data.encode()).hexdigest()[:16]
-
-
-def _stored_fingerprint(workbook: WorkbookData, title: str) -> str | None:
-    sheet = workbook.sheet(title)
-    if sheet is None:
-        return None
-    if not str(sheet.value(0, 0) or "").startswith(REPORT_MARKER):
-        return None
-    value = sheet.value(0, MACHINE_COL)
-    if isinstance(value, str) and value.startswith(FINGERPRINT_PREFIX):
-        return value[len(FINGERPRINT_PREFIX):]
-    return None

@@ -85,6 +85,7 @@ class TableLayout:
     candidates: list[TableSeen] = field(default_factory=list)  # the chosen table first
     score: float = 0.0
     mapped: str | None = None  # origin of the mapping that fixed columns, if any
+    managed: dict[str, int] = field(default_factory=dict)  # m_due/m_health/m_flags -> column sync writes (place_managed)
 
     @property
     def first_data_row(self) -> int:
@@ -741,6 +742,11 @@ def _seen(c: _Candidate, note: str = "") -> TableSeen:
                      [c.block.texts[k] for k in sorted(c.block.texts) if c.first_col <= k <= c.last_col])
 
 
+def is_side_sheet(title: str) -> bool:
+    """Campaign, People, Holidays or the report: a sheet read beside the task table, never searched for it."""
+    return normalise_header(title) in _SIDE_SHEETS
+
+
 def task_sheets(workbook: WorkbookData, mapping: ColumnMapping | None) -> list[SheetData]:
     if mapping is not None and mapping.sheet:
         sheet = workbook.sheet(mapping.sheet) or next(
@@ -748,7 +754,7 @@ def task_sheets(workbook: WorkbookData, mapping: ColumnMapping | None) -> list[S
         if sheet is None:
             raise mapping_error(workbook, mapping, None)
         return [sheet]
-    return [s for s in workbook.sheets if normalise_header(s.name) not in _SIDE_SHEETS]
+    return [s for s in workbook.sheets if not is_side_sheet(s.name)]
 
 
 def find_table(workbook: WorkbookData, mapping: ColumnMapping | None = None, year: int | None = None

@@ -10,10 +10,8 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
-from ..engine.schema import CAMPAIGN_SHEETS, HOLIDAY_SHEETS, PEOPLE_SHEETS, REPORT_TITLE
-from ..engine.values import normalise_header
 from ..model import SheetData, SheetsyncError, WorkbookData
 from .http import SCOPES, BoundedHTTPClient, EndpointSession, RetryPolicy, endpoint_from_env
 from ..sources import GSHEET_KEY, GSHEET_URL
@@ -23,7 +21,7 @@ META_FIELDS = ("spreadsheetId,properties(title),sheets(properties(sheetId,title,
                "gridProperties(rowCount,columnCount)),conditionalFormats,merges)")
 VALUE_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
                 "majorDimension": "ROWS"}
-SIDE_SHEETS = {normalise_header(n) for n in CAMPAIGN_SHEETS + PEOPLE_SHEETS + HOLIDAY_SHEETS + tuple(REPORT_TITLE.values())}
+SideSheet = Callable[[str], bool]  # is a sheet of this title one read beside the task sheet (Campaign, People...)?
 
 
 @dataclass
@@ -123,8 +121,9 @@ def quote_title(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
-def choose_sheets(meta: dict, target: Target) -> list[dict]:
-    """The sheets to read, task sheet first when the source names one; side sheets always."""
+def choose_sheets(meta: dict, target: Target, side_sheet: SideSheet) -> list[dict]:
+    """The sheets to read, task sheet first when the source names one; side sheets always (which sheets those
+    are is the engine's to say: the caller passes its `side_sheet`)."""
     grids = [s["properties"] for s in meta.get("sheets", []) if s["properties"].get("sheetType", "GRID") == "GRID"]
     if target.title is None and target.gid is None:
         return grids
@@ -138,7 +137,7 @@ def choose_sheets(meta: dict, target: Target) -> list[dict]:
         titles = ", ".join(p["title"] for p in grids)
         raise SheetsyncError(f"spreadsheet {target.key}: {what} (sheets: {titles})",
                              f"表格 {target.key}:{what_zh}(现有工作表:{titles})", code="no-sheet")
-    side = [p for p in grids if p is not first[0] and normalise_header(p["title"]) in SIDE_SHEETS]
+    side = [p for p in grids if p is not first[0] and side_sheet(p["title"])]
     return first + side
 
 
@@ -165,11 +164,11 @@ class Snapshot:
     raw: dict[str, list[list]] = field(default_factory=dict)  # title -> values before merged areas were filled
 
 
-def fetch(conn: Connection, target: Target, source: str) -> Snapshot:
+def fetch(conn: Connection, target: Target, source: str, side_sheet: SideSheet) -> Snapshot:
     """Two requests: metadata with a fields mask, then one values:batchGet of every sheet needed."""
     http = conn.client
     meta = call(conn, target.key, http.fetch_sheet_metadata, target.key, params={"fields": META_FIELDS})
-    chosen = choose_sheets(meta, target)
+    chosen = choose_sheets(meta, target, side_sheet)
     by_title = {s["properties"]["title"]: s for s in meta.get("sheets", [])}
     sheets, raw = [], {}
     if chosen:
@@ -181,9 +180,9 @@ def fetch(conn: Connection, target: Target, source: str) -> Snapshot:
     return Snapshot(target.key, meta, WorkbookData(source=source, sheets=sheets, kind="gsheet"), by_title, raw)
 
 
-def read_gsheet(text: str, credentials: Optional[str] = None, retry: Optional[RetryPolicy] = None,
-                **_ignored: Any) -> WorkbookData:
+def read_gsheet(text: str, side_sheet: SideSheet, credentials: Optional[str] = None,
+                retry: Optional[RetryPolicy] = None, **_ignored: Any) -> WorkbookData:
     target = parse_source(text)
-    return fetch(connect(credentials, retry), target, text).workbook
+    return fetch(connect(credentials, retry), target, text, side_sheet).workbook
 
 

@@ -32,8 +32,11 @@ def read(source: str | Path, **options) -> WorkbookData:
                              f"{text}:这是{zh},不是 Google 表格;请打开跟踪表表格并复制其链接"
                              f"(https://docs.google.com/spreadsheets/d/…)", code="not-a-spreadsheet")
     if is_gsheet(text):
-        from ..gsheets.read import read_gsheet  # gspread is only imported when a Google source is used
-        return read_gsheet(text, **options)
+        # gspread is only imported when a Google source is used; the engine's side sheets go with it (the Google
+        # read fetches them beside a named task sheet)
+        from ..engine.table import is_side_sheet
+        from ..gsheets.read import read_gsheet
+        return read_gsheet(text, is_side_sheet, **options)
     path = Path(text)
     kind = file_kind(path) if path.is_file() else "xlsx"  # a missing path or a folder: the xlsx checks say so
     if kind == "csv":

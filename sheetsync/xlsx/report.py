@@ -14,7 +14,6 @@ from .sheet import M, default_format
 from .sheetdata import _cell_xml, _ref
 from .styles import Styles
 
-REPORT_MARKER = "sheetsync"
 _BAD_TITLE = set(':\\/?*[]')
 
 
@@ -87,4 +86,4 @@ def shared_strings(tree) -> list[str]:
             for si in tree.getroot().iter(M + "si")]
 
 
-__all__ = ["report_xml", "first_text", "shared_strings", "check_title", "REPORT_MARKER", "col_letter", "dt"]
+__all__ = ["report_xml", "first_text", "shared_strings", "check_title", "col_letter", "dt"]

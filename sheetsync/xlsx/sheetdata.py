@@ -15,7 +15,8 @@ from xml.sax.saxutils import escape
 
 from ..model import a1, col_index
 from .patch_spec import CellWrite, PatchRefused
-from .sheet import _num, default_format, serial, xstring
+from ..serials import to_serial
+from .sheet import _num, default_format, xstring
 from .styles import Styles
 
 ATTR_RE = re.compile(rb"([\w:.-]+)\s*=\s*(\"[^\"]*\"|'[^']*')")
@@ -79,11 +80,11 @@ def _cell_xml(ref: str | bytes, attrs, style: int | None, value, date1904: bool)
         key = (value, date1904)
         inner = _DATE_CACHE.get(key)
         if inner is None:
-            inner = b"<v>" + _num(serial(value, date1904)).encode() + b"</v>"
+            inner = b"<v>" + _num(to_serial(value, date1904)).encode() + b"</v>"
             if len(_DATE_CACHE) < 65536:
                 _DATE_CACHE[key] = inner
     elif isinstance(value, (dt.date, dt.datetime)):
-        inner = b"<v>" + _num(serial(value, date1904)).encode() + b"</v>"
+        inner = b"<v>" + _num(to_serial(value, date1904)).encode() + b"</v>"
     elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         inner = b"<v>" + _num(value).encode() + b"</v>"
     elif isinstance(value, bool):
