@@ -50,9 +50,9 @@ def fill_cell(c, value, *, date1904: bool = False) -> None:
         c.set("t", "b")
         _v(c, "1" if value else "0")
     elif isinstance(value, (dt.date, dt.datetime)):
-        _v(c, _num(to_serial(value, date1904)))
+        _v(c, num_text(to_serial(value, date1904)))
     elif isinstance(value, (int, float)) and math.isfinite(value):
-        _v(c, _num(value))
+        _v(c, num_text(value))
     else:
         c.set("t", "inlineStr")
         t = etree.SubElement(etree.Element(M + "is"), M + "t")
@@ -61,7 +61,7 @@ def fill_cell(c, value, *, date1904: bool = False) -> None:
         _insert_value(c, t.getparent())
 
 
-def _num(x) -> str:
+def num_text(x) -> str:
     if isinstance(x, int) or (isinstance(x, float) and x.is_integer() and abs(x) < 1e15):
         return str(int(x))
     return repr(float(x))
