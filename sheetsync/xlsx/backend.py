@@ -12,7 +12,6 @@ from ..backend import Written
 from ..model import SheetsyncError, WorkbookData
 from ..plan import Plan
 from .read import check_package
-from .write import write
 
 
 def refuse_read_only(path: Path) -> None:
@@ -48,5 +47,6 @@ class ExcelFile:
         return False  # the report's fingerprint alone decides for a file; any write replaces the owned rules whole
 
     def write(self, plan: Plan) -> Written:
+        from .write import write  # the patcher (lxml) loads only when there is something to write
         result = write(self.path, plan, expected_sha256=self.sha256, backups=self.backups)
         return Written(changed=result.changed, backup=result.backup)
