@@ -52,7 +52,7 @@ def child(mode: str, path: Path) -> dict:
         from sheetsync import api
         # what api.sync imports lazily (the peers' imports are outside their timing too)
         import openpyxl  # noqa: F401  (the safe write checks openpyxl still opens the result)
-        import sheetsync.history, sheetsync.plan, sheetsync.xlsx.write  # noqa: F401,E401
+        import sheetsync.history, sheetsync.planner, sheetsync.xlsx.write  # noqa: F401,E401
         state = path.parent / "state.db"
         t0 = time.perf_counter()
         result = api.sync(path, today=TODAY, state=state, backups=1)
@@ -90,7 +90,7 @@ def stages(path: Path) -> dict:
     from sheetsync.xlsx.read import check_package
     from sheetsync import sources
     from sheetsync.engine import analyse
-    from sheetsync.plan import build_plan
+    from sheetsync.planner import build_plan
     from sheetsync.xlsx import patch as xlsx_patch
     from sheetsync.xlsx.write import to_patch
     from sheetsync.xlsx.safe_write import verify_output

@@ -2,41 +2,17 @@
 sheetsync.toml (run_nightly, run_digest, run_notice, schedule, fleet_status); init, init_config, check_config."""
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 from pathlib import Path
 
 from . import sources
-from .clock import Clock, current, make_clock, parse_today  # noqa: F401  (parse_today: the CLI's)
-from .xlsx.read import check_package
-from .engine import analyse
-from .engine.campaign import read_campaign
+from . import sync as pipeline
+from .clock import parse_today  # noqa: F401  (parse_today: the CLI's)
 from .model import ColumnMapping, Report, SheetsyncError, WorkbookData
+from .sync import SyncResult, analyse_at, clock_for, refuse_empty  # noqa: F401  (the library surface)
 from .understood import Inspection, guess_language
 
 NO_TABLE_CODES = ("no-task-table", "not-row-per-task")  # inspect still reports what it saw
-
-
-def clock_for(workbook: WorkbookData, today=None, lang: str | None = None, overrides: dict | None = None) -> Clock:
-    """The run's one Clock, in the tracker's zone: the config's (`overrides["timezone"]`), else the Campaign
-    sheet's, else the machine's. A job on a UTC server at 01:00 is already tomorrow in Shanghai."""
-    zone = (overrides or {}).get("timezone")
-    if not zone:  # the Campaign sheet alone says it: no need to find the task table for the clock
-        year = parse_today(today)[0] or current().date()  # only to read dates written without a year
-        campaign, _ = read_campaign(workbook, lang or "en", year.year)
-        zone = campaign.timezone
-    return make_clock(zone, today)
-
-
-def analyse_at(workbook: WorkbookData, today=None, *, lang: str | None = None, overrides: dict | None = None,
-               clock: Clock | None = None, mapping: ColumnMapping | None = None) -> Report:
-    """The engine at the run's clock (made here unless given); the Report carries that Clock for everything
-    after it in the run."""
-    clock = clock or clock_for(workbook, today, lang, overrides)
-    report = analyse(workbook, clock.today, now=clock.now, lang=lang, overrides=overrides, mapping=mapping)
-    report.clock = clock
-    return report
 
 
 def validate(source: str | Path, *, today: str | dt.date | None = None, lang: str | None = None,
@@ -74,62 +50,16 @@ def inspect(source: str | Path, *, today: str | dt.date | None = None, lang: str
     return Inspection(workbook, report.language, report=report)
 
 
-class SyncResult:
-    """What sync did: the report, the planned cell changes, and whether the file changed."""
-
-    def __init__(self, report: Report, plan, changed: bool, dry_run: bool, backup=None):
-        self.report, self.plan, self.changed, self.dry_run, self.backup = report, plan, changed, dry_run, backup
-
-    @property
-    def exit_code(self) -> int:
-        return self.report.exit_code
-
-    def written(self) -> list[dict]:
-        from .model import a1
-        out = []
-        for c in self.plan.cells:
-            value = c.value.isoformat() if isinstance(c.value, dt.date) else c.value
-            before = c.before.isoformat() if isinstance(c.before, dt.date) else c.before
-            out.append({"cell": f"{self.plan.sheet}!{a1(c.row, c.col)}", "before": before, "after": value})
-        return out
-
-    def to_dict(self) -> dict:
-        data = self.report.to_dict()
-        data["written"] = {
-            "changed": self.changed, "dry_run": self.dry_run, "cells": self.written(),
-            "rules": len(self.plan.rules), "report_sheet": self.plan.report.title,
-            "backup": str(self.backup) if self.backup else None,
-        }
-        return data
-
-
 def sync(source: str | Path, *, today: str | dt.date | None = None, lang: str | None = None, dry_run: bool = False,
          backups: int = 5, overrides: dict | None = None, state: str | Path | None = None, record: bool = True,
          mapping: ColumnMapping | None = None, **source_options) -> SyncResult:
     """Validate, derive, then write the managed columns, owned highlight rules and the report sheet back.
 
     Unless `dry_run` (or record=False), the tasks are recorded in the history (`state`, default
-    .sheetsync/state.db beside the tracker) so the digest can tell what changed."""
-    with _no_cyclic_gc():
-        result = _sync(source, today=today, lang=lang, dry_run=dry_run, backups=backups, overrides=overrides,
-                       mapping=mapping, **source_options)
-    if record and not dry_run:
-        from .history import record_sync
-        record_sync(source, result.report, state=state, at=result.report.clock.now)
-    return result
-
-
-@contextlib.contextmanager
-def _no_cyclic_gc():
-    """A sync builds millions of small acyclic objects (cells, findings, XML pieces); the cyclic collector
-    would walk them all again and again. Reference counting still frees everything."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+    .sheetsync/state.db beside the tracker) so the digest can tell what changed. The same pipeline
+    (sheetsync.sync) runs for an .xlsx file and a Google sheet; .xls and CSV are refused before anything."""
+    return pipeline.sync(source, today=today, lang=lang, dry_run=dry_run, backups=backups, overrides=overrides,
+                         state=state, record=record, mapping=mapping, **source_options)
 
 
 def digest(source: str | Path, *, today=None, period: str | None = None, kinds="all", to: list[str] | None = None,
@@ -172,52 +102,10 @@ def digest(source: str | Path, *, today=None, period: str | None = None, kinds="
     return batch, result
 
 
-def _sync(source, *, today, lang, dry_run, backups, overrides, mapping=None, **source_options) -> SyncResult:
-    from .plan import build_plan
-    text = str(source)
-    if sources.is_gsheet(text):
-        from .gsheets.write import sync_gsheet
-        return sync_gsheet(text, today=today, lang=lang, dry_run=dry_run, overrides=overrides, mapping=mapping,
-                           **source_options)
-    import hashlib
-    path = Path(text)
-    kind = sources.file_kind(path) if path.is_file() else "xlsx"
-    if kind in ("xls", "csv"):  # read, never written: refused before any backup or state is made
-        raise sources.read_only_refusal(path, kind)
-    check_package(path) if path.exists() else None
-    if not dry_run:
-        refuse_read_only(path)
-    digest_before = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-    workbook = sources.read(text)  # the text, not the Path: a pasted URL keeps its '//'
-    report = analyse_at(workbook, today, lang=lang, overrides=overrides, mapping=mapping)
-    refuse_empty(report, text)
-    plan = build_plan(report, workbook, run_at=report.clock.now)
-    if dry_run or not plan.changed:
-        return SyncResult(report, plan, changed=False, dry_run=dry_run)
-    from .xlsx.write import write
-    result = write(path, plan, expected_sha256=digest_before, backups=backups)
-    return SyncResult(report, plan, changed=result.changed, dry_run=False, backup=result.backup)
 
 
-def refuse_read_only(path: Path) -> None:
-    """A tracker without any write permission bit is one its owner wants left alone: refused even for root,
-    who could write it anyway."""
-    import stat
-    if path.is_file() and not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-        raise SheetsyncError(f"{path}: the file is read-only, so its owner wants it left alone; nothing written "
-                             f"(make it writable to sync, or use --dry-run)",
-                             f"{path}:文件为只读,说明所有者不希望改动;未写入任何内容(改为可写后再同步,或用 --dry-run)",
-                             code="read-only")
 
 
-def refuse_empty(report: Report, source: str) -> None:
-    """A header row and no task under it: nothing to fill in, so nothing is written (not even the report)."""
-    if not report.tasks:
-        row = report.header_row
-        raise SheetsyncError(f"{source}: sheet '{report.sheet}' has a header row ({row}) but no tasks under it; "
-                             f"nothing to sync, nothing written. Add tasks from row {row + 1}",
-                             f"{source}:工作表“{report.sheet}”只有表头(第 {row} 行),没有任务;无需同步,未写入任何内容。"
-                             f"请从第 {row + 1} 行起填写任务", code="no-tasks")
 
 
 def notice(source: str | Path, *, today=None, outbox: Path | str | None = None, send: bool = False, state=None,

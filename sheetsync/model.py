@@ -126,6 +126,11 @@ class WorkbookData:
     kind: str = "xlsx"  # xlsx | xls | csv | gsheet (sync writes back to xlsx and gsheet only)
     text_format: tuple[str, str] | None = None  # a CSV/TSV file: (encoding as a person names it, delimiter)
 
+    @property
+    def dates_as_serials(self) -> bool:
+        """Date cells come as day serials, not dates: Google's read asks for SERIAL_NUMBER (no cell formats)."""
+        return self.kind == "gsheet"
+
     def sheet(self, name: str) -> SheetData | None:
         for s in self.sheets:
             if s.name == name:
@@ -299,6 +304,25 @@ class Understanding:
 
 
 @dataclass
+class TableShape:
+    """Where the task table is, as the engine found it (once per run): plain data for the planner and the
+    backends, so nothing after the engine looks for the table again. Rows are 1-based, columns 0-based."""
+    sheet: str
+    header_row: int  # the last row of the header
+    header_rows: int  # how many rows the header spans
+    first_row: int  # the first row under the header
+    last_row: int | None  # the last task row (None: no task)
+    end_row: int | None  # where a different table starts below (exclusive), None: the sheet's end
+    skip_rows: tuple[int, ...]  # rows inside the table that are not tasks (totals, section labels, repeated headers)
+    first_col: int
+    width: int  # one past the last header column
+    columns: dict[str, int]  # field -> column, as read (managed columns sync wrote before included)
+    headers: dict[str, str]  # field -> header text as written
+    managed: dict[str, int]  # m_due, m_health, m_flags -> the column sync writes them to (found, or placed)
+    key_col: int  # the column that tells the rows apart: ID, else the task name
+
+
+@dataclass
 class Report:
     """What `validate` returns; plain data, JSON by to_dict()."""
     source: str
@@ -316,6 +340,7 @@ class Report:
     understanding: Understanding = field(default_factory=Understanding)
     alerts: list[MetricAlert] = field(default_factory=list)  # metric rules breached now (issue 13)
     faq: list[tuple[str, str]] = field(default_factory=list)  # the FAQ sheet's (question, answer), for the notice
+    table: TableShape | None = None  # the task table's layout, as the engine found it
     clock: "Clock | None" = None  # the run's one clock (sheetsync.clock), set by api; None for a bare engine call
 
     def summary(self) -> dict:

@@ -8,29 +8,14 @@ from rich.table import Table
 
 from .engine.counts import count
 from .engine.catalogue import CATALOGUE
+from .labels import HEALTH_LABELS, task_labels
 from .model import Report
 from .understood import read_line
 
 _SEVERITY = {"en": {"error": "Errors", "warning": "Warnings", "info": "Notes"},
              "zh": {"error": "错误", "warning": "警告", "info": "提示"}}
 _HEAD = {"en": ("Cell", "Task", "Code", "Message"), "zh": ("单元格", "任务", "代码", "说明")}
-HEALTH_LABELS = {
-    "en": {"done": "Done", "late": "Late", "unreviewed": "Unreviewed", "blocked": "Blocked", "at-risk": "At risk",
-           "due-soon": "Due soon", "invalid": "Data error", "ok": "OK"},
-    "zh": {"done": "已完成", "late": "逾期", "unreviewed": "待审核超时", "blocked": "受阻", "at-risk": "有风险",
-           "due-soon": "即将到期", "invalid": "数据有误", "ok": "正常"},
-}
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-
-
-def task_label(task) -> str:
-    """How a person knows a task: its id and its name ("T3 设计海报"), or whichever of the two it has."""
-    return " ".join(str(x) for x in (task.id, task.task) if x) or (task.key or "")
-
-
-def task_labels(report: Report) -> dict[str, str]:
-    """Finding.task_id (a task key) -> the task's label."""
-    return {t.key: task_label(t) for t in report.tasks if t.key}
 
 
 def summary_line(report: Report) -> str:

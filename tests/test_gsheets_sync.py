@@ -10,7 +10,7 @@ import requests
 import sheetsync.api as api
 from gsheets_fixtures import calls, emu, load_xlsx  # noqa: F401
 from sheetsync.model import SheetsyncError
-from sheetsync.plan import MACHINE_COL
+from sheetsync.owned import MACHINE_COL
 from test_gsheets_read import CAMPAIGN, PEOPLE, TRACKERS
 from tracker_factory import make_tracker
 

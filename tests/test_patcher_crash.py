@@ -37,7 +37,7 @@ KILLS, STRESS_KILLS = 30, 50
 # "pid N"; then "kill" (SIGKILL the child unless it already ended) or "wait"; answers "exit STATUS SECONDS".
 ZYGOTE = r"""
 import os, signal, sys, time
-import sheetsync.cli, sheetsync.api, sheetsync.plan, sheetsync.xlsx.write, sheetsync.history
+import sheetsync.cli, sheetsync.api, sheetsync.planner, sheetsync.xlsx.write, sheetsync.history
 import openpyxl, python_calamine, lxml.etree
 print("ready", flush=True)
 for line in sys.stdin:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 
-from ..model import ColumnMapping, Finding, Report, SheetsyncError, WorkbookData, parse_a1
+from ..model import ColumnMapping, Finding, Report, SheetsyncError, TableShape, WorkbookData, parse_a1
 from . import catalogue
 from .calendar import WorkCalendar
 from .campaign import read_campaign, read_faq, read_holidays, read_people
@@ -13,6 +13,7 @@ from .deadlines import derive
 from .field_costs import missing_fields
 from .graph import build
 from .mapping import combine, from_campaign_sheet
+from .managed import place_managed
 from .metrics import check_metrics
 from .rows import read_tasks
 from .table import describe_seen, find_table, not_row_per_task
@@ -55,6 +56,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
         seen_text = describe_seen(seen)
         finding = catalogue.make("no-task-table", lang or "en", seen=seen_text)
         raise NoTaskTable(finding, seen_text)
+    layout.managed = place_managed(layout.columns, workbook.sheet(layout.sheet.name) or layout.sheet)
     language = lang or layout.language
     now = now or dt.datetime.combine(today, dt.time())
     findings: list[Finding] = []
@@ -96,9 +98,22 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     findings.sort(key=_finding_order)
     return Report(source=workbook.source, today=today, language=language, sheet=layout.sheet.name,
                   header_row=layout.header_row + 1, tasks=tasks, findings=findings, campaign=campaign,
+                  table=table_shape(layout, last_row),
                   people=people or {}, columns=dict(layout.columns), headers=dict(layout.headers),
                   last_row=last_row, understanding=understanding(layout, language, mapping), alerts=alerts,
                   faq=read_faq(workbook))
+
+
+def table_shape(layout, last_row: int | None) -> TableShape:
+    """The layout as plain data on the Report (1-based rows), for the planner and the backends."""
+    cols = layout.columns
+    return TableShape(
+        sheet=layout.sheet.name, header_row=layout.header_row + 1, header_rows=layout.header_rows,
+        first_row=layout.first_data_row + 1, last_row=last_row,
+        end_row=layout.end_row + 1 if layout.end_row is not None else None,
+        skip_rows=tuple(sorted(r + 1 for r in layout.skip_rows)), first_col=layout.first_col, width=layout.width,
+        columns=dict(cols), headers=dict(layout.headers), managed=dict(layout.managed),
+        key_col=cols.get("id", cols.get("task", min(cols.values()))))
 
 
 def _resolved_keys(graph) -> None:

@@ -220,6 +220,10 @@ CATALOGUE: dict[str, FindingType] = {t.code: t for t in _TYPES}
 WORK_FROM = {"duration": ("", ""), "dates": (" (from its start date to its deadline)", "(按开始日期至截止日期计)"),
              None: ("", "")}
 
+# Findings about a task's deadline: when sync derived that deadline, they name the cell of the Due column it is
+# written to (before the first sync too), so the first and the second run name the same cell.
+DUE_CELL_CODES = frozenset(("late", "due-soon", "schedule-risk", "dependency-order", "after-launch"))
+
 # Which findings make a task at-risk (health), in DOMAIN order.
 AT_RISK_CODES = ("dependency-not-done", "dependency-order", "schedule-risk", "lead-time")
 

@@ -10,6 +10,7 @@ from . import catalogue
 from .calendar import WorkCalendar
 from .graph import FS, Graph
 from .links import SIDES, planned_work, rule_text, shift, start_of, work_days
+from .schema import header
 from .table import TableLayout
 from .values import normalise_header
 
@@ -35,14 +36,19 @@ class Checker:
 
     def add(self, code: str, t: Task, fld: str | None, **params) -> None:
         c = self.cols.get(fld) if fld else None
+        column = self.headers.get(fld) if fld else None
+        if c is None and fld == "m_due" and code in catalogue.DUE_CELL_CODES and fld in self.layout.managed:
+            # a derived deadline lives in the Due column sync writes, even before the first sync made it
+            c, column = self.layout.managed[fld], header(fld, self.lang)
         if c is None:  # fall back to a column the table has, so the finding still names a cell
             for alt in ("task", "id", "status"):
                 if alt in self.cols:
                     fld, c = alt, self.cols[alt]
+                    column = self.headers.get(fld)
                     break
         self.findings.append(catalogue.make(
             code, self.lang, sheet=self.sheet, cell=a1(t.row - 1, c) if c is not None else None, row=t.row,
-            column=self.headers.get(fld) if fld else None, task_id=t.id, **params))
+            column=column, task_id=t.id, **params))
 
     def due_field(self, t: Task) -> str:
         return _DUE_FIELD.get(t.due_source, "m_due")

@@ -85,6 +85,7 @@ class TableLayout:
     candidates: list[TableSeen] = field(default_factory=list)  # the chosen table first
     score: float = 0.0
     mapped: str | None = None  # origin of the mapping that fixed columns, if any
+    managed: dict[str, int] = field(default_factory=dict)  # m_due/m_health/m_flags -> column sync writes (place_managed)
 
     @property
     def first_data_row(self) -> int:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import INVISIBLE as _INVISIBLE, normalise_title as _normalise_header_text
+from ..serials import EPOCH
 
 __all__ = [
     "STATUSES", "STATUS_LABELS", "is_blank", "clean_text", "parse_date", "parse_datetime", "parse_time",
@@ -69,7 +70,7 @@ def clean_text(v) -> str | None:
 
 # ---------------------------------------------------------------- Excel serial numbers
 
-_EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
+_EXCEL_EPOCH = EPOCH.toordinal()
 _SERIAL_MIN = dt.date(1955, 1, 1).toordinal() - _EXCEL_EPOCH  # 20090
 _SERIAL_MAX = dt.date(2151, 1, 1).toordinal() - _EXCEL_EPOCH  # exclusive: 31 Dec 2150 is the last day
 

@@ -11,25 +11,12 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..model import parse_a1
-from ..plan import MACHINE_COL, Highlight, Plan
-
-try:  # one ownership marker for Excel and Google rules (defined by the xlsx writer's patch spec)
-    from ..xlsx.patch_spec import mark, owned_rule
-except ImportError:  # pragma: no cover - the same marker, should that module move
-    _PREFIX = 'AND("sheetsync"="sheetsync",'
-
-    def mark(condition: str) -> str:
-        return f"{_PREFIX}{condition[1:] if condition.startswith('=') else condition})"
-
-    def owned_rule(formula) -> bool:
-        text = (formula or "").strip().lstrip("=").lstrip()
-        return text.replace(" ", "").upper().startswith(_PREFIX.upper())
+from ..serials import day_serial
+from ..owned import FINDINGS_START, MACHINE_COL, NOTES_PREFIX, NOTES_ROW, mark, owned_rule
+from ..plan import Highlight, Plan
 
 DATE_FORMAT = {"type": "DATE", "pattern": "yyyy-mm-dd"}
-EPOCH = dt.date(1899, 12, 30)
-NOTES_PREFIX = "notes:"
 NOTES_CHUNK = 40000  # a cell holds at most 50,000 characters
-NOTES_ROW = 1  # the note keys go down the report's hidden column from H2, below the fingerprint in H1
 
 
 @dataclass
@@ -46,12 +33,6 @@ class Target:
     note_keys: list = field(default_factory=list)  # [[task key, header]] recorded for the next run
 
 
-def serial(d: dt.date) -> int:
-    if isinstance(d, dt.datetime):
-        d = d.date()
-    return (d - EPOCH).days
-
-
 def typed(value) -> dict:
     """A CellData.userEnteredValue that Google stores as given, never parsed."""
     if value is None or (isinstance(value, str) and value == ""):
@@ -61,7 +42,7 @@ def typed(value) -> dict:
     if isinstance(value, (int, float)):
         return {"userEnteredValue": {"numberValue": value}}
     if isinstance(value, dt.date):
-        return {"userEnteredValue": {"numberValue": serial(value)}}
+        return {"userEnteredValue": {"numberValue": day_serial(value)}}
     return {"userEnteredValue": {"stringValue": str(value)}}
 
 
@@ -211,7 +192,6 @@ def _link_formula(text: str, ref: str, sheet_ids: dict[str, int]) -> Optional[di
     return {"userEnteredValue": {"formulaValue": f'=HYPERLINK("#gid={gid}&range={cell}","{esc}")'}}
 
 
-FINDINGS_START = 7  # report rows above the findings list: title, time, counts, labels, numbers, blank, heading
 MORE = {"en": "… {n} more findings not listed here (Google's request size limit); run `sheetsync validate` for all",
         "zh": "… 另有 {n} 条问题未列出(受 Google 单次请求大小限制);运行 `sheetsync validate` 查看全部"}
 
@@ -292,19 +272,6 @@ def _note_chunks(keys: list) -> list[str]:
         size += n
     chunks.append(NOTES_PREFIX + json.dumps(part, ensure_ascii=False))
     return chunks
-
-
-def recorded_notes(report_rows: list[list]) -> list:
-    """[[task key, header], ...] of the notes the last sync set, from its report sheet."""
-    out = []
-    for row in report_rows[NOTES_ROW:]:
-        v = row[MACHINE_COL] if len(row) > MACHINE_COL else None
-        if isinstance(v, str) and v.startswith(NOTES_PREFIX):
-            try:
-                out.extend(json.loads(v[len(NOTES_PREFIX):]))
-            except ValueError:
-                continue
-    return out
 
 
 def batch(plan: Plan, target: Target, write_report: bool, keep: Optional[int] = None, lang: str = "en") -> list[dict]:

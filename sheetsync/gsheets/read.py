@@ -121,7 +121,8 @@ def quote_title(title: str) -> str:
 
 
 def choose_sheets(meta: dict, target: Target) -> list[dict]:
-    """The sheets to read, task sheet first when the source names one; side sheets always."""
+    """The sheets to read, task sheet first when the source names one; side sheets always (which sheets those
+    are is model.is_side_sheet's to say)."""
     grids = [s["properties"] for s in meta.get("sheets", []) if s["properties"].get("sheetType", "GRID") == "GRID"]
     if target.title is None and target.gid is None:
         return grids
@@ -178,8 +179,8 @@ def fetch(conn: Connection, target: Target, source: str) -> Snapshot:
     return Snapshot(target.key, meta, WorkbookData(source=source, sheets=sheets, kind="gsheet"), by_title, raw)
 
 
-def read_gsheet(text: str, credentials: Optional[str] = None, retry: Optional[RetryPolicy] = None,
-                **_ignored: Any) -> WorkbookData:
+def read_gsheet(text: str, credentials: Optional[str] = None,
+                retry: Optional[RetryPolicy] = None, **_ignored: Any) -> WorkbookData:
     target = parse_source(text)
     return fetch(connect(credentials, retry), target, text).workbook
 

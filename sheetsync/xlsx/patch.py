@@ -13,7 +13,8 @@ from .patch_spec import (OWNED_MARKER, CellWrite, PatchRefused, PatchResult, Rep
                          mark, owned_rule)
 from .package import (CT_WORKSHEET, NS_CT, NS_MAIN, NS_PKG_REL, NS_R, REL_CALC_CHAIN, REL_STYLES, REL_WORKSHEET,
                            STRICT_MARK, Package, parse_xml, refused_strict, relative, resolve, serialize)
-from .report import REPORT_MARKER, check_title, first_text, report_xml, shared_strings
+from ..owned import is_own_report
+from .report import check_title, first_text, report_xml, shared_strings
 from ..model import a1
 from .sheet import SHEET_ORDER, SheetPatch
 from .styles import insert_ordered
@@ -175,7 +176,7 @@ def _put_report(pkg, edits, patch, wb, wb_part, rels, targets, sheets_el, sheets
         if kind == REL_WORKSHEET and pkg.has(part):
             ss = next((p for t, p in targets.values() if t == REL_SHARED_STRINGS), None)
             shared = shared_strings(pkg.xml(ss)) if ss and pkg.has(ss) else None
-        if kind != REL_WORKSHEET or not pkg.has(part) or not first_text(pkg.xml(part).getroot(), shared).startswith(REPORT_MARKER):
+        if kind != REL_WORKSHEET or not pkg.has(part) or not is_own_report(first_text(pkg.xml(part).getroot(), shared)):
             raise PatchRefused(
                 f"{name}: a sheet named {existing.get('name')!r} already exists and was not written by sheetsync; rename it or choose another report title",
                 f"{name}:已有名为 {existing.get('name')!r} 的工作表且不是 sheetsync 写的;请改名或换一个报告标题",

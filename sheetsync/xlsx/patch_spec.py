@@ -1,6 +1,6 @@
 """What a writer is asked to do to a workbook: cells, owned highlight rules, the report sheet.
 
-Shared by the xlsx patcher and (for the ownership marker) the Google writer, so both recognise the same rules."""
+The ownership marker of rules lives in sheetsync.owned, which the Google backend reads too."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,29 +9,9 @@ from pathlib import Path
 from typing import Union
 
 from ..model import SheetsyncError
+from ..owned import OWNED_MARKER, mark, owned_rule  # noqa: F401  (the patcher's rule marker, defined once)
 
 Value = Union[str, float, int, bool, dt.date, dt.datetime, None]
-
-OWNED_MARKER = '"sheetsync"="sheetsync"'
-_MARK_PREFIX = f"AND({OWNED_MARKER},"
-
-
-def mark(condition: str) -> str:
-    """Wrap a rule condition so a later run can tell the rule is sheetsync's; the wrapper is always TRUE,
-    so Excel, LibreOffice and Google Sheets evaluate the condition unchanged."""
-    condition = condition[1:] if condition.startswith("=") else condition
-    return f"{_MARK_PREFIX}{condition})"
-
-
-def owned_rule(formula: str | None) -> bool:
-    """Is this conditional-format formula one sheetsync wrote? Tolerates a leading '=' and spaces."""
-    if not formula:
-        return False
-    text = formula.strip()
-    if text.startswith("="):
-        text = text[1:].lstrip()
-    return text.replace(" ", "").upper().startswith(_MARK_PREFIX.upper())
-
 
 @dataclass
 class CellWrite:

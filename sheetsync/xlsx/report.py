@@ -11,10 +11,9 @@ from ..model import a1, col_letter
 from .patch_spec import ReportSpec
 from .package import NS_MAIN, NS_R
 from .sheet import M, default_format
-from .sheetdata import _cell_xml, _ref
+from .sheetdata import cell_xml, cell_ref
 from .styles import Styles
 
-REPORT_MARKER = "sheetsync"
 _BAD_TITLE = set(':\\/?*[]')
 
 
@@ -51,12 +50,12 @@ def report_xml(spec: ReportSpec, styles: Styles, *, date1904: bool = False) -> b
                 if key not in styles_for:
                     styles_for[key] = styles.cell_style(0, fmt, bold) or None
                 style = styles_for[key]
-            cells.append(_cell_xml(_ref(r, c), None, style, value, date1904))
+            cells.append(cell_xml(cell_ref(r, c), None, style, value, date1904))
         out.append(b'<row r="%d">' % (r + 1) + b"".join(cells) + b"</row>" if cells else b'<row r="%d"/>' % (r + 1))
     out.append(b"</sheetData>")
     if spec.links:
         out.append(b"<hyperlinks>" + b"".join(
-            b'<hyperlink ref="' + _ref(r, c) + b'" location="' + _attr(location) + b'" display="'
+            b'<hyperlink ref="' + cell_ref(r, c) + b'" location="' + _attr(location) + b'" display="'
             + _attr(location.replace("'", "")) + b'"/>' for (r, c), location in sorted(spec.links.items()))
             + b"</hyperlinks>")
     out.append(b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
@@ -87,4 +86,4 @@ def shared_strings(tree) -> list[str]:
             for si in tree.getroot().iter(M + "si")]
 
 
-__all__ = ["report_xml", "first_text", "shared_strings", "check_title", "REPORT_MARKER", "col_letter", "dt"]
+__all__ = ["report_xml", "first_text", "shared_strings", "check_title", "col_letter", "dt"]

@@ -10,6 +10,7 @@ import re
 from lxml import etree
 
 from ..model import a1, parse_a1
+from ..serials import to_serial
 from .patch_spec import CellWrite, PatchRefused, RuleSpec, owned_rule
 from .package import NS_MAIN
 from .styles import Styles, insert_ordered
@@ -36,14 +37,6 @@ def xstring(text: str) -> str:
     return _BAD_XML.sub(lambda m: "_x%04X_" % ord(m.group()), text)
 
 
-def serial(value: dt.date | dt.datetime, date1904: bool = False) -> float | int:
-    epoch = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
-    if isinstance(value, dt.datetime):
-        delta = value.replace(tzinfo=None) - epoch
-        return round(delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6, 10)
-    return (value - epoch.date()).days
-
-
 def fill_cell(c, value, *, date1904: bool = False) -> None:
     """Give <c> this value (its `s` stays); removes formulas, rich values and old content."""
     for child in list(c):
@@ -57,9 +50,9 @@ def fill_cell(c, value, *, date1904: bool = False) -> None:
         c.set("t", "b")
         _v(c, "1" if value else "0")
     elif isinstance(value, (dt.date, dt.datetime)):
-        _v(c, _num(serial(value, date1904)))
+        _v(c, num_text(to_serial(value, date1904)))
     elif isinstance(value, (int, float)) and math.isfinite(value):
-        _v(c, _num(value))
+        _v(c, num_text(value))
     else:
         c.set("t", "inlineStr")
         t = etree.SubElement(etree.Element(M + "is"), M + "t")
@@ -68,7 +61,7 @@ def fill_cell(c, value, *, date1904: bool = False) -> None:
         _insert_value(c, t.getparent())
 
 
-def _num(x) -> str:
+def num_text(x) -> str:
     if isinstance(x, int) or (isinstance(x, float) and x.is_integer() and abs(x) < 1e15):
         return str(int(x))
     return repr(float(x))

@@ -14,8 +14,9 @@ import re
 from xml.sax.saxutils import escape
 
 from ..model import a1, col_index
+from ..serials import to_serial
 from .patch_spec import CellWrite, PatchRefused
-from .sheet import _num, default_format, serial, xstring
+from .sheet import num_text, default_format, xstring
 from .styles import Styles
 
 ATTR_RE = re.compile(rb"([\w:.-]+)\s*=\s*(\"[^\"]*\"|'[^']*')")
@@ -60,7 +61,7 @@ def _get(attrs, name: bytes) -> bytes | None:
     return None
 
 
-def _cell_xml(ref: str | bytes, attrs, style: int | None, value, date1904: bool) -> bytes:
+def cell_xml(ref: str | bytes, attrs, style: int | None, value, date1904: bool) -> bytes:
     head = [b'r="' + (ref if ref.__class__ is bytes else ref.encode()) + b'"']
     if style is not None:
         head.append(b's="%d"' % style)
@@ -79,13 +80,13 @@ def _cell_xml(ref: str | bytes, attrs, style: int | None, value, date1904: bool)
         key = (value, date1904)
         inner = _DATE_CACHE.get(key)
         if inner is None:
-            inner = b"<v>" + _num(serial(value, date1904)).encode() + b"</v>"
+            inner = b"<v>" + num_text(to_serial(value, date1904)).encode() + b"</v>"
             if len(_DATE_CACHE) < 65536:
                 _DATE_CACHE[key] = inner
     elif isinstance(value, (dt.date, dt.datetime)):
-        inner = b"<v>" + _num(serial(value, date1904)).encode() + b"</v>"
+        inner = b"<v>" + num_text(to_serial(value, date1904)).encode() + b"</v>"
     elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-        inner = b"<v>" + _num(value).encode() + b"</v>"
+        inner = b"<v>" + num_text(value).encode() + b"</v>"
     elif isinstance(value, bool):
         head.append(b't="b"')
         inner = b"<v>1</v>" if value else b"<v>0</v>"
@@ -118,7 +119,7 @@ def _text_xml(text: str) -> bytes:
 _LETTERS: list[bytes] = []
 
 
-def _ref(r: int, c: int) -> bytes:
+def cell_ref(r: int, c: int) -> bytes:
     """0-based (row, col) -> b'F12'."""
     while len(_LETTERS) <= c:
         _LETTERS.append(a1(0, len(_LETTERS))[:-1].encode())
@@ -203,7 +204,7 @@ def _patch_body(body: bytes, writes: list[CellWrite], styles: Styles, *, date190
             if new is not None:
                 pieces.append((s, e, new))
         else:
-            cells = [_cell_xml(a1(r, c), [], _style(styles, style_cache, 0, w), w.value, date1904)
+            cells = [cell_xml(a1(r, c), [], _style(styles, style_cache, 0, w), w.value, date1904)
                      for c, w in sorted(row_writes.items()) if w.value is not None or w.bold]
             if cells:
                 i = bisect.bisect_right(indices, r)
@@ -320,7 +321,7 @@ def _patch_row(row: bytes, r: int, writes: dict[int, CellWrite], styles, cache, 
                 continue
             at = next((c[1] for c in cells if c[0] > col), len(inner)) if cells else len(inner)
             style = copied if copied is not None else _style(styles, cache, inherited, w)
-            pieces.append((at, at, _cell_xml(_ref(r, col), (), style, w.value, date1904)))
+            pieces.append((at, at, cell_xml(cell_ref(r, col), (), style, w.value, date1904)))
             inserted = True
             continue
         _, s, e, head = have
@@ -328,7 +329,7 @@ def _patch_row(row: bytes, r: int, writes: dict[int, CellWrite], styles, cache, 
         attrs = _attrs(head)
         f = F_RE.search(cell) if b"<f" in cell else None
         if f is not None:
-            ref = _ref(r, col).decode()
+            ref = cell_ref(r, col).decode()
             fa = _attrs(f.group(1))
             span = _get(fa, b"ref")
             if span and b":" in span and _get(fa, b"t") in (b"shared", b"array"):
@@ -343,7 +344,7 @@ def _patch_row(row: bytes, r: int, writes: dict[int, CellWrite], styles, cache, 
         style = copied if copied is not None else _style(styles, cache, base, w)
         if style is None and own is not None:
             style = int(own)
-        new = _cell_xml(_ref(r, col), attrs, style, w.value, date1904)
+        new = cell_xml(cell_ref(r, col), attrs, style, w.value, date1904)
         if new != cell:
             pieces.append((s, e, new))
     if not pieces:

@@ -1,0 +1,211 @@
+"""From a Report to a Plan (sheetsync.plan). Only cells whose value differs from what the sheet holds are
+planned, so a second sync of an unchanged sheet writes nothing."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from .engine import catalogue
+from .engine.campaign import find_sheet
+from .engine.managed import MANAGED_FIELDS
+from .engine.metrics import METRIC_SHEETS
+from .engine.schema import REPORT_TITLE, header
+from .engine.values import excel_serial_to_date
+from .labels import HEALTH_LABELS, task_labels
+from .model import Report, TableShape, WorkbookData, col_letter, parse_a1, quote_sheet
+from .owned import FINDINGS_START, FINGERPRINT_PREFIX, MACHINE_COL, recorded_notes, stored_fingerprint
+from .plan import HIGHLIGHTS, ROW_RULE_ORDER, SPARE_ROWS, PlannedCell, Plan, ReportSheet, Rule
+
+
+def _empty(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def flags_text(findings, lang: str) -> str:
+    seen = []
+    for f in findings:
+        text = catalogue.short(f, lang)
+        if text not in seen:
+            seen.append(text)
+    return "; ".join(seen)
+
+
+def _same(before, after) -> bool:
+    if before.__class__ is after.__class__ and before == after:  # the common case on a re-sync
+        return True
+    if _empty(before) and _empty(after):
+        return True
+    if isinstance(after, dt.date) and not isinstance(after, dt.datetime):
+        if isinstance(before, dt.datetime):
+            return before.date() == after and before.time() == dt.time()
+        if isinstance(before, dt.date):
+            return before == after
+        return False
+    return isinstance(before, str) and before == after
+
+
+def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -> Plan:
+    """The plan for the table the engine found (report.table), compared with the sheet's values as read:
+    the cells sync compares with are the cells it would overwrite."""
+    lang = report.language
+    table = report.table
+    sheet = workbook.sheet(table.sheet)
+    cols = table.managed
+    header_row = table.header_row - 1  # 0-based from here on, as the cells are
+    labels = HEALTH_LABELS[lang]
+    cells: list[PlannedCell] = []
+
+    def plan(r, c, value, kind):
+        before = sheet.value(r, c)
+        if not _same(before, value):
+            cells.append(PlannedCell(r, c, value, kind, before))
+
+    own = sorted(c for f, c in table.columns.items() if f not in MANAGED_FIELDS)
+    for fld in MANAGED_FIELDS:
+        plan(header_row, cols[fld], header(fld, lang) if fld not in table.headers else table.headers[fld], "header")
+        if cells and cells[-1].kind == "header" and cells[-1].col == cols[fld]:
+            cells[-1].style_col = max((c for c in own if c < cols[fld]), default=own[0] if own else None)
+
+    by_row: dict[int, list] = {}
+    for f in report.findings:
+        if f.sheet == report.sheet and f.row is not None:
+            by_row.setdefault(f.row, []).append(f)
+    rows, append = sheet.rows, cells.append
+    due_c, health_c, flags_c = cols["m_due"], cols["m_health"], cols["m_flags"]
+    serials = workbook.dates_as_serials
+    for t in report.tasks:  # column-wise by hand: three cells for each of up to 100k tasks
+        r = t.row - 1
+        row = rows[r] if r < len(rows) else ()
+        n = len(row)
+        found = by_row.get(t.row)
+        for c, value, kind in ((due_c, t.due, "date"), (health_c, labels[t.health], "text"),
+                               (flags_c, flags_text(found, lang) if found else "", "flags")):
+            before = row[c] if c < n else None
+            if serials and c == due_c:
+                before = _own_date(before)
+            if not _same(before, value):
+                append(PlannedCell(r, c, value, kind, before))
+
+    rules = _rules(report, table, cols, lang)
+    side_rules = _metric_rules(report, workbook)
+    report_sheet = _report_sheet(report, run_at)
+    fingerprint = _fingerprint(report_sheet, rules + [r for v in side_rules.values() for r in v])
+    old_report = workbook.sheet(report_sheet.title)
+    stored = stored_fingerprint(old_report.rows) if old_report is not None else None
+    head = report_sheet.rows[0]
+    head.extend([""] * (MACHINE_COL + 1 - len(head)))
+    head[MACHINE_COL] = FINGERPRINT_PREFIX + fingerprint
+    notes = {(workbook_row(f.row), _col_of(f.cell)): f.message for f in report.findings
+             if f.severity == "error" and f.sheet == report.sheet and f.cell}
+    cleared, note_keys = _note_keys(report, notes, old_report.rows if old_report is not None else [])
+    return Plan(sheet=report.sheet, columns=cols, cells=cells, rules=rules, report=report_sheet,
+                fingerprint=fingerprint, unchanged_report=(stored == fingerprint), language=lang, table=table, notes=notes,
+                cleared_notes=cleared, note_keys=note_keys, side_rules=side_rules)
+
+
+def _own_date(before):
+    """A Google sheet gives the dates sync wrote in its Due column back as day serials; the plan compares
+    dates, so read them as dates, or every run would rewrite the whole column."""
+    if before.__class__ in (int, float) and float(before).is_integer():
+        try:
+            return excel_serial_to_date(before)
+        except ValueError:
+            pass
+    return before
+
+
+def _note_keys(report: Report, notes: dict, old_rows: list[list]) -> tuple[list, list]:
+    """The notes the last run set that must go, and the keys of this run's notes. Notes are found again by task
+    key and column header (recorded in the report sheet), so they follow rows people moved."""
+    row_of = {t.key: t.row - 1 for t in report.tasks}
+    key_of = {t.row - 1: t.key for t in report.tasks}
+    col_of = {report.headers[f]: c for f, c in report.columns.items() if f in report.headers}
+    header_of = {c: h for h, c in col_of.items()}
+    cleared = [(row_of[key], col_of[head]) for key, head in recorded_notes(old_rows)
+               if key in row_of and head in col_of]
+    keys = [[key_of[r], header_of[c]] for (r, c) in notes if r in key_of and c in header_of]
+    return cleared, keys
+
+
+def workbook_row(row1: int) -> int:
+    return row1 - 1
+
+
+def _col_of(cell: str) -> int:
+    return parse_a1(cell)[1]
+
+
+def _rules(report: Report, table: TableShape, cols: dict[str, int], lang: str) -> list[Rule]:
+    first = table.first_row
+    last = max(report.last_row or first, first) + SPARE_ROWS
+    right = max(max(table.columns.values()), *cols.values())
+    sqref = f"A{first}:{col_letter(right)}{last}"
+    health_col = col_letter(cols["m_health"])
+    labels = HEALTH_LABELS[lang]
+    rules = []
+    for name in ROW_RULE_ORDER:
+        text = labels[name].replace('"', '""')
+        rules.append(Rule(sqref, f'${health_col}{first}="{text}"', HIGHLIGHTS[name], stop_if_true=False))
+    error_cells = sorted({f.cell for f in report.findings
+                          if f.severity == "error" and f.sheet == report.sheet and f.cell},
+                         key=lambda ref: (len(ref), ref))
+    if error_cells:
+        rules.append(Rule(" ".join(error_cells), "TRUE", HIGHLIGHTS["error-cell"]))
+    return rules
+
+
+def _metric_rules(report: Report, workbook: WorkbookData) -> dict[str, list[Rule]]:
+    """The value cells of the Metrics sheet where a metric rule is breached now, highlighted until it is not."""
+    sheet = find_sheet(workbook, METRIC_SHEETS)
+    if sheet is None:
+        return {}
+    cells = sorted({f.cell for f in report.findings if f.code == "metric-alert" and f.sheet == sheet.name and f.cell},
+                   key=lambda ref: (len(ref), ref))
+    return {sheet.name: [Rule(" ".join(cells), "TRUE", HIGHLIGHTS["metric-alert"])] if cells else []}
+
+
+_REPORT_TEXT = {
+    "en": {"title": "sheetsync report", "last": "Last change", "source": "Source", "tasks": "Tasks",
+           "errors": "Errors", "warnings": "Warnings",
+           "head": ("Severity", "Cell", "Task", "Finding", "Code", "Message"),
+           "sev": {"error": "error", "warning": "warning", "info": "info"}, "none": "No findings."},
+    "zh": {"title": "sheetsync 同步报告", "last": "最近更新", "source": "来源", "tasks": "任务数",
+           "errors": "错误", "warnings": "警告", "head": ("严重程度", "单元格", "任务", "问题", "代码", "说明"),
+           "sev": {"error": "错误", "warning": "警告", "info": "提示"}, "none": "没有发现问题。"},
+}
+
+
+def _report_sheet(report: Report, run_at: dt.datetime) -> ReportSheet:
+    lang = report.language
+    tx = _REPORT_TEXT[lang]
+    s = report.summary()
+    labels = HEALTH_LABELS[lang]
+    rows: list[list] = [  # FINDINGS_START rows above the findings (sheetsync.owned)
+        [tx["title"], "", "", ""],
+        [tx["last"], run_at.strftime("%Y-%m-%d %H:%M"), "", ""],
+        [tx["tasks"], s["tasks"], tx["errors"], s["errors"], tx["warnings"], s["warnings"]],
+        [labels[h] for h in ("late", "unreviewed", "blocked", "at-risk", "due-soon", "invalid", "done", "ok")],
+        [s["by_health"].get(h, 0) for h in ("late", "unreviewed", "blocked", "at-risk", "due-soon", "invalid", "done", "ok")],
+        [],
+        list(tx["head"]),
+    ]
+    assert len(rows) == FINDINGS_START, "the report's layout is sheetsync.owned's"
+    links = {}
+    labels = task_labels(report)
+    for f in report.findings:
+        r = len(rows)
+        rows.append([tx["sev"][f.severity], f.ref or "", labels.get(f.task_id, f.task_id or ""),
+                     catalogue.CATALOGUE[f.code].title(lang), f.code, f.message])
+        if f.sheet and f.cell:
+            links[(r, 1)] = f"{quote_sheet(f.sheet)}!{f.cell}"
+    if not report.findings:
+        rows.append([tx["none"]])
+    return ReportSheet(REPORT_TITLE[lang], rows, links, [10, 16, 24, 20, 18, 90])
+
+
+def _fingerprint(sheet: ReportSheet, rules: list[Rule]) -> str:
+    """Everything the report and rules say except the run time: equal fingerprints mean nothing to rewrite."""
+    body = [sheet.rows[0]] + sheet.rows[2:]
+    data = json.dumps([body, [(r.sqref, r.condition, r.style.name) for r in rules]], ensure_ascii=False, default=str)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
