@@ -56,6 +56,14 @@ def default_state_path(source_or_config: str | Path | None = None) -> Path | str
     return folder / ".sheetsync" / "state.db"
 
 
+def tracker_key(source) -> str:
+    """A tracker's identity in the state database: the resolved path, or the sheet URL without its fragment."""
+    text = str(source)
+    if "://" in text:
+        return text.split("#", 1)[0]
+    return str(Path(text).resolve())
+
+
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -229,6 +237,5 @@ parse_ledger_time = _parse_utc  # for readers of the ledger (digest --status)
 
 def record_sync(source, report: Report, *, state: str | Path | None = None, at: dt.datetime | None = None) -> int:
     """What `sync` calls after validating: one snapshot in the tracker's state file."""
-    from .digest import tracker_key
     with History(state or default_state_path(source)) as history:
         return history.record_snapshot(tracker_key(source), report, "sync", at=at)

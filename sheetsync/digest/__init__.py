@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..clock import current
 from ..engine.schema import REPORT_TITLE
-from ..history import History, default_state_path
+from ..history import History, default_state_path, tracker_key
 from ..model import Report
 from .content import (DigestContent, Facts, default_link_for, gsheet_link_for, note_content, personal_content,
                       team_content)
@@ -67,14 +67,6 @@ class DigestBatch:
     lang: str = "en"  # the tracker's language: what the CLI prints about this batch
     team: DigestContent | None = None  # the team digest's content, also when no email carries it (chat channels)
     report: Report | None = None  # the report it was built from (the chat channels post from the same one)
-
-
-def tracker_key(source) -> str:
-    """A tracker's identity in the state database: the resolved path, or the sheet URL without its fragment."""
-    text = str(source)
-    if "://" in text:
-        return text.split("#", 1)[0]
-    return str(Path(text).resolve())
 
 
 def _kinds(kinds) -> set[str]:

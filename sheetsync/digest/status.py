@@ -14,7 +14,7 @@ from rich.cells import cell_len
 
 from .. import api, sources
 from ..engine.table import find_table
-from ..history import EMAIL, History, default_state_path, parse_ledger_time
+from ..history import EMAIL, History, default_state_path, parse_ledger_time, tracker_key
 from ..state import is_url
 from .periods import iso_period, normalise_period
 
@@ -67,7 +67,6 @@ def ledger_status(source, *, period: str | None = None, state=None, today=None, 
                   overrides: dict | None = None, **source_options) -> LedgerStatus:
     """The ledger of SOURCE for `period` (default: this week where the team is). Reads the tracker only for
     its language and zone; writes nothing."""
-    from . import tracker_key
     workbook = sources.read(source, **source_options)
     layout, _ = find_table(workbook)
     language = lang or (layout.language if layout is not None else "en")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import api
 from ..clock import current
+from ..history import tracker_key
 from ..model import Report, SheetsyncError
 from .config import Config, TrackerConfig
 from .runner import DigestOutcome, NightlyOutcome
@@ -118,7 +119,6 @@ class Work:
         _raise_undelivered(outcomes)
 
     def _chat_posts(self, tracker: TrackerConfig, posts) -> list:
-        from ..digest import tracker_key
         from . import chat
         return chat.deliver(history_path(self.config), tracker_key(tracker.source), posts, outbox=self.outbox,
                             force=self.force, env=self.chat_env, clients=self.chat_clients)
@@ -158,7 +158,6 @@ class Work:
     def notice_one(self, tracker: TrackerConfig, period: str, day: dt.date) -> DigestOutcome:
         """The launch notice on its day (seed 004), by email and to the tracker's channels; `period` is unused
         (the notice keys itself by the launch date)."""
-        from ..digest import tracker_key
         from ..notice import run_notice
         from . import chat
         settings = None if self.outbox is not None else smtp_settings(self.config)
@@ -186,7 +185,6 @@ class Work:
 
     def digest_sent(self, tracker: TrackerConfig, period: str) -> bool:
         """Whether this period's team digest left (or may have left) already: the scheduler's catch-up asks."""
-        from ..digest import tracker_key
         from ..history import EMAIL, History
         path = history_path(self.config)
         if isinstance(path, Path) and not path.exists():
