@@ -19,8 +19,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from .package import NS_MAIN, NS_R, PatchRefused, REL_WORKSHEET, Package, resolve
-from .patch_spec import CellWrite, WorkbookPatch
+from ..model import a1
+from .package import NS_MAIN, NS_R, REL_WORKSHEET, Package, resolve
+from .patch_spec import CellWrite, PatchRefused, WorkbookPatch
 from .sheet import serial
 
 M = "{%s}" % NS_MAIN
@@ -87,7 +88,7 @@ def _verify(data: bytes, original: bytes, patch: WorkbookPatch) -> None:
         if name == task_part:
             pending = _check_task_sheet(pkg, info, patch, date1904, date_styles)
         elif name == report_part or (name.endswith(_XML_PARTS) and before.get(name) != (info.CRC, info.file_size)):
-            _stream(pkg, info, lambda el: None)  # sheetsync wrote it: it must parse
+            _well_formed(pkg, info)  # sheetsync wrote it: it must parse
         else:
             _inflate(pkg, info)
     if pending:
@@ -113,6 +114,25 @@ def _inflate(pkg: Package, info: zipfile.ZipInfo) -> None:
             pass
 
 
+class _NoTree:
+    """A parser target that keeps nothing: lxml checks well-formedness at C speed and builds no elements."""
+
+    def close(self) -> None:
+        return None
+
+
+def _well_formed(pkg: Package, info: zipfile.ZipInfo) -> None:
+    parser = etree.XMLParser(target=_NoTree(), resolve_entities=False, no_network=True, load_dtd=False)
+    with pkg.zip.open(info) as fh:
+        head = True
+        while chunk := fh.read(_CHUNK):
+            if head and (b"<!DOCTYPE" in chunk[:4096] or b"<!ENTITY" in chunk[:4096]):
+                raise Unverified(f"{info.filename} declares a DOCTYPE")
+            head = False
+            parser.feed(chunk)
+    parser.close()
+
+
 def _stream(pkg: Package, info: zipfile.ZipInfo, on_row, tag: str = _ROW) -> None:
     """Parse a member as XML without building it whole; `on_row` sees each finished `tag` element."""
     with pkg.zip.open(info) as fh:
@@ -130,9 +150,9 @@ def _stream(pkg: Package, info: zipfile.ZipInfo, on_row, tag: str = _ROW) -> Non
 
 
 def _check_task_sheet(pkg, info, patch: WorkbookPatch, date1904: bool, date_styles: set[int]):
-    wanted: dict[int, dict[int, CellWrite]] = {}
+    wanted: dict[int, dict[str, CellWrite]] = {}  # row -> {"F12": its write}
     for w in patch.cells:  # the last write to a cell wins, as in the patcher
-        wanted.setdefault(w.row, {})[w.col] = w
+        wanted.setdefault(w.row, {})[a1(w.row, w.col)] = w
     pending: list[tuple[CellWrite, int]] = []
     state = {"row": -1}
 
@@ -143,11 +163,11 @@ def _check_task_sheet(pkg, info, patch: WorkbookPatch, date1904: bool, date_styl
         cells = wanted.pop(r, None)
         if not cells:
             return
-        c = -1
+        last = None  # the previous cell's reference: a cell without one is the next column
         for cell in row.iterchildren(_C):
-            ref = cell.get("r")
-            c = _col(ref) if ref else c + 1
-            w = cells.pop(c, None)
+            ref = cell.get("r") or a1(r, _col(last) + 1 if last else 0)
+            last = ref
+            w = cells.pop(ref, None)
             if w is not None:
                 shared = _check_cell(w, cell, date1904, date_styles)
                 if shared is not None:
@@ -176,19 +196,22 @@ def _col(ref: str) -> int:
 
 def _check_cell(w: CellWrite, cell, date1904: bool, date_styles: set[int]) -> int | None:
     """Compare one written cell with its plan; the shared-string index when the text lives there."""
-    if cell.find(_F) is not None:
-        raise _mismatch(w, "a formula")
     kind = cell.get("t", "n")
-    if kind == "inlineStr":
-        inline = cell.find(_IS)
-        got = _text(inline) if inline is not None else None
-    else:
-        got = cell.findtext(_V)
-        if kind == "s" and got not in (None, ""):
-            return int(got)
-        if kind == "n" and got not in (None, ""):
+    got = None
+    for child in cell:
+        tag = child.tag
+        if tag == _V:
+            got = child.text
+        elif tag == _IS:
+            got = _text(child) if kind == "inlineStr" else None
+        elif tag == _F:
+            raise _mismatch(w, "a formula")
+    if got is not None and got != "" and kind != "inlineStr":
+        if kind == "n":
             got = float(got)
-        elif kind == "b" and got not in (None, ""):
+        elif kind == "s":
+            return int(got)
+        elif kind == "b":
             got = got.strip() in ("1", "true")
     if not _matches(w.value, got, int(cell.get("s", "0")) in date_styles, date1904):
         raise _mismatch(w, got)
