@@ -131,3 +131,26 @@ def test_a_lost_member_is_refused(tmp_path, written):
     assert "xl/styles.xml" in members(original)
     with pytest.raises(Unverified, match="missing"):
         _check(tmp_path, _rezip(new, drop="docProps/core.xml"), original, patch)
+
+
+def _row_without_refs(sheet: bytes, row: int, drop_first: bool = False) -> bytes:
+    """Row `row` (1-based) with its cells' r attributes removed (a cell then counts by position)."""
+    from lxml import etree
+    root = etree.fromstring(sheet)
+    ns = root.nsmap[None]
+    el = next(r for r in root.iter("{%s}row" % ns) if r.get("r") == str(row))
+    cells = list(el.iterchildren("{%s}c" % ns))
+    assert [c.get("r") for c in cells][:8] == [f"{x}{row}" for x in "ABCDEFGH"]
+    for c in cells:
+        del c.attrib["r"]
+    if drop_first:
+        el.remove(cells[0])  # every later cell now sits one column to the left
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def test_cells_without_references_count_by_position(tmp_path, written):
+    original, patch, new = written
+    sheet = members(new)[TASK_PART]
+    _check(tmp_path, _rezip(new, {TASK_PART: _row_without_refs(sheet, 4)}), original, patch)
+    with pytest.raises(Unverified, match=r"cell \(3, \d\) reads back"):
+        _check(tmp_path, _rezip(new, {TASK_PART: _row_without_refs(sheet, 4, drop_first=True)}), original, patch)

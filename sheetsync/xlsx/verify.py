@@ -156,6 +156,11 @@ def _check_task_sheet(pkg, info, patch: WorkbookPatch, date1904: bool, date_styl
     pending: list[tuple[CellWrite, int]] = []
     state = {"row": -1}
 
+    def check(w: CellWrite, cell) -> None:
+        shared = _check_cell(w, cell, date1904, date_styles)
+        if shared is not None:
+            pending.append((w, shared))
+
     def on_row(row) -> None:
         ref = row.get("r")
         r = int(ref) - 1 if ref else state["row"] + 1
@@ -163,15 +168,17 @@ def _check_task_sheet(pkg, info, patch: WorkbookPatch, date1904: bool, date_styl
         cells = wanted.pop(r, None)
         if not cells:
             return
-        last = None  # the previous cell's reference: a cell without one is the next column
-        for cell in row.iterchildren(_C):
-            ref = cell.get("r") or a1(r, _col(last) + 1 if last else 0)
-            last = ref
+        # from the end of the row: managed columns are usually the last ones, so most rows stop after a few cells
+        for cell in row.iterchildren(_C, reversed=True):
+            ref = cell.get("r")
+            if ref is None:  # cells without a reference count by position: walk the row from its start
+                _by_position(row, r, cells, check)
+                break
             w = cells.pop(ref, None)
             if w is not None:
-                shared = _check_cell(w, cell, date1904, date_styles)
-                if shared is not None:
-                    pending.append((w, shared))
+                check(w, cell)
+                if not cells:
+                    return
         for w in cells.values():  # planned cells the row does not hold
             if not _empty(w.value):
                 raise _mismatch(w, None)
@@ -182,6 +189,16 @@ def _check_task_sheet(pkg, info, patch: WorkbookPatch, date1904: bool, date_styl
             if not _empty(w.value):
                 raise _mismatch(w, None)
     return pending
+
+
+def _by_position(row, r: int, cells: dict[str, CellWrite], check) -> None:
+    last = None  # the previous cell's reference: a cell without one is the next column
+    for cell in row.iterchildren(_C):
+        ref = cell.get("r") or a1(r, _col(last) + 1 if last else 0)
+        last = ref
+        w = cells.pop(ref, None)
+        if w is not None:
+            check(w, cell)
 
 
 def _col(ref: str) -> int:
@@ -220,6 +237,8 @@ def _check_cell(w: CellWrite, cell, date1904: bool, date_styles: set[int]) -> in
 
 def _matches(planned, got, date_styled: bool, date1904: bool) -> bool:
     """Does the value read back (str, float, bool or None) show what was planned?"""
+    if planned.__class__ is str and planned:  # most managed cells: Health words and Flags
+        return got.__class__ is str and got == planned
     if _empty(planned) or got is None or got == "":
         return _empty(planned) and got in (None, "")
     if isinstance(planned, bool):
