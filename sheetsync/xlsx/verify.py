@@ -20,7 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..model import a1
-from .package import NS_MAIN, NS_R, REL_WORKSHEET, Package, resolve
+from .package import NS_MAIN, NS_R, REL_STYLES, REL_WORKSHEET, Package, resolve
 from .patch_spec import CellWrite, PatchRefused, WorkbookPatch
 from .sheet import serial
 
@@ -77,7 +77,7 @@ def _verify(data: bytes, original: bytes, patch: WorkbookPatch) -> None:
     task_part = _worksheet(sheets, patch.sheet)
     report_part = _worksheet(sheets, patch.report.title) if patch.report is not None else None
     shared_part = next((p for t, p in targets.values() if t == REL_SHARED_STRINGS), None)
-    styles_part = next((p for t, p in targets.values() if t and t.endswith("/styles")), None)
+    styles_part = next((p for t, p in targets.values() if t == REL_STYLES), None)
     date_styles = _date_styles(pkg.xml(styles_part)) if styles_part and pkg.has(styles_part) else set()
 
     pending: list[tuple[CellWrite, int]] = []  # managed cells that point into the shared strings
