@@ -1,21 +1,23 @@
-"""Excel sync on a realistic tracker (bench/trackers.py) next to openpyxl load + save and a python-calamine read
-of the same file. Every measurement runs in its own process, so its peak RSS is its own; time is measured inside
-the process after imports (interpreter start-up and imports are the same for every user and are left out).
+"""Excel sync and validate on a realistic tracker (bench/trackers.py) next to openpyxl load + save and a
+python-calamine read of the same file, each as a user runs it: a whole process (interpreter start-up, imports,
+the work, printing to a pipe), timed from outside; peak RSS is that process's own (os.wait4).
 
-Modes (one child process each):
-  sync        sheetsync.api.sync on a fresh copy: calamine read, engine, plan, package patch, verified safe
-              write with backup, history record (the first sync of a tracker: every managed cell is written)
-  resync      sheetsync.api.sync again on the synced copy: nothing changes, nothing is written
-  openpyxl    openpyxl.load_workbook + save to another file
-  calamine    python-calamine: open and read every worksheet to Python values (the floor)
-  stages      the sync's own steps timed one by one (read, engine, plan, patch, verify): where the time goes
+Modes (one process each, run side by side in every round):
+  sync        `python -m sheetsync sync COPY --today T`: read, engine, plan, package patch, verified safe write
+              with backup, history record, text output (the first sync of a tracker: every managed cell written)
+  resync      the same command again on the synced copy: nothing changes, nothing is written
+  validate    `python -m sheetsync validate FILE --today T`: read, engine, text output
+  openpyxl    `python -c` openpyxl.load_workbook + save to another file
+  calamine    `python -c` python-calamine: open and read every worksheet to Python values (the floor)
+  stages      one extra in-process run of the sync's own steps, timed one by one: where the time goes
 
-Run: .venv/bin/python -m bench.bench_excel [--rows 1000 20000] [--runs 3]"""
+Run: .venv/bin/python -m bench.bench_excel [--rows 1000 20000] [--runs 3] [--stages]"""
 from __future__ import annotations
 
 import argparse
+import io
 import json
-import resource
+import os
 import shutil
 import statistics
 import subprocess
@@ -26,7 +28,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = Path(__file__).parent / "out"
 TODAY = "2026-09-21"
-MODES = ("sync", "resync", "openpyxl", "calamine")
+MODES = ("sync", "resync", "validate", "openpyxl", "calamine")
+OPENPYXL = "import sys, openpyxl; wb = openpyxl.load_workbook(sys.argv[1]); wb.save(sys.argv[2])"
+CALAMINE = ("import sys, python_calamine as pc\n"
+            "wb = pc.CalamineWorkbook.from_path(sys.argv[1])\n"
+            "cells = sum(len(r) for n in wb.sheet_names for r in wb.get_sheet_by_name(n).to_python(skip_empty_area=False))\n"
+            "wb.close()\n"
+            "print(cells)")
+IMPORTS = "import sheetsync.cli, sheetsync.api, sheetsync.plan, sheetsync.xlsx.write, sheetsync.history"
 
 
 def tracker(n: int) -> Path:
@@ -41,59 +50,126 @@ def tracker(n: int) -> Path:
     return path
 
 
-def _peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def child_env() -> dict:
+    """The environment a user's shell gives: bytecode caches on (an installed package has them), no test knobs."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE" and not k.startswith("SHEETSYNC_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    return env
 
 
-def child(mode: str, path: Path) -> dict:
-    """One measurement in this (fresh) process."""
-    extra: dict = {}
+def command(mode: str, path: Path) -> list[str]:
+    py = sys.executable
     if mode in ("sync", "resync"):
-        from sheetsync import api
-        # what api.sync imports lazily (the peers' imports are outside their timing too)
-        import openpyxl  # noqa: F401  (the safe write checks openpyxl still opens the result)
-        import sheetsync.history, sheetsync.planner, sheetsync.xlsx.write  # noqa: F401,E401
-        state = path.parent / "state.db"
-        t0 = time.perf_counter()
-        result = api.sync(path, today=TODAY, state=state, backups=1)
-        seconds = time.perf_counter() - t0
-        extra = {"changed": result.changed, "cells": len(result.plan.cells), "findings": len(result.report.findings)}
-    elif mode == "openpyxl":
-        import openpyxl
-        t0 = time.perf_counter()
-        wb = openpyxl.load_workbook(path)
-        wb.save(path.with_name(path.stem + ".openpyxl.xlsx"))
-        seconds = time.perf_counter() - t0
-    elif mode == "calamine":
-        import python_calamine as pc
-        t0 = time.perf_counter()
-        wb = pc.CalamineWorkbook.from_path(str(path))
-        cells = 0
-        for name in wb.sheet_names:
-            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            cells += sum(len(r) for r in rows)
-        wb.close()
-        seconds = time.perf_counter() - t0
-        extra = {"cells": cells}
-    elif mode == "stages":
-        return {"mode": mode, **stages(path), "peak_rss_mib": round(_peak_mib())}
-    else:
-        raise SystemExit(f"unknown mode {mode}")
-    return {"mode": mode, "seconds": seconds, "peak_rss_mib": round(_peak_mib()), **extra}
+        return [py, "-m", "sheetsync", "sync", str(path), "--today", TODAY]
+    if mode == "validate":
+        return [py, "-m", "sheetsync", "validate", str(path), "--today", TODAY]
+    if mode == "openpyxl":
+        return [py, "-c", OPENPYXL, str(path), str(path.with_name(path.stem + ".openpyxl.xlsx"))]
+    if mode == "calamine":
+        return [py, "-c", CALAMINE, str(path)]
+    raise ValueError(mode)
+
+
+# Started from the benchmark's own (large) process, a child's peak RSS would start at the parent's: Linux keeps
+# the high-water mark of the memory image a process replaces at exec. A bare interpreter in between starts the
+# measured command (so its mark starts at ~10 MiB, below any command's own) and reports wall time and rusage.
+LAUNCHER = ("import os, sys, time\n"
+            "t0 = time.perf_counter()\n"
+            "pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)\n"
+            "_, status, usage = os.wait4(pid, 0)\n"
+            "seconds = time.perf_counter() - t0\n"
+            "with open(sys.argv[1], 'w') as fh:\n"
+            "    fh.write(f'{seconds} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}')\n")
+
+
+def run_process(argv: list[str], *, cwd: Path) -> dict:
+    """Wall time from start to exit, the command's own peak RSS, its exit status and how much it printed."""
+    out, err, stat = cwd / "stdout.txt", cwd / "stderr.txt", cwd / "launcher.txt"
+    with out.open("wb") as fo, err.open("wb") as fe:
+        subprocess.run([sys.executable, "-c", LAUNCHER, str(stat), *argv], stdout=fo, stderr=fe, cwd=cwd,
+                       env=child_env(), check=True)
+    seconds, rss_kib, code = stat.read_text().split()
+    text = err.read_text(encoding="utf-8", errors="replace")
+    if int(code) not in (0, 1) or "Traceback" in text:  # 1: the tracker has errors, which it does
+        raise RuntimeError(f"{' '.join(argv[:5])} exited {code}:\n{text[-3000:]}")
+    printed = out.read_bytes()
+    return {"seconds": float(seconds), "peak_rss_mib": round(int(rss_kib) / 1024), "exit": int(code),
+            "stdout_bytes": len(printed), "stdout_lines": printed.count(b"\n")}
+
+
+def measure(n: int, runs: int, *, with_stages: bool = False, log=print) -> dict:
+    """Medians over `runs` rounds after one warm-up round; each round runs every mode once, one after another,
+    on fresh copies of the same pristine file (peers side by side)."""
+    source = tracker(n)
+    work = OUT / f"work-{n}"
+    samples: dict[str, list[dict]] = {m: [] for m in MODES}
+    for k in range(runs + 1):  # round 0 warms the page cache and the bytecode caches; it is not counted
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        copy = work / "tracker.xlsx"
+        shutil.copy(source, copy)
+        for mode in MODES:
+            if mode in ("sync", "resync"):
+                target = copy
+            else:
+                target = work / f"{mode}.xlsx"
+                shutil.copy(source, target)  # the same pristine file the sync started from
+            res = run_process(command(mode, target), cwd=work)
+            if mode == "sync":
+                res["changed"], synced = copy.read_bytes() != source.read_bytes(), copy.read_bytes()
+            elif mode == "resync":
+                res["changed"] = copy.read_bytes() != synced
+            if k == 0:
+                continue
+            samples[mode].append(res)
+            log(f"  excel {n:>7} run {k}/{runs} {mode:<9} {res['seconds']:7.2f} s  {res['peak_rss_mib']:>5} MiB")
+    out = {"rows": n, "runs": runs, "file_mib": source.stat().st_size / 2**20}
+    for mode, rs in samples.items():
+        out[mode] = {"seconds": statistics.median(r["seconds"] for r in rs),
+                     "peak_rss_mib": statistics.median(r["peak_rss_mib"] for r in rs),
+                     "all": [round(r["seconds"], 3) for r in rs], "samples": rs}
+    for mode in ("sync", "resync"):
+        out[mode]["changed"] = any(r["changed"] for r in samples[mode])
+    out["sync"]["changed_every_run"] = all(r["changed"] for r in samples["sync"])
+    out["stages"] = stages_child(n, work, source) if with_stages else None
+    if out["stages"]:
+        out["sync"].update(cells=out["stages"]["cells"], findings=out["stages"]["findings"])
+    shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def stages_child(n: int, work: Path, source: Path) -> dict:
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    shutil.copy(source, work / "tracker.xlsx")
+    imports = statistics.median(run_process([sys.executable, "-c", IMPORTS], cwd=work)["seconds"] for _ in range(3))
+    bare = statistics.median(run_process([sys.executable, "-c", "pass"], cwd=work)["seconds"] for _ in range(3))
+    proc = subprocess.run([sys.executable, "-m", "bench.bench_excel", "--child", "stages", "--path",
+                           str(work / "tracker.xlsx")], capture_output=True, text=True, cwd=ROOT, env=child_env(),
+                          timeout=900)
+    if proc.returncode != 0:
+        raise RuntimeError(f"stages failed:\n{proc.stderr[-3000:]}")
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    res["stages"] = {"interpreter start-up": bare, "imports (sync's modules)": max(imports - bare, 0.0),
+                     **res["stages"]}
+    return res
 
 
 def stages(path: Path) -> dict:
-    """The steps of api.sync for an Excel file, timed separately (same functions, same order)."""
+    """The steps of a CLI sync of an Excel file, timed separately (same functions, same order)."""
+    import contextlib
     import datetime as dt
     import hashlib
 
-    from sheetsync.xlsx.read import check_package
     from sheetsync import sources
     from sheetsync.engine import analyse
+    from sheetsync.history import record_sync
     from sheetsync.planner import build_plan
+    from sheetsync.render import print_text
     from sheetsync.xlsx import patch as xlsx_patch
+    from sheetsync.xlsx import safe_write
+    from sheetsync.xlsx.read import check_package
     from sheetsync.xlsx.write import to_patch
-    from sheetsync.xlsx.safe_write import verify_output
 
     t: dict[str, float] = {}
 
@@ -119,55 +195,16 @@ def stages(path: Path) -> dict:
     plan = timed("plan", build_plan)(report, wb, run_at=dt.datetime.combine(day, dt.time(9)))
     patch = timed("plan -> patch spec", to_patch)(plan)
     new = timed("patch package (total)", xlsx_patch.patch_bytes)(data, patch, name=path.name)
-    out = path.with_name(path.stem + ".stages.xlsx")
-    out.write_bytes(new)
-    timed("verify (calamine re-read)", verify_output)(out, path, data, patch)
-    out.unlink()
-    return {"stages": t, "findings": len(report.findings), "cells": len(plan.cells)}
-
-
-def run_child(mode: str, path: Path, timeout: float = 900) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "bench.bench_excel", "--child", mode, "--path", str(path)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=timeout)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{mode} on {path.name} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def measure(n: int, runs: int, *, with_stages: bool = False, log=print) -> dict:
-    """Medians over `runs` rounds; each round runs every mode once, one after another (peers side by side)."""
-    source = tracker(n)
-    work = OUT / f"work-{n}"
-    samples: dict[str, list[dict]] = {m: [] for m in MODES}
-    for k in range(runs):
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
-        copy = work / "tracker.xlsx"
-        shutil.copy(source, copy)
-        for mode in MODES:
-            if mode == "openpyxl" or mode == "calamine":
-                target = work / f"{mode}.xlsx"
-                shutil.copy(source, target)  # the same pristine file the sync started from
-            else:
-                target = copy
-            res = run_child(mode, target)
-            samples[mode].append(res)
-            log(f"  excel {n:>7} run {k + 1}/{runs} {mode:<9} {res['seconds']:7.2f} s  {res['peak_rss_mib']:>5} MiB")
-    out = {"rows": n, "runs": runs, "file_mib": source.stat().st_size / 2**20}
-    for mode, rs in samples.items():
-        out[mode] = {"seconds": statistics.median(r["seconds"] for r in rs),
-                     "peak_rss_mib": statistics.median(r["peak_rss_mib"] for r in rs),
-                     "all": [round(r["seconds"], 3) for r in rs]}
-    first = samples["sync"][0]
-    out["sync"].update(changed=first.get("changed"), cells=first.get("cells"), findings=first.get("findings"))
-    out["resync"]["changed"] = any(r.get("changed") for r in samples["resync"])
-    if with_stages:
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
-        shutil.copy(source, work / "tracker.xlsx")
-        out["stages"] = run_child("stages", work / "tracker.xlsx")
-    shutil.rmtree(work, ignore_errors=True)
-    return out
+    out = timed("write temp + fsync", safe_write._write_temp)(path, new, mode_from=path)
+    timed("verify (lxml read-back)", safe_write.verify_output)(out, path, data, patch)
+    timed("backup + rename", lambda: (safe_write._backup(path, data, 1), os.replace(out, path)))()
+    timed("history record", record_sync)(path, report, state=path.parent / "state.db",
+                                         at=dt.datetime.combine(day, dt.time(9)))
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink):  # not a terminal, as in the timed runs: plain lines
+        timed("print (text output)", print_text)(report)
+    return {"stages": t, "findings": len(report.findings), "cells": len(plan.cells),
+            "printed_lines": sink.getvalue().count("\n")}
 
 
 def main(argv=None) -> None:
@@ -179,7 +216,7 @@ def main(argv=None) -> None:
     ap.add_argument("--path")
     args = ap.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.child, Path(args.path)), ensure_ascii=False))
+        print(json.dumps(stages(Path(args.path)), ensure_ascii=False))
         return
     for n in args.rows:
         print(json.dumps(measure(n, args.runs, with_stages=args.stages), ensure_ascii=False, indent=1))

@@ -16,7 +16,6 @@ from functools import lru_cache
 from typing import Iterable
 
 import chinese_calendar
-import holidays as holidays_pkg
 
 __all__ = ["WorkCalendar"]
 
@@ -45,12 +44,20 @@ def _normalise_country(country: str | None) -> tuple[str, str | None]:
     return code, (subdiv or None)
 
 
+def _country_holidays(code: str, subdiv: str | None, years):
+    # imported here so a command loads `holidays` only for a country other than China (chinese_calendar's):
+    # the package costs more to import than validating a 1,000-row tracker takes
+    import holidays
+
+    return holidays.country_holidays(code, subdiv=subdiv, years=years)
+
+
 @lru_cache(maxsize=None)
 def _check_country(code: str, subdiv: str | None) -> None:
     if code in ("", "CN") and subdiv is None:
         return
     try:
-        holidays_pkg.country_holidays(code, subdiv=subdiv, years=())
+        _country_holidays(code, subdiv=subdiv, years=())
     except NotImplementedError as exc:
         where = f"{code}-{subdiv}" if subdiv else code
         raise ValueError(f"unknown calendar {where!r}: not a country code the holiday data knows "
@@ -77,7 +84,7 @@ def _official_year(code: str, subdiv: str | None, year: int) -> tuple[bytes, boo
         except NotImplementedError:
             return bytes(_weekdays_only(year)), False
         return bytes(chinese_calendar.is_workday(first + dt.timedelta(days=i)) for i in range(n)), True
-    cal = holidays_pkg.country_holidays(code, subdiv=subdiv, years=year)
+    cal = _country_holidays(code, subdiv=subdiv, years=year)
     return bytes(cal.is_working_day(first + dt.timedelta(days=i)) for i in range(n)), True
 
 

@@ -184,6 +184,8 @@ def _match(h: HeaderWords, words: tuple[str, ...], fld: str, end_of) -> tuple[fl
                 best, why = score, term
             hits += 1
             break
+    if len(cjk_positions) == len(words):  # no English word to match (a Chinese header): skip the phrase scan
+        return best, hits, why
     for phrase, weight in _EN[fld]:
         n = len(phrase)
         for i in range(len(words) - n + 1):

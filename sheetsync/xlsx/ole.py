@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import olefile
-
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -21,6 +19,8 @@ def is_ole(path: Path) -> bool:
 
 def ole_kind(path: Path) -> str:
     """'xls', 'encrypted' (an encrypted OOXML package) or 'other' (a Word file, a damaged file, ...)."""
+    import olefile  # here: only a file with the OLE signature needs it, and most runs read none
+
     try:
         with olefile.OleFileIO(str(path)) as ole:
             streams = {"/".join(entry).lower() for entry in ole.listdir(streams=True, storages=False)}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from xml.sax.saxutils import escape
+from html import escape  # xml.sax.saxutils would import urllib.request, http and email with it
 
 from lxml import etree
 
@@ -64,7 +64,7 @@ def report_xml(spec: ReportSpec, styles: Styles, *, date1904: bool = False) -> b
 
 
 def _attr(text: str) -> bytes:
-    return escape(text, {'"': "&quot;"}).encode("utf-8")
+    return escape(text, quote=False).replace('"', "&quot;").encode("utf-8")
 
 
 def first_text(sheet_root, shared: list[str] | None) -> str:

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Callable
 
 from .patch import patch_bytes
-from .patch_spec import CellWrite, PatchRefused, PatchResult, WorkbookPatch
+from .patch_spec import PatchRefused, PatchResult, WorkbookPatch
+from .verify import Unverified, verify_package
 
 BACKUP_DIR = Path(".sheetsync") / "backups"
 TEMP_PREFIX = ".~sheetsync-"
@@ -140,25 +141,12 @@ def _backup(path: Path, data: bytes, keep: int) -> Path:
 
 # ---- verification ---------------------------------------------------------------------------------------------
 def verify_output(tmp: Path, original_path: Path, original: bytes, patch: WorkbookPatch) -> None:
-    """The new file must open in calamine (and in openpyxl if the original did), with the managed cells as planned."""
-    import python_calamine as pc
-
+    """The written copy must be a sound package whose managed cells read back as planned (xlsx/verify.py: lxml,
+    independent of the calamine read the engine saw)."""
     try:
-        wb = pc.CalamineWorkbook.from_path(str(tmp))
-        rows = wb.get_sheet_by_name(patch.sheet).to_python(skip_empty_area=False)
-        if patch.report is not None:
-            wb.get_sheet_by_name(patch.report.title).to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises several exception types
-        raise _unverified(original_path, f"calamine cannot read the result: {exc}") from exc
-    last: dict[tuple[int, int], CellWrite] = {(w.row, w.col): w for w in patch.cells}
-    for (r, c), w in last.items():
-        got = rows[r][c] if r < len(rows) and c < len(rows[r]) else ""
-        if not same_value(w.value, got):
-            raise _unverified(original_path, f"cell ({r}, {c}) reads back {got!r} instead of {w.value!r}")
-    # openpyxl cannot open some valid packages at all (pivot caches, ISO Strict): only a regression counts, and
-    # the original is loaded only when the result fails, since read-only loading scans sheets without <dimension>
-    if not _openpyxl_opens(path=tmp) and _openpyxl_opens(io_bytes=original):
-        raise _unverified(original_path, "openpyxl cannot open the result")
+        verify_package(tmp, original, patch)
+    except Unverified as exc:
+        raise _unverified(original_path, str(exc)) from exc
 
 
 def same_value(planned, got) -> bool:
@@ -173,24 +161,6 @@ def same_value(planned, got) -> bool:
     if isinstance(planned, (int, float)) and math.isfinite(planned):
         return isinstance(got, (int, float)) and not isinstance(got, bool) and math.isclose(got, planned, rel_tol=1e-12)
     return isinstance(got, str) and got == str(planned)
-
-
-def _openpyxl_opens(path: Path | None = None, io_bytes: bytes | None = None) -> bool:
-    import io
-    import warnings
-
-    import openpyxl
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(io.BytesIO(io_bytes) if io_bytes is not None else path, read_only=True)
-        try:
-            return len(wb.sheetnames) > 0
-        finally:
-            wb.close()
-    except Exception:
-        return False
 
 
 def _unverified(path: Path, why: str) -> PatchRefused:

@@ -11,7 +11,7 @@ import datetime as dt
 import gc
 import math
 import re
-from xml.sax.saxutils import escape
+from html import escape  # xml.sax.saxutils would import urllib.request, http and email with it
 
 from ..model import a1, col_index
 from ..serials import to_serial
@@ -109,7 +109,7 @@ def _text_xml(text: str) -> bytes:
         else:
             out = xstring(text)
         if "&" in out or "<" in out or ">" in out:
-            out = escape(out)
+            out = escape(out, quote=False)
         got = out.replace("\r", "&#13;").encode("utf-8")
         if len(_TEXT_CACHE) < 4096 and len(text) < 200:
             _TEXT_CACHE[text] = got
