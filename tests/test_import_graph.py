@@ -250,3 +250,26 @@ def test_importing_a_subpackage_leaves_the_layers_above_it_unloaded():
 def test_the_runtime_check_sees_what_an_import_loads():
     loaded = loaded_by("sheetsync.api")
     assert "sheetsync.engine.table" in loaded and "sheetsync.sources" in loaded
+
+
+def private_imports(path: Path, own: str) -> list[str]:
+    """`from X import _name` where X is another sheetsync module: a private name crossing a module boundary."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        target = node.module or ""
+        if node.level == 0 and not target.startswith("sheetsync"):
+            continue  # another library's private names are its business
+        for alias in node.names:
+            if alias.name.startswith("_") and not alias.name.startswith("__"):
+                found.append(f"{own}:{node.lineno} imports {alias.name} from {'.' * node.level}{target}")
+    return found
+
+
+def test_private_names_stay_in_their_module(tmp_path):
+    bad = tmp_path / "m.py"
+    bad.write_text("from .values import _secret\nfrom re import _compiler\n")
+    assert private_imports(bad, "m") == ["m:1 imports _secret from .values"]  # the check can fail
+    found = [line for name, path in all_modules().items() for line in private_imports(path, name)]
+    assert found == []

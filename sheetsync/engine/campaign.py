@@ -106,7 +106,7 @@ def read_campaign(workbook: WorkbookData, lang: str, default_year: int,
     return campaign, findings
 
 
-def _header_map(sheet: SheetData, spec: dict[str, tuple[str, ...]]) -> tuple[int, dict[str, int]] | None:
+def header_map(sheet: SheetData, spec: dict[str, tuple[str, ...]]) -> tuple[int, dict[str, int]] | None:
     aliases = {normalise_header(a): k for k, names in spec.items() for a in names}
     for r in range(min(10, len(sheet.rows))):
         found: dict[str, int] = {}
@@ -125,7 +125,7 @@ def read_people(workbook: WorkbookData, lang: str) -> tuple[dict[str, Person] | 
         return None, []
     people: dict[str, Person] = {}
     findings: list[Finding] = []
-    layout = _header_map(sheet, PEOPLE_COLUMNS)
+    layout = header_map(sheet, PEOPLE_COLUMNS)
     if layout is None or "name" not in layout[1]:
         return people, findings
     header, cols = layout
@@ -153,7 +153,7 @@ def read_faq(workbook: WorkbookData) -> list[tuple[str, str]]:
     sheet = find_sheet(workbook, FAQ_SHEETS)
     if sheet is None:
         return []
-    layout = _header_map(sheet, FAQ_COLUMNS)
+    layout = header_map(sheet, FAQ_COLUMNS)
     header, cols = layout if layout and "question" in layout[1] else (-1, {"question": 0, "answer": 1})
     out = []
     for r in range(header + 1, len(sheet.rows)):
@@ -182,7 +182,7 @@ def read_holidays(workbook: WorkbookData, lang: str, default_year: int,
     findings: list[Finding] = []
     if sheet is None:
         return off, work, findings
-    layout = _header_map(sheet, HOLIDAY_COLUMNS)
+    layout = header_map(sheet, HOLIDAY_COLUMNS)
     header, cols = layout if layout and "date" in layout[1] else (-1, {"date": 0, "kind": 1})
     workday_words = {normalise_header(w) for w in WORKDAY_WORDS}
     for r in range(header + 1, len(sheet.rows)):

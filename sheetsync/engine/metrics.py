@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..model import Finding, MetricAlert, SheetData, WorkbookData, a1
 from . import catalogue
-from .campaign import _header_map, find_sheet
+from .campaign import header_map, find_sheet
 from .values import clean_text, is_blank, normalise_header, parse_number
 
 METRIC_SHEETS = ("Metrics", "指标", "指标数据", "数据监控", "Metric data")
@@ -201,7 +201,7 @@ def sheet_rules(workbook: WorkbookData, lang: str) -> tuple[list[MetricRule], li
     sheet = find_sheet(workbook, RULE_SHEETS)
     if sheet is None:
         return [], []
-    layout = _header_map(sheet, RULE_COLUMNS)
+    layout = header_map(sheet, RULE_COLUMNS)
     if layout is None or "metric" not in layout[1] or "kind" not in layout[1]:
         return [], []
     header, cols = layout

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .calendar import WorkCalendar
-from .values import _chinese_number, is_blank
+from .values import chinese_number, is_blank
 
 __all__ = ["TimePoint", "MissingAnchorError", "parse_time_point", "resolve"]
 
@@ -67,7 +67,7 @@ def _unit(text: str) -> str:
 
 
 def _count(text: str) -> int:
-    return int(text) if text.isdigit() else _chinese_number(text)
+    return int(text) if text.isdigit() else chinese_number(text)
 
 
 @lru_cache(maxsize=2048)

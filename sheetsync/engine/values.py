@@ -393,7 +393,7 @@ _UNITS = frozenset({
 })
 
 
-def _chinese_number(s: str) -> int:
+def chinese_number(s: str) -> int:
     """零..九百九十九 as written in everyday text ('十五', '二十', '两')."""
     total, digit = 0, None
     for ch in s:
@@ -423,7 +423,7 @@ def _number_from_text(text: str) -> float:
         if not m:
             raise ValueError(f"not a number: {text!r}")
         try:
-            value = float(_chinese_number(m.group(1)))
+            value = float(chinese_number(m.group(1)))
         except ValueError:
             raise ValueError(f"not a number: {text!r}") from None
     if " ".join(m.group(2).split()) not in _UNITS:
