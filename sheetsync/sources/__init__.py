@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..gsheets.links import GSHEET_KEY, GSHEET_URL
 from ..model import SheetsyncError, WorkbookData
-from ..xlsx.formats import READABLE, file_kind, html_refusal, ole_refusal, read_only_refusal  # noqa: F401  (read_only_refusal: api)
+from ..xlsx.formats import READABLE, file_kind, html_refusal, ole_refusal, read_only_refusal  # noqa: F401  (read_only_refusal: the sync pipeline)
 
 
 def is_gsheet(source: str) -> bool:
