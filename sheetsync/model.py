@@ -125,6 +125,9 @@ class WorkbookData:
     sheets: list[SheetData]
     kind: str = "xlsx"  # xlsx | xls | csv | gsheet (sync writes back to xlsx and gsheet only)
     text_format: tuple[str, str] | None = None  # a CSV/TSV file: (encoding as a person names it, delimiter)
+    # Cell fills of the sheets with a row of dates (a Gantt's bars): sheet name -> {(row, col) 0-based: colour
+    # key}. Only readers that can see fills set it (xlsx); None: fills were not read at all.
+    fills: dict[str, dict[tuple[int, int], str]] | None = None
 
     @property
     def dates_as_serials(self) -> bool:
@@ -182,6 +185,8 @@ class Task:
     explicit_due: dt.date | None = None
     start: dt.date | None = None
     done_date: dt.date | None = None
+    actual_start: dt.date | None = None  # a Gantt's actual bar (engine/gantt.py): first and last day drawn
+    actual_end: dt.date | None = None
     progress: float | None = None  # fraction done, 0..1
     owners: list[str] = field(default_factory=list)  # every name in the owner cell (owner is the first)
     links: list = field(default_factory=list)  # engine.values.Link per depends_on entry, when typed with FS/SS/lag syntax
@@ -387,7 +392,8 @@ class Report:
         Dates (due, start, deadline as typed, requested, done) are datetime64 with NaT where empty; review
         times are datetime64 too; depends_on and owners are lists. Needs pandas: `pip install 'sheetsync[pandas]'`."""
         pd = _pandas()
-        dates = ("due", "explicit_due", "start", "done_date", "requested", "submitted", "reviewed")
+        dates = ("due", "explicit_due", "start", "done_date", "actual_start", "actual_end", "requested", "submitted",
+                 "reviewed")
         numbers = ("duration", "progress")
         columns = [f.name for f in dataclasses.fields(Task) if f.name != "links"]
         data: dict[str, Any] = {"key": pd.Series([t.key for t in self.tasks], dtype=object)}

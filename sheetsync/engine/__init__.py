@@ -11,6 +11,7 @@ from .campaign import read_campaign, read_faq, read_holidays, read_people
 from .checks import Checker, assign_health
 from .deadlines import derive
 from .field_costs import missing_fields
+from .gantt import apply_gantt, gantt_of, grid_span
 from .graph import build
 from .mapping import combine, from_campaign_sheet
 from .managed import place_managed
@@ -56,7 +57,9 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
         seen_text = describe_seen(seen)
         finding = catalogue.make("no-task-table", lang or "en", seen=seen_text)
         raise NoTaskTable(finding, seen_text)
-    layout.managed = place_managed(layout.columns, workbook.sheet(layout.sheet.name) or layout.sheet)
+    span = grid_span(layout)  # sync's own columns go right of a date grid, never inside it
+    layout.managed = place_managed({**layout.columns, **({"grid": span[1]} if span else {})},
+                                   workbook.sheet(layout.sheet.name) or layout.sheet)
     language = lang or layout.language
     now = now or dt.datetime.combine(today, dt.time())
     findings: list[Finding] = []
@@ -80,10 +83,14 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
         findings.append(catalogue.make("bad-calendar", language, value=campaign.calendar, **at))
         cal = WorkCalendar(None, holidays=off, workdays=work)
 
-    findings += no_deadline(layout, language)
+    chart = gantt_of(workbook, layout, campaign.launch or today)
+    if chart is None:
+        findings += no_deadline(layout, language)
     tasks, f, last_row = read_tasks(layout, language, year, near=campaign.launch or today, today=today,
                                     launch=campaign.launch, people=people)
     findings += f
+    if chart is not None:
+        apply_gantt(chart, tasks, today)
     if people:
         for t in tasks:
             person = people.get(t.owner or "")

@@ -20,6 +20,7 @@ from ..model import (ColumnMapping, SheetData, SheetsyncError, TableSeen, Workbo
 from . import catalogue
 from .headers import HeaderWords, has_cjk, header_words, one_line, strip_common_cjk_prefix, strip_common_prefix
 from .schema import COLUMNS, MANAGED, header
+from .transposed import fields_down
 from .values import normalise_header, parse_date, parse_status
 from .vocabulary import DATE_FIELDS, score_header
 
@@ -57,7 +58,7 @@ TOTAL_WORDS = frozenset({"合计", "总计", "小计", "共计", "总和", "汇�
                          "totals", "subtotal", "sum", "grandtotal", "total:"})
 _WEEKDAYS = frozenset("m t w r f s u mo tu we th fr sa su mon tue wed thu fri sat sun 一 二 三 四 五 六 日 天".split())
 _GRID_TEXT = re.compile(
-    r"^(?:(?:周|星期|週|禮拜|礼拜)[一二三四五六日天]|w(?:ee)?k\.?\s*\d+.*|week\s*\w+|第\s*[\d一二三四五六七八九十]+\s*[周週]|"
+    r"^(?:(?:周|星期|週|禮拜|礼拜)[一二三四五六日天]|w(?:ee)?k?\.?\s*\d+.*|week\s*\w+|\d{4}\s*年\s*\d{1,2}\s*月|第\s*[\d一二三四五六七八九十]+\s*[周週]|"
     r"[一二三四五六七八九十]{1,3}月|\d{1,2}\s*月(?:\s*\d{1,2}\s*日?)?|\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?|d\d{1,3}|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s*\d{1,4})?|phase\s+\w+|q[1-4])$", re.I)
 _ROLE_ENDS = ("经理", "助理", "主管", "总监", "专员", "工程师", "设计师", "策划", "程序", "美术", "前端", "后端", "后台",
@@ -356,7 +357,9 @@ def _score(sheet: SheetData, block: _Block, lo: int, hi: int, year: int, mapping
                   for f in SUPPORT_FIELDS if f in columns)
     known = sum(1 for c, fs in scores.items() for f, (v, w) in fs.items() if w == "=" and columns.get(f) == c)
     # a task with something to check, or three headers exactly as sheetsync's templates write them
-    valid = ("task" in columns and support) or known >= 3
+    # a task column beside a row of dates is a Gantt chart: its bars say when (engine/gantt.py)
+    gantt = any(lo <= c <= hi for c in block.grid)
+    valid = ("task" in columns and (support or gantt)) or known >= 3
     columns.update(managed)
     return _Candidate(sheet, block, lo, hi, columns, scores, managed, total, reasons, valid=valid,
                       mapped=origin if mapping else None, year=year)
@@ -831,6 +834,8 @@ def _as_written(c: _Candidate, col: int) -> str:
 def not_row_per_task(workbook: WorkbookData, seen: list[TableSeen], mapping: ColumnMapping | None) -> NotRowPerTask | None:
     """When no task table was found: is the best sheet a calendar grid or one column per person/group?"""
     for sheet in task_sheets(workbook, mapping):
+        if fields_down(sheet):
+            return _grid_error(sheet.name, "fields-down")
         n = min(len(sheet.rows), HEADER_SCAN_ROWS)
         width = min(max((len(r) for r in sheet.rows[:n]), default=0), MAX_COLUMNS)
         cover = _covering(sheet, 0, n, width)
@@ -870,9 +875,13 @@ def transposed_header(sheet: SheetData, header_row: int, width: int) -> bool:
 
 def _grid_error(sheet: str, kind: str) -> NotRowPerTask:
     t = catalogue.CATALOGUE["not-row-per-task"]
-    what_en = ("most header cells are dates, days or weeks (a calendar or Gantt grid)" if kind == "grid"
-               else "its header cells name people, roles or departments with the tasks listed beneath")
-    what_zh = "表头大多是日期、星期或周次(日历或甘特图网格)" if kind == "grid" else "表头是人名、角色或部门,任务写在下面"
+    what_en, what_zh = {
+        "grid": ("most header cells are dates, days or weeks and no column names the tasks (a calendar grid)",
+                 "表头大多是日期、星期或周次,且没有一列写任务(日历网格)"),
+        "fields-down": ("it is transposed: the field names run down the first column and each task is a column",
+                        "表格是转置的:字段名竖排在第一列,每个任务占一列"),
+    }.get(kind, ("its header cells name people, roles or departments with the tasks listed beneath",
+                 "表头是人名、角色或部门,任务写在下面"))
     return NotRowPerTask(sheet, kind, t.message("en", sheet=sheet, what=what_en), t.message("zh", sheet=sheet, what_zh=what_zh))
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import python_calamine as pc
 
 from ..model import SheetData, SheetsyncError, WorkbookData
+from .fills import read_fills
 from .formats import EXCEL_SUFFIXES, ole_refusal
 from .ole import OLE_MAGIC
 
@@ -152,7 +153,9 @@ def read_xlsx(path: str | Path) -> WorkbookData:
 
 def _read_xlsx(path: Path) -> WorkbookData:
     check_package(path)
-    return read_book(path, "xlsx")
+    book = read_book(path, "xlsx")
+    book.fills = read_fills(path, book.sheets)
+    return book
 
 
 def _open(path: Path, kind: str):

@@ -1,0 +1,178 @@
+"""Cell fills of the sheets that hold a row of dates: the bars of a Gantt chart are drawn by filling cells, and
+calamine reads values only. Read from the sheet XML (`<c r="F5" s="12">`) and styles.xml (cellXfs -> fillId ->
+fills), into plain data: per sheet, (row, col) 0-based -> a colour key ('rgb:00B050', 'theme:4:0.4',
+'indexed:13'). What a fill means (a bar, a band, a legend swatch) is the engine's business.
+
+Only sheets with a date-like header row are read, so an ordinary tracker costs no style parsing."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+from ..model import SheetData
+
+SCAN_ROWS = 40  # where a Gantt's header rows are: the engine scans as far for a header
+MIN_RUN = 4  # date-like cells side by side that make a row of dates
+MAX_ROWS = 20_000  # a chart drawn by hand is far smaller; a larger sheet is a data table, its fills not read
+# The header cells of a date row: day and week numbers, months, dates typed as text, weekday letters.
+_DATE_TEXT = re.compile(
+    r"^(?:w(?:ee)?k?\.?\s*\d+.*|week\s*\w+|第\s*[\d一二三四五六七八九十]+\s*[周週]|[一二三四五六七八九十]{1,3}月|"
+    r"\d{1,4}\s*[年月/.\-]\s*\d{0,2}.*|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s*\d{1,4})?|"
+    r"[mtwrfsu]|mon|tue|wed|thu|fri|sat|sun|[一二三四五六日]|(?:周|星期|週)[一二三四五六日天]|d\d{1,3})$", re.I)
+_WHITE = frozenset({"rgb:FFFFFF", "indexed:9", "indexed:64", "indexed:65", "theme:0:0"})
+
+
+def _datelike(v) -> bool:
+    if isinstance(v, (dt.date, dt.datetime)):
+        return True
+    if isinstance(v, bool) or v is None:
+        return False
+    if isinstance(v, (int, float)):
+        return 1 <= v <= 31 or 20000 <= v <= 80000  # a day of the month, or a date serial
+    return isinstance(v, str) and len(v) <= 24 and bool(_DATE_TEXT.match(v.strip()))
+
+
+def has_date_row(sheet: SheetData) -> bool:
+    """A row near the top with at least MIN_RUN date-like cells side by side (gaps of one allowed, for a
+    header merged over two columns)."""
+    if len(sheet.rows) > MAX_ROWS:
+        return False
+    for row in sheet.rows[:SCAN_ROWS]:
+        run, last = 0, -10
+        for c, v in enumerate(row):
+            if _datelike(v):
+                run = run + 1 if c - last <= 2 else 1
+                last = c
+                if run >= MIN_RUN:
+                    return True
+    return False
+
+
+def read_fills(path: Path, sheets: list[SheetData]) -> dict[str, dict[tuple[int, int], str]]:
+    """Sheet name -> {(row, col): colour key} for the sheets with a row of dates; {} when none has one. A
+    package whose styles cannot be read gives no fills (its values are read all the same)."""
+    wanted = {s.name for s in sheets if has_date_row(s)}
+    if not wanted:
+        return {}
+    from lxml import etree  # lxml loads only for a workbook with a row of dates
+
+    from .package import Package, PatchRefused
+
+    try:
+        return _read(Package(path.read_bytes(), path.name), wanted)
+    except (PatchRefused, etree.LxmlError, OSError, ValueError, KeyError, AttributeError):
+        return {}
+
+
+def _read(pkg, wanted: set[str]) -> dict[str, dict[tuple[int, int], str]]:
+    from .package import NS_MAIN, NS_R, REL_WORKSHEET, resolve
+
+    book = pkg.workbook_part()
+    rel_name, rels = pkg.rels(book)
+    targets = {}
+    styles_part = None
+    for rel in rels.getroot() if rels is not None else ():
+        if rel.get("Type") == REL_WORKSHEET:
+            targets[rel.get("Id")] = resolve(book, rel.get("Target", ""))
+        elif rel.get("Type", "").endswith("/styles"):
+            styles_part = resolve(book, rel.get("Target", ""))
+    if styles_part is None or not pkg.has(styles_part):
+        return {}
+    keys = _style_fills(pkg.xml(styles_part))
+    if not any(keys):
+        return {}
+    out = {}
+    for sh in pkg.xml(book).getroot().iter(f"{{{NS_MAIN}}}sheet"):
+        part = targets.get(sh.get(f"{{{NS_R}}}id"))
+        if sh.get("name") in wanted and part and pkg.has(part):
+            out[sh.get("name")] = _cell_fills(pkg.read(part), keys)
+    return out
+
+
+def _colour(el) -> str | None:
+    if el is None:
+        return None
+    if el.get("rgb"):
+        rgb = el.get("rgb").upper()
+        return "rgb:" + rgb[-6:]  # the alpha byte: Excel writes FF, LibreOffice too; it draws no different bar
+    tint = round(float(el.get("tint", "0") or 0), 2)
+    if el.get("theme") is not None:
+        return f"theme:{el.get('theme')}:{tint:g}"
+    if el.get("indexed") is not None:
+        return f"indexed:{el.get('indexed')}"
+    return None
+
+
+def _style_fills(styles) -> list[str | None]:
+    """cellXfs index -> the colour key of its fill (None: no fill, the default fills, or white)."""
+    from .package import NS_MAIN
+
+    root = styles.getroot()
+    ns = f"{{{NS_MAIN}}}"
+    fills: list[str | None] = []
+    fills_el = root.find(f"{ns}fills")
+    for fill in fills_el if fills_el is not None else ():
+        key = None
+        pattern = fill.find(f"{ns}patternFill")
+        if pattern is not None and pattern.get("patternType", "none") not in ("none", "gray125"):
+            # a solid fill is drawn in its foreground colour; a hatch in its foreground over the background
+            key = _colour(pattern.find(f"{ns}fgColor")) or _colour(pattern.find(f"{ns}bgColor"))
+        elif fill.find(f"{ns}gradientFill") is not None:
+            stop = fill.find(f"{ns}gradientFill/{ns}stop/{ns}color")
+            key = _colour(stop)
+        fills.append(None if key in _WHITE else key)
+    out: list[str | None] = []
+    xfs = root.find(f"{ns}cellXfs")
+    for xf in xfs if xfs is not None else ():
+        try:
+            i = int(xf.get("fillId", "0"))
+        except ValueError:
+            i = 0
+        out.append(fills[i] if 0 <= i < len(fills) else None)
+    return out
+
+
+_REF = re.compile(r"([A-Z]{1,3})(\d+)")
+
+
+def _cell_fills(xml: bytes, keys: list[str | None]) -> dict[tuple[int, int], str]:
+    """The filled cells of one sheet part. Only start tags are looked at (r and s); a cell without `r` takes
+    the position after the previous one, as Excel reads it."""
+    from lxml import etree  # the sheet is walked as events: a large part is never one tree
+
+    from .package import NS_MAIN
+
+    out: dict[tuple[int, int], str] = {}
+    tag_c, tag_row = f"{{{NS_MAIN}}}c", f"{{{NS_MAIN}}}row"
+    r, c = -1, -1
+    for event, el in etree.iterparse(io.BytesIO(xml), events=("start",), tag=(tag_row, tag_c),
+                                     resolve_entities=False, no_network=True, huge_tree=False):
+        if el.tag == tag_row:
+            n = el.get("r")
+            r = int(n) - 1 if n and n.isdigit() else r + 1
+            c = -1
+            continue
+        ref = el.get("r")
+        if ref:
+            m = _REF.match(ref)
+            if m:
+                c = 0
+                for ch in m.group(1):
+                    c = c * 26 + ord(ch) - 64
+                c -= 1
+                r = int(m.group(2)) - 1
+            else:
+                c += 1
+        else:
+            c += 1
+        s = el.get("s")
+        if s and s.isdigit():
+            i = int(s)
+            key = keys[i] if i < len(keys) else None
+            if key:
+                out[(r, c)] = key
+        if r >= MAX_ROWS:
+            break
+    return out
