@@ -19,7 +19,8 @@ from .table import TableLayout
 from .values import parse_date, parse_status
 
 HEADER_LOOKUP_ROWS = 3  # month labels merged over the day row sit just above the header the table finder took
-BAND_SHARE = 0.9  # a colour covering this share of a column's rows (or of a row's grid) is shading, not a bar
+BAND_SHARE = 0.9  # a colour covering this share of a row's grid, as on its label cells, is a band, not a bar
+COLUMN_SHARE = 0.6  # ... of a column's rows, in every column it is in (weekends, today): shading, not a bar
 _PLAN = ("计划", "計劃", "计畫", "計畫", "预期", "預期", "预计", "預計", "预定", "預定", "plan", "planned", "baseline",
          "expected", "estimate", "estimated", "target")
 _ACTUAL = ("实际", "實際", "实绩", "實績", "actual", "actuals", "real", "done so far")
@@ -93,7 +94,7 @@ def _label(v, near: dt.date):
     m = _WEEK.match(t)
     if m and not t.startswith(tuple("0123456789")):
         n = int(m.group(1)) if m.group(1).isdigit() else _CN_NUM.get(m.group(1))
-        return ("week", n, _date_text(m.group(2), near)) if n else None
+        return ("week", n, m.group(2).strip()) if n else None
     m = _MONTH.match(t)
     if m and ("月" in t or m.group(1)):
         month = int(m.group(2)) if m.group(2).isdigit() else _CN_NUM.get(m.group(2))
@@ -154,11 +155,11 @@ def periods(layout: TableLayout, near: dt.date) -> tuple[tuple[int, int], dict[i
     place: dict[int, tuple[int, int]] = {}  # column -> (position in its merged label, columns it spans)
     for c in range(g0, g1 + 1):
         kinds: dict[str, tuple] = {}
-        for r in range(layout.header_row, top - 1, -1):  # the row nearest the chart first
+        for r in range(layout.header_row + 1, top - 1, -1):  # the row nearest the chart first
             v, pos, width = _cell(layout, r, c, cover)
             lab = _label(v, near)
-            if lab is None:
-                continue
+            if lab is None or (r > layout.header_row and lab[0] != "weekday"):
+                continue  # under the header only a weekday row belongs to it
             kinds.setdefault(lab[0], lab)
             if lab[0] in ("month", "week", "date") and width > 1:
                 place.setdefault(c, (pos, width))
@@ -186,21 +187,44 @@ def _dated_columns(labels, place, near: dt.date, year: int | None, anchor: dt.da
         for c, (y, m) in months.items():
             out[c] = (dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1]))
         return _split(out, place)
-    weeks = {c: k["week"] for c, k in labels.items() if "week" in k}
+    weeks = {c: k["week"][1] for c, k in labels.items() if "week" in k}
     if weeks:
-        dated_weeks = [(w[1], w[2]) for w in weeks.values() if w[2]]
+        dated = _week_dates({c: k["week"] for c, k in labels.items() if "week" in k}, near)
         start = None
-        if dated_weeks:  # 'Wk 1 21/05': week n begins on its date
-            n, d = dated_weeks[0]
-            start = d - dt.timedelta(weeks=n - 1)
+        if dated:  # 'Wk 1 21/05': week n begins on its date
+            c, d = next(iter(dated.items()))
+            start = d - dt.timedelta(weeks=weeks[c] - 1)
         elif anchor:
             start = anchor
         if start:
-            for c, w in weeks.items():
-                first = w[2] or start + dt.timedelta(weeks=w[1] - 1)
+            for c, n in weeks.items():
+                first = dated.get(c) or start + dt.timedelta(weeks=n - 1)
                 out[c] = (first, first + dt.timedelta(days=6))
         return _split(out, place)
     return out
+
+
+_DAY_MONTH = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})$")
+
+
+def _week_dates(weeks: dict[int, tuple], near: dt.date) -> dict[int, dt.date]:
+    """The dates written after week numbers ('Wk 3 21/05'), read day-first or month-first, whichever puts
+    consecutive weeks seven days apart."""
+    best: dict[int, dt.date] = {}
+    best_fit = -1
+    for swap in (False, True):
+        got = {}
+        for c, (_, n, rest) in weeks.items():
+            m = _DAY_MONTH.match(rest)
+            text = f"{m.group(3)}{m.group(2)}{m.group(1)}" if swap and m else rest
+            d = _date_text(text, near)
+            if d:
+                got[c] = d
+        cols = sorted(got)
+        fit = sum((got[b] - got[a]).days == 7 * (weeks[b][1] - weeks[a][1]) for a, b in zip(cols, cols[1:]))
+        if got and fit > best_fit:
+            best, best_fit = got, fit
+    return best
 
 
 def _months(labels, near: dt.date, year: int | None) -> dict[int, tuple[int, int]]:
@@ -313,9 +337,9 @@ def _legend(fills: dict, sheet, body: set[tuple[int, int]]) -> dict[str, str]:
 
 
 def _shading(fills: dict, rows: list[int], g0: int, g1: int, label_cols: list[int]) -> set[tuple[int, str]]:
-    """(column, key) pairs and (-row - 1, key) pairs that are shading: a colour filling a whole column of the
-    chart (weekends, today) and never part of a shorter run there, or a whole row including its label cells
-    (a banded table, a phase row)."""
+    """(column, key) pairs and (-row - 1, key) pairs that are shading: a colour filling the columns it is in
+    (weekends, today), or a row's own colour on its label cells across the grid, alone or with a bar of
+    another colour drawn over it (a banded table, a phase row)."""
     out: set = set()
     if len(rows) >= 3:
         per: dict[tuple[int, str], int] = {}
@@ -324,7 +348,7 @@ def _shading(fills: dict, rows: list[int], g0: int, g1: int, label_cols: list[in
                 key = fills.get((r, c))
                 if key:
                     per[(c, key)] = per.get((c, key), 0) + 1
-        full = {ck for ck, n in per.items() if n >= BAND_SHARE * len(rows)}
+        full = {ck for ck, n in per.items() if n >= COLUMN_SHARE * len(rows)}
         keys = {k for _, k in full}
         for k in keys:
             cols = {c for (c, kk) in per if kk == k}
@@ -337,10 +361,19 @@ def _shading(fills: dict, rows: list[int], g0: int, g1: int, label_cols: list[in
             key = fills.get((r, c))
             if key:
                 count[key] = count.get(key, 0) + 1
+        labels = {fills.get((r, c)) for c in label_cols}
+        covered = sum(count.values())
         for key, n in count.items():
-            if n >= BAND_SHARE * width and any(fills.get((r, c)) == key for c in label_cols):
+            # the row's own colour (on its label cells too) across the grid, or under a bar of another colour
+            if key in labels and (n >= BAND_SHARE * width or (len(count) > 1 and covered >= BAND_SHARE * width)):
                 out.add((-r - 1, key))
     return out
+
+
+def _weekday_row(sheet, r: int, cols, near: dt.date) -> bool:
+    """A row of weekday letters under the day numbers: part of the header, not a bar."""
+    found = sum(1 for c in cols if (lab := _label(sheet.value(r, c), near)) is not None and lab[0] == "weekday")
+    return found * 2 >= len(cols)
 
 
 def _mark(v) -> bool:
@@ -357,7 +390,7 @@ def read_gantt(layout: TableLayout, fills: dict | None, near: dt.date) -> Gantt 
     fills = fills or {}
     first = layout.first_data_row
     end = min(len(sheet.rows), layout.end_row if layout.end_row is not None else len(sheet.rows))
-    rows = [r for r in range(first, end) if r not in layout.skip_rows]
+    rows = [r for r in range(first, end) if r not in layout.skip_rows and not _weekday_row(sheet, r, cols, near)]
     task_c = layout.columns.get("task")
     label_cols = sorted(c for c in range(layout.first_col, g0) if c < g0)
     body = {(r, c) for r in range(layout.header_row - layout.header_rows + 1, end) for c in range(g0, g1 + 1)}
@@ -399,9 +432,11 @@ def read_gantt(layout: TableLayout, fills: dict | None, near: dt.date) -> Gantt 
     actual_rows = set()
     for r in rows:
         b = drawn[r]
-        if not b:
-            continue
         kind = label(r)
+        if not b:
+            if kind == "actual" and r - 1 in drawn and not blank_task(r - 1) and blank_task(r):
+                actual_rows.add(r)  # an actual row with nothing drawn yet is still not a task
+            continue
         if r - 1 in g.plan and r - 1 not in actual_rows and (kind == "actual" or (
                 blank_task(r) and (label(r - 1) == "plan" or r in merged_down or paired))):
             actual_rows.add(r)

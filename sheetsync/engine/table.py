@@ -765,6 +765,8 @@ def find_table(workbook: WorkbookData, mapping: ColumnMapping | None = None, yea
     first_valid: _Candidate | None = None
     sheets = task_sheets(workbook, mapping)
     for sheet in sheets:
+        if fields_down(sheet):
+            continue  # a transposed table: refused with that reason (not_row_per_task), never read across
         cands = _sheet_candidates(sheet, year, mapping, None)
         every += cands
     if mapping is not None and mapping.columns and not any(c.mapped for c in every):

@@ -15,21 +15,28 @@ CLEAR = 3.0  # a field heard clearly (the table finder's bar for a supporting co
 
 def fields_down(sheet: SheetData) -> bool:
     """Three or more rows whose first cell names a different field, each with values in two or more cells to
-    its right, and one of the fields is the task (or four fields are named)."""
+    its right, one of the fields the task (or four fields named), and such rows nearly all the rows of values
+    (an ordinary table's first column holds one header and many task names)."""
     rows = sheet.rows[:SCAN_ROWS]
     for c in range(LABEL_COLUMNS):
         named: set[str] = set()
+        labels = 0  # the column's cells that start a row of values: in a transposed table, nearly all name fields
         for row in rows:
             v = row[c] if c < len(row) else None
-            if not isinstance(v, str) or not v.strip() or any(
-                    isinstance(x, str) and x.strip() for x in row[:c]):
+            if not isinstance(v, str) or not v.strip() or any(_filled(x) for x in row[:c]):
                 continue
-            if sum(1 for x in row[c + 1:] if x not in (None, "") and not (isinstance(x, str) and not x.strip())) < 2:
+            if sum(1 for x in row[c + 1:] if _filled(x)) < 2:
                 continue
+            labels += 1
             scores = score_header(header_words(one_line(v)))
             best = max(scores.items(), key=lambda kv: kv[1][0], default=None)
             if best is not None and best[1][0] >= CLEAR:
                 named.add(best[0])
-        if len(named) >= MIN_FIELDS and ("task" in named or len(named) >= MIN_FIELDS + 1):
+        if (len(named) >= MIN_FIELDS and len(named) * 5 >= labels * 3
+                and ("task" in named or len(named) >= MIN_FIELDS + 1)):
             return True
     return False
+
+
+def _filled(v) -> bool:
+    return v not in (None, "") and not (isinstance(v, str) and not v.strip())

@@ -35,18 +35,19 @@ def _datelike(v) -> bool:
 
 
 def has_date_row(sheet: SheetData) -> bool:
-    """A row near the top with at least MIN_RUN date-like cells side by side (gaps of one allowed, for a
-    header merged over two columns)."""
+    """A row near the top with at least MIN_RUN date-like cells side by side (empty cells between them
+    allowed: a month label merged over its weeks or days leaves the cells it spans empty)."""
     if len(sheet.rows) > MAX_ROWS:
         return False
-    for row in sheet.rows[:SCAN_ROWS]:
-        run, last = 0, -10
+    spans = {(r0, c0): c1 - c0 + 1 for r0, c0, r1, c1 in sheet.merged if r0 < SCAN_ROWS}
+    for r, row in enumerate(sheet.rows[:SCAN_ROWS]):
+        run = 0
         for c, v in enumerate(row):
-            if _datelike(v):
-                run = run + 1 if c - last <= 2 else 1
-                last = c
-                if run >= MIN_RUN:
-                    return True
+            if v is None or v == "":
+                continue
+            run = run + spans.get((r, c), 1) if _datelike(v) else 0  # a month merged over its weeks counts each
+            if run >= MIN_RUN:
+                return True
     return False
 
 
