@@ -345,7 +345,7 @@ TRACKERS: list[Spec] = [
          grid_cells=lambda k: f"Wk {k + 1} {(21 + 7 * k) % 30 + 1}/{5 + k // 4:02d}", above=[("A1:H2", "Project Plan")],
          expect="not-row-per-task", build=_t12, values={"notes": ["laptop", None]}),
     Spec("T13", "zh", "Sheet1", 8, _cols("A|时间/功能|task"), grid=("B", "N"), grid_cells=lambda k: None,
-         expect="not-row-per-task", build=_t13),
+         build=_t13),
     Spec("T14", "zh", "工作计划", 2, _cols("A|TAPD单|task; B|前置条件|other; C|预计时间|time_point; D|状态说明|status; "
                                           "E|提交分支|other; F|迭代|stage; G|发布系统|link"),
          build=_t14, values={"task": [f"【需求】功能{i}\nhttps://tapd.example.com/{i}" for i in range(6)],
@@ -362,7 +362,7 @@ TRACKERS: list[Spec] = [
          values={"id": [1, 2, 3, 4, 5, 6], "link": ["MALL-101", "MALL-102"], "owner": [None], "reviewer": [None],
                  "status": ["未开始", 1]}),
     Spec("T17", "zh", "甘特图", 1, _cols("A|优先级|priority; B|任务|task; I|需求详述|details"), grid=("C", "H"),
-         grid_cells=lambda k: D(2018, 10, 9) + dt.timedelta(days=k), expect="not-row-per-task", build=_t17),
+         grid_cells=lambda k: D(2018, 10, 9) + dt.timedelta(days=k), build=_t17),
     Spec("T18", "zh", "项目进度", 6, _cols("B|序号|id; C|项目进度|task; D|开始日期|start; E|结束日期|deadline; F|详情|details; G|状态|status"),
          build=_t18, values={"id": [1, 2, 3, 4, 5, 6]}),
     Spec("T19", "zh", "Sheet1", 1, _cols("A|项目经理|task; B|项目经理助理|task; C|开发计划|task; D|需求规格|task; E|概要设计|task; "
@@ -379,9 +379,9 @@ TRACKERS: list[Spec] = [
     Spec("T23", "zh-tw", "工作表1", 1, _cols("A|目標|task; B|狀態|progress; C|原因|notes; D|相關連結|link"), build=_t23,
          values={"progress": [0, 1, 0.5]}),
     Spec("T24", "zh-tw", "甘特圖", 2, _cols("A||stage; B||task"), grid=("C", "U"), grid_cells=lambda k: None,
-         expect="not-row-per-task", build=_t24, values={"stage": ["view", None, None, "control", None, None]}),
+         build=_t24, values={"stage": ["view", None, None, "control", None, None]}),
     Spec("T25", "zh-tw", "工作表1", 3, _cols("A|任務描述|task"), grid=("B", "AI"), grid_cells=lambda k: None,
-         expect="not-row-per-task", build=_t25),
+         build=_t25),
     Spec("T26", "zh-tw", "工作分配總表", 3, _cols(
         "A|任務ID|id; B|週次|time_point; C|模組|stage; D|子任務|task; E|負責|owner; F|人數|other; G|優先度|priority; "
         "H|起始日|start; I|結束日|deadline; J|天數|duration; K|相依|depends_on; L|交付物|details; M|操作備註（方向/前置）|notes"),
