@@ -325,6 +325,7 @@ class TableShape:
     headers: dict[str, str]  # field -> header text as written
     managed: dict[str, int]  # m_due, m_health, m_flags -> the column sync writes them to (found, or placed)
     key_col: int  # the column that tells the rows apart: ID, else the task name
+    grid: tuple[int, int] | None = None  # first, last column of a date grid (a Gantt chart) beside the table
 
 
 @dataclass

@@ -140,7 +140,9 @@ def _rules(report: Report, table: TableShape, cols: dict[str, int], lang: str) -
     first = table.first_row
     last = max(report.last_row or first, first) + SPARE_ROWS
     right = max(max(table.columns.values()), *cols.values())
-    sqref = f"A{first}:{col_letter(right)}{last}"
+    # the row colours stop at a Gantt grid: a conditional fill would paint over the bars drawn there
+    spans = [(0, right)] if table.grid is None else [(0, table.grid[0] - 1), (table.grid[1] + 1, right)]
+    sqref = " ".join(f"{col_letter(a)}{first}:{col_letter(b)}{last}" for a, b in spans if a <= b)
     health_col = col_letter(cols["m_health"])
     labels = HEALTH_LABELS[lang]
     rules = []

@@ -120,7 +120,7 @@ def table_shape(layout, last_row: int | None) -> TableShape:
         end_row=layout.end_row + 1 if layout.end_row is not None else None,
         skip_rows=tuple(sorted(r + 1 for r in layout.skip_rows)), first_col=layout.first_col, width=layout.width,
         columns=dict(cols), headers=dict(layout.headers), managed=dict(layout.managed),
-        key_col=cols.get("id", cols.get("task", min(cols.values()))))
+        key_col=cols.get("id", cols.get("task", min(cols.values()))), grid=grid_span(layout))
 
 
 def _resolved_keys(graph) -> None:
