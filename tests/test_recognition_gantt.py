@@ -390,3 +390,33 @@ def test_fills_as_libreoffice_saves_them(tmp_path):
                     "--outdir", str(out), str(src)], check=True, capture_output=True, timeout=180)
     report, by = _tasks(out / "src.xlsx")
     assert (by["H5 开发"].start, by["H5 开发"].explicit_due) == (D(2026, 10, 3), D(2026, 10, 12))
+
+
+def test_status_colours_named_in_a_legend_below_the_chart(tmp_path):
+    """Dates each merged over two columns; each task's cells coloured by where it stood, a legend below."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "时间/功能"
+    for k in range(7):
+        c = 2 + 2 * k
+        ws.cell(1, c, D(2026, 10, 5) + dt.timedelta(days=k)).number_format = "yyyy年m月d日"
+        ws.merge_cells(start_row=1, start_column=c, end_row=1, end_column=c + 1)
+    for i, name in enumerate(["登录页", "预约接口", "小程序首页", "埋点"]):
+        ws.cell(2 + i, 1, name)
+    _paint(ws, 2, 2, 5, GREEN)  # 10-05..10-06, done
+    _paint(ws, 3, 4, 7, GREEN)
+    _paint(ws, 3, 8, 11, ORANGE)  # 10-06..10-09, now in progress
+    _paint(ws, 4, 12, 15, ORANGE)  # 10-10..10-11
+    ws.cell(9, 2).fill = GREEN
+    ws.cell(9, 3, "已经完成")
+    ws.cell(10, 2).fill = ORANGE
+    ws.cell(10, 3, "正在进行中")
+    wb.save(tmp_path / "status.xlsx")
+    report, by = _tasks(tmp_path / "status.xlsx")
+    assert [t.task for t in report.tasks] == ["登录页", "预约接口", "小程序首页", "埋点"]
+    assert (by["登录页"].start, by["登录页"].explicit_due, by["登录页"].status) == (
+        D(2026, 10, 5), D(2026, 10, 6), "done")
+    assert (by["预约接口"].start, by["预约接口"].explicit_due, by["预约接口"].status) == (
+        D(2026, 10, 6), D(2026, 10, 9), "in-progress")
+    assert by["埋点"].status is None and by["埋点"].explicit_due is None
+    assert by["登录页"].health == "done" and not any(f.row == 2 and f.code == "late" for f in report.findings)

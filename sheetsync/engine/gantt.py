@@ -43,6 +43,8 @@ class Gantt:
     plan: dict[int, tuple[dt.date, dt.date]] = field(default_factory=dict)  # row -> first, last day of its plan bar
     actual: dict[int, tuple[dt.date, dt.date]] = field(default_factory=dict)  # row -> the actual bar
     actual_rows: frozenset = frozenset()  # rows that draw the actual bar of the task above: not tasks
+    legend_rows: frozenset = frozenset()  # rows of the colour legend inside the table: not tasks
+    status: dict[int, str] = field(default_factory=dict)  # row -> the status its last bar cell's colour names
 
 
 # ------------------------------------------------------------------ the grid and its periods
@@ -321,19 +323,32 @@ def _kind_of(text: str) -> str | None:
     return None
 
 
-def _legend(fills: dict, sheet, body: set[tuple[int, int]]) -> dict[str, str]:
-    """Colour key -> 'plan' / 'actual' from swatches outside the chart's body: a filled cell holding, or
-    beside, the word."""
+def _meaning(text: str) -> str | None:
+    """What a legend label names: 'plan', 'actual', or a status ('done', 'in-progress' …)."""
+    kind = _kind_of(text)
+    if kind or not text or len(text) > 16:
+        return kind
+    try:
+        return parse_status(text)
+    except ValueError:
+        return None
+
+
+def _legend(fills: dict, sheet, task_rows: set[int]) -> tuple[dict[str, str], set[int]]:
+    """Colour key -> what it means, from swatches: a filled cell holding, or beside, a plan/actual word or a
+    status word, on a row that is not a task's; and the rows that hold them."""
     out: dict[str, str] = {}
-    for (r, c), key in fills.items():
-        if (r, c) in body or key in out:
+    rows: set[int] = set()
+    for (r, c), key in sorted(fills.items()):
+        if r in task_rows:
             continue
         for cc in (c, c + 1, c - 1, c + 2):
-            kind = _kind_of(_words(sheet.value(r, cc))) if cc >= 0 else None
-            if kind:
-                out[key] = kind
+            meaning = _meaning(_words(sheet.value(r, cc))) if cc >= 0 else None
+            if meaning:
+                out.setdefault(key, meaning)
+                rows.add(r)
                 break
-    return out
+    return out, rows
 
 
 def _shading(fills: dict, rows: list[int], g0: int, g1: int, label_cols: list[int]) -> set[tuple[int, str]]:
@@ -392,9 +407,22 @@ def read_gantt(layout: TableLayout, fills: dict | None, near: dt.date) -> Gantt 
     end = min(len(sheet.rows), layout.end_row if layout.end_row is not None else len(sheet.rows))
     rows = [r for r in range(first, end) if r not in layout.skip_rows and not _weekday_row(sheet, r, cols, near)]
     task_c = layout.columns.get("task")
-    label_cols = sorted(c for c in range(layout.first_col, g0) if c < g0)
-    body = {(r, c) for r in range(layout.header_row - layout.header_rows + 1, end) for c in range(g0, g1 + 1)}
-    legend = _legend(fills, sheet, body)
+    label_cols = list(range(layout.first_col, g0))
+
+    def label(r: int) -> str | None:
+        for c in label_cols:
+            kind = _kind_of(_words(sheet.value(r, c)))
+            if kind:
+                return kind
+        return None
+
+    # a task's own row never holds the legend (its task text names no plan, actual or status)
+    task_rows = {r for r in rows if task_c is not None and _mark(sheet.value(r, task_c))
+                 and not _meaning(_words(sheet.value(r, task_c)))}
+    legend, legend_rows = _legend(fills, sheet, task_rows)
+    # a row labelled 计划/实际 next to a task draws that task's bar (its colour still tells what it means)
+    legend_rows = {r for r in legend_rows if not (label(r) and (r - 1 in task_rows or r + 1 in task_rows))}
+    rows = [r for r in rows if r not in legend_rows]
     shade = _shading(fills, rows, g0, g1, label_cols)
 
     def bars(r: int) -> dict[str, list[int]]:
@@ -404,20 +432,16 @@ def read_gantt(layout: TableLayout, fills: dict | None, near: dt.date) -> Gantt 
             if key and ((c, key) in shade or (-r - 1, key) in shade):
                 key = None
             if key:
-                out.setdefault(legend.get(key, "plan"), []).append(c)
+                meaning = legend.get(key, "plan")
+                out.setdefault(meaning if meaning == "actual" else "plan", []).append(c)
+                if meaning not in ("plan", "actual"):
+                    out["status"] = [c]  # the colour of the row's last bar cell says where the task stands
             elif _mark(sheet.value(r, c)):
                 out.setdefault("plan", []).append(c)
         return out
 
     def span(cs: list[int]) -> tuple[dt.date, dt.date]:
         return min(cols[c][0] for c in cs), max(cols[c][1] for c in cs)
-
-    def label(r: int) -> str | None:
-        for c in label_cols:
-            kind = _kind_of(_words(sheet.value(r, c)))
-            if kind:
-                return kind
-        return None
 
     merged_down = {(r0 + 1) for r0, c0, r1, c1 in sheet.merged if task_c is not None and c0 <= task_c <= c1 and r1 > r0}
 
@@ -442,6 +466,8 @@ def read_gantt(layout: TableLayout, fills: dict | None, near: dt.date) -> Gantt 
             actual_rows.add(r)
             g.actual[r - 1] = span([c for cs in b.values() for c in cs])
             continue
+        if b.get("status"):
+            g.status[r] = legend[fills[(r, b["status"][0])]]
         if b.get("plan"):
             g.plan[r] = span(b["plan"])
         if b.get("actual"):
@@ -449,6 +475,7 @@ def read_gantt(layout: TableLayout, fills: dict | None, near: dt.date) -> Gantt 
         if r not in g.plan and r in g.actual and kind != "actual":
             g.plan[r] = g.actual.pop(r)  # a legend colour alone on a row is its bar
     g.actual_rows = frozenset(actual_rows)
+    g.legend_rows = frozenset(r for r in legend_rows if r >= first)
     return g
 
 
@@ -464,6 +491,8 @@ def apply_gantt(g: Gantt, tasks, today: dt.date) -> None:
                 t.start = plan[0]
             if t.explicit_due is None and t.due_source != "unreadable":
                 t.explicit_due = plan[1]
+        if t.status is None and r in g.status:
+            t.status = g.status[r]
         if actual:
             t.actual_start, t.actual_end = actual
             if t.status is None:
@@ -494,5 +523,5 @@ def gantt_of(workbook, layout: TableLayout, near: dt.date) -> Gantt | None:
                 f"工作表“{layout.sheet.name}”是用单元格颜色画的甘特图,sheetsync 只能从 .xlsx 文件读取颜色:请下载为 .xlsx"
                 f"(文件 > 下载),或加上开始和结束日期列", code="gantt-colours")
         return None
-    layout.skip_rows = layout.skip_rows | g.actual_rows
+    layout.skip_rows = layout.skip_rows | g.actual_rows | g.legend_rows
     return g
