@@ -12,6 +12,8 @@ import zipfile
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from openpyxl.styles import PatternFill
 from openpyxl.styles.colors import Color
 
@@ -420,3 +422,43 @@ def test_status_colours_named_in_a_legend_below_the_chart(tmp_path):
         D(2026, 10, 6), D(2026, 10, 9), "in-progress")
     assert by["埋点"].status is None and by["埋点"].explicit_due is None
     assert by["登录页"].health == "done" and not any(f.row == 2 and f.code == "late" for f in report.findings)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_every_drawn_bar_reads_back_as_its_days(tmp_path, data):
+    """Whatever the bars, their colours and the weekend shading: each task's start and end are the days of its
+    first and last filled cell, and a task with nothing drawn has no dates."""
+    n = data.draw(st.integers(2, 7))
+    days = 21
+    spans = data.draw(st.lists(st.one_of(st.none(), st.tuples(st.integers(0, days - 1), st.integers(0, days - 1))
+                                         .map(sorted)), min_size=n, max_size=n))
+    colours = data.draw(st.lists(st.sampled_from([GREEN, ORANGE, BLUE_THEME]), min_size=n, max_size=n))
+    weekends = data.draw(st.booleans())
+    # weekend shading shows as such on a row with no bar yet (bars drawn over every weekend but one could be
+    # a grey bar); the same bar in the same colour on every row, on weekend days only, reads as shading: no
+    # chart draws that, and nothing could tell them apart
+    assume(not weekends or None in spans)
+    assume(not (None not in spans and len(set(map(tuple, spans))) == 1 and len(set(map(id, colours))) == 1
+                and all((D(2026, 11, 2) + dt.timedelta(days=k)).weekday() >= 5
+                        for k in range(spans[0][0], spans[0][1] + 1))))
+    first_day = D(2026, 11, 2)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["任务", "负责人"] + [first_day + dt.timedelta(days=k) for k in range(days)])
+    for i in range(n):
+        ws.append([f"任务{i + 1}", "张三"])
+        if weekends:
+            for k in range(days):
+                if (first_day + dt.timedelta(days=k)).weekday() >= 5:
+                    ws.cell(i + 2, 3 + k).fill = GREY
+        if spans[i]:
+            _paint(ws, i + 2, 3 + spans[i][0], 3 + spans[i][1], colours[i])
+    path = tmp_path / f"prop-{abs(hash((tuple(map(str, spans)), weekends)))}.xlsx"
+    wb.save(path)
+    report = analyse(read_xlsx(path), TODAY)
+    assert [t.task for t in report.tasks] == [f"任务{i + 1}" for i in range(n)]
+    for t, span in zip(report.tasks, spans):
+        want = (first_day + dt.timedelta(days=span[0]), first_day + dt.timedelta(days=span[1])) if span else (None, None)
+        assert (t.start, t.explicit_due) == want, (spans, weekends)

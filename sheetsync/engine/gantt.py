@@ -20,7 +20,7 @@ from .values import parse_date, parse_status
 
 HEADER_LOOKUP_ROWS = 3  # month labels merged over the day row sit just above the header the table finder took
 BAND_SHARE = 0.9  # a colour covering this share of a row's grid, as on its label cells, is a band, not a bar
-COLUMN_SHARE = 0.6  # ... of a column's rows, in every column it is in (weekends, today): shading, not a bar
+COLUMN_SHARE = 0.6  # ... of a column's rows, in every column it is in (weekends): shading, not a bar
 _PLAN = ("计划", "計劃", "计畫", "計畫", "预期", "預期", "预计", "預計", "预定", "預定", "plan", "planned", "baseline",
          "expected", "estimate", "estimated", "target")
 _ACTUAL = ("实际", "實際", "实绩", "實績", "actual", "actuals", "real", "done so far")
@@ -351,23 +351,33 @@ def _legend(fills: dict, sheet, task_rows: set[int]) -> tuple[dict[str, str], se
     return out, rows
 
 
-def _shading(fills: dict, rows: list[int], g0: int, g1: int, label_cols: list[int]) -> set[tuple[int, str]]:
+def _shading(fills: dict, rows: list[int], g0: int, g1: int, label_cols: list[int], days: dict) -> set[tuple[int, str]]:
     """(column, key) pairs and (-row - 1, key) pairs that are shading: a colour filling the columns it is in
-    (weekends, today), or a row's own colour on its label cells across the grid, alone or with a bar of
+    (weekends), or a row's own colour on its label cells across the grid, alone or with a bar of
     another colour drawn over it (a banded table, a phase row)."""
     out: set = set()
-    if len(rows) >= 3:
+    if len(rows) >= 2:
         per: dict[tuple[int, str], int] = {}
+        filled: dict[int, int] = {}
         for r in rows:
             for c in range(g0, g1 + 1):
                 key = fills.get((r, c))
                 if key:
                     per[(c, key)] = per.get((c, key), 0) + 1
-        full = {ck for ck, n in per.items() if n >= COLUMN_SHARE * len(rows)}
-        keys = {k for _, k in full}
-        for k in keys:
-            cols = {c for (c, kk) in per if kk == k}
-            if cols == {c for (c, kk) in full if kk == k} and len(cols) < g1 - g0 + 1:
+                    filled[c] = filled.get(c, 0) + 1
+        # a cell under a bar of another colour does not count against the shading
+        full = {(c, k) for (c, k), n in per.items() if n >= COLUMN_SHARE * (len(rows) - filled[c] + n)}
+        for k in {k for _, k in full}:
+            cols = sorted(c for (c, kk) in per if kk == k)
+            if len(cols) >= g1 - g0 + 1 or not all((c, k) in full for c in cols):
+                continue
+            runs = sum(1 for i, c in enumerate(cols) if i == 0 or c != cols[i - 1] + 1)
+            weekend = len(cols) >= 2 and all(c in days and days[c][0] == days[c][1] and days[c][0].weekday() >= 5
+                                             for c in cols)
+            # down at least two rows and half the chart somewhere, not only where the bars leave room
+            down = any(per[(c, k)] >= max(2, len(rows) / 2) for c in cols)
+            # shading comes in separate runs or on weekend days alone; a bar is one run
+            if (weekend and runs > 1) or ((runs > 1 or weekend) and down):
                 out |= {(c, k) for c in cols}
     width = g1 - g0 + 1
     for r in rows:
@@ -423,7 +433,7 @@ def read_gantt(layout: TableLayout, fills: dict | None, near: dt.date) -> Gantt 
     # a row labelled 计划/实际 next to a task draws that task's bar (its colour still tells what it means)
     legend_rows = {r for r in legend_rows if not (label(r) and (r - 1 in task_rows or r + 1 in task_rows))}
     rows = [r for r in rows if r not in legend_rows]
-    shade = _shading(fills, rows, g0, g1, label_cols)
+    shade = _shading(fills, rows, g0, g1, label_cols, cols)
 
     def bars(r: int) -> dict[str, list[int]]:
         out: dict[str, list[int]] = {}
