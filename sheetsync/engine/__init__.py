@@ -11,6 +11,7 @@ from .campaign import read_campaign, read_faq, read_holidays, read_people
 from .checks import Checker, assign_health
 from .deadlines import derive
 from .field_costs import missing_fields
+from .gantt import COVERED as GANTT_COVERED
 from .gantt import apply_gantt, gantt_of, grid_span
 from .graph import build
 from .mapping import combine, from_campaign_sheet
@@ -103,11 +104,14 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     findings += f
     assign_health(tasks, findings, layout.sheet.name)
     findings.sort(key=_finding_order)
+    understood = understanding(layout, language, mapping)
+    if chart is not None:  # the bars date the tasks: no deadline or start column is missing
+        understood.missing = [f for f in understood.missing if f not in GANTT_COVERED]
     return Report(source=workbook.source, today=today, language=language, sheet=layout.sheet.name,
                   header_row=layout.header_row + 1, tasks=tasks, findings=findings, campaign=campaign,
                   table=table_shape(layout, last_row),
                   people=people or {}, columns=dict(layout.columns), headers=dict(layout.headers),
-                  last_row=last_row, understanding=understanding(layout, language, mapping), alerts=alerts,
+                  last_row=last_row, understanding=understood, alerts=alerts,
                   faq=read_faq(workbook))
 
 

@@ -18,6 +18,9 @@ from ..serials import EPOCH
 from .table import TableLayout
 from .values import parse_date, parse_status
 
+# What a missing column costs that the bars make up for: the deadline, and the start that stands in for a
+# duration (engine/field_costs.py)
+COVERED = ("deadline", "duration")
 HEADER_LOOKUP_ROWS = 3  # month labels merged over the day row sit just above the header the table finder took
 BAND_SHARE = 0.9  # a colour covering this share of a row's grid, as on its label cells, is a band, not a bar
 COLUMN_SHARE = 0.6  # ... of a column's rows, in every column it is in (weekends): shading, not a bar
@@ -534,4 +537,7 @@ def gantt_of(workbook, layout: TableLayout, near: dt.date) -> Gantt | None:
                 f"(文件 > 下载),或加上开始和结束日期列", code="gantt-colours")
         return None
     layout.skip_rows = layout.skip_rows | g.actual_rows | g.legend_rows
+    for c, (a, b) in g.periods.items():  # what `inspect` says of each grid column
+        if c in layout.texts:
+            layout.reasons[c] = ("gantt", {"word": a.isoformat() if a == b else f"{a.isoformat()}…{b.isoformat()}"})
     return g

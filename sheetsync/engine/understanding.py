@@ -35,6 +35,7 @@ _WHY = {
     "taken": ("ignored: {field} already taken by {by} (higher score)", "忽略:{field}已由 {by} 列承担(得分更高)"),
     "none": ("ignored: no field matches", "忽略:没有匹配的字段"),
     "grid": ("ignored: date grid beside the table", "忽略:表格旁的日期网格"),
+    "gantt": ("Gantt chart, {word}: a bar drawn here dates its task", "甘特图,{word}:画在这里的横条给出任务的日期"),
 }
 
 
