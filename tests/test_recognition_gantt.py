@@ -462,3 +462,45 @@ def test_every_drawn_bar_reads_back_as_its_days(tmp_path, data):
     for t, span in zip(report.tasks, spans):
         want = (first_day + dt.timedelta(days=span[0]), first_day + dt.timedelta(days=span[1])) if span else (None, None)
         assert (t.start, t.explicit_due) == want, (spans, weekends)
+
+
+def test_a_task_merged_over_its_plan_and_actual_rows_under_merged_months(tmp_path):
+    """One row of months each merged over three sub-columns, the year above, each task merged down over an
+    expected row and an actual row; the legend names the two bars in words only."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["AA1"], ws["AG1"], ws["B2"] = "預期進度", "實際進度", 2026
+    ws["A3"] = "任務描述"
+    for k in range(12):
+        c = 2 + 3 * k
+        ws.cell(3, c, "一二三四五六七八九十"[k] + "月" if k < 10 else ["十一月", "十二月"][k - 10])
+        ws.merge_cells(start_row=3, start_column=c, end_row=3, end_column=c + 2)
+    for i, (name, plan, actual) in enumerate([("需求訪談", (2, 4), (2, 5)), ("系統開發", (8, 16), (9, 14)),
+                                              ("上線測試", (29, 31), None)]):
+        r = 4 + 2 * i
+        ws.cell(r, 1, name)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r + 1, end_column=1)
+        _paint(ws, r, *plan, fill=GREEN)
+        if actual:
+            _paint(ws, r + 1, *actual, fill=ORANGE)
+    wb.save(tmp_path / "merged-pairs.xlsx")
+    report, by = _tasks(tmp_path / "merged-pairs.xlsx")
+    assert [t.task for t in report.tasks] == ["需求訪談", "系統開發", "上線測試"]
+    assert (by["需求訪談"].start, by["需求訪談"].explicit_due) == (D(2026, 1, 1), D(2026, 1, 31))
+    assert (by["需求訪談"].actual_start, by["需求訪談"].actual_end) == (D(2026, 1, 1), D(2026, 2, 9))
+    assert by["需求訪談"].status == "done" and by["需求訪談"].health == "done"
+    assert (by["系統開發"].start, by["系統開發"].explicit_due) == (D(2026, 3, 1), D(2026, 5, 31))
+    assert by["上線測試"].actual_start is None and by["上線測試"].explicit_due == D(2026, 10, 31)
+
+
+def test_day_numbers_with_no_month_anywhere_give_no_dates(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["任务", "负责人"] + list(range(1, 15)))
+    for i in range(3):
+        ws.append([f"任务{i}", "张三"])
+        _paint(ws, i + 2, 3 + i, 5 + i)
+    wb.save(tmp_path / "bare-days.xlsx")
+    report, _ = _tasks(tmp_path / "bare-days.xlsx")
+    assert len(report.tasks) == 3 and all(t.start is None and t.explicit_due is None for t in report.tasks)
+    assert any(f.code == "no-deadline-column" for f in report.findings)  # said once, not guessed

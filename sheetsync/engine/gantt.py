@@ -254,8 +254,8 @@ def _months(labels, near: dt.date, year: int | None) -> dict[int, tuple[int, int
 
 
 def _days(labels, months: dict[int, tuple[int, int]], near: dt.date) -> dict[int, tuple[dt.date, dt.date]]:
-    """Day numbers, under month labels or alone; alone, the month is the one near the reference day whose
-    weekdays match the weekday row (when there is one), and a day lower than the one before starts a month."""
+    """Day numbers, under month labels, or over a weekday row: then the month is the one nearest the reference
+    day whose weekdays match that row, and a day lower than the one before starts the next month."""
     seq = [(c, k["day"][1], k.get("weekday")) for c, k in sorted(labels.items()) if "day" in k]
     out = {}
     if months:
@@ -270,6 +270,8 @@ def _days(labels, months: dict[int, tuple[int, int]], near: dt.date) -> dict[int
             except ValueError:
                 pass
         return out
+    if not any(wd for _, _, wd in seq):
+        return out  # day numbers alone: no month can be told, so no dates
     base = dt.date(near.year, near.month, 1)
     starts = []
     for shift in sorted(range(-12, 13), key=abs):
@@ -291,8 +293,8 @@ def _days(labels, months: dict[int, tuple[int, int]], near: dt.date) -> dict[int
                 ok = False
                 break
             got[c] = (day, day)
-        if ok and (any(wd for _, _, wd in seq) or first == base):
-            return got  # without weekdays to check, the reference day's month
+        if ok:
+            return got
     return out
 
 
