@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from openpyxl.styles import PatternFill
 from openpyxl.styles.colors import Color
 
+from gsheets_fixtures import emu, load_xlsx  # noqa: F401  (emu: the emulator fixture)
 from sheetsync import api
 from sheetsync.engine import analyse
 from sheetsync.model import SheetsyncError
@@ -504,3 +505,11 @@ def test_day_numbers_with_no_month_anywhere_give_no_dates(tmp_path):
     report, _ = _tasks(tmp_path / "bare-days.xlsx")
     assert len(report.tasks) == 3 and all(t.start is None and t.explicit_due is None for t in report.tasks)
     assert any(f.code == "no-deadline-column" for f in report.findings)  # said once, not guessed
+
+
+def test_a_google_copy_of_a_colour_chart_says_why_in_one_line(tmp_path, emu):  # noqa: F811
+    """Google Sheets: sheetsync reads values only, so a chart drawn in colours alone is refused in one line."""
+    key = load_xlsx(emu, _day_chart(tmp_path / "days.xlsx"))
+    with pytest.raises(SheetsyncError) as err:
+        api.validate(f"gsheet:{key}", today=TODAY)
+    assert err.value.code == "gantt-colours" and "\n" not in err.value.en and ".xlsx" in err.value.en
