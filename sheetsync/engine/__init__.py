@@ -12,7 +12,8 @@ from .checks import Checker, assign_health
 from .deadlines import derive
 from .field_costs import missing_fields
 from .gantt import COVERED as GANTT_COVERED
-from .gantt import apply_gantt, gantt_of, grid_span
+from .gantt import apply_gantt, gantt_of
+from .grid_dates import grid_span
 from .graph import build
 from .mapping import combine, from_campaign_sheet
 from .managed import place_managed
