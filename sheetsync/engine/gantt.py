@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import SheetsyncError
-from .grid_dates import grid_span, header_label, periods
+from .grid_dates import header_label, periods
 from .table import TableLayout
 from .values import parse_status
 
