@@ -513,3 +513,18 @@ def test_a_google_copy_of_a_colour_chart_says_why_in_one_line(tmp_path, emu):  #
     with pytest.raises(SheetsyncError) as err:
         api.validate(f"gsheet:{key}", today=TODAY)
     assert err.value.code == "gantt-colours" and "\n" not in err.value.en and ".xlsx" in err.value.en
+
+
+def test_a_data_row_of_dates_is_no_chart_header_and_no_styles_are_read(tmp_path):
+    """Requested, start, due and done dates side by side in every row: not a row of dates a chart is drawn under."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["任务", "负责人", "提出日期", "开始日期", "截止日期", "完成日期"])
+    for i in range(6):
+        ws.append([f"任务{i}", "张三", D(2026, 9, 1 + i), D(2026, 9, 5 + i), D(2026, 9, 20 + i), D(2026, 9, 22 + i)])
+        ws.cell(i + 2, 1).fill = GREEN
+    wb.save(tmp_path / "dates.xlsx")
+    book = read_xlsx(tmp_path / "dates.xlsx")
+    assert book.fills == {}
+    report = analyse(book, TODAY)
+    assert [t.explicit_due for t in report.tasks] == [D(2026, 9, 20 + i) for i in range(6)]

@@ -34,18 +34,53 @@ def _datelike(v) -> bool:
     return isinstance(v, str) and len(v) <= 24 and bool(_DATE_TEXT.match(v.strip()))
 
 
+def _ordinal(v) -> float | None:
+    """A header cell as a day count, to check the spacing of a row of dates; None for a label (W1, 3月)."""
+    if isinstance(v, dt.datetime):
+        return v.date().toordinal()
+    if isinstance(v, dt.date):
+        return v.toordinal()
+    if isinstance(v, (int, float)):
+        return float(v)
+    return None
+
+
+def _spaced(prev: float, x: float, step: float | None) -> float | None:
+    """The step from one dated header cell to the next when it keeps the row's spacing (a day, a week, a
+    month; day numbers wrap at a month's end), else None."""
+    s = x - prev
+    if prev >= 28 and x <= 3 and prev <= 31:
+        s = 1.0  # 30, 31, 1: the next month
+    if not 1 <= s <= 31:
+        return None
+    if step is not None and s != step and not (s >= 28 and step >= 28):
+        return None
+    return s
+
+
 def has_date_row(sheet: SheetData) -> bool:
-    """A row near the top with at least MIN_RUN date-like cells side by side (empty cells between them
-    allowed: a month label merged over its weeks or days leaves the cells it spans empty)."""
+    """A row near the top with at least MIN_RUN date-like cells side by side, evenly spaced when they are
+    dates or numbers (a data row's requested / start / due dates are not a chart's header). Empty cells
+    between them are allowed: a month label merged over its weeks or days leaves the cells it spans empty."""
     if len(sheet.rows) > MAX_ROWS:
         return False
     spans = {(r0, c0): c1 - c0 + 1 for r0, c0, r1, c1 in sheet.merged if r0 < SCAN_ROWS}
     for r, row in enumerate(sheet.rows[:SCAN_ROWS]):
-        run = 0
+        run, prev, step = 0, None, None
         for c, v in enumerate(row):
             if v is None or v == "":
                 continue
-            run = run + spans.get((r, c), 1) if _datelike(v) else 0  # a month merged over its weeks counts each
+            if not _datelike(v):
+                run, prev, step = 0, None, None
+                continue
+            width = spans.get((r, c), 1)  # a month merged over its weeks counts each
+            x = _ordinal(v)
+            if run and prev is not None and x is not None:
+                s = _spaced(prev, x, step)
+                run, step = (run + width, s) if s is not None else (width, None)
+            else:
+                run += width
+            prev = x
             if run >= MIN_RUN:
                 return True
     return False
