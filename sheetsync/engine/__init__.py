@@ -107,7 +107,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     findings.sort(key=_finding_order)
     understood = understanding(layout, language, mapping)
     if chart is not None:  # the bars date the tasks: no deadline or start column is missing
-        understood.missing = [f for f in understood.missing if f not in GANTT_COVERED]
+        understood.missing = [fld for fld in understood.missing if fld not in GANTT_COVERED]
     return Report(source=workbook.source, today=today, language=language, sheet=layout.sheet.name,
                   header_row=layout.header_row + 1, tasks=tasks, findings=findings, campaign=campaign,
                   table=table_shape(layout, last_row),
