@@ -1,8 +1,12 @@
 """Working days: official holidays and make-up working days, plus the tracker's own Holidays sheet.
 
 China comes from `chinese_calendar` (it knows the make-up Saturdays and Sundays, 调休); other countries
-from the `holidays` package. Arithmetic is our own: chinese_calendar's find_workday counts the start day
-itself, and numpy/pandas business days cannot express a working Saturday (PITFALLS.md, Calendars).
+(Taiwan and Hong Kong included) from the `holidays` package. For a year chinese_calendar does not have yet (each
+year's notice comes out in November, the package later), the `holidays` package's China holidays stand in for
+the days off; its make-up working days are unknown until the tracker gives them (the Holidays sheet, or a
+holidays file imported from the State Council's notice), and until then that year is a `gap`.
+Arithmetic is our own: chinese_calendar's find_workday counts the start day itself, and numpy/pandas business
+days cannot express a working Saturday (PITFALLS.md, Calendars).
 
 Each year becomes a sorted list of working-day ordinals, built on first use and cached per
 (country, year, tracker days in that year), so the ~100k calls a validation makes are bisects.
@@ -31,7 +35,9 @@ class _Year:
 
 
 # What a Chinese team types in the Campaign sheet's calendar cell instead of the code.
-_ALIASES = {"中国": "CN", "中国大陆": "CN", "大陆": "CN", "CHINA": "CN", "PRC": "CN"}
+_ALIASES = {"中国": "CN", "中国大陆": "CN", "大陆": "CN", "内地": "CN", "CHINA": "CN", "PRC": "CN",
+            "台湾": "TW", "台灣": "TW", "臺灣": "TW", "臺湾": "TW", "TAIWAN": "TW",
+            "香港": "HK", "HONG KONG": "HK", "HONGKONG": "HK", "澳门": "MO", "澳門": "MO", "MACAU": "MO", "MACAO": "MO"}
 
 
 def _normalise_country(country: str | None) -> tuple[str, str | None]:
@@ -45,7 +51,8 @@ def _normalise_country(country: str | None) -> tuple[str, str | None]:
 
 
 def _country_holidays(code: str, subdiv: str | None, years):
-    # imported here so a command loads `holidays` only for a country other than China (chinese_calendar's):
+    # imported here so a command loads `holidays` only for a country other than China (chinese_calendar's)
+    # or a Chinese year chinese_calendar lacks:
     # the package costs more to import than validating a 1,000-row tracker takes
     import holidays
 
@@ -82,16 +89,35 @@ def _official_year(code: str, subdiv: str | None, year: int) -> tuple[bytes, boo
         try:
             chinese_calendar.is_workday(first)
         except NotImplementedError:
-            return bytes(_weekdays_only(year)), False
+            return _china_stand_in(year), False
         return bytes(chinese_calendar.is_workday(first + dt.timedelta(days=i)) for i in range(n)), True
     cal = _country_holidays(code, subdiv=subdiv, years=year)
     return bytes(cal.is_working_day(first + dt.timedelta(days=i)) for i in range(n)), True
+
+
+def _china_stand_in(year: int) -> bytes:
+    """A year chinese_calendar lacks: weekdays, less the `holidays` package's China holidays (its days off are
+    computed from the lunar calendar; the make-up working days are decided each year and it cannot know them)."""
+    flags = _weekdays_only(year)
+    first = dt.date(year, 1, 1)
+    try:
+        days = _country_holidays("CN", None, years=year)
+    except (NotImplementedError, KeyError):
+        return bytes(flags)
+    for d in days:
+        if d.year == year:
+            flags[(d - first).days] = 0
+    return bytes(flags)
 
 
 @lru_cache(maxsize=4096)
 def _year_table(code: str, subdiv: str | None, year: int, off: frozenset[int], on: frozenset[int]) -> _Year:
     flags, covered = _official_year(code, subdiv, year)
     start = dt.date(year, 1, 1).toordinal()
+    if not covered and on:
+        # the tracker gives the year's make-up working days: it holds that year's arrangement (an imported
+        # notice), so its days off replace the stand-in's guesses instead of adding to them
+        flags = bytes(_weekdays_only(year))
     if off or on:
         mutable = bytearray(flags)
         for o in on:
@@ -125,7 +151,7 @@ class WorkCalendar:
         self._off = _by_year(holidays)
         self._on = _by_year(workdays)
         self._years: dict[int, _Year] = {}
-        self.uncovered_years: set[int] = set()
+        self.uncovered_years: set[int] = set()  # years the official data lacks (see `gaps` for those not filled)
         # Who is asking: the engine sets the task (anything with a .row) before computing its dates, so a missing
         # year is reported once, on the first row whose deadline or working-day count needed it (see `gaps`).
         self.asker = None
@@ -143,7 +169,8 @@ class WorkCalendar:
             if not table.covered:
                 self.uncovered_years.add(year)
             self._years[year] = table
-        if not table.covered and self.asker is not None:
+        # a year whose make-up working days the tracker gives (an imported notice) is known: no gap
+        if not table.covered and self.asker is not None and year not in self._on:
             seen = self.gaps.get(year)
             if seen is None or self.asker.row < seen.row:
                 self.gaps[year] = self.asker
