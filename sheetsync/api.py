@@ -8,6 +8,7 @@ from pathlib import Path
 from . import sources
 from . import sync as pipeline
 from .clock import parse_today  # noqa: F401  (parse_today: the CLI's)
+from .holidays_import import import_holidays  # noqa: F401  (`sheetsync holidays import`: the library surface)
 from .model import ColumnMapping, Report, SheetsyncError, WorkbookData
 from .sync import SyncResult, analyse_at, clock_for, refuse_empty  # noqa: F401  (the library surface)
 from .understood import Inspection, guess_language

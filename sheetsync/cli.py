@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from . import api
+from .cli_holidays import holidays
 from .engine.counts import count
 from .engine.mapping import parse_columns
 from .model import ColumnMapping, SheetsyncError
@@ -623,6 +624,9 @@ def schedule(config_path, outbox, credentials):
       sheetsync schedule --config /etc/sheetsync/sheetsync.toml
     """
     sys.exit(api.schedule(config_path, outbox=outbox, credentials=credentials))
+
+
+cli.add_command(holidays)
 
 
 def main(argv=None):

@@ -278,11 +278,17 @@ class TableSeen:
 class ColumnMapping:
     """What a person said about the table, in sheetsync.toml or the Campaign sheet: it wins over guessing.
 
-    columns: field -> header text as written, or a column letter ("C")."""
+    columns: field -> header text as written, or a column letter ("C"); ignore: columns switched off (header
+    text or letter: read as no field, never checked); skip_rows: 1-based rows that are not tasks."""
     sheet: str | None = None
     header_row: int | None = None  # 1-based
     columns: dict[str, str] = field(default_factory=dict)
-    origin: str = "config"  # config | campaign-sheet
+    origin: str = "config"  # config | campaign-sheet | cli
+    ignore: tuple[str, ...] = ()
+    skip_rows: tuple[int, ...] = ()
+
+    def says_anything(self) -> bool:
+        return bool(self.columns or self.header_row or self.sheet or self.ignore or self.skip_rows)
 
 
 @dataclass
@@ -369,7 +375,8 @@ class Report:
             "sheet": self.sheet,
             "header_row": self.header_row,
             "tasks": [
-                {"id": t.id, "row": t.row, "task": t.task, "owner": t.owner, "status": t.status,
+                {"id": t.id, "row": t.row, "task": t.task, "owner": t.owner,
+                 "owners": list(t.owners) or ([t.owner] if t.owner else []), "status": t.status,
                  "due": iso(t.due), "due_source": t.due_source, "health": t.health}
                 for t in self.tasks
             ],

@@ -7,12 +7,13 @@ import gc
 from ..model import ColumnMapping, Finding, Report, SheetsyncError, TableShape, WorkbookData, parse_a1
 from . import catalogue
 from .calendar import WorkCalendar
+from .calendar_place import place_calendar
 from .campaign import read_campaign, read_faq, read_holidays, read_people
 from .checks import Checker, assign_health
 from .deadlines import derive
 from .field_costs import missing_fields
 from .graph import build
-from .mapping import combine, from_campaign_sheet
+from .mapping import check_ignored, combine, from_campaign_sheet, keep_header_row
 from .managed import place_managed
 from .metrics import check_metrics
 from .rows import read_tasks
@@ -47,7 +48,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
 
     `now` (naive, in the campaign's zone) drives review-SLA checks; it defaults to the start of `today`.
     `overrides` replace campaign facts (launch, end, calendar, timezone, review_sla_hours, recipients, ...)."""
-    mapping = combine(mapping, from_campaign_sheet(workbook))
+    mapping = keep_header_row(workbook, combine(mapping, from_campaign_sheet(workbook)), today.year)
     layout, seen = find_table(workbook, mapping, today.year)
     if layout is None:
         grid = not_row_per_task(workbook, seen, mapping)
@@ -56,6 +57,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
         seen_text = describe_seen(seen)
         finding = catalogue.make("no-task-table", lang or "en", seen=seen_text)
         raise NoTaskTable(finding, seen_text)
+    check_ignored(layout, mapping)
     layout.managed = place_managed(layout.columns, workbook.sheet(layout.sheet.name) or layout.sheet)
     language = lang or layout.language
     now = now or dt.datetime.combine(today, dt.time())
@@ -71,8 +73,12 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     findings += f
     off, work, f = read_holidays(workbook, language, year, near=campaign.launch or today)
     findings += f
+    if language == "zh" and "calendar" not in campaign.cells and (overrides or {}).get("calendar") is None:
+        campaign.calendar = place_calendar(workbook, campaign.timezone) or campaign.calendar  # TW/HK by script and place
+    notice = (overrides or {}).get("official_days") or {}  # an imported notice's days (a holidays file)
+    notice_days = {"notice_rest": notice.get("rest", ()), "notice_work": notice.get("work", ())}
     try:
-        cal = WorkCalendar(campaign.calendar or None, holidays=off, workdays=work)
+        cal = WorkCalendar(campaign.calendar or None, holidays=off, workdays=work, **notice_days)
     except ValueError:
         # the Campaign cell it was read from (none when the job config named the calendar)
         where = None if (overrides or {}).get("calendar") is not None else campaign.cells.get("calendar")

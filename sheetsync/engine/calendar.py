@@ -31,7 +31,7 @@ class _Year:
     start: int  # ordinal of 1 January
     flags: bytes  # flags[ordinal - start] == 1 on a working day
     days: tuple[int, ...]  # working-day ordinals, ascending
-    covered: bool  # False when the official data did not know the year (weekends-only fallback)
+    covered: bool  # False when the official data did not know the year (the stand-in above, or weekends only)
 
 
 # What a Chinese team types in the Campaign sheet's calendar cell instead of the code.
@@ -111,22 +111,22 @@ def _china_stand_in(year: int) -> bytes:
 
 
 @lru_cache(maxsize=4096)
-def _year_table(code: str, subdiv: str | None, year: int, off: frozenset[int], on: frozenset[int]) -> _Year:
+def _year_table(code: str, subdiv: str | None, year: int, off: frozenset[int], on: frozenset[int],
+                notice_off: frozenset[int] = frozenset(), notice_on: frozenset[int] = frozenset()) -> _Year:
     flags, covered = _official_year(code, subdiv, year)
     start = dt.date(year, 1, 1).toordinal()
-    if not covered and on:
-        # the tracker gives the year's make-up working days: it holds that year's arrangement (an imported
-        # notice), so its days off replace the stand-in's guesses instead of adding to them
+    if not covered and (on or notice_on):
+        # the year's make-up working days are given (an imported notice, or the Holidays sheet): the year's
+        # arrangement is known, so its days off replace the stand-in's guesses instead of adding to them
         flags = bytes(_weekdays_only(year))
-    if off or on:
-        mutable = bytearray(flags)
-        for o in on:
-            mutable[o - start] = 1
-        for o in off:  # a day listed both ways counts as a day off: deadlines then move earlier, never later
-            mutable[o - start] = 0
-        flags = bytes(mutable)
-    days = tuple(start + i for i, f in enumerate(flags) if f)
-    return _Year(start, flags, days, covered)
+    mutable = bytearray(flags)
+    # an imported notice is the official calendar; the tracker's own days then win over it
+    for days, value in ((notice_on, 1), (notice_off, 0), (on, 1), (off, 0)):
+        # a day listed both ways counts as a day off: deadlines then move earlier, never later
+        for o in days:
+            mutable[o - start] = value
+    days = tuple(start + i for i, f in enumerate(mutable) if f)
+    return _Year(start, bytes(mutable), days, covered)
 
 
 def _by_year(days: Iterable[dt.date]) -> dict[int, frozenset[int]]:
@@ -144,12 +144,17 @@ _EMPTY: frozenset[int] = frozenset()
 class WorkCalendar:
     """Working days of one country, with the tracker's extra days off and extra working days winning."""
 
-    def __init__(self, country: str = "CN", holidays: Iterable[dt.date] = (), workdays: Iterable[dt.date] = ()):
+    def __init__(self, country: str = "CN", holidays: Iterable[dt.date] = (), workdays: Iterable[dt.date] = (),
+                 notice_rest: Iterable[dt.date] = (), notice_work: Iterable[dt.date] = ()):
+        """holidays / workdays: the tracker's own days (they win); notice_rest / notice_work: an imported official
+        notice's days off and make-up working days (a holidays file), laid over the country's calendar."""
         self._code, self._subdiv = _normalise_country(country)
         _check_country(self._code, self._subdiv)
         self.country = f"{self._code}-{self._subdiv}" if self._subdiv else self._code
         self._off = _by_year(holidays)
         self._on = _by_year(workdays)
+        self._notice_off = _by_year(notice_rest)
+        self._notice_on = _by_year(notice_work)
         self._years: dict[int, _Year] = {}
         self.uncovered_years: set[int] = set()  # years the official data lacks (see `gaps` for those not filled)
         # Who is asking: the engine sets the task (anything with a .row) before computing its dates, so a missing
@@ -165,12 +170,13 @@ class WorkCalendar:
         if table is None:
             if not dt.MINYEAR <= year <= dt.MAXYEAR:
                 raise OverflowError(f"date out of range (year {year})")
-            table = _year_table(self._code, self._subdiv, year, self._off.get(year, _EMPTY), self._on.get(year, _EMPTY))
+            table = _year_table(self._code, self._subdiv, year, self._off.get(year, _EMPTY), self._on.get(year, _EMPTY),
+                                self._notice_off.get(year, _EMPTY), self._notice_on.get(year, _EMPTY))
             if not table.covered:
                 self.uncovered_years.add(year)
             self._years[year] = table
         # a year whose make-up working days the tracker gives (an imported notice) is known: no gap
-        if not table.covered and self.asker is not None and year not in self._on:
+        if not table.covered and self.asker is not None and year not in self._on and year not in self._notice_on:
             seen = self.gaps.get(year)
             if seen is None or self.asker.row < seen.row:
                 self.gaps[year] = self.asker

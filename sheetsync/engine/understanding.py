@@ -35,6 +35,9 @@ _WHY = {
     "taken": ("ignored: {field} already taken by {by} (higher score)", "忽略:{field}已由 {by} 列承担(得分更高)"),
     "none": ("ignored: no field matches", "忽略:没有匹配的字段"),
     "grid": ("ignored: date grid beside the table", "忽略:表格旁的日期网格"),
+    "ignored-config": ("ignored: switched off in sheetsync.toml (ignore)", "忽略:在 sheetsync.toml 中关闭(ignore)"),
+    "ignored-campaign-sheet": ("ignored: switched off in the Campaign sheet", "忽略:在活动信息表中关闭(忽略列)"),
+    "ignored-cli": ("ignored: switched off with --ignore", "忽略:由 --ignore 关闭"),
 }
 
 
@@ -46,8 +49,8 @@ def field_label(fld: str, lang: str) -> str:
 
 
 def why(kind: str, params: dict, lang: str) -> str:
-    if kind == "mapped":
-        kind = "mapped-" + (params.get("origin") or "config")
+    if kind in ("mapped", "ignored"):
+        kind = kind + "-" + (params.get("origin") or "config")
     if kind == "word" and params.get("word") == "=":
         kind = "known"
     en, zh = _WHY.get(kind, _WHY["none"])
