@@ -77,6 +77,17 @@ def parse_rows(items, where: str = "--skip-rows") -> tuple[int, ...]:
     return tuple(sorted(out))
 
 
+def row_ranges(rows) -> list[str]:
+    """(5, 8, 9, 10) -> ['5', '8-10']: rows as a person writes them (parse_rows reads them back)."""
+    out: list[list[int]] = []
+    for r in sorted(set(rows)):
+        if out and r == out[-1][1] + 1:
+            out[-1][1] = r
+        else:
+            out.append([r, r])
+    return [str(a) if a == b else f"{a}-{b}" for a, b in out]
+
+
 def from_campaign_sheet(workbook: WorkbookData) -> ColumnMapping | None:
     sheet = find_sheet(workbook, CAMPAIGN_SHEETS)
     if sheet is None:
