@@ -65,6 +65,11 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
 
     campaign, f = read_campaign(workbook, language, today.year, near=today)
     findings += f
+    given = overrides or {}
+    if "calendar" not in campaign.cells and given.get("calendar") is None:
+        # nobody named it: the tracker's own language and place decide (not the language of the messages)
+        zone = given.get("timezone") or campaign.timezone
+        campaign.calendar = (place_calendar(workbook, zone) or "CN") if layout.language == "zh" else ""
     for key, value in (overrides or {}).items():
         if value is not None and hasattr(campaign, key):
             setattr(campaign, key, value)
@@ -73,8 +78,6 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     findings += f
     off, work, f = read_holidays(workbook, language, year, near=campaign.launch or today)
     findings += f
-    if language == "zh" and "calendar" not in campaign.cells and (overrides or {}).get("calendar") is None:
-        campaign.calendar = place_calendar(workbook, campaign.timezone) or campaign.calendar  # TW/HK by script and place
     notice = (overrides or {}).get("official_days") or {}  # an imported notice's days (a holidays file)
     notice_days = {"notice_rest": notice.get("rest", ()), "notice_work": notice.get("work", ())}
     try:

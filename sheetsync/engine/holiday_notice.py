@@ -23,9 +23,9 @@ _NUMERALS = "一二三四五六七八九十"
 _DATE = re.compile(r"(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日(?:\((?P<note>[^()]*)\))?")
 _RANGE = re.compile(_DATE.pattern.replace("?P<", "?P<a_") + r"(?:至|到|~|-|—|–)" + _DATE.pattern.replace("?P<", "?P<b_"))
 _TITLE_YEAR = re.compile(r"(\d{4})年(?:部分)?节假日")
-# an item's number and the holiday's name before its colon (一、春节: / 2.国庆节、中秋节:); line breaks are gone by
+# an item's number and the holiday's name before its colon (一、春节: / 2.国庆节、中秋节: / 六,国庆节,中秋节:); line breaks are gone by
 # then, so the name's colon is what tells an item from a number in the text
-_ITEM = re.compile(r"(?:[" + _NUMERALS + r"]+|\d{1,2})[、.](?=[\u4e00-\u9fff、]{1,15}:)")
+_ITEM = re.compile(r"(?:[" + _NUMERALS + r"]+|\d{1,2})[、.,](?=[\u4e00-\u9fff、,]{1,15}:)")
 _COUNT = re.compile(r"共(\d+)天")
 
 
