@@ -21,7 +21,7 @@ from typing import Iterable
 
 import chinese_calendar
 
-__all__ = ["WorkCalendar"]
+__all__ = ["WorkCalendar", "calendar_code"]
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -48,6 +48,12 @@ def _normalise_country(country: str | None) -> tuple[str, str | None]:
         return "", None
     code, _, subdiv = text.partition("-")
     return code, (subdiv or None)
+
+
+def calendar_code(text: str | None) -> str:
+    """The calendar a person wrote, as its code: '台灣' -> 'TW', 'us-ca' -> 'US-CA', '' -> '' (weekends only)."""
+    code, subdiv = _normalise_country(text)
+    return f"{code}-{subdiv}" if subdiv else code
 
 
 def _country_holidays(code: str, subdiv: str | None, years):
