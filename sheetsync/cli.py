@@ -96,6 +96,7 @@ Examples (one per command; `sheetsync COMMAND --help` tells more):
   sheetsync run nightly --config sheetsync.toml
   sheetsync schedule --config sheetsync.toml
   sheetsync status --config sheetsync.toml
+  sheetsync holidays import 2027.txt --file holidays.toml
 """
 
 
