@@ -12,13 +12,15 @@ TEXT = {
            "kept": "Left as typed: {n} already in the sheet.", "nothing": "The Holidays sheet '{sheet}' already lists every day.",
            "paste": "Rows for a Holidays sheet (日期, 类型 休息/上班, 说明); paste them below its header:",
            "no_sheet": "{path} has no Holidays sheet (节假日): add one with the header 日期, 类型, 说明 and run again, "
-                       "or paste the rows above into it."},
+                       "or paste the rows above into it.",
+           "not_xlsx": "{path}: only an .xlsx tracker is written to; paste the rows above into its Holidays sheet (节假日)."},
     "zh": {"item": "  {name}:放假 {rest}{work}", "work": ",调休上班 {n} 天({dates})",
            "file": "已将 {year} 年写入 {path};请在 sheetsync.toml 中写 holidays_file = \"{name}\"",
            "sheet": "已在 {path} 的节假日表“{sheet}”中添加 {n}。", "backup": "备份:{path}",
            "kept": "保留原样:表中已有 {n}。", "nothing": "节假日表“{sheet}”已列出全部日期。",
            "paste": "节假日表的行(日期、类型 休息/上班、说明),粘贴到表头下方:",
-           "no_sheet": "{path} 没有节假日表:请添加名为“节假日”的工作表(表头 日期、类型、说明)后重新运行,或把上面的行粘贴进去。"},
+           "no_sheet": "{path} 没有节假日表:请添加名为“节假日”的工作表(表头 日期、类型、说明)后重新运行,或把上面的行粘贴进去。",
+           "not_xlsx": "{path}:只能写入 .xlsx 跟踪表;请把上面的行粘贴到它的节假日表中。"},
 }
 
 
@@ -75,5 +77,6 @@ def import_notice(notice, file, into, year, backups, lang):
             click.echo(tx["kept"].format(n=count(lang, "day", len(done.sheet.kept))))
     elif into is not None:
         from .model import SheetsyncError
-        raise SheetsyncError(TEXT["en"]["no_sheet"].format(path=into), TEXT["zh"]["no_sheet"].format(path=into),
+        key = "no_sheet" if str(into).lower().endswith((".xlsx", ".xlsm")) else "not_xlsx"
+        raise SheetsyncError(TEXT["en"][key].format(path=into), TEXT["zh"][key].format(path=into),
                              code="no-holidays-sheet")

@@ -23,8 +23,8 @@ _NUMERALS = "一二三四五六七八九十"
 _DATE = re.compile(r"(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日(?:\((?P<note>[^()]*)\))?")
 _RANGE = re.compile(_DATE.pattern.replace("?P<", "?P<a_") + r"(?:至|到|~|-|—|–)" + _DATE.pattern.replace("?P<", "?P<b_"))
 _TITLE_YEAR = re.compile(r"(\d{4})年(?:部分)?节假日")
-# an item's number and the holiday's name before its colon (一、春节: / 2.国庆节、中秋节: / 六,国庆节,中秋节:); line breaks are gone by
-# then, so the name's colon is what tells an item from a number in the text
+# an item's number and the holiday's name before its colon (一、春节: / 2.国庆节、中秋节: / 六,国庆节,中秋节:);
+# line breaks are gone by then, so the name's colon is what tells an item from a number in the text
 _ITEM = re.compile(r"(?:[" + _NUMERALS + r"]+|\d{1,2})[、.,](?=[\u4e00-\u9fff、,]{1,15}:)")
 _COUNT = re.compile(r"共(\d+)天")
 
@@ -60,10 +60,8 @@ class Notice:
 
 def _fold(text: str) -> str:
     """One form for every way the notice is pasted: half-width punctuation, no line breaks or spaces."""
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("、", "、").replace("〜", "~").replace("～", "~")
-    text = text.replace("（", "(").replace("）", ")").replace("：", ":").replace("，", ",")
-    return re.sub(r"\s+", "", text)
+    text = unicodedata.normalize("NFKC", text)  # （）：，；～ and full-width digits to their half-width forms
+    return re.sub(r"\s+", "", text.replace("〜", "~"))
 
 
 def _year_of(text: str, year: int | None) -> int:
