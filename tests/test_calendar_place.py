@@ -84,3 +84,22 @@ def test_english_messages_do_not_change_the_calendar(tmp_path):
     zh = api.validate(tracker(tmp_path, traditional=False, name="国庆活动"), today=TODAY)
     en = api.validate(tracker(tmp_path, traditional=False, name="国庆活动"), today=TODAY, lang="en")
     assert en.campaign.calendar == zh.campaign.calendar == "CN" and due(en) == due(zh)
+
+
+def test_sheetsyncs_own_simplified_words_do_not_turn_a_taiwan_tracker_into_a_mainland_one(tmp_path):
+    # few Traditional-only characters of its own (報, 進) against the Health, Flags and report-sheet text sync
+    # writes in Simplified Chinese: the tracker's own words decide, not sheetsync's
+    tasks = [{"id": f"T{i}", "task": f"海報{i}", "owner": "林小明", "time_point": "T-30wd", "status": "進行中"}
+             for i in range(1, 13)]
+    path = make_tracker(tmp_path / "t.xlsx", tasks, fields=FIELDS, headers=TRADITIONAL, title=None,
+                        campaign={"name": "雙十", "launch": D(2027, 10, 12)})
+    first = api.sync(path, today="2027-10-01", state=tmp_path / "state.db")
+    assert first.changed and first.report.campaign.calendar == "TW"
+    from sheetsync import sources
+    from sheetsync.engine.calendar_place import traditional
+    written = sources.read(path)
+    everything = [v for sheet in written.sheets for row in sheet.rows for v in row if isinstance(v, str)]
+    assert not traditional(everything)  # read over every cell, the workbook would now pass for Simplified
+    again = api.validate(path, today="2027-10-01")
+    assert again.campaign.calendar == "TW"
+    assert not [f for f in again.findings if f.code == "calendar-gap"]

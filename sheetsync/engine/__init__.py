@@ -69,7 +69,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     if "calendar" not in campaign.cells and given.get("calendar") is None:
         # nobody named it: the tracker's own language and place decide (not the language of the messages)
         zone = given.get("timezone") or campaign.timezone
-        campaign.calendar = (place_calendar(workbook, zone) or "CN") if layout.language == "zh" else ""
+        campaign.calendar = (place_calendar(workbook, layout, zone) or "CN") if layout.language == "zh" else ""
     for key, value in (overrides or {}).items():
         if value is not None and hasattr(campaign, key):
             setattr(campaign, key, value)

@@ -17,6 +17,7 @@ from typing import Any
 import pytz
 
 from ..channels import KINDS as CHANNEL_KINDS
+from ..engine.calendar import calendar_code
 from ..engine.mapping import known_fields, parse_rows
 from ..engine.table import field_of
 from ..engine.timepoints import parse_time_point
@@ -103,7 +104,7 @@ class TrackerConfig:
         """Campaign facts the config sets, in the shape the engine's `overrides` take; unset ones are left out."""
         out: dict[str, Any] = {}
         if self.calendar is not None:
-            out["calendar"] = self.calendar
+            out["calendar"] = calendar_code(self.calendar)  # 台灣 -> TW, as the Campaign sheet's is read
         if self.recipients:
             out["recipients"] = list(self.recipients)
         if self.review_sla_hours is not None:
