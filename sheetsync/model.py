@@ -348,6 +348,9 @@ class Report:
     faq: list[tuple[str, str]] = field(default_factory=list)  # the FAQ sheet's (question, answer), for the notice
     table: TableShape | None = None  # the task table's layout, as the engine found it
     clock: "Clock | None" = None  # the run's one clock (sheetsync.clock), set by api; None for a bare engine call
+    # the engine's working-day calendar (official days, the Holidays sheet, an imported notice): what the digest
+    # and the notice count working days on, so their counts agree with the deadlines
+    work_calendar: object = None
 
     def summary(self) -> dict:
         by_health: dict[str, int] = {}

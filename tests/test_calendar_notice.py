@@ -278,3 +278,17 @@ def test_import_into_a_tracker_without_a_holidays_sheet_prints_the_rows(tmp_path
     assert out.returncode == 2 and "没有节假日表" in out.stderr and len(out.stderr.strip().splitlines()) == 1
     assert "2027-02-13\t上班\t春节调休上班" in out.stdout
     assert tracker.read_bytes() == data
+
+
+def test_the_launch_notice_counts_on_the_same_calendar_as_the_deadlines(tmp_path):
+    from sheetsync.notice import notice_due
+    tasks = [{"id": "T1", "stage": "筹备", "task": "物料下单", "owner": "张三", "status": "进行中", "time_point": "T-3wd"}]
+    tracker = make_tracker(tmp_path / "t.xlsx", tasks, fields=("id", "stage", "task", "owner", "time_point", "status"),
+                           campaign={"name": "春节活动", "launch": D(2027, 2, 16)})
+    (tmp_path / "2027.txt").write_text(NOTICE_2027, encoding="utf-8")
+    save(tmp_path / "holidays.toml", parse_notice(NOTICE_2027))
+    stand_in = api.validate(tracker, today="2026-12-07")
+    assert notice_due(stand_in) == stand_in.tasks[0].due == D(2027, 2, 11)  # 15, 12, 11
+    imported = api.validate(tracker, today="2026-12-07",
+                            overrides={"official_days": official_days(tmp_path / "holidays.toml")})
+    assert notice_due(imported) == imported.tasks[0].due == D(2027, 2, 4)  # 15, the make-up Saturday 13, 4
