@@ -285,7 +285,6 @@ def test_the_launch_notice_counts_on_the_same_calendar_as_the_deadlines(tmp_path
     tasks = [{"id": "T1", "stage": "筹备", "task": "物料下单", "owner": "张三", "status": "进行中", "time_point": "T-3wd"}]
     tracker = make_tracker(tmp_path / "t.xlsx", tasks, fields=("id", "stage", "task", "owner", "time_point", "status"),
                            campaign={"name": "春节活动", "launch": D(2027, 2, 16)})
-    (tmp_path / "2027.txt").write_text(NOTICE_2027, encoding="utf-8")
     save(tmp_path / "holidays.toml", parse_notice(NOTICE_2027))
     stand_in = api.validate(tracker, today="2026-12-07")
     assert notice_due(stand_in) == stand_in.tasks[0].due == D(2027, 2, 11)  # 15, 12, 11

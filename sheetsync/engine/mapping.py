@@ -154,7 +154,7 @@ def check_ignored(layout: TableLayout, mapping: ColumnMapping | None) -> None:
         return
     named = {params.get("name") for kind, params in layout.reasons.values() if kind == "ignored"}
     for name in mapping.ignore:
-        if name not in named:
+        if name not in named and name not in mapping.columns.values():  # a column both mapped and ignored: mapped
             where = {"config": "sheetsync.toml", "campaign-sheet": "the Campaign sheet"}.get(mapping.origin, "--ignore")
             where_zh = {"config": "sheetsync.toml", "campaign-sheet": "活动信息表"}.get(mapping.origin, "--ignore")
             shown = ", ".join(dict.fromkeys(layout.texts[c] for c in sorted(layout.texts))) or "-"
