@@ -31,7 +31,8 @@ def validate(source: str | Path, *, today: str | dt.date | None = None, lang: st
 
 
 def inspect(source: str | Path, *, today: str | dt.date | None = None, lang: str | None = None,
-            mapping: ColumnMapping | None = None, workbook: WorkbookData | None = None, **source_options) -> Inspection:
+            mapping: ColumnMapping | None = None, workbook: WorkbookData | None = None, overrides: dict | None = None,
+            **source_options) -> Inspection:
     """What sheetsync understands of SOURCE: its sheets, the task table and how each column was read.
 
     A workbook with no task table (or no row-per-task layout) is not an error here: the Inspection says what
@@ -43,7 +44,7 @@ def inspect(source: str | Path, *, today: str | dt.date | None = None, lang: str
     """
     workbook = workbook or sources.read(source, **source_options)
     try:
-        report = analyse_at(workbook, today, lang=lang, mapping=mapping)
+        report = analyse_at(workbook, today, lang=lang, mapping=mapping, overrides=overrides)
     except SheetsyncError as exc:
         if exc.code not in NO_TABLE_CODES:
             raise

@@ -130,7 +130,8 @@ def layout_options(f):
     """--columns / --sheet / --header-row / --ignore / --skip-rows: say where the table is when recognition is
     not enough; --holidays-file: an imported holiday notice's days."""
     f = click.option("--holidays-file", "holidays_file", metavar="FILE", expose_value=False, callback=_remember,
-                     help="A holidays file from `sheetsync holidays import` (official days off and make-up working days).")(f)
+                     help="A holidays file from `sheetsync holidays import` (official days off and make-up "
+                          "working days).")(f)
     f = click.option("--skip-rows", "skip_rows", metavar="ROWS", expose_value=False, callback=_remember,
                      help="Rows that are not tasks, e.g. --skip-rows 5,8-12.")(f)
     f = click.option("--ignore", "ignore", metavar="HEADER,...", expose_value=False, callback=_remember,
@@ -147,8 +148,8 @@ def layout_options(f):
 
 def _mapping(columns: str | None, sheet: str | None, header_row: int | None):
     meta = click.get_current_context().meta
-    mapping = ColumnMapping(sheet, header_row, parse_columns(columns or ""), "cli", parse_names(meta.get("ignore") or ""),
-                            parse_rows(meta.get("skip_rows") or ""))
+    mapping = ColumnMapping(sheet, header_row, parse_columns(columns or ""), "cli",
+                            parse_names(meta.get("ignore") or ""), parse_rows(meta.get("skip_rows") or ""))
     return mapping if mapping.says_anything() else None
 
 
@@ -181,7 +182,8 @@ def validate(source, fmt, today, lang, credentials, show_all, columns, sheet, he
       sheetsync validate tracker.xlsx --format json --today 2026-07-01
       sheetsync validate plan.xlsx --columns 'task=接口名,owner=开发者,deadline=计划开发时间'
     """
-    report = api.validate(source, today=today, lang=lang, mapping=_mapping(columns, sheet, header_row), overrides=_overrides(),
+    report = api.validate(source, today=today, lang=lang, mapping=_mapping(columns, sheet, header_row),
+                          overrides=_overrides(),
                           **_source_kwargs(source, credentials))
     if fmt == "json":
         click.echo(to_json(report.to_dict()))
@@ -206,7 +208,7 @@ def inspect(source, fmt, today, lang, credentials, columns, sheet, header_row):
       sheetsync inspect export.csv --format json
     """
     result = api.inspect(source, today=today, lang=lang, mapping=_mapping(columns, sheet, header_row),
-                         **_source_kwargs(source, credentials))
+                         overrides=_overrides(), **_source_kwargs(source, credentials))
     if fmt == "json":
         click.echo(to_json(result.to_dict()))
     else:

@@ -9,11 +9,13 @@ TEXT = {
     "en": {"item": "  {name}: {rest} off{work}", "work": ", {n} make-up working {days} ({dates})",
            "file": "Wrote {year} into {path}; name it in sheetsync.toml: holidays_file = \"{name}\"",
            "sheet": "Added {n} to the Holidays sheet '{sheet}' of {path}.", "backup": "Backup: {path}",
-           "kept": "Left as typed: {n} already in the sheet.", "nothing": "The Holidays sheet '{sheet}' already lists every day.",
+           "kept": "Left as typed: {n} already in the sheet.",
+           "nothing": "The Holidays sheet '{sheet}' already lists every day.",
            "paste": "Rows for a Holidays sheet (日期, 类型 休息/上班, 说明); paste them below its header:",
            "no_sheet": "{path} has no Holidays sheet (节假日): add one with the header 日期, 类型, 说明 and run again, "
                        "or paste the rows above into it.",
-           "not_xlsx": "{path}: only an .xlsx tracker is written to; paste the rows above into its Holidays sheet (节假日)."},
+           "not_xlsx": "{path}: only an .xlsx tracker is written to; paste the rows above into its Holidays sheet "
+                       "(节假日)."},
     "zh": {"item": "  {name}:放假 {rest}{work}", "work": ",调休上班 {n} 天({dates})",
            "file": "已将 {year} 年写入 {path};请在 sheetsync.toml 中写 holidays_file = \"{name}\"",
            "sheet": "已在 {path} 的节假日表“{sheet}”中添加 {n}。", "backup": "备份:{path}",
@@ -68,7 +70,8 @@ def import_notice(notice, file, into, year, backups, lang):
             click.echo(f"{day.isoformat()}\t{kind}\t{note}")
     if done.sheet is not None and done.sheet.sheet is not None:
         if done.written:
-            click.echo(tx["sheet"].format(n=count(lang, "day", len(done.sheet.rows)), sheet=done.sheet.sheet, path=into))
+            added = count(lang, "day", len(done.sheet.rows))
+            click.echo(tx["sheet"].format(n=added, sheet=done.sheet.sheet, path=into))
             if done.backup:
                 click.echo(tx["backup"].format(path=done.backup))
         elif not done.sheet.rows:

@@ -81,7 +81,8 @@ def into_workbook(path: str | Path, plan: SheetRows, backups: int = 5):
     from .xlsx.safe_write import apply_patch
     cells: list[CellWrite] = []
     if plan.write_header:
-        cells += [CellWrite(0, plan.cols[k], text, bold=True) for k, text in zip(("date", "kind", "note"), HEADERS[plan.lang])]
+        cells += [CellWrite(0, plan.cols[k], text, bold=True)
+                  for k, text in zip(("date", "kind", "note"), HEADERS[plan.lang])]
     for i, (day, kind, note) in enumerate(plan.rows):
         r = plan.first_free + i
         cells.append(CellWrite(r, plan.cols["date"], day, number_format="yyyy-mm-dd"))

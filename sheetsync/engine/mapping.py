@@ -159,5 +159,6 @@ def check_ignored(layout: TableLayout, mapping: ColumnMapping | None) -> None:
             where_zh = {"config": "sheetsync.toml", "campaign-sheet": "活动信息表"}.get(mapping.origin, "--ignore")
             shown = ", ".join(dict.fromkeys(layout.texts[c] for c in sorted(layout.texts))) or "-"
             raise SheetsyncError(
-                f"{where}: ignore names '{name}', which is not a header of sheet '{layout.sheet.name}'; headers there: {shown}",
+                f"{where}: ignore names '{name}', which is not a header of sheet '{layout.sheet.name}'; "
+                f"headers there: {shown}",
                 f"{where_zh}:忽略列“{name}”不是工作表“{layout.sheet.name}”的表头;现有表头:{shown}", code="bad-mapping")
