@@ -25,7 +25,7 @@ from sheetsync.holidays_file import load, official_days, save
 from tracker_factory import make_tracker
 
 D = dt.date
-SHARED = Path(os.environ.get("SHEETSYNC_SHARED") or Path(__file__).resolve().parents[1].parent / "shared") / "calendar"
+NOTICES = Path(__file__).resolve().parents[1].parent / "shared" / "calendar"  # the published notices, beside the repository
 
 # A notice of the published form for 2027, a year chinese-calendar does not have. Its dates are made up for
 # the test (the weekdays are right for 2027); the real notice comes out in November.
@@ -69,10 +69,9 @@ def variants(text: str) -> dict[str, str]:
 
 
 def shared_notice(year: int) -> str:
-    path = SHARED / f"{year}.txt"
+    path = NOTICES / f"{year}.txt"
     if not path.is_file():
-        missing(f"{path} not found (the published notices beside the repository: ../shared/calendar; "
-                "set SHEETSYNC_SHARED)")
+        missing(f"{path} not found (the published notices, expected beside the repository: ../shared/calendar)")
     return path.read_text(encoding="utf-8")
 
 
