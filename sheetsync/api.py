@@ -8,6 +8,7 @@ from pathlib import Path
 from . import sources
 from . import sync as pipeline
 from .clock import parse_today  # noqa: F401  (parse_today: the CLI's)
+from .holidays_import import import_holidays  # noqa: F401  (`sheetsync holidays import`: the library surface)
 from .model import ColumnMapping, Report, SheetsyncError, WorkbookData
 from .sync import SyncResult, analyse_at, clock_for, refuse_empty  # noqa: F401  (the library surface)
 from .understood import Inspection, guess_language
@@ -30,7 +31,8 @@ def validate(source: str | Path, *, today: str | dt.date | None = None, lang: st
 
 
 def inspect(source: str | Path, *, today: str | dt.date | None = None, lang: str | None = None,
-            mapping: ColumnMapping | None = None, workbook: WorkbookData | None = None, **source_options) -> Inspection:
+            mapping: ColumnMapping | None = None, workbook: WorkbookData | None = None, overrides: dict | None = None,
+            **source_options) -> Inspection:
     """What sheetsync understands of SOURCE: its sheets, the task table and how each column was read.
 
     A workbook with no task table (or no row-per-task layout) is not an error here: the Inspection says what
@@ -42,7 +44,7 @@ def inspect(source: str | Path, *, today: str | dt.date | None = None, lang: str
     """
     workbook = workbook or sources.read(source, **source_options)
     try:
-        report = analyse_at(workbook, today, lang=lang, mapping=mapping)
+        report = analyse_at(workbook, today, lang=lang, mapping=mapping, overrides=overrides)
     except SheetsyncError as exc:
         if exc.code not in NO_TABLE_CODES:
             raise

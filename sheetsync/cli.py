@@ -9,8 +9,10 @@ from pathlib import Path
 import click
 
 from . import api
+from .cli_holidays import holidays
 from .engine.counts import count
-from .engine.mapping import parse_columns
+from .engine.mapping import parse_columns, parse_names, parse_rows
+from .holidays_file import official_days
 from .model import ColumnMapping, SheetsyncError
 from .render import SHOWN_PER_SEVERITY, print_text, to_json
 from .sources import is_gsheet
@@ -94,6 +96,7 @@ Examples (one per command; `sheetsync COMMAND --help` tells more):
   sheetsync run nightly --config sheetsync.toml
   sheetsync schedule --config sheetsync.toml
   sheetsync status --config sheetsync.toml
+  sheetsync holidays import 2027.txt --file holidays.toml
 """
 
 
@@ -118,8 +121,22 @@ def source_options(f):
     return f
 
 
+def _remember(ctx, param, value):
+    ctx.meta[param.name] = value  # read by _mapping and _overrides: the commands' signatures stay as they are
+    return value
+
+
 def layout_options(f):
-    """--columns / --sheet / --header-row: say where the table is when recognition is not enough."""
+    """--columns / --sheet / --header-row / --ignore / --skip-rows: say where the table is when recognition is
+    not enough; --holidays-file: an imported holiday notice's days."""
+    f = click.option("--holidays-file", "holidays_file", metavar="FILE", expose_value=False, callback=_remember,
+                     help="A holidays file from `sheetsync holidays import` (official days off and make-up "
+                          "working days).")(f)
+    f = click.option("--skip-rows", "skip_rows", metavar="ROWS", expose_value=False, callback=_remember,
+                     help="Rows that are not tasks, e.g. --skip-rows 5,8-12.")(f)
+    f = click.option("--ignore", "ignore", metavar="HEADER,...", expose_value=False, callback=_remember,
+                     help="Columns to switch off (read as no field, never checked), by header or letter, "
+                          "e.g. --ignore 'RAG,备注'.")(f)
     f = click.option("--header-row", "header_row", type=click.IntRange(1, 1000), metavar="N",
                      help="The header row (1-based), e.g. --header-row 4.")(f)
     f = click.option("--sheet", "sheet", metavar="NAME", help="The task sheet, e.g. --sheet Plan.")(f)
@@ -130,9 +147,16 @@ def layout_options(f):
 
 
 def _mapping(columns: str | None, sheet: str | None, header_row: int | None):
-    if not (columns or sheet or header_row):
-        return None
-    return ColumnMapping(sheet, header_row, parse_columns(columns or ""), "cli")
+    meta = click.get_current_context().meta
+    mapping = ColumnMapping(sheet, header_row, parse_columns(columns or ""), "cli",
+                            parse_names(meta.get("ignore") or ""), parse_rows(meta.get("skip_rows") or ""))
+    return mapping if mapping.says_anything() else None
+
+
+def _overrides() -> dict | None:
+    """--holidays-file: its days, as a job's holidays_file gives them."""
+    path = click.get_current_context().meta.get("holidays_file")
+    return {"official_days": official_days(path)} if path else None
 
 
 def _source_kwargs(source: str, credentials: str | None) -> dict:
@@ -159,6 +183,7 @@ def validate(source, fmt, today, lang, credentials, show_all, columns, sheet, he
       sheetsync validate plan.xlsx --columns 'task=接口名,owner=开发者,deadline=计划开发时间'
     """
     report = api.validate(source, today=today, lang=lang, mapping=_mapping(columns, sheet, header_row),
+                          overrides=_overrides(),
                           **_source_kwargs(source, credentials))
     if fmt == "json":
         click.echo(to_json(report.to_dict()))
@@ -183,7 +208,7 @@ def inspect(source, fmt, today, lang, credentials, columns, sheet, header_row):
       sheetsync inspect export.csv --format json
     """
     result = api.inspect(source, today=today, lang=lang, mapping=_mapping(columns, sheet, header_row),
-                         **_source_kwargs(source, credentials))
+                         overrides=_overrides(), **_source_kwargs(source, credentials))
     if fmt == "json":
         click.echo(to_json(result.to_dict()))
     else:
@@ -244,7 +269,7 @@ def sync(source, fmt, today, lang, credentials, dry_run, backups, show_all, colu
       sheetsync sync tracker.xlsx --dry-run
       sheetsync sync tracker.xlsx
     """
-    result = api.sync(source, today=today, lang=lang, dry_run=dry_run, backups=backups,
+    result = api.sync(source, today=today, lang=lang, dry_run=dry_run, backups=backups, overrides=_overrides(),
                       mapping=_mapping(columns, sheet, header_row), **_source_kwargs(source, credentials))
     if fmt == "json":
         click.echo(to_json(result.to_dict()))
@@ -324,7 +349,7 @@ def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, sen
         click.echo(to_json(seen.to_dict()) if fmt == "json" else "\n".join(seen.text()))
         return
     batch, result = api.digest(source, today=today, period=period, kinds=kinds, to=list(to) or None,
-                               outbox=outbox, send=send, state=state, force=force, lang=lang,
+                               outbox=outbox, send=send, state=state, force=force, lang=lang, overrides=_overrides(),
                                mapping=_mapping(columns, sheet, header_row), **_source_kwargs(source, credentials))
     if fmt == "json":
         data = {"tracker": batch.tracker, "period": batch.period, "changed": batch.changed,
@@ -623,6 +648,9 @@ def schedule(config_path, outbox, credentials):
       sheetsync schedule --config /etc/sheetsync/sheetsync.toml
     """
     sys.exit(api.schedule(config_path, outbox=outbox, credentials=credentials))
+
+
+cli.add_command(holidays)
 
 
 def main(argv=None):

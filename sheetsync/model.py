@@ -283,11 +283,17 @@ class TableSeen:
 class ColumnMapping:
     """What a person said about the table, in sheetsync.toml or the Campaign sheet: it wins over guessing.
 
-    columns: field -> header text as written, or a column letter ("C")."""
+    columns: field -> header text as written, or a column letter ("C"); ignore: columns switched off (header
+    text or letter: read as no field, never checked); skip_rows: 1-based rows that are not tasks."""
     sheet: str | None = None
     header_row: int | None = None  # 1-based
     columns: dict[str, str] = field(default_factory=dict)
-    origin: str = "config"  # config | campaign-sheet
+    origin: str = "config"  # config | campaign-sheet | cli
+    ignore: tuple[str, ...] = ()
+    skip_rows: tuple[int, ...] = ()
+
+    def says_anything(self) -> bool:
+        return bool(self.columns or self.header_row or self.sheet or self.ignore or self.skip_rows)
 
 
 @dataclass
@@ -348,6 +354,9 @@ class Report:
     faq: list[tuple[str, str]] = field(default_factory=list)  # the FAQ sheet's (question, answer), for the notice
     table: TableShape | None = None  # the task table's layout, as the engine found it
     clock: "Clock | None" = None  # the run's one clock (sheetsync.clock), set by api; None for a bare engine call
+    # the engine's working-day calendar (official days, the Holidays sheet, an imported notice): what the digest
+    # and the notice count working days on, so their counts agree with the deadlines
+    work_calendar: object = None
 
     def summary(self) -> dict:
         by_health: dict[str, int] = {}
@@ -375,7 +384,8 @@ class Report:
             "sheet": self.sheet,
             "header_row": self.header_row,
             "tasks": [
-                {"id": t.id, "row": t.row, "task": t.task, "owner": t.owner, "status": t.status,
+                {"id": t.id, "row": t.row, "task": t.task, "owner": t.owner,
+                 "owners": list(t.owners) or ([t.owner] if t.owner else []), "status": t.status,
                  "due": iso(t.due), "due_source": t.due_source, "health": t.health}
                 for t in self.tasks
             ],

@@ -107,6 +107,8 @@ class Decision:
 
 
 def calendar_of(report: Report) -> WorkCalendar:
+    if report.work_calendar is not None:  # the engine's: the Holidays sheet and an imported notice included
+        return report.work_calendar
     try:
         return WorkCalendar(report.campaign.calendar or None)
     except ValueError:

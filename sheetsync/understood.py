@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 
 from .engine.field_costs import cost
+from .engine.mapping import row_ranges
 from .engine.schema import BY_FIELD, MANAGED, MAPPING_ROWS
 from .model import ColumnRead, Report, SheetsyncError, TableSeen, Understanding, WorkbookData, col_letter
 
@@ -144,7 +145,15 @@ def paste_toml(u: Understanding, one_sheet: bool = False) -> list[str]:
     refs = _references(u)
     columns = ", ".join(f"{c.field} = {_toml_string(refs[c.column])}" for c in read_fields(u))
     lines = [] if one_sheet else [f"sheet = {_toml_string(u.sheet or '')}"]
-    return lines + [f"header_row = {u.header_row}", f"columns = {{ {columns} }}"]
+    return lines + [f"header_row = {u.header_row}", f"columns = {{ {columns} }}"] + _corrections_toml(u)
+
+
+def _corrections_toml(u: Understanding) -> list[str]:
+    """The columns switched off and rows skipped that this reading used, kept in the lines to paste."""
+    m = u.mapping
+    out = [f"ignore = [{', '.join(_toml_string(n) for n in m.ignore)}]"] if m and m.ignore else []
+    rows = ", ".join(r if r.isdigit() else _toml_string(r) for r in row_ranges(m.skip_rows)) if m else ""
+    return out + ([f"skip_rows = [{rows}]"] if rows else [])
 
 
 def paste_rows(u: Understanding, lang: str) -> list[tuple[str, str]]:
@@ -154,6 +163,11 @@ def paste_rows(u: Understanding, lang: str) -> list[tuple[str, str]]:
     rows = [(keys["sheet"], u.sheet or ""), (keys["header_row"], str(u.header_row))]
     refs = _references(u)
     rows += [(f"{keys['column']}{colon}{field_label(c.field, lang)}", refs[c.column]) for c in read_fields(u)]
+    m = u.mapping
+    if m and m.ignore:
+        rows.append((keys["ignore"], ", ".join(m.ignore)))
+    if m and m.skip_rows:
+        rows.append((keys["skip_rows"], ", ".join(row_ranges(m.skip_rows))))
     return rows
 
 

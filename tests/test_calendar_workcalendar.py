@@ -156,9 +156,32 @@ def test_2027_falls_back_to_weekends_and_is_reported():
 
 def test_crossing_into_an_uncovered_year_records_it():
     cal = WorkCalendar("CN")
-    # 2027-01-01 is a Friday; without data it counts as a working day, and the calendar says so.
-    assert cal.add_workdays(D(2026, 12, 31), 1) == D(2027, 1, 1)
+    # 2027-01-01 is a Friday and New Year's Day: the holidays package's China holidays stand in for the year
+    # chinese_calendar lacks, and the calendar says the year is not covered
+    assert cal.add_workdays(D(2026, 12, 31), 1) == D(2027, 1, 4)
     assert cal.uncovered_years == {2027}
+
+
+def test_an_uncovered_year_takes_the_holidays_package_days_off_but_no_make_up_days():
+    cal = WorkCalendar("CN")
+    stand_in = holidays.China(years=2027)
+    for day in stand_in:
+        assert not cal.is_workday(day)
+    saturdays = [D(2027, 1, 2) + dt.timedelta(weeks=k) for k in range(52)]
+    assert not any(cal.is_workday(d) for d in saturdays)  # make-up working days are unknown until imported
+
+
+def test_an_imported_notice_replaces_the_stand_in_and_fills_the_gap():
+    rest = [D(2027, 2, 5) + dt.timedelta(days=k) for k in range(8)]  # Fri 5 .. Fri 12
+    cal = WorkCalendar("CN", notice_rest=rest, notice_work=[D(2027, 2, 13)])
+    assert cal.add_workdays(D(2027, 2, 4), 1) == D(2027, 2, 13)  # the make-up Saturday works
+    assert not cal.is_workday(D(2027, 2, 12))
+    # the tracker's own Holidays sheet still wins over the notice
+    own = WorkCalendar("CN", workdays=[D(2027, 2, 12)], notice_rest=rest, notice_work=[D(2027, 2, 13)])
+    assert own.is_workday(D(2027, 2, 12))
+    cal.asker = type("Asker", (), {"row": 4})()
+    cal.is_workday(D(2027, 3, 1))
+    assert cal.gaps == {} and cal.uncovered_years == {2027}
 
 
 def test_years_before_the_data_are_uncovered_too():
@@ -173,7 +196,7 @@ def test_uncovered_years_belong_to_one_calendar():
     a.is_workday(D(2028, 5, 1))
     assert a.uncovered_years == {2028}
     assert b.uncovered_years == set()
-    assert b.is_workday(D(2028, 5, 1))  # Monday, no data: weekends only
+    assert not b.is_workday(D(2028, 5, 1))  # Labour Day, from the holidays package's China holidays
     assert b.uncovered_years == {2028}
 
 

@@ -31,7 +31,8 @@ def test_json_has_the_documented_shape_and_exit_1_on_errors(tmp_path):
     data = json.loads(p.stdout)
     assert set(data) == {"source", "today", "language", "sheet", "header_row", "columns", "ignored", "tasks", "findings", "summary"}
     assert data["today"] == "2026-09-21" and data["language"] == "zh" and data["sheet"] == "任务" and data["header_row"] == 3
-    assert data["tasks"][0] == {"id": "T1", "row": 4, "task": "写方案", "owner": "张三", "status": "in-progress",
+    assert data["tasks"][0] == {"id": "T1", "row": 4, "task": "写方案", "owner": "张三", "owners": ["张三"],
+                                "status": "in-progress",
                                 "due": "2026-09-18", "due_source": "explicit", "health": "late"}
     assert data["tasks"][1]["due"] == "2026-09-24" and data["tasks"][1]["due_source"] == "time-point"
     f = data["findings"][0]

@@ -111,6 +111,8 @@ class _Weekdays:
 
 
 def calendar_for(report: Report):
+    if report.work_calendar is not None:  # the engine's: the Holidays sheet and an imported notice included
+        return report.work_calendar
     try:
         from ..engine.calendar import WorkCalendar
         return WorkCalendar(report.campaign.calendar)

@@ -7,6 +7,7 @@ import gc
 from ..model import ColumnMapping, Finding, Report, SheetsyncError, TableShape, WorkbookData, parse_a1
 from . import catalogue
 from .calendar import WorkCalendar
+from .calendar_place import place_calendar
 from .campaign import read_campaign, read_faq, read_holidays, read_people
 from .checks import Checker, assign_health
 from .deadlines import derive
@@ -15,7 +16,7 @@ from .gantt import COVERED as GANTT_COVERED
 from .gantt import apply_gantt, gantt_of
 from .grid_dates import grid_span
 from .graph import build
-from .mapping import combine, from_campaign_sheet
+from .mapping import check_ignored, combine, from_campaign_sheet, keep_header_row
 from .managed import place_managed
 from .metrics import check_metrics
 from .rows import read_tasks
@@ -50,7 +51,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
 
     `now` (naive, in the campaign's zone) drives review-SLA checks; it defaults to the start of `today`.
     `overrides` replace campaign facts (launch, end, calendar, timezone, review_sla_hours, recipients, ...)."""
-    mapping = combine(mapping, from_campaign_sheet(workbook))
+    mapping = keep_header_row(workbook, combine(mapping, from_campaign_sheet(workbook)), today.year)
     layout, seen = find_table(workbook, mapping, today.year)
     if layout is None:
         grid = not_row_per_task(workbook, seen, mapping)
@@ -59,6 +60,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
         seen_text = describe_seen(seen)
         finding = catalogue.make("no-task-table", lang or "en", seen=seen_text)
         raise NoTaskTable(finding, seen_text)
+    check_ignored(layout, mapping)
     span = grid_span(layout)  # sync's own columns go right of a date grid, never inside it
     layout.managed = place_managed({**layout.columns, **({"grid": span[1]} if span else {})},
                                    workbook.sheet(layout.sheet.name) or layout.sheet)
@@ -68,6 +70,11 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
 
     campaign, f = read_campaign(workbook, language, today.year, near=today)
     findings += f
+    given = overrides or {}
+    if "calendar" not in campaign.cells and given.get("calendar") is None:
+        # nobody named it: the tracker's own language and place decide (not the language of the messages)
+        zone = given.get("timezone") or campaign.timezone
+        campaign.calendar = (place_calendar(workbook, layout, zone) or "CN") if layout.language == "zh" else ""
     for key, value in (overrides or {}).items():
         if value is not None and hasattr(campaign, key):
             setattr(campaign, key, value)
@@ -76,8 +83,10 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     findings += f
     off, work, f = read_holidays(workbook, language, year, near=campaign.launch or today)
     findings += f
+    notice = (overrides or {}).get("official_days") or {}  # an imported notice's days (a holidays file)
+    notice_days = {"notice_rest": notice.get("rest", ()), "notice_work": notice.get("work", ())}
     try:
-        cal = WorkCalendar(campaign.calendar or None, holidays=off, workdays=work)
+        cal = WorkCalendar(campaign.calendar or None, holidays=off, workdays=work, **notice_days)
     except ValueError:
         # the Campaign cell it was read from (none when the job config named the calendar)
         where = None if (overrides or {}).get("calendar") is not None else campaign.cells.get("calendar")
@@ -113,7 +122,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
                   table=table_shape(layout, last_row),
                   people=people or {}, columns=dict(layout.columns), headers=dict(layout.headers),
                   last_row=last_row, understanding=understood, alerts=alerts,
-                  faq=read_faq(workbook))
+                  faq=read_faq(workbook), work_calendar=cal)
 
 
 def table_shape(layout, last_row: int | None) -> TableShape:

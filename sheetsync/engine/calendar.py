@@ -1,8 +1,12 @@
 """Working days: official holidays and make-up working days, plus the tracker's own Holidays sheet.
 
 China comes from `chinese_calendar` (it knows the make-up Saturdays and Sundays, 调休); other countries
-from the `holidays` package. Arithmetic is our own: chinese_calendar's find_workday counts the start day
-itself, and numpy/pandas business days cannot express a working Saturday (PITFALLS.md, Calendars).
+(Taiwan and Hong Kong included) from the `holidays` package. For a year chinese_calendar does not have yet (each
+year's notice comes out in November, the package later), the `holidays` package's China holidays stand in for
+the days off; its make-up working days are unknown until the tracker gives them (the Holidays sheet, or a
+holidays file imported from the State Council's notice), and until then that year is a `gap`.
+Arithmetic is our own: chinese_calendar's find_workday counts the start day itself, and numpy/pandas business
+days cannot express a working Saturday (PITFALLS.md, Calendars).
 
 Each year becomes a sorted list of working-day ordinals, built on first use and cached per
 (country, year, tracker days in that year), so the ~100k calls a validation makes are bisects.
@@ -17,7 +21,7 @@ from typing import Iterable
 
 import chinese_calendar
 
-__all__ = ["WorkCalendar"]
+__all__ = ["WorkCalendar", "calendar_code"]
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -27,11 +31,13 @@ class _Year:
     start: int  # ordinal of 1 January
     flags: bytes  # flags[ordinal - start] == 1 on a working day
     days: tuple[int, ...]  # working-day ordinals, ascending
-    covered: bool  # False when the official data did not know the year (weekends-only fallback)
+    covered: bool  # False when the official data did not know the year (the stand-in above, or weekends only)
 
 
 # What a Chinese team types in the Campaign sheet's calendar cell instead of the code.
-_ALIASES = {"中国": "CN", "中国大陆": "CN", "大陆": "CN", "CHINA": "CN", "PRC": "CN"}
+_ALIASES = {"中国": "CN", "中国大陆": "CN", "大陆": "CN", "内地": "CN", "CHINA": "CN", "PRC": "CN",
+            "台湾": "TW", "台灣": "TW", "臺灣": "TW", "臺湾": "TW", "TAIWAN": "TW",
+            "香港": "HK", "HONG KONG": "HK", "HONGKONG": "HK", "澳门": "MO", "澳門": "MO", "MACAU": "MO", "MACAO": "MO"}
 
 
 def _normalise_country(country: str | None) -> tuple[str, str | None]:
@@ -44,8 +50,15 @@ def _normalise_country(country: str | None) -> tuple[str, str | None]:
     return code, (subdiv or None)
 
 
+def calendar_code(text: str | None) -> str:
+    """The calendar a person wrote, as its code: '台灣' -> 'TW', 'us-ca' -> 'US-CA', '' -> '' (weekends only)."""
+    code, subdiv = _normalise_country(text)
+    return f"{code}-{subdiv}" if subdiv else code
+
+
 def _country_holidays(code: str, subdiv: str | None, years):
-    # imported here so a command loads `holidays` only for a country other than China (chinese_calendar's):
+    # imported here so a command loads `holidays` only for a country other than China (chinese_calendar's)
+    # or a Chinese year chinese_calendar lacks:
     # the package costs more to import than validating a 1,000-row tracker takes
     import holidays
 
@@ -82,25 +95,44 @@ def _official_year(code: str, subdiv: str | None, year: int) -> tuple[bytes, boo
         try:
             chinese_calendar.is_workday(first)
         except NotImplementedError:
-            return bytes(_weekdays_only(year)), False
+            return _china_stand_in(year), False
         return bytes(chinese_calendar.is_workday(first + dt.timedelta(days=i)) for i in range(n)), True
     cal = _country_holidays(code, subdiv=subdiv, years=year)
     return bytes(cal.is_working_day(first + dt.timedelta(days=i)) for i in range(n)), True
 
 
+def _china_stand_in(year: int) -> bytes:
+    """A year chinese_calendar lacks: weekdays, less the `holidays` package's China holidays (its days off are
+    computed from the lunar calendar; the make-up working days are decided each year and it cannot know them)."""
+    flags = _weekdays_only(year)
+    first = dt.date(year, 1, 1)
+    try:
+        days = _country_holidays("CN", None, years=year)
+    except (NotImplementedError, KeyError):
+        return bytes(flags)
+    for d in days:
+        if d.year == year:
+            flags[(d - first).days] = 0
+    return bytes(flags)
+
+
 @lru_cache(maxsize=4096)
-def _year_table(code: str, subdiv: str | None, year: int, off: frozenset[int], on: frozenset[int]) -> _Year:
+def _year_table(code: str, subdiv: str | None, year: int, off: frozenset[int], on: frozenset[int],
+                notice_off: frozenset[int] = frozenset(), notice_on: frozenset[int] = frozenset()) -> _Year:
     flags, covered = _official_year(code, subdiv, year)
     start = dt.date(year, 1, 1).toordinal()
-    if off or on:
-        mutable = bytearray(flags)
-        for o in on:
-            mutable[o - start] = 1
-        for o in off:  # a day listed both ways counts as a day off: deadlines then move earlier, never later
-            mutable[o - start] = 0
-        flags = bytes(mutable)
-    days = tuple(start + i for i, f in enumerate(flags) if f)
-    return _Year(start, flags, days, covered)
+    if not covered and (on or notice_on):
+        # the year's make-up working days are given (an imported notice, or the Holidays sheet): the year's
+        # arrangement is known, so its days off replace the stand-in's guesses instead of adding to them
+        flags = bytes(_weekdays_only(year))
+    mutable = bytearray(flags)
+    # an imported notice is the official calendar; the tracker's own days then win over it
+    for days, value in ((notice_on, 1), (notice_off, 0), (on, 1), (off, 0)):
+        # a day listed both ways counts as a day off: deadlines then move earlier, never later
+        for o in days:
+            mutable[o - start] = value
+    days = tuple(start + i for i, f in enumerate(mutable) if f)
+    return _Year(start, bytes(mutable), days, covered)
 
 
 def _by_year(days: Iterable[dt.date]) -> dict[int, frozenset[int]]:
@@ -118,14 +150,19 @@ _EMPTY: frozenset[int] = frozenset()
 class WorkCalendar:
     """Working days of one country, with the tracker's extra days off and extra working days winning."""
 
-    def __init__(self, country: str = "CN", holidays: Iterable[dt.date] = (), workdays: Iterable[dt.date] = ()):
+    def __init__(self, country: str = "CN", holidays: Iterable[dt.date] = (), workdays: Iterable[dt.date] = (),
+                 notice_rest: Iterable[dt.date] = (), notice_work: Iterable[dt.date] = ()):
+        """holidays / workdays: the tracker's own days (they win); notice_rest / notice_work: an imported official
+        notice's days off and make-up working days (a holidays file), laid over the country's calendar."""
         self._code, self._subdiv = _normalise_country(country)
         _check_country(self._code, self._subdiv)
         self.country = f"{self._code}-{self._subdiv}" if self._subdiv else self._code
         self._off = _by_year(holidays)
         self._on = _by_year(workdays)
+        self._notice_off = _by_year(notice_rest)
+        self._notice_on = _by_year(notice_work)
         self._years: dict[int, _Year] = {}
-        self.uncovered_years: set[int] = set()
+        self.uncovered_years: set[int] = set()  # years the official data lacks (see `gaps` for those not filled)
         # Who is asking: the engine sets the task (anything with a .row) before computing its dates, so a missing
         # year is reported once, on the first row whose deadline or working-day count needed it (see `gaps`).
         self.asker = None
@@ -139,11 +176,13 @@ class WorkCalendar:
         if table is None:
             if not dt.MINYEAR <= year <= dt.MAXYEAR:
                 raise OverflowError(f"date out of range (year {year})")
-            table = _year_table(self._code, self._subdiv, year, self._off.get(year, _EMPTY), self._on.get(year, _EMPTY))
+            table = _year_table(self._code, self._subdiv, year, self._off.get(year, _EMPTY), self._on.get(year, _EMPTY),
+                                self._notice_off.get(year, _EMPTY), self._notice_on.get(year, _EMPTY))
             if not table.covered:
                 self.uncovered_years.add(year)
             self._years[year] = table
-        if not table.covered and self.asker is not None:
+        # a year whose make-up working days the tracker gives (an imported notice) is known: no gap
+        if not table.covered and self.asker is not None and year not in self._on and year not in self._notice_on:
             seen = self.gaps.get(year)
             if seen is None or self.asker.row < seen.row:
                 self.gaps[year] = self.asker

@@ -7,6 +7,7 @@ import zoneinfo
 
 from ..model import Campaign, Finding, Person, SheetData, WorkbookData, a1
 from . import catalogue
+from .calendar import calendar_code
 from .schema import (CAMPAIGN_KEYS, CHAT_ID_FIELDS, CAMPAIGN_SHEETS, FAQ_COLUMNS, FAQ_SHEETS, DEFAULT_LEAD_TIMES, HOLIDAY_COLUMNS, HOLIDAY_SHEETS,
                      LEAD_TIME_PREFIXES, PEOPLE_COLUMNS, PEOPLE_SHEETS, WORKDAY_WORDS)
 from .values import clean_text, is_blank, is_email, normalise_header, parse_date, parse_number
@@ -88,7 +89,7 @@ def read_campaign(workbook: WorkbookData, lang: str, default_year: int,
                 zoneinfo.ZoneInfo(zone)
                 campaign.timezone = zone
             elif key == "calendar":
-                campaign.calendar = str(value).strip().upper()
+                campaign.calendar = calendar_code(str(value))
             elif key == "review_sla_hours":
                 campaign.review_sla_hours = float(_in_range(parse_number(value), 1e6))
             elif key == "due_soon_days":

@@ -277,8 +277,10 @@ def _words_of(block: _Block, lo: int, hi: int) -> dict[int, HeaderWords]:
 
 
 def _score(sheet: SheetData, block: _Block, lo: int, hi: int, year: int, mapping: dict[str, int] | None,
-           origin: str | None) -> _Candidate:
+           origin: str | None, ignored: dict[int, str] | None = None, ignored_by: str | None = None) -> _Candidate:
+    ignored = ignored or {}
     words = _words_of(block, lo, hi)
+    words = {c: h for c, h in words.items() if c not in ignored or c in (mapping or {}).values()}  # switched off
     managed: dict[str, int] = {}
     scores: dict[int, dict[str, tuple[float, str]]] = {}
     first = block.bottom + 1
@@ -299,7 +301,9 @@ def _score(sheet: SheetData, block: _Block, lo: int, hi: int, year: int, mapping
     columns: dict[str, int] = {}
     reasons: dict[int, tuple] = {}
     total = 0.0
-    taken: set[int] = set(managed.values())
+    taken: set[int] = set(managed.values()) | set(ignored)
+    for c, name in ignored.items():
+        reasons[c] = ("ignored", {"origin": ignored_by, "name": name})
     for fld, c in (mapping or {}).items():
         columns[fld] = c
         taken.add(c)
@@ -476,7 +480,7 @@ def _sheet_candidates(sheet: SheetData, year: int, mapping: ColumnMapping | None
         best: _Candidate | None = None
         for depth in range(MAX_HEADER_ROWS):
             top = bottom - depth
-            if top < 0 or (depth and not _joins(sheet, top, bottom, width, cover)):
+            if top < 0 or (depth and not _joins(sheet, top, bottom, width, cover) and not _names_headers(mapping)):
                 break
             block = _block(sheet, top, bottom, width, cover)
             if len(block.texts) < 1:
@@ -485,7 +489,8 @@ def _sheet_candidates(sheet: SheetData, year: int, mapping: ColumnMapping | None
                 cols = _resolve(resolved, block, lo, hi, sheet, mapping)
                 if cols is False:
                     continue
-                cand = _score(sheet, block, lo, hi, year, cols, mapping.origin if cols else None)
+                cand = _score(sheet, block, lo, hi, year, cols, mapping.origin if cols else None,
+                              *_switched_off(block, lo, hi, mapping))
                 if best is None or _better(cand, best, 0.5 if depth else 0.0):
                     best = cand
         if best is not None:
@@ -499,7 +504,8 @@ def _sheet_candidates(sheet: SheetData, year: int, mapping: ColumnMapping | None
         cols = _resolve(resolved, block, c0, c1, sheet, mapping)
         if cols is False:
             continue
-        cand = _score(sheet, block, c0, c1, year, cols, mapping.origin if cols else None)
+        cand = _score(sheet, block, c0, c1, year, cols, mapping.origin if cols else None,
+                      *_switched_off(block, c0, c1, mapping))
         cand.kind, cand.name, cand.total = "excel-table", name, cand.total + 1
         out.append(cand)
     return out
@@ -533,17 +539,40 @@ def _resolve(resolved, block: _Block, lo: int, hi: int, sheet: SheetData, mappin
 _LETTERS = re.compile(r"^[A-Za-z]{1,3}$")
 
 
+_JOINERS = re.compile(r"[/\-_·—:：]")
+
+
 def _find_header(block: _Block, lo: int, hi: int, want: str) -> int | None:
     key = normalise_header(want)
     for c in range(lo, hi + 1):
         t = block.texts.get(c)
         if t is not None and (normalise_header(t) == key or normalise_header(t.rsplit(" / ", 1)[-1]) == key):
             return c
+    squashed = _JOINERS.sub("", key)  # a split header named with its parts run together: 计划结束, Planned-End
+    for c in range(lo, hi + 1):
+        t = block.texts.get(c)
+        if t is not None and " / " in t and _JOINERS.sub("", normalise_header(t)) == squashed:
+            return c
     if _LETTERS.match(want.strip()):
         c = col_index(want.strip().upper())
         if c <= hi + 50:
             return c
     return None
+
+
+def _names_headers(mapping: ColumnMapping | None) -> bool:
+    """Does the mapping name columns by header text? Then a header split over rows may hold them on different
+    rows (任务 on the top row, 结束 under 计划): rows are stacked to find them even where they would not join."""
+    return mapping is not None and any(not _LETTERS.match(v.strip()) for v in mapping.columns.values())
+
+
+def _switched_off(block: _Block, lo: int, hi: int, mapping: ColumnMapping | None) -> tuple[dict[int, str], str | None]:
+    """The columns of this header the mapping's `ignore` names (by header text or letter) -> the name, and where
+    the mapping said so."""
+    if mapping is None or not mapping.ignore:
+        return {}, None
+    cols = {_find_header(block, lo, hi, name): name for name in mapping.ignore}
+    return {c: name for c, name in cols.items() if c is not None and lo <= c <= hi}, mapping.origin
 
 
 def mapping_error(workbook: WorkbookData, mapping: ColumnMapping, sheet: SheetData | None) -> SheetsyncError:
@@ -555,21 +584,24 @@ def mapping_error(workbook: WorkbookData, mapping: ColumnMapping, sheet: SheetDa
         return SheetsyncError(f"{where} names the sheet '{mapping.sheet}', which this workbook does not have (sheets: {names})",
                               f"{where_zh} 指定的工作表“{mapping.sheet}”不存在(现有工作表:{names})", code="bad-mapping")
     n = min(len(sheet.rows), HEADER_SCAN_ROWS)
-    width = min(max((len(r) for r in sheet.rows[:n]), default=0), MAX_COLUMNS)
+    width = min(max((len(r) for r in sheet.rows[:n + MAX_HEADER_ROWS]), default=0), MAX_COLUMNS)
     rows = [mapping.header_row - 1] if mapping.header_row else range(n)
-    missing = ""
-    best_texts: list[str] = []
+    cover = _covering(sheet, 0, n + MAX_HEADER_ROWS, width)
+    # the header (one row, or rows stacked as a split header) holding most of the names, then most headers: its
+    # headers are listed, and the first name it lacks is the one reported
+    best: tuple = (-1, 0, [], {})
     for r in rows:
-        if r >= len(sheet.rows):
-            continue
-        block = _block(sheet, r, r, width, _covering(sheet, r, r, width))
-        texts = [block.texts[c] for c in sorted(block.texts)]
-        if len(texts) > len(best_texts):
-            best_texts = texts
-    for fld, want in mapping.columns.items():
-        if not any(normalise_header(t) == normalise_header(want) for t in best_texts) and not _LETTERS.match(want.strip()):
-            missing = f"{fld} = \"{want}\""
-            break
+        for depth in range(MAX_HEADER_ROWS):
+            if r - depth < 0 or r >= len(sheet.rows):
+                break
+            block = _block(sheet, r - depth, r, width, cover)
+            found = {f: _find_header(block, 0, width - 1, want) for f, want in mapping.columns.items()}
+            texts = list(dict.fromkeys(block.texts[c] for c in sorted(block.texts)))  # a merged title once
+            score = (sum(c is not None for c in found.values()), len(texts))
+            if score > best[:2]:
+                best = (*score, texts, found)
+    best_texts, found = best[2], best[3]
+    missing = next((f"{fld} = \"{want}\"" for fld, want in mapping.columns.items() if found.get(fld) is None), "")
     shown = ", ".join(best_texts[:30]) or "-"
     row_en = f" on row {mapping.header_row}" if mapping.header_row else ""
     row_zh = f"第 {mapping.header_row} 行" if mapping.header_row else ""
@@ -759,7 +791,7 @@ def find_table(workbook: WorkbookData, mapping: ColumnMapping | None = None, yea
                ) -> tuple[TableLayout | None, list[TableSeen]]:
     """The layout of the task table, or None and the candidates seen (best first)."""
     year = year or 2000
-    if mapping is not None and not (mapping.columns or mapping.sheet or mapping.header_row):
+    if mapping is not None and not mapping.says_anything():
         mapping = None
     every: list[_Candidate] = []
     first_valid: _Candidate | None = None
@@ -792,6 +824,7 @@ def find_table(workbook: WorkbookData, mapping: ColumnMapping | None = None, yea
             others.append(other)
     seen = [_seen(chosen)] + [_seen(c, "lower score" if c.sheet is chosen.sheet else "another sheet") for c in
                               sorted(others, key=lambda c: -c.total)[:8]]
+    skip |= frozenset(r - 1 for r in (mapping.skip_rows if mapping else ()) if r - 1 > chosen.block.bottom)
     return _layout(chosen, end, skip, seen, mapping), seen
 
 

@@ -36,6 +36,9 @@ _WHY = {
     "none": ("ignored: no field matches", "忽略:没有匹配的字段"),
     "grid": ("ignored: date grid beside the table", "忽略:表格旁的日期网格"),
     "gantt": ("Gantt chart, {word}: a bar drawn here dates its task", "甘特图,{word}:画在这里的横条给出任务的日期"),
+    "ignored-config": ("ignored: switched off in sheetsync.toml (ignore)", "忽略:在 sheetsync.toml 中关闭(ignore)"),
+    "ignored-campaign-sheet": ("ignored: switched off in the Campaign sheet", "忽略:在活动信息表中关闭(忽略列)"),
+    "ignored-cli": ("ignored: switched off with --ignore", "忽略:由 --ignore 关闭"),
 }
 
 
@@ -47,8 +50,8 @@ def field_label(fld: str, lang: str) -> str:
 
 
 def why(kind: str, params: dict, lang: str) -> str:
-    if kind == "mapped":
-        kind = "mapped-" + (params.get("origin") or "config")
+    if kind in ("mapped", "ignored"):
+        kind = kind + "-" + (params.get("origin") or "config")
     if kind == "word" and params.get("word") == "=":
         kind = "known"
     en, zh = _WHY.get(kind, _WHY["none"])

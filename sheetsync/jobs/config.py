@@ -17,7 +17,8 @@ from typing import Any
 import pytz
 
 from ..channels import KINDS as CHANNEL_KINDS
-from ..engine.mapping import known_fields
+from ..engine.calendar import calendar_code
+from ..engine.mapping import known_fields, parse_rows
 from ..engine.table import field_of
 from ..engine.timepoints import parse_time_point
 from ..model import ColumnMapping, SheetsyncError
@@ -85,13 +86,15 @@ class TrackerConfig:
     columns: dict[str, str] = field(default_factory=dict, hash=False)  # field -> header text or column letter
     header_row: int | None = None  # 1-based
     sheet: str | None = None  # the task sheet's name
+    ignore: tuple[str, ...] = ()  # columns switched off (header text or letter)
+    skip_rows: tuple[int, ...] = ()  # 1-based rows that are not tasks
+    holidays_file: str | None = None  # an absolute path: official days off and make-up days (sheetsync.holidays_file)
 
     @property
     def mapping(self) -> ColumnMapping | None:
         """What this tracker's config says about its layout (wins over recognition and the Campaign sheet)."""
-        if not (self.columns or self.header_row or self.sheet):
-            return None
-        return ColumnMapping(self.sheet, self.header_row, dict(self.columns), "config")
+        mapping = ColumnMapping(self.sheet, self.header_row, dict(self.columns), "config", self.ignore, self.skip_rows)
+        return mapping if mapping.says_anything() else None
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -101,7 +104,7 @@ class TrackerConfig:
         """Campaign facts the config sets, in the shape the engine's `overrides` take; unset ones are left out."""
         out: dict[str, Any] = {}
         if self.calendar is not None:
-            out["calendar"] = self.calendar
+            out["calendar"] = calendar_code(self.calendar)  # 台灣 -> TW, as the Campaign sheet's is read
         if self.recipients:
             out["recipients"] = list(self.recipients)
         if self.review_sla_hours is not None:
@@ -111,6 +114,9 @@ class TrackerConfig:
         out["timezone"] = self.timezone
         if self.metric_rules:
             out["metric_rules"] = list(self.metric_rules)
+        if self.holidays_file:
+            from ..holidays_file import official_days  # read at each run: a notice imported since is used
+            out["official_days"] = official_days(self.holidays_file)
         return out
 
 
@@ -340,7 +346,7 @@ def _resolve(base: Path, value: str) -> Path:
 
 _TRACKER_KEYS = ("name", "source", "language", "timezone", "calendar", "recipients", "owner", "review_sla_hours",
                  "lead_times", "channels", "notice", "report_url", "metric_rules",
-                 "columns", "header_row", "sheet")
+                 "columns", "header_row", "sheet", "ignore", "skip_rows", "holidays_file")
 _CHANNEL_KEYS = ("kind", "name", "webhook_env", "secret_env", "mentions")
 _RULE_KEYS = ("metric", "kind", "periods", "percent", "baseline")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -490,13 +496,16 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
         c.bad(path + ("report_url",), f'"{report_url}" is not an http(s) link', f'"{report_url}" 不是 http(s) 链接')
     rules = _metric_rules(c, data, path)
     columns, header_row, sheet = _layout(c, data, path)
+    ignore, skip_rows = _corrections(c, data, path)
+    holidays = _holidays_file(c, data, path, base)
     if len(c.problems) > n0 or not name or not source:
         return None
     return TrackerConfig(name=name, source=source, timezone=zone, language=language, calendar=calendar,
                          recipients=tuple(recipients), owner=owner,
                          review_sla_hours=float(sla) if sla is not None else None, lead_times=leads,
                          channels=channels, notice=notice, report_url=report_url, metric_rules=rules,
-                         columns=columns, header_row=header_row, sheet=sheet)
+                         columns=columns, header_row=header_row, sheet=sheet, ignore=ignore, skip_rows=skip_rows,
+                         holidays_file=holidays)
 
 
 def _layout(c: _Checker, data: dict, path: tuple) -> tuple[dict[str, str], int | None, str | None]:
@@ -524,6 +533,40 @@ def _layout(c: _Checker, data: dict, path: tuple) -> tuple[dict[str, str], int |
         header_row = None
     sheet = c.text(data, path + ("sheet",), 'a sheet name such as "Plan"', '工作表名称,例如 "Plan"')
     return columns, header_row, sheet or None
+
+
+def _corrections(c: _Checker, data: dict, path: tuple) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """ignore = ["RAG", "备注"] (columns switched off) and skip_rows = [5, "8-12"] (rows that are not tasks)."""
+    raw = c.get(data, path + ("ignore",), (list,), 'a list of headers or column letters such as ["RAG", "F"]',
+                '表头或列字母的列表,例如 ["RAG", "F"]', [])
+    ignore = []
+    for item in raw or []:
+        if not isinstance(item, str) or not item.strip():
+            c.bad(path + ("ignore",), f"{item!r} is not a header text or column letter", f"{item!r} 不是表头文字或列字母")
+        else:
+            ignore.append(item.strip())
+    rows = c.get(data, path + ("skip_rows",), (list,), 'a list of rows such as [5, "8-12"]', '行号列表,例如 [5, "8-12"]', [])
+    try:
+        skip = parse_rows(rows or [], "skip_rows")
+    except SheetsyncError as exc:
+        c.bad(path + ("skip_rows",), exc.en.partition(": ")[2], exc.zh.partition(":")[2])
+        skip = ()
+    return tuple(dict.fromkeys(ignore)), skip
+
+
+def _holidays_file(c: _Checker, data: dict, path: tuple, base: Path) -> str | None:
+    """holidays_file = "holidays.toml": read now, so `config check` names a missing or broken file."""
+    text = c.text(data, path + ("holidays_file",), 'a file path such as "holidays.toml"', '文件路径,例如 "holidays.toml"')
+    if not text:
+        return None
+    from ..holidays_file import load
+    full = _resolve(base, text)
+    try:
+        load(full)
+    except SheetsyncError as exc:
+        c.bad(path + ("holidays_file",), exc.en.partition(": ")[2], exc.zh.partition(":")[2])
+        return None
+    return str(full)
 
 
 def _smtp(c: _Checker, raw: Any) -> SmtpConfig | None:
