@@ -8,7 +8,7 @@ import json
 
 from .engine import catalogue
 from .engine.campaign import find_sheet
-from .engine.managed import MANAGED_FIELDS
+from .engine.managed import MANAGED_FIELDS, managed_field
 from .engine.metrics import METRIC_SHEETS
 from .engine.schema import REPORT_TITLE, header
 from .engine.values import excel_serial_to_date
@@ -63,7 +63,8 @@ def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -
 
     own = sorted(c for f, c in table.columns.items() if f not in MANAGED_FIELDS)
     for fld in MANAGED_FIELDS:
-        plan(header_row, cols[fld], header(fld, lang) if fld not in table.headers else table.headers[fld], "header")
+        written = sheet.value(header_row, cols[fld])  # found again by this header: kept as it is, in any language
+        plan(header_row, cols[fld], written if managed_field(written) == fld else header(fld, lang), "header")
         if cells and cells[-1].kind == "header" and cells[-1].col == cols[fld]:
             cells[-1].style_col = max((c for c in own if c < cols[fld]), default=own[0] if own else None)
 

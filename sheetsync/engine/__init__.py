@@ -56,7 +56,8 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
         seen_text = describe_seen(seen)
         finding = catalogue.make("no-task-table", lang or "en", seen=seen_text)
         raise NoTaskTable(finding, seen_text)
-    layout.managed = place_managed(layout.columns, workbook.sheet(layout.sheet.name) or layout.sheet)
+    layout.managed = place_managed(layout.columns, workbook.sheet(layout.sheet.name) or layout.sheet, layout.header_row,
+                                   layout.end_row)
     language = lang or layout.language
     now = now or dt.datetime.combine(today, dt.time())
     findings: list[Finding] = []
