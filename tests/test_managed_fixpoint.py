@@ -365,3 +365,32 @@ def test_google_columns_moved_with_move_dimension_are_found_again(tmp_path, emu)
     emu.request_log.clear()
     again = api.sync(f"gsheet:{key}", today="2026-09-21")
     assert not again.changed and calls(emu) == ["GET get", "GET /values:batchGet"]
+
+
+def test_a_merge_a_person_made_over_syncs_columns_is_refused_in_one_line(tmp_path):
+    path = _excel_table(tmp_path / "table.xlsx")
+    sync(path)
+    wb = openpyxl.load_workbook(path)
+    wb["Tasks"].merge_cells("E5:F5")  # a task's Due and Health merged: its Health cell is gone from sight
+    wb.save(path)
+    data = path.read_bytes()
+    with pytest.raises(SheetsyncError) as err:
+        sync(path)
+    assert err.value.code == "managed-cell-merged" and "E5:F5" in err.value.en and "E5:F5" in err.value.zh
+    assert "\n" not in err.value.en and "\n" not in err.value.zh
+    assert path.read_bytes() == data
+
+
+def test_a_vertical_merge_right_of_the_table_is_passed_over(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Tasks"
+    ws.append(["Task", "Owner", "Deadline", "Status"])
+    for i in range(5):
+        ws.append([f"Task {i}", "Ann", dt.date(2026, 9, 3 + i), "In progress"])
+    ws.merge_cells("E2:E4")  # an empty block a person merged beside the table
+    path = tmp_path / "v.xlsx"
+    wb.save(path)
+    result = sync(path)
+    assert sorted(result.plan.columns.values()) == [5, 6, 7]
+    writes_nothing(path)

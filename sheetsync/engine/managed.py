@@ -73,12 +73,12 @@ def own_columns(sheet: SheetData, header_row: int) -> dict[str, int]:
 
 
 def _blocked(sheet: SheetData, top: int, bottom: int) -> set[int]:
-    """Columns no managed cell may go into between rows top..bottom: those under a merged area wider than one
-    column (a Notes header merged over three columns shows only its first cell) and those inside an Excel
-    table (its header cells are its column names)."""
+    """Columns no managed cell may go into between rows top..bottom: those under a merged area (a Notes header
+    merged over three columns shows only its first cell) and those inside an Excel table (its header cells
+    are its column names)."""
     out: set[int] = set()
     for r0, c0, r1, c1 in sheet.merged:
-        if c1 > c0 and r1 >= top and r0 <= bottom:
+        if r1 >= top and r0 <= bottom:
             out.update(range(c0, c1 + 1))
     for _, (r0, c0, r1, c1) in sheet.tables:
         if r1 >= top and r0 <= bottom:
