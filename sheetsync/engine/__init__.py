@@ -13,7 +13,7 @@ from .deadlines import derive
 from .field_costs import missing_fields
 from .graph import build
 from .mapping import combine, from_campaign_sheet
-from .managed import place_managed
+from .managed import place_managed, set_aside
 from .metrics import check_metrics
 from .rows import read_tasks
 from .table import describe_seen, find_table, not_row_per_task
@@ -58,6 +58,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
         raise NoTaskTable(finding, seen_text)
     layout.managed = place_managed(layout.columns, workbook.sheet(layout.sheet.name) or layout.sheet, layout.header_row,
                                    layout.end_row)
+    set_aside(layout)
     language = lang or layout.language
     now = now or dt.datetime.combine(today, dt.time())
     findings: list[Finding] = []

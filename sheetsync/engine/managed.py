@@ -111,3 +111,12 @@ def place_managed(columns: dict[str, int], sheet: SheetData, header_row: int, en
         c += 1
     cols.update(zip(missing, range(c, c + len(missing))))
     return cols
+
+
+def set_aside(layout) -> None:
+    """The person's columns only in the table's reading (a TableLayout's columns and headers): findings and
+    checks then read the same table before sync made its columns and after, so a second sync plans what the
+    first did."""
+    for fld in MANAGED_FIELDS:
+        layout.columns.pop(fld, None)
+        layout.headers.pop(fld, None)
