@@ -383,6 +383,16 @@ def test_google_columns_moved_with_move_dimension_are_found_again(tmp_path, emu)
     emu.request_log.clear()
     again = api.sync(f"gsheet:{key}", today="2026-09-21")
     assert not again.changed and calls(emu) == ["GET get", "GET /values:batchGet"]
+    # a column inserted before them (and before the table): found one further right
+    batch(emu, key, [{"insertDimension": {"range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": 0,
+                                                    "endIndex": 1}}}])
+    shifted = api.sync(f"gsheet:{key}", today="2026-09-21")
+    assert shifted.plan.columns == {"m_due": 2, "m_health": 3, "m_flags": 4} and shifted.plan.cells == []
+    head = emu.values(key, table.sheet)[table.header_row - 1]
+    assert sorted(managed_field(v) for v in head if managed_field(v)) == ["m_due", "m_flags", "m_health"]
+    emu.request_log.clear()
+    assert not api.sync(f"gsheet:{key}", today="2026-09-21").changed
+    assert calls(emu) == ["GET get", "GET /values:batchGet"]
 
 
 def test_a_merge_a_person_made_over_syncs_columns_is_refused_in_one_line(tmp_path):

@@ -9,6 +9,8 @@ headers beside it in the row, nothing yet) is sync's, and so are the Due and Fla
 person's RAG column (Red/Amber/Green, 红/黄/绿) is never taken, and neither is a Due column of their own."""
 from __future__ import annotations
 
+from itertools import islice
+
 from ..model import SheetData
 from .schema import HEALTH_LABELS, MANAGED
 from .values import normalise_header
@@ -30,9 +32,10 @@ def managed_field(text) -> str | None:
 
 
 def _health_words(sheet: SheetData, header_row: int, c: int) -> tuple[int, int]:
-    """(sync's health words, other values) in the first SAMPLE filled cells under the header."""
+    """(sync's health words, other values) in the first SAMPLE filled cells under the header (looked for in at
+    most SAMPLE * 4 rows: a sparse column of a 100k-row sheet is not walked to its end for each header row)."""
     words = other = 0
-    for row in sheet.rows[header_row + 1:]:
+    for row in islice(sheet.rows, header_row + 1, header_row + 1 + SAMPLE * 4):
         v = row[c] if c < len(row) else None
         if _empty(v):
             continue
