@@ -146,6 +146,17 @@ def test_every_template_is_a_fixed_point(tmp_path, name, lang, scenario):
         assert path.read_bytes() == data and path.stat().st_mtime_ns == mtime
 
 
+def _plain(tasks: int, first_day: int):
+    """A plain task list on sheet Tasks (no title, no Excel table): (workbook, sheet) to add to and save."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Tasks"
+    ws.append(["Task", "Owner", "Deadline", "Status"])
+    for i in range(tasks):
+        ws.append([f"Task {i}", "Ann", dt.date(2026, 9, first_day + i), "In progress"])
+    return wb, ws
+
+
 def _excel_table(path: Path, *, inside: bool = False) -> Path:
     """A task list kept as an Excel table (Insert > Table) under a title, the way the to-do templates are."""
     wb = openpyxl.Workbook()
@@ -291,12 +302,7 @@ _LINK = re.compile(rb"/Subtype/Link.*?/Contents<([0-9A-F]+)>(/A<</Type/Action/S/
 @pytest.mark.libreoffice
 def test_a_pdf_export_with_a_print_area_follows_every_report_link(tmp_path):
     soffice = shutil.which("soffice") or missing("soffice not installed")
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Tasks"
-    ws.append(["Task", "Owner", "Deadline", "Status"])
-    for i in range(8):
-        ws.append([f"Task {i}", "Ann", dt.date(2026, 9, 1 + i), "In progress"])
+    wb, ws = _plain(8, 1)
     ws.append(["Broken", "Bob", "not a date", "weird"])
     ws.print_area = "A1:B10"  # the deadlines and sync's columns are not printed
     path = tmp_path / "printed.xlsx"
@@ -410,12 +416,7 @@ def test_a_merge_a_person_made_over_syncs_columns_is_refused_in_one_line(tmp_pat
 
 
 def test_a_vertical_merge_right_of_the_table_is_passed_over(tmp_path):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Tasks"
-    ws.append(["Task", "Owner", "Deadline", "Status"])
-    for i in range(5):
-        ws.append([f"Task {i}", "Ann", dt.date(2026, 9, 3 + i), "In progress"])
+    wb, ws = _plain(5, 3)
     ws.merge_cells("E2:E4")  # an empty block a person merged beside the table
     path = tmp_path / "v.xlsx"
     wb.save(path)
