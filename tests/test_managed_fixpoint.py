@@ -18,6 +18,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from openpyxl.cell.cell import MergedCell
 from openpyxl.worksheet.table import Table
@@ -423,3 +425,38 @@ def test_a_vertical_merge_right_of_the_table_is_passed_over(tmp_path):
     result = sync(path)
     assert sorted(result.plan.columns.values()) == [5, 6, 7]
     writes_nothing(path)
+
+
+# ---- an invariant: wherever the columns stand ----------------------------------------------------------------------
+_PERSON = {"en": ["Task", "Owner", "Deadline", "Status"], "zh": ["任务", "负责人", "截止日期", "状态"]}
+_SYNC = {"en": ["Due", "Health", "Flags"], "zh": ["计划截止", "健康度", "提示"]}
+
+
+def _columns_read(order: list[int], lang: str, health_values: list[str]):
+    """The engine's reading of a sheet whose seven columns (the person's four, sync's three) stand in `order`."""
+    from sheetsync.engine import analyse
+    from sheetsync.labels import HEALTH_LABELS
+    from sheetsync.model import SheetData, WorkbookData
+    heads = _PERSON[lang] + _SYNC[lang]
+    status = "进行中" if lang == "zh" else "In progress"
+    rows = [[None] * 7 for _ in range(7)]
+    for k, c in enumerate(order):
+        rows[0][c] = heads[k]
+    for i in range(1, 7):
+        values = [f"Task {i}", "Ann", dt.date(2026, 9, 2 * i), status, dt.date(2026, 9, 2 * i),
+                  health_values[i % len(health_values)] if health_values else HEALTH_LABELS[lang]["ok"], ""]
+        for k, c in enumerate(order):
+            rows[i][c] = values[k]
+    report = analyse(WorkbookData("t.xlsx", [SheetData("Tasks", rows)]), dt.date(2026, 9, 1))
+    return report.table
+
+
+@settings(max_examples=60, deadline=None)
+@given(order=st.permutations(range(7)), lang=st.sampled_from(["zh", "en"]))
+def test_syncs_columns_are_found_wherever_they_stand_and_a_persons_rag_column_never(order, lang):
+    table = _columns_read(order, lang, [])
+    assert table.managed == {"m_due": order[4], "m_health": order[5], "m_flags": order[6]}
+    assert {f: table.columns[f] for f in ("task", "owner", "deadline", "status")} == dict(
+        zip(("task", "owner", "deadline", "status"), order[:4]))
+    rag = _columns_read(order, lang, ["Green", "Amber", "Red"])  # the same headers over a person's RAG column
+    assert min(rag.managed.values()) >= 7  # none of their seven columns is taken: sync's own go right of them
