@@ -2,14 +2,8 @@
 report sheet and the sheet's highlight rules (which match the Health cell's text)."""
 from __future__ import annotations
 
+from .engine.schema import HEALTH_LABELS  # noqa: F401  (defined with the Health column it fills)
 from .model import Report
-
-HEALTH_LABELS = {
-    "en": {"done": "Done", "late": "Late", "unreviewed": "Unreviewed", "blocked": "Blocked", "at-risk": "At risk",
-           "due-soon": "Due soon", "invalid": "Data error", "ok": "OK"},
-    "zh": {"done": "已完成", "late": "逾期", "unreviewed": "待审核超时", "blocked": "受阻", "at-risk": "有风险",
-           "due-soon": "即将到期", "invalid": "数据有误", "ok": "正常"},
-}
 
 
 def task_label(task) -> str:

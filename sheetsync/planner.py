@@ -8,12 +8,12 @@ import json
 
 from .engine import catalogue
 from .engine.campaign import find_sheet
-from .engine.managed import MANAGED_FIELDS
+from .engine.managed import MANAGED_FIELDS, managed_field
 from .engine.metrics import METRIC_SHEETS
 from .engine.schema import REPORT_TITLE, header
 from .engine.values import excel_serial_to_date
 from .labels import HEALTH_LABELS, task_labels
-from .model import Report, TableShape, WorkbookData, col_letter, parse_a1, quote_sheet
+from .model import Report, SheetsyncError, TableShape, WorkbookData, a1, col_letter, parse_a1, quote_sheet
 from .owned import FINDINGS_START, FINGERPRINT_PREFIX, MACHINE_COL, recorded_notes, stored_fingerprint
 from .plan import HIGHLIGHTS, ROW_RULE_ORDER, SPARE_ROWS, PlannedCell, Plan, ReportSheet, Rule
 
@@ -63,7 +63,8 @@ def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -
 
     own = sorted(c for f, c in table.columns.items() if f not in MANAGED_FIELDS)
     for fld in MANAGED_FIELDS:
-        plan(header_row, cols[fld], header(fld, lang) if fld not in table.headers else table.headers[fld], "header")
+        written = sheet.value(header_row, cols[fld])  # found again by this header: kept as it is, in any language
+        plan(header_row, cols[fld], written if managed_field(written) == fld else header(fld, lang), "header")
         if cells and cells[-1].kind == "header" and cells[-1].col == cols[fld]:
             cells[-1].style_col = max((c for c in own if c < cols[fld]), default=own[0] if own else None)
 
@@ -87,6 +88,7 @@ def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -
             if not _same(before, value):
                 append(PlannedCell(r, c, value, kind, before))
 
+    _refuse_hidden(report, sheet, cells)
     rules = _rules(report, table, cols, lang)
     side_rules = _metric_rules(report, workbook)
     report_sheet = _report_sheet(report, run_at)
@@ -102,6 +104,30 @@ def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -
     return Plan(sheet=report.sheet, columns=cols, cells=cells, rules=rules, report=report_sheet,
                 fingerprint=fingerprint, unchanged_report=(stored == fingerprint), language=lang, table=table, notes=notes,
                 cleared_notes=cleared, note_keys=note_keys, side_rules=side_rules)
+
+
+def _refuse_hidden(report: Report, sheet, cells: list[PlannedCell]) -> None:
+    """A managed cell under a merged area (not its first cell) would be written where no one sees it: refused
+    in one line, naming the area to unmerge. New columns never go there; this is a person's merge over the
+    columns sync found again."""
+    touched = {c.col for c in cells}
+    hidden: dict[tuple[int, int], tuple] = {}
+    for area in sheet.merged:
+        r0, c0, r1, c1 = area
+        for c in touched.intersection(range(c0, c1 + 1)):
+            for r in range(r0, r1 + 1):
+                if (r, c) != (r0, c0):
+                    hidden[(r, c)] = area
+    cell = next((c for c in cells if (c.row, c.col) in hidden), None)
+    if cell is None:
+        return
+    r0, c0, r1, c1 = hidden[(cell.row, cell.col)]
+    where, area = f"{quote_sheet(sheet.name)}!{a1(cell.row, cell.col)}", f"{a1(r0, c0)}:{a1(r1, c1)}"
+    raise SheetsyncError(
+        f"{report.source}: {where}, a cell sheetsync writes, lies under the merged area {area}, where no one would "
+        f"see it; nothing written. Unmerge {area} (or move the column out of it) and sync again",
+        f"{report.source}:sheetsync 要写的单元格 {where} 位于合并区域 {area} 之内,写入后无人能看到;未写入任何内容。"
+        f"请取消合并 {area}(或把该列移出),再同步", code="managed-cell-merged")
 
 
 def _own_date(before):

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 import python_calamine as pc
 
+from sheetsync.model import quote_sheet
 from sheetsync.xlsx.patch import PatchRefused, owned_rule, patch_bytes
 from sheetsync.xlsx.safe_write import same_value
 
@@ -124,7 +125,16 @@ def test_patch_preserves_everything_else(name):
                 assert got[(w.row, w.col)].value == w.value
         assert [row[0].value for row in wb["sheetsync"].iter_rows(max_row=1)] == ["sheetsync report"]
     links = xml(new[added[0]]).find(M + "hyperlinks")
-    assert [(h.get("ref"), h.get("location"), h.get(R + "id")) for h in links] == [("B3", patch.report.links[(2, 1)], None)]
+    # the same cell as an absolute reference (LibreOffice reads a relative C9 as R1C1), or, when the sheet has a
+    # print area that leaves it out, a printed cell (a PDF export links only to printed cells)
+    [(ref, location, rid)] = [(h.get("ref"), h.get("location"), h.get(R + "id")) for h in links]
+    assert (ref, rid) == ("B3", None)
+    printed = [d for d in xml(new["xl/workbook.xml"]).iter(M + "definedName") if d.get("name") == "_xlnm.Print_Area"]
+    cell = patch.report.links[(2, 1)].rsplit("!", 1)[1]  # C and the row
+    if not printed:
+        assert location == f"{quote_sheet(sheet)}!${cell[0]}${cell[1:]}"
+    else:
+        assert location.startswith(quote_sheet(sheet) + "!$")
 
     # a second run with the same patch changes nothing
     assert patch_bytes(after, patch) is after

@@ -22,7 +22,7 @@ import pytest
 import python_calamine as pc
 from lxml import etree
 
-from sheetsync.model import a1, parse_a1, quote_sheet
+from sheetsync.model import a1, col_letter, parse_a1, quote_sheet
 from sheetsync.xlsx.patch import WorkbookPatch, patch_bytes
 from needs import missing
 
@@ -180,7 +180,8 @@ def test_report_sheet_lists_every_finding_with_a_link(synced):
         if not f["cell"]:
             assert cell.hyperlink is None
             continue
-        assert cell.hyperlink is not None and cell.hyperlink.location == f"{quote_sheet(TASKS)}!{f['cell']}", i
+        r, c = parse_a1(f["cell"])  # absolute: LibreOffice reads a relative C9 as R1C1 and its link goes nowhere
+        assert cell.hyperlink is not None and cell.hyperlink.location == f"{quote_sheet(TASKS)}!${col_letter(c)}${r + 1}", i
         r, c = parse_a1(f["cell"])
         assert r < tasks.max_row and c < tasks.max_column  # the link lands inside the table
     counts = sheet_rows(path, REPORT)[2]

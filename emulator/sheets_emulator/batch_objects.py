@@ -23,6 +23,18 @@ def insert_dimension(ss: Spreadsheet, body: dict, where: str) -> dict:
     return {}
 
 
+@handler("moveDimension")
+def move_dimension(ss: Spreadsheet, body: dict, where: str) -> dict:
+    sheet, dim, s, e = _dim_range(ss, body.get("source") or {}, where)
+    dest = body.get("destinationIndex")
+    limit = sheet.rows if dim == "ROWS" else sheet.cols
+    if not isinstance(dest, int) or not 0 <= dest <= limit:
+        raise bad(f"{where}Invalid destinationIndex: {dest}.")
+    if not s <= dest <= e:  # onto itself: nothing moves
+        dims.move(ss, sheet, dim, s, e, dest)
+    return {}
+
+
 @handler("deleteDimension")
 def delete_dimension(ss: Spreadsheet, body: dict, where: str) -> dict:
     sheet, dim, s, e = _dim_range(ss, body.get("range") or {}, where)

@@ -105,6 +105,33 @@ def delete(ss: Spreadsheet, sheet: Sheet, dim: str, s: int, e: int) -> None:
     _dim_ranges(sheet, dim)[:] = groups
 
 
+def move(ss: Spreadsheet, sheet: Sheet, dim: str, s: int, e: int, dest: int) -> None:
+    """Rows or columns s..e-1 cut and put before `dest` (counted before the cut), as Google's moveDimension:
+    cells, sizes and validation travel with them; a range (merge, rule, filter) has its ends moved."""
+    axis = 0 if dim == "ROWS" else 1
+    n = e - s
+    limit = max([sheet.rows if axis == 0 else sheet.cols, e] + [k[axis] + 1 for k in sheet.cells])
+    order = [i for i in range(limit) if not s <= i < e]
+    at = dest if dest < s else dest - n
+    order[at:at] = list(range(s, e))
+    new = {old: i for i, old in enumerate(order)}
+
+    def key(k):
+        return (new[k[0]], k[1]) if axis == 0 else (k[0], new[k[1]])
+    sheet.cells = {key(k): v for k, v in sheet.cells.items()}
+    sheet.data_validation = {key(k): v for k, v in sheet.data_validation.items()}
+    meta = sheet.row_meta if axis == 0 else sheet.col_meta
+    moved = {new[i]: m for i, m in meta.items() if i in new}
+    meta.clear()
+    meta.update(moved)
+    a, b = _KEYS[dim]
+    for g in _sheet_ranges(ss, sheet):
+        if g.get(a) is None or g.get(b) is None or g[b] > limit:
+            continue
+        ends = [new[g[a]], new[g[b] - 1]]
+        g[a], g[b] = min(ends), max(ends) + 1
+
+
 def _sheet_ranges(ss: Spreadsheet, sheet: Sheet) -> list[dict]:
     out = list(sheet.merges)
     for cf in sheet.conditional_formats:

@@ -17,7 +17,7 @@ from .gantt import apply_gantt, gantt_of
 from .grid_dates import grid_span
 from .graph import build
 from .mapping import check_ignored, combine, from_campaign_sheet, keep_header_row
-from .managed import place_managed
+from .managed import place_managed, set_aside
 from .metrics import check_metrics
 from .rows import read_tasks
 from .table import describe_seen, find_table, not_row_per_task
@@ -63,7 +63,9 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     check_ignored(layout, mapping)
     span = grid_span(layout)  # sync's own columns go right of a date grid, never inside it
     layout.managed = place_managed({**layout.columns, **({"grid": span[1]} if span else {})},
-                                   workbook.sheet(layout.sheet.name) or layout.sheet)
+                                   workbook.sheet(layout.sheet.name) or layout.sheet, layout.header_row,
+                                   layout.end_row)
+    set_aside(layout)
     language = lang or layout.language
     now = now or dt.datetime.combine(today, dt.time())
     findings: list[Finding] = []

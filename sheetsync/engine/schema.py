@@ -49,6 +49,15 @@ MANAGED: tuple[Column, ...] = (
 
 BY_FIELD = {c.field: c for c in COLUMNS + MANAGED}
 
+# The words sync writes in its Health column, one per health; a column holding only these is sync's own
+# (a person's RAG column holds Red/Amber/Green or 红/黄/绿). sheetsync.labels shows them everywhere else.
+HEALTH_LABELS = {
+    "en": {"done": "Done", "late": "Late", "unreviewed": "Unreviewed", "blocked": "Blocked", "at-risk": "At risk",
+           "due-soon": "Due soon", "invalid": "Data error", "ok": "OK"},
+    "zh": {"done": "已完成", "late": "逾期", "unreviewed": "待审核超时", "blocked": "受阻", "at-risk": "有风险",
+           "due-soon": "即将到期", "invalid": "数据有误", "ok": "正常"},
+}
+
 
 def header(field: str, lang: str) -> str:
     """The canonical header for a field in a language."""

@@ -19,7 +19,8 @@ from ..model import (ColumnMapping, SheetData, SheetsyncError, TableSeen, Workbo
                      is_side_sheet)
 from . import catalogue
 from .headers import HeaderWords, has_cjk, header_words, one_line, strip_common_cjk_prefix, strip_common_prefix
-from .schema import COLUMNS, MANAGED, header
+from .managed import own_columns
+from .schema import COLUMNS, header
 from .transposed import fields_down
 from .values import normalise_header, parse_date, parse_status
 from .vocabulary import DATE_FIELDS, score_header
@@ -48,7 +49,6 @@ def _alias_map(columns) -> dict[str, tuple[str, str]]:
 
 
 ALIASES = _alias_map(COLUMNS)
-MANAGED_ALIASES = _alias_map(MANAGED)
 _FIELD_NAMES = {}
 for _c in COLUMNS:
     for _name in (_c.field, _c.field.replace("_", " "), _c.field.replace("_", "-"), _c.zh[0], _c.en[0]):
@@ -284,11 +284,11 @@ def _score(sheet: SheetData, block: _Block, lo: int, hi: int, year: int, mapping
     managed: dict[str, int] = {}
     scores: dict[int, dict[str, tuple[float, str]]] = {}
     first = block.bottom + 1
+    own = {c: f for f, c in own_columns(sheet, block.bottom).items()}  # sync's columns, not a person's
     for c, h in words.items():
         key = normalise_header(block.texts[c])
-        hit = MANAGED_ALIASES.get(key)
-        if hit is not None:
-            managed.setdefault(hit[0], c)
+        if c in own:
+            managed.setdefault(own[c], c)
             continue
         s = dict(score_header(h))
         alias = ALIASES.get(key)

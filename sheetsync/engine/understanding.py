@@ -62,7 +62,7 @@ def why(kind: str, params: dict, lang: str) -> str:
 
 
 def understanding(layout: TableLayout, lang: str, mapping) -> Understanding:
-    by_col = dict((c, f) for f, c in layout.columns.items())  # sync's own columns too: they are read back
+    by_col = {c: f for f, c in {**layout.columns, **layout.managed}.items()}  # sync's own columns too: read back
     reads = []
     for c in sorted(layout.texts):
         kind, params = layout.reasons.get(c, ("none", {}))
@@ -83,7 +83,7 @@ def no_deadline(layout: TableLayout, lang: str) -> list[Finding]:
         return []
     cell = a1(layout.header_row, min((c for c in layout.texts), default=layout.first_col))
     free = [t for c, t in sorted(layout.texts.items())
-            if c not in layout.columns.values() and layout.reasons.get(c, ("",))[0] != "grid"]
+            if c not in layout.columns.values() and layout.reasons.get(c, ("",))[0] not in ("grid", "managed")]
     example = next((t for t in free if any(w in t.casefold() for w in _DATE_WORDS)),
                    "截止日期" if lang == "zh" else "Deadline")
     return [catalogue.make("no-deadline-column", lang, sheet=layout.sheet.name, cell=cell, row=layout.header_row + 1,

@@ -3,6 +3,7 @@
 `patch_bytes` is pure (package in, package out); safe_write.apply_patch is the safe file write around it."""
 from __future__ import annotations
 
+import dataclasses
 import io
 import posixpath
 import zipfile
@@ -15,9 +16,8 @@ from .package import (CT_WORKSHEET, NS_CT, NS_MAIN, NS_PKG_REL, NS_R, REL_CALC_C
                            STRICT_MARK, Package, parse_xml, refused_strict, relative, resolve, serialize)
 from ..owned import is_own_report
 from .report import check_title, first_text, report_xml, shared_strings
-from ..model import a1
-from .sheet import SHEET_ORDER, SheetPatch
-from .styles import insert_ordered
+from .print_links import print_areas, printable
+from .sheet import SheetPatch
 from .sheetdata import Unsupported, patch_body, split, used_range
 from .styles import Styles
 
@@ -140,14 +140,10 @@ def _patch_sheet_fast(pkg, edits, part, patch, styles, date1904, col_widths=None
     sheet = SheetPatch(tree, f"{pkg.name}:{patch.sheet}")
     new_body, sheet.removed_formulas = patch_body(body, patch.cells, styles, date1904=date1904,
                                                   where=f"{pkg.name}:{patch.sheet}")
-    sheet.grow_dimension(patch.cells)
-    if new_body is not body and tree.getroot().find(M + "dimension") is None:
-        # without <dimension>, openpyxl's read-only mode (and our own verification) scans the whole sheet
-        bounds = used_range(new_body)
-        if bounds is not None:
-            r0, c0, r1, c1 = bounds
-            ref = a1(r0, c0) if (r0, c0) == (r1, c1) else f"{a1(r0, c0)}:{a1(r1, c1)}"
-            insert_ordered(tree.getroot(), etree.Element(M + "dimension", ref=ref), SHEET_ORDER)
+    if new_body is not body:
+        # <dimension> covers every cell after the write (without one, openpyxl's read-only mode and our own
+        # verification scan the whole sheet; with one too small, SheetJS drops the cells outside it)
+        sheet.grow_dimension(patch.cells, lambda: used_range(new_body))
     sheet.set_rules(patch.rules, styles)
     sheet.set_widths(col_widths or {})
     final = serialize(tree, raw)
@@ -181,11 +177,11 @@ def _put_report(pkg, edits, patch, wb, wb_part, rels, targets, sheets_el, sheets
                 f"{name}: a sheet named {existing.get('name')!r} already exists and was not written by sheetsync; rename it or choose another report title",
                 f"{name}:已有名为 {existing.get('name')!r} 的工作表且不是 sheetsync 写的;请改名或换一个报告标题",
                 code="report-sheet-taken")
-        xml = report_xml(spec, styles, date1904=date1904)
+        xml = report_xml(_printable(spec, wb, sheets_el), styles, date1904=date1904)
         if xml != pkg.read(part):
             edits.replaced[part] = xml
         return
-    xml = report_xml(spec, styles, date1904=date1904)
+    xml = report_xml(_printable(spec, wb, sheets_el), styles, date1904=date1904)
     used = set(pkg.by_name) | {p for _, p in targets.values()}
     k = 1
     while f"xl/worksheets/sheet{k}.xml" in used:
@@ -206,6 +202,16 @@ def _put_report(pkg, edits, patch, wb, wb_part, rels, targets, sheets_el, sheets
     nsmap = None if NS_R in sheets_el.nsmap.values() else {"r": NS_R}
     etree.SubElement(sheets_el, M + "sheet", name=spec.title, sheetId=str(max(sheet_ids, default=0) + 1),
                      attrib={"{%s}id" % NS_R: rid}, nsmap=nsmap)
+
+
+def _printable(spec: ReportSpec, wb, sheets_el) -> ReportSpec:
+    """The report with links a PDF export can follow (xlsx/print_links.py)."""
+    if not spec.links:
+        return spec
+    names = [s.get("name") for s in sheets_el if isinstance(s.tag, str)]
+    defined = [(d.get("name"), d.get("localSheetId"), d.text or "") for d in wb.iter(M + "definedName")]
+    areas = print_areas(defined, names)
+    return dataclasses.replace(spec, links={k: printable(v, areas) for k, v in spec.links.items()})
 
 
 def _drop_calc_entries(root, sheet_id: str | None, cells: set[str]) -> None:

@@ -204,37 +204,45 @@ class SheetPatch:
                 code="formula-in-managed-cell")
         self.removed_formulas.append(a1(r, col))
 
-    def grow_dimension(self, writes: list[CellWrite]) -> None:
-        dim = self.root.find(M + "dimension")
-        if not writes:
-            return
-        if dim is None:  # readers such as openpyxl's read-only mode scan the whole sheet without one
-            refs = [parse_a1(c.get("r")) for c in self.sheet_data.iter(M + "c") if c.get("r")]
-            if refs and self.sheet_data.find(M + "row") is not None:
-                r0, r1 = min(r for r, _ in refs), max(r for r, _ in refs)
-                c0, c1 = min(c for _, c in refs), max(c for _, c in refs)
-                ref = a1(r0, c0) if (r0, c0) == (r1, c1) else f"{a1(r0, c0)}:{a1(r1, c1)}"
-                insert_ordered(self.root, etree.Element(M + "dimension", ref=ref), SHEET_ORDER)
-            return
+    def grow_dimension(self, writes: list[CellWrite], used=None) -> None:
+        """Make <dimension> cover every cell of the sheet once cells were written: a person's and the managed
+        ones. A range the sheet declared covers the person's cells and is grown over the written ones; a
+        missing or single-cell one (Excel's A1 for an empty sheet, or a writer that did not count) says
+        nothing, so the used range is measured: `used()` gives it (0-based r0, c0, r1, c1) when the caller
+        can, else it is read from the tree. Readers such as SheetJS drop every cell outside the dimension."""
         live = [w for w in writes if w.value is not None]
         if not live:
             return
-        ref = dim.get("ref") or "A1"
-        parts = ref.split(":")
+        dim = self.root.find(M + "dimension")
+        ref = dim.get("ref") if dim is not None else None
         try:
-            r0, c0 = parse_a1(parts[0])
-            r1, c1 = parse_a1(parts[-1])
+            parts = (ref or "").split(":")
+            declared = parse_a1(parts[0]) + parse_a1(parts[-1]) if len(parts) == 2 else None
         except ValueError:
+            declared = None
+        if declared is None:
+            declared = used() if used is not None else self._used_range()
+        if declared is None:
             return
-        if ref == "A1":  # Excel writes A1 for an empty sheet
-            r0, c0, r1, c1 = live[0].row, live[0].col, live[0].row, live[0].col
-        r0 = min([r0] + [w.row for w in live])
-        c0 = min([c0] + [w.col for w in live])
-        r1 = max([r1] + [w.row for w in live])
-        c1 = max([c1] + [w.col for w in live])
+        r0 = min([declared[0]] + [w.row for w in live])
+        c0 = min([declared[1]] + [w.col for w in live])
+        r1 = max([declared[2]] + [w.row for w in live])
+        c1 = max([declared[3]] + [w.col for w in live])
         new = a1(r0, c0) if (r0, c0) == (r1, c1) else f"{a1(r0, c0)}:{a1(r1, c1)}"
-        if new != ref:
+        if dim is None:
+            insert_ordered(self.root, etree.Element(M + "dimension", ref=new), SHEET_ORDER)
+        elif new != ref:
             dim.set("ref", new)
+
+    def _used_range(self) -> tuple[int, int, int, int] | None:
+        r0 = c0 = 1 << 30
+        r1 = c1 = -1
+        for r, row in self._rows().items():
+            cols = self._cells(row)
+            if cols:
+                r0, r1 = min(r0, r), max(r1, r)
+                c0, c1 = min(c0, min(cols)), max(c1, max(cols))
+        return None if r1 < 0 else (r0, c0, r1, c1)
 
     # ---- column widths -----------------------------------------------------------------------------------------
     def set_widths(self, widths: dict[int, float]) -> None:
