@@ -284,7 +284,9 @@ def _score(sheet: SheetData, block: _Block, lo: int, hi: int, year: int, mapping
     managed: dict[str, int] = {}
     scores: dict[int, dict[str, tuple[float, str]]] = {}
     first = block.bottom + 1
-    own = {c: f for f, c in own_columns(sheet, block.bottom).items()}  # sync's columns, not a person's
+    own: dict[int, str] = {}  # sync's columns, not a person's, in any row of the header block: a header of
+    for r in range(block.top, block.bottom + 1):  # two rows may hold them in its upper row
+        own.update({c: f for f, c in own_columns(sheet, r).items()})
     for c, h in words.items():
         key = normalise_header(block.texts[c])
         if c in own:
