@@ -528,3 +528,21 @@ def test_a_data_row_of_dates_is_no_chart_header_and_no_styles_are_read(tmp_path)
     assert book.fills == {}
     report = analyse(book, TODAY)
     assert [t.explicit_due for t in report.tasks] == [D(2026, 9, 20 + i) for i in range(6)]
+
+
+def test_a_data_table_without_a_header_is_no_gantt_chart(tmp_path):
+    """Numbers, a size, a date and a ratio side by side in the first row are data, not a time line: no task is
+    read off such a sheet as if a chart stood beside it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    for i, colour in enumerate(["blue", "blue", "yellow", "yellow", "yellow", "blue"], start=1):
+        ws.append([i, chr(96 + i), colour, 10.0 * i, 1.78 + i / 7, dt.date(2024, 1, i * 3), 5.6 / i, i % 2 == 0])
+    path = tmp_path / "data.xlsx"
+    wb.save(path)
+    try:
+        report = api.validate(path, today="2026-09-10")
+    except SheetsyncError:
+        return  # not a tracker: refused, which is right
+    assert report.table.grid is None
+    assert not {t.task for t in report.tasks} & {"blue", "yellow"}

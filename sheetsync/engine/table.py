@@ -182,6 +182,28 @@ def _grid_runs(grid: set[int], texts: dict[int, str]) -> set[int]:
     return keep
 
 
+def _dates_progress(sheet: SheetData, block: _Block) -> bool:
+    """Does a row of the header read as a time line over the grid columns: dates rising, day or week numbers
+    counting up (starting again at a new month), or labels (weeks, months, weekdays)? A data row taken for a
+    header (a number, a size, a date, a ratio side by side) does not, so it makes no Gantt chart."""
+    for r in range(block.top, block.bottom + 1):
+        seq = [v for c in sorted(block.grid) if (v := sheet.value(r, c)) not in (None, "")]
+        if len(seq) < 4:
+            continue
+        if all(isinstance(v, str) for v in seq):
+            return True
+        if all(isinstance(v, (dt.date, dt.datetime)) for v in seq):
+            if all(a < b for a, b in zip(seq, seq[1:])):
+                return True
+            continue
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer() for v in seq):
+            n = [int(v) for v in seq]
+            rises = sum(1 for a, b in zip(n, n[1:]) if b == a + 1)
+            if all(1 <= k <= 366 for k in n) and rises >= (len(n) - 1) * 3 // 4:
+                return True
+    return False
+
+
 # ------------------------------------------------------------------ values below a header
 
 
@@ -364,7 +386,7 @@ def _score(sheet: SheetData, block: _Block, lo: int, hi: int, year: int, mapping
     known = sum(1 for c, fs in scores.items() for f, (v, w) in fs.items() if w == "=" and columns.get(f) == c)
     # a task with something to check, or three headers exactly as sheetsync's templates write them
     # a task column beside a row of dates is a Gantt chart: its bars say when (engine/gantt.py)
-    gantt = any(lo <= c <= hi for c in block.grid)
+    gantt = any(lo <= c <= hi for c in block.grid) and _dates_progress(sheet, block)
     valid = ("task" in columns and (support or gantt)) or known >= 3
     columns.update(managed)
     return _Candidate(sheet, block, lo, hi, columns, scores, managed, total, reasons, valid=valid,
