@@ -22,7 +22,7 @@ from sheetsync.engine.calendar import WorkCalendar
 from sheetsync.engine.graph import build
 from sheetsync.engine.schema import COLUMNS, header
 from sheetsync.engine.table import ALIASES
-from sheetsync.engine.values import STATUS_LABELS, _STATUS_WORDS, normalise_header, parse_date, parse_datetime, parse_status
+from sheetsync.engine.values import STATUS_LABELS, STATUS_WORDS as _STATUS_WORDS, normalise_header, parse_date, parse_datetime, parse_status
 from sheetsync.model import SheetData, Task, WorkbookData, a1, parse_a1
 
 pytestmark = pytest.mark.stress
