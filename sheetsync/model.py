@@ -152,16 +152,27 @@ class Finding:
     task_id: str | None
     message: str
     params: dict = field(default_factory=dict, repr=False)  # template values, kept for re-rendering
+    # The same problem over several cells of one column is one finding: `cell` and `row` are its first cell,
+    # `range` spans them all ('E5:E55') and `cells`/`rows` list each one (empty for a single cell).
+    range: str | None = None
+    cells: list[str] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
 
     @property
     def ref(self) -> str | None:
-        if self.sheet and self.cell:
-            return f"{self.sheet}!{self.cell}"
+        if self.sheet and (self.range or self.cell):
+            return f"{self.sheet}!{self.range or self.cell}"
         return None
+
+    def spots(self) -> list[tuple[int | None, str | None]]:
+        """Every (row, cell) the finding is about: the one cell, or each cell of its range."""
+        return list(zip(self.rows, self.cells)) if self.cells else [(self.row, self.cell)]
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d.pop("params")
+        d.pop("rows")
+        d["cells"] = d["cells"] or ([self.cell] if self.cell else [])
         return d
 
 
@@ -194,6 +205,7 @@ class Task:
     due: dt.date | None = None
     due_source: str = "none"  # explicit | time-point | successors | unreadable (a bad-date deadline: never derived) | none
     health: str = "ok"
+    rating: str | None = None  # the owner's own Red/Amber/Green rating (green | amber | red), never the status
     owner_email: str | None = None
 
     @property
@@ -283,6 +295,7 @@ class ColumnMapping:
     header_row: int | None = None  # 1-based
     columns: dict[str, str] = field(default_factory=dict)
     origin: str = "config"  # config | campaign-sheet
+    statuses: dict[str, str] = field(default_factory=dict)  # the tracker's own status word -> a status it means
 
 
 @dataclass
@@ -370,7 +383,8 @@ class Report:
             "header_row": self.header_row,
             "tasks": [
                 {"id": t.id, "row": t.row, "task": t.task, "owner": t.owner, "status": t.status,
-                 "due": iso(t.due), "due_source": t.due_source, "health": t.health}
+                 "due": iso(t.due), "due_source": t.due_source, "health": t.health,
+                 **({"rating": t.rating} if t.rating else {})}
                 for t in self.tasks
             ],
             "columns": [{"field": c.field, "header": c.header, "column": col_letter(c.column),

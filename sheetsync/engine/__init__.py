@@ -12,10 +12,12 @@ from .checks import Checker, assign_health
 from .deadlines import derive
 from .field_costs import missing_fields
 from .graph import build
-from .mapping import combine, from_campaign_sheet
+from .mapping import combine, from_campaign_sheet, status_words_of
 from .managed import place_managed
 from .metrics import check_metrics
+from .ranges import over_columns
 from .rows import read_tasks
+from .task_states import rating_findings
 from .table import describe_seen, find_table, not_row_per_task
 from .understanding import no_deadline, understanding
 
@@ -82,7 +84,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
 
     findings += no_deadline(layout, language)
     tasks, f, last_row = read_tasks(layout, language, year, near=campaign.launch or today, today=today,
-                                    launch=campaign.launch, people=people)
+                                    launch=campaign.launch, people=people, statuses=status_words_of(mapping))
     findings += f
     if people:
         for t in tasks:
@@ -95,6 +97,8 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     alerts, f = check_metrics(workbook, language, (overrides or {}).get("metric_rules"))
     findings += f
     assign_health(tasks, findings, layout.sheet.name)
+    findings += rating_findings(tasks, layout, language)
+    findings = over_columns(findings)
     findings.sort(key=_finding_order)
     return Report(source=workbook.source, today=today, language=language, sheet=layout.sheet.name,
                   header_row=layout.header_row + 1, tasks=tasks, findings=findings, campaign=campaign,

@@ -36,6 +36,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("reviewed", ("审核时间", "审核完成时间"), ("Reviewed", "Reviewed at", "Review date")),
     Column("review_result", ("审核结果",), ("Review result", "Review outcome")),
     Column("priority", ("优先级",), ("Priority",)),
+    # the owner's Red/Amber/Green rating; 健康度/Health is sync's own column (MANAGED), never this one
+    Column("rating", ("红黄绿", "风险等级", "健康状态"), ("RAG", "RAG status", "Health status")),
     Column("link", ("物料链接", "链接", "文档链接"), ("Link", "URL", "Materials")),
     Column("notes", ("备注",), ("Notes", "Comments", "Remarks")),
 )
