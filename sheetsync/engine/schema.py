@@ -76,8 +76,8 @@ CAMPAIGN_KEYS: dict[str, tuple[str, ...]] = {
 # to paste: "列:任务 | 接口名" / "column: task | Name" (a field's canonical header, or its key in English, then
 # a header as written or a column letter), "工作表 | 任务" / "sheet | Plan", "表头行 | 3" / "header row | 3".
 MAPPING_ROWS: dict[str, dict[str, str]] = {
-    "zh": {"column": "列", "sheet": "工作表", "header_row": "表头行"},
-    "en": {"column": "column", "sheet": "sheet", "header_row": "header row"},
+    "zh": {"column": "列", "sheet": "工作表", "header_row": "表头行", "status": "状态"},
+    "en": {"column": "column", "sheet": "sheet", "header_row": "header row", "status": "status"},
 }
 # "提前期:设计部" / "lead time: Design" rows set a department's lead time in working days.
 LEAD_TIME_PREFIXES = ("提前期", "lead time", "leadtime")

@@ -18,6 +18,7 @@ import pytz
 
 from ..channels import KINDS as CHANNEL_KINDS
 from ..engine.mapping import known_fields
+from ..engine.statuses import STATUS_LABELS, status_words
 from ..engine.table import field_of
 from ..engine.timepoints import parse_time_point
 from ..model import ColumnMapping, SheetsyncError
@@ -85,13 +86,16 @@ class TrackerConfig:
     columns: dict[str, str] = field(default_factory=dict, hash=False)  # field -> header text or column letter
     header_row: int | None = None  # 1-based
     sheet: str | None = None  # the task sheet's name
+    statuses: dict[str, str] = field(default_factory=dict, hash=False)  # the tracker's own status word -> status
 
     @property
     def mapping(self) -> ColumnMapping | None:
         """What this tracker's config says about its layout (wins over recognition and the Campaign sheet)."""
-        if not (self.columns or self.header_row or self.sheet):
+        if not (self.columns or self.header_row or self.sheet or self.statuses):
             return None
-        return ColumnMapping(self.sheet, self.header_row, dict(self.columns), "config")
+        m = ColumnMapping(self.sheet, self.header_row, dict(self.columns), "config")
+        m.statuses = dict(self.statuses)
+        return m
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -340,7 +344,7 @@ def _resolve(base: Path, value: str) -> Path:
 
 _TRACKER_KEYS = ("name", "source", "language", "timezone", "calendar", "recipients", "owner", "review_sla_hours",
                  "lead_times", "channels", "notice", "report_url", "metric_rules",
-                 "columns", "header_row", "sheet")
+                 "columns", "header_row", "sheet", "statuses")
 _CHANNEL_KEYS = ("kind", "name", "webhook_env", "secret_env", "mentions")
 _RULE_KEYS = ("metric", "kind", "periods", "percent", "baseline")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -490,13 +494,14 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
         c.bad(path + ("report_url",), f'"{report_url}" is not an http(s) link', f'"{report_url}" 不是 http(s) 链接')
     rules = _metric_rules(c, data, path)
     columns, header_row, sheet = _layout(c, data, path)
+    statuses = _statuses(c, data, path)
     if len(c.problems) > n0 or not name or not source:
         return None
     return TrackerConfig(name=name, source=source, timezone=zone, language=language, calendar=calendar,
                          recipients=tuple(recipients), owner=owner,
                          review_sla_hours=float(sla) if sla is not None else None, lead_times=leads,
                          channels=channels, notice=notice, report_url=report_url, metric_rules=rules,
-                         columns=columns, header_row=header_row, sheet=sheet)
+                         columns=columns, header_row=header_row, sheet=sheet, statuses=statuses)
 
 
 def _layout(c: _Checker, data: dict, path: tuple) -> tuple[dict[str, str], int | None, str | None]:
@@ -524,6 +529,27 @@ def _layout(c: _Checker, data: dict, path: tuple) -> tuple[dict[str, str], int |
         header_row = None
     sheet = c.text(data, path + ("sheet",), 'a sheet name such as "Plan"', '工作表名称,例如 "Plan"')
     return columns, header_row, sheet or None
+
+
+def _statuses(c: _Checker, data: dict, path: tuple) -> dict[str, str]:
+    """statuses = { "开工" = "in progress", "待验收" = "待审核" }: the tracker's own status words and the status each
+    means (a status code, or a status word sheetsync knows in either language)."""
+    out: dict[str, str] = {}
+    raw = c.get(data, path + ("statuses",), (dict,), 'a table such as { "开工" = "in progress" }',
+                '表,例如 { "开工" = "进行中" }', {})
+    for word, target in (raw or {}).items():
+        kpath = path + ("statuses", word)
+        if not isinstance(target, str) or not target.strip():
+            c.bad(kpath, 'must be a status such as "in progress" or "已完成"', '必须是状态,例如 "in progress" 或 "已完成"')
+            continue
+        try:
+            status_words({word: target.strip()})
+        except ValueError:
+            c.bad(kpath, f'"{target}" is not a status; use one of {", ".join(STATUS_LABELS["en"].values())}',
+                  f'"{target}" 不是状态:请使用 {"、".join(STATUS_LABELS["zh"].values())} 之一')
+            continue
+        out[str(word)] = target.strip()
+    return out
 
 
 def _smtp(c: _Checker, raw: Any) -> SmtpConfig | None:
