@@ -90,7 +90,8 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
         for t in tasks:
             person = people.get(t.owner or "")
             t.owner_email = person.email if person else None
-    graph = build(tasks, by_id="id" in layout.columns, first_row=layout.first_data_row + 1)
+    by_id = "id" in layout.columns and any(t.id for t in tasks)  # an id column of row numbers names no task
+    graph = build(tasks, by_id=by_id, first_row=layout.first_data_row + 1)
     _resolved_keys(graph)
     findings += derive(graph, campaign, cal, layout, language, near=campaign.launch or today)
     findings += Checker(graph, campaign, cal, layout, language, people, today, now).run()

@@ -60,6 +60,8 @@ _DATE_FORMS = (
     (re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)"), "ymd"),
     (re.compile(r"(\d{4})(\d{2})(\d{2})(?![\d.])"), "ymd"),
     (re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"), "md"),
+    # '1/15/2022', '15/1/2022': month/day/year or day/month/year, read only where the text says which
+    (_NUMERIC_DMY := re.compile(r"(\d{1,2})([-/])(\d{1,2})\2(\d{4})(?!\d)"), "num"),
     (re.compile(r"(\d{1,2})([-/])(\d{1,2})(?![\d/-])"), "md"),
     # '12.8', '11.27': month.day as Chinese teams type it (never day.month: '8.7.2026' stays unread)
     (re.compile(r"(\d{1,2})\.(\d{1,2})(?![\d.])"), "md"),
@@ -147,6 +149,61 @@ def _nearest_year(month: int, day: int, near: dt.date) -> dt.date:
     return best
 
 
+def _month_and_day(a: int, b: int, text: str) -> tuple[int, int]:
+    """'1/15/2022' is 15 January and '15/1/2022' too; '3/4/2022' could be either and is not read (a column whose
+    other cells say which order it uses is put in that order first: in_column_order)."""
+    if a > 12 >= b:
+        return b, a
+    if b > 12 >= a or a == b:
+        return a, b
+    raise ValueError(f"{text!r} could be month/day or day/month")
+
+
+def column_order(values) -> str | None:
+    """'mdy' or 'dmy' when a column's numeric dates show only that order ('1/15/2022' shows month/day/year),
+    None when none does or both do."""
+    seen = set()
+    for v in values:
+        if v.__class__ is str and len(v) <= 12:
+            m = _NUMERIC_DMY.fullmatch(v.strip())
+            if m:
+                a, b = int(m.group(1)), int(m.group(3))
+                if a > 12 >= b:
+                    seen.add("dmy")
+                elif b > 12 >= a:
+                    seen.add("mdy")
+    return seen.pop() if len(seen) == 1 else None
+
+
+def in_column_order(v, order: str | None):
+    """A numeric date that could be month/day or day/month, as ISO text in the column's order; others as they are."""
+    if order is None or v.__class__ is not str:
+        return v
+    m = _NUMERIC_DMY.fullmatch(v.strip())
+    if not m:
+        return v
+    a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    mo, d = (a, b) if order == "mdy" else (b, a)
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else v
+
+
+# An empty date as spreadsheets show it: serial 0 or 1 in a date cell (1899-12-30, 1900-01-01), or the same
+# typed or exported as text ('1900-12-30', '1900/1/0'). No plan is dated 1900.
+_PLACEHOLDER = re.compile(r"^\s*(?:1899|1900)\s*[-/.年]")
+
+
+def is_placeholder(v) -> bool:
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.year <= 1900
+    if v.__class__ is str:
+        return bool(_PLACEHOLDER.match(nfkc(v)))
+    return False
+
+
+# An unknown start ('？-2016/8/11', 'TBD~8.11'): the range's last day is still the deadline.
+_UNKNOWN_START = re.compile(r"^\s*(?:\?+|tbd|待定|未定)\s*(?:~|～|〜|–|—|-|至|到)\s*", re.IGNORECASE)
+
+
 @lru_cache(maxsize=16384)
 def _parse_text(text: str, year: int | None) -> tuple[dt.date, dt.time | None, bool]:
     """(day, time, whether the text carried its year); a text without one takes `year`."""
@@ -169,6 +226,9 @@ def _parse_text(text: str, year: int | None) -> tuple[dt.date, dt.time | None, b
             y += 2000 if y < 100 else 0  # Jira's '07/Sep/21'
         elif kind == "mdy":
             y, mo, d = int(g[2]), _MONTHS[g[0].casefold()], int(g[1])
+        elif kind == "num":
+            y, mo, d = int(g[2]), *_month_and_day(int(g[0]), int(g[1]), text)
+            has_year = True
         else:
             if year is None:
                 raise ValueError(f"{text!r} has no year and no default year was given")
@@ -258,6 +318,10 @@ _DAY_ONLY = re.compile(r"(\d{1,2})\s*[日号]?")
 
 @lru_cache(maxsize=4096)
 def _span_from_text(text: str, year: int | None, near: dt.date | None) -> tuple[dt.date, dt.date]:
+    unknown = _UNKNOWN_START.match(nfkc(text))
+    if unknown:
+        day = parse_date(nfkc(text)[unknown.end():], year, near=near)
+        return day, day
     lines = [line.strip() for line in text.replace("\r", "\n").split("\n") if line.strip()]
     days: list[dt.date] = []
     for line in lines:

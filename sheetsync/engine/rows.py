@@ -11,6 +11,8 @@ from operator import itemgetter
 from ..model import Finding, Task, a1
 from . import catalogue
 from .table import TableLayout
+from .date_columns import prepared
+from .ids import not_ids
 from .task_states import read_ratings, read_states, unused
 from .values import (clean_text, is_blank, parse_date, parse_date_span, parse_datetime, parse_ids, parse_links,
                      parse_number, parse_owners, parse_progress, parse_status, status_from_progress)
@@ -113,6 +115,8 @@ def read_tasks(layout: TableLayout, lang: str, year: int, *, near: dt.date | Non
 
     texts = {f: _texts(column(f)) for f in _TEXT if f in cols}
     ids = texts.get("id") or [None] * len(rows)
+    if "id" in texts and not_ids(ids):  # row numbers or links, not ids: tasks are known by their names
+        ids = texts["id"] = [None] * len(rows)
     tasks = [Task(row=r + 1, id=ids[i], task=texts["task"][i] if "task" in texts else None)
              for i, r in enumerate(numbers)]
     if "time_point" in texts:  # a date serial (Google's date cells) in a time-point column is a date
@@ -137,9 +141,19 @@ def read_tasks(layout: TableLayout, lang: str, year: int, *, near: dt.date | Non
     if "owner" in texts:
         _read_owners(tasks, people)
     progress_status = _read_progress(tasks, column("progress"), headers.get("progress", ""), numbers, ids, finding)
-    _read_spans(tasks, column, numbers, ids, finding, year, near)
-    for fld, attr, parse in _DATES:
+
+    def dates(fld):  # a date column's cells as the date parser should see them (engine/date_columns.py)
         values = column(fld)
+        if values is None:
+            return None
+        values, last_day = prepared(values, launch)
+        if last_day is not None:
+            finding("day-numbers", fld, numbers[0], None, last=last_day)
+        return values
+
+    _read_spans(tasks, dates, numbers, ids, finding, year, near)
+    for fld, attr, parse in _DATES:
+        values = dates(fld)
         if values is None:
             continue
         want_date = attr == "requested"
