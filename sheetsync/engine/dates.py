@@ -195,6 +195,8 @@ _PLACEHOLDER = re.compile(r"^\s*(?:1899|1900)\s*[-/.年]")
 def is_placeholder(v) -> bool:
     if isinstance(v, (dt.date, dt.datetime)):
         return v.year <= 1900
+    if isinstance(v, (dt.time, dt.timedelta)):  # serial 0 in a date cell, as the reader gives it
+        return v in (dt.time(0), dt.timedelta(0))
     if v.__class__ is str:
         return bool(_PLACEHOLDER.match(nfkc(v)))
     return False
