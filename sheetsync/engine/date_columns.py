@@ -53,7 +53,7 @@ def prepared(values: list, start: dt.date | None) -> tuple[list, int | None]:
     order = column_order(values)
     out = []
     for v in values:
-        if is_placeholder(v) or (v.__class__ in (int, float) and v in (0, 1)):
+        if is_placeholder(v) or (v.__class__ in (int, float) and v == 0):  # serial 0: an empty date cell
             out.append(None)
         else:
             out.append(in_column_order(v, order))

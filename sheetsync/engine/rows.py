@@ -140,7 +140,8 @@ def read_tasks(layout: TableLayout, lang: str, year: int, *, near: dt.date | Non
                     finding("missing-value", f, numbers[i], ids[i], what=what_en, what_zh=what_zh)
     if "owner" in texts:
         _read_owners(tasks, people)
-    progress_status = _read_progress(tasks, column("progress"), headers.get("progress", ""), numbers, ids, finding)
+    progress_status = _read_progress(tasks, column("progress"), headers.get("progress", ""), numbers, ids, finding,
+                                     statuses)
 
     def dates(fld):  # a date column's cells as the date parser should see them (engine/date_columns.py)
         values = column(fld)
@@ -222,7 +223,7 @@ def _read_owners(tasks: list[Task], people) -> None:
             t.owner = names[0]
 
 
-def _read_progress(tasks, values, header: str, numbers, ids, finding) -> list:
+def _read_progress(tasks, values, header: str, numbers, ids, finding, statuses: tuple = ()) -> list:
     """Task.progress (0..1) from the progress column, and per task the status it implies (or a status word
     typed there, such as 持续 or 已完成). A column whose cells are mostly not percentages holds notes on what
     was done (进度: '完成登录页'): it is read as notes, with no finding."""
@@ -239,7 +240,7 @@ def _read_progress(tasks, values, header: str, numbers, ids, finding) -> list:
             read.append((i, raw, parse_progress(raw, percent), None))
         except ValueError:
             try:
-                read.append((i, raw, None, parse_status(raw)))
+                read.append((i, raw, None, parse_status(raw, statuses)))
             except ValueError:
                 read.append((i, raw, None, False))
     unreadable = sum(1 for x in read if x[3] is False)

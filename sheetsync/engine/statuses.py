@@ -35,7 +35,7 @@ STATUS_WORDS = {
                     "at risk", "off track", "on track", "behind", "delayed", "late", "draft", "drafting",
                     "in development", "in testing", "testing", "research", "outline ready",
                     "开工", "已开工", "启动", "已启动", "调研", "调研中", "开发", "设计中", "制作中", "筹备中",
-                    "准备中", "跟进中", "推进中", "实施中", "进行", "正常", "正常进行", "有风险", "风险", "已逾期",
+                    "准备中", "跟进中", "推进中", "实施中", "正常", "正常进行", "有风险", "风险", "已逾期",
                     "修改中", "待修改", "需修改", "返工", "联调中", "优化中", "overdue", "active", "underway",
                     "under way", "working", "working on it", "in flight", "researching", "in design",
                     "change is needed", "changes needed", "needs changes", "changes requested", "rework"),
