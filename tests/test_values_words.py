@@ -230,3 +230,21 @@ def test_inspect_proposes_the_unknown_words_in_its_correction(tmp_path):
     data = json.loads(cli("inspect", path, "--today", TODAY, "--format", "json").stdout)
     assert 'statuses = { "开张" = "?", "收尾" = "?" }' in data["paste"]["toml"]
     assert ["状态:开张", "?"] in data["paste"]["campaign_rows"]
+
+
+def test_a_health_column_of_the_owners_ratings_is_theirs_and_sync_writes_its_own_beside_it(tmp_path):
+    import openpyxl
+    tasks = [{"id": "T1", "task": "a", "owner": "Ann", "deadline": D(2026, 9, 1), "status": "In progress", "rating": "Green"},
+             {"id": "T2", "task": "b", "owner": "Ann", "deadline": D(2026, 10, 9), "status": "Done", "rating": "Red"}]
+    path = make_tracker(tmp_path / "h.xlsx", tasks, fields=("id", "task", "owner", "deadline", "status", "rating"),
+                        lang="en", headers={"rating": "Health"}, campaign=CAMPAIGN)
+    r = validate(path)
+    assert r.columns["rating"] == 5 and r.table.managed["m_health"] > 5
+    assert [t.rating for t in r.tasks] == ["green", "red"]
+    api.sync(path, today=TODAY, record=False)
+    ws = openpyxl.load_workbook(path)["Tasks"]
+    assert [ws.cell(row, 6).value for row in (4, 5)] == ["Green", "Red"]  # the owner's cells are untouched
+    heads = [c.value for c in ws[3]]
+    assert heads.count("Health") == 2 and ws.cell(4, heads.index("Health", 6) + 1).value == "Late"
+    again = api.sync(path, today=TODAY, record=False)  # and finds its own column again: nothing to write
+    assert not again.changed and again.report.columns["rating"] == 5

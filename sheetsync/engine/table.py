@@ -20,6 +20,7 @@ from ..model import (ColumnMapping, SheetData, SheetsyncError, TableSeen, Workbo
 from . import catalogue
 from .headers import HeaderWords, has_cjk, header_words, one_line, strip_common_cjk_prefix, strip_common_prefix
 from .schema import COLUMNS, MANAGED, header
+from .task_states import person_rates
 from .values import normalise_header, parse_date, parse_status
 from .vocabulary import DATE_FIELDS, score_header
 
@@ -284,7 +285,7 @@ def _score(sheet: SheetData, block: _Block, lo: int, hi: int, year: int, mapping
     for c, h in words.items():
         key = normalise_header(block.texts[c])
         hit = MANAGED_ALIASES.get(key)
-        if hit is not None:
+        if hit is not None and not person_rates(hit[0], _samples(sheet, first, c)):
             managed.setdefault(hit[0], c)
             continue
         s = dict(score_header(h))

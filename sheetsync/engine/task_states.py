@@ -51,6 +51,13 @@ def ratings_only(values: list | None) -> bool:
     return colours > 0
 
 
+def person_rates(managed_field: str, values: list) -> bool:
+    """A column headed like sync's own Health column (健康度/Health) that holds the owner's Red/Amber/Green
+    ratings: it is the owner's rating column, which sync must never overwrite. Sync's own health labels never
+    include a colour, so a column sync wrote is never taken for one."""
+    return managed_field == "m_health" and ratings_only(values)
+
+
 def read_ratings(tasks: list[Task], values: list | None) -> None:
     """Task.rating from a rating column; a cell that is not a rating is left unread (a note, a legend)."""
     if values is None:
