@@ -248,3 +248,13 @@ def test_a_health_column_of_the_owners_ratings_is_theirs_and_sync_writes_its_own
     assert heads.count("Health") == 2 and ws.cell(4, heads.index("Health", 6) + 1).value == "Late"
     again = api.sync(path, today=TODAY, record=False)  # and finds its own column again: nothing to write
     assert not again.changed and again.report.columns["rating"] == 5
+
+
+def test_a_check_list_drawn_in_marlett_reads_its_ticks(tmp_path):
+    fields = ("id", "task", "owner", "deadline", "status")
+    tasks = [{"id": f"T{i}", "task": f"t{i}", "owner": "Ann", "deadline": D(2026, 9, 1), "status": s}
+             for i, s in enumerate(["a", "a", None, "a"], 1)]
+    r = validate(make_tracker(tmp_path / "m.xlsx", tasks, fields=fields, lang="en", campaign=CAMPAIGN))
+    assert [t.status for t in r.tasks] == ["done", "done", None, "done"]
+    assert [f.task_id for f in r.findings if f.code == "late"] == ["T3"]
+    assert not [f for f in r.findings if f.code == "bad-status"]

@@ -58,9 +58,9 @@ STATUS_WORDS = {
 # A Red/Amber/Green health (RAG) rating, in its own column or typed in the status column: how the owner rates
 # the task, never its status. sheetsync shows it and compares it with its own health.
 RAG_WORDS = {
-    "green": ("green", "g", "绿", "绿色", "绿灯", "🟢"),
-    "amber": ("amber", "yellow", "a", "黄", "黄色", "黄灯", "橙", "橙色", "🟡", "🟠"),
-    "red": ("red", "r", "红", "红色", "红灯", "🔴"),
+    "green": ("green", "绿", "绿色", "绿灯", "🟢"),
+    "amber": ("amber", "yellow", "黄", "黄色", "黄灯", "橙", "橙色", "🟡", "🟠"),
+    "red": ("red", "红", "红色", "红灯", "🔴"),
 }
 # Compound words ('正常-已完成', '完成／延期完成', '已完成(延期)', '进行中-有风险') are read by their parts.
 _PARTS = re.compile(r"\s*[-—–/、,;|+&()\[\]【】\n]+\s*")

@@ -69,10 +69,22 @@ def read_ratings(tasks: list[Task], values: list | None) -> None:
             pass
 
 
+def marlett_ticks(values: list | None) -> bool:
+    """A status column whose filled cells are all the letter 'a': the tick of the Marlett font (a check-list
+    drawn with it shows ✓ where the file holds 'a'); the reader gives values without fonts, and no other
+    reading of a column of nothing but 'a' is plausible."""
+    if not values:
+        return False
+    filled = [v for v in values if not _blank(v)]
+    return len(filled) >= 2 and all(v.__class__ is str and v.strip() == "a" for v in filled)
+
+
 def read_states(tasks: list[Task], values: list | None, implied: list, numbers: list[int], ids: list,
                 finding, words: tuple = ()) -> None:
     """Task.status for every task. `values` are the status column's cells (None: no status column), `implied`
     the status each task's progress cell says, `words` the tracker's own status words (parse_status)."""
+    if marlett_ticks(values):
+        values = ["✓" if not _blank(v) else None for v in values]
     if ratings_only(values):
         read_ratings(tasks, values)
         values = None
