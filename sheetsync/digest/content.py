@@ -138,8 +138,10 @@ class Facts:
         for f in report.findings:
             if f.task_id is not None:
                 self.findings[f.task_id].append(f)
-            elif f.row is not None:
-                self.findings[f"row:{f.row}"].append(f)
+            else:  # a finding over a range belongs to each of its rows
+                for row, _ in f.spots():
+                    if row is not None:
+                        self.findings[f"row:{row}"].append(f)
         self.successors: dict[str, list[Task]] = defaultdict(list)
         self.owned: dict[str, list[Task]] = defaultdict(list)
         self.to_review: dict[str, list[Task]] = defaultdict(list)
