@@ -474,7 +474,7 @@ def test_bad_cells_in_the_campaign_holidays_and_people_sheets_are_named(days, em
     wb = WorkbookData("side.xlsx", [SheetData("任务", tasks), SheetData("活动信息", campaign),
                                     SheetData("节假日", holidays), SheetData("人员", people)])
     report = analyse(wb, TODAY)
-    where = {(f.sheet, f.cell): f.code for f in report.findings}
+    where = {(f.sheet, cell): f.code for f in report.findings for _, cell in f.spots()}  # each cell of a range
     for r, (kind, _) in enumerate(days, 1):
         assert (where.get(("节假日", f"A{r + 1}")) == "bad-date") == (kind == "bad"), (r, days[r - 1])
     for r, (ok, _) in enumerate(emails, 1):
