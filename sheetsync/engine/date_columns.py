@@ -52,9 +52,19 @@ def prepared(values: list, start: dt.date | None) -> tuple[list, int | None]:
         return [start + dt.timedelta(days=n - 1) if n is not None else None for n in days], None
     order = column_order(values)
     out = []
-    for v in values:
-        if is_placeholder(v) or (v.__class__ in (int, float) and v == 0):  # serial 0: an empty date cell
-            out.append(None)
+    append = out.append
+    for v in values:  # once per cell of a 100k-row tracker: the common classes first
+        cls = v.__class__
+        if cls is dt.date or cls is dt.datetime:
+            append(v if v.year > 1900 else None)
+        elif cls is str:
+            s = v.lstrip()
+            if s[:4] in ("1899", "1900") or not v.isascii():
+                append(None if is_placeholder(v) else in_column_order(v, order))
+            else:
+                append(in_column_order(v, order) if order else v)
+        elif cls in (int, float):
+            append(None if v == 0 else v)  # serial 0: an empty date cell
         else:
-            out.append(in_column_order(v, order))
+            append(None if is_placeholder(v) else v)
     return out, None

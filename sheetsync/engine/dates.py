@@ -164,7 +164,7 @@ def column_order(values) -> str | None:
     None when none does or both do."""
     seen = set()
     for v in values:
-        if v.__class__ is str and len(v) <= 12:
+        if v.__class__ is str and len(v) <= 12 and ("/" in v[1:3] or "-" in v[1:3]):
             m = _NUMERIC_DMY.fullmatch(v.strip())
             if m:
                 a, b = int(m.group(1)), int(m.group(3))
@@ -198,6 +198,9 @@ def is_placeholder(v) -> bool:
     if isinstance(v, (dt.time, dt.timedelta)):  # serial 0 in a date cell, as the reader gives it
         return v in (dt.time(0), dt.timedelta(0))
     if v.__class__ is str:
+        if v.isascii():  # the usual cell: no full-width digits to fold, so look at the first characters only
+            s = v.lstrip()
+            return s[:4] in ("1899", "1900") and bool(_PLACEHOLDER.match(s))
         return bool(_PLACEHOLDER.match(nfkc(v)))
     return False
 
