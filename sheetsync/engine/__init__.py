@@ -99,7 +99,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     findings += f
     assign_health(tasks, findings, layout.sheet.name)
     findings += rating_findings(tasks, layout, language)
-    findings = over_columns(findings)
+    findings = over_columns(findings, language)
     findings.sort(key=_finding_order)
     return Report(source=workbook.source, today=today, language=language, sheet=layout.sheet.name,
                   header_row=layout.header_row + 1, tasks=tasks, findings=findings, campaign=campaign,
