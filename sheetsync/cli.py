@@ -11,7 +11,7 @@ import click
 from . import api
 from .cli_holidays import holidays
 from .engine.counts import count
-from .engine.mapping import parse_columns, parse_names, parse_rows
+from .engine.mapping import parse_columns, parse_names, parse_rows, parse_statuses
 from .holidays_file import official_days
 from .model import ColumnMapping, SheetsyncError
 from .render import SHOWN_PER_SEVERITY, print_text, to_json
@@ -140,16 +140,20 @@ def layout_options(f):
     f = click.option("--header-row", "header_row", type=click.IntRange(1, 1000), metavar="N",
                      help="The header row (1-based), e.g. --header-row 4.")(f)
     f = click.option("--sheet", "sheet", metavar="NAME", help="The task sheet, e.g. --sheet Plan.")(f)
+    f = click.option("--statuses", "statuses", metavar="WORD=STATUS,...",
+                     help="What the tracker's own status words mean, e.g. --statuses '开工=进行中,待验收=待审核' "
+                          "(wins over the Campaign sheet's 状态:开工 | 进行中 rows).")(f)
     f = click.option("--columns", "columns", metavar="FIELD=HEADER,...",
                      help="Which column is which field, by header text or column letter, e.g. "
                           "--columns 'task=接口名,owner=开发者,deadline=C' (wins over recognition and the Campaign sheet).")(f)
     return f
 
 
-def _mapping(columns: str | None, sheet: str | None, header_row: int | None):
+def _mapping(columns: str | None, sheet: str | None, header_row: int | None, statuses: str | None = None):
     meta = click.get_current_context().meta
     mapping = ColumnMapping(sheet, header_row, parse_columns(columns or ""), "cli",
-                            parse_names(meta.get("ignore") or ""), parse_rows(meta.get("skip_rows") or ""))
+                            parse_names(meta.get("ignore") or ""), parse_rows(meta.get("skip_rows") or ""),
+                            parse_statuses(statuses or ""))
     return mapping if mapping.says_anything() else None
 
 
@@ -174,7 +178,7 @@ def all_option(f):
 @source_options
 @all_option
 @layout_options
-def validate(source, fmt, today, lang, credentials, show_all, columns, sheet, header_row):
+def validate(source, fmt, today, lang, credentials, show_all, columns, sheet, header_row, statuses):
     """Check every row of a tracker and derive deadlines; nothing is written.
 
     \b
@@ -182,7 +186,7 @@ def validate(source, fmt, today, lang, credentials, show_all, columns, sheet, he
       sheetsync validate tracker.xlsx --format json --today 2026-07-01
       sheetsync validate plan.xlsx --columns 'task=接口名,owner=开发者,deadline=计划开发时间'
     """
-    report = api.validate(source, today=today, lang=lang, mapping=_mapping(columns, sheet, header_row),
+    report = api.validate(source, today=today, lang=lang, mapping=_mapping(columns, sheet, header_row, statuses),
                           overrides=_overrides(),
                           **_source_kwargs(source, credentials))
     if fmt == "json":
@@ -196,7 +200,7 @@ def validate(source, fmt, today, lang, credentials, show_all, columns, sheet, he
 @click.argument("source")
 @source_options
 @layout_options
-def inspect(source, fmt, today, lang, credentials, columns, sheet, header_row):
+def inspect(source, fmt, today, lang, credentials, columns, sheet, header_row, statuses):
     """Say how the tracker was read: the task table, each column's field (or ignored) and why, the other
     tables seen, what a missing column costs, and the sheetsync.toml lines to paste to correct it.
 
@@ -207,7 +211,7 @@ def inspect(source, fmt, today, lang, credentials, columns, sheet, header_row):
       sheetsync inspect tracker.xlsx
       sheetsync inspect export.csv --format json
     """
-    result = api.inspect(source, today=today, lang=lang, mapping=_mapping(columns, sheet, header_row),
+    result = api.inspect(source, today=today, lang=lang, mapping=_mapping(columns, sheet, header_row, statuses),
                          overrides=_overrides(), **_source_kwargs(source, credentials))
     if fmt == "json":
         click.echo(to_json(result.to_dict()))
@@ -261,7 +265,7 @@ _SYNC_TEXT = {
 @click.option("--backups", default=5, show_default=True, help="How many previous versions to keep in .sheetsync/backups.")
 @all_option
 @layout_options
-def sync(source, fmt, today, lang, credentials, dry_run, backups, show_all, columns, sheet, header_row):
+def sync(source, fmt, today, lang, credentials, dry_run, backups, show_all, columns, sheet, header_row, statuses):
     """Validate, fill the Due/Health/Flags columns, highlight problem rows and write the report sheet.
 
     \b
@@ -270,7 +274,7 @@ def sync(source, fmt, today, lang, credentials, dry_run, backups, show_all, colu
       sheetsync sync tracker.xlsx
     """
     result = api.sync(source, today=today, lang=lang, dry_run=dry_run, backups=backups, overrides=_overrides(),
-                      mapping=_mapping(columns, sheet, header_row), **_source_kwargs(source, credentials))
+                      mapping=_mapping(columns, sheet, header_row, statuses), **_source_kwargs(source, credentials))
     if fmt == "json":
         click.echo(to_json(result.to_dict()))
         sys.exit(result.exit_code)
@@ -329,7 +333,7 @@ _DIGEST_TEXT = {
               help="Print the ledger for the period (who, channel, kind, state, when) and send nothing.")
 @layout_options
 def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, send, state, force, status, columns,
-           sheet, header_row):
+           sheet, header_row, statuses):
     """Build the weekly team digest and one personal digest per owner; send them or write an outbox.
 
     Each (tracker, week, recipient) is delivered once: a rerun sends nothing new. An --outbox run (or one
@@ -350,7 +354,8 @@ def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, sen
         return
     batch, result = api.digest(source, today=today, period=period, kinds=kinds, to=list(to) or None,
                                outbox=outbox, send=send, state=state, force=force, lang=lang, overrides=_overrides(),
-                               mapping=_mapping(columns, sheet, header_row), **_source_kwargs(source, credentials))
+                               mapping=_mapping(columns, sheet, header_row, statuses),
+                               **_source_kwargs(source, credentials))
     if fmt == "json":
         data = {"tracker": batch.tracker, "period": batch.period, "changed": batch.changed,
                 "warnings": [w.__dict__ for w in batch.warnings], **result.to_dict()}

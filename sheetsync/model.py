@@ -155,16 +155,27 @@ class Finding:
     task_id: str | None
     message: str
     params: dict = field(default_factory=dict, repr=False)  # template values, kept for re-rendering
+    # The same problem over several cells of one column is one finding: `cell` and `row` are its first cell,
+    # `range` spans them all ('E5:E55') and `cells`/`rows` list each one (empty for a single cell).
+    range: str | None = None
+    cells: list[str] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
 
     @property
     def ref(self) -> str | None:
-        if self.sheet and self.cell:
-            return f"{self.sheet}!{self.cell}"
+        if self.sheet and (self.range or self.cell):
+            return f"{self.sheet}!{self.range or self.cell}"
         return None
+
+    def spots(self) -> list[tuple[int | None, str | None]]:
+        """Every (row, cell) the finding is about: the one cell, or each cell of its range."""
+        return list(zip(self.rows, self.cells)) if self.cells else [(self.row, self.cell)]
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d.pop("params")
+        d.pop("rows")
+        d["cells"] = d["cells"] or ([self.cell] if self.cell else [])
         return d
 
 
@@ -199,6 +210,7 @@ class Task:
     due: dt.date | None = None
     due_source: str = "none"  # explicit | time-point | successors | unreadable (a bad-date deadline: never derived) | none
     health: str = "ok"
+    rating: str | None = None  # the owner's own Red/Amber/Green rating (green | amber | red), never the status
     owner_email: str | None = None
 
     @property
@@ -291,9 +303,10 @@ class ColumnMapping:
     origin: str = "config"  # config | campaign-sheet | cli
     ignore: tuple[str, ...] = ()
     skip_rows: tuple[int, ...] = ()
+    statuses: dict[str, str] = field(default_factory=dict)  # the tracker's own status word -> a status it means
 
     def says_anything(self) -> bool:
-        return bool(self.columns or self.header_row or self.sheet or self.ignore or self.skip_rows)
+        return bool(self.columns or self.header_row or self.sheet or self.ignore or self.skip_rows or self.statuses)
 
 
 @dataclass
@@ -386,7 +399,8 @@ class Report:
             "tasks": [
                 {"id": t.id, "row": t.row, "task": t.task, "owner": t.owner,
                  "owners": list(t.owners) or ([t.owner] if t.owner else []), "status": t.status,
-                 "due": iso(t.due), "due_source": t.due_source, "health": t.health}
+                 "due": iso(t.due), "due_source": t.due_source, "health": t.health,
+                 **({"rating": t.rating} if t.rating else {})}
                 for t in self.tasks
             ],
             "columns": [{"field": c.field, "header": c.header, "column": col_letter(c.column),

@@ -70,8 +70,10 @@ def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -
 
     by_row: dict[int, list] = {}
     for f in report.findings:
-        if f.sheet == report.sheet and f.row is not None:
-            by_row.setdefault(f.row, []).append(f)
+        if f.sheet == report.sheet:
+            for row, _ in f.spots():  # a finding over a range flags each of its rows
+                if row is not None:
+                    by_row.setdefault(row, []).append(f)
     rows, append = sheet.rows, cells.append
     due_c, health_c, flags_c = cols["m_due"], cols["m_health"], cols["m_flags"]
     serials = workbook.dates_as_serials
@@ -98,8 +100,8 @@ def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -
     head = report_sheet.rows[0]
     head.extend([""] * (MACHINE_COL + 1 - len(head)))
     head[MACHINE_COL] = FINGERPRINT_PREFIX + fingerprint
-    notes = {(workbook_row(f.row), _col_of(f.cell)): f.message for f in report.findings
-             if f.severity == "error" and f.sheet == report.sheet and f.cell}
+    notes = {(workbook_row(row), _col_of(cell)): f.message for f in report.findings
+             if f.severity == "error" and f.sheet == report.sheet and f.cell for row, cell in f.spots()}
     cleared, note_keys = _note_keys(report, notes, old_report.rows if old_report is not None else [])
     return Plan(sheet=report.sheet, columns=cols, cells=cells, rules=rules, report=report_sheet,
                 fingerprint=fingerprint, unchanged_report=(stored == fingerprint), language=lang, table=table, notes=notes,
@@ -175,8 +177,8 @@ def _rules(report: Report, table: TableShape, cols: dict[str, int], lang: str) -
     for name in ROW_RULE_ORDER:
         text = labels[name].replace('"', '""')
         rules.append(Rule(sqref, f'${health_col}{first}="{text}"', HIGHLIGHTS[name], stop_if_true=False))
-    error_cells = sorted({f.cell for f in report.findings
-                          if f.severity == "error" and f.sheet == report.sheet and f.cell},
+    error_cells = sorted({cell for f in report.findings
+                          if f.severity == "error" and f.sheet == report.sheet and f.cell for _, cell in f.spots()},
                          key=lambda ref: (len(ref), ref))
     if error_cells:
         rules.append(Rule(" ".join(error_cells), "TRUE", HIGHLIGHTS["error-cell"]))
@@ -226,7 +228,7 @@ def _report_sheet(report: Report, run_at: dt.datetime) -> ReportSheet:
         rows.append([tx["sev"][f.severity], f.ref or "", labels.get(f.task_id, f.task_id or ""),
                      catalogue.CATALOGUE[f.code].title(lang), f.code, f.message])
         if f.sheet and f.cell:
-            links[(r, 1)] = f"{quote_sheet(f.sheet)}!{f.cell}"
+            links[(r, 1)] = f"{quote_sheet(f.sheet)}!{f.range or f.cell}"
     if not report.findings:
         rows.append([tx["none"]])
     return ReportSheet(REPORT_TITLE[lang], rows, links, [10, 16, 24, 20, 18, 90])

@@ -171,6 +171,24 @@ def paste_rows(u: Understanding, lang: str) -> list[tuple[str, str]]:
     return rows
 
 
+def unknown_statuses(report: Report | None) -> list[str]:
+    """The status words the reading did not know, in sheet order (each once)."""
+    if report is None:
+        return []
+    return list(dict.fromkeys(str(f.params.get("value")) for f in report.findings
+                              if f.code == "bad-status" and f.params.get("value")))
+
+
+def paste_statuses(words: list[str], lang: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """The sheetsync.toml line and the Campaign sheet rows that say what each unknown status word means,
+    with '?' for the person to replace by a status."""
+    if not words:
+        return [], []
+    pairs = ", ".join(f"{_toml_string(w)} = \"?\"" for w in words)
+    colon = ":" if lang == "zh" else ": "
+    return [f"statuses = {{ {pairs} }}"], [(f"{MAPPING_ROWS[lang]['status']}{colon}{w}", "?") for w in words]
+
+
 # ---- inspect ---------------------------------------------------------------------------------------------------
 
 @dataclass
@@ -247,11 +265,12 @@ def inspect_lines(ins: Inspection) -> list[str]:
     lines.append(tx["missing"])
     lines += [f"  {cost(f, lang)}" for f in u.missing] or [tx["all_found"]]
     csv_file = ins.workbook.kind == "csv"
+    status_toml, status_rows = paste_statuses(unknown_statuses(ins.report), lang)
     lines.append(tx["toml"])
-    lines += [f"  {line}" for line in paste_toml(u, one_sheet=csv_file)]
+    lines += [f"  {line}" for line in paste_toml(u, one_sheet=csv_file) + status_toml]
     if not csv_file:  # a CSV file has no Campaign sheet to hold the rows
         lines.append(tx["rows"])
-        lines += [f"  {a} | {b}" for a, b in paste_rows(u, lang)]
+        lines += [f"  {a} | {b}" for a, b in paste_rows(u, lang) + status_rows]
     return lines
 
 
@@ -274,6 +293,7 @@ def inspection_dict(ins: Inspection) -> dict:
                           for c in u.candidates]
     if ins.report is None or not u.sheet:
         return data
+    status_toml, status_rows = paste_statuses(unknown_statuses(ins.report), lang)
     data.update({
         "sheet": u.sheet, "header_row": u.header_row, "header_rows": u.header_rows,
         "range": table_range(u, ins.report.last_row),
@@ -281,7 +301,7 @@ def inspection_dict(ins: Inspection) -> dict:
                      "cell": f"{u.sheet}!{col_letter(c.column)}{u.header_row}", "why": c.why} for c in u.fields()],
         "ignored": [{"header": c.header, "column": col_letter(c.column), "why": c.why} for c in u.ignored()],
         "missing": [{"field": f, "costs": cost(f, lang)} for f in u.missing],
-        "paste": {"toml": paste_toml(u, one_sheet=wb.kind == "csv"),
-                  "campaign_rows": None if wb.kind == "csv" else [list(r) for r in paste_rows(u, lang)]},
+        "paste": {"toml": paste_toml(u, one_sheet=wb.kind == "csv") + status_toml,
+                  "campaign_rows": None if wb.kind == "csv" else [list(r) for r in paste_rows(u, lang) + status_rows]},
     })
     return data

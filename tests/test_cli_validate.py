@@ -36,7 +36,7 @@ def test_json_has_the_documented_shape_and_exit_1_on_errors(tmp_path):
                                 "due": "2026-09-18", "due_source": "explicit", "health": "late"}
     assert data["tasks"][1]["due"] == "2026-09-24" and data["tasks"][1]["due_source"] == "time-point"
     f = data["findings"][0]
-    assert set(f) == {"code", "severity", "sheet", "cell", "row", "column", "task_id", "message"}
+    assert set(f) == {"code", "severity", "sheet", "cell", "range", "cells", "row", "column", "task_id", "message"}
     assert (f["code"], f["cell"], f["severity"]) == ("missing-value", "D5", "error")
     assert data["summary"]["tasks"] == 2 and data["summary"]["errors"] == 1
     assert data["summary"]["by_health"] == {"late": 1, "invalid": 1}

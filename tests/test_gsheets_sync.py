@@ -269,7 +269,7 @@ def test_highlights_a_person_deleted_come_back(tmp_path, emu):
 def test_a_huge_findings_list_is_cut_to_fit_one_request(tmp_path, emu, lang):
     from sheetsync.gsheets.http import RetryPolicy, body_bytes
     tasks = [{"id": f"T{i}", "task": f"任务{i}", "owner": "张三", "status": "进行中" if lang == "zh" else "in progress",
-              "deadline": "2026-02-30"} for i in range(1, 301)]
+              "deadline": f"2026-02-30 #{i}"} for i in range(1, 301)]  # each its own value: 300 findings
     path = make_tracker(tmp_path / "huge.xlsx", tasks, lang=lang, campaign=CAMPAIGN, people=PEOPLE)
     key = load_xlsx(emu, path)
     full = api.sync(f"gsheet:{key}", today=TODAY, dry_run=True).plan

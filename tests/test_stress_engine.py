@@ -22,7 +22,7 @@ from sheetsync.engine.calendar import WorkCalendar
 from sheetsync.engine.graph import build
 from sheetsync.engine.schema import COLUMNS, header
 from sheetsync.engine.table import ALIASES
-from sheetsync.engine.values import STATUS_LABELS, _STATUS_WORDS, normalise_header, parse_date, parse_datetime, parse_status
+from sheetsync.engine.values import STATUS_LABELS, STATUS_WORDS as _STATUS_WORDS, normalise_header, parse_date, parse_datetime, parse_status
 from sheetsync.model import SheetData, Task, WorkbookData, a1, parse_a1
 
 pytestmark = pytest.mark.stress
@@ -213,7 +213,8 @@ def tracker(draw):
 def _by_cell(report):
     out: dict[str, list] = {}
     for f in report.findings:
-        out.setdefault(f.cell, []).append(f)
+        for _, cell in f.spots():  # a finding over a range names each of its cells
+            out.setdefault(cell, []).append(f)
     return out
 
 
@@ -236,7 +237,7 @@ def test_every_cell_reads_as_meant_and_every_bad_cell_is_named(case):
         if kind == "bad":
             assert value in here, (a1(r, c), rows[r][c], here)
             x = next(x for x in cells[a1(r, c)] if x.code == value)
-            assert x.row == r + 1 and x.column == rows[titles][c].strip() and x.severity == "error" and x.message
+            assert r + 1 in (x.rows or [x.row]) and x.column == rows[titles][c].strip() and x.severity == "error" and x.message
         else:
             assert not (here & PARSE_CODES), (a1(r, c), rows[r][c], here)
             got = getattr(task, attr[f])
@@ -473,7 +474,7 @@ def test_bad_cells_in_the_campaign_holidays_and_people_sheets_are_named(days, em
     wb = WorkbookData("side.xlsx", [SheetData("任务", tasks), SheetData("活动信息", campaign),
                                     SheetData("节假日", holidays), SheetData("人员", people)])
     report = analyse(wb, TODAY)
-    where = {(f.sheet, f.cell): f.code for f in report.findings}
+    where = {(f.sheet, cell): f.code for f in report.findings for _, cell in f.spots()}  # each cell of a range
     for r, (kind, _) in enumerate(days, 1):
         assert (where.get(("节假日", f"A{r + 1}")) == "bad-date") == (kind == "bad"), (r, days[r - 1])
     for r, (ok, _) in enumerate(emails, 1):

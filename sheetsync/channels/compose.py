@@ -62,7 +62,7 @@ def nightly_doc(report: Report, errors: list[Finding], late: list[Task], platfor
     by_row = {t.row: t for t in report.tasks}
     err_items = []
     for f in errors:
-        task = by_row.get(f.row) if f.sheet == report.sheet else None
+        task = by_row.get(f.row) if f.sheet == report.sheet and not f.cells else None  # a range: no one task
         owner = task.owner if task else None
         err_items.append(ChatItem(text=(task.task or task.key) if task else (f.ref or f.code), owner=owner,
                                   ref=f.ref, notes=[f.message], mention=mention_for(report, owner, platform, mentions)))

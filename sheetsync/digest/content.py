@@ -140,8 +140,10 @@ class Facts:
         for f in report.findings:
             if f.task_id is not None:
                 self.findings[f.task_id].append(f)
-            elif f.row is not None:
-                self.findings[f"row:{f.row}"].append(f)
+            else:  # a finding over a range belongs to each of its rows
+                for row, _ in f.spots():
+                    if row is not None:
+                        self.findings[f"row:{row}"].append(f)
         self.successors: dict[str, list[Task]] = defaultdict(list)
         self.owned: dict[str, list[Task]] = defaultdict(list)
         self.to_review: dict[str, list[Task]] = defaultdict(list)
@@ -399,12 +401,14 @@ def fix_items(f: Facts) -> list[Item]:
     for code, found in f.data_errors():
         ftype = catalogue.CATALOGUE.get(code)
         title = (ftype.title_zh if lang == "zh" else ftype.title_en) if ftype else code
-        refs = [f"{sheet_ref(x.sheet)}!{x.cell}" if x.sheet and x.cell else (x.ref or "—") for x in found[:FIX_CELLS]]
+        # a finding over a range is listed as its range and counts each of its cells
+        refs = [f"{sheet_ref(x.sheet)}!{x.range or x.cell}" if x.sheet and x.cell else (x.ref or "—")
+                for x in found[:FIX_CELLS]]
         listed = ("、" if lang == "zh" else ", ").join(refs)
         if len(found) > FIX_CELLS:
             listed += (" " if lang == "en" else "") + t(lang, "fix_more")
         out.append(Item(key=f"fix:{code}", title=title, owner=None, due=None, ref=None if url else f.report_link,
-                        url=url, notes=[t(lang, "fix_cells", cells=count(lang, "spot", len(found)), refs=listed),
+                        url=url, notes=[t(lang, "fix_cells", cells=count(lang, "spot", sum(len(x.spots()) for x in found)), refs=listed),
                                         t(lang, "fix_report", ref=REPORT_TITLE[lang])]))
     return out
 

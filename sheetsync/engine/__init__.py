@@ -16,10 +16,12 @@ from .gantt import COVERED as GANTT_COVERED
 from .gantt import apply_gantt, gantt_of
 from .grid_dates import grid_span
 from .graph import build
-from .mapping import check_ignored, combine, from_campaign_sheet, keep_header_row
+from .mapping import check_ignored, combine, from_campaign_sheet, keep_header_row, status_words_of
 from .managed import place_managed, set_aside
 from .metrics import check_metrics
+from .ranges import over_columns
 from .rows import read_tasks
+from .task_states import rating_findings
 from .table import describe_seen, find_table, not_row_per_task
 from .understanding import no_deadline, understanding
 
@@ -100,7 +102,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     if chart is None:
         findings += no_deadline(layout, language)
     tasks, f, last_row = read_tasks(layout, language, year, near=campaign.launch or today, today=today,
-                                    launch=campaign.launch, people=people)
+                                    launch=campaign.launch, people=people, statuses=status_words_of(mapping))
     findings += f
     if chart is not None:
         apply_gantt(chart, tasks, today)
@@ -108,13 +110,16 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
         for t in tasks:
             person = people.get(t.owner or "")
             t.owner_email = person.email if person else None
-    graph = build(tasks, by_id="id" in layout.columns, first_row=layout.first_data_row + 1)
+    by_id = "id" in layout.columns and any(t.id for t in tasks)  # an id column of row numbers names no task
+    graph = build(tasks, by_id=by_id, first_row=layout.first_data_row + 1)
     _resolved_keys(graph)
     findings += derive(graph, campaign, cal, layout, language, near=campaign.launch or today)
     findings += Checker(graph, campaign, cal, layout, language, people, today, now).run()
     alerts, f = check_metrics(workbook, language, (overrides or {}).get("metric_rules"))
     findings += f
     assign_health(tasks, findings, layout.sheet.name)
+    findings += rating_findings(tasks, layout, language)
+    findings = over_columns(findings, language)
     findings.sort(key=_finding_order)
     understood = understanding(layout, language, mapping)
     if chart is not None:  # the bars date the tasks: no deadline or start column is missing

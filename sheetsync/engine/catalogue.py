@@ -96,8 +96,8 @@ _TYPES = [
                 "{column}“{value}”不是工作日天数:请填写数字,例如 3。",
                 "bad number in {column}", "{column}数字有误"),
     FindingType("bad-status", "error", "Unknown status", "状态无法识别",
-                "Status '{value}' is not one of: Not started, In progress, In review, Done, Blocked, Cancelled; pick one from the list.",
-                "状态“{value}”无法识别:请从 未开始、进行中、待审核、已完成、受阻、已取消 中选择。",
+                "Status '{value}' is not one of: Not started, In progress, In review, Done, Blocked, Cancelled; pick one from the list, or say what it means in sheetsync.toml: statuses = {{ \"{value}\" = \"in progress\" }}.",
+                "状态“{value}”无法识别:请从 未开始、进行中、待审核、已完成、受阻、已取消 中选择,或在 sheetsync.toml 中说明它的含义:statuses = {{ \"{value}\" = \"进行中\" }}。",
                 "unknown status", "状态无法识别"),
     FindingType("bad-email", "error", "Not an email address", "邮箱格式有误",
                 "'{value}' is not an email address; write it as name@example.com.",
@@ -184,6 +184,14 @@ _TYPES = [
                 "{key} '{value}' in the Campaign sheet is not understood; {hint}.",
                 "活动信息中的{key}“{value}”无法识别:{hint_zh}。",
                 "bad campaign fact", "活动信息有误"),
+    FindingType("rating-disagrees", "warning", "Rating disagrees", "评级与实际不符",
+                "{column} rates it {rating}, but it is {health}; update the rating, or the task's dates and status.",
+                "{column}评为{rating_zh},但该任务{health_zh}:请更新评级,或更正任务的日期和状态。",
+                "rated {rating} but {health}", "评{rating_zh}但{health_zh}"),
+    FindingType("day-numbers", "warning", "Day numbers without a start", "日期列是第几天",
+                "{column} holds day numbers of the project (1 to {last}), not dates; add the campaign's start date to the Campaign sheet (Start date) so they count from it.",
+                "{column}填的是项目第几天(1 到 {last}),不是日期:请在活动信息表中填写开始日期,以便从该日起计算。",
+                "day numbers", "第几天"),
     FindingType("no-due-date", "info", "No deadline", "没有截止日期",
                 "No deadline, time point or successor gives this task a due date; add a deadline or a time point.",
                 "没有截止日期、时间节点或后续任务可推算截止日期:请填写截止日期或时间节点。",
@@ -223,6 +231,10 @@ WORK_FROM = {"duration": ("", ""), "dates": (" (from its start date to its deadl
 # Findings about a task's deadline: when sync derived that deadline, they name the cell of the Due column it is
 # written to (before the first sync too), so the first and the second run name the same cell.
 DUE_CELL_CODES = frozenset(("late", "due-soon", "schedule-risk", "dependency-order", "after-launch"))
+
+# Problems with what a cell holds: the same one over several cells of a column is one finding over a range.
+COLUMN_CODES = frozenset(("missing-value", "bad-date", "bad-number", "bad-progress", "bad-status", "bad-time-point",
+                          "progress-not-done", "unknown-owner", "missing-anchor"))
 
 # Which findings make a task at-risk (health), in DOMAIN order.
 AT_RISK_CODES = ("dependency-not-done", "dependency-order", "schedule-risk", "lead-time")

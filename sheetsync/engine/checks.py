@@ -228,7 +228,8 @@ class Checker:
                 if finishes:
                     end = max([end, *finishes])
                 start[i], finish[i] = es, end
-                if t.due and end > t.due and t.due_source != "unreadable":
+                # a task already late says so itself: that it cannot finish by the deadline is no news
+                if t.due and end > t.due and t.due_source != "unreadable" and t.due >= today:
                     self.add("schedule-risk", t, self.due_field(t), earliest_start=es.isoformat(),
                              duration=work, work_known=int(work_from is not None),
                              work_from=catalogue.WORK_FROM[work_from][0], work_from_zh=catalogue.WORK_FROM[work_from][1],
@@ -335,11 +336,14 @@ def assign_health(tasks: list[Task], findings: list[Finding], sheet: str) -> Non
     by_row: dict[int, set[str]] = {}
     errors: set[int] = set()
     for f in findings:
-        if f.row is None or f.sheet != sheet:
+        if f.sheet != sheet:
             continue
-        by_row.setdefault(f.row, set()).add(f.code)
-        if f.severity == "error":
-            errors.add(f.row)
+        for row, _ in f.spots():
+            if row is None:
+                continue
+            by_row.setdefault(row, set()).add(f.code)
+            if f.severity == "error":
+                errors.add(row)
     for t in tasks:
         codes = by_row.get(t.row, ())
         if t.status == "done":

@@ -15,6 +15,7 @@ from dataclasses import replace
 from ..model import ColumnMapping, SheetsyncError, WorkbookData, col_letter
 from .campaign import find_sheet
 from .schema import CAMPAIGN_SHEETS, COLUMNS
+from .statuses import STATUS_LABELS, status_words
 from .table import TableLayout, field_of, find_table
 from .values import clean_text, normalise_header, parse_number
 
@@ -26,6 +27,8 @@ _SKIP_KEYS = {normalise_header(k) for k in ("跳过行", "忽略行", "非任务
 _LETTERS = re.compile(r"^[A-Za-z]{1,3}$")
 _ROWS = re.compile(r"^(\d{1,7})(?:\s*[-~–—至]\s*(\d{1,7}))?$")
 MAX_SKIPPED = 100_000  # rows a range may name: a typo such as 5-5000000 is refused, not looped over
+# '状态:开工 | 进行中', 'status: kickoff | in progress': the tracker's own status word and what it means
+_STATUS_KEY = re.compile(r"^(?:状态|狀態|status)\s*[:：]\s*(.+)$", re.I)
 
 
 def known_fields() -> str:
@@ -101,7 +104,11 @@ def from_campaign_sheet(workbook: WorkbookData) -> ColumnMapping | None:
             continue
         hit = _COLUMN_KEY.match(key.strip())
         norm = normalise_header(key)
-        if hit:
+        said = _STATUS_KEY.match(key.strip())
+        if said:
+            m.statuses[said.group(1).strip()] = value
+            checked_statuses({said.group(1).strip(): value}, f"{sheet.name}: {key}")
+        elif hit:
             m.columns[parse_field(hit.group(1).strip(), f"{sheet.name}: {key}")] = value
         elif norm in _HEADER_ROW_KEYS:
             try:
@@ -119,7 +126,8 @@ def from_campaign_sheet(workbook: WorkbookData) -> ColumnMapping | None:
 
 
 def combine(given: ColumnMapping | None, sheet: ColumnMapping | None) -> ColumnMapping | None:
-    """The config (or CLI) wins over the Campaign sheet, key by key; columns switched off and rows skipped add up."""
+    """The config (or CLI) wins over the Campaign sheet, key by key; columns switched off and rows skipped add up,
+    and so do status words (the config's meaning of a word wins)."""
     if given is None or not given.says_anything():
         return sheet
     if sheet is None:
@@ -130,7 +138,8 @@ def combine(given: ColumnMapping | None, sheet: ColumnMapping | None) -> ColumnM
     columns = {f: v for f, v in columns.items() if f in given.columns or v not in taken}
     return ColumnMapping(given.sheet or sheet.sheet, given.header_row or sheet.header_row, columns, given.origin,
                          tuple(dict.fromkeys(sheet.ignore + given.ignore)),
-                         tuple(sorted(set(sheet.skip_rows) | set(given.skip_rows))))
+                         tuple(sorted(set(sheet.skip_rows) | set(given.skip_rows))),
+                         {**sheet.statuses, **given.statuses})
 
 
 def keep_header_row(workbook: WorkbookData, mapping: ColumnMapping | None, year: int) -> ColumnMapping | None:
@@ -162,3 +171,43 @@ def check_ignored(layout: TableLayout, mapping: ColumnMapping | None) -> None:
                 f"{where}: ignore names '{name}', which is not a header of sheet '{layout.sheet.name}'; "
                 f"headers there: {shown}",
                 f"{where_zh}:忽略列“{name}”不是工作表“{layout.sheet.name}”的表头;现有表头:{shown}", code="bad-mapping")
+
+
+def parse_statuses(text: str, where: str = "--statuses") -> dict[str, str]:
+    """'开工=进行中,待验收=待审核' -> {'开工': '进行中', '待验收': '待审核'}, each target checked."""
+    out: dict[str, str] = {}
+    for part in re.split(r"[,;，；]", text or ""):
+        if not part.strip():
+            continue
+        word, sep, target = part.partition("=")
+        if not sep or not word.strip() or not target.strip():
+            raise SheetsyncError(f"{where}: '{part.strip()}' is not word=status (example: 开工=进行中,待验收=待审核)",
+                                 f"{where}:“{part.strip()}”不是 状态词=状态 的形式(例如 开工=进行中,待验收=待审核)",
+                                 code="usage")
+        out[word.strip().strip("'\"")] = target.strip().strip("'\"")
+    return checked_statuses(out, where)
+
+
+def checked_statuses(mapping: dict[str, str], where: str) -> dict[str, str]:
+    """The mapping unchanged, or a SheetsyncError naming the first target that is not a status."""
+    status_words_in(mapping, where)
+    return mapping
+
+
+def status_words_in(mapping: dict[str, str], where: str) -> tuple:
+    try:
+        return status_words(mapping)
+    except ValueError as e:
+        word, target = e.args
+        raise SheetsyncError(
+            f"{where}: '{target}' (for '{word}') is not a status; use one of "
+            + ", ".join(STATUS_LABELS["en"].values()),
+            f"{where}:“{target}”(对应“{word}”)不是状态:请使用 " + "、".join(STATUS_LABELS["zh"].values()) + " 之一",
+            code="bad-mapping") from None
+
+
+def status_words_of(mapping: ColumnMapping | None) -> tuple:
+    """The mapping's status words as the reader takes them (statuses.parse_status)."""
+    if mapping is None or not mapping.statuses:
+        return ()
+    return status_words_in(mapping.statuses, "statuses")

@@ -11,12 +11,15 @@ from operator import itemgetter
 from ..model import Finding, Task, a1
 from . import catalogue
 from .table import TableLayout
+from .date_columns import prepared
+from .ids import not_ids
+from .task_states import read_ratings, read_states, unused
 from .values import (clean_text, is_blank, parse_date, parse_date_span, parse_datetime, parse_ids, parse_links,
                      parse_number, parse_owners, parse_progress, parse_status, status_from_progress)
 
 INPUT_FIELDS = ("id", "stage", "task", "details", "owner", "department", "reviewer", "depends_on", "time_point",
                 "duration", "start", "requested", "deadline", "done_date", "status", "progress", "submitted",
-                "reviewed", "review_result", "priority", "link", "notes")
+                "reviewed", "review_result", "priority", "rating", "link", "notes")
 _TEXT = ("id", "stage", "task", "owner", "department", "reviewer", "review_result", "priority", "link", "time_point")
 # Deadline, start and done date take a range in one cell ('12.1-12.8'): its first day is the start.
 _SPANS = (("deadline", "explicit_due"), ("start", "start"), ("done_date", "done_date"))
@@ -30,7 +33,6 @@ _LINK_SYNTAX = re.compile(r"[+&(\[【（]|\d\s*(?:fs|ss|ff|sf)\b|-\s*\d", re.IGN
 _WHAT = {
     "task": ("what the task is", "任务内容"),
     "owner": ("who is responsible", "负责人"),
-    "status": ("the status (Not started, In progress, In review, Done, Blocked, Cancelled)", "状态(未开始、进行中、待审核、已完成、受阻、已取消)"),
 }
 
 
@@ -58,11 +60,12 @@ def _blank(v) -> bool:
 
 def read_tasks(layout: TableLayout, lang: str, year: int, *, near: dt.date | None = None,
                today: dt.date | None = None, launch: dt.date | None = None,
-               people=None) -> tuple[list[Task], list[Finding], int]:
+               people=None, statuses: tuple = ()) -> tuple[list[Task], list[Finding], int]:
     """Tasks in sheet order, parse findings, and the last used row (1-based).
 
     `near` completes dates typed without a year (the nearest such day; else `year` is used); `launch` and
-    `today` are what a date must be near to be plausible; `people` (names) splits '张三 李四' into two owners."""
+    `today` are what a date must be near to be plausible; `people` (names) splits '张三 李四' into two owners;
+    `statuses` are the tracker's own status words (statuses.status_words)."""
     if near is not None:
         year = None  # a date without a year takes the one nearest `near`, not `year` as such
     sheet = layout.sheet
@@ -112,6 +115,8 @@ def read_tasks(layout: TableLayout, lang: str, year: int, *, near: dt.date | Non
 
     texts = {f: _texts(column(f)) for f in _TEXT if f in cols}
     ids = texts.get("id") or [None] * len(rows)
+    if "id" in texts and not_ids(ids):  # row numbers or links, not ids: tasks are known by their names
+        ids = texts["id"] = [None] * len(rows)
     tasks = [Task(row=r + 1, id=ids[i], task=texts["task"][i] if "task" in texts else None)
              for i, r in enumerate(numbers)]
     if "time_point" in texts:  # a date serial (Google's date cells) in a time-point column is a date
@@ -128,15 +133,28 @@ def read_tasks(layout: TableLayout, lang: str, year: int, *, near: dt.date | Non
     for f in ("task", "owner"):
         if f in texts:
             what_en, what_zh = _WHAT[f]
+            if unused(texts[f]):
+                continue
             for i, v in enumerate(texts[f]):
                 if not v:
                     finding("missing-value", f, numbers[i], ids[i], what=what_en, what_zh=what_zh)
     if "owner" in texts:
         _read_owners(tasks, people)
-    progress_status = _read_progress(tasks, column("progress"), headers.get("progress", ""), numbers, ids, finding)
-    _read_spans(tasks, column, numbers, ids, finding, year, near)
-    for fld, attr, parse in _DATES:
+    progress_status = _read_progress(tasks, column("progress"), headers.get("progress", ""), numbers, ids, finding,
+                                     statuses)
+
+    def dates(fld):  # a date column's cells as the date parser should see them (engine/date_columns.py)
         values = column(fld)
+        if values is None:
+            return None
+        values, last_day = prepared(values, launch)
+        if last_day is not None:
+            finding("day-numbers", fld, numbers[0], None, last=last_day)
+        return values
+
+    _read_spans(tasks, dates, numbers, ids, finding, year, near)
+    for fld, attr, parse in _DATES:
+        values = dates(fld)
         if values is None:
             continue
         want_date = attr == "requested"
@@ -155,7 +173,8 @@ def read_tasks(layout: TableLayout, lang: str, year: int, *, near: dt.date | Non
             except (ValueError, TypeError, OverflowError):
                 finding("bad-date", fld, numbers[i], ids[i], value=clean_text(raw))
     _check_plausible(tasks, cols, numbers, ids, finding, column, launch, today)
-    _read_status(tasks, column("status"), progress_status, numbers, ids, finding)
+    read_ratings(tasks, column("rating"))
+    read_states(tasks, column("status"), progress_status, numbers, ids, finding, statuses)
     values = column("duration")
     if values is not None:
         for i, raw in enumerate(values):
@@ -204,7 +223,7 @@ def _read_owners(tasks: list[Task], people) -> None:
             t.owner = names[0]
 
 
-def _read_progress(tasks, values, header: str, numbers, ids, finding) -> list:
+def _read_progress(tasks, values, header: str, numbers, ids, finding, statuses: tuple = ()) -> list:
     """Task.progress (0..1) from the progress column, and per task the status it implies (or a status word
     typed there, such as 持续 or 已完成). A column whose cells are mostly not percentages holds notes on what
     was done (进度: '完成登录页'): it is read as notes, with no finding."""
@@ -221,7 +240,7 @@ def _read_progress(tasks, values, header: str, numbers, ids, finding) -> list:
             read.append((i, raw, parse_progress(raw, percent), None))
         except ValueError:
             try:
-                read.append((i, raw, None, parse_status(raw)))
+                read.append((i, raw, None, parse_status(raw, statuses)))
             except ValueError:
                 read.append((i, raw, None, False))
     unreadable = sum(1 for x in read if x[3] is False)
@@ -315,43 +334,3 @@ def _check_plausible(tasks, cols, numbers, ids, finding, column, launch, today) 
             setattr(t, attr, None)
             if attr == "explicit_due":
                 t.due_source = "unreadable"
-
-
-def _read_status(tasks, raw_status, implied, numbers, ids, finding) -> None:
-    """Status from the status cell; an empty cell (or no status column) takes it from the progress, then from a
-    done date. A number in a status column (0, 1, 0.5) is a fraction done."""
-    if raw_status is None:
-        for i, t in enumerate(tasks):
-            t.status = implied[i] or ("done" if t.done_date else None)
-        return
-    cache: dict = {}
-    for i, raw in enumerate(raw_status):
-        t = tasks[i]
-        if _blank(raw):
-            t.status = implied[i] or ("done" if t.done_date else None)
-            if t.status is None:
-                what_en, what_zh = _WHAT["status"]
-                finding("missing-value", "status", numbers[i], ids[i], severity="warning", what=what_en,
-                        what_zh=what_zh)
-            continue
-        key = raw if raw.__class__ is str else (raw.__class__.__name__, repr(raw))  # 1.0 is not '1.0'
-        status = cache.get(key, False)
-        if status is False:
-            try:
-                if raw.__class__ in (int, float):
-                    status = status_from_progress(parse_progress(raw))
-                    if not 0 <= raw <= 1:
-                        raise ValueError(raw)
-                else:
-                    status = parse_status(raw)
-            except (ValueError, TypeError):
-                status = None
-            cache[key] = status
-        if status is None:
-            finding("bad-status", "status", numbers[i], ids[i], value=clean_text(raw))
-        t.status = status
-        if implied[i] == "done" and t.progress is not None and status not in ("done", "cancelled", None):
-            finding("progress-not-done", "status", numbers[i], ids[i], value=clean_text(raw))
-        if t.done_date is not None and status not in ("done", "cancelled", None):
-            finding("done-date-not-done", "done_date", numbers[i], ids[i], value=clean_text(raw),
-                    done=t.done_date.isoformat())

@@ -36,6 +36,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("reviewed", ("审核时间", "审核完成时间"), ("Reviewed", "Reviewed at", "Review date")),
     Column("review_result", ("审核结果",), ("Review result", "Review outcome")),
     Column("priority", ("优先级",), ("Priority",)),
+    # the owner's Red/Amber/Green rating; 健康度/Health is sync's own column (MANAGED), never this one
+    Column("rating", ("红黄绿", "风险等级", "健康状态"), ("RAG", "RAG status", "Health status")),
     Column("link", ("物料链接", "链接", "文档链接"), ("Link", "URL", "Materials")),
     Column("notes", ("备注",), ("Notes", "Comments", "Remarks")),
 )
@@ -83,9 +85,10 @@ CAMPAIGN_KEYS: dict[str, tuple[str, ...]] = {
 # to paste: "列:任务 | 接口名" / "column: task | Name" (a field's canonical header, or its key in English, then
 # a header as written or a column letter), "工作表 | 任务" / "sheet | Plan", "表头行 | 3" / "header row | 3".
 MAPPING_ROWS: dict[str, dict[str, str]] = {
-    "zh": {"column": "列", "sheet": "工作表", "header_row": "表头行", "ignore": "忽略列", "skip_rows": "跳过行"},
+    "zh": {"column": "列", "sheet": "工作表", "header_row": "表头行", "ignore": "忽略列", "skip_rows": "跳过行",
+           "status": "状态"},
     "en": {"column": "column", "sheet": "sheet", "header_row": "header row", "ignore": "ignore column",
-           "skip_rows": "skip rows"},
+           "skip_rows": "skip rows", "status": "status"},
 }
 # "提前期:设计部" / "lead time: Design" rows set a department's lead time in working days.
 LEAD_TIME_PREFIXES = ("提前期", "lead time", "leadtime")

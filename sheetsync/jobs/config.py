@@ -19,6 +19,7 @@ import pytz
 from ..channels import KINDS as CHANNEL_KINDS
 from ..engine.calendar import calendar_code
 from ..engine.mapping import known_fields, parse_rows
+from ..engine.statuses import STATUS_LABELS, status_words
 from ..engine.table import field_of
 from ..engine.timepoints import parse_time_point
 from ..model import ColumnMapping, SheetsyncError
@@ -89,11 +90,13 @@ class TrackerConfig:
     ignore: tuple[str, ...] = ()  # columns switched off (header text or letter)
     skip_rows: tuple[int, ...] = ()  # 1-based rows that are not tasks
     holidays_file: str | None = None  # an absolute path: official days off and make-up days (sheetsync.holidays_file)
+    statuses: dict[str, str] = field(default_factory=dict, hash=False)  # the tracker's own status word -> status
 
     @property
     def mapping(self) -> ColumnMapping | None:
         """What this tracker's config says about its layout (wins over recognition and the Campaign sheet)."""
-        mapping = ColumnMapping(self.sheet, self.header_row, dict(self.columns), "config", self.ignore, self.skip_rows)
+        mapping = ColumnMapping(self.sheet, self.header_row, dict(self.columns), "config", self.ignore, self.skip_rows,
+                                dict(self.statuses))
         return mapping if mapping.says_anything() else None
 
     @property
@@ -346,7 +349,7 @@ def _resolve(base: Path, value: str) -> Path:
 
 _TRACKER_KEYS = ("name", "source", "language", "timezone", "calendar", "recipients", "owner", "review_sla_hours",
                  "lead_times", "channels", "notice", "report_url", "metric_rules",
-                 "columns", "header_row", "sheet", "ignore", "skip_rows", "holidays_file")
+                 "columns", "header_row", "sheet", "ignore", "skip_rows", "holidays_file", "statuses")
 _CHANNEL_KEYS = ("kind", "name", "webhook_env", "secret_env", "mentions")
 _RULE_KEYS = ("metric", "kind", "periods", "percent", "baseline")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -498,6 +501,7 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
     columns, header_row, sheet = _layout(c, data, path)
     ignore, skip_rows = _corrections(c, data, path)
     holidays = _holidays_file(c, data, path, base)
+    statuses = _statuses(c, data, path)
     if len(c.problems) > n0 or not name or not source:
         return None
     return TrackerConfig(name=name, source=source, timezone=zone, language=language, calendar=calendar,
@@ -505,7 +509,7 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
                          review_sla_hours=float(sla) if sla is not None else None, lead_times=leads,
                          channels=channels, notice=notice, report_url=report_url, metric_rules=rules,
                          columns=columns, header_row=header_row, sheet=sheet, ignore=ignore, skip_rows=skip_rows,
-                         holidays_file=holidays)
+                         holidays_file=holidays, statuses=statuses)
 
 
 def _layout(c: _Checker, data: dict, path: tuple) -> tuple[dict[str, str], int | None, str | None]:
@@ -567,6 +571,27 @@ def _holidays_file(c: _Checker, data: dict, path: tuple, base: Path) -> str | No
         c.bad(path + ("holidays_file",), exc.en.partition(": ")[2], exc.zh.partition(":")[2])
         return None
     return str(full)
+
+
+def _statuses(c: _Checker, data: dict, path: tuple) -> dict[str, str]:
+    """statuses = { "开工" = "in progress", "待验收" = "待审核" }: the tracker's own status words and the status each
+    means (a status code, or a status word sheetsync knows in either language)."""
+    out: dict[str, str] = {}
+    raw = c.get(data, path + ("statuses",), (dict,), 'a table such as { "开工" = "in progress" }',
+                '表,例如 { "开工" = "进行中" }', {})
+    for word, target in (raw or {}).items():
+        kpath = path + ("statuses", word)
+        if not isinstance(target, str) or not target.strip():
+            c.bad(kpath, 'must be a status such as "in progress" or "已完成"', '必须是状态,例如 "in progress" 或 "已完成"')
+            continue
+        try:
+            status_words({word: target.strip()})
+        except ValueError:
+            c.bad(kpath, f'"{target}" is not a status; use one of {", ".join(STATUS_LABELS["en"].values())}',
+                  f'"{target}" 不是状态:请使用 {"、".join(STATUS_LABELS["zh"].values())} 之一')
+            continue
+        out[str(word)] = target.strip()
+    return out
 
 
 def _smtp(c: _Checker, raw: Any) -> SmtpConfig | None:
