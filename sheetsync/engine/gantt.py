@@ -160,9 +160,13 @@ def read_gantt(layout: TableLayout, fills: dict | None, near: dt.date) -> Gantt 
                 return kind
         return None
 
-    # a task's own row never holds the legend (its task text names no plan, actual or status)
+    # a task's own row never holds the legend: its task text names no plan, actual or status, or the row says
+    # more than a label (an owner, a date: a task named like a status word, such as 开发, is still a task)
+    def says_more(r: int) -> bool:
+        return any(sheet.value(r, c) not in (None, "") for c in label_cols if c != task_c)
+
     task_rows = {r for r in rows if task_c is not None and _mark(sheet.value(r, task_c))
-                 and not _meaning(_words(sheet.value(r, task_c)))}
+                 and (not _meaning(_words(sheet.value(r, task_c))) or says_more(r))}
     legend, legend_rows = _legend(fills, sheet, task_rows)
     # a row labelled 计划/实际 next to a task draws that task's bar (its colour still tells what it means)
     legend_rows = {r for r in legend_rows if not (label(r) and (r - 1 in task_rows or r + 1 in task_rows))}
