@@ -49,7 +49,7 @@ def refuse_empty(report: Report, source: str) -> None:
         raise SheetsyncError(f"{source}: sheet '{report.sheet}' has a header row ({row}) but no tasks under it; "
                              f"nothing to sync, nothing written. Add tasks from row {row + 1}",
                              f"{source}:工作表“{report.sheet}”只有表头(第 {row} 行),没有任务;无需同步,未写入任何内容。"
-                             f"请从第 {row + 1} 行起填写任务", code="no-tasks")
+                             f"请从第 {row + 1} 行起填写任务", code="no-tasks", lang=report.language)
 
 
 class SyncResult:

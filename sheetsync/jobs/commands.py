@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Callable
 
 from ..clock import env_now, parse_today
+from ..history import tracker_key
+from ..mailhost import refuse_placeholder
+from ..model import SheetsyncError
 from ..periods import normalise_period
 from .config import Config, load_config
 from .fleet import Fleet
@@ -46,6 +49,34 @@ def rehearsal_clock(env=None) -> Callable[[], dt.datetime] | None:
     return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
 
 
+REHEARSAL_FOLDER = "rehearsal"
+
+
+def rehearsal_outbox(config: Config, outbox: Path | str | None, *, send: bool, rehearse: bool = False,
+                     env=None) -> Path | str | None:
+    """Where a job's messages go. A rehearsal (SHEETSYNC_NOW set, or `schedule --rehearse`) never sends: without
+    `send` its messages are previews in the given outbox, else in <state>/rehearsal. A real run sends (or writes
+    `outbox` when given); a placeholder mail host is then refused in one line before any work."""
+    if outbox is None and not send and (rehearse or env_now(env) is not None):
+        return Path(config.state) / REHEARSAL_FOLDER
+    if outbox is None and config.smtp is not None:
+        refuse_placeholder(config.smtp.host, f"{config.path} [smtp] host")
+    return outbox
+
+
+def tracker_state(config: Config | str | Path, source: str | Path):
+    """(the config's tracker that SOURCE names, by name or by file, and the state its jobs write): what
+    `digest --status --config` reads, so it sees what `run digest` sent."""
+    cfg = config_of(config)
+    key = tracker_key(source)
+    for t in cfg.trackers:
+        if t.name == str(source) or tracker_key(t.source) == key:
+            return t, history_path(cfg)
+    names = ", ".join(t.name for t in cfg.trackers)
+    raise SheetsyncError(f"{source}: not a tracker of {cfg.path} (its trackers: {names})",
+                         f"{source}:不是 {cfg.path} 中的跟踪表(其中的跟踪表:{names})", code="usage")
+
+
 def open_fleet(config: Config, shard: str | None, credentials: str | None) -> Fleet | None:
     """A Fleet when this run is one of several (a shard, from `shard` "I/N" or a Kubernetes Indexed Job's
     environment, or a shared PostgreSQL state); None for a plain run."""
@@ -71,9 +102,11 @@ def _day(today) -> dt.date | None:
 
 
 def nightly(config: Config | str | Path, library: Library, *, only: list[str] | None = None, today=None,
-            outbox: Path | str | None = None, credentials: str | None = None, shard: str | None = None) -> RunSummary:
+            outbox: Path | str | None = None, credentials: str | None = None, shard: str | None = None,
+            send: bool = False) -> RunSummary:
     """Sync every tracker (or `only` these); mail an owner only about errors new since last night."""
     cfg = config_of(config)
+    outbox = rehearsal_outbox(cfg, outbox, send=send)
     work = Work(cfg, library, outbox=outbox, credentials=credentials)
     return _on_fleet(cfg, shard, credentials, work, run_nightlies, sync_one=work.sync_one,
                      notify_owner=work.notify_owner, notify_chat=work.notify_chat, today=_day(today),
@@ -82,9 +115,10 @@ def nightly(config: Config | str | Path, library: Library, *, only: list[str] | 
 
 def digest(config: Config | str | Path, library: Library, *, only: list[str] | None = None, today=None,
            outbox: Path | str | None = None, credentials: str | None = None, shard: str | None = None,
-           period: str | None = None, force: bool = False) -> RunSummary:
+           period: str | None = None, force: bool = False, send: bool = False) -> RunSummary:
     """Each tracker's weekly digests for `period` (default: this week in each tracker's zone), once per week."""
     cfg = config_of(config)
+    outbox = rehearsal_outbox(cfg, outbox, send=send)
     work = Work(cfg, library, outbox=outbox, credentials=credentials, force=force)
     day = _day(today)
     period = normalise_period(period) if period else None  # a bad week is one line, before any work
@@ -94,21 +128,27 @@ def digest(config: Config | str | Path, library: Library, *, only: list[str] | N
 
 def notice(config: Config | str | Path, library: Library, *, only: list[str] | None = None, today=None,
            outbox: Path | str | None = None, credentials: str | None = None, shard: str | None = None,
-           force: bool = False) -> RunSummary:
+           force: bool = False, send: bool = False) -> RunSummary:
     """Each tracker's launch notice on its day, once."""
     cfg = config_of(config)
+    outbox = rehearsal_outbox(cfg, outbox, send=send)
     work = Work(cfg, library, outbox=outbox, credentials=credentials, force=force)
     return _on_fleet(cfg, shard, credentials, work, run_digests, digest_one=work.notice_one, today=_day(today),
                      only=list(only) if only else None, job="notice")
 
 
 def schedule(config: Config | str | Path, library: Library, *, outbox: Path | str | None = None,
-             credentials: str | None = None, clock: Callable[[], dt.datetime] | None = None, **serve_options) -> int:
+             credentials: str | None = None, clock: Callable[[], dt.datetime] | None = None, send: bool = False,
+             rehearse: bool = False, **serve_options) -> int:
     """The embedded scheduler until stopped; its exit code. `clock` defaults to the SHEETSYNC_NOW rehearsal
-    clock, else the machine's."""
+    clock, else the machine's. A rehearsal (SHEETSYNC_NOW, or `rehearse`) writes previews and sends nothing
+    unless `send`."""
     cfg = config_of(config)
+    outbox = rehearsal_outbox(cfg, outbox, send=send, rehearse=rehearse)
     clock = clock or rehearsal_clock()
     log = default_log(cfg, clock)
+    if outbox is not None:
+        log.event("schedule", status="previews-only", outbox=str(outbox))
     work = Work(cfg, library, outbox=outbox, credentials=credentials, clock=clock)
     return serve(cfg, nightly=work.nightly_for(log), digest=work.digest_for(log), digest_sent=work.digest_sent,
                  clock=clock, log=log, notice=work.notice_for(log), **serve_options)

@@ -20,6 +20,7 @@ from ..channels import KINDS as CHANNEL_KINDS
 from ..engine.mapping import known_fields
 from ..engine.table import field_of
 from ..engine.timepoints import parse_time_point
+from ..mailhost import is_placeholder_host, placeholder_problem
 from ..model import ColumnMapping, SheetsyncError
 from ..sources import is_gsheet
 from ..state import STATE_ENV, is_url  # a postgresql:// URL in STATE_ENV (a Kubernetes Secret) wins
@@ -662,6 +663,8 @@ def check_config(path: str | Path, *, files: bool = False) -> Config:
                 c.bad(("trackers", i, "source"), f'{t.source}: no such file; correct the path (relative to this '
                       'config) or create the tracker with `sheetsync init FILE`',
                       f"{t.source}:文件不存在;请更正路径(相对于本配置文件)或用 `sheetsync init 文件` 创建跟踪表")
+        if cfg.smtp is not None and is_placeholder_host(cfg.smtp.host):  # a run would fail on it at night
+            c.bad(("smtp", "host"), *placeholder_problem(cfg.smtp.host))
         if c.problems:
             raise ConfigError(cfg.path, c.problems)
     return cfg

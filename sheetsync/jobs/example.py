@@ -17,12 +17,16 @@ EXAMPLE_CONFIG = """\
 # 运行记录、周报发送记录和调度锁的存放目录。
 state = "state"
 
+# FILL IN: your mail server. localhost is a relay on this machine; for your company's server write e.g.
+# host = "smtp.yourcompany.com", port = 587, tls = "starttls", and user. A placeholder such as
+# smtp.example.com is refused. Until then, try everything with --outbox DIR (files, nothing sent).
+# 请填写:你们的邮件服务器。localhost 表示本机中继;公司邮件服务器请写例如 host = "smtp.yourcompany.com"、
+# port = 587、tls = "starttls" 和 user。smtp.example.com 这类占位名称会被拒绝。填写前可用 --outbox 目录 试运行(只写文件,不发送)。
 [smtp]
-host = "smtp.example.com"
-port = 587
-tls = "starttls"              # starttls | ssl | none
-from = "sheetsync@example.com"
-user = "sheetsync@example.com"
+host = "localhost"
+port = 25
+tls = "none"                  # starttls | ssl | none
+from = "sheetsync@localhost"
 # No password here: set the SHEETSYNC_SMTP_PASSWORD environment variable.
 # 不要在此写密码:请设置环境变量 SHEETSYNC_SMTP_PASSWORD。
 
