@@ -213,6 +213,19 @@ def run_notice(config, *, only: list[str] | None = None, today=None, outbox: Pat
                            shard=shard, force=force, send=send)
 
 
+def run_chat(config, *, only: list[str] | None = None, today=None, outbox: Path | str | None = None,
+             credentials: str | None = None, shard: str | None = None, force: bool = False, send: bool = False):
+    """`sheetsync run chat`: post, once, the chat messages each tracker's quiet hours (`quiet_hours =
+    "21:00-08:30"`) held back; nothing else. For cron at the end of quiet hours; `schedule` runs it itself.
+
+    Example:
+        summary = api.run_chat("sheetsync.toml")
+    """
+    from .jobs import commands  # lazy: see _library
+    return commands.chat(config, _library(), only=only, today=today, outbox=outbox, credentials=credentials,
+                         shard=shard, force=force, send=send)
+
+
 def schedule(config, *, outbox: Path | str | None = None, credentials: str | None = None, clock=None,
              send: bool = False, rehearse: bool = False, **serve_options) -> int:
     """`sheetsync schedule`: run the nightly sync, the weekly digest and the launch notices at their times in

@@ -656,6 +656,23 @@ def run_notice(config_path, only, today, outbox, credentials, shard, send, force
                            shard=shard, force=force, send=send), lang)
 
 
+@run.command("chat", short_help="Post the chat messages quiet hours held back, once.")
+@_run_options
+@click.option("--force", is_flag=True, help="Resend a post the ledger says was already delivered.")
+@lang_option("Language of the summary line: zh or en.")
+def run_chat(config_path, only, today, outbox, credentials, shard, send, force, lang):
+    """Post the chat messages each tracker's quiet hours (quiet_hours = "21:00-08:30", in its zone) held back:
+    the nightly post and metric alerts of 02:00 go once, when the team is at work. Run it from cron at the end
+    of quiet hours; `sheetsync schedule` does it itself, and every other run posts them first too.
+
+    \b
+    Example:
+      sheetsync run chat --config /etc/sheetsync/sheetsync.toml
+    """
+    _finish(api.run_chat(config_path, only=list(only), today=today, outbox=outbox, credentials=credentials,
+                         shard=shard, force=force, send=send), lang)
+
+
 @cli.command(short_help="Run the nightly sync and weekly digest on time, until stopped.")
 @config_option
 @click.option("--outbox", type=click.Path(file_okay=False), help="Write emails as files instead of sending.")

@@ -108,6 +108,7 @@ def nightly(config: Config | str | Path, library: Library, *, only: list[str] | 
     cfg = config_of(config)
     outbox = rehearsal_outbox(cfg, outbox, send=send)
     work = Work(cfg, library, outbox=outbox, credentials=credentials)
+    work.pinned = parse_today(today)
     return _on_fleet(cfg, shard, credentials, work, run_nightlies, sync_one=work.sync_one,
                      notify_owner=work.notify_owner, notify_chat=work.notify_chat, today=_day(today),
                      only=list(only) if only else None)
@@ -120,6 +121,7 @@ def digest(config: Config | str | Path, library: Library, *, only: list[str] | N
     cfg = config_of(config)
     outbox = rehearsal_outbox(cfg, outbox, send=send)
     work = Work(cfg, library, outbox=outbox, credentials=credentials, force=force)
+    work.pinned = parse_today(today)
     day = _day(today)
     period = normalise_period(period) if period else None  # a bad week is one line, before any work
     return _on_fleet(cfg, shard, credentials, work, run_digests, digest_one=work.digest_one, period=period,
@@ -133,8 +135,22 @@ def notice(config: Config | str | Path, library: Library, *, only: list[str] | N
     cfg = config_of(config)
     outbox = rehearsal_outbox(cfg, outbox, send=send)
     work = Work(cfg, library, outbox=outbox, credentials=credentials, force=force)
+    work.pinned = parse_today(today)
     return _on_fleet(cfg, shard, credentials, work, run_digests, digest_one=work.notice_one, today=_day(today),
                      only=list(only) if only else None, job="notice")
+
+
+def chat(config: Config | str | Path, library: Library, *, only: list[str] | None = None, today=None,
+         outbox: Path | str | None = None, credentials: str | None = None, shard: str | None = None,
+         force: bool = False, send: bool = False) -> RunSummary:
+    """Post what each tracker's quiet hours held back (`sheetsync run chat`, for cron at the end of quiet
+    hours; `schedule` does it itself). In quiet hours, or in a rehearsal, it posts nothing."""
+    cfg = config_of(config)
+    outbox = rehearsal_outbox(cfg, outbox, send=send)
+    work = Work(cfg, library, outbox=outbox, credentials=credentials, force=force)
+    work.pinned = parse_today(today)
+    return _on_fleet(cfg, shard, credentials, work, run_digests, digest_one=work.chat_one, today=_day(today),
+                     only=list(only) if only else None, job="chat")
 
 
 def schedule(config: Config | str | Path, library: Library, *, outbox: Path | str | None = None,
@@ -151,7 +167,7 @@ def schedule(config: Config | str | Path, library: Library, *, outbox: Path | st
         log.event("schedule", status="previews-only", outbox=str(outbox))
     work = Work(cfg, library, outbox=outbox, credentials=credentials, clock=clock)
     return serve(cfg, nightly=work.nightly_for(log), digest=work.digest_for(log), digest_sent=work.digest_sent,
-                 clock=clock, log=log, notice=work.notice_for(log), **serve_options)
+                 clock=clock, log=log, notice=work.notice_for(log), chat=work.chat_for(log), **serve_options)
 
 
 def fleet_status(config: Config | str | Path, lang: str | None = None) -> list[str]:

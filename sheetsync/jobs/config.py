@@ -25,6 +25,7 @@ from ..model import ColumnMapping, SheetsyncError
 from ..sources import is_gsheet
 from ..state import STATE_ENV, is_url  # a postgresql:// URL in STATE_ENV (a Kubernetes Secret) wins
 from .locate import KeyLocator
+from .quiet import DEFAULT as QUIET_DEFAULT, DEFAULT_QUIET_HOURS, QuietHours, parse_quiet_hours
 
 PASSWORD_ENV = "SHEETSYNC_SMTP_PASSWORD"
 DEFAULT_ZONE = "Asia/Shanghai"
@@ -86,6 +87,7 @@ class TrackerConfig:
     columns: dict[str, str] = field(default_factory=dict, hash=False)  # field -> header text or column letter
     header_row: int | None = None  # 1-based
     sheet: str | None = None  # the task sheet's name
+    quiet_hours: QuietHours | None = QUIET_DEFAULT  # no chat post @-mentions people then (None: off)
 
     @property
     def mapping(self) -> ColumnMapping | None:
@@ -341,7 +343,7 @@ def _resolve(base: Path, value: str) -> Path:
 
 _TRACKER_KEYS = ("name", "source", "language", "timezone", "calendar", "recipients", "owner", "review_sla_hours",
                  "lead_times", "channels", "notice", "report_url", "metric_rules",
-                 "columns", "header_row", "sheet")
+                 "columns", "header_row", "sheet", "quiet_hours")
 _CHANNEL_KEYS = ("kind", "name", "webhook_env", "secret_env", "mentions")
 _RULE_KEYS = ("metric", "kind", "periods", "percent", "baseline")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -491,13 +493,25 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
         c.bad(path + ("report_url",), f'"{report_url}" is not an http(s) link', f'"{report_url}" 不是 http(s) 链接')
     rules = _metric_rules(c, data, path)
     columns, header_row, sheet = _layout(c, data, path)
+    quiet = _quiet_hours(c, data, path)
     if len(c.problems) > n0 or not name or not source:
         return None
     return TrackerConfig(name=name, source=source, timezone=zone, language=language, calendar=calendar,
                          recipients=tuple(recipients), owner=owner,
                          review_sla_hours=float(sla) if sla is not None else None, lead_times=leads,
                          channels=channels, notice=notice, report_url=report_url, metric_rules=rules,
-                         columns=columns, header_row=header_row, sheet=sheet)
+                         columns=columns, header_row=header_row, sheet=sheet, quiet_hours=quiet)
+
+
+def _quiet_hours(c: _Checker, data: dict, path: tuple) -> QuietHours | None:
+    text = c.text(data, path + ("quiet_hours",), 'hours such as "21:00-08:30", or "off"',
+                  '时段,例如 "21:00-08:30",或 "off"', default=DEFAULT_QUIET_HOURS)
+    try:
+        return parse_quiet_hours(text if text is not None else DEFAULT_QUIET_HOURS)
+    except ValueError:
+        c.bad(path + ("quiet_hours",), f'"{text}" is not a time range; write "21:00-08:30" (in the tracker\'s zone) '
+              'or "off"', f'"{text}" 不是时段;请写 "21:00-08:30"(按跟踪表时区)或 "off"')
+        return QUIET_DEFAULT
 
 
 def _layout(c: _Checker, data: dict, path: tuple) -> tuple[dict[str, str], int | None, str | None]:

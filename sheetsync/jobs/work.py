@@ -53,6 +53,7 @@ class Work:
         self.chat_env = None  # None: os.environ (tests pass the webhook variables here)
         self.chat_clients = None  # channel id -> ChatClient, for tests with a fake clock
         self.errors = None  # the nightly error store for chat keys; None: the JSON file in the state directory
+        self.pinned: tuple = (None, None)  # (day, moment) of --today: quiet hours judge the moment, if one is given
 
     def moment(self, tracker: TrackerConfig, day: dt.date):
         """The run's clock for this tracker: the scheduler's (or SHEETSYNC_NOW's, or the machine's) moment when it
@@ -117,10 +118,31 @@ class Work:
         outcomes += self._chat_posts(tracker, chat.alert_posts(tracker, report))
         _raise_undelivered(outcomes)
 
+    def chat_moment(self):
+        """The moment quiet hours are judged at: --today's time, else the run's clock; a day without a time
+        (--today YYYY-MM-DD) has no hour, so it is not quiet."""
+        day, moment = self.pinned
+        if moment is not None or day is not None:
+            return moment
+        return current(self.clock)
+
     def _chat_posts(self, tracker: TrackerConfig, posts) -> list:
         from . import chat
-        return chat.deliver(history_path(self.config), tracker_key(tracker.source), posts, outbox=self.outbox,
-                            force=self.force, env=self.chat_env, clients=self.chat_clients)
+        return chat.deliver(history_path(self.config), self.config.state, tracker, posts, moment=self.chat_moment(),
+                            outbox=self.outbox, force=self.force, env=self.chat_env, clients=self.chat_clients)
+
+    def chat_one(self, tracker: TrackerConfig, period: str, day: dt.date) -> DigestOutcome:
+        """`run chat`: post what the tracker's quiet hours held back, once, and nothing else."""
+        outcomes = self._chat_delivered(tracker, []) if tracker.channels else []
+        sent = sum(o.status == "sent" for o in outcomes)
+        return DigestOutcome(sent=sent, skipped=sent == 0)
+
+    def chat_for(self, log):
+
+        def chat(trackers: list[TrackerConfig]):
+            return run_digest(self.config, digest_one=self.chat_one, only=[t.name for t in trackers], log=log,
+                              clock=self.clock, job="chat")
+        return chat
 
     def _chat_delivered(self, tracker: TrackerConfig, posts) -> list:
         outcomes = self._chat_posts(tracker, posts)
