@@ -61,12 +61,13 @@ def all_commands() -> list[tuple[str, list[str]]]:
 
 def test_every_example_runs_a_one_shot_command_on_the_production_config():
     commands = all_commands()
-    assert len(commands) == 6
+    assert len(commands) == 7
     for where, argv in commands:
         assert argv[0] == "sheetsync", where
-        assert argv[1:3] in (["run", "nightly"], ["run", "digest"]), where
+        assert argv[1:3] in (["run", "nightly"], ["run", "digest"], ["run", "chat"]), where
         assert argv[3:] == ["--config", CONFIG], where
-    assert sorted(argv[2] for _, argv in commands) == ["digest"] * 3 + ["nightly"] * 3
+    # the crontab also posts, at the end of quiet hours, the chat messages the night held back
+    assert sorted(argv[2] for _, argv in commands) == ["chat"] + ["digest"] * 3 + ["nightly"] * 3
 
 
 def test_times_and_zones_match_the_example_config():
@@ -78,6 +79,8 @@ def test_times_and_zones_match_the_example_config():
     cron = {argv[2]: when for when, argv in crontab_commands()}
     assert cron["nightly"] == f"{nightly.minute} {nightly.hour} * * *"
     assert cron["digest"] == f"{digest.time.minute} {digest.time.hour} * * {DAY_NUMBER[digest.day]}"
+    quiet_end = cfg.trackers[0].quiet_hours.end
+    assert cron["chat"] == f"{quiet_end.minute} {quiet_end.hour} * * *"
     assert unit_value("sheetsync-nightly.timer", "OnCalendar") == [f"*-*-* {nightly:%H:%M:%S} {zone}"]
     assert unit_value("sheetsync-digest.timer", "OnCalendar") == [
         f"{digest.day[:3].title()} *-*-* {digest.time:%H:%M:%S} {zone}"]
