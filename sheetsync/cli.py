@@ -326,7 +326,7 @@ def mail_outbox(source: str, outbox: str | None, send: bool) -> str | Path | Non
 @click.option("--team", "kinds", flag_value="team", help="Only the team digest.")
 @click.option("--personal", "kinds", flag_value="personal", help="Only the personal digests.")
 @click.option("--everyone", "kinds", flag_value="all", default=True, help="Team and personal digests (default).")
-@click.option("--all", "kinds", flag_value=_OLD_ALL, hidden=True)  # the old name of --everyone
+@click.option("--all", "kinds", flag_value=_OLD_ALL, hidden=True, help="The old name of --everyone.")
 @click.option("--outbox", type=click.Path(file_okay=False), metavar="DIR",
               help="Write .eml and .html files to DIR instead of sending (a preview).")
 @click.option("--send", is_flag=True,
