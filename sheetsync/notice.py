@@ -32,17 +32,17 @@ NOTICE, CORRECTION = "notice", "correction"
 _DONE = ("done", "cancelled")
 
 _TX = {
-    "zh": {"subject": "[{campaign}] 上线通知:{launch}上线", "fix_subject": "[{campaign}] 更正:上线日期改为 {launch}",
-           "hello": "各部门同事好:", "when": "{campaign} 将于 {launch}上线({left}),{end}。",
-           "end": "{end}结束", "no_end": "结束日期待定", "goal": "目标:{target}", "owner": "活动负责人:{owner}",
+    "zh": {"subject": "[{campaign}] 上线通知：{launch}上线", "fix_subject": "[{campaign}] 更正：上线日期改为 {launch}",
+           "hello": "各部门同事好：", "when": "{campaign} 将于 {launch}上线（{left}），{end}。",
+           "end": "{end}结束", "no_end": "结束日期待定", "goal": "目标：{target}", "owner": "活动负责人：{owner}",
            "depts": "各部门对接人与交付", "contact": "对接人 {name}", "no_contact": "对接人未在人员表中",
            "nothing": "暂无待交付任务", "due": "截止 {due}", "no_due": "截止日期未定", "faq": "常见问题",
-           "late": "截止 {due}已过,请给出新日期",
-           "late_intro": "{n}已过截止日期:请对接人为每项给出新日期。",
-           "q": "问:", "a": "答:", "outro": "请按上述日期交付;有问题请联系对接人或活动负责人。",
-           "outro_late": "其余任务请按上述日期交付;有问题请联系对接人或活动负责人。",
-           "fix": "{campaign} 的上线日期由 {old}改为 {launch},{end}。各部门交付时间以跟踪表为准。",
-           "today": "今天", "left": "还有 {n} 个工作日", "unassigned": "(未填部门)",
+           "late": "截止 {due}已过，请给出新日期",
+           "late_intro": "{n}已过截止日期：请对接人为每项给出新日期。",
+           "q": "问：", "a": "答：", "outro": "请按上述日期交付；有问题请联系对接人或活动负责人。",
+           "outro_late": "其余任务请按上述日期交付；有问题请联系对接人或活动负责人。",
+           "fix": "{campaign} 的上线日期由 {old}改为 {launch}，{end}。各部门交付时间以跟踪表为准。",
+           "today": "今天", "left": "还有 {n} 个工作日", "unassigned": "（未填部门）",
            "title": "{campaign} · 上线通知", "fix_title": "{campaign} · 上线日期更正"},
     "en": {"subject": "[{campaign}] Launch notice: live on {launch}", "fix_subject": "[{campaign}] Correction: launch moved to {launch}",
            "hello": "Hello all,", "when": "{campaign} launches on {launch} ({left}) and {end}.",
@@ -211,8 +211,10 @@ def build_notice(report: Report, today: dt.date, *, old_launch: dt.date | None =
                   calendar=calendar, people=dict(report.people))
 
 
-def _who(name: str | None, email: str | None) -> str:
-    return f"{name}({email})" if name and email else (name or email or "—")
+def _who(name: str | None, email: str | None, lang: str) -> str:
+    if name and email:
+        return f"{name}\uff08{email}\uff09" if lang == "zh" else f"{name} ({email})"
+    return name or email or "—"
 
 
 def _facts(n: Notice) -> tuple[str, list[str]]:
@@ -227,7 +229,7 @@ def _facts(n: Notice) -> tuple[str, list[str]]:
     if n.target:
         lines.append(tx["goal"].format(target=n.target))
     if n.owner or n.owner_email:
-        lines.append(tx["owner"].format(owner=_who(n.owner, n.owner_email)))
+        lines.append(tx["owner"].format(owner=_who(n.owner, n.owner_email, n.lang)))
     late = n.late()
     if late:
         lines.append(tx["late_intro"].format(n=count(n.lang, "item", len(late))))
@@ -236,7 +238,7 @@ def _facts(n: Notice) -> tuple[str, list[str]]:
 
 def _contact(n: Notice, d: Department) -> str:
     tx = _TX[n.lang]
-    return tx["contact"].format(name=_who(d.contact.name, d.contact.email)) if d.contact else tx["no_contact"]
+    return tx["contact"].format(name=_who(d.contact.name, d.contact.email, n.lang)) if d.contact else tx["no_contact"]
 
 
 def _outro(n: Notice) -> str:

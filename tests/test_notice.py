@@ -4,6 +4,7 @@ by email (a real aiosmtpd server) and to a chat channel (a local DingTalk stand-
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from email import message_from_bytes, policy
 from email.header import decode_header, make_header
 
@@ -27,7 +28,12 @@ def _days(first: dt.date, last: dt.date):
 
 
 def _subject(m) -> str:
-    return str(make_header(decode_header(m["Subject"])))
+    return nfkc(str(make_header(decode_header(m["Subject"]))))
+
+
+def nfkc(text: str) -> str:
+    """Chinese text is written with Chinese punctuation; the needles below are typed with ASCII punctuation."""
+    return unicodedata.normalize("NFKC", text)
 
 
 def _run(tracker, state, day, controller, url=None, **kw):
@@ -52,7 +58,7 @@ def test_sent_once_at_t_minus_3_working_days_to_every_department_and_the_chat(tm
     assert {rcpt[0] for _, rcpt, _ in rec.messages} == CONTACTS
     assert len(chat.posts) == 1
     msg = message_from_bytes(rec.messages[0][2].as_bytes(), policy=policy.default)
-    text = msg.get_body(("plain",)).get_content()
+    text = nfkc(msg.get_body(("plain",)).get_content())
     assert _subject(msg) == "[夏日清凉服务季] 上线通知:10-26(周一)上线"
     for needle in ("10-26(周一)上线", "11-08(周日)结束", "目标:2000 个预约", "王芳(wang@example.com)",
                    "■ IT部 — 对接人 张伟(zhang@example.com)", "预约小程序 · 截止 10-22(周四)",
@@ -61,7 +67,7 @@ def test_sent_once_at_t_minus_3_working_days_to_every_department_and_the_chat(tm
     # 海报设计 was due on Tuesday 10-20: marked late, asked for a new date, and not told to deliver by then
     assert "海报设计 · 截止 10-20(周二)已过,请给出新日期" in text and "1 项任务已过截止日期" in text
     assert "\n其余任务请按上述日期交付" in text and "\n请按上述日期交付" not in text
-    posted = str(chat.posts[0])
+    posted = nfkc(str(chat.posts[0]))
     # 李雷 @-mentioned by the People sheet's 钉钉 column, in the text and in `at`
     assert "预约小程序" in posted and "常见问题" in posted and "@lilei" in posted
     assert "lilei" in chat.posts[0]["at"]["atUserIds"]
@@ -97,7 +103,7 @@ def test_a_launch_moved_after_the_notice_sends_one_short_correction(tmp_path):
     assert len(corrections) == 3 and len(chat.posts) == 2
     msg = message_from_bytes(corrections[0].as_bytes(), policy=policy.default)
     assert _subject(msg) == "[夏日清凉服务季] 更正:上线日期改为 10-28(周三)"
-    body = msg.get_body(("plain",)).get_content()
+    body = nfkc(msg.get_body(("plain",)).get_content())
     assert "由 10-26(周一)改为 10-28(周三),11-08(周日)结束" in body and len(body) < 200
 
 

@@ -12,8 +12,8 @@ from typing import Callable
 MAX_PARTS = 3  # a digest longer than three posts is noise in a group chat: the rest is "… N more"
 
 _MORE = {"zh": "… 另有 {n} 项", "en": "… {n} more"}
-_PART = {"zh": "({i}/{n})", "en": " ({i}/{n})"}
-_COUNTED = {"zh": "{title}({n})", "en": "{title} ({n})"}
+_PART = {"zh": "\uff08{i}/{n}\uff09", "en": " ({i}/{n})"}  # Chinese brackets in Chinese text
+_COUNTED = {"zh": "{title}\uff08{n}\uff09", "en": "{title} ({n})"}
 
 
 @dataclass(frozen=True)

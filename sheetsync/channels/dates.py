@@ -8,6 +8,7 @@ import datetime as dt
 _WEEKDAYS = {"zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
              "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # not the locale's
+_ZH_COMMA = "\uff0c"
 _MARKS = {"zh": {"makeup": "调休上班", "off": "休息日"}, "en": {"makeup": "make-up workday", "off": "day off"}}
 
 
@@ -27,7 +28,7 @@ def day_text(lang: str, day: dt.date, calendar=None, *, year: int | None = None)
     own_year = year is None or day.year == year
     if lang == "zh":
         date = f"{day.month:02d}-{day.day:02d}" if own_year else day.isoformat()
-        return f"{date}({','.join(marks)})"
+        return f"{date}\uff08{_ZH_COMMA.join(marks)}\uff09"  # Chinese brackets and comma in Chinese text
     date = f"{_MONTHS[day.month - 1]} {day.day}" + ("" if own_year else f", {day.year}")
     return f"{date} ({', '.join(marks)})"
 

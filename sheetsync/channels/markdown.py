@@ -65,7 +65,7 @@ def item_line(doc: ChatDoc, item: ChatItem, *, esc: Callable[[str], str], link: 
     url = safe_url(item.link)
     head = link(title, url) if url else title
     if item.ref and not url:
-        head += f"({esc(item.ref)})" if doc.lang == "zh" else f" ({esc(item.ref)})"
+        head += f"\uff08{esc(item.ref)}\uff09" if doc.lang == "zh" else f" ({esc(item.ref)})"
     if item.badge:
         head = f"{bold(esc(item.badge))} {head}"
     bits = [head]
