@@ -39,13 +39,33 @@ def _ui_lang(lang: str | None) -> str:
     return "zh" if os.environ.get("LANG", "").lower().startswith("zh") else "en"
 
 
-def _lang_from_args(args: list[str]) -> str | None:
+def _option_value(args: list[str], name: str) -> str | None:
     for i, a in enumerate(args):
-        if a == "--lang" and i + 1 < len(args):
+        if a == name and i + 1 < len(args):
             return args[i + 1]
-        if a.startswith("--lang="):
+        if a.startswith(name + "="):
             return a.split("=", 1)[1]
     return None
+
+
+def _lang_from_args(args: list[str]) -> str | None:
+    return _option_value(args, "--lang")
+
+
+def _config_lang(args: list[str]) -> str | None:
+    """The language of a config's trackers when every one of them names the same (`language = "zh"`): an error
+    of a command run with that config is in it. None when the config cannot be read or does not say."""
+    if args[:1] == ["init"]:  # there --config is the file to write, not a config in use
+        return None
+    path = _option_value(args, "--config") or os.environ.get("SHEETSYNC_CONFIG")
+    if not path:
+        return None
+    try:
+        from .jobs import load_config  # lazy: only a failing command with a config reads it again
+        langs = {t.language for t in load_config(path).trackers}
+    except Exception:
+        return None
+    return langs.pop() if len(langs) == 1 and None not in langs else None
 
 
 def error_line(exc: SheetsyncError, lang: str | None) -> str:
@@ -70,7 +90,7 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except SheetsyncError as exc:
-            fail(exc, _lang_from_args(raw))
+            fail(exc, _lang_from_args(raw) or exc.lang or _config_lang(raw))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
         except BrokenPipeError:

@@ -22,12 +22,12 @@ def placeholder_problem(host: str) -> tuple[str, str]:
     """What is wrong with a placeholder host and what to write instead, in English and Chinese."""
     return (f"{host} is a placeholder from an example, not a mail server; write your mail server's name "
             "(e.g. smtp.yourcompany.com), or localhost for a relay on this machine",
-            f"{host} 是示例中的占位名称,不是邮件服务器;请填写你们的邮件服务器地址(例如 smtp.yourcompany.com),"
-            "本机中继可写 localhost")
+            f"{host} 是示例中的占位名称\uff0c不是邮件服务器\uff1b请填写你们的邮件服务器地址"
+            "\uff08例如 smtp.yourcompany.com\uff09\uff0c本机中继可写 localhost")
 
 
 def refuse_placeholder(host: str | None, where: str) -> None:
     """One line, before anything is read or sent, when `host` (named by `where`) is a placeholder."""
     if is_placeholder_host(host):
         en, zh = placeholder_problem(host)
-        raise SheetsyncError(f"{where}: {en}", f"{where}:{zh}", code="placeholder-host")
+        raise SheetsyncError(f"{where}: {en}", f"{where}\uff1a{zh}", code="placeholder-host")

@@ -83,7 +83,11 @@ def test_a_placeholder_mail_host_is_a_config_check_error_and_a_one_line_refusal(
         lines = refused.stderr.strip().splitlines()
         assert refused.returncode == 2 and len(lines) == 1, refused.stderr
         assert host in lines[0] and "gaierror" not in refused.stderr and "Traceback" not in refused.stderr
-        assert "占位" in lines[0] and "placeholder" in lines[0]  # no tracker read yet: both languages
+        assert "占位" in lines[0] and "is a placeholder" not in lines[0]  # the config's trackers say language = "zh"
+    # a config whose trackers do not say their language: both languages, since no tracker was read yet
+    config.write_text(text.replace('language = "zh"\n', ""), encoding="utf-8")
+    refused = sheetsync("run", "digest", "--config", config)
+    assert refused.returncode == 2 and "占位" in refused.stderr and "is a placeholder" in refused.stderr
     # an outbox run needs no mail server, so it goes ahead
     assert sheetsync("run", "digest", "--config", config, "--outbox", tmp_path / "out").returncode == 0
     one = sheetsync("digest", tracker, "--send", env={"SHEETSYNC_SMTP_HOST": "smtp.example.com"})
