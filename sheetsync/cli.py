@@ -309,12 +309,14 @@ _DIGEST_TEXT = {
            "skipped-already-previewed": "same preview already written", "skipped-already-sent": "already sent (not resent)",
            "skipped-uncertain": "delivery uncertain last time (not resent; --force resends)",
            "skipped-in-progress": "being sent by another run", "failed": "FAILED", "uncertain": "UNCERTAIN",
+           "held": "held for the team's quiet hours (goes once they end)",
            "none": "Nothing to send for {period}.", "connections": "SMTP connections: {n}"},
     "zh": {"head": "周报 {period}:共 {n}。", "team": "团队", "personal": "个人",
            "sent": "已发送", "written": "已写入预览(未发送)",
            "skipped-already-previewed": "相同的预览已写过", "skipped-already-sent": "已发送过(不重发)",
            "skipped-uncertain": "上次投递结果不确定(不重发;--force 可重发)",
            "skipped-in-progress": "另一个任务正在发送", "failed": "失败", "uncertain": "结果不确定",
+           "held": "安静时段内暂缓\uff08结束后发出一次\uff09",
            "none": "{period} 没有需要发送的周报。", "connections": "SMTP 连接数:{n}"},
 }
 

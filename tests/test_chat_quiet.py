@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from contextlib import contextmanager
 
 from hypothesis import given, strategies as st
 
@@ -13,6 +14,15 @@ from chat_servers import SECRETS, TOKENS, platform_server
 from digest_fixtures import smtp_server
 from sheetsync.jobs.quiet import DEFAULT, parse_quiet_hours
 from test_chat_jobs import CAC_ROWS, _env, sheetsync, write_config
+
+
+@contextmanager
+def chat_job(tmp_path, tracker):
+    """A config for `tracker` with a real SMTP server and signed DingTalk and Feishu stand-ins:
+    (config, the webhook environment, the DingTalk server, the Feishu server)."""
+    with smtp_server() as (controller, _), platform_server("dingtalk", SECRETS["dingtalk"]) as (ding, d_url), \
+            platform_server("feishu", SECRETS["feishu"]) as (fei, f_url):
+        yield write_config(tmp_path, tracker, controller.port), _env(d_url, f_url), ding, fei
 
 
 def _held(tmp_path) -> list:
@@ -28,10 +38,7 @@ def _chat_rows(tmp_path, tracker) -> list[dict]:
 
 def test_the_0200_nightly_post_and_alert_wait_for_working_hours_then_go_once(tmp_path):
     tracker = chat_tracker(tmp_path / "tracker.xlsx", metrics=CAC_ROWS)
-    with smtp_server() as (controller, rec), platform_server("dingtalk", SECRETS["dingtalk"]) as (ding, d_url), \
-            platform_server("feishu", SECRETS["feishu"]) as (fei, f_url):
-        config = write_config(tmp_path, tracker, controller.port)
-        env = _env(d_url, f_url)
+    with chat_job(tmp_path, tracker) as (config, env, ding, fei):
         for moment in ("2026-10-19T02:00", "2026-10-21T02:00", "2026-10-21T02:30"):
             # baseline night (the CAC alert), the night 海报设计 became late, and a rerun the same night
             out = sheetsync("run", "nightly", "--config", config, "--today", moment, env=env)
@@ -60,10 +67,7 @@ def test_the_0200_nightly_post_and_alert_wait_for_working_hours_then_go_once(tmp
 
 def test_a_run_after_quiet_hours_posts_what_was_held_before_its_own_posts(tmp_path):
     tracker = chat_tracker(tmp_path / "tracker.xlsx")
-    with smtp_server() as (controller, rec), platform_server("dingtalk", SECRETS["dingtalk"]) as (ding, d_url), \
-            platform_server("feishu", SECRETS["feishu"]) as (fei, f_url):
-        config = write_config(tmp_path, tracker, controller.port)
-        env = _env(d_url, f_url)
+    with chat_job(tmp_path, tracker) as (config, env, ding, fei):
         for moment in ("2026-10-20T12:00", "2026-10-21T23:15"):  # baseline by day; the late task at night
             assert sheetsync("run", "nightly", "--config", config, "--today", moment, env=env).returncode == 0
         assert ding.posts == [] and len(_held(tmp_path)) == 2

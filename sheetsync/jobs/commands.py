@@ -101,14 +101,21 @@ def _day(today) -> dt.date | None:
     return parse_today(today)[0]
 
 
+def _work(config: Config | str | Path, library: Library, *, today, outbox, send: bool, credentials,
+          force: bool = False) -> tuple[Config, Work]:
+    """The config and the Work of a one-shot run: a rehearsal writes previews, and --today pins the moment
+    (its time, when it has one, is what quiet hours are judged at)."""
+    cfg = config_of(config)
+    work = Work(cfg, library, outbox=rehearsal_outbox(cfg, outbox, send=send), credentials=credentials, force=force)
+    work.pinned = parse_today(today)
+    return cfg, work
+
+
 def nightly(config: Config | str | Path, library: Library, *, only: list[str] | None = None, today=None,
             outbox: Path | str | None = None, credentials: str | None = None, shard: str | None = None,
             send: bool = False) -> RunSummary:
     """Sync every tracker (or `only` these); mail an owner only about errors new since last night."""
-    cfg = config_of(config)
-    outbox = rehearsal_outbox(cfg, outbox, send=send)
-    work = Work(cfg, library, outbox=outbox, credentials=credentials)
-    work.pinned = parse_today(today)
+    cfg, work = _work(config, library, today=today, outbox=outbox, send=send, credentials=credentials)
     return _on_fleet(cfg, shard, credentials, work, run_nightlies, sync_one=work.sync_one,
                      notify_owner=work.notify_owner, notify_chat=work.notify_chat, today=_day(today),
                      only=list(only) if only else None)
@@ -118,26 +125,26 @@ def digest(config: Config | str | Path, library: Library, *, only: list[str] | N
            outbox: Path | str | None = None, credentials: str | None = None, shard: str | None = None,
            period: str | None = None, force: bool = False, send: bool = False) -> RunSummary:
     """Each tracker's weekly digests for `period` (default: this week in each tracker's zone), once per week."""
-    cfg = config_of(config)
-    outbox = rehearsal_outbox(cfg, outbox, send=send)
-    work = Work(cfg, library, outbox=outbox, credentials=credentials, force=force)
-    work.pinned = parse_today(today)
-    day = _day(today)
+    cfg, work = _work(config, library, today=today, outbox=outbox, send=send, credentials=credentials, force=force)
     period = normalise_period(period) if period else None  # a bad week is one line, before any work
     return _on_fleet(cfg, shard, credentials, work, run_digests, digest_one=work.digest_one, period=period,
-                     today=day, only=list(only) if only else None)
+                     today=_day(today), only=list(only) if only else None)
+
+
+def _daily(job: str, config, library: Library, *, only, today, outbox, credentials, shard, force: bool,
+           send: bool) -> RunSummary:
+    cfg, work = _work(config, library, today=today, outbox=outbox, send=send, credentials=credentials, force=force)
+    one = {"notice": work.notice_one, "chat": work.chat_one}[job]
+    return _on_fleet(cfg, shard, credentials, work, run_digests, digest_one=one, today=_day(today),
+                     only=list(only) if only else None, job=job)
 
 
 def notice(config: Config | str | Path, library: Library, *, only: list[str] | None = None, today=None,
            outbox: Path | str | None = None, credentials: str | None = None, shard: str | None = None,
            force: bool = False, send: bool = False) -> RunSummary:
     """Each tracker's launch notice on its day, once."""
-    cfg = config_of(config)
-    outbox = rehearsal_outbox(cfg, outbox, send=send)
-    work = Work(cfg, library, outbox=outbox, credentials=credentials, force=force)
-    work.pinned = parse_today(today)
-    return _on_fleet(cfg, shard, credentials, work, run_digests, digest_one=work.notice_one, today=_day(today),
-                     only=list(only) if only else None, job="notice")
+    return _daily("notice", config, library, only=only, today=today, outbox=outbox, credentials=credentials,
+                  shard=shard, force=force, send=send)
 
 
 def chat(config: Config | str | Path, library: Library, *, only: list[str] | None = None, today=None,
@@ -145,12 +152,8 @@ def chat(config: Config | str | Path, library: Library, *, only: list[str] | Non
          force: bool = False, send: bool = False) -> RunSummary:
     """Post what each tracker's quiet hours held back (`sheetsync run chat`, for cron at the end of quiet
     hours; `schedule` does it itself). In quiet hours, or in a rehearsal, it posts nothing."""
-    cfg = config_of(config)
-    outbox = rehearsal_outbox(cfg, outbox, send=send)
-    work = Work(cfg, library, outbox=outbox, credentials=credentials, force=force)
-    work.pinned = parse_today(today)
-    return _on_fleet(cfg, shard, credentials, work, run_digests, digest_one=work.chat_one, today=_day(today),
-                     only=list(only) if only else None, job="chat")
+    return _daily("chat", config, library, only=only, today=today, outbox=outbox, credentials=credentials,
+                  shard=shard, force=force, send=send)
 
 
 def schedule(config: Config | str | Path, library: Library, *, outbox: Path | str | None = None,

@@ -138,11 +138,15 @@ class Work:
         return DigestOutcome(sent=sent, skipped=sent == 0)
 
     def chat_for(self, log):
+        return self._daily_for(log, self.chat_one, "chat")
 
-        def chat(trackers: list[TrackerConfig]):
-            return run_digest(self.config, digest_one=self.chat_one, only=[t.name for t in trackers], log=log,
-                              clock=self.clock, job="chat")
-        return chat
+    def _daily_for(self, log, one, job: str):
+        """A scheduler job that runs `one` (notice_one, chat_one) over some trackers, one summary line each."""
+
+        def daily(trackers: list[TrackerConfig]):
+            return run_digest(self.config, digest_one=one, only=[t.name for t in trackers], log=log,
+                              clock=self.clock, job=job)
+        return daily
 
     def _chat_delivered(self, tracker: TrackerConfig, posts) -> list:
         outcomes = self._chat_posts(tracker, posts)
@@ -196,11 +200,7 @@ class Work:
         return DigestOutcome(sent=delivered, skipped=delivered == 0)
 
     def notice_for(self, log):
-
-        def notice(trackers: list[TrackerConfig]):
-            return run_digest(self.config, digest_one=self.notice_one, only=[t.name for t in trackers], log=log,
-                              clock=self.clock, job="notice")
-        return notice
+        return self._daily_for(log, self.notice_one, "notice")
 
     def digest_sent(self, tracker: TrackerConfig, period: str) -> bool:
         """Whether this period's team digest left (or may have left) already: the scheduler's catch-up asks."""
