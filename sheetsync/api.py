@@ -111,7 +111,7 @@ def digest(source: str | Path, *, today=None, period: str | None = None, kinds="
 def notice(source: str | Path, *, today=None, outbox: Path | str | None = None, send: bool = False, state=None,
            force: bool = False, lang: str | None = None, smtp=None, spec: str | None = None, channels=(), env=None,
            report: Report | None = None, tracker: str | None = None, link: str | None = None,
-           overrides: dict | None = None, clients=None, **source_options):
+           overrides: dict | None = None, clients=None, hold=None, **source_options):
     """`sheetsync notice SOURCE`: read and validate, decide, then deliver the launch notice (or its correction)
     once through the ledger. Returns a notice.NoticeResult (decision, notice, outcomes, exit_code).
 
@@ -134,7 +134,7 @@ def notice(source: str | Path, *, today=None, outbox: Path | str | None = None, 
         smtp = SmtpSettings.from_env()
     with History(state or default_state_path(source)) as history:
         return deliver_notice(report, history, tracker=key, spec=spec, outbox=outbox, smtp=smtp, force=force,
-                              channels=channels, env=env, link=link, clients=clients)
+                              channels=channels, env=env, link=link, clients=clients, hold=hold)
 
 
 def digest_status(source: str | Path, *, period: str | None = None, state=None, today=None, lang: str | None = None,

@@ -374,12 +374,13 @@ def check_spec(spec: str) -> None:
 
 def deliver_notice(report: Report, history: History, *, tracker: str, spec: str = DEFAULT_SPEC,
                    outbox: Path | str | None = None, smtp=None, force: bool = False, channels=(), env=None,
-                   link: str | None = None, clients=None) -> NoticeResult:
+                   link: str | None = None, clients=None, hold: Path | str | None = None) -> NoticeResult:
     """Decide from `report` and the ledger in `history`, then deliver the notice or its correction (api.notice
     reads and validates the tracker first).
 
     With `outbox` the notice is written as a preview whatever the day (to read it before it is due); otherwise it
-    is sent only when due, by SMTP (`smtp`) and to `channels`."""
+    is sent only when due, by SMTP (`smtp`) and to `channels` (or, with `hold`, its chat posts are kept there for
+    the end of the team's quiet hours: channels.deliver.post_all)."""
     check_spec(spec)
     decision = decide(report, history.ledger(tracker), report.today, spec)
     result = NoticeResult(decision, None, lang=report.language)
@@ -397,5 +398,6 @@ def deliver_notice(report: Report, history: History, *, tracker: str, spec: str 
     if channels:
         posts = [ChatPost(ch, period, notice.kind, notice_doc(notice, link, ch.kind, ch.mentions))
                  for ch in channels]
-        result.outcomes += post_all(history, tracker, posts, outbox=outbox, force=force, env=env, clients=clients)
+        result.outcomes += post_all(history, tracker, posts, outbox=outbox, force=force, env=env, clients=clients,
+                                    hold=hold if outbox is None else None)
     return result

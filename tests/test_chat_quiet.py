@@ -19,10 +19,10 @@ from test_chat_jobs import CAC_ROWS, _env, sheetsync, write_config
 @contextmanager
 def chat_job(tmp_path, tracker):
     """A config for `tracker` with a real SMTP server and signed DingTalk and Feishu stand-ins:
-    (config, the webhook environment, the DingTalk server, the Feishu server)."""
-    with smtp_server() as (controller, _), platform_server("dingtalk", SECRETS["dingtalk"]) as (ding, d_url), \
+    (config, the webhook environment, the DingTalk server, the Feishu server, the mail received)."""
+    with smtp_server() as (controller, rec), platform_server("dingtalk", SECRETS["dingtalk"]) as (ding, d_url), \
             platform_server("feishu", SECRETS["feishu"]) as (fei, f_url):
-        yield write_config(tmp_path, tracker, controller.port), _env(d_url, f_url), ding, fei
+        yield write_config(tmp_path, tracker, controller.port), _env(d_url, f_url), ding, fei, rec.messages
 
 
 def _held(tmp_path) -> list:
@@ -38,7 +38,7 @@ def _chat_rows(tmp_path, tracker) -> list[dict]:
 
 def test_the_0200_nightly_post_and_alert_wait_for_working_hours_then_go_once(tmp_path):
     tracker = chat_tracker(tmp_path / "tracker.xlsx", metrics=CAC_ROWS)
-    with chat_job(tmp_path, tracker) as (config, env, ding, fei):
+    with chat_job(tmp_path, tracker) as (config, env, ding, fei, _):
         for moment in ("2026-10-19T02:00", "2026-10-21T02:00", "2026-10-21T02:30"):
             # baseline night (the CAC alert), the night 海报设计 became late, and a rerun the same night
             out = sheetsync("run", "nightly", "--config", config, "--today", moment, env=env)
@@ -67,7 +67,7 @@ def test_the_0200_nightly_post_and_alert_wait_for_working_hours_then_go_once(tmp
 
 def test_a_run_after_quiet_hours_posts_what_was_held_before_its_own_posts(tmp_path):
     tracker = chat_tracker(tmp_path / "tracker.xlsx")
-    with chat_job(tmp_path, tracker) as (config, env, ding, fei):
+    with chat_job(tmp_path, tracker) as (config, env, ding, fei, _):
         for moment in ("2026-10-20T12:00", "2026-10-21T23:15"):  # baseline by day; the late task at night
             assert sheetsync("run", "nightly", "--config", config, "--today", moment, env=env).returncode == 0
         assert ding.posts == [] and len(_held(tmp_path)) == 2
@@ -98,3 +98,16 @@ def test_the_default_quiet_hours_are_the_evening_and_the_night(t):
     assert DEFAULT.covers(t) == night
     assert parse_quiet_hours("08:30-21:00").covers(t) == (not night)  # a range within one day
     assert not parse_quiet_hours("09:00-09:00").covers(t)
+
+
+def test_a_launch_notice_due_in_quiet_hours_mails_now_and_posts_to_chat_when_they_end(tmp_path):
+    tracker = chat_tracker(tmp_path / "tracker.xlsx")
+    with chat_job(tmp_path, tracker) as (config, env, ding, fei, mail):
+        early = sheetsync("run", "notice", "--config", config, "--today", "2026-10-21T07:00", env=env)
+        assert early.returncode == 0, early.stdout + early.stderr
+        assert len(mail) == 3 and ding.posts == [] and fei.posts == []  # email is read at work anyway
+        for moment in ("2026-10-21T09:00", "2026-10-21T10:00"):
+            out = sheetsync("run", "chat", "--config", config, "--today", moment, env=env)
+            assert out.returncode == 0, out.stdout + out.stderr
+    assert len(ding.posts) == 1 and len(fei.posts) == 1 and len(mail) == 3
+    assert "上线通知" in json.dumps(ding.posts[0], ensure_ascii=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,7 +133,8 @@ def _hold(history: History, tracker: str, folder: Path, post: ChatPost, cid: str
     if row is not None and row["state"] in ("sent", "uncertain") and not force:
         outcome.status = "skipped-already-sent" if row["state"] == "sent" else "skipped-uncertain"
         return
-    path = folder / f"{mid}.json"
+    # named by when it was first held, so parts go in their order; held again (a rerun at night), it keeps its place
+    path = next(iter(folder.glob(f"*-{mid}.json")), None) or folder / f"{time.time_ns():020d}-{mid}.json"
     # the webhook URL and the secret are not in a payload (the signature is added when posting)
     data = _write_json(path, {"channel": cid, "period": post.period, "kind": kind, "message_id": mid,
                               "payload": payload})
@@ -146,7 +148,7 @@ def held_parts(folder: Path | str) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    return sorted(folder.glob("*.json"), key=lambda p: (p.stat().st_mtime_ns, p.name))
+    return sorted(folder.glob("*.json"))
 
 
 def post_held(history: History, tracker: str, folder: Path | str, channels, *, force: bool = False, env=None,

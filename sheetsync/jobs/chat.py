@@ -80,18 +80,16 @@ def is_quiet(tracker: TrackerConfig, moment: dt.datetime | None) -> bool:
     return tracker.quiet_hours.covers(moment.time())
 
 
-def deliver(state_db, state_dir, tracker: TrackerConfig, posts: list[ChatPost], *, moment: dt.datetime | None,
+def deliver(state_db, state_dir, tracker: TrackerConfig, posts: list[ChatPost], *, hold: Path | None,
             outbox=None, force: bool = False, env=None, clients=None):
-    """Post `posts` to the tracker's channels once. In its quiet hours they are held (nothing posted); out of
-    them, what was held goes first, then the new posts."""
+    """Post `posts` to the tracker's channels once. In its quiet hours (`hold`: where they wait, from
+    held_folder) they are held and nothing is posted; out of them, what was held goes first, then the new posts."""
     key, folder = tracker_key(tracker.source), held_folder(state_dir, tracker)
-    quiet = outbox is None and is_quiet(tracker, moment)
-    if not posts and (quiet or outbox is not None or not held_parts(folder)):
+    if not posts and (hold is not None or outbox is not None or not held_parts(folder)):
         return []
     with History(state_db) as history:
-        out = [] if quiet or outbox is not None else post_held(history, key, folder, tracker.channels, force=force,
-                                                              env=env, clients=clients)
+        out = [] if hold is not None or outbox is not None else post_held(
+            history, key, folder, tracker.channels, force=force, env=env, clients=clients)
         if posts:
-            out += post_all(history, key, posts, outbox=outbox, force=force, env=env, clients=clients,
-                            hold=folder if quiet else None)
+            out += post_all(history, key, posts, outbox=outbox, force=force, env=env, clients=clients, hold=hold)
     return out

@@ -128,8 +128,14 @@ class Work:
 
     def _chat_posts(self, tracker: TrackerConfig, posts) -> list:
         from . import chat
-        return chat.deliver(history_path(self.config), self.config.state, tracker, posts, moment=self.chat_moment(),
+        return chat.deliver(history_path(self.config), self.config.state, tracker, posts, hold=self._hold(tracker),
                             outbox=self.outbox, force=self.force, env=self.chat_env, clients=self.chat_clients)
+
+    def _hold(self, tracker: TrackerConfig):
+        """Where a post goes instead of the chat now, in the tracker's quiet hours (None: post it)."""
+        from . import chat
+        quiet = self.outbox is None and chat.is_quiet(tracker, self.chat_moment())
+        return chat.held_folder(self.config.state, tracker) if quiet else None
 
     def chat_one(self, tracker: TrackerConfig, period: str, day: dt.date) -> DigestOutcome:
         """`run chat`: post what the tracker's quiet hours held back, once, and nothing else."""
@@ -189,7 +195,8 @@ class Work:
                             state=history_path(self.config), force=self.force, lang=tracker.language,
                             spec=tracker.notice, channels=tracker.channels, env=self.chat_env,
                             tracker=tracker_key(tracker.source), link=chat.report_link(tracker),
-                            overrides=tracker.overrides(), clients=self.chat_clients, **self._source_options(tracker))
+                            overrides=tracker.overrides(), clients=self.chat_clients, hold=self._hold(tracker),
+                            **self._source_options(tracker))
         bad = [o for o in result.outcomes if o.status in ("failed", "uncertain")]
         if bad:
             listed = "; ".join(f"{o.recipient}: {o.status} {o.error or ''}".strip() for o in bad)
