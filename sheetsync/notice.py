@@ -10,13 +10,14 @@ correction goes out; a rerun re-delivers only what the ledger has not delivered 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 
 from .channels.content import ChatDoc, ChatItem, ChatSection, Mention
 from .channels.compose import mention_for
-from .channels.dates import calendar_of, day_text
+from .channels.dates import DAY_TEXT, calendar_of, day_text
 from .channels.deliver import ChatPost, post_all
 from .digest import DigestMessage
 from .digest.mail import build_message, message_id, valid_address
@@ -273,14 +274,14 @@ _HTML = """<!DOCTYPE html>
 <div style="background:#ffffff;border-radius:6px;padding:16px;">
 <h1 style="font-size:19px;line-height:1.3;margin:0 0 12px 0;">{{ title }}</h1>
 {% if not n.old_launch %}<p style="margin:8px 0;">{{ tx.hello }}</p>{% endif %}
-{% for line in facts %}<p style="margin:8px 0;">{{ line }}</p>
+{% for line in facts %}<p style="margin:8px 0;">{{ line|nobreak|safe }}</p>
 {% endfor %}
 {% if not n.old_launch %}
 <h2 style="font-size:16px;margin:16px 0 6px 0;padding-bottom:4px;border-bottom:2px solid #0969da;">{{ tx.depts }}</h2>
 {% for d in n.departments %}
 <h3 style="font-size:15px;margin:12px 0 4px 0;">{{ d.name }} <span style="font-weight:normal;color:#57606a;">{{ contact(d) }}</span></h3>
 <ul style="margin:0;padding-left:20px;">
-{% for t in d.tasks %}<li style="margin:2px 0;">{{ t.task or t.key }} · <span style="white-space:nowrap;{{ 'color:#cf222e;font-weight:bold;' if n.is_late(t) else '' }}">{{ n.due_text(t) }}</span></li>
+{% for t in d.tasks %}<li style="margin:2px 0;">{{ t.task or t.key }} · {% if n.is_late(t) %}<span style="color:#cf222e;font-weight:bold;">{{ n.due_text(t)|nobreak|safe }}</span>{% else %}{{ n.due_text(t)|nobreak|safe }}{% endif %}</li>
 {% else %}<li style="margin:2px 0;color:#57606a;">{{ tx.nothing }}</li>
 {% endfor %}</ul>
 {% endfor %}
@@ -296,12 +297,18 @@ _HTML = """<!DOCTYPE html>
 """
 
 
+def _nobreak(text: str) -> str:
+    """Text escaped for HTML, each date in it kept on one line (the template marks the result safe)."""
+    return DAY_TEXT.sub(lambda m: f'<span style="white-space:nowrap">{m.group(0)}</span>', html.escape(str(text)))
+
+
 def notice_html(n: Notice) -> str:
     import jinja2  # lazy: only a notice being mailed renders HTML
     tx = _TX[n.lang]
     subject, facts = _facts(n)
     title = tx["fix_title" if n.old_launch else "title"].format(campaign=n.campaign)
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["nobreak"] = _nobreak
     return env.from_string(_HTML).render(n=n, tx=tx, subject=subject, title=title, facts=facts,
                                          contact=lambda d: _contact(n, d), outro=_outro(n))
 

@@ -256,3 +256,16 @@ def test_a_campaign_name_with_line_breaks_and_angle_brackets_is_one_plain_title(
     text = json.dumps(payload, ensure_ascii=False)
     for bad in ("<@all>", "<at id=all>", "<!channel>", "\\r"):
         assert bad not in text, (kind, bad)
+
+
+def test_the_notice_email_escapes_sheet_text_and_keeps_each_date_on_one_line(tmp_path):
+    path = busy_tracker(tmp_path / "t.xlsx", "zh", n=4)
+    report = api.validate(path, today=TODAY)
+    report.tasks[0].task = "<script>alert(1)</script> 海报"
+    html = notice_html(build_notice(report, report.today))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    html = html[html.index("<body"):]  # what the reader sees (the <title> is the subject)
+    text_dates = re.findall(r"\d{2}-\d{2}\uff08[^\uff09]*\uff09", re.sub(r"<[^>]+>", "", html))
+    kept = re.findall(r'<span style="white-space:nowrap">(\d{2}-\d{2}\uff08[^\uff09]*\uff09)</span>', html)
+    assert text_dates and sorted(kept) == sorted(text_dates)
+    assert "<h2" in html and "<ul" in html and "<li" in html and "<p>\u25a0" not in html

@@ -4,6 +4,7 @@ when it is not the reference year. One function, so every date a person reads he
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 _WEEKDAYS = {"zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
              "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
@@ -31,6 +32,11 @@ def day_text(lang: str, day: dt.date, calendar=None, *, year: int | None = None)
         return f"{date}\uff08{_ZH_COMMA.join(marks)}\uff09"  # Chinese brackets and comma in Chinese text
     date = f"{_MONTHS[day.month - 1]} {day.day}" + ("" if own_year else f", {day.year}")
     return f"{date} ({', '.join(marks)})"
+
+
+# a date as day_text writes it, to keep it on one line in HTML (a phone must not break "10-26（周一）" in two)
+DAY_TEXT = re.compile("(?:\\d{4}-)?\\d{2}-\\d{2}\uff08[^\uff09]*\uff09|"
+                      "(?:" + "|".join(_MONTHS) + ") \\d{1,2}(?:, \\d{4})? \\([^)]*\\)")
 
 
 def calendar_of(report):
