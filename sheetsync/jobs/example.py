@@ -47,6 +47,8 @@ calendar = "CN"               # working days follow this country's official cale
 recipients = ["team@example.com"]
 owner = "owner@example.com"   # gets a short note when new errors appear overnight 出现新错误时通知负责人
 review_sla_hours = 24
+quiet_hours = "21:00-08:30"   # chat posts due then wait until it ends, in this zone ("off": none)
+                              # 安静时段:此时段内的群消息在结束后发出(按本跟踪表时区);"off" 表示不设
 
 [trackers.lead_times]         # working days each department needs 各部门所需提前的工作日
 "设计" = 5
