@@ -53,13 +53,13 @@ REHEARSAL_FOLDER = "rehearsal"
 
 
 def rehearsal_outbox(config: Config, outbox: Path | str | None, *, send: bool, rehearse: bool = False,
-                     env=None) -> Path | str | None:
+                     env=None, mails: bool = True) -> Path | str | None:
     """Where a job's messages go. A rehearsal (SHEETSYNC_NOW set, or `schedule --rehearse`) never sends: without
-    `send` its messages are previews in the given outbox, else in <state>/rehearsal. A real run sends (or writes
-    `outbox` when given); a placeholder mail host is then refused in one line before any work."""
+    `send` its messages are previews in the given outbox, else in <state>/rehearsal. A real run that `mails`
+    sends (or writes `outbox` when given); a placeholder mail host is then refused in one line before any work."""
     if outbox is None and not send and (rehearse or env_now(env) is not None):
         return Path(config.state) / REHEARSAL_FOLDER
-    if outbox is None and config.smtp is not None:
+    if outbox is None and mails and config.smtp is not None:
         refuse_placeholder(config.smtp.host, f"{config.path} [smtp] host")
     return outbox
 
@@ -102,11 +102,14 @@ def _day(today) -> dt.date | None:
 
 
 def _work(config: Config | str | Path, library: Library, *, today, outbox, send: bool, credentials,
-          force: bool = False) -> tuple[Config, Work]:
+          force: bool = False, job: str = "digest") -> tuple[Config, Work]:
     """The config and the Work of a one-shot run: a rehearsal writes previews, and --today pins the moment
     (its time, when it has one, is what quiet hours are judged at)."""
     cfg = config_of(config)
-    work = Work(cfg, library, outbox=rehearsal_outbox(cfg, outbox, send=send), credentials=credentials, force=force)
+    # the nightly mails only trackers' owners; the chat job mails nobody
+    mails = job in ("digest", "notice") or (job == "nightly" and any(t.owner for t in cfg.trackers))
+    outbox = rehearsal_outbox(cfg, outbox, send=send, mails=mails)
+    work = Work(cfg, library, outbox=outbox, credentials=credentials, force=force)
     work.pinned = parse_today(today)
     return cfg, work
 
@@ -115,7 +118,8 @@ def nightly(config: Config | str | Path, library: Library, *, only: list[str] | 
             outbox: Path | str | None = None, credentials: str | None = None, shard: str | None = None,
             send: bool = False) -> RunSummary:
     """Sync every tracker (or `only` these); mail an owner only about errors new since last night."""
-    cfg, work = _work(config, library, today=today, outbox=outbox, send=send, credentials=credentials)
+    cfg, work = _work(config, library, today=today, outbox=outbox, send=send, credentials=credentials,
+                      job="nightly")
     return _on_fleet(cfg, shard, credentials, work, run_nightlies, sync_one=work.sync_one,
                      notify_owner=work.notify_owner, notify_chat=work.notify_chat, today=_day(today),
                      only=list(only) if only else None)
@@ -133,7 +137,8 @@ def digest(config: Config | str | Path, library: Library, *, only: list[str] | N
 
 def _daily(job: str, config, library: Library, *, only, today, outbox, credentials, shard, force: bool,
            send: bool) -> RunSummary:
-    cfg, work = _work(config, library, today=today, outbox=outbox, send=send, credentials=credentials, force=force)
+    cfg, work = _work(config, library, today=today, outbox=outbox, send=send, credentials=credentials, force=force,
+                      job=job)
     one = {"notice": work.notice_one, "chat": work.chat_one}[job]
     return _on_fleet(cfg, shard, credentials, work, run_digests, digest_one=one, today=_day(today),
                      only=list(only) if only else None, job=job)
