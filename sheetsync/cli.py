@@ -253,7 +253,7 @@ def init(path, template, lang, launch, config):
 def _cell_text(value, lang: str) -> str:
     """A cell's value in a dry run: an empty cell says so (not None), text is quoted so spaces show."""
     if value is None or value == "":
-        return "(空)" if lang == "zh" else "(empty)"
+        return "\uff08空\uff09" if lang == "zh" else "(empty)"
     return f"“{value}”" if isinstance(value, str) else str(value)
 
 

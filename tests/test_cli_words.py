@@ -27,7 +27,7 @@ def run(*args, cwd: Path, env=None):
 
 def test_a_dry_run_shows_empty_cells_as_empty_not_none(tmp_path):
     path = make_tracker(tmp_path / "t.xlsx", TASKS, campaign=CAMPAIGN)
-    for lang, empty in (("zh", "(空)"), ("en", "(empty)")):
+    for lang, empty in (("zh", "\uff08空\uff09"), ("en", "(empty)")):
         p = run("sync", path, "--dry-run", "--today", "2026-10-01", "--lang", lang, cwd=tmp_path)
         assert p.returncode in (0, 1), p.stderr
         changes = [line for line in p.stdout.splitlines() if " -> " in line]
