@@ -563,12 +563,19 @@ def config_check(config_path, lang):
             if ch.secret_env:
                 line += f"; {ch.secret_env} {tx['set'] if ch.secret() else tx['unsigned']}"
             click.echo(("  ! " if url is None or state == tx["not_url"] else "    ") + line.strip())
+        if t.channels:  # when its chat posts wait, so nobody is surprised by a 08:30 post about 02:00
+            quiet = t.quiet_hours.text() if t.quiet_hours else tx["quiet_off"]
+            click.echo("    " + tx["quiet"].format(name=t.name, hours=quiet, zone=t.timezone))
 
 
 _CHANNEL_TEXT = {"en": {"set": "set", "unset": "NOT SET (posts to this channel fail until it is)",
-                        "not_url": "set, but not an http(s) URL", "unsigned": "not set (posts go unsigned)"},
+                        "not_url": "set, but not an http(s) URL", "unsigned": "not set (posts go unsigned)",
+                        "quiet": "{name} chat quiet hours: {hours} ({zone}); posts due then go when they end",
+                        "quiet_off": "off"},
                  "zh": {"set": "已设置", "unset": "未设置(设置前发往该频道的消息会失败)", "not_url": "已设置,但不是 http(s) 地址",
-                        "unsigned": "未设置(消息不加签)"}}
+                        "unsigned": "未设置(消息不加签)",
+                        "quiet": "{name} 群消息安静时段\uff1a{hours}\uff08{zone}\uff09\uff0c此时段内的消息在结束后发出",
+                        "quiet_off": "不设"}}
 
 
 @cli.group(short_help="One-shot jobs for cron or systemd: run nightly, run digest.")

@@ -88,6 +88,8 @@ def test_quiet_hours_off_or_another_range_in_the_config(tmp_path):
     assert load_config(config).trackers[0].quiet_hours is None
     config.write_text(text.replace('report_url =', 'quiet_hours = "22:00-07:00"\nreport_url ='), encoding="utf-8")
     assert load_config(config).trackers[0].quiet_hours.text() == "22:00-07:00"
+    shown = sheetsync("config", "check", "--config", config, "--lang", "en")
+    assert "summer chat quiet hours: 22:00-07:00 (Asia/Shanghai)" in shown.stdout, shown.stdout + shown.stderr
     config.write_text(text, encoding="utf-8")
     assert load_config(config).trackers[0].quiet_hours == DEFAULT
 
