@@ -418,19 +418,31 @@ def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, sen
 
 
 _NOTICE_TEXT = {
-    "en": {"wait": "Launch notice: due on {due} ({spec} before the launch on {launch}); nothing sent yet.",
+    "en": {"wait": "Launch notice: due on {due}, {spec} the launch on {launch}; nothing sent yet.",
            "passed": "Launch notice: the launch on {launch} has passed; no notice sent.",
            "no-launch": "Launch notice: the Campaign sheet gives no launch date; add one.",
            "send": "Launch notice (launch on {launch}):", "done": "Launch notice (launch on {launch}), delivered before:",
            "notice": "notice", "correction": "correction",
            "none": "  ! no department contact with an email in the People sheet, and no chat channel"},
-    "zh": {"wait": "上线通知:将于 {due} 发出(上线日 {launch} 的 {spec});尚未发送。",
-           "passed": "上线通知:上线日 {launch} 已过,未发送通知。",
-           "no-launch": "上线通知:活动信息表中没有上线日期,请填写。",
-           "send": "上线通知(上线日 {launch}):", "done": "上线通知(上线日 {launch}),此前已送达:",
+    "zh": {"wait": "上线通知\uff1a将于 {due}发出\uff08上线日 {launch}{spec}\uff09\uff1b尚未发送。",
+           "passed": "上线通知：上线日 {launch} 已过，未发送通知。",
+           "no-launch": "上线通知：活动信息表中没有上线日期，请填写。",
+           "send": "上线通知（上线日 {launch}）：", "done": "上线通知（上线日 {launch}），此前已送达：",
            "notice": "通知", "correction": "更正",
-           "none": "  ! 人员表中没有带邮箱的部门对接人,也没有配置群聊频道"},
+           "none": "  ! 人员表中没有带邮箱的部门对接人，也没有配置群聊频道"},
 }
+
+
+def _before(spec: str, lang: str) -> str:
+    """A notice time point in words: T-3wd -> "3 working days before" / "前 3 个工作日" (never the token)."""
+    from .engine.timepoints import parse_time_point
+    tp = parse_time_point(spec)
+    if tp is None:
+        return spec
+    unit = "wd" if tp.unit == "wd" else "day"
+    if lang == "zh":
+        return "\u5f53\u5929" if tp.offset == 0 else f"\u524d {count(lang, unit, -tp.offset)}"
+    return "on the day of" if tp.offset == 0 else f"{count(lang, unit, -tp.offset)} before"
 
 
 @cli.command(short_help="Send the launch notice to every department once, before launch.")
@@ -469,9 +481,11 @@ def notice(source, fmt, today, lang, credentials, outbox, send, state, spec, for
         sys.exit(result.exit_code)
     ui = lang or result.lang
     tx, dtx = _NOTICE_TEXT[ui], _DIGEST_TEXT[ui]
-    launch = d.launch.isoformat() if d.launch else "?"
+    from .channels.dates import day_text  # lazy: only the notice's lines show dates this way
+    launch = day_text(ui, d.launch) if d.launch else "?"
     if result.notice is None:
-        click.echo(tx[d.action].format(due=d.due, spec=spec, launch=launch, period=d.period))
+        due = day_text(ui, d.due) if d.due else "?"
+        click.echo(tx[d.action].format(due=due, spec=_before(spec, ui), launch=launch, period=d.period))
         sys.exit(0)
     click.echo(tx["send" if d.action == "send" or outbox else "done"].format(launch=launch, period=d.period or ""))
     for o in result.outcomes:

@@ -176,7 +176,8 @@ def test_cli_notice_preview_then_send_once(tmp_path):
         preview = cli("--today", "2026-10-19", "--outbox", str(tmp_path / "out"))
         due = cli("--today", "2026-10-21", "--send")
         again = cli("--today", "2026-10-22", "--send")
-    assert early.returncode == 0 and "将于 2026-10-21 发出" in early.stdout and not rec.messages[:0]
+    assert early.returncode == 0 and "将于 10-21(周三)发出" in nfkc(early.stdout) and not rec.messages[:0]
+    assert "前 3 个工作日" in early.stdout and "T-3wd" not in early.stdout  # the time point in words
     assert preview.returncode == 0 and len(list((tmp_path / "out").glob("*.eml"))) == 3
     assert due.returncode == 0, due.stderr
     assert due.stdout.count("已发送") == 3 and again.stdout.count("已发送过") == 3
