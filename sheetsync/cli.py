@@ -424,7 +424,7 @@ _NOTICE_TEXT = {
            "send": "Launch notice (launch on {launch}):", "done": "Launch notice (launch on {launch}), delivered before:",
            "notice": "notice", "correction": "correction",
            "none": "  ! no department contact with an email in the People sheet, and no chat channel"},
-    "zh": {"wait": "上线通知\uff1a将于 {due}发出\uff08上线日 {launch}{spec}\uff09\uff1b尚未发送。",
+    "zh": {"wait": "上线通知：将于 {due}发出（上线日 {launch}{spec}）；尚未发送。",
            "passed": "上线通知：上线日 {launch} 已过，未发送通知。",
            "no-launch": "上线通知：活动信息表中没有上线日期，请填写。",
            "send": "上线通知（上线日 {launch}）：", "done": "上线通知（上线日 {launch}），此前已送达：",
