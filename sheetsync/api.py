@@ -113,7 +113,7 @@ def digest(source: str | Path, *, today=None, period: str | None = None, kinds="
 def notice(source: str | Path, *, today=None, outbox: Path | str | None = None, send: bool = False, state=None,
            force: bool = False, lang: str | None = None, smtp=None, spec: str | None = None, channels=(), env=None,
            report: Report | None = None, tracker: str | None = None, link: str | None = None,
-           overrides: dict | None = None, clients=None, **source_options):
+           overrides: dict | None = None, clients=None, hold=None, **source_options):
     """`sheetsync notice SOURCE`: read and validate, decide, then deliver the launch notice (or its correction)
     once through the ledger. Returns a notice.NoticeResult (decision, notice, outcomes, exit_code).
 
@@ -136,20 +136,28 @@ def notice(source: str | Path, *, today=None, outbox: Path | str | None = None, 
         smtp = SmtpSettings.from_env()
     with History(state or default_state_path(source)) as history:
         return deliver_notice(report, history, tracker=key, spec=spec, outbox=outbox, smtp=smtp, force=force,
-                              channels=channels, env=env, link=link, clients=clients)
+                              channels=channels, env=env, link=link, clients=clients, hold=hold)
 
 
 def digest_status(source: str | Path, *, period: str | None = None, state=None, today=None, lang: str | None = None,
-                  overrides: dict | None = None, **source_options):
+                  overrides: dict | None = None, config: str | Path | None = None, **source_options):
     """`sheetsync digest SOURCE --status`: the ledger of SOURCE for `period` (default: this week where the team
     is). Reads the tracker only for its language and zone; writes nothing. Returns a digest.status.LedgerStatus.
+    With `config` (a sheetsync.toml), the state its jobs write, and SOURCE may be a tracker's name there.
 
     Example:
         seen = api.digest_status("tracker.xlsx", period="2026-W42")
+        seen = api.digest_status("summer", config="sheetsync.toml")   # what `run digest` sent
         print("\\n".join(seen.text()))
     """
     from .digest.status import ledger_status  # lazy: only `digest --status` reads the ledger this way
     from .engine.table import find_table
+    if config is not None:
+        from .jobs.commands import tracker_state  # lazy: see _library
+        tracker, job_state = tracker_state(config, source)
+        source, state = tracker.source, state or job_state
+        overrides = {**tracker.overrides(), **(overrides or {})}
+        lang = lang or tracker.language
     workbook = sources.read(source, **source_options)
     layout, _ = find_table(workbook)
     language = lang or (layout.language if layout is not None else "en")
@@ -165,7 +173,7 @@ def _library():
 
 
 def run_nightly(config, *, only: list[str] | None = None, today=None, outbox: Path | str | None = None,
-                credentials: str | None = None, shard: str | None = None):
+                credentials: str | None = None, shard: str | None = None, send: bool = False):
     """`sheetsync run nightly`: sync every tracker of `config` (a sheetsync.toml path or a loaded jobs.Config),
     or `only` these by name; mail an owner only about errors new since last night. `shard` "I/N" takes one
     shard of the trackers. Returns a jobs.RunSummary (results, failed, exit_code 0 all succeeded, 1 some failed).
@@ -176,12 +184,12 @@ def run_nightly(config, *, only: list[str] | None = None, today=None, outbox: Pa
     """
     from .jobs import commands  # lazy: see _library
     return commands.nightly(config, _library(), only=only, today=today, outbox=outbox, credentials=credentials,
-                            shard=shard)
+                            shard=shard, send=send)
 
 
 def run_digest(config, *, only: list[str] | None = None, today=None, outbox: Path | str | None = None,
                credentials: str | None = None, shard: str | None = None, period: str | None = None,
-               force: bool = False):
+               force: bool = False, send: bool = False):
     """`sheetsync run digest`: each tracker's weekly digests for `period` (YYYY-Www, default this week in each
     tracker's zone); a second run for the same week sends nothing. Returns a jobs.RunSummary.
 
@@ -190,11 +198,12 @@ def run_digest(config, *, only: list[str] | None = None, today=None, outbox: Pat
     """
     from .jobs import commands  # lazy: see _library
     return commands.digest(config, _library(), only=only, today=today, outbox=outbox, credentials=credentials,
-                           shard=shard, period=period, force=force)
+                           shard=shard, period=period, force=force, send=send)
 
 
 def run_notice(config, *, only: list[str] | None = None, today=None, outbox: Path | str | None = None,
-               credentials: str | None = None, shard: str | None = None, force: bool = False):
+               credentials: str | None = None, shard: str | None = None, force: bool = False,
+               send: bool = False):
     """`sheetsync run notice`: each tracker's launch notice on its day (`notice = "T-3wd"`), once; any other day
     it sends nothing. Returns a jobs.RunSummary.
 
@@ -203,11 +212,24 @@ def run_notice(config, *, only: list[str] | None = None, today=None, outbox: Pat
     """
     from .jobs import commands  # lazy: see _library
     return commands.notice(config, _library(), only=only, today=today, outbox=outbox, credentials=credentials,
-                           shard=shard, force=force)
+                           shard=shard, force=force, send=send)
+
+
+def run_chat(config, *, only: list[str] | None = None, today=None, outbox: Path | str | None = None,
+             credentials: str | None = None, shard: str | None = None, force: bool = False, send: bool = False):
+    """`sheetsync run chat`: post, once, the chat messages each tracker's quiet hours (`quiet_hours =
+    "21:00-08:30"`) held back; nothing else. For cron at the end of quiet hours; `schedule` runs it itself.
+
+    Example:
+        summary = api.run_chat("sheetsync.toml")
+    """
+    from .jobs import commands  # lazy: see _library
+    return commands.chat(config, _library(), only=only, today=today, outbox=outbox, credentials=credentials,
+                         shard=shard, force=force, send=send)
 
 
 def schedule(config, *, outbox: Path | str | None = None, credentials: str | None = None, clock=None,
-             **serve_options) -> int:
+             send: bool = False, rehearse: bool = False, **serve_options) -> int:
     """`sheetsync schedule`: run the nightly sync, the weekly digest and the launch notices at their times in
     each tracker's zone until stopped (SIGTERM, Ctrl-C, or `stop=threading.Event()`); returns the exit code.
     `clock` defaults to the SHEETSYNC_NOW rehearsal clock (jobs.commands.rehearsal_clock), else the machine's.
@@ -217,7 +239,7 @@ def schedule(config, *, outbox: Path | str | None = None, credentials: str | Non
     """
     from .jobs import commands  # lazy: see _library
     return commands.schedule(config, _library(), outbox=outbox, credentials=credentials, clock=clock,
-                             **serve_options)
+                             send=send, rehearse=rehearse, **serve_options)
 
 
 def fleet_status(config, *, lang: str | None = None) -> list[str]:

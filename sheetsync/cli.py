@@ -41,17 +41,46 @@ def _ui_lang(lang: str | None) -> str:
     return "zh" if os.environ.get("LANG", "").lower().startswith("zh") else "en"
 
 
-def _lang_from_args(args: list[str]) -> str | None:
+def _option_value(args: list[str], name: str) -> str | None:
     for i, a in enumerate(args):
-        if a == "--lang" and i + 1 < len(args):
+        if a == name and i + 1 < len(args):
             return args[i + 1]
-        if a.startswith("--lang="):
+        if a.startswith(name + "="):
             return a.split("=", 1)[1]
     return None
 
 
+def _lang_from_args(args: list[str]) -> str | None:
+    return _option_value(args, "--lang")
+
+
+def _config_lang(args: list[str]) -> str | None:
+    """The language of a config's trackers when every one of them names the same (`language = "zh"`): an error
+    of a command run with that config is in it. None when the config cannot be read or does not say."""
+    if args[:1] == ["init"]:  # there --config is the file to write, not a config in use
+        return None
+    path = _option_value(args, "--config") or os.environ.get("SHEETSYNC_CONFIG")
+    if not path:
+        return None
+    try:
+        from .jobs import load_config  # lazy: only a failing command with a config reads it again
+        langs = {t.language for t in load_config(path).trackers}
+    except Exception:
+        return None
+    return langs.pop() if len(langs) == 1 and None not in langs else None
+
+
+def error_line(exc: SheetsyncError, lang: str | None) -> str:
+    """The one line of a run that could not go ahead: in `lang` (--lang), else in the tracker's language when it
+    was known when the run stopped, else in both (a file not found has no language yet)."""
+    lang = lang if lang in ("zh", "en") else exc.lang
+    if lang in ("zh", "en") or exc.en == exc.zh:
+        return exc.message(lang or "en")
+    return f"{exc.en} / {exc.zh}"
+
+
 def fail(exc: SheetsyncError, lang: str | None) -> None:
-    click.echo(f"sheetsync: {exc.message(_ui_lang(lang))}", err=True)
+    click.echo(f"sheetsync: {error_line(exc, lang)}", err=True)
     sys.exit(2)
 
 
@@ -63,7 +92,7 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except SheetsyncError as exc:
-            fail(exc, _lang_from_args(raw))
+            fail(exc, _lang_from_args(raw) or exc.lang or _config_lang(raw))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
         except BrokenPipeError:
@@ -71,15 +100,15 @@ class Group(click.Group):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(141)
         except KeyboardInterrupt:
-            click.echo("sheetsync: " + ("已中断" if _ui_lang(_lang_from_args(raw)) == "zh" else "interrupted"), err=True)
+            click.echo("sheetsync: " + error_line(SheetsyncError("interrupted", "已中断"), _lang_from_args(raw)), err=True)
             sys.exit(130)
         except Exception as exc:  # last resort: a bug must still not print a traceback at people
             if os.environ.get("SHEETSYNC_DEBUG"):
                 traceback.print_exc()
             what = f"{type(exc).__name__}: {exc}"
-            click.echo("sheetsync: " + (f"内部错误:{what}(设置 SHEETSYNC_DEBUG=1 查看详情)"
-                                        if _ui_lang(_lang_from_args(raw)) == "zh" else
-                                        f"internal error: {what} (set SHEETSYNC_DEBUG=1 for details)"), err=True)
+            bug = SheetsyncError(f"internal error: {what} (set SHEETSYNC_DEBUG=1 for details)",
+                                 f"内部错误:{what}(设置 SHEETSYNC_DEBUG=1 查看详情)")
+            click.echo("sheetsync: " + error_line(bug, _lang_from_args(raw)), err=True)
             sys.exit(2)
 
 
@@ -250,6 +279,13 @@ def init(path, template, lang, launch, config):
     click.echo(str(api.init(path, template=template, lang=lang, launch=launch)))
 
 
+def _cell_text(value, lang: str) -> str:
+    """A cell's value in a dry run: an empty cell says so (not None), text is quoted so spaces show."""
+    if value is None or value == "":
+        return "\uff08空\uff09" if lang == "zh" else "(empty)"
+    return f"“{value}”" if isinstance(value, str) else str(value)
+
+
 _SYNC_TEXT = {
     "en": {"dry": "Dry run: would write {n} (nothing written).", "none": "Nothing to change: the file was not touched.",
            "wrote": "Wrote {n}, {rules} and the report sheet '{title}'.", "backup": "Backup: {path}"},
@@ -283,7 +319,8 @@ def sync(source, fmt, today, lang, credentials, dry_run, backups, show_all, colu
     extra = []
     if dry_run:
         extra.append(tx["dry"].format(n=count(ui, "cell", len(result.plan.cells))))
-        extra += [f"  {w['cell']}: {w['before']!r} -> {w['after']!r}" for w in result.written()]
+        extra += [f"  {w['cell']}: {_cell_text(w['before'], ui)} -> {_cell_text(w['after'], ui)}"
+                  for w in result.written()]
     elif not result.changed:
         extra.append(tx["none"])
     else:
@@ -301,14 +338,34 @@ _DIGEST_TEXT = {
            "skipped-already-previewed": "same preview already written", "skipped-already-sent": "already sent (not resent)",
            "skipped-uncertain": "delivery uncertain last time (not resent; --force resends)",
            "skipped-in-progress": "being sent by another run", "failed": "FAILED", "uncertain": "UNCERTAIN",
+           "held": "held for the team's quiet hours (goes once they end)",
            "none": "Nothing to send for {period}.", "connections": "SMTP connections: {n}"},
     "zh": {"head": "周报 {period}:共 {n}。", "team": "团队", "personal": "个人",
            "sent": "已发送", "written": "已写入预览(未发送)",
            "skipped-already-previewed": "相同的预览已写过", "skipped-already-sent": "已发送过(不重发)",
            "skipped-uncertain": "上次投递结果不确定(不重发;--force 可重发)",
            "skipped-in-progress": "另一个任务正在发送", "failed": "失败", "uncertain": "结果不确定",
+           "held": "安静时段内暂缓\uff08结束后发出一次\uff09",
            "none": "{period} 没有需要发送的周报。", "connections": "SMTP 连接数:{n}"},
 }
+
+
+_OLD_ALL = "all (old name)"
+
+
+def mail_outbox(source: str, outbox: str | None, send: bool) -> str | Path | None:
+    """The outbox of a one-tracker `digest` or `notice`. A rehearsal (SHEETSYNC_NOW set) without --send writes
+    previews to .sheetsync/rehearsal beside the tracker; a run that would send refuses a placeholder mail host
+    in one line before anything is read."""
+    from .clock import env_now
+    from .history import default_state_path
+    if outbox is None and not send and env_now() is not None:
+        state = default_state_path(source)
+        return (Path(state).parent if isinstance(state, Path) else Path.cwd() / ".sheetsync") / "rehearsal"
+    if outbox is None:
+        from .mailhost import refuse_placeholder
+        refuse_placeholder(os.environ.get("SHEETSYNC_SMTP_HOST"), "SHEETSYNC_SMTP_HOST")
+    return outbox
 
 
 @cli.command(short_help="Send the weekly team and personal digests, or preview them.")
@@ -319,7 +376,8 @@ _DIGEST_TEXT = {
               help="Send only to these addresses (replaces the team recipients; repeatable).")
 @click.option("--team", "kinds", flag_value="team", help="Only the team digest.")
 @click.option("--personal", "kinds", flag_value="personal", help="Only the personal digests.")
-@click.option("--all", "kinds", flag_value="all", default=True, help="Team and personal digests (default).")
+@click.option("--everyone", "kinds", flag_value="all", default=True, help="Team and personal digests (default).")
+@click.option("--all", "kinds", flag_value=_OLD_ALL, hidden=True, help="The old name of --everyone.")
 @click.option("--outbox", type=click.Path(file_okay=False), metavar="DIR",
               help="Write .eml and .html files to DIR instead of sending (a preview).")
 @click.option("--send", is_flag=True,
@@ -331,9 +389,12 @@ _DIGEST_TEXT = {
 @click.option("--force", is_flag=True, help="Resend messages the ledger says were already sent.")
 @click.option("--status", is_flag=True,
               help="Print the ledger for the period (who, channel, kind, state, when) and send nothing.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="With --status: read the state the jobs of this sheetsync.toml write (SOURCE may be the "
+                   "tracker's name there).")
 @layout_options
-def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, send, state, force, status, columns,
-           sheet, header_row, statuses):
+def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, send, state, force, status, config_path,
+           columns, sheet, header_row, statuses):
     """Build the weekly team digest and one personal digest per owner; send them or write an outbox.
 
     Each (tracker, week, recipient) is delivered once: a rerun sends nothing new. An --outbox run (or one
@@ -344,14 +405,21 @@ def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, sen
       sheetsync digest tracker.xlsx --outbox out/
       SHEETSYNC_SMTP_HOST=smtp.example.com sheetsync digest tracker.xlsx --send --period 2026-W42
       sheetsync digest tracker.xlsx --status --period 2026-W42
+      sheetsync digest summer --status --config sheetsync.toml
     """
     if outbox and send:
         raise SheetsyncError("--outbox and --send: choose one", "--outbox 和 --send 只能选一个", code="usage")
+    if kinds == _OLD_ALL:  # --all means "every finding" everywhere else
+        click.echo("sheetsync: " + error_line(SheetsyncError(
+            "--all is now --everyone (team and personal digests); --all will be removed",
+            "--all 已改名为 --everyone(团队和个人周报);--all 以后将不再支持"), lang), err=True)
+        kinds = "all"
     if status:
-        seen = api.digest_status(source, period=period, state=state, today=today, lang=lang,
+        seen = api.digest_status(source, period=period, state=state, today=today, lang=lang, config=config_path,
                                  **_source_kwargs(source, credentials))
         click.echo(to_json(seen.to_dict()) if fmt == "json" else "\n".join(seen.text()))
         return
+    outbox = mail_outbox(source, outbox, send)
     batch, result = api.digest(source, today=today, period=period, kinds=kinds, to=list(to) or None,
                                outbox=outbox, send=send, state=state, force=force, lang=lang, overrides=_overrides(),
                                mapping=_mapping(columns, sheet, header_row, statuses),
@@ -380,19 +448,31 @@ def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, sen
 
 
 _NOTICE_TEXT = {
-    "en": {"wait": "Launch notice: due on {due} ({spec} before the launch on {launch}); nothing sent yet.",
+    "en": {"wait": "Launch notice: due on {due}, {spec} the launch on {launch}; nothing sent yet.",
            "passed": "Launch notice: the launch on {launch} has passed; no notice sent.",
            "no-launch": "Launch notice: the Campaign sheet gives no launch date; add one.",
            "send": "Launch notice (launch on {launch}):", "done": "Launch notice (launch on {launch}), delivered before:",
            "notice": "notice", "correction": "correction",
            "none": "  ! no department contact with an email in the People sheet, and no chat channel"},
-    "zh": {"wait": "上线通知:将于 {due} 发出(上线日 {launch} 的 {spec});尚未发送。",
-           "passed": "上线通知:上线日 {launch} 已过,未发送通知。",
-           "no-launch": "上线通知:活动信息表中没有上线日期,请填写。",
-           "send": "上线通知(上线日 {launch}):", "done": "上线通知(上线日 {launch}),此前已送达:",
+    "zh": {"wait": "上线通知：将于 {due}发出（上线日 {launch}{spec}）；尚未发送。",
+           "passed": "上线通知：上线日 {launch} 已过，未发送通知。",
+           "no-launch": "上线通知：活动信息表中没有上线日期，请填写。",
+           "send": "上线通知（上线日 {launch}）：", "done": "上线通知（上线日 {launch}），此前已送达：",
            "notice": "通知", "correction": "更正",
-           "none": "  ! 人员表中没有带邮箱的部门对接人,也没有配置群聊频道"},
+           "none": "  ! 人员表中没有带邮箱的部门对接人，也没有配置群聊频道"},
 }
+
+
+def _before(spec: str, lang: str) -> str:
+    """A notice time point in words: T-3wd -> "3 working days before" / "前 3 个工作日" (never the token)."""
+    from .engine.timepoints import parse_time_point
+    tp = parse_time_point(spec)
+    if tp is None:
+        return spec
+    unit = "wd" if tp.unit == "wd" else "day"
+    if lang == "zh":
+        return "\u5f53\u5929" if tp.offset == 0 else f"\u524d {count(lang, unit, -tp.offset)}"
+    return "on the day of" if tp.offset == 0 else f"{count(lang, unit, -tp.offset)} before"
 
 
 @cli.command(short_help="Send the launch notice to every department once, before launch.")
@@ -419,6 +499,7 @@ def notice(source, fmt, today, lang, credentials, outbox, send, state, spec, for
     """
     if outbox and send:
         raise SheetsyncError("--outbox and --send: choose one", "--outbox 和 --send 只能选一个", code="usage")
+    outbox = mail_outbox(source, outbox, send)
     result = api.notice(source, today=today, outbox=outbox, send=send, state=state, force=force, lang=lang,
                         spec=spec, **_source_kwargs(source, credentials))
     d = result.decision
@@ -430,9 +511,11 @@ def notice(source, fmt, today, lang, credentials, outbox, send, state, spec, for
         sys.exit(result.exit_code)
     ui = lang or result.lang
     tx, dtx = _NOTICE_TEXT[ui], _DIGEST_TEXT[ui]
-    launch = d.launch.isoformat() if d.launch else "?"
+    from .channels.dates import day_text  # lazy: only the notice's lines show dates this way
+    launch = day_text(ui, d.launch) if d.launch else "?"
     if result.notice is None:
-        click.echo(tx[d.action].format(due=d.due, spec=spec, launch=launch, period=d.period))
+        due = day_text(ui, d.due) if d.due else "?"
+        click.echo(tx[d.action].format(due=due, spec=_before(spec, ui), launch=launch, period=d.period))
         sys.exit(0)
     click.echo(tx["send" if d.action == "send" or outbox else "done"].format(launch=launch, period=d.period or ""))
     for o in result.outcomes:
@@ -524,12 +607,19 @@ def config_check(config_path, lang):
             if ch.secret_env:
                 line += f"; {ch.secret_env} {tx['set'] if ch.secret() else tx['unsigned']}"
             click.echo(("  ! " if url is None or state == tx["not_url"] else "    ") + line.strip())
+        if t.channels:  # when its chat posts wait, so nobody is surprised by a 08:30 post about 02:00
+            quiet = t.quiet_hours.text() if t.quiet_hours else tx["quiet_off"]
+            click.echo("    " + tx["quiet"].format(name=t.name, hours=quiet, zone=t.timezone))
 
 
 _CHANNEL_TEXT = {"en": {"set": "set", "unset": "NOT SET (posts to this channel fail until it is)",
-                        "not_url": "set, but not an http(s) URL", "unsigned": "not set (posts go unsigned)"},
+                        "not_url": "set, but not an http(s) URL", "unsigned": "not set (posts go unsigned)",
+                        "quiet": "{name} chat quiet hours: {hours} ({zone}); posts due then go when they end",
+                        "quiet_off": "off"},
                  "zh": {"set": "已设置", "unset": "未设置(设置前发往该频道的消息会失败)", "not_url": "已设置,但不是 http(s) 地址",
-                        "unsigned": "未设置(消息不加签)"}}
+                        "unsigned": "未设置(消息不加签)",
+                        "quiet": "{name} 群消息安静时段\uff1a{hours}\uff08{zone}\uff09\uff0c此时段内的消息在结束后发出",
+                        "quiet_off": "不设"}}
 
 
 @cli.group(short_help="One-shot jobs for cron or systemd: run nightly, run digest.")
@@ -545,6 +635,8 @@ def _run_options(f):
                      help="Write the emails as .eml files here instead of sending them.")(f)
     f = click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
                      help="Google service-account JSON for Google Sheets trackers.")(f)
+    f = click.option("--send", is_flag=True, help="Send even in a rehearsal (SHEETSYNC_NOW set), which otherwise "
+                     "writes previews to <state>/rehearsal and sends nothing.")(f)
     f = click.option("--shard", metavar="I/N", help="Take only shard I of N of the trackers (by a stable hash of "
                      "the name); default from a Kubernetes Indexed Job's JOB_COMPLETION_INDEX/COUNT.")(f)
     return config_option(f)
@@ -590,7 +682,7 @@ def fleet_status(config_path, lang):
 @run.command("nightly", short_help="Sync every tracker; tell owners about new errors.")
 @_run_options
 @lang_option("Language of the summary line: zh or en.")
-def run_nightly(config_path, only, today, outbox, credentials, shard, lang):
+def run_nightly(config_path, only, today, outbox, credentials, shard, send, lang):
     """Sync every tracker; mail its owner a short note only when new errors appeared since last night.
 
     Exit 0 all trackers succeeded, 1 some failed, 2 could not run (bad config, another run holds the lock).
@@ -601,7 +693,7 @@ def run_nightly(config_path, only, today, outbox, credentials, shard, lang):
       sheetsync run nightly --config fleet.toml --shard 0/4
     """
     _finish(api.run_nightly(config_path, only=list(only), today=today, outbox=outbox, credentials=credentials,
-                            shard=shard), lang)
+                            shard=shard, send=send), lang)
 
 
 @run.command("digest", short_help="Send every tracker's weekly digests, once per week.")
@@ -609,7 +701,7 @@ def run_nightly(config_path, only, today, outbox, credentials, shard, lang):
 @click.option("--period", metavar="YYYY-Www", help="ISO week (default: this week in each tracker's zone).")
 @click.option("--force", is_flag=True, help="Resend messages the ledger says were already sent.")
 @lang_option("Language of the summary line: zh or en.")
-def run_digest(config_path, only, today, outbox, credentials, shard, period, force, lang):
+def run_digest(config_path, only, today, outbox, credentials, shard, send, period, force, lang):
     """Send each tracker's weekly digests; a second run for the same week sends nothing.
 
     \b
@@ -618,14 +710,14 @@ def run_digest(config_path, only, today, outbox, credentials, shard, period, for
       sheetsync run digest --config sheetsync.toml --period 2026-W42 --outbox out/
     """
     _finish(api.run_digest(config_path, only=list(only), today=today, outbox=outbox, credentials=credentials,
-                           shard=shard, period=period, force=force), lang)
+                           shard=shard, period=period, force=force, send=send), lang)
 
 
 @run.command("notice", short_help="Send each tracker's launch notice on its day, once.")
 @_run_options
 @click.option("--force", is_flag=True, help="Resend a notice the ledger says was already delivered.")
 @lang_option("Language of the summary line: zh or en.")
-def run_notice(config_path, only, today, outbox, credentials, shard, force, lang):
+def run_notice(config_path, only, today, outbox, credentials, shard, send, force, lang):
     """Send each tracker's launch notice on its day (`notice = "T-3wd"` in the config) by email and to its chat
     channels; any other day, and on a rerun, it sends nothing. The scheduler runs it daily at [jobs.notice] time.
 
@@ -634,7 +726,24 @@ def run_notice(config_path, only, today, outbox, credentials, shard, force, lang
       sheetsync run notice --config /etc/sheetsync/sheetsync.toml
     """
     _finish(api.run_notice(config_path, only=list(only), today=today, outbox=outbox, credentials=credentials,
-                           shard=shard, force=force), lang)
+                           shard=shard, force=force, send=send), lang)
+
+
+@run.command("chat", short_help="Post the chat messages quiet hours held back, once.")
+@_run_options
+@click.option("--force", is_flag=True, help="Resend a post the ledger says was already delivered.")
+@lang_option("Language of the summary line: zh or en.")
+def run_chat(config_path, only, today, outbox, credentials, shard, send, force, lang):
+    """Post the chat messages each tracker's quiet hours (quiet_hours = "21:00-08:30", in its zone) held back:
+    the nightly post and metric alerts of 02:00 go once, when the team is at work. Run it from cron at the end
+    of quiet hours; `sheetsync schedule` does it itself, and every other run posts them first too.
+
+    \b
+    Example:
+      sheetsync run chat --config /etc/sheetsync/sheetsync.toml
+    """
+    _finish(api.run_chat(config_path, only=list(only), today=today, outbox=outbox, credentials=credentials,
+                         shard=shard, force=force, send=send), lang)
 
 
 @cli.command(short_help="Run the nightly sync and weekly digest on time, until stopped.")
@@ -642,17 +751,25 @@ def run_notice(config_path, only, today, outbox, credentials, shard, force, lang
 @click.option("--outbox", type=click.Path(file_okay=False), help="Write emails as files instead of sending.")
 @click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
               help="Google service-account JSON for Google Sheets trackers.")
-def schedule(config_path, outbox, credentials):
+@click.option("--rehearse", is_flag=True, help="A rehearsal: write every message to <state>/rehearsal (or "
+              "--outbox) and send nothing. Also the default when SHEETSYNC_NOW is set.")
+@click.option("--send", is_flag=True, help="Send even in a rehearsal.")
+def schedule(config_path, outbox, credentials, rehearse, send):
     """Run the nightly sync and the weekly digest at their times, in each tracker's time zone, until stopped.
 
     At start a digest missed this week (the machine was off on Monday morning) is sent once. A second
-    scheduler on the same state directory refuses. SIGTERM or Ctrl-C stops it between jobs.
+    scheduler on the same state directory refuses. SIGTERM or Ctrl-C stops it between jobs. With
+    SHEETSYNC_NOW set (its clock starts there) or --rehearse, nothing is sent unless --send is given:
+    every message is written to <state>/rehearsal as a preview.
 
     \b
     Example:
       sheetsync schedule --config /etc/sheetsync/sheetsync.toml
+      SHEETSYNC_NOW=2026-11-23T08:29:50+08:00 sheetsync schedule --config sheetsync.toml   # writes previews
     """
-    sys.exit(api.schedule(config_path, outbox=outbox, credentials=credentials))
+    if rehearse and send:
+        raise SheetsyncError("--rehearse and --send: choose one", "--rehearse 和 --send 只能选一个", code="usage")
+    sys.exit(api.schedule(config_path, outbox=outbox, credentials=credentials, rehearse=rehearse, send=send))
 
 
 cli.add_command(holidays)

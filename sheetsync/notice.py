@@ -16,11 +16,14 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from .channels.content import ChatDoc, ChatItem, ChatSection, Mention
+from .channels.compose import mention_for
+from .channels.dates import DAY_TEXT, calendar_of, day_text
 from .channels.deliver import ChatPost, post_all
 from .digest import DigestMessage
 from .digest.mail import build_message, message_id, valid_address
 from .digest.send import deliver
 from .engine.calendar import WorkCalendar
+from .engine.counts import count
 from .engine.timepoints import parse_time_point, resolve
 from .history import History
 from .model import Person, Report, SheetsyncError, Task
@@ -30,23 +33,29 @@ NOTICE, CORRECTION = "notice", "correction"
 _DONE = ("done", "cancelled")
 
 _TX = {
-    "zh": {"subject": "[{campaign}] 上线通知:{launch} 上线", "fix_subject": "[{campaign}] 更正:上线日期改为 {launch}",
-           "hello": "各部门同事好:", "when": "{campaign} 将于 {launch} 上线({left}),{end}。",
-           "end": "{end} 结束", "no_end": "结束日期待定", "goal": "目标:{target}", "owner": "活动负责人:{owner}",
+    "zh": {"subject": "[{campaign}] 上线通知：{launch}上线", "fix_subject": "[{campaign}] 更正：上线日期改为 {launch}",
+           "hello": "各部门同事好：", "when": "{campaign} 将于 {launch}上线（{left}），{end}。",
+           "end": "{end}结束", "no_end": "结束日期待定", "goal": "目标：{target}", "owner": "活动负责人：{owner}",
            "depts": "各部门对接人与交付", "contact": "对接人 {name}", "no_contact": "对接人未在人员表中",
            "nothing": "暂无待交付任务", "due": "截止 {due}", "no_due": "截止日期未定", "faq": "常见问题",
-           "q": "问:", "a": "答:", "outro": "请按上述时间交付;有问题请联系对接人或活动负责人。",
-           "fix": "{campaign} 的上线日期由 {old} 改为 {launch}({end})。各部门交付时间以跟踪表为准。",
-           "today": "今天", "left": "还有 {n} 个工作日", "unassigned": "(未填部门)",
+           "late": "截止 {due}已过，请给出新日期",
+           "late_intro": "{n}已过截止日期：请对接人为每项给出新日期。",
+           "q": "问：", "a": "答：", "outro": "请按上述日期交付；有问题请联系对接人或活动负责人。",
+           "outro_late": "其余任务请按上述日期交付；有问题请联系对接人或活动负责人。",
+           "fix": "{campaign} 的上线日期由 {old}改为 {launch}，{end}。各部门交付时间以跟踪表为准。",
+           "today": "今天", "left": "还有 {n} 个工作日", "unassigned": "（未填部门）",
            "title": "{campaign} · 上线通知", "fix_title": "{campaign} · 上线日期更正"},
     "en": {"subject": "[{campaign}] Launch notice: live on {launch}", "fix_subject": "[{campaign}] Correction: launch moved to {launch}",
            "hello": "Hello all,", "when": "{campaign} launches on {launch} ({left}) and {end}.",
-           "end": "ends on {end}", "no_end": "its end date is not set yet", "goal": "Goal: {target}",
+           "end": "ends on {end}", "no_end": "has no end date yet", "goal": "Goal: {target}",
            "owner": "Campaign owner: {owner}", "depts": "Contacts and deliveries by department",
            "contact": "contact {name}", "no_contact": "no contact in the People sheet", "nothing": "nothing open",
            "due": "due {due}", "no_due": "no deadline yet", "faq": "Common questions", "q": "Q: ", "a": "A: ",
+           "late": "was due {due}: please give a new date",
+           "late_intro": "Past their deadline: {n}. Contacts, please give each a new date.",
            "outro": "Please deliver by these dates; ask your department's contact or the campaign owner if anything is unclear.",
-           "fix": "The launch of {campaign} moved from {old} to {launch} ({end}). Deliveries follow the tracker.",
+           "outro_late": "Please deliver the others by these dates; ask your department's contact or the campaign owner if anything is unclear.",
+           "fix": "The launch of {campaign} moved from {old} to {launch}, and it {end}. Deliveries follow the tracker.",
            "today": "today", "left": "in {n} working days", "left1": "in 1 working day", "unassigned": "(no department)",
            "title": "{campaign} · launch notice", "fix_title": "{campaign} · launch date corrected"},
 }
@@ -81,6 +90,9 @@ class Notice:
     faq: list[tuple[str, str]]
     workdays_left: int
     old_launch: dt.date | None = None  # set on a correction
+    today: dt.date | None = None  # the run's day: a deadline before it is late
+    calendar: WorkCalendar | None = None  # for a make-up working day or a day off beside a date
+    people: dict[str, Person] = field(default_factory=dict)  # the People sheet: who to @-mention in chat
 
     @property
     def kind(self) -> str:
@@ -95,6 +107,24 @@ class Notice:
                 out.append((d.contact.name, d.contact.email))
         return out
 
+    def day(self, d: dt.date) -> str:
+        """A date as the notice shows it: with its weekday (and a make-up working day or a day off)."""
+        return day_text(self.lang, d, self.calendar, year=self.launch.year)
+
+    def is_late(self, task: Task) -> bool:
+        return task.due is not None and self.today is not None and task.due < self.today
+
+    def late(self) -> list[Task]:
+        """The open tasks past their deadline, as the department lists show them (each task once)."""
+        return [t for d in self.departments for t in d.tasks if self.is_late(t)]
+
+    def due_text(self, task: Task) -> str:
+        """`截止 10-22(周四)`, or for a deadline already past, that it passed and a new date is wanted."""
+        tx = _TX[self.lang]
+        if task.due is None:
+            return tx["no_due"]
+        return tx["late" if self.is_late(task) else "due"].format(due=self.day(task.due))
+
 
 @dataclass
 class Decision:
@@ -104,15 +134,6 @@ class Decision:
     announced: dt.date | None = None  # the launch date the last delivered notice gave
     old: dt.date | None = None  # for a correction: the date it corrects
     launch: dt.date | None = None  # the launch date in the sheet today
-
-
-def calendar_of(report: Report) -> WorkCalendar:
-    if report.work_calendar is not None:  # the engine's: the Holidays sheet and an imported notice included
-        return report.work_calendar
-    try:
-        return WorkCalendar(report.campaign.calendar or None)
-    except ValueError:
-        return WorkCalendar(None)
 
 
 def notice_due(report: Report, spec: str = DEFAULT_SPEC) -> dt.date | None:
@@ -183,78 +204,142 @@ def build_notice(report: Report, today: dt.date, *, old_launch: dt.date | None =
             d.tasks.append(t)
     c = report.campaign
     owner_person = report.people.get(c.owner or "")
+    calendar = calendar_of(report)
     return Notice(lang=lang, campaign=c.name or report.sheet or "sheetsync", launch=c.launch, end=c.end,
                   target=c.target, owner=c.owner, owner_email=c.owner_email or (owner_person.email if owner_person else None),
                   departments=list(depts.values()), faq=list(report.faq),
-                  workdays_left=calendar_of(report).workdays_between(today, c.launch), old_launch=old_launch)
+                  workdays_left=calendar.workdays_between(today, c.launch), old_launch=old_launch, today=today,
+                  calendar=calendar, people=dict(report.people))
 
 
-def _who(name: str | None, email: str | None) -> str:
-    return f"{name}({email})" if name and email else (name or email or "—")
+def _who(name: str | None, email: str | None, lang: str) -> str:
+    if name and email:
+        return f"{name}\uff08{email}\uff09" if lang == "zh" else f"{name} ({email})"
+    return name or email or "—"
 
 
-def notice_lines(n: Notice) -> tuple[str, list[str]]:
-    """(subject, body lines) in the sheet's language."""
+def _facts(n: Notice) -> tuple[str, list[str]]:
+    """(subject, the lines before the departments: when, goal, owner, and how many deadlines have passed)."""
     tx = _TX[n.lang]
-    end = tx["end"].format(end=n.end.isoformat()) if n.end else tx["no_end"]
+    end = tx["end"].format(end=n.day(n.end)) if n.end else tx["no_end"]
+    launch = n.day(n.launch)
     if n.old_launch:
-        return (tx["fix_subject"].format(campaign=n.campaign, launch=n.launch.isoformat()),
-                [tx["fix"].format(campaign=n.campaign, old=n.old_launch.isoformat(), launch=n.launch.isoformat(),
-                                  end=end)])
-    lines = [tx["hello"], "", tx["when"].format(campaign=n.campaign, launch=n.launch.isoformat(),
-                                                 left=_left(n.lang, n.workdays_left), end=end)]
+        return (tx["fix_subject"].format(campaign=n.campaign, launch=launch),
+                [tx["fix"].format(campaign=n.campaign, old=n.day(n.old_launch), launch=launch, end=end)])
+    lines = [tx["when"].format(campaign=n.campaign, launch=launch, left=_left(n.lang, n.workdays_left), end=end)]
     if n.target:
         lines.append(tx["goal"].format(target=n.target))
     if n.owner or n.owner_email:
-        lines.append(tx["owner"].format(owner=_who(n.owner, n.owner_email)))
-    lines += ["", tx["depts"]]
+        lines.append(tx["owner"].format(owner=_who(n.owner, n.owner_email, n.lang)))
+    late = n.late()
+    if late:
+        lines.append(tx["late_intro"].format(n=count(n.lang, "item", len(late))))
+    return tx["subject"].format(campaign=n.campaign, launch=launch), lines
+
+
+def _contact(n: Notice, d: Department) -> str:
+    tx = _TX[n.lang]
+    return tx["contact"].format(name=_who(d.contact.name, d.contact.email, n.lang)) if d.contact else tx["no_contact"]
+
+
+def _outro(n: Notice) -> str:
+    return _TX[n.lang]["outro_late" if n.late() else "outro"]
+
+
+def notice_lines(n: Notice) -> tuple[str, list[str]]:
+    """(subject, body lines of the plain-text part) in the sheet's language."""
+    tx = _TX[n.lang]
+    subject, facts = _facts(n)
+    if n.old_launch:
+        return subject, facts
+    lines = [tx["hello"], ""] + facts + ["", tx["depts"]]
     for d in n.departments:
-        who = tx["contact"].format(name=_who(d.contact.name, d.contact.email)) if d.contact else tx["no_contact"]
-        lines.append(f"■ {d.name} — {who}")
-        for t in d.tasks:
-            due = tx["due"].format(due=t.due.isoformat()) if t.due else tx["no_due"]
-            lines.append(f"  - {t.task or t.key} · {due}")
-        if not d.tasks:
-            lines.append(f"  - {tx['nothing']}")
+        lines.append(f"■ {d.name} — {_contact(n, d)}")
+        lines += [f"  - {t.task or t.key} · {n.due_text(t)}" for t in d.tasks] or [f"  - {tx['nothing']}"]
     if n.faq:
         lines += ["", tx["faq"]]
         for q, a in n.faq:
             lines += [f"{tx['q']}{q}", f"{tx['a']}{a}"]
-    lines += ["", tx["outro"]]
-    return tx["fix_subject" if n.old_launch else "subject"].format(campaign=n.campaign, launch=n.launch.isoformat()), lines
+    lines += ["", _outro(n)]
+    return subject, lines
 
 
-def notice_html(lines: list[str]) -> str:
-    body = "\n".join(f"<p>{html.escape(x)}</p>" if x else "<br>" for x in lines)
-    return f'<!doctype html><html><head><meta charset="utf-8"></head><body style="font-family:sans-serif">{body}</body></html>'
+# Headings and real lists, as the digest's email; every text from the sheet is autoescaped, and dates and short
+# phrases do not break inside themselves at phone width.
+_HTML = """<!DOCTYPE html>
+<html lang="{{ 'zh-CN' if n.lang == 'zh' else 'en' }}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{{ subject }}</title></head>
+<body style="margin:0;padding:0;background:#f4f5f7;">
+<div style="max-width:600px;margin:0 auto;padding:12px;box-sizing:border-box;font-family:-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei','Noto Sans CJK SC',Arial,sans-serif;font-size:15px;line-height:1.5;color:#1f2328;overflow-wrap:anywhere;">
+<div style="background:#ffffff;border-radius:6px;padding:16px;">
+<h1 style="font-size:19px;line-height:1.3;margin:0 0 12px 0;">{{ title }}</h1>
+{% if not n.old_launch %}<p style="margin:8px 0;">{{ tx.hello }}</p>{% endif %}
+{% for line in facts %}<p style="margin:8px 0;">{{ line|nobreak|safe }}</p>
+{% endfor %}
+{% if not n.old_launch %}
+<h2 style="font-size:16px;margin:16px 0 6px 0;padding-bottom:4px;border-bottom:2px solid #0969da;">{{ tx.depts }}</h2>
+{% for d in n.departments %}
+<h3 style="font-size:15px;margin:12px 0 4px 0;">{{ d.name }} <span style="font-weight:normal;color:#57606a;">{{ contact(d) }}</span></h3>
+<ul style="margin:0;padding-left:20px;">
+{% for t in d.tasks %}<li style="margin:2px 0;">{{ t.task or t.key }} · {% if n.is_late(t) %}<span style="color:#cf222e;font-weight:bold;">{{ n.due_text(t)|nobreak|safe }}</span>{% else %}{{ n.due_text(t)|nobreak|safe }}{% endif %}</li>
+{% else %}<li style="margin:2px 0;color:#57606a;">{{ tx.nothing }}</li>
+{% endfor %}</ul>
+{% endfor %}
+{% if n.faq %}
+<h2 style="font-size:16px;margin:16px 0 6px 0;padding-bottom:4px;border-bottom:2px solid #8250df;">{{ tx.faq }}</h2>
+<dl style="margin:0;">
+{% for q, a in n.faq %}<dt style="font-weight:bold;margin:8px 0 2px 0;">{{ tx.q }}{{ q }}</dt><dd style="margin:0 0 0 20px;">{{ tx.a }}{{ a }}</dd>
+{% endfor %}</dl>
+{% endif %}
+<p style="margin:16px 0 0 0;">{{ outro }}</p>
+{% endif %}
+</div></div></body></html>
+"""
 
 
-def notice_doc(n: Notice, link: str | None = None):
-    """The notice as a chat message: the same facts, departments as sections, the contact @-mentionable."""
+def _nobreak(text: str) -> str:
+    """Text escaped for HTML, each date in it kept on one line (the template marks the result safe)."""
+    return DAY_TEXT.sub(lambda m: f'<span style="white-space:nowrap">{m.group(0)}</span>', html.escape(str(text)))
+
+
+def notice_html(n: Notice) -> str:
+    import jinja2  # lazy: only a notice being mailed renders HTML
     tx = _TX[n.lang]
-    subject, lines = notice_lines(n)
+    subject, facts = _facts(n)
+    title = tx["fix_title" if n.old_launch else "title"].format(campaign=n.campaign)
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["nobreak"] = _nobreak
+    return env.from_string(_HTML).render(n=n, tx=tx, subject=subject, title=title, facts=facts,
+                                         contact=lambda d: _contact(n, d), outro=_outro(n))
+
+
+def notice_doc(n: Notice, link: str | None = None, platform: str | None = None, mentions: bool = True):
+    """The notice as a chat message on `platform`: the same facts, one section per department (its contact in
+    the heading, each task one line with its owner @-mentioned from the People sheet's chat ids)."""
+    tx = _TX[n.lang]
+    subject, facts = _facts(n)
     if n.old_launch:
-        return ChatDoc(lang=n.lang, title=tx["fix_title"].format(campaign=n.campaign), intro=lines, link=link,
+        return ChatDoc(lang=n.lang, title=tx["fix_title"].format(campaign=n.campaign), intro=facts, link=link,
                        severity="warning")
-    intro = [x for x in lines[2:lines.index(tx["depts"]) - 1] if x]
     sections = []
     for d in n.departments:
-        mention = Mention(d.contact.name, None, d.contact.mobile) if d.contact and d.contact.mobile else None
-        head = ChatItem(text=tx["contact"].format(name=d.contact.name) if d.contact else tx["no_contact"],
-                        mention=mention, owner=d.contact.name if mention else None)
-        items = [head] + [ChatItem(text=t.task or t.key, due=t.due.isoformat() if t.due else tx["no_due"])
-                          for t in d.tasks]
-        sections.append(ChatSection(d.name, items))
+        contact = tx["contact"].format(name=d.contact.name) if d.contact else tx["no_contact"]
+        items = [ChatItem(text=t.task or t.key, owner=t.owner, notes=[n.due_text(t)],
+                          mention=mention_for(n.people, t.owner, platform, mentions)) for t in d.tasks]
+        sections.append(ChatSection(d.name, items, detail=contact, mention=mention_for(
+            n.people, d.contact.name if d.contact else None, platform, mentions)))
     if n.faq:
-        sections.append(ChatSection(tx["faq"], [ChatItem(text=f"{tx['q']}{q}", notes=[f"{tx['a']}{a}"]) for q, a in n.faq]))
-    return ChatDoc(lang=n.lang, title=tx["title"].format(campaign=n.campaign), intro=intro, sections=sections, link=link)
+        sections.append(ChatSection(tx["faq"], [ChatItem(text=f"{tx['q']}{q}", notes=[f"{tx['a']}{a}"])
+                                                for q, a in n.faq], counted=False))
+    return ChatDoc(lang=n.lang, title=tx["title"].format(campaign=n.campaign), intro=facts, sections=sections,
+                   link=link, severity="warning" if n.late() else "info")
 
 
 def notice_messages(n: Notice, *, tracker: str, period: str, sender: str, recipients=None):
     """One email per department contact (DigestMessage objects, so digest.send.deliver sends them)."""
     subject, lines = notice_lines(n)
     text = "\n".join(lines) + "\n"
-    body = notice_html(lines)
+    body = notice_html(n)
     domain = parseaddr(sender)[1].partition("@")[2] or "sheetsync.invalid"
     out = []
     for name, addr in (recipients if recipients is not None else n.recipients()):
@@ -296,12 +381,13 @@ def check_spec(spec: str) -> None:
 
 def deliver_notice(report: Report, history: History, *, tracker: str, spec: str = DEFAULT_SPEC,
                    outbox: Path | str | None = None, smtp=None, force: bool = False, channels=(), env=None,
-                   link: str | None = None, clients=None) -> NoticeResult:
+                   link: str | None = None, clients=None, hold: Path | str | None = None) -> NoticeResult:
     """Decide from `report` and the ledger in `history`, then deliver the notice or its correction (api.notice
     reads and validates the tracker first).
 
     With `outbox` the notice is written as a preview whatever the day (to read it before it is due); otherwise it
-    is sent only when due, by SMTP (`smtp`) and to `channels`."""
+    is sent only when due, by SMTP (`smtp`) and to `channels` (or, with `hold`, its chat posts are kept there for
+    the end of the team's quiet hours: channels.deliver.post_all)."""
     check_spec(spec)
     decision = decide(report, history.ledger(tracker), report.today, spec)
     result = NoticeResult(decision, None, lang=report.language)
@@ -317,6 +403,8 @@ def deliver_notice(report: Report, history: History, *, tracker: str, spec: str 
     delivered = deliver(batch, history, outbox=outbox, smtp=None if outbox is not None else smtp, force=force)
     result.outcomes += delivered.outcomes
     if channels:
-        posts = [ChatPost(ch, period, notice.kind, notice_doc(notice, link)) for ch in channels]
-        result.outcomes += post_all(history, tracker, posts, outbox=outbox, force=force, env=env, clients=clients)
+        posts = [ChatPost(ch, period, notice.kind, notice_doc(notice, link, ch.kind, ch.mentions))
+                 for ch in channels]
+        result.outcomes += post_all(history, tracker, posts, outbox=outbox, force=force, env=env, clients=clients,
+                                    hold=hold if outbox is None else None)
     return result

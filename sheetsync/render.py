@@ -48,13 +48,17 @@ def _short_label(label: str) -> str:
 
 
 def counts_by_code(report: Report) -> list[tuple[str, str, int]]:
-    """(severity, code, number of findings), most severe kind first, then the most frequent."""
-    seen: dict[tuple[str, str], int] = {}
-    for f in report.findings:
-        seen[(f.severity, f.code)] = seen.get((f.severity, f.code), 0) + 1
+    """(severity, code, number of findings), most severe kind first, then the most frequent. A kind is listed
+    once, at its most severe finding's severity (one code can be an error on one row and a warning on another)."""
     rank = {"error": 0, "warning": 1, "info": 2}
-    return [(sev, code, n) for (sev, code), n in
-            sorted(seen.items(), key=lambda kv: (rank.get(kv[0][0], 3), -kv[1], kv[0][1]))]
+    seen: dict[str, int] = {}
+    worst: dict[str, str] = {}
+    for f in report.findings:
+        seen[f.code] = seen.get(f.code, 0) + 1
+        if f.code not in worst or rank.get(f.severity, 3) < rank.get(worst[f.code], 3):
+            worst[f.code] = f.severity
+    return [(worst[code], code, n) for code, n in
+            sorted(seen.items(), key=lambda kv: (rank.get(worst[kv[0]], 3), -kv[1], kv[0]))]
 
 
 def print_text(report: Report, console=None, extra: list[str] | None = None, show_all: bool = False) -> None:

@@ -49,7 +49,7 @@ def refuse_empty(report: Report, source: str) -> None:
         raise SheetsyncError(f"{source}: sheet '{report.sheet}' has a header row ({row}) but no tasks under it; "
                              f"nothing to sync, nothing written. Add tasks from row {row + 1}",
                              f"{source}:工作表“{report.sheet}”只有表头(第 {row} 行),没有任务;无需同步,未写入任何内容。"
-                             f"请从第 {row + 1} 行起填写任务", code="no-tasks")
+                             f"请从第 {row + 1} 行起填写任务", code="no-tasks", lang=report.language)
 
 
 class SyncResult:
@@ -117,7 +117,11 @@ def _run(backend: Backend, *, today, lang, dry_run, overrides, mapping) -> SyncR
             plan.unchanged_report = False  # someone deleted sheetsync's highlights: put them back
         if dry_run or not plan.changed:
             return SyncResult(report, plan, changed=misplaced, dry_run=dry_run)
-        done = backend.write(plan)
+        try:
+            done = backend.write(plan)
+        except SheetsyncError as exc:  # a refusal now (Excel has it open, it changed) is said in the tracker's language
+            exc.lang = exc.lang or report.language
+            raise
         misplaced = misplaced or done.misplaced
         if not done.again:
             return SyncResult(report, plan, changed=done.changed, dry_run=False, backup=done.backup)
@@ -127,10 +131,11 @@ def _run(backend: Backend, *, today, lang, dry_run, overrides, mapping) -> SyncR
             f"{source}: rows kept moving while sheetsync was writing ({tries} tries); some Due/Health/Flags cells "
             f"may be in the wrong rows until the next sync, run again",
             f"{source}:写入期间表格行不断变动(已尝试 {tries} 次);部分计划截止/健康度/提示单元格可能错位,"
-            f"请重新运行以更正", code="sheet-busy")
+            f"请重新运行以更正", code="sheet-busy", lang=report.language)
     raise SheetsyncError(
         f"{source}: rows kept moving while sheetsync was writing ({tries} tries); nothing was written, run again",
-        f"{source}:写入期间表格行不断变动(已尝试 {tries} 次);未写入任何内容,请重新运行", code="sheet-busy")
+        f"{source}:写入期间表格行不断变动(已尝试 {tries} 次);未写入任何内容,请重新运行", code="sheet-busy",
+        lang=report.language)
 
 
 def sync(source: str | Path, *, today=None, lang: str | None = None, dry_run: bool = False, backups: int = 5,

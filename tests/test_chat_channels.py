@@ -246,4 +246,4 @@ def test_a_missing_webhook_variable_is_one_clear_failure(history):
 def test_english_digest_in_chat():
     doc = _doc("slack", "en")
     text = json.dumps(platform("slack").payload(doc))
-    assert "Booking mini-program" in text and "owner" in text and "Full report" in text
+    assert "Booking mini-program" in text and "<@U024BE7LH>" in text and "Full report" in text

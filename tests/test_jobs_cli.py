@@ -146,12 +146,12 @@ def _wait_for(predicate, timeout: float) -> bool:
     return False
 
 
-def run_scheduler(config: Path, now: str, until, *, settle: float = 1.0, timeout: float = 40):
+def run_scheduler(config: Path, now: str, until, *, settle: float = 1.0, timeout: float = 40, args=("--send",)):
     """The real `sheetsync schedule` on a UTC machine with its clock started at `now`; stopped with SIGTERM
     `settle` seconds after `until()` holds. Returns (exit code, stderr, seconds until `until()` held)."""
     env = {**os.environ, "TZ": "UTC", "SHEETSYNC_NOW": now, "PYTHONUNBUFFERED": "1"}
     started = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "sheetsync", "schedule", "--config", str(config)],
+    proc = subprocess.Popen([sys.executable, "-m", "sheetsync", "schedule", "--config", str(config), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         assert _wait_for(until, timeout), "nothing happened in time"

@@ -61,12 +61,13 @@ def all_commands() -> list[tuple[str, list[str]]]:
 
 def test_every_example_runs_a_one_shot_command_on_the_production_config():
     commands = all_commands()
-    assert len(commands) == 6
+    assert len(commands) == 7
     for where, argv in commands:
         assert argv[0] == "sheetsync", where
-        assert argv[1:3] in (["run", "nightly"], ["run", "digest"]), where
+        assert argv[1:3] in (["run", "nightly"], ["run", "digest"], ["run", "chat"]), where
         assert argv[3:] == ["--config", CONFIG], where
-    assert sorted(argv[2] for _, argv in commands) == ["digest"] * 3 + ["nightly"] * 3
+    # the crontab also posts, at the end of quiet hours, the chat messages the night held back
+    assert sorted(argv[2] for _, argv in commands) == ["chat"] + ["digest"] * 3 + ["nightly"] * 3
 
 
 def test_times_and_zones_match_the_example_config():
@@ -78,6 +79,8 @@ def test_times_and_zones_match_the_example_config():
     cron = {argv[2]: when for when, argv in crontab_commands()}
     assert cron["nightly"] == f"{nightly.minute} {nightly.hour} * * *"
     assert cron["digest"] == f"{digest.time.minute} {digest.time.hour} * * {DAY_NUMBER[digest.day]}"
+    quiet_end = cfg.trackers[0].quiet_hours.end
+    assert cron["chat"] == f"{quiet_end.minute} {quiet_end.hour} * * *"
     assert unit_value("sheetsync-nightly.timer", "OnCalendar") == [f"*-*-* {nightly:%H:%M:%S} {zone}"]
     assert unit_value("sheetsync-digest.timer", "OnCalendar") == [
         f"{digest.day[:3].title()} *-*-* {digest.time:%H:%M:%S} {zone}"]
@@ -141,3 +144,37 @@ def test_example_commands_parse_with_the_real_cli(where, argv):
     assert ctx.parent.command.name == "run"
     (option,) = [p for p in ctx.command.params if "--config" in p.opts]
     assert str(ctx.params[option.name]) == CONFIG
+
+
+def example_configs(root: Path) -> dict[str, str]:
+    """Every sheetsync.toml in jobs/: the .toml files, and the one a Kubernetes ConfigMap carries."""
+    found = {p.name: p.read_text(encoding="utf-8") for p in sorted((root / "jobs").rglob("*.toml"))}
+    for path in sorted((root / "jobs").rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        m = re.search(r"^(\s*)sheetsync\.toml: \|\n((?:\1  .*\n|\s*\n)+)", text, re.MULTILINE)
+        if m:
+            indent = len(m.group(1)) + 2
+            found[path.name] = "\n".join(line[indent:] for line in m.group(2).splitlines()) + "\n"
+    return found
+
+
+def test_every_example_config_passes_config_check_on_a_fresh_clone(tmp_path):
+    """A fresh clone: jobs/ copied alone, then what the examples say to do first (`make demo`, which runs
+    `sheetsync demo` in the top folder), then `sheetsync config check` on each config, through the real CLI."""
+    import shutil
+    import subprocess
+    import sys
+    root = Path(__file__).resolve().parents[1]
+    shutil.copytree(root / "jobs", tmp_path / "jobs")
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("SHEETSYNC_")}
+    demo = subprocess.run([sys.executable, "-m", "sheetsync", "demo"], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert demo.returncode == 0, demo.stderr
+    configs = example_configs(tmp_path)
+    assert {"example.toml", "configmap.yaml"} <= set(configs), sorted(configs)
+    for name, text in configs.items():
+        path = tmp_path / "jobs" / (name if name.endswith(".toml") else f"{name}.toml")
+        path.write_text(text, encoding="utf-8")
+        checked = subprocess.run([sys.executable, "-m", "sheetsync", "config", "check", "--config", str(path),
+                                  "--lang", "en"], env=env, capture_output=True, text=True, timeout=120)
+        assert checked.returncode == 0 and ": OK." in checked.stdout, (name, checked.stdout, checked.stderr)

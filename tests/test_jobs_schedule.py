@@ -274,3 +274,28 @@ def test_daily_job_fires_once_on_the_spring_forward_day(tmp_path):
     days = [f.date() for f in fired]
     assert days == [dt.date(2026, 3, 7), dt.date(2026, 3, 8), dt.date(2026, 3, 9)]
     assert fired[1].hour == 3  # the first moment after the gap
+
+
+def test_the_chat_held_in_quiet_hours_goes_at_their_end_in_each_trackers_zone(tmp_path):
+    import dataclasses
+    from sheetsync.jobs.config import ChannelConfig
+    from sheetsync.jobs.quiet import parse_quiet_hours
+    config = make_config(tmp_path, trackers=(("cn", "Asia/Shanghai"), ("uk", "Europe/London"), ("mute", "UTC")))
+    ch = (ChannelConfig("dingtalk", "ops", "HOOK"),)
+    cn, uk, mute = config.trackers
+    config = dataclasses.replace(config, trackers=[
+        dataclasses.replace(cn, channels=ch), dataclasses.replace(uk, channels=ch,
+                                                                  quiet_hours=parse_quiet_hours("22:00-07:00")),
+        dataclasses.replace(mute, channels=ch, quiet_hours=None)])  # quiet hours off: nothing is ever held
+    clock = Clock(dt.datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
+    calls = Calls(clock)
+    chat: list[tuple[list[str], dt.datetime]] = []
+    with process_zone("UTC"):
+        scheduler = ClockedScheduler(clock)
+        JobSet(config, scheduler, memory_log(clock), nightly=calls.do_nightly, digest=calls.do_digest,
+               digest_sent=calls.was_sent, chat=lambda trackers: chat.append(([t.name for t in trackers], clock())))
+        for minute in range(0, 24 * 60, 15):
+            clock.now = dt.datetime(2026, 11, 22, 12, 0, tzinfo=UTC) + dt.timedelta(minutes=minute)
+            scheduler.run_pending()
+    # 08:30 in Shanghai is 00:30 UTC; 07:00 in London is 07:00 UTC (winter); once each
+    assert [(names, when.strftime("%H:%M")) for names, when in chat] == [(["cn"], "00:30"), (["uk"], "07:00")]

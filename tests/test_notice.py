@@ -4,6 +4,7 @@ by email (a real aiosmtpd server) and to a chat channel (a local DingTalk stand-
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from email import message_from_bytes, policy
 from email.header import decode_header, make_header
 
@@ -27,7 +28,12 @@ def _days(first: dt.date, last: dt.date):
 
 
 def _subject(m) -> str:
-    return str(make_header(decode_header(m["Subject"])))
+    return nfkc(str(make_header(decode_header(m["Subject"]))))
+
+
+def nfkc(text: str) -> str:
+    """Chinese text is written with Chinese punctuation; the needles below are typed with ASCII punctuation."""
+    return unicodedata.normalize("NFKC", text)
 
 
 def _run(tracker, state, day, controller, url=None, **kw):
@@ -52,14 +58,19 @@ def test_sent_once_at_t_minus_3_working_days_to_every_department_and_the_chat(tm
     assert {rcpt[0] for _, rcpt, _ in rec.messages} == CONTACTS
     assert len(chat.posts) == 1
     msg = message_from_bytes(rec.messages[0][2].as_bytes(), policy=policy.default)
-    text = msg.get_body(("plain",)).get_content()
-    assert _subject(msg) == "[夏日清凉服务季] 上线通知:2026-10-26 上线"
-    for needle in ("2026-10-26 上线", "2026-11-08 结束", "目标:2000 个预约", "王芳(wang@example.com)",
-                   "■ IT部 — 对接人 张伟(zhang@example.com)", "预约小程序 · 截止 2026-10-22",
+    text = nfkc(msg.get_body(("plain",)).get_content())
+    assert _subject(msg) == "[夏日清凉服务季] 上线通知:10-26(周一)上线"
+    for needle in ("10-26(周一)上线", "11-08(周日)结束", "目标:2000 个预约", "王芳(wang@example.com)",
+                   "■ IT部 — 对接人 张伟(zhang@example.com)", "预约小程序 · 截止 10-22(周四)",
                    "问:活动期间库存不足怎么办?", "答:联系运营部王芳调拨。", "还有 3 个工作日"):
         assert needle in text, needle
-    posted = str(chat.posts[0])
-    assert "预约小程序" in posted and "常见问题" in posted and "13800138000" in posted  # 李雷 @-mentioned by mobile
+    # 海报设计 was due on Tuesday 10-20: marked late, asked for a new date, and not told to deliver by then
+    assert "海报设计 · 截止 10-20(周二)已过,请给出新日期" in text and "1 项任务已过截止日期" in text
+    assert "\n其余任务请按上述日期交付" in text and "\n请按上述日期交付" not in text
+    posted = nfkc(str(chat.posts[0]))
+    # 李雷 @-mentioned by the People sheet's 钉钉 column, in the text and in `at`
+    assert "预约小程序" in posted and "常见问题" in posted and "@lilei" in posted
+    assert "lilei" in chat.posts[0]["at"]["atUserIds"]
 
 
 def test_a_launch_moved_before_the_notice_moves_the_notice(tmp_path):
@@ -76,7 +87,7 @@ def test_a_launch_moved_before_the_notice_moves_the_notice(tmp_path):
             if len(rec.messages) > before:
                 sent[day] = len(rec.messages) - before
     assert sent == {dt.date(2026, 10, 26): 3}
-    assert all("2026-10-29 上线" in _subject(m) for _, _, m in rec.messages)
+    assert all("10-29(周四)上线" in _subject(m) for _, _, m in rec.messages)
 
 
 def test_a_launch_moved_after_the_notice_sends_one_short_correction(tmp_path):
@@ -91,9 +102,9 @@ def test_a_launch_moved_after_the_notice_sends_one_short_correction(tmp_path):
     corrections = [m for _, _, m in rec.messages[3:]]
     assert len(corrections) == 3 and len(chat.posts) == 2
     msg = message_from_bytes(corrections[0].as_bytes(), policy=policy.default)
-    assert _subject(msg) == "[夏日清凉服务季] 更正:上线日期改为 2026-10-28"
-    body = msg.get_body(("plain",)).get_content()
-    assert "由 2026-10-26 改为 2026-10-28" in body and len(body) < 200
+    assert _subject(msg) == "[夏日清凉服务季] 更正:上线日期改为 10-28(周三)"
+    body = nfkc(msg.get_body(("plain",)).get_content())
+    assert "由 10-26(周一)改为 10-28(周三),11-08(周日)结束" in body and len(body) < 200
 
 
 def test_a_failed_recipient_is_retried_and_nobody_gets_two(tmp_path):
@@ -132,7 +143,7 @@ def test_english_notice_and_plural_working_days(tmp_path):
     tracker = chat_tracker(tmp_path / "t.xlsx")
     one = api.validate(tracker, today="2026-10-23", lang="en")
     subject, lines = notice_lines(build_notice(one, one.today))
-    assert subject == "[夏日清凉服务季] Launch notice: live on 2026-10-26"
+    assert subject == "[夏日清凉服务季] Launch notice: live on Oct 26 (Mon)"
     assert "(in 1 working day)" in "\n".join(lines) and "Common questions" in lines
     three = api.validate(tracker, today="2026-10-21", lang="en")
     assert "(in 3 working days)" in "\n".join(notice_lines(build_notice(three, three.today))[1])
@@ -165,7 +176,8 @@ def test_cli_notice_preview_then_send_once(tmp_path):
         preview = cli("--today", "2026-10-19", "--outbox", str(tmp_path / "out"))
         due = cli("--today", "2026-10-21", "--send")
         again = cli("--today", "2026-10-22", "--send")
-    assert early.returncode == 0 and "将于 2026-10-21 发出" in early.stdout and not rec.messages[:0]
+    assert early.returncode == 0 and "将于 10-21(周三)发出" in nfkc(early.stdout) and not rec.messages[:0]
+    assert "前 3 个工作日" in early.stdout and "T-3wd" not in early.stdout  # the time point in words
     assert preview.returncode == 0 and len(list((tmp_path / "out").glob("*.eml"))) == 3
     assert due.returncode == 0, due.stderr
     assert due.stdout.count("已发送") == 3 and again.stdout.count("已发送过") == 3

@@ -308,7 +308,7 @@ def test_dry_run_writes_nothing_and_lists_the_planned_cells(tmp_path):
     assert f"试运行:将写入 {len(cells)} 个单元格(未写入)。" in text
     listed = [line.strip() for line in text.splitlines() if line.startswith("  任务!")]
     assert len(listed) == len(cells)
-    assert "任务!Q5: None -> '逾期'" in listed
+    assert "任务!Q5: \uff08空\uff09 -> \u201c逾期\u201d" in listed  # an empty cell says so, never None
     # the real sync then writes exactly the planned cells
     real = cli_json("sync", path.name, "--today", NOW, cwd=tmp_path)
     assert real["written"]["changed"] is True and real["written"]["cells"] == cells

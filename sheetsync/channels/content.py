@@ -12,7 +12,8 @@ from typing import Callable
 MAX_PARTS = 3  # a digest longer than three posts is noise in a group chat: the rest is "… N more"
 
 _MORE = {"zh": "… 另有 {n} 项", "en": "… {n} more"}
-_PART = {"zh": "({i}/{n})", "en": " ({i}/{n})"}
+_PART = {"zh": "\uff08{i}/{n}\uff09", "en": " ({i}/{n})"}  # Chinese brackets in Chinese text
+_COUNTED = {"zh": "{title}\uff08{n}\uff09", "en": "{title} ({n})"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,15 @@ class ChatSection:
     title: str
     items: list[ChatItem]
     more: int = 0  # items left out to fit the platform's limit
+    mention: Mention | None = None  # someone the whole section is for (a department's contact)
+    counted: bool = True  # the heading shows how many items the section holds
+    detail: str | None = None  # after the count: "市场部(2) · 对接人 李雷"
+
+    def heading(self, lang: str) -> str:
+        """The title with the number of items it heads, counted from the items themselves (and those left out
+        to fit), so the number and the list cannot disagree."""
+        head = _COUNTED[lang].format(title=self.title, n=len(self.items) + self.more) if self.counted else self.title
+        return f"{head} · {self.detail}" if self.detail else head
 
 
 @dataclass
@@ -57,8 +67,7 @@ class ChatDoc:
     def mentions(self) -> list[Mention]:
         out, seen = [], set()
         for s in self.sections:
-            for item in s.items:
-                m = item.mention
+            for m in [s.mention] + [item.mention for item in s.items]:
                 if m and (m.chat_id or m.mobile) and (m.chat_id, m.mobile) not in seen:
                     seen.add((m.chat_id, m.mobile))
                     out.append(m)
@@ -72,7 +81,7 @@ def _copy(doc: ChatDoc, sections: list[ChatSection], *, first: bool, last: bool,
     title = doc.title + (_PART[doc.lang].format(i=index, n=total) if total > 1 else "")
     return dataclasses.replace(doc, title=title, headline=doc.headline if first else [],
                                intro=doc.intro if first else [],
-                               sections=[ChatSection(s.title, list(s.items), s.more) for s in sections],
+                               sections=[dataclasses.replace(s, items=list(s.items)) for s in sections],
                                link=doc.link if last else None, link_text=doc.link_text if last else None)
 
 

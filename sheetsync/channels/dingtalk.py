@@ -15,7 +15,7 @@ from urllib.parse import quote_plus
 
 from .base import Platform, Verdict, json_body
 from .content import ChatDoc
-from .markdown import markdown
+from .markdown import markdown, plain_title
 
 RATE_LIMITED = {130101}
 
@@ -39,7 +39,7 @@ class DingTalk(Platform):
             return f"@{who}" if who else None
         mentions = doc.mentions()
         text = markdown(doc, mention=tag)
-        return {"msgtype": "markdown", "markdown": {"title": doc.title[:60], "text": text},
+        return {"msgtype": "markdown", "markdown": {"title": plain_title(doc.title, 60), "text": text},
                 "at": {"atMobiles": [m.mobile for m in mentions if m.mobile and not m.chat_id],
                        "atUserIds": [m.chat_id for m in mentions if m.chat_id], "isAtAll": False}}
 

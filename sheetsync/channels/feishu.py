@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .base import Platform, Verdict, json_body
 from .content import ChatDoc
-from .markdown import markdown
+from .markdown import markdown, plain_title
 
 
 def sign(secret: str, timestamp_s: int) -> str:
@@ -30,12 +30,13 @@ class Feishu(Platform):
     backoff: float = 1.0
 
     def payload(self, doc: ChatDoc) -> dict:
+        # <at id=OPEN_ID></at> shows the member's name: the People sheet's 飞书 / Feishu column (else Chat ID)
         body = markdown(doc, mention=lambda m: f"<at id={m.chat_id}></at>" if m.chat_id else None,
-                        heading=lambda s: "")
+                        heading=lambda s: "", who=lambda name, tag: tag or name)
         body = body.split("\n", 1)[1] if "\n" in body else ""  # the title goes into the card header
         return {"msg_type": "interactive",
                 "card": {"config": {"wide_screen_mode": True},
-                         "header": {"title": {"tag": "plain_text", "content": doc.title},
+                         "header": {"title": {"tag": "plain_text", "content": plain_title(doc.title)},
                                     "template": "red" if doc.severity == "warning" else "blue"},
                          "elements": [{"tag": "div", "text": {"tag": "lark_md", "content": body.strip() or "—"}}]}}
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .base import Platform, Verdict, retry_after
 from .content import ChatDoc
-from .markdown import escape_slack, item_line, report_line
+from .markdown import escape_slack, item_line, plain_title, report_line, section_heading
 
 SECTION_CHARS = 3000
 MAX_BLOCKS = 50
@@ -25,7 +25,8 @@ class Slack(Platform):
         link = lambda t, u: f"<{u}|{t}>"  # noqa: E731
         mention = lambda m: f"<@{m.chat_id}>" if m.chat_id else None  # noqa: E731
         bold = lambda s: f"*{s}*"  # noqa: E731
-        blocks = [{"type": "header", "text": {"type": "plain_text", "text": doc.title[:150], "emoji": True}}]
+        who = lambda name, tag: tag or name  # noqa: E731  (<@ID> shows the member's name)
+        blocks = [{"type": "header", "text": {"type": "plain_text", "text": plain_title(doc.title, 150), "emoji": True}}]
         if doc.headline or doc.intro:
             text = "\n".join([" · ".join(f"{esc(k)} *{esc(v)}*" for k, v in doc.headline)] * bool(doc.headline)
                              + [esc(x) for x in doc.intro])
@@ -33,8 +34,8 @@ class Slack(Platform):
         for s in doc.sections:
             if not s.items and not s.more:
                 continue
-            lines = [f"*{esc(s.title)}*"] + ["• " + item_line(doc, i, esc=esc, link=link, mention=mention, bold=bold)
-                                             for i in s.items]
+            lines = [section_heading(doc, s, esc=esc, mention=mention, bold=bold)]
+            lines += ["• " + item_line(doc, i, esc=esc, link=link, mention=mention, bold=bold, who=who) for i in s.items]
             more = doc.more_line(s)
             if more:
                 lines.append(esc(more))
@@ -42,7 +43,7 @@ class Slack(Platform):
         tail = report_line(doc, esc=esc, link=link)
         if tail:
             blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": tail}]})
-        return {"text": doc.title, "blocks": blocks}
+        return {"text": plain_title(doc.title), "blocks": blocks}
 
     def size(self, payload: dict) -> int:
         blocks = payload["blocks"]

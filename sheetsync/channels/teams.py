@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .base import Platform, Verdict, retry_after
 from .content import ChatDoc
-from .markdown import escape_md, item_line, report_line
+from .markdown import escape_md, item_line, report_line, section_heading
 
 CARD = "application/vnd.microsoft.card.adaptive"
 
@@ -36,17 +36,19 @@ class Teams(Platform):
         body = [{"type": "TextBlock", "text": esc(doc.title), "weight": "Bolder", "size": "Medium", "wrap": True,
                  **({"color": "Attention"} if doc.severity == "warning" else {})}]
         if doc.headline:
-            body.append({"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in doc.headline]})
+            body.append({"type": "FactSet", "facts": [{"title": esc(k), "value": esc(v)} for k, v in doc.headline]})
         for line in doc.intro:
             body.append({"type": "TextBlock", "text": esc(line), "wrap": True})
         for s in doc.sections:
             if not s.items and not s.more:
                 continue
-            body.append({"type": "TextBlock", "text": esc(s.title), "weight": "Bolder", "wrap": True,
-                         "spacing": "Medium"})
-            for item in s.items:
+            body.append({"type": "TextBlock", "text": section_heading(doc, s, esc=esc, mention=mention,
+                                                                       bold=lambda x: x),
+                         "weight": "Bolder", "wrap": True, "spacing": "Medium"})
+            for item in s.items:  # <at>Name</at> shows the name: the line carries the mention alone
                 body.append({"type": "TextBlock", "wrap": True, "spacing": "None",
-                             "text": "- " + item_line(doc, item, esc=esc, link=link, mention=mention)})
+                             "text": "- " + item_line(doc, item, esc=esc, link=link, mention=mention,
+                                                      who=lambda name, tag: tag or name)})
             more = doc.more_line(s)
             if more:
                 body.append({"type": "TextBlock", "text": esc(more), "isSubtle": True, "wrap": True})

@@ -20,8 +20,9 @@ class WeCom(Platform):
     backoff: float = 15.0  # the limit is per minute: 15, 30, 60 s
 
     def payload(self, doc: ChatDoc) -> dict:
+        # <@userid> shows the member's name, so the line carries the mention alone
         text = markdown(doc, mention=lambda m: f"<@{m.chat_id}>" if m.chat_id else None,
-                        heading=lambda s: f"## {s}")
+                        heading=lambda s: f"## {s}", who=lambda name, tag: tag or name)
         return {"msgtype": "markdown", "markdown": {"content": text}}
 
     def size(self, payload: dict) -> int:

@@ -1,15 +1,17 @@
 """The chat side of the jobs (issue 13): which posts a digest run and a nightly run make for one tracker's
 channels, delivered through the ledger by channels.deliver. Metric alerts ride on both runs, keyed per breach,
-so whichever run sees a breach first posts it and no run posts it twice."""
+so whichever run sees a breach first posts it and no run posts it twice. In a tracker's quiet hours every post is
+held and goes once when they end (jobs/quiet.py)."""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from pathlib import Path
 
 from ..channels.compose import alert_doc, digest_doc, nightly_doc
-from ..channels.deliver import ChatPost, post_all
+from ..channels.deliver import ChatPost, held_parts, post_all, post_held
 from ..digest.content import note_content
-from ..history import History
+from ..history import History, tracker_key
 from ..model import Report
 from .config import TrackerConfig
 
@@ -61,9 +63,33 @@ def nightly_posts(tracker: TrackerConfig, report: Report, new_keys, day: dt.date
     return posts
 
 
-def deliver(state_db, tracker_key: str, posts: list[ChatPost], *, outbox=None, force: bool = False, env=None,
-            clients=None):
-    if not posts:
+HELD = "chat-held"  # in the state directory: what quiet hours held back, one folder per tracker
+
+
+def held_folder(state: Path | str, tracker: TrackerConfig) -> Path:
+    return Path(state) / HELD / hashlib.sha256(tracker_key(tracker.source).encode()).hexdigest()[:16]
+
+
+def is_quiet(tracker: TrackerConfig, moment: dt.datetime | None) -> bool:
+    """Whether `moment` (aware, or naive wall time in the tracker's zone; None: no hour known, as for a run
+    pinned to a day with `--today YYYY-MM-DD`) falls in the tracker's quiet hours."""
+    if tracker.quiet_hours is None or moment is None:
+        return False
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(tracker.zone)
+    return tracker.quiet_hours.covers(moment.time())
+
+
+def deliver(state_db, state_dir, tracker: TrackerConfig, posts: list[ChatPost], *, hold: Path | None,
+            outbox=None, force: bool = False, env=None, clients=None):
+    """Post `posts` to the tracker's channels once. In its quiet hours (`hold`: where they wait, from
+    held_folder) they are held and nothing is posted; out of them, what was held goes first, then the new posts."""
+    key, folder = tracker_key(tracker.source), held_folder(state_dir, tracker)
+    if not posts and (hold is not None or outbox is not None or not held_parts(folder)):
         return []
     with History(state_db) as history:
-        return post_all(history, tracker_key, posts, outbox=outbox, force=force, env=env, clients=clients)
+        out = [] if hold is not None or outbox is not None else post_held(
+            history, key, folder, tracker.channels, force=force, env=env, clients=clients)
+        if posts:
+            out += post_all(history, key, posts, outbox=outbox, force=force, env=env, clients=clients, hold=hold)
+    return out

@@ -22,10 +22,12 @@ from ..engine.mapping import known_fields, parse_rows
 from ..engine.statuses import STATUS_LABELS, status_words
 from ..engine.table import field_of
 from ..engine.timepoints import parse_time_point
+from ..mailhost import is_placeholder_host, placeholder_problem
 from ..model import ColumnMapping, SheetsyncError
 from ..sources import is_gsheet
 from ..state import STATE_ENV, is_url  # a postgresql:// URL in STATE_ENV (a Kubernetes Secret) wins
 from .locate import KeyLocator
+from .quiet import DEFAULT as QUIET_DEFAULT, DEFAULT_QUIET_HOURS, QuietHours, parse_quiet_hours
 
 PASSWORD_ENV = "SHEETSYNC_SMTP_PASSWORD"
 DEFAULT_ZONE = "Asia/Shanghai"
@@ -91,6 +93,7 @@ class TrackerConfig:
     skip_rows: tuple[int, ...] = ()  # 1-based rows that are not tasks
     holidays_file: str | None = None  # an absolute path: official days off and make-up days (sheetsync.holidays_file)
     statuses: dict[str, str] = field(default_factory=dict, hash=False)  # the tracker's own status word -> status
+    quiet_hours: QuietHours | None = QUIET_DEFAULT  # no chat post @-mentions people then (None: off)
 
     @property
     def mapping(self) -> ColumnMapping | None:
@@ -349,7 +352,7 @@ def _resolve(base: Path, value: str) -> Path:
 
 _TRACKER_KEYS = ("name", "source", "language", "timezone", "calendar", "recipients", "owner", "review_sla_hours",
                  "lead_times", "channels", "notice", "report_url", "metric_rules",
-                 "columns", "header_row", "sheet", "ignore", "skip_rows", "holidays_file", "statuses")
+                 "columns", "header_row", "sheet", "ignore", "skip_rows", "holidays_file", "statuses", "quiet_hours")
 _CHANNEL_KEYS = ("kind", "name", "webhook_env", "secret_env", "mentions")
 _RULE_KEYS = ("metric", "kind", "periods", "percent", "baseline")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -502,6 +505,7 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
     ignore, skip_rows = _corrections(c, data, path)
     holidays = _holidays_file(c, data, path, base)
     statuses = _statuses(c, data, path)
+    quiet = _quiet_hours(c, data, path)
     if len(c.problems) > n0 or not name or not source:
         return None
     return TrackerConfig(name=name, source=source, timezone=zone, language=language, calendar=calendar,
@@ -509,7 +513,18 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
                          review_sla_hours=float(sla) if sla is not None else None, lead_times=leads,
                          channels=channels, notice=notice, report_url=report_url, metric_rules=rules,
                          columns=columns, header_row=header_row, sheet=sheet, ignore=ignore, skip_rows=skip_rows,
-                         holidays_file=holidays, statuses=statuses)
+                         holidays_file=holidays, statuses=statuses, quiet_hours=quiet)
+
+
+def _quiet_hours(c: _Checker, data: dict, path: tuple) -> QuietHours | None:
+    text = c.text(data, path + ("quiet_hours",), 'hours such as "21:00-08:30", or "off"',
+                  '时段,例如 "21:00-08:30",或 "off"', default=DEFAULT_QUIET_HOURS)
+    try:
+        return parse_quiet_hours(text if text is not None else DEFAULT_QUIET_HOURS)
+    except ValueError:
+        c.bad(path + ("quiet_hours",), f'"{text}" is not a time range; write "21:00-08:30" (in the tracker\'s zone) '
+              'or "off"', f'"{text}" 不是时段;请写 "21:00-08:30"(按跟踪表时区)或 "off"')
+        return QUIET_DEFAULT
 
 
 def _layout(c: _Checker, data: dict, path: tuple) -> tuple[dict[str, str], int | None, str | None]:
@@ -730,6 +745,8 @@ def check_config(path: str | Path, *, files: bool = False) -> Config:
                 c.bad(("trackers", i, "source"), f'{t.source}: no such file; correct the path (relative to this '
                       'config) or create the tracker with `sheetsync init FILE`',
                       f"{t.source}:文件不存在;请更正路径(相对于本配置文件)或用 `sheetsync init 文件` 创建跟踪表")
+        if cfg.smtp is not None and is_placeholder_host(cfg.smtp.host):  # a run would fail on it at night
+            c.bad(("smtp", "host"), *placeholder_problem(cfg.smtp.host))
         if c.problems:
             raise ConfigError(cfg.path, c.problems)
     return cfg

@@ -17,12 +17,16 @@ EXAMPLE_CONFIG = """\
 # 运行记录、周报发送记录和调度锁的存放目录。
 state = "state"
 
+# FILL IN: your mail server. localhost is a relay on this machine; for your company's server write e.g.
+# host = "smtp.yourcompany.com", port = 587, tls = "starttls", and user. A placeholder such as
+# smtp.example.com is refused. Until then, try everything with --outbox DIR (files, nothing sent).
+# 请填写:你们的邮件服务器。localhost 表示本机中继;公司邮件服务器请写例如 host = "smtp.yourcompany.com"、
+# port = 587、tls = "starttls" 和 user。smtp.example.com 这类占位名称会被拒绝。填写前可用 --outbox 目录 试运行(只写文件,不发送)。
 [smtp]
-host = "smtp.example.com"
-port = 587
-tls = "starttls"              # starttls | ssl | none
-from = "sheetsync@example.com"
-user = "sheetsync@example.com"
+host = "localhost"
+port = 25
+tls = "none"                  # starttls | ssl | none
+from = "sheetsync@localhost"
 # No password here: set the SHEETSYNC_SMTP_PASSWORD environment variable.
 # 不要在此写密码:请设置环境变量 SHEETSYNC_SMTP_PASSWORD。
 
@@ -43,6 +47,8 @@ calendar = "CN"               # working days follow this country's official cale
 recipients = ["team@example.com"]
 owner = "owner@example.com"   # gets a short note when new errors appear overnight 出现新错误时通知负责人
 review_sla_hours = 24
+quiet_hours = "21:00-08:30"   # chat posts due then wait until it ends, in this zone ("off": none)
+                              # 安静时段:此时段内的群消息在结束后发出(按本跟踪表时区);"off" 表示不设
 
 [trackers.lead_times]         # working days each department needs 各部门所需提前的工作日
 "设计" = 5

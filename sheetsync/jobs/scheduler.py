@@ -144,6 +144,15 @@ def last_due(now: dt.datetime, weekday: int, at: dt.time, zone: str) -> dt.datet
     return due
 
 
+def quiet_ends(trackers: list[TrackerConfig]) -> list[tuple[dt.time, list[TrackerConfig]]]:
+    """The trackers with chat channels and quiet hours, by the time their quiet hours end."""
+    ends: dict[dt.time, list[TrackerConfig]] = {}
+    for t in trackers:
+        if t.channels and t.quiet_hours is not None:
+            ends.setdefault(t.quiet_hours.end, []).append(t)
+    return sorted(ends.items())
+
+
 def by_zone(trackers: list[TrackerConfig]) -> list[tuple[str, list[TrackerConfig]]]:
     ordered = sorted(trackers, key=lambda t: t.timezone)
     return [(zone, list(group)) for zone, group in groupby(ordered, key=lambda t: t.timezone)]
@@ -157,7 +166,8 @@ class JobSet:
                  nightly: Callable[[list[TrackerConfig]], Any],
                  digest: Callable[[list[TrackerConfig], str], Any],
                  digest_sent: Callable[[TrackerConfig, str], bool],
-                 notice: Callable[[list[TrackerConfig]], Any] | None = None):
+                 notice: Callable[[list[TrackerConfig]], Any] | None = None,
+                 chat: Callable[[list[TrackerConfig]], Any] | None = None):
         self.config, self.scheduler, self.log = config, scheduler, log
         self.nightly, self.digest, self.digest_sent = nightly, digest, digest_sent
         jobs = config.jobs
@@ -169,6 +179,9 @@ class JobSet:
             if notice is not None:  # daily: the launch notice decides itself whether today is its day
                 scheduler.daily(jobs.notice.time, zone, guarded(log, "notice", zone, lambda g=group: notice(g)),
                                 "notice")
+            if chat is not None:  # at the end of quiet hours: the chat posts they held back go, once
+                for end, held in quiet_ends(group):
+                    scheduler.daily(end, zone, guarded(log, "chat", zone, lambda g=held: chat(g)), "chat")
 
     def _unsent(self, group: list[TrackerConfig], period: str, zone: str) -> list[TrackerConfig]:
         out = []
@@ -226,7 +239,8 @@ def serve(config: Config, *, nightly: Callable[[list[TrackerConfig]], Any],
           digest: Callable[[list[TrackerConfig], str], Any], digest_sent: Callable[[TrackerConfig, str], bool],
           clock: Clock | None = None, log: EventLog | None = None, stop: threading.Event | None = None,
           handle_signals: bool = True, max_wait: float = 30.0,
-          notice: Callable[[list[TrackerConfig]], Any] | None = None) -> int:
+          notice: Callable[[list[TrackerConfig]], Any] | None = None,
+          chat: Callable[[list[TrackerConfig]], Any] | None = None) -> int:
     """`sheetsync schedule --config FILE`. Holds <state>/scheduler.lock (AlreadyRunning, exit 2, if taken),
     catches up a missed digest, then runs jobs until SIGTERM/SIGINT or `stop`; returns 0 after a clean stop."""
     log = log or default_log(config, clock)
@@ -234,7 +248,8 @@ def serve(config: Config, *, nightly: Callable[[list[TrackerConfig]], Any],
     got: list[str] = []
     with exclusive(config.state, "scheduler"):
         scheduler = ClockedScheduler(clock, stop)
-        jobs = JobSet(config, scheduler, log, nightly=nightly, digest=digest, digest_sent=digest_sent, notice=notice)
+        jobs = JobSet(config, scheduler, log, nightly=nightly, digest=digest, digest_sent=digest_sent, notice=notice,
+                      chat=chat)
         signals = stop_on_signals(stop, got) if handle_signals else _nothing()
         with signals:
             for job in scheduler.get_jobs():

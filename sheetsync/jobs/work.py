@@ -53,6 +53,7 @@ class Work:
         self.chat_env = None  # None: os.environ (tests pass the webhook variables here)
         self.chat_clients = None  # channel id -> ChatClient, for tests with a fake clock
         self.errors = None  # the nightly error store for chat keys; None: the JSON file in the state directory
+        self.pinned: tuple = (None, None)  # (day, moment) of --today: quiet hours judge the moment, if one is given
 
     def moment(self, tracker: TrackerConfig, day: dt.date):
         """The run's clock for this tracker: the scheduler's (or SHEETSYNC_NOW's, or the machine's) moment when it
@@ -117,10 +118,41 @@ class Work:
         outcomes += self._chat_posts(tracker, chat.alert_posts(tracker, report))
         _raise_undelivered(outcomes)
 
+    def chat_moment(self):
+        """The moment quiet hours are judged at: --today's time, else the run's clock; a day without a time
+        (--today YYYY-MM-DD) has no hour, so it is not quiet."""
+        day, moment = self.pinned
+        if moment is not None or day is not None:
+            return moment
+        return current(self.clock)
+
     def _chat_posts(self, tracker: TrackerConfig, posts) -> list:
         from . import chat
-        return chat.deliver(history_path(self.config), tracker_key(tracker.source), posts, outbox=self.outbox,
-                            force=self.force, env=self.chat_env, clients=self.chat_clients)
+        return chat.deliver(history_path(self.config), self.config.state, tracker, posts, hold=self._hold(tracker),
+                            outbox=self.outbox, force=self.force, env=self.chat_env, clients=self.chat_clients)
+
+    def _hold(self, tracker: TrackerConfig):
+        """Where a post goes instead of the chat now, in the tracker's quiet hours (None: post it)."""
+        from . import chat
+        quiet = self.outbox is None and chat.is_quiet(tracker, self.chat_moment())
+        return chat.held_folder(self.config.state, tracker) if quiet else None
+
+    def chat_one(self, tracker: TrackerConfig, period: str, day: dt.date) -> DigestOutcome:
+        """`run chat`: post what the tracker's quiet hours held back, once, and nothing else."""
+        outcomes = self._chat_delivered(tracker, []) if tracker.channels else []
+        sent = sum(o.status == "sent" for o in outcomes)
+        return DigestOutcome(sent=sent, skipped=sent == 0)
+
+    def chat_for(self, log):
+        return self._daily_for(log, self.chat_one, "chat")
+
+    def _daily_for(self, log, one, job: str):
+        """A scheduler job that runs `one` (notice_one, chat_one) over some trackers, one summary line each."""
+
+        def daily(trackers: list[TrackerConfig]):
+            return run_digest(self.config, digest_one=one, only=[t.name for t in trackers], log=log,
+                              clock=self.clock, job=job)
+        return daily
 
     def _chat_delivered(self, tracker: TrackerConfig, posts) -> list:
         outcomes = self._chat_posts(tracker, posts)
@@ -163,7 +195,8 @@ class Work:
                             state=history_path(self.config), force=self.force, lang=tracker.language,
                             spec=tracker.notice, channels=tracker.channels, env=self.chat_env,
                             tracker=tracker_key(tracker.source), link=chat.report_link(tracker),
-                            overrides=tracker.overrides(), clients=self.chat_clients, **self._source_options(tracker))
+                            overrides=tracker.overrides(), clients=self.chat_clients, hold=self._hold(tracker),
+                            **self._source_options(tracker))
         bad = [o for o in result.outcomes if o.status in ("failed", "uncertain")]
         if bad:
             listed = "; ".join(f"{o.recipient}: {o.status} {o.error or ''}".strip() for o in bad)
@@ -174,11 +207,7 @@ class Work:
         return DigestOutcome(sent=delivered, skipped=delivered == 0)
 
     def notice_for(self, log):
-
-        def notice(trackers: list[TrackerConfig]):
-            return run_digest(self.config, digest_one=self.notice_one, only=[t.name for t in trackers], log=log,
-                              clock=self.clock, job="notice")
-        return notice
+        return self._daily_for(log, self.notice_one, "notice")
 
     def digest_sent(self, tracker: TrackerConfig, period: str) -> bool:
         """Whether this period's team digest left (or may have left) already: the scheduler's catch-up asks."""
