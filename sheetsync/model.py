@@ -195,6 +195,7 @@ class Task:
     due_source: str = "none"  # explicit | time-point | successors | unreadable (a bad-date deadline: never derived) | none
     health: str = "ok"
     owner_email: str | None = None
+    notes: str | None = None  # the notes (备注) cell as written: a blocked task's reason in the owner's words
 
     @property
     def key(self) -> str:
@@ -212,6 +213,7 @@ class Campaign:
     timezone: str | None = None  # None: not in the sheet (the run's clock then takes the config's or the machine's)
     calendar: str = "CN"
     review_sla_hours: float = 24.0
+    review_clock: str = "working"  # working | calendar: which hours count toward the review limit (engine.review_clock)
     due_soon_days: int = 2
     lead_times: dict[str, int] = field(default_factory=dict)  # department -> working days
     owner_email: str | None = None

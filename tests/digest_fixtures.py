@@ -68,7 +68,8 @@ def campaign_week(lang: str, week: int) -> Report:
     t5 = task(5, "门店话术卡片" if zh else "Store script cards", "陈静", "in-review", dt.date(2026, 10, 14),
               "unreviewed" if week >= 42 else "ok", 1, lang, reviewer="王芳",
               submitted=dt.datetime(2026, 10, 9, 10, 0))
-    t6 = task(6, "物料印刷" if zh else "Print materials", "张伟", "blocked", dt.date(2026, 10, 22), "blocked", 2, lang)
+    t6 = task(6, "物料印刷" if zh else "Print materials", "张伟", "blocked", dt.date(2026, 10, 22), "blocked", 2, lang,
+              notes="印刷厂排期已满" if zh else "printer is full")  # the reason, in the owner's words
     tasks = [t1, t2, t3, t4, t5, t6]
     # 李雷 has six small tasks due the week of the launch: overloaded with N=5
     for i in range(7, 13):

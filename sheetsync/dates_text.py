@@ -1,0 +1,130 @@
+"""Dates as a person reads them, in zh and en: every date carries its weekday, and a day the calendar turns
+around says so (`10-10（周六，调休上班）`, `Oct 10 (Sat, make-up workday)`, `10-01（周四，放假）`; Chinese text takes
+Chinese brackets and commas).
+
+One formatter for every message (digests, chat, notice, report sheet, console), so a date reads the same
+everywhere. Pure functions; `calendar` is anything with `is_workday(date)` (engine.calendar.WorkCalendar),
+None when the working days are not known (then only the weekday is given). `PHRASE` matches what these
+functions write (and a number with its unit), for the HTML that keeps each one on one line."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+WEEKDAYS = {"zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+            "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+TURNED = {"zh": {"workday": "调休上班", "holiday": "放假"}, "en": {"workday": "make-up workday", "holiday": "holiday"}}
+_TO = {"zh": " 至 ", "en": " to "}
+
+
+def _lang(lang: str) -> str:
+    return "zh" if lang == "zh" else "en"
+
+
+def turned(day: dt.date, calendar) -> str | None:
+    """'workday' for a weekend day the calendar works, 'holiday' for a weekday it does not; None otherwise."""
+    if calendar is None:
+        return None
+    try:
+        works = calendar.is_workday(day)
+    except (OverflowError, ValueError, KeyError):
+        return None
+    weekend = day.weekday() >= 5
+    if weekend and works:
+        return "workday"
+    if not weekend and not works:
+        return "holiday"
+    return None
+
+
+def day_text(day: dt.date | dt.datetime, lang: str, calendar=None, *, year: bool = False,
+             time: bool = False) -> str:
+    """`10-08（周四）` / `Oct 8 (Thu)`; with the year `2026-10-08（周四）` / `Oct 8, 2026 (Thu)`; with `time`
+    a datetime also gives its hour and minute."""
+    lang = _lang(lang)
+    clock = f" {day:%H:%M}" if time and isinstance(day, dt.datetime) else ""
+    d = day.date() if isinstance(day, dt.datetime) else day
+    bits = [WEEKDAYS[lang][d.weekday()]]
+    kind = turned(d, calendar)
+    if kind:
+        bits.append(TURNED[lang][kind])
+    if lang == "zh":
+        head = f"{d:%Y-%m-%d}" if year else f"{d:%m-%d}"
+        return f"{head}（{'，'.join(bits)}）{clock}"
+    head = f"{MONTHS[d.month - 1]} {d.day}" + (f", {d.year}" if year else "")
+    return f"{head} ({', '.join(bits)}){clock}"
+
+
+def span_text(first: dt.date, last: dt.date, lang: str, calendar=None) -> str:
+    """`10-08（周四） 至 10-14（周三）`."""
+    return day_text(first, lang, calendar) + _TO[_lang(lang)] + day_text(last, lang, calendar)
+
+
+def week_text(monday: dt.date, lang: str) -> str:
+    """An ISO week as people say it: `第41周（10-05 至 10-11）` / `week 41 (Oct 5 to Oct 11)`."""
+    monday = monday - dt.timedelta(days=monday.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    n = monday.isocalendar()[1]
+    if _lang(lang) == "zh":
+        return f"第{n}周（{monday:%m-%d} 至 {sunday:%m-%d}）"
+    return f"week {n} ({MONTHS[monday.month - 1]} {monday.day} to {MONTHS[sunday.month - 1]} {sunday.day})"
+
+
+_ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
+
+
+def period_text(period: str, lang: str) -> str:
+    """`2026-W41` -> `第41周（10-05 至 10-11）`; any other text is returned as written."""
+    m = _ISO_WEEK.match(str(period).strip())
+    if not m:
+        return str(period)
+    try:
+        return week_text(dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1), lang)
+    except ValueError:
+        return str(period)
+
+
+# what the functions above write, and a number with its unit ("3 个工作日", "86 hours", "5/31"): the HTML
+# wraps each match so a phone never breaks it across lines
+_ZH_DATE = r"(?:\d{4}-)?\d{2}-\d{2}（[^（）\n]{1,12}）(?: \d{2}:\d{2})?"
+_EN_DATE = r"(?:%s) \d{1,2}(?:, \d{4})? \([A-Za-z ,-]{3,24}\)(?: \d{2}:\d{2})?" % "|".join(MONTHS)
+_COUNT = r"\d+(?:[./]\d+)?%?(?: ?(?:个工作日|个任务|项任务|小时|天|处|条|个)| (?:working days?|hours?|days?|tasks?|cells?))?"
+PHRASE = re.compile(f"{_ZH_DATE}|{_EN_DATE}|{_COUNT}")
+
+
+def before_launch_text(days: int, lang: str, unit: str = "wd") -> str:
+    """`T-3wd` as people say it: `上线前3个工作日` / `3 working days before launch`."""
+    if _lang(lang) == "zh":
+        return f"上线前{days}个工作日" if unit == "wd" else f"上线前{days}天"
+    words = ("working day" if unit == "wd" else "day") + ("" if days == 1 else "s")
+    return f"{days} {words} before launch"
+
+
+_ISO_DAY = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}))?(?!\d)")
+_ISO_WEEK_IN = re.compile(r"(?<![\w-])(\d{4})-W(\d{2})(?!\w)")
+_T_MINUS = re.compile(r"(?<![\w-])T-(\d+)(wd|d)?(?![\w])", re.IGNORECASE)
+
+
+def readable(text: str, lang: str, calendar=None, today: dt.date | None = None) -> str:
+    """Text written with internal tokens (the engine's findings: ISO dates, `2026-W41`, `T-3wd`) as a person
+    reads it: each date with its weekday (and its year only when it is not `today`'s), each week with its
+    days, each time point in words."""
+    def day(m):
+        try:
+            d = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return m.group(0)
+        when = dt.datetime.combine(d, dt.time(int(m.group(4)), int(m.group(5)))) if m.group(4) else d
+        other_year = today is not None and d.year != today.year
+        return day_text(when, lang, calendar, year=other_year, time=bool(m.group(4)))
+
+    def week(m):
+        return period_text(f"{m.group(1)}-W{m.group(2)}", lang)
+
+    def point(m):
+        return before_launch_text(int(m.group(1)), lang, "d" if (m.group(2) or "").lower() == "d" else "wd")
+
+    text = _ISO_WEEK_IN.sub(week, str(text))
+    text = _T_MINUS.sub(point, text)
+    return _ISO_DAY.sub(day, text)
