@@ -51,7 +51,7 @@ class DigestMessage:
 
 @dataclass
 class DigestWarning:
-    code: str  # bad-address | no-recipients | unchanged
+    code: str  # bad-address | no-recipients | unchanged | unreached (tasks whose owner gets no digest)
     subject: str
     message: str
 
@@ -162,6 +162,8 @@ def build_digests(report: Report, history: History | None, *, tracker: str, peri
                   calendar=calendar, busy_threshold=busy_threshold, report_link=report_link,
                   tracker_link=tracker_link)
     batch.unreached = _unreached(facts)
+    if batch.unreached.line():  # printed by the command with the other warnings, and in its JSON
+        batch.warnings.append(DigestWarning("unreached", tracker, batch.unreached.line()))
     sender = sender_address(sender)
     domain = parseaddr(sender)[1].partition("@")[2] or "sheetsync.invalid"
     only = None
