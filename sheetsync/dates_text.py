@@ -106,11 +106,14 @@ _ISO_WEEK_IN = re.compile(r"(?<![\w-])(\d{4})-W(\d{2})(?!\w)")
 _T_MINUS = re.compile(r"(?<![\w-])T-(\d+)(wd|d)?(?![\w])", re.IGNORECASE)
 
 
-def readable(text: str, lang: str, calendar=None, today: dt.date | None = None) -> str:
+def readable(text: str, lang: str, calendar=None, today: dt.date | None = None, dates=None) -> str:
     """Text written with internal tokens (the engine's findings: ISO dates, `2026-W41`, `T-3wd`) as a person
     reads it: each date with its weekday (and its year only when it is not `today`'s), each week with its
-    days, each time point in words."""
+    days, each time point in words. `dates` (ISO strings) limits the rewrite to the dates a message is about,
+    so an example of how to write a date (`2026-07-08`) stays as written."""
     def day(m):
+        if dates is not None and m.group(0)[:10] not in dates:
+            return m.group(0)
         try:
             d = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
@@ -128,3 +131,9 @@ def readable(text: str, lang: str, calendar=None, today: dt.date | None = None) 
     text = _ISO_WEEK_IN.sub(week, str(text))
     text = _T_MINUS.sub(point, text)
     return _ISO_DAY.sub(day, text)
+
+
+def finding_text(finding, lang: str, calendar=None, today: dt.date | None = None) -> str:
+    """A finding's message as a person reads it (`readable`), rewriting only the dates its parameters hold."""
+    dates = {str(v)[:10] for v in (finding.params or {}).values() if _ISO_DAY.fullmatch(str(v)[:10])}
+    return readable(finding.message, lang, calendar, today, dates)

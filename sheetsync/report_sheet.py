@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from . import task_counts
-from .dates_text import day_text, readable
+from .dates_text import day_text, finding_text
 from .engine import catalogue
 from .engine.schema import REPORT_TITLE
 from .labels import HEALTH_LABELS, task_labels
@@ -88,7 +88,7 @@ def report_rows(report: Report, run_at: dt.datetime) -> tuple[str, list[list], d
     for f in findings:
         r = len(rows)
         line = [tx["sev"][f.severity], f.ref or "", labels.get(f.task_id, f.task_id or ""),
-                catalogue.CATALOGUE[f.code].title(lang), f.code, readable(f.message, lang, cal, report.today)]
+                catalogue.CATALOGUE[f.code].title(lang), f.code, finding_text(f, lang, cal, report.today)]
         assert len(line) == MESSAGE_COL + 1
         rows.append(line)
         if f.sheet and f.cell:

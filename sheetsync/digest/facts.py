@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from typing import Callable
 
-from ..dates_text import day_text, readable, week_text
+from ..dates_text import day_text, finding_text, readable, week_text
 from ..engine.counts import count
 from ..engine.review_clock import waiting_hours
 from ..engine.schema import REPORT_TITLE
@@ -167,7 +167,7 @@ class Facts:
         return out
 
     def reasons(self, task: Task, codes) -> list[str]:
-        return [self.text(f.message) for f in self.findings_of(task) if f.code in codes]
+        return [finding_text(f, self.lang, self.calendar, self.today) for f in self.findings_of(task) if f.code in codes]
 
     def is_open(self, task: Task) -> bool:
         return task.status in OPEN
@@ -342,7 +342,8 @@ class Facts:
         return self.blocked_reasons(task) + self.overdue_review_reasons(task)
 
     def error_reasons(self, task: Task) -> list[str]:
-        return [self.text(f.message) for f in self.findings_of(task) if f.severity == "error"]
+        return [finding_text(f, self.lang, self.calendar, self.today) for f in self.findings_of(task)
+                if f.severity == "error"]
 
     def progress_reason(self, task: Task) -> str:
         if task.status == "in-review" or self.awaiting_review(task):
