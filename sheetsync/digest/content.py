@@ -167,8 +167,7 @@ def team_content(f: Facts) -> DigestContent:
             coming.append(task_item(f, x, [f.due_reason(x)]))
     for owner, monday, tasks in f.overloaded():
         # about a person, not a task: the tasks themselves stay in their own sections
-        help_items.append(Item(key=f"overloaded:{owner}:{monday.isoformat()}", title=owner, owner=None,
-                               due=f.week_of(monday),
+        help_items.append(Item(key=f"overloaded:{owner}:{monday.isoformat()}", title=owner, owner=None, due=None,
                                notes=[t(lang, "overloaded", owner=owner, week=f.week_of(monday),
                                         count=count(lang, "item", len(tasks)))]))
     for alert in f.report.alerts:  # seed 001's metric thresholds are risks too
