@@ -11,16 +11,16 @@ import sys
 import click
 
 from . import task_counts
-from .dates_text import finding_text
 from .engine.counts import count
 from .engine.catalogue import CATALOGUE
 from .labels import HEALTH_LABELS, task_labels
 from .model import Report
-from .report_sheet import calendar_of, listed_findings
+from .report_sheet import calendar_of, listed_findings, shown_message, task_notes
 from .understood import read_line
 
 _SEVERITY = {"en": {"error": "Errors", "warning": "Warnings", "info": "Notes"},
              "zh": {"error": "错误", "warning": "警告", "info": "提示"}}
+_SEVERITY_HEAD = {"en": "{sev} ({n})", "zh": "{sev}（{n}）"}
 _HEAD = {"en": ("Cell", "Task", "Code", "Message"), "zh": ("单元格", "任务", "代码", "说明")}
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -47,7 +47,7 @@ TABLE_LIMIT = 100  # more than this are printed one per line: a table of thousan
 # the sync itself, and plain lines also grep well
 _NAME_WIDTH = 24  # characters of a task's name shown beside its id in the table
 _MORE = {"en": "… and {n} more (report sheet, or --format json; --all prints every one)",
-         "zh": "… 另有 {n} 条(见报告表,或用 --format json;--all 显示全部)"}
+         "zh": "… 另有 {n} 条（见报告表，或用 --format json；--all 显示全部）"}
 _BY_KIND = {"en": "Findings by kind", "zh": "按问题类型"}
 
 
@@ -92,15 +92,19 @@ def _kinds_line(report: Report) -> str | None:
         merged[title] = merged.get(title, 0) + n
     if not merged:
         return None
-    return f"{_BY_KIND[lang]}{'：' if lang == 'zh' else ': '}" + " · ".join(f"{t} {n}" for t, n in merged.items())
+    # counted as findings ("已逾期 2 条"): the summary line below counts tasks by health, under the same words
+    return f"{_BY_KIND[lang]}{'：' if lang == 'zh' else ': '}" + " · ".join(
+        f"{t} {count(lang, 'finding', n)}" for t, n in merged.items())
 
 
-def _message(f, report: Report, cal) -> str:
-    return finding_text(f, report.language, cal, report.today)
+def _plain_row(f, labels: dict[str, str], message) -> str:
+    return f"{f.ref or f.sheet or ''}\t{labels.get(f.task_id, f.task_id or '')}\t{f.code}\t{message(f)}"
 
 
-def _plain_row(f, labels: dict[str, str], report: Report, cal) -> str:
-    return f"{f.ref or f.sheet or ''}\t{labels.get(f.task_id, f.task_id or '')}\t{f.code}\t{_message(f, report, cal)}"
+def _messages(report: Report):
+    """f -> its message as the report sheet shows it (report_sheet.shown_message)."""
+    cal, notes = calendar_of(report), task_notes(report)
+    return lambda f: shown_message(f, report, cal, notes)
 
 
 def plain_text(report: Report, extra: list[str] | None = None, show_all: bool = False) -> str:
@@ -108,11 +112,11 @@ def plain_text(report: Report, extra: list[str] | None = None, show_all: bool = 
     lang = report.language
     lines = [x for x in (read_line(report), _kinds_line(report)) if x]
     labels = task_labels(report)
-    cal = calendar_of(report)
+    message = _messages(report)
     for sev, items, shown in _by_severity(report, show_all):
-        lines.append(f"{_SEVERITY[lang][sev]} ({len(items)})")
+        lines.append(_SEVERITY_HEAD[lang].format(sev=_SEVERITY[lang][sev], n=len(items)))
         lines.append("\t".join(_HEAD[lang]))
-        lines.extend(_plain_row(f, labels, report, cal) for f in shown)
+        lines.extend(_plain_row(f, labels, message) for f in shown)
         if len(shown) < len(items):
             lines.append(_MORE[lang].format(n=len(items) - len(shown)))
     lines.extend(extra or ())
@@ -131,22 +135,22 @@ def _print_rich(report: Report, console, extra: list[str] | None, show_all: bool
     if reading:  # first what was read as what, so a wrong reading is seen before its findings
         console.print(reading, markup=False, soft_wrap=True)
     labels = task_labels(report)
-    cal = calendar_of(report)
+    message = _messages(report)
     kinds = _kinds_line(report)
     if kinds:
         console.print(kinds, style="bold", markup=False)
     for sev, items, shown in _by_severity(report, show_all):
-        title = f"{_SEVERITY[lang][sev]} ({len(items)})"
+        title = _SEVERITY_HEAD[lang].format(sev=_SEVERITY[lang][sev], n=len(items))
         if len(shown) > TABLE_LIMIT:
             console.print(title, style=_STYLE[sev])
-            console.out("\n".join(_plain_row(f, labels, report, cal) for f in shown), highlight=False)
+            console.out("\n".join(_plain_row(f, labels, message) for f in shown), highlight=False)
         else:
             table = Table(title=title, title_justify="left", title_style=_STYLE[sev], show_lines=False, expand=False)
             for head in _HEAD[lang]:
                 table.add_column(head, overflow="fold")
             for f in shown:
                 table.add_row(f.ref or f.sheet or "", _short_label(labels.get(f.task_id, f.task_id or "")), f.code,
-                              _message(f, report, cal))
+                              message(f))
             console.print(table)
         if len(shown) < len(items):
             console.print(_MORE[lang].format(n=len(items) - len(shown)), style=_STYLE[sev], markup=False)

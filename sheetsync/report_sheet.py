@@ -13,7 +13,7 @@ from . import task_counts
 from .dates_text import day_text, finding_text
 from .engine import catalogue
 from .engine.schema import REPORT_TITLE
-from .labels import HEALTH_LABELS, task_labels
+from .labels import HEALTH_LABELS, blocked_because, task_labels
 from .model import Report, quote_sheet
 from .owned import FINDINGS_START, MESSAGE_COL, SUMMARY_PAIRS
 
@@ -47,6 +47,17 @@ def listed_findings(report: Report) -> list:
     health = {t.key: t.health for t in report.tasks}
     return [f for f in report.findings
             if not (f.code in _REPEATS and f.task_id is not None and health.get(f.task_id) == _REPEATS[f.code])]
+
+
+def shown_message(f, report: Report, cal, notes: dict[str, str]) -> str:
+    """A finding's message as a person reads it: dates with their weekdays, a blocked task's own reason."""
+    if f.code == "blocked" and notes.get(f.task_id):
+        return blocked_because(notes[f.task_id], report.language)
+    return finding_text(f, report.language, cal, report.today)
+
+
+def task_notes(report: Report) -> dict[str, str]:
+    return {t.key: t.notes for t in report.tasks if t.notes}
 
 
 def _pairs_rows(pairs: list[tuple[str, object]]) -> list[list]:
@@ -85,10 +96,11 @@ def report_rows(report: Report, run_at: dt.datetime) -> tuple[str, list[list], d
     assert len(rows) == FINDINGS_START, "the report's layout is sheetsync.owned's"
     links = {}
     labels = task_labels(report)
+    notes = task_notes(report)
     for f in findings:
         r = len(rows)
         line = [tx["sev"][f.severity], f.ref or "", labels.get(f.task_id, f.task_id or ""),
-                catalogue.CATALOGUE[f.code].title(lang), f.code, finding_text(f, lang, cal, report.today)]
+                catalogue.CATALOGUE[f.code].title(lang), f.code, shown_message(f, report, cal, notes)]
         assert len(line) == MESSAGE_COL + 1
         rows.append(line)
         if f.sheet and f.cell:

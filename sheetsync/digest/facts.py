@@ -12,6 +12,7 @@ from ..dates_text import day_text, finding_text, readable, week_text
 from ..engine.counts import count
 from ..engine.review_clock import waiting_hours
 from ..engine.schema import REPORT_TITLE
+from ..labels import blocked_because
 from ..model import Finding, Report, Task, col_letter
 from .i18n import t
 from .mail import valid_address
@@ -321,7 +322,7 @@ class Facts:
         """The owner's own words from the notes; asked for only when the notes are empty."""
         if task.status != "blocked" and task.health != "blocked":
             return []
-        notes = [t(self.lang, "blocked_because", notes=task.notes)] if task.notes else [t(self.lang, "blocked_no_notes")]
+        notes = [blocked_because(task.notes, self.lang)] if task.notes else [t(self.lang, "blocked_no_notes")]
         preds = [self.by_key[k] for k in task.depends_on if k in self.by_key and self.is_open(self.by_key[k])]
         if preds:
             comma = "、" if self.lang == "zh" else ", "
