@@ -174,7 +174,7 @@ def busy_tasks(lang: str) -> list[dict]:
         row(12, "活动上线" if zh else "Go live", "张三", "not-started", D(2026, 10, 15), depends_on="T11"),
     ]
     for i in range(13, 20):  # 李四's busy week after the holiday
-        tasks.append(row(i, (f"渠道投放 {i}" if zh else f"Channel post {i}"), "李四", "not-started", D(2026, 10, 14)))
+        tasks.append(row(i, (f"渠道投放 {i}" if zh else f"Channel post {i}"), "李四", "not-started", D(2026, 10, 13)))
     for i in range(20, 30):
         owner = names[i % len(names)]
         tasks.append(row(i, (f"素材 {i}" if zh else f"Asset {i}"), owner,
