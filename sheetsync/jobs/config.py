@@ -472,11 +472,7 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
     if sla is not None and not sla > 0:
         c.bad(path + ("review_sla_hours",), "must be more than 0 hours", "必须大于 0 小时")
         sla = None
-    clock = c.text(data, path + ("review_clock",), '"working" or "calendar"', '"working" 或 "calendar"')
-    if clock is not None and clock not in ("working", "calendar"):
-        c.bad(path + ("review_clock",), f'"{clock}": write "working" (only working days count) or "calendar"',
-              f'"{clock}":请写 "working"(只计工作日)或 "calendar"(自然日)')
-        clock = None
+    clock = c.choice(data, path + ("review_clock",), ("working", "calendar"), None)  # None: the Campaign sheet's
     leads: dict[str, int] = {}
     raw_leads = c.get(data, path + ("lead_times",), (dict,), "a table of department = working days",
                       "“部门 = 工作日数”的表", {})
