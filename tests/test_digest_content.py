@@ -76,6 +76,9 @@ def test_newly_late_and_slipped_due_date(history, lang):
     slip = "10-20（周二） → 10-23（周五）" if lang == "zh" else "Oct 20 (Tue) → Oct 23 (Fri)"
     assert any(slip in n for n in risks[names["h5"]].notes)
     assert f"[{badge}] {names['app']}" in w43.text and slip in w43.text
+    # what moved since the last digest, at the top, in the headline's own words and numbers
+    assert ("与上次周报相比：逾期 0 → 1、已完成 1 → 2" if lang == "zh"
+            else "Since the last digest: Late 0 → 1, Done 1 → 2") in w43.content.status
     # a week later the same lateness is no longer new and the date no longer moved
     w44 = team(run(history, lang, 43, today=dt.date(2026, 10, 26), unchanged="note"))
     assert badge not in w44.text and slip not in w44.text

@@ -7,10 +7,11 @@ import datetime as dt
 from . import facts as F
 from .i18n import t
 
-# headline flags compared with the previous digest, and how the snapshot tells each one
+# headline numbers compared with the previous digest, and how its snapshot tells each one (a snapshot keeps
+# status and health, not findings: an overdue review that is also late is not told apart, so it is not compared)
 _COMPARED = ((F.LATE, "late", lambda r: r["health"] == "late"),
              (F.BLOCKED, "blocked", lambda r: r["status"] == "blocked" or r["health"] == "blocked"),
-             (F.REVIEW_OVERDUE, "review_overdue", lambda r: r["health"] == "unreviewed"))
+             (F.DONE, "done_of_total", lambda r: r["status"] == "done"))
 
 
 def forecast_finish(f: F.Facts) -> dt.date | None:
@@ -57,7 +58,8 @@ def changes_line(f: F.Facts, content) -> str | None:
     rows = [r for r in f.baseline.values() if r.get("status") != "cancelled"]
     moved = []
     for flag, label, was in _COMPARED:
-        before, now = sum(1 for r in rows if was(r)), content.count(flag)
+        before = sum(1 for r in rows if was(r))
+        now = content.progress[0] if flag == F.DONE else content.count(flag)
         if before != now:
             moved.append(t(f.lang, "change", label=t(f.lang, label), before=before, now=now))
     if not moved:
