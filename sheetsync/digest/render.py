@@ -12,7 +12,7 @@ from .content import DigestContent
 from .i18n import strings
 
 SECTION_COLOURS = {"done": "#2e7d32", "progress": "#f9a825", "coming": "#0969da", "risks": "#cf222e",
-                   "help": "#8250df", "fix": "#bc4c00", "owe": "#0969da", "late": "#cf222e", "waiting": "#8250df",
+                   "help": "#8250df", "fix": "#bc4c00", "late": "#cf222e", "waiting": "#8250df",
                    "blocked": "#bc4c00", "others": "#57606a", "nobody": "#cf222e", "risk": "#bf8700",
                    "moved": "#0969da", "busy": "#8250df"}
 
