@@ -72,7 +72,8 @@ def test_newly_late_and_slipped_due_date(history, lang):
     risks = {i.title: i for i in section(w43, "risks").items}
     assert risks[names["app"]].badge == badge
     due = "10-16（周五）" if lang == "zh" else "Oct 16 (Fri)"
-    assert any(due in n for n in risks[names["app"]].notes)  # late since its due date, with its weekday
+    assert risks[names["app"]].due == due  # its due date, with its weekday
+    assert any(("已逾期 1 个工作日" if lang == "zh" else "late by 1 working day") in n for n in risks[names["app"]].notes)
     slip = "10-20（周二） → 10-23（周五）" if lang == "zh" else "Oct 20 (Tue) → Oct 23 (Fri)"
     assert any(slip in n for n in risks[names["h5"]].notes)
     assert f"[{badge}] {names['app']}" in w43.text and slip in w43.text
@@ -141,7 +142,7 @@ def test_personal_digests_carry_only_what_each_person_owes(history, lang):
     waiting = section(zhang, "waiting").items
     assert [i.title for i in waiting] == [names["app"]] and "T4" in waiting[0].notes[0]
     due = "10-16（周五）" if lang == "zh" else "Oct 16 (Fri)"
-    assert any(due in n for n in waiting[0].notes[1:])  # the lateness beside it
+    assert waiting[0].due == due and any(("已逾期" if lang == "zh" else "late by") in n for n in waiting[0].notes[1:])
     assert titles(section(zhang, "late")) == [] and titles(section(zhang, "coming")) == []
     assert zhang.content.count("late") == 1  # listed under "waiting on you", still counted as late
     blocked = section(zhang, "blocked").items  # a blocked task reaches its owner, with the reason

@@ -298,7 +298,7 @@ class Facts:
             return []
         if task.due is not None:
             days = max(self.calendar.workdays_between(task.due, self.today), 1)
-            return [t(self.lang, "late_by", days=count(self.lang, "wd", days), due=self.day(task.due))]
+            return [t(self.lang, "late_by", days=count(self.lang, "wd", days))]  # the due date is beside it
         return self.reasons(task, ("late",)) or [t(self.lang, "badge_late")]
 
     def at_risk_reasons(self, task: Task) -> list[str]:
