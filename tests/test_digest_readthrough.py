@@ -92,11 +92,11 @@ def read(request, tmp_path_factory):
     texts["console"] = "\n".join("\t".join(p for i, p in enumerate(line.split("\t")) if not (i == 2 and
                                                                                           line.count("\t") == 3))
                                  for line in console)
-    return lang, texts, batch
+    return lang, texts, batch, path
 
 
 def test_no_internal_token_code_or_doubled_word(read):
-    lang, texts, _ = read
+    lang, texts, _, _ = read
     for name, text in texts.items():
         assert not ISO_WEEK.findall(text), (name, ISO_WEEK.findall(text))
         assert not T_MINUS.findall(text), name
@@ -105,7 +105,7 @@ def test_no_internal_token_code_or_doubled_word(read):
 
 
 def test_every_date_carries_its_weekday(read):
-    lang, texts, _ = read
+    lang, texts, _, _ = read
     for name, text in texts.items():
         assert not _undated(text, lang), (name, _undated(text, lang)[:5])
     team = next(v for k, v in texts.items() if k.startswith("team:") and k.endswith(":text"))
@@ -114,7 +114,7 @@ def test_every_date_carries_its_weekday(read):
 
 
 def test_what_the_busy_tracker_tells_its_people(read):
-    lang, texts, batch = read
+    lang, texts, batch, _ = read
     team = next(m for m in batch.messages if m.kind == "team")
     zh = lang == "zh"
     # the status at the top: the launch with its weekday, the forecast, the goal, a link to the tracker
@@ -140,3 +140,24 @@ def test_what_the_busy_tracker_tells_its_people(read):
     zhang = personal["张三"]
     fix = next(s for s in zhang.sections if s.name == "fix")
     assert [i.key for i in fix.items] == ["T8"] and fix.items[0].due == ("日期有误" if zh else "date unreadable")
+
+
+def test_the_report_sheet_reads_like_a_summary(read):
+    lang, _, _, path = read
+    ws = openpyxl.load_workbook(path)[REPORT_TITLE[lang]]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    # each label in the cell left of its number, nothing a person needs in the hidden machine column
+    pairs = {rows[r][c]: rows[r][c + 1] for r in range(2, FINDINGS_START - 2) for c in (0, 2) if rows[r][c]}
+    assert pairs["任务数" if lang == "zh" else "Tasks"] == 31 and all(isinstance(v, int) for v in pairs.values())
+    letter = openpyxl.utils.get_column_letter(MACHINE_COL + 1)
+    assert ws.column_dimensions[letter].hidden
+    assert all(r[MACHINE_COL] in (None, "") for r in rows[1:])
+    # a styled header for the findings, and rows as tall as their wrapped messages
+    head = ws.cell(FINDINGS_START, 1)
+    assert head.value == ("严重程度" if lang == "zh" else "Severity") and head.font.b
+    assert head.fill.fgColor.rgb.endswith("DDEBF7")
+    long = max(range(FINDINGS_START + 1, ws.max_row + 1), key=lambda r: len(str(ws.cell(r, 6).value or "")))
+    assert ws.cell(long, 6).alignment.wrap_text and (ws.row_dimensions[long].height or 15) > 15
+    # a late task's schedule no longer fitting is not repeated beside its lateness
+    late = {r[2] for r in rows[FINDINGS_START:] if len(r) > 4 and r[4] == "late"}
+    assert not [r for r in rows[FINDINGS_START:] if len(r) > 4 and r[4] == "schedule-risk" and r[2] in late]
