@@ -5,7 +5,6 @@ as a reader would: no ISO week token, no `T-` token, no finding code outside the
 doubled word, every date with its weekday (and the make-up Saturday said to be one)."""
 from __future__ import annotations
 
-import datetime as dt
 import html as htmllib
 import re
 

@@ -277,10 +277,13 @@ class Checker:
                   if t.status == "in-review" and t.submitted and not t.reviewed else 0.0)
         if waited > self.campaign.review_sla_hours * 3600:
             hours = int(waited // 3600)
+            working = self.campaign.review_clock == "working"  # say which hours were counted
             self.add("unreviewed", t, "submitted",
                      detail=f"Submitted {t.submitted:%Y-%m-%d %H:%M}, waiting {count('en', 'h', hours)} (over the "
-                            f"{count('en', 'h', _whole(self.campaign.review_sla_hours))} review limit)",
-                     detail_zh=f"{t.submitted:%Y-%m-%d %H:%M} 提交,已等待 {hours} 小时(超过 {self.campaign.review_sla_hours:g} 小时审核时限)",
+                            f"{count('en', 'h', _whole(self.campaign.review_sla_hours))} review limit"
+                            f"{'; working days only' if working else ''})",
+                     detail_zh=f"{t.submitted:%Y-%m-%d %H:%M} 提交,已等待 {hours} 小时(超过 {self.campaign.review_sla_hours:g} 小时审核时限"
+                               f"{',只计工作日' if working else ''})",
                      reviewer_hint=f"{reviewer}, please" if reviewer else "the reviewer should",
                      reviewer_hint_zh=f"审核人{reviewer}" if reviewer else "审核人",
                      wait=f", {hours} h", wait_zh=f"({hours} 小时)")  # the Flags show the same hours
