@@ -92,7 +92,11 @@ def period_text(period: str, lang: str) -> str:
 _ZH_DATE = r"(?:\d{4}-)?\d{2}-\d{2}（[^（）\n]{1,12}）(?: \d{2}:\d{2})?"
 _EN_DATE = r"(?:%s) \d{1,2}(?:, \d{4})? \([A-Za-z ,-]{3,24}\)(?: \d{2}:\d{2})?" % "|".join(MONTHS)
 _COUNT = r"\d+(?:[./]\d+)?%?(?: ?(?:个工作日|个任务|项任务|小时|天|处|条|个)| (?:working days?|hours?|days?|tasks?|cells?))?"
-PHRASE = re.compile(f"{_ZH_DATE}|{_EN_DATE}|{_COUNT}")
+_WEEK = r"第\d+周（\d{2}-\d{2} 至 \d{2}-\d{2}）|week \d+ \((?:%s) \d{1,2} to (?:%s) \d{1,2}\)" % (
+    "|".join(MONTHS), "|".join(MONTHS))
+_VERDICT = r"— (?:[A-Za-z]+ [A-Za-z]+|[^\s，,。.]{1,12})"  # the verdict after a dash: `— 有风险`, `— on track`
+PHRASE = re.compile(f"{_WEEK}|{_ZH_DATE}|{_EN_DATE}|{_VERDICT}|{_COUNT}")
+DATE_PHRASE = re.compile(f"{_WEEK}|{_ZH_DATE}|{_EN_DATE}")  # dates and weeks only: for text from the sheet
 
 
 def before_launch_text(days: int, lang: str, unit: str = "wd") -> str:

@@ -26,7 +26,7 @@ window.addEventListener('load', function () {
     Array.prototype.forEach.call(el.getClientRects(), function (r) { lines[Math.round(r.top)] = 1; });
     if (Object.keys(lines).length > 1) broken.push(el.textContent);
   });
-  var date = /\\d{2}-\\d{2}（周|(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{1,2} \\(|\\d+ (个工作日|小时|项任务)|\\d+ (working days?|hours?|tasks?)/;
+  var date = /第\\d+周（|week \\d+ \\(|\\d{2}-\\d{2}（周|(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{1,2} \\(|\\d+ (个工作日|小时|项任务)|\\d+ (working days?|hours?|tasks?)/;
   var walk = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
   for (var n = walk.nextNode(); n; n = walk.nextNode()) {
     var kept_here = false;

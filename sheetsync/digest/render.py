@@ -7,7 +7,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from ..dates_text import PHRASE
+from ..dates_text import DATE_PHRASE, PHRASE
 from .content import DigestContent
 from .i18n import strings
 
@@ -17,12 +17,13 @@ SECTION_COLOURS = {"done": "#2e7d32", "progress": "#f9a825", "coming": "#0969da"
                    "moved": "#0969da", "busy": "#8250df"}
 
 
-def keep_together(text) -> Markup:
+def keep_together(text, counts: bool = True) -> Markup:
     """`text` escaped, with each date and each number with its unit in a span a phone never breaks: split on
-    the raw text first, so an escape such as `&#39;` is never cut."""
+    the raw text first, so an escape such as `&#39;` is never cut. `counts=False` (text from the sheet, such as
+    a task's name) keeps only the dates and weeks sheetsync wrote."""
     out, last = [], 0
     text = str(text)
-    for m in PHRASE.finditer(text):
+    for m in (PHRASE if counts else DATE_PHRASE).finditer(text):
         out.append(str(escape(text[last:m.start()])))
         out.append('<span style="white-space:nowrap;">' + str(escape(m.group(0))) + "</span>")
         last = m.end()
