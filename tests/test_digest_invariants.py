@@ -137,3 +137,18 @@ def test_a_task_listed_once_counts_in_every_number_it_belongs_to():
     assert "受阻原因：等待支付机构审批" in first.notes  # the owner's own words, not "fill in the notes"
     assert mine.count("late") == 1 and mine.count("blocked") == 1 and mine.count("due-soon") == 1
     assert "逾期 1 · 受阻 1" in mine.subject
+
+
+def test_without_a_people_sheet_the_command_says_why_nobody_is_reached():
+    from sheetsync.model import SheetData, WorkbookData
+    s = STATUS_LABELS["en"]
+    tasks = [dict(id="T1", task="Poster", owner="Ann", status=s["in-progress"], deadline=dt.date(2026, 10, 9))]
+    book = tracker_rows(tasks, "en", {"name": "C", "recipients": "team@example.com"}, {})
+    book = WorkbookData(book.source, [sh for sh in book.sheets if sh.name != "People"] + [SheetData("x", [])])
+    report = analyse(book, dt.date(2026, 10, 8))
+    batch = build_digests(report, None, tracker="tracker.xlsx", today=dt.date(2026, 10, 8), chart=False)
+    assert len(batch.unreached) == 1 and batch.unreached.no_people
+    line = next(w.message for w in batch.warnings if w.code == "unreached")
+    assert line.startswith("Reaches nobody: 1 task (") and "People sheet" in line
+    team = next(m for m in batch.messages if m.kind == "team").content
+    assert not any(s.name == "nobody" for s in team.sections)  # one line, not every task listed as noise

@@ -127,7 +127,7 @@ def test_what_the_busy_tracker_tells_its_people(read):
     # 老周 is not in People: his two tasks and the one with no owner reach nobody, and the command says so
     assert len(batch.unreached) == 3
     line = next(w.message for w in batch.warnings if w.code == "unreached")
-    assert line.startswith("3 项任务" if zh else "3 tasks reach nobody")
+    assert line.startswith("无人接收：3 项任务（" if zh else "Reaches nobody: 3 tasks (")
     # the next five working days run 10-08 to 10-13 across the make-up Saturday: 李四's seven posts due on
     # 10-13 are his, counted in his headline, and his busy week is said
     personal = {m.content.recipient_name: m.content for m in batch.messages if m.kind == "personal"}
@@ -142,12 +142,14 @@ def test_what_the_busy_tracker_tells_its_people(read):
 
 
 def test_the_report_sheet_reads_like_a_summary(read):
-    lang, _, _, path = read
+    lang, _, batch, path = read
     ws = openpyxl.load_workbook(path)[REPORT_TITLE[lang]]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     # each label in the cell left of its number, nothing a person needs in the hidden machine column
     pairs = {rows[r][c]: rows[r][c + 1] for r in range(2, FINDINGS_START - 2) for c in (0, 2) if rows[r][c]}
     assert pairs["任务数" if lang == "zh" else "Tasks"] == 31 and all(isinstance(v, int) for v in pairs.values())
+    # the same tasks the digest's progress counts (the cancelled one apart, and said so)
+    assert batch.team.progress[1] == 31 and pairs["已取消（不计入）" if lang == "zh" else "Cancelled (not counted)"] == 1
     letter = openpyxl.utils.get_column_letter(MACHINE_COL + 1)
     assert ws.column_dimensions[letter].hidden
     assert all(r[MACHINE_COL] in (None, "") for r in rows[1:])
