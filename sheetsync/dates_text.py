@@ -99,17 +99,18 @@ PHRASE = re.compile(f"{_WEEK}|{_ZH_DATE}|{_EN_DATE}|{_VERDICT}|{_COUNT}")
 DATE_PHRASE = re.compile(f"{_WEEK}|{_ZH_DATE}|{_EN_DATE}")  # dates and weeks only: for text from the sheet
 
 
-def before_launch_text(days: int, lang: str, unit: str = "wd") -> str:
-    """`T-3wd` as people say it: `上线前3个工作日` / `3 working days before launch`."""
+def before_launch_text(days: int, lang: str, unit: str = "wd", after: bool = False) -> str:
+    """`T-3wd` as people say it: `上线前3个工作日` / `3 working days before launch` (`T+2`: `上线后2天`)."""
     if _lang(lang) == "zh":
-        return f"上线前{days}个工作日" if unit == "wd" else f"上线前{days}天"
+        return f"上线{'后' if after else '前'}{days}{'个工作日' if unit == 'wd' else '天'}"
     words = ("working day" if unit == "wd" else "day") + ("" if days == 1 else "s")
-    return f"{days} {words} before launch"
+    return f"{days} {words} {'after' if after else 'before'} launch"
 
 
 _ISO_DAY = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}))?(?!\d)")
 _ISO_WEEK_IN = re.compile(r"(?<![\w-])(\d{4})-W(\d{2})(?!\w)")
-_T_MINUS = re.compile(r"(?<![\w-])T-(\d+)(wd|d)?(?![\w])", re.IGNORECASE)
+# a time point relative to the launch as typed: T-15 (days), T-3wd (working days), T+2
+_T_MINUS = re.compile(r"(?<![\w-])T([-+])(\d+)(wd|d)?(?![\w])", re.IGNORECASE)
 
 
 def readable(text: str, lang: str, calendar=None, today: dt.date | None = None, dates=None) -> str:
@@ -132,12 +133,13 @@ def readable(text: str, lang: str, calendar=None, today: dt.date | None = None, 
         return period_text(f"{m.group(1)}-W{m.group(2)}", lang)
 
     def point(m):
-        return before_launch_text(int(m.group(1)), lang, "d" if (m.group(2) or "").lower() == "d" else "wd")
+        unit = "wd" if (m.group(3) or "").lower() == "wd" else "d"  # a bare T-15 counts days (engine.timepoints)
+        return before_launch_text(int(m.group(2)), lang, unit, after=m.group(1) == "+")
 
     text = str(text)
     if "W" in text:
         text = _ISO_WEEK_IN.sub(week, text)
-    if "T-" in text or "t-" in text:
+    if "T-" in text or "T+" in text or "t-" in text or "t+" in text:
         text = _T_MINUS.sub(point, text)
     return _ISO_DAY.sub(day, text) if dates is None or dates else text
 
@@ -152,6 +154,6 @@ def finding_text(finding, lang: str, calendar=None, today: dt.date | None = None
 
 @functools.lru_cache(maxsize=8192)
 def _finding_text(message: str, lang: str, calendar, today, dates: frozenset) -> str:
-    if not dates and "W" not in message and "T-" not in message and "t-" not in message:
+    if not dates and "W" not in message and "T-" not in message and "T+" not in message:
         return message
     return readable(message, lang, calendar, today, dates)

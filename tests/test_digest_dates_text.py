@@ -25,6 +25,7 @@ def test_the_forms_people_read():
     assert period_text("2026-W41", "zh") == "第41周（10-05 至 10-11）"
     assert period_text("2026-W41", "en") == "week 41 (Oct 5 to Oct 11)"
     assert readable("T-3wd 前完成", "zh") == "上线前3个工作日 前完成"
+    assert readable("T-15, T+2", "en") == "15 days before launch, 2 days after launch"  # a bare T-15 is days
     assert readable("due 2026-10-10, 2026-W41", "en", CN, dt.date(2026, 9, 1)) == \
         "due Oct 10 (Sat, make-up workday), week 41 (Oct 5 to Oct 11)"
     # a format example is left as written when only the dates a message is about are rewritten
