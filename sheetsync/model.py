@@ -344,6 +344,7 @@ class Report:
     faq: list[tuple[str, str]] = field(default_factory=list)  # the FAQ sheet's (question, answer), for the notice
     table: TableShape | None = None  # the task table's layout, as the engine found it
     clock: "Clock | None" = None  # the run's one clock (sheetsync.clock), set by api; None for a bare engine call
+    calendar: object | None = None  # the engine's working calendar (with the Holidays sheet): messages count on it
 
     def summary(self) -> dict:
         by_health: dict[str, int] = {}

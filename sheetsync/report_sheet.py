@@ -35,6 +35,8 @@ _REPEATS = {"schedule-risk": "late"}
 
 def calendar_of(report: Report):
     """The tracker's working calendar for the weekday notes, None when it cannot be loaded."""
+    if report.calendar is not None:
+        return report.calendar
     try:
         from .engine.calendar import WorkCalendar
         return WorkCalendar(report.campaign.calendar or None)

@@ -88,6 +88,9 @@ class Weekdays:
 
 
 def calendar_for(report: Report):
+    """The engine's calendar (the tracker's Holidays sheet included), else the campaign's country's."""
+    if report.calendar is not None:
+        return report.calendar
     try:
         from ..engine.calendar import WorkCalendar
         return WorkCalendar(report.campaign.calendar)
