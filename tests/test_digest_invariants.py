@@ -152,3 +152,24 @@ def test_without_a_people_sheet_the_command_says_why_nobody_is_reached():
     assert line.startswith("Reaches nobody: 1 task (") and "People sheet" in line
     team = next(m for m in batch.messages if m.kind == "team").content
     assert not any(s.name == "nobody" for s in team.sections)  # one line, not every task listed as noise
+
+
+def test_the_trackers_own_days_off_move_the_five_working_days(tmp_path):
+    from sheetsync import api
+    from tracker_factory import make_tracker
+    s = STATUS_LABELS["zh"]
+    tasks = [dict(id="T1", task="物料", owner="张三", status=s["not-started"], deadline=dt.date(2026, 10, 14))]
+    campaign = {"name": "国庆活动", "launch": dt.date(2026, 10, 20), "recipients": "team@example.com"}
+    people = [(n, e, "") for n, e in HOLIDAY_PEOPLE.items()]
+
+    def coming(holidays):
+        path = make_tracker(tmp_path / f"t{len(holidays)}.xlsx", tasks, lang="zh", campaign=campaign, people=people,
+                            holidays=holidays)
+        batch, _ = api.digest(path, today="2026-10-08T08:30", outbox=tmp_path / "out", state=tmp_path / "s.db")
+        team = next(m for m in batch.messages if m.kind == "team").content
+        return next((sec for sec in team.sections if sec.name == "coming"), None)
+    # 10-08, 10-09, the make-up Saturday 10-10, 10-12, 10-13: the 14th is the sixth working day
+    assert coming([]) is None
+    # the team's own day off on Friday 10-09 (the Holidays sheet) makes the 14th the fifth
+    got = coming([(dt.date(2026, 10, 9), "休息", "团建")])
+    assert got is not None and [i.key for i in got.items] == ["T1"] and "10-14（周三）" in got.title
