@@ -44,6 +44,7 @@ class Item:
     notes: list[str] = field(default_factory=list)
     badges: list[str] = field(default_factory=list)  # late, blocked, at risk...: shown beside the title
     flags: frozenset[str] = frozenset()  # what this item counts in (facts.py's flag names)
+    owners: list[str] = field(default_factory=list)  # each owner's name, for chat @-mentions
 
     @property
     def badge(self) -> str | None:
@@ -127,7 +128,7 @@ def task_item(f: Facts, task: Task, notes=(), extra: set[str] = frozenset()) -> 
     return Item(key=task.key, title=task.task or task.key,
                 owner=("、" if f.lang == "zh" else ", ").join(owners_of(task)) or "—", due=f.due_text(task),
                 ref=None if url else link, url=url, notes=_unique(notes), badges=f.badges(flags, task),
-                flags=frozenset(flags))
+                flags=frozenset(flags), owners=owners_of(task))
 
 
 def _unique(notes: list[str]) -> list[str]:
