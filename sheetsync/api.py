@@ -68,9 +68,12 @@ def digest(source: str | Path, *, today=None, period: str | None = None, kinds="
            outbox: Path | str | None = None, send: bool = False, state: Path | str | None = None,
            force: bool = False, unchanged: str = "skip", lang: str | None = None, link_for=None,
            busy_threshold: int = 5, smtp=None, report: Report | None = None, overrides: dict | None = None,
-           mapping: ColumnMapping | None = None, **source_options):
+           mapping: ColumnMapping | None = None, tracker_link: str | None = None, **source_options):
     """`sheetsync digest SOURCE`: read and validate, build the team and personal digests, deliver them once
     through the ledger. Returns (DigestBatch, DeliveryResult).
+
+    Every message links to the tracker: `tracker_link` (a config's report_url), else the Google Sheets URL,
+    else the file's path.
 
     `today` as for every command (sheetsync.clock): the run's one clock, read once in the tracker's zone.
     Messages go to `outbox` when given, else over SMTP when `send` or SHEETSYNC_SMTP_HOST is set, else to
@@ -94,12 +97,16 @@ def digest(source: str | Path, *, today=None, period: str | None = None, kinds="
             sheet = workbook.sheet(report.sheet) if report.sheet else None
             link_for = gsheet_link_for(url, sheet.sheet_id if sheet and sheet.sheet_id is not None else 0)
             report_link = gsheet_report_link(url, workbook, report.language)
+            tracker_link = tracker_link or url
+    if tracker_link is None:
+        tracker_link = _tracker_link(source)
     if smtp is None and outbox is None:
         smtp = SmtpSettings.from_env()  # `send` with nothing configured still falls back to the outbox
     with History(state or default_state_path(source)) as history:
         batch = build_digests(report, history, tracker=key, period=period, today=report.today, kinds=kinds, to=to,
                               link_for=link_for, unchanged=unchanged, busy_threshold=busy_threshold,
-                              sender=smtp.sender if smtp else None, report_link=report_link)
+                              sender=smtp.sender if smtp else None, report_link=report_link,
+                              tracker_link=tracker_link)
         result = deliver(batch, history, outbox=outbox, smtp=None if outbox is not None else smtp, force=force)
     return batch, result
 
@@ -108,6 +115,17 @@ def digest(source: str | Path, *, today=None, period: str | None = None, kinds="
 
 
 
+
+
+def _tracker_link(source) -> str | None:
+    """A Google sheet's URL, or the absolute path of a file (what a reader opens from the email)."""
+    text = str(source)
+    if sources.is_gsheet(text):
+        from .gsheets.read import parse_source
+        return f"https://docs.google.com/spreadsheets/d/{parse_source(text).key}/edit"
+    if "://" in text:
+        return text
+    return str(Path(text).expanduser().resolve())
 
 
 def notice(source: str | Path, *, today=None, outbox: Path | str | None = None, send: bool = False, state=None,

@@ -426,7 +426,8 @@ def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, sen
                                **_source_kwargs(source, credentials))
     if fmt == "json":
         data = {"tracker": batch.tracker, "period": batch.period, "changed": batch.changed,
-                "warnings": [w.__dict__ for w in batch.warnings], **result.to_dict()}
+                "warnings": [w.__dict__ for w in batch.warnings], **result.to_dict(),
+                "unreached": batch.unreached.to_dict() if batch.unreached is not None else None}
         click.echo(to_json(data))
         sys.exit(result.exit_code)
     ui = lang or batch.lang

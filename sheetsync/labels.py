@@ -14,3 +14,12 @@ def task_label(task) -> str:
 def task_labels(report: Report) -> dict[str, str]:
     """Finding.task_id (a task key) -> the task's label."""
     return {t.key: task_label(t) for t in report.tasks if t.key}
+
+
+# A blocked task's reason is what its owner wrote in the notes; the catalogue's "write it in the notes" is for
+# when they are empty. Said the same in the digest, the report sheet and the console.
+BLOCKED_BECAUSE = {"zh": "受阻原因：{notes}", "en": "Blocked: {notes}"}
+
+
+def blocked_because(notes: str, lang: str) -> str:
+    return BLOCKED_BECAUSE["zh" if lang == "zh" else "en"].format(notes=notes)

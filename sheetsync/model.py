@@ -212,6 +212,7 @@ class Task:
     health: str = "ok"
     rating: str | None = None  # the owner's own Red/Amber/Green rating (green | amber | red), never the status
     owner_email: str | None = None
+    notes: str | None = None  # the notes (备注) cell as written: a blocked task's reason in the owner's words
 
     @property
     def key(self) -> str:
@@ -229,6 +230,7 @@ class Campaign:
     timezone: str | None = None  # None: not in the sheet (the run's clock then takes the config's or the machine's)
     calendar: str = "CN"
     review_sla_hours: float = 24.0
+    review_clock: str = "working"  # working | calendar: which hours count toward the review limit (engine.review_clock)
     due_soon_days: int = 2
     lead_times: dict[str, int] = field(default_factory=dict)  # department -> working days
     owner_email: str | None = None
@@ -367,9 +369,9 @@ class Report:
     faq: list[tuple[str, str]] = field(default_factory=list)  # the FAQ sheet's (question, answer), for the notice
     table: TableShape | None = None  # the task table's layout, as the engine found it
     clock: "Clock | None" = None  # the run's one clock (sheetsync.clock), set by api; None for a bare engine call
-    # the engine's working-day calendar (official days, the Holidays sheet, an imported notice): what the digest
-    # and the notice count working days on, so their counts agree with the deadlines
-    work_calendar: object = None
+    # the engine's working-day calendar (official days, the Holidays sheet, an imported notice): what the digest,
+    # the report sheet and the notice count working days on, so their counts agree with the deadlines
+    calendar: object | None = None
 
     def summary(self) -> dict:
         by_health: dict[str, int] = {}

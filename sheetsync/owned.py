@@ -38,7 +38,13 @@ def is_own_report(first_cell) -> bool:
     return str(first_cell or "").startswith(REPORT_MARKER)
 
 
-FINDINGS_START = 7  # report rows above the findings list: title, time, counts, labels, numbers, blank, heading
+# Report rows above the findings list: title, time, the summary (each label beside its number, SUMMARY_PAIRS
+# pairs to a row: tasks, cancelled, errors, warnings and the eight health counts make six rows), a blank row,
+# then the findings' header row (styled), HEADER_ROW.
+SUMMARY_PAIRS = 2
+FINDINGS_START = 10
+HEADER_ROW = FINDINGS_START - 1  # 0-based row of the findings table's header
+MESSAGE_COL = 5  # the findings' Message column: wrapped, and its rows as tall as their text
 # Column H is hidden and holds what sync needs from one run to the next (the fingerprint in H1; the note keys
 # of the Google backend below it), never text meant for a person.
 MACHINE_COL = 7

@@ -10,11 +10,12 @@ from .engine import catalogue
 from .engine.campaign import find_sheet
 from .engine.managed import MANAGED_FIELDS, managed_field
 from .engine.metrics import METRIC_SHEETS
-from .engine.schema import REPORT_TITLE, header
+from .engine.schema import header
 from .engine.values import excel_serial_to_date
-from .labels import HEALTH_LABELS, task_labels
-from .model import Report, SheetsyncError, TableShape, WorkbookData, a1, col_letter, parse_a1, quote_sheet
-from .owned import FINDINGS_START, FINGERPRINT_PREFIX, MACHINE_COL, recorded_notes, stored_fingerprint
+from .labels import HEALTH_LABELS
+from .model import Report, SheetsyncError, TableShape, WorkbookData, col_letter, parse_a1
+from .owned import FINGERPRINT_PREFIX, MACHINE_COL, recorded_notes, stored_fingerprint
+from .report_sheet import report_rows
 from .plan import HIGHLIGHTS, ROW_RULE_ORDER, SPARE_ROWS, PlannedCell, Plan, ReportSheet, Rule
 
 
@@ -195,43 +196,8 @@ def _metric_rules(report: Report, workbook: WorkbookData) -> dict[str, list[Rule
     return {sheet.name: [Rule(" ".join(cells), "TRUE", HIGHLIGHTS["metric-alert"])] if cells else []}
 
 
-_REPORT_TEXT = {
-    "en": {"title": "sheetsync report", "last": "Last change", "source": "Source", "tasks": "Tasks",
-           "errors": "Errors", "warnings": "Warnings",
-           "head": ("Severity", "Cell", "Task", "Finding", "Code", "Message"),
-           "sev": {"error": "error", "warning": "warning", "info": "info"}, "none": "No findings."},
-    "zh": {"title": "sheetsync 同步报告", "last": "最近更新", "source": "来源", "tasks": "任务数",
-           "errors": "错误", "warnings": "警告", "head": ("严重程度", "单元格", "任务", "问题", "代码", "说明"),
-           "sev": {"error": "错误", "warning": "警告", "info": "提示"}, "none": "没有发现问题。"},
-}
-
-
 def _report_sheet(report: Report, run_at: dt.datetime) -> ReportSheet:
-    lang = report.language
-    tx = _REPORT_TEXT[lang]
-    s = report.summary()
-    labels = HEALTH_LABELS[lang]
-    rows: list[list] = [  # FINDINGS_START rows above the findings (sheetsync.owned)
-        [tx["title"], "", "", ""],
-        [tx["last"], run_at.strftime("%Y-%m-%d %H:%M"), "", ""],
-        [tx["tasks"], s["tasks"], tx["errors"], s["errors"], tx["warnings"], s["warnings"]],
-        [labels[h] for h in ("late", "unreviewed", "blocked", "at-risk", "due-soon", "invalid", "done", "ok")],
-        [s["by_health"].get(h, 0) for h in ("late", "unreviewed", "blocked", "at-risk", "due-soon", "invalid", "done", "ok")],
-        [],
-        list(tx["head"]),
-    ]
-    assert len(rows) == FINDINGS_START, "the report's layout is sheetsync.owned's"
-    links = {}
-    labels = task_labels(report)
-    for f in report.findings:
-        r = len(rows)
-        rows.append([tx["sev"][f.severity], f.ref or "", labels.get(f.task_id, f.task_id or ""),
-                     catalogue.CATALOGUE[f.code].title(lang), f.code, f.message])
-        if f.sheet and f.cell:
-            links[(r, 1)] = f"{quote_sheet(f.sheet)}!{f.range or f.cell}"
-    if not report.findings:
-        rows.append([tx["none"]])
-    return ReportSheet(REPORT_TITLE[lang], rows, links, [10, 16, 24, 20, 18, 90])
+    return ReportSheet(*report_rows(report, run_at))  # what it says is sheetsync.report_sheet's
 
 
 def _fingerprint(sheet: ReportSheet, rules: list[Rule]) -> str:

@@ -121,7 +121,9 @@ def _demo_rows(tpl: dict, lang: str, launch: dt.date, end: dt.date, today: dt.da
         if "note" in spec:
             row["notes"] = _t(spec["note"], lang)
         if status == "in-review":
-            row["submitted"] = _at(today - dt.timedelta(days=int(spec.get("submitted_days_ago", 2))), 10)
+            # working days ago: the review clock counts working days only, so a draft "two days" old has waited
+            # two working days whatever weekday the demo is made on
+            row["submitted"] = _at(cal.add_workdays(today, -int(spec.get("submitted_days_ago", 2))), 10)
         elif status == "done" and task.get("reviewer") in people:
             # reviewed a day before its due date (or yesterday): the finished work looks properly signed off
             due = _due(task, lang, launch, end, cal)

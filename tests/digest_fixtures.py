@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message as _MessageHandler
 
-from sheetsync.model import Campaign, Finding, Person, Report, Task
+from sheetsync.model import Campaign, Finding, Person, Report, SheetData, Task, WorkbookData
 
 LAUNCH = dt.date(2026, 10, 26)
 WEEK42 = dt.date(2026, 10, 12)  # Monday
@@ -68,7 +68,8 @@ def campaign_week(lang: str, week: int) -> Report:
     t5 = task(5, "门店话术卡片" if zh else "Store script cards", "陈静", "in-review", dt.date(2026, 10, 14),
               "unreviewed" if week >= 42 else "ok", 1, lang, reviewer="王芳",
               submitted=dt.datetime(2026, 10, 9, 10, 0))
-    t6 = task(6, "物料印刷" if zh else "Print materials", "张伟", "blocked", dt.date(2026, 10, 22), "blocked", 2, lang)
+    t6 = task(6, "物料印刷" if zh else "Print materials", "张伟", "blocked", dt.date(2026, 10, 22), "blocked", 2, lang,
+              notes="印刷厂排期已满" if zh else "printer is full")  # the reason, in the owner's words
     tasks = [t1, t2, t3, t4, t5, t6]
     # 李雷 has six small tasks due the week of the launch: overloaded with N=5
     for i in range(7, 13):
@@ -119,3 +120,71 @@ def smtp_server(handler=None, **controller_kwargs):
         yield controller, handler
     finally:
         controller.stop()
+
+
+# -- trackers across China's National Day (Oct 1-7 2026 off, Sat Oct 10 a make-up working day) ----------------
+
+HOLIDAY_PEOPLE = {"张三": "zhangsan@example.com", "李四": "lisi@example.com", "王五": "wangwu@example.com",
+                  "赵六": "zhaoliu@example.com", "钱七": "qianqi@example.com", "孙八": "sunba@example.com"}
+NOT_IN_PEOPLE = "老周"  # owns tasks, but is not in the People sheet
+TRACKER_FIELDS = ("id", "stage", "task", "owner", "reviewer", "depends_on", "duration", "deadline", "status",
+                  "submitted", "reviewed", "notes")
+
+
+def tracker_rows(tasks: list[dict], lang: str, campaign: dict, people: dict[str, str]) -> WorkbookData:
+    """The workbook tracker_factory.make_tracker writes, as the engine reads it (in memory, for hypothesis)."""
+    from sheetsync.engine.schema import header
+    from tracker_factory import EN_SIDE, ZH_SIDE
+    side = ZH_SIDE if lang == "zh" else EN_SIDE
+    rows = [[header(f, lang) for f in TRACKER_FIELDS]]
+    rows += [[t.get(f) for f in TRACKER_FIELDS] for t in tasks]
+    sheets = [SheetData("任务" if lang == "zh" else "Tasks", rows),
+              SheetData(side["campaign"], [[side["keys"].get(k, k), v] for k, v in campaign.items()]),
+              SheetData(side["people"], [list(side["people_head"])] + [[n, e, ""] for n, e in people.items()])]
+    return WorkbookData("tracker.xlsx", sheets)
+
+
+def busy_tasks(lang: str) -> list[dict]:
+    """32 tasks, six owners, a reviewer, across the National Day holiday: late, blocked (with and without notes),
+    at risk, a draft submitted before the holiday, a bad date, an owner not in People, a busy week."""
+    from sheetsync.engine.values import STATUS_LABELS
+    s = STATUS_LABELS[lang]
+    D = dt.date
+    zh = lang == "zh"
+    names = list(HOLIDAY_PEOPLE)
+
+    def row(i, title, owner, status, due, **kw):
+        return dict(id=f"T{i}", stage="执行" if zh else "Execution", task=title, owner=owner, status=s[status],
+                    deadline=due, **kw)
+    tasks = [
+        row(1, "活动方案" if zh else "Campaign plan", "张三", "done", D(2026, 9, 25)),
+        row(2, "预算审批" if zh else "Budget approval", "李四", "in-progress", D(2026, 9, 28)),  # late
+        row(3, "支付接口" if zh else "Payment API", "王五", "blocked", D(2026, 10, 9),
+            notes="等待支付机构审批" if zh else "waiting for the payment provider's approval"),
+        row(4, "物料印刷" if zh else "Print run", "赵六", "blocked", D(2026, 10, 12)),  # blocked, notes empty
+        row(5, "海报初稿" if zh else "Poster draft", "钱七", "in-review", D(2026, 10, 9), reviewer="张三",
+            submitted=dt.datetime(2026, 9, 30, 16, 0)),  # submitted before the holiday
+        row(6, "海报定稿" if zh else "Poster final", "钱七", "in-progress", D(2026, 10, 13), depends_on="T5"),
+        row(7, "H5 开发" if zh else "H5 build", "孙八", "not-started", D(2026, 10, 10), depends_on="T3",
+            duration=5),  # due on the make-up Saturday, cannot fit: at risk
+        row(8, "门店培训" if zh else "Store training", "张三", "not-started", "9月31日" if zh else "Sep 31"),  # bad date
+        row(9, "社群预热" if zh else "Community teaser", NOT_IN_PEOPLE, "not-started", D(2026, 10, 8)),
+        row(10, "直播脚本" if zh else "Live script", NOT_IN_PEOPLE, "in-progress", D(2026, 9, 29)),  # late, no one
+        row(11, "上线检查" if zh else "Launch check", "李四", "not-started", D(2026, 10, 15), depends_on="T7"),
+        row(12, "活动上线" if zh else "Go live", "张三", "not-started", D(2026, 10, 15), depends_on="T11"),
+    ]
+    for i in range(13, 20):  # 李四's busy week after the holiday
+        tasks.append(row(i, (f"渠道投放 {i}" if zh else f"Channel post {i}"), "李四", "not-started", D(2026, 10, 13)))
+    for i in range(20, 30):
+        owner = names[i % len(names)]
+        tasks.append(row(i, (f"素材 {i}" if zh else f"Asset {i}"), owner,
+                         ("not-started", "in-progress", "done")[i % 3], D(2026, 10, 16) + dt.timedelta(days=i - 20)))
+    tasks.append(row(30, "复盘" if zh else "Retrospective", "王五", "not-started", D(2026, 10, 30)))
+    tasks.append(row(31, "旧方案" if zh else "Old plan", "王五", "cancelled", D(2026, 9, 20)))
+    tasks.append(row(32, "数据看板" if zh else "Dashboard", "", "not-started", D(2026, 10, 9)))  # no owner
+    return tasks
+
+
+BUSY_TODAY = "2026-10-08T08:30"  # Thursday, the first working day after the holiday
+BUSY_CAMPAIGN = {"name": "国庆焕新季", "launch": dt.date(2026, 10, 15), "end": dt.date(2026, 10, 31),
+                 "timezone": "Asia/Shanghai", "recipients": "team@example.com", "target": "2000 预约"}

@@ -36,16 +36,16 @@ def test_text_table_names_tasks_and_stops_at_50_per_severity(tmp_path):
     p = run("validate", path, "--today", "2026-09-21")
     assert p.returncode == 1, p.stderr
     out = p.stdout
-    # the reading line first (issue 10), then the counts by kind, each kind by its title and code
+    # the reading line first, then the counts by kind, each kind by its title (its code is in the Code column)
     lines = out.splitlines()
     assert lines[0].startswith("读取 "), out[:500]
-    assert lines[1].startswith("按问题类型: ") and "已逾期 (late) 62" in lines[1], out[:500]
-    assert "日期无法识别 (bad-date) 1" in lines[1]
+    assert lines[1].startswith("按问题类型：") and "已逾期 62 条" in lines[1] and "(late)" not in lines[1], out[:500]
+    assert "日期无法识别 1 条" in lines[1]
     # the task column shows the id with the task's name
     assert "T1 设计海报 1" in out and "X1 Typo" in out
     shown = {int(m) for m in re.findall(r"T(\d+) 设计海报", out)}
     assert len(shown) == 50 and max(shown) == 50, sorted(shown)
-    assert "… 另有 12 条(见报告表,或用 --format json;--all 显示全部)" in out
+    assert "… 另有 12 条（见报告表，或用 --format json；--all 显示全部）" in out
     assert "62 个任务" not in out and "63 个任务" in out  # the summary line counts every task
 
 

@@ -46,7 +46,7 @@ def test_clean_tracker_exits_0_and_text_has_a_summary_line(tmp_path):
     path = tracker(tmp_path, [{"id": "T1", "task": "写方案", "owner": "张三", "status": "进行中", "deadline": D(2026, 10, 9)}])
     p = run("validate", path, env={"SHEETSYNC_TODAY": "2026-09-21"})
     assert p.returncode == 0, p.stdout + p.stderr
-    assert "1 个任务,0 个错误" in p.stdout
+    assert "1 个任务，0 个错误" in p.stdout
 
 
 def test_cannot_run_exits_2_with_one_line_and_no_traceback(tmp_path):

@@ -75,11 +75,14 @@ def test_demo_on_a_utc_server_late_on_monday_keeps_its_promise_and_one_set_of_ho
     flags_hours = int(re.search(r"待审核超时\D*(\d+) 小时", row[head.index("提示")]).group(1))
     submitted = row[head.index("提交审核时间")]
     submitted = submitted if isinstance(submitted, dt.datetime) else dt.datetime.fromisoformat(str(submitted))
-    expected = int((dt.datetime(2026, 11, 24, 7, 30) - submitted).total_seconds() // 3600)
+    # the review clock counts the hours of working days only (engine.review_clock), the same figure everywhere
+    from sheetsync.engine.calendar import WorkCalendar
+    from sheetsync.engine.review_clock import waiting_hours
+    expected = waiting_hours(submitted, dt.datetime(2026, 11, 24, 7, 30), WorkCalendar("CN"))
     assert flags_hours == expected
 
     report = " ".join(str(c) for r in book.get_sheet_by_name("同步报告").to_python() for c in r)
-    assert "2026-11-24 07:30" in report  # the run's clock, in Shanghai
+    assert "2026-11-24（周二） 07:30" in report  # the run's clock, in Shanghai, with its weekday
     assert [int(h) for h in re.findall(r"已等待 (\d+) 小时", report)] == [expected]
 
     texts = {}

@@ -12,11 +12,14 @@ import sys
 import pytest
 from python_calamine import CalamineWorkbook
 
+from sheetsync.dates_text import day_text
+
 from sheetsync.templates import create_tracker
 
 TODAY = dt.date(2026, 11, 23)
-SECTIONS = {"zh": ["风险", "需协助", "进行中", "待办", "已完成", "需修正"],
-            "en": ["Risks", "Needs help", "In progress", "Coming up", "Done", "Fix in the sheet"]}
+# the demo has no data errors: that section is left out, as every empty one is
+SECTIONS = {"zh": ["逾期与风险", "需协助", "进行中", "未来", "至今已完成"],
+            "en": ["Late and at risk", "Needs help", "In progress", "Coming up", "Done"]}
 
 
 def run(*args):
@@ -67,7 +70,7 @@ def test_digest_to_an_outbox_reads_correctly_and_is_written_once(tmp_path, lang)
     risks = text[positions[0]:positions[1]]
     for task in late:
         assert task["task"] in risks  # each late task is a risk, with its owner and due date
-        assert task["owner"] in risks and task["due"] in risks
+        assert task["owner"] in risks and day_text(dt.date.fromisoformat(task["due"]), lang) in risks
     subject = str(team[0]["Subject"])
     assert (f"第48周" if lang == "zh" else "Week 48") in subject and f"{len(late)}" in subject
     html = team[0].get_body(("html",)).get_content()
@@ -78,3 +81,22 @@ def test_digest_to_an_outbox_reads_correctly_and_is_written_once(tmp_path, lang)
     assert second.returncode == 0
     assert {p: p.stat().st_mtime_ns for p in out.iterdir()} == stamps  # nothing new, nothing rewritten
     assert ("相同的预览已写过" if lang == "zh" else "same preview already written") in second.stdout
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_command_says_how_many_tasks_reach_nobody_and_why(tmp_path, lang):
+    import json
+
+    from digest_fixtures import BUSY_CAMPAIGN, BUSY_TODAY, HOLIDAY_PEOPLE, TRACKER_FIELDS, busy_tasks
+    from tracker_factory import make_tracker
+    path = make_tracker(tmp_path / "tracker.xlsx", busy_tasks(lang), lang=lang, fields=TRACKER_FIELDS,
+                        campaign=dict(BUSY_CAMPAIGN, calendar="CN"),
+                        people=[(n, e, "") for n, e in HOLIDAY_PEOPLE.items()])
+    text = run("digest", path, "--today", BUSY_TODAY, "--outbox", tmp_path / "out")
+    assert text.returncode == 0, text.stderr
+    line = ("无人接收：3 项任务（负责人不在人员表 2、没有负责人 1）" if lang == "zh"
+            else "Reaches nobody: 3 tasks (owner not in the People sheet 2, no owner 1)")
+    assert sum(line in x for x in text.stdout.splitlines()) == 1
+    data = json.loads(run("digest", path, "--today", BUSY_TODAY, "--outbox", tmp_path / "out2", "--format",
+                          "json").stdout)
+    assert data["unreached"]["count"] == 3 and {t["task"] for t in data["unreached"]["tasks"]} == {"T9", "T10", "T32"}

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from digest_fixtures import campaign_week
+from sheetsync.digest.content import Section
 from sheetsync.digest import History, build_digests, gsheet_link_for, iso_period, parse_period
 from sheetsync.engine.calendar import WorkCalendar
 from sheetsync.model import SheetsyncError
@@ -22,7 +23,8 @@ def team(batch):
 
 
 def section(message, name):
-    return next(s for s in message.content.sections if s.name == name)
+    """The section `name`; an empty one when the digest leaves it out (empty sections are not shown)."""
+    return next((s for s in message.content.sections if s.name == name), Section(name, "", []))
 
 
 def titles(sec):
@@ -69,10 +71,15 @@ def test_newly_late_and_slipped_due_date(history, lang):
     w43 = team(run(history, lang, 43))
     risks = {i.title: i for i in section(w43, "risks").items}
     assert risks[names["app"]].badge == badge
-    assert any("2026-10-16" in n for n in risks[names["app"]].notes)  # the late finding's message
-    slip = "2026-10-20 → 2026-10-23"
+    due = "10-16（周五）" if lang == "zh" else "Oct 16 (Fri)"
+    assert risks[names["app"]].due == due  # its due date, with its weekday
+    assert any(("已逾期 1 个工作日" if lang == "zh" else "late by 1 working day") in n for n in risks[names["app"]].notes)
+    slip = "10-20（周二） → 10-23（周五）" if lang == "zh" else "Oct 20 (Tue) → Oct 23 (Fri)"
     assert any(slip in n for n in risks[names["h5"]].notes)
     assert f"[{badge}] {names['app']}" in w43.text and slip in w43.text
+    # what moved since the last digest, at the top, in the headline's own words and numbers
+    assert ("与上次周报相比：逾期 0 → 1、已完成 1 → 2" if lang == "zh"
+            else "Since the last digest: Late 0 → 1, Done 1 → 2") in w43.content.status
     # a week later the same lateness is no longer new and the date no longer moved
     w44 = team(run(history, lang, 43, today=dt.date(2026, 10, 26), unchanged="note"))
     assert badge not in w44.text and slip not in w44.text
@@ -84,11 +91,14 @@ def test_needs_help_lists_blocked_unreviewed_and_overloaded(history, lang):
     w42 = team(run(history, lang, 42))
     helped = {i.title: i for i in section(w42, "help").items}
     assert names["print"] in helped and names["cards"] in helped
-    assert "70" in helped[names["cards"]].notes[0] and "王芳" in helped[names["cards"]].notes[0]  # Fri 10:00 to Mon 08:30
-    overload = [i for i in helped.values() if "2026-W44" in i.notes[0]]
+    # Fri 10:00 to Mon 08:30 on the working clock: 14 h on Friday, all of Saturday 10-10 (a make-up working day),
+    # none of Sunday, 8.5 h on Monday: 46 hours, not the 70 the wall clock gives
+    assert "46" in helped[names["cards"]].notes[0] and "王芳" in helped[names["cards"]].notes[0]
+    week44 = "第44周（10-26 至 11-01）" if lang == "zh" else "week 44 (Oct 26 to Nov 1)"
+    overload = [i for i in helped.values() if week44 in i.notes[0]]
     assert len(overload) == 1 and "李雷" in overload[0].notes[0] and "6" in overload[0].notes[0]
     fewer = team(run(history, lang, 42, busy_threshold=6))
-    assert not any("2026-W44" in n for i in section(fewer, "help").items for n in i.notes)
+    assert not any(week44 in n for i in section(fewer, "help").items for n in i.notes)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -96,14 +106,16 @@ def test_headline_subject_and_refs(history, lang):
     w42 = team(run(history, lang, 42))
     days = WorkCalendar("CN").workdays_between(dt.date(2026, 10, 12), dt.date(2026, 10, 26))
     if lang == "zh":
-        assert w42.email["Subject"] == "[夏日清凉服务季] 第42周 进度 1/12 · 逾期 0 · 待审核 1"
-        assert "任务!C4" in w42.text and f"距上线(工作日): {days}" in w42.text
+        assert w42.email["Subject"] == "[夏日清凉服务季] 第42周 进度 1/12 · 逾期 0 · 受阻 1 · 待审核超时 1"
+        assert "任务!C4" in w42.text and f"距上线（工作日）：{days}" in w42.text
     else:
-        assert w42.email["Subject"] == "[Summer Service Week] Week 42 progress 1/12 · late 0 · unreviewed 1"
+        assert (w42.email["Subject"]
+                == "[Summer Service Week] Week 42 progress 1/12 · late 0 · blocked 1 · review overdue 1")
         assert "Tasks!C4" in w42.text and f"Working days to launch: {days}" in w42.text
-    coming = section(w42, "coming")  # the next 7 days, said in the heading; working tasks are in progress
-    assert all("2026-10-12" <= i.due <= "2026-10-18" for i in coming.items)
-    assert "2026-10-12" in coming.title and "2026-10-18" in coming.title
+    coming = section(w42, "coming")  # the next 5 working days, said in the heading; working tasks are in progress
+    report = campaign_week(lang, 42)
+    due = {x.key: x.due for x in report.tasks}
+    assert all(dt.date(2026, 10, 12) <= due[i.key] <= dt.date(2026, 10, 16) for i in coming.items)
     keys = [i.key for sec in w42.content.sections for i in sec.items if not i.key.startswith(("fix:", "overloaded:"))]
     assert len(keys) == len(set(keys))  # each task once
     # the text alternative carries every item of the HTML
@@ -129,8 +141,10 @@ def test_personal_digests_carry_only_what_each_person_owes(history, lang):
     # the late mini-program holds up the H5 page (at risk): once, in "waiting on you", with both reasons
     waiting = section(zhang, "waiting").items
     assert [i.title for i in waiting] == [names["app"]] and "T4" in waiting[0].notes[0]
-    assert any("2026-10-16" in n for n in waiting[0].notes[1:])  # the late finding beside it
-    assert titles(section(zhang, "late")) == [] and titles(section(zhang, "owe")) == []
+    due = "10-16（周五）" if lang == "zh" else "Oct 16 (Fri)"
+    assert waiting[0].due == due and any(("已逾期" if lang == "zh" else "late by") in n for n in waiting[0].notes[1:])
+    assert titles(section(zhang, "late")) == [] and titles(section(zhang, "coming")) == []
+    assert zhang.content.count("late") == 1  # listed under "waiting on you", still counted as late
     blocked = section(zhang, "blocked").items  # a blocked task reaches its owner, with the reason
     assert [i.title for i in blocked] == [names["print"]] and ("印刷厂" in blocked[0].notes[0] or
                                                               "printer" in blocked[0].notes[0])
@@ -142,9 +156,11 @@ def test_personal_digests_carry_only_what_each_person_owes(history, lang):
     others = section(chen, "others").items
     assert [i.title for i in others] == [names["cards"]]
     assert ("等待 王芳 审核" if lang == "zh" else "waiting on 王芳's review") in others[0].notes[0]
-    assert all(not section(chen, s).items for s in ("waiting", "late", "blocked", "owe"))
+    assert all(not section(chen, s).items for s in ("waiting", "late", "blocked", "coming"))
     li = personal["li.lei@example.com"]
-    assert titles(section(li, "owe")) == [names["h5"]]  # due 10-23, inside ISO week 43
+    # due 10-23, within the next 5 working days, and at risk: listed once, under At risk, counted in both
+    assert titles(section(li, "risk")) == [names["h5"]]
+    assert li.content.count("due-soon") == 1 and li.content.count("at-risk") == 1
     assert any(w.subject == "赵敏" and w.code == "bad-address" for w in batch.warnings)
     assert str(zhang.email["To"]) == "张伟 <zhang.wei@example.com>"
 

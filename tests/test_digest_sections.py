@@ -7,7 +7,8 @@ T1 张三 in progress, due 11-25: holds up T2 (started) and T8 (due this week)
 T2 李四 in progress, due 11-20: late AND started before T1 is done; holds up only T3, due in a month
 T3 王五 not started, due 12-21, after T2
 T4 张三 blocked, due 11-19: late AND blocked
-T5 赵六 in review since Sat 10:00, reviewer 张三: a review 张三 owes, 46 hours overdue
+T5 赵六 in review since Thu 10:00, reviewer 张三: a review 张三 owes, 46 hours overdue on the working clock
+   (Thursday 14, Friday 24, Monday 8.5: the weekend does not count)
 T6 王五 not started, due next Monday 11-30: neither coming up nor due this week
 T7 王五 not started, due 11-27
 T8 李四 not started, due 11-26, after T1
@@ -26,14 +27,19 @@ from sheetsync.api import digest as run_digest
 from sheetsync.digest import History
 from sheetsync.engine.catalogue import CATALOGUE
 from sheetsync.engine.values import STATUS_LABELS
+from sheetsync.dates_text import readable
+from sheetsync.engine.calendar import WorkCalendar
 from tracker_factory import make_tracker
+
+CN = WorkCalendar("CN")
 
 D = dt.date
 MONDAY = "2026-11-23T08:30"
 NEXT_MONDAY = "2026-11-30T08:30"
 EMAIL = {"张三": "zhangsan@example.com", "李四": "lisi@example.com", "王五": "wangwu@example.com",
          "赵六": "zhaoliu@example.com"}
-TEAM = ("risks", "help", "progress", "coming", "done", "fix")
+TEAM = ("nobody", "risks", "help", "progress", "coming", "done", "fix")
+PERSONAL = ("waiting", "late", "blocked", "risk", "fix", "coming", "moved", "busy", "others")
 
 
 def tasks(lang: str, done: tuple[str, ...] = (), working: tuple[str, ...] = ()) -> list[dict]:
@@ -46,7 +52,7 @@ def tasks(lang: str, done: tuple[str, ...] = (), working: tuple[str, ...] = ()) 
              depends_on="T2"),
         dict(id="T4", task="物料印刷", owner="张三", status=s["blocked"], deadline=D(2026, 11, 19)),
         dict(id="T5", task="门店话术", owner="赵六", status=s["in-review"], deadline=D(2026, 11, 24), reviewer="张三",
-             submitted=dt.datetime(2026, 11, 21, 10, 0)),
+             submitted=dt.datetime(2026, 11, 19, 10, 0)),
         dict(id="T6", task="门店培训", owner="王五", status=s["not-started"], deadline=D(2026, 11, 30)),
         dict(id="T7", task="预约系统", owner="王五", status=s["not-started"], deadline=D(2026, 11, 27)),
         dict(id="T8", task="上线准备", owner="李四", status=s["not-started"], deadline=D(2026, 11, 26),
@@ -81,7 +87,7 @@ def digest(path, today, **kw):
 
 def sections(message) -> dict[str, dict[str, list[str]]]:
     """section name -> {task id: notes}; ids read back from the item's cell (`任务!C5` is row 5)."""
-    out = {}
+    out = {name: {} for name in TEAM + PERSONAL}  # a section left out is empty
     for sec in message.content.sections:
         out[sec.name] = {i.key: i.notes for i in sec.items}
     return out
@@ -110,11 +116,11 @@ def test_each_task_once_in_the_first_section_that_applies(tmp_path, lang):
 
     # late, started before its predecessor is done, in progress: once, in Risks, both reasons beside it
     assert "T2" in got["risks"]
-    for reason in finding_messages(report, "T2", "late", "dependency-not-done"):
-        assert reason in got["risks"]["T2"]
-    assert len(finding_messages(report, "T2", "late", "dependency-not-done")) == 2
-    # late and blocked: Risks, with the blocked reason too
-    assert set(finding_messages(report, "T4", "late", "blocked")) <= set(got["risks"]["T4"])
+    for reason in finding_messages(report, "T2", "dependency-not-done"):
+        assert readable(reason, lang, CN, report.today) in got["risks"]["T2"]
+    assert got["risks"]["T2"][0] == ("已逾期 1 个工作日" if lang == "zh" else "late by 1 working day")
+    # late and blocked: Risks, with the blocked reason too (the notes are empty: it asks for them)
+    assert any(("备注为空" if lang == "zh" else "notes are empty") in n for n in got["risks"]["T4"])
     assert len(got["risks"]["T4"]) >= 2
     # a review overdue: Needs help, with the hours the report sheet gives
     assert "T5" in got["help"]
@@ -122,9 +128,10 @@ def test_each_task_once_in_the_first_section_that_applies(tmp_path, lang):
     assert ("46 小时" if lang == "zh" else "46 hours") in got["help"]["T5"][0]
     assert "46" in hours.message
     assert "T1" in got["progress"]
-    # the next 7 days, said in the heading: the 27th is in, next Monday the 30th is not
+    # the next 5 working days, said in the heading: the 27th is in, next Monday the 30th is not
     coming = next(s for s in team.content.sections if s.name == "coming")
-    assert "2026-11-23" in coming.title and "2026-11-29" in coming.title
+    first, last = ("11-23（周一）", "11-27（周五）") if lang == "zh" else ("Nov 23 (Mon)", "Nov 27 (Fri)")
+    assert first in coming.title and last in coming.title
     assert "T7" in got["coming"] and "T8" in got["coming"] and "T6" not in placed and "T3" not in placed
     assert list(got["done"]) == ["T9"]
 
@@ -155,17 +162,17 @@ def test_personal_digests_hold_exactly_what_waits_on_the_reader(tmp_path, lang):
     assert "T2" in zhang["waiting"]["T1"][0] and "T8" in zhang["waiting"]["T1"][0]
     # the owner of a blocked (and late) task hears of it, with the reason
     assert "T4" in zhang["late"]
-    assert set(finding_messages(report, "T4", "blocked")) <= set(zhang["late"]["T4"])
+    assert any(("备注为空" if lang == "zh" else "notes are empty") in n for n in zhang["late"]["T4"])
     # T2 holds up only T3, due in a month: late, but not "waiting on you"
     assert li["waiting"] == {} and "T2" in li["late"]
-    # due this week is the ISO week: the 27th, not next Monday
-    assert list(wang["owe"]) == ["T7"] and "T6" not in str(wang) and "T3" not in str(wang)
-    owe = next(s for s in personal[EMAIL["王五"]].content.sections if s.name == "owe")
-    assert "2026-11-23" in owe.title and "2026-11-29" in owe.title
+    # due in the next 5 working days: the 27th, not next Monday
+    assert list(wang["coming"]) == ["T7"] and "T6" not in str(wang) and "T3" not in str(wang)
+    coming = next(s for s in personal[EMAIL["王五"]].content.sections if s.name == "coming")
+    assert ("11-27（周五）" if lang == "zh" else "Nov 27 (Fri)") in coming.title
     # 赵六's draft waits on 张三: said so, and nothing is hers to do
     assert list(zhao["others"]) == ["T5"]
     assert ("等待 张三 审核" if lang == "zh" else "waiting on 张三's review") in zhao["others"]["T5"][0]
-    assert all(zhao[name] == {} for name in ("waiting", "late", "blocked", "owe"))
+    assert all(zhao[name] == {} for name in ("waiting", "late", "blocked", "coming"))
     # every task a personal digest lists, it lists once
     for message in personal.values():
         keys = [k for items in sections(message).values() for k in items]
@@ -183,8 +190,8 @@ def test_a_week_later_done_means_done_since_the_last_digest(tmp_path, lang):
     got = sections(team)
     assert list(got["done"]) == ["T1", "T2"]  # not T9 again
     assert "T2" not in got["risks"]
-    # next Monday's task is now coming up and due this week for its owner
-    assert "T6" in got["coming"] and "T6" in sections(personal[EMAIL["王五"]])["owe"]
+    # next Monday's task is now coming up, for the team and for its owner
+    assert "T6" in got["coming"] and "T6" in sections(personal[EMAIL["王五"]])["coming"]
     # T1 is done: 张三 no longer holds anything up
     assert "T1" not in sections(personal[EMAIL["张三"]])["waiting"]
 

@@ -50,7 +50,7 @@ def test_delivers_every_message_over_one_connection_with_the_mime_tree(history):
     cid = png["Content-ID"].strip("<>")
     assert f'src="cid:{cid}"' in html.get_content()
     assert png.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert msg["Subject"] == "[夏日清凉服务季] 第42周 进度 1/12 · 逾期 0 · 待审核 1"
+    assert msg["Subject"] == "[夏日清凉服务季] 第42周 进度 1/12 · 逾期 0 · 受阻 1 · 待审核超时 1"
     assert msg["Message-ID"] == batch.messages[0].message_id
     ledger = {(r["kind"], r["recipient"]): r["state"] for r in history.ledger("tracker.xlsx", "2026-W42")}
     assert set(ledger.values()) == {"sent"} and len(ledger) == len(batch.messages)

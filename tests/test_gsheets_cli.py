@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from sheetsync.owned import FINDINGS_START
+
 from gsheets_fixtures import emu, load_xlsx, service_account_file, token_server  # noqa: F401
 from sheets_emulator.client import endpoint_session, gspread_client_for
 from sheets_emulator.seed import upload_xlsx
@@ -99,9 +101,9 @@ def test_cli_sync_against_the_standalone_emulator_writes_columns_rules_and_repor
 
     report = book.worksheet("同步报告").get_all_values()
     assert report[0][0].startswith("sheetsync")
-    codes = {row[4] for row in report[7:]}
-    assert report[6][:6] == ["严重程度", "单元格", "任务", "问题", "代码", "说明"]
-    titles = {row[3] for row in report[7:]}
+    codes = {row[4] for row in report[FINDINGS_START:]}
+    assert report[FINDINGS_START - 1][:6] == ["严重程度", "单元格", "任务", "问题", "代码", "说明"]
+    titles = {row[3] for row in report[FINDINGS_START:]}
     assert {"日期无法识别", "编号重复", "前置任务不存在"} <= titles, titles  # kinds by title, in the sheet's language
     assert not any(str(v).startswith(("fp:", "notes:")) for row in report for v in row[:7])
     assert {"bad-date", "duplicate-id", "unknown-dependency"} <= codes, codes

@@ -10,7 +10,7 @@ import requests
 import sheetsync.api as api
 from gsheets_fixtures import calls, emu, load_xlsx  # noqa: F401
 from sheetsync.model import SheetsyncError
-from sheetsync.owned import MACHINE_COL
+from sheetsync.owned import FINDINGS_START, MACHINE_COL
 from test_gsheets_read import CAMPAIGN, PEOPLE, TRACKERS
 from tracker_factory import make_tracker
 
@@ -61,9 +61,9 @@ def test_sync_writes_what_the_excel_plan_says(tmp_path, emu):
     assert report[0] == planned.report.rows[0] and report[2:4] == planned.report.rows[2:4]
     assert report[0][1:MACHINE_COL] == [""] * (MACHINE_COL - 1)  # only the title shows; the fingerprint is in H1
     assert emu._sheet(key, planned.report.title).col_meta[MACHINE_COL].get("hiddenByUser") is True
-    finding_rows = planned.report.rows[7:]
-    assert [r[2:] for r in report[7:]] == [r[2:] for r in finding_rows]
-    link = emu.cell(key, planned.report.title, "B8")["userEnteredValue"]["formulaValue"]
+    finding_rows = planned.report.rows[FINDINGS_START:]
+    assert [r[2:] for r in report[FINDINGS_START:]] == [r[2:] for r in finding_rows]
+    link = emu.cell(key, planned.report.title, f"B{FINDINGS_START + 1}")["userEnteredValue"]["formulaValue"]
     gid = emu.sheet_properties(key, "任务")["sheetId"]
     assert link.startswith(f'=HYPERLINK("#gid={gid}&range=')
     rules = emu.conditional_formats(key, "任务")
@@ -273,7 +273,7 @@ def test_a_huge_findings_list_is_cut_to_fit_one_request(tmp_path, emu, lang):
     path = make_tracker(tmp_path / "huge.xlsx", tasks, lang=lang, campaign=CAMPAIGN, people=PEOPLE)
     key = load_xlsx(emu, path)
     full = api.sync(f"gsheet:{key}", today=TODAY, dry_run=True).plan
-    listed = len(full.report.rows) - 7
+    listed = len(full.report.rows) - FINDINGS_START
     assert listed >= 300  # an invalid date per row, at least
     emu.request_log.clear()
     limit = 200_000
@@ -281,9 +281,9 @@ def test_a_huge_findings_list_is_cut_to_fit_one_request(tmp_path, emu, lang):
     posts = [e.body for e in emu.request_log if e.method == "POST"]
     assert result.changed and len(posts) == 1 and len(body_bytes(posts[0])) <= limit
     report = emu.values(key, full.report.title)
-    shown = len(report) - 8  # heading rows above, the "more" line below
+    shown = len(report) - FINDINGS_START - 1  # heading rows above, the "more" line below
     assert 0 < shown < listed
-    assert [r[3] for r in report[7:-1]] == [r[3] for r in full.report.rows[7:7 + shown]]  # the first ones, in order
+    assert [r[3] for r in report[FINDINGS_START:-1]] == [r[3] for r in full.report.rows[FINDINGS_START:FINDINGS_START + shown]]  # the first ones, in order
     more = report[-1][0]
     assert f" {listed - shown} " in more and "sheetsync validate" in more  # says how many are not shown
     assert ("未列出" in more) if lang == "zh" else ("more findings not listed" in more)

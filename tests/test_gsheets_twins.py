@@ -7,6 +7,8 @@ from urllib.parse import quote
 
 import pytest
 
+from sheetsync.owned import FINDINGS_START
+
 import sheetsync.api as api
 from gsheets_fixtures import calls, emu, load_xlsx  # noqa: F401
 from sheetsync.templates import create_tracker, list_templates
@@ -106,7 +108,8 @@ def test_google_twin_syncs_like_the_xlsx(tmp_path, emu, kind, name):
     # and the report sheet lists the same findings in the same order
     title = excel.plan.report.title
     x_report, g_report = sheets[title], google_values(emu.base_url, key, title)
-    assert [r[2:5] for r in x_report[7:]] == [trim(r)[2:5] + [""] * (3 - len(trim(r)[2:5])) for r in g_report[7:]]
+    assert ([r[2:5] for r in x_report[FINDINGS_START:]]
+            == [trim(r)[2:5] + [""] * (3 - len(trim(r)[2:5])) for r in g_report[FINDINGS_START:]])
 
 
 def test_a_google_sheet_that_differs_gives_different_findings(tmp_path, emu):

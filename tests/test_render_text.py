@@ -36,8 +36,8 @@ def _rich(report, **kw) -> str:
 def test_rich_and_plain_agree_in_chinese(tmp_path):
     report = _report(tmp_path, 57, "zh")
     for out in (_rich(report), plain_text(report)):
-        assert "已逾期 (late) 57" in out
-        assert "… 另有 7 条(见报告表,或用 --format json;--all 显示全部)" in out
+        assert "按问题类型：已逾期 57 条" in out  # each kind by its title; codes are in the Code column only
+        assert "… 另有 7 条（见报告表，或用 --format json；--all 显示全部）" in out
         shown = {int(m) for m in re.findall(r"T(\d+) 设计海报", out)}
         assert shown == set(range(1, 51)), sorted(shown)
         assert "57 个任务" in out

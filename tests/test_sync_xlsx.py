@@ -22,6 +22,8 @@ import pytest
 import python_calamine as pc
 from lxml import etree
 
+from sheetsync.dates_text import readable
+from sheetsync.engine.calendar import WorkCalendar
 from sheetsync.model import a1, col_letter, parse_a1, quote_sheet
 from sheetsync.xlsx.patch import WorkbookPatch, patch_bytes
 from needs import missing
@@ -154,9 +156,16 @@ def test_report_sheet_lists_every_finding_with_a_link(synced):
     from sheetsync.engine.catalogue import CATALOGUE
     names = {t["id"]: f"{t['id']} {t['task']}" for t in validated["tasks"] if t["id"] and t["task"]}
     # the task by id and name, the kind by its Chinese title, the code in its own column
+    late = {t["id"] for t in validated["tasks"] if t["health"] == "late"}
+    cn = WorkCalendar("CN")
+    today = dt.date.fromisoformat(NOW[:10])
+    # a late task's schedule-risk is not repeated; each message reads its dates with their weekdays
+    listed = [f for f in findings if not (f["code"] == "schedule-risk" and f["task_id"] in late)]
+    assert len(listed) < len(findings)
     expected = [[SEVERITY_ZH[f["severity"]], f"{f['sheet']}!{f['cell']}" if f["cell"] else "",
-                 names.get(f["task_id"], f["task_id"] or ""), CATALOGUE[f["code"]].title_zh, f["code"], f["message"]]
-                for f in findings]
+                 names.get(f["task_id"], f["task_id"] or ""), CATALOGUE[f["code"]].title_zh, f["code"],
+                 readable(f["message"], "zh", cn, today)]
+                for f in listed]
     assert _report_findings(path) == expected
     assert any(row[2].startswith("T2 ") and len(row[2]) > 3 for row in expected)
     assert {"已逾期", "待审核超时"} <= {row[3] for row in expected}
@@ -174,7 +183,7 @@ def test_report_sheet_lists_every_finding_with_a_link(synced):
     assert ws.column_dimensions["H"].hidden and not ws.column_dimensions["F"].hidden
     start = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "严重程度") + 1
     tasks = wb[TASKS]
-    for i, f in enumerate(findings):
+    for i, f in enumerate(listed):
         cell = ws.cell(start + i, 2)
         assert (cell.value or "") == expected[i][1]
         if not f["cell"]:
@@ -184,9 +193,12 @@ def test_report_sheet_lists_every_finding_with_a_link(synced):
         assert cell.hyperlink is not None and cell.hyperlink.location == f"{quote_sheet(TASKS)}!${col_letter(c)}${r + 1}", i
         r, c = parse_a1(f["cell"])
         assert r < tasks.max_row and c < tasks.max_column  # the link lands inside the table
-    counts = sheet_rows(path, REPORT)[2]
-    assert counts[:6] == ["任务数", 16.0, "错误", float(validated["summary"]["errors"]), "警告",
-                          float(validated["summary"]["warnings"])]
+    # each label beside its number, and each count over the rows the sheet lists
+    rows = sheet_rows(path, REPORT)
+    assert rows[2][:4] == ["任务数", 16.0, "已取消（不计入）", 0.0]
+    assert rows[3][:4] == ["错误", float(sum(f["severity"] == "error" for f in listed)), "警告",
+                           float(sum(f["severity"] == "warning" for f in listed))]
+    assert all(v in ("", None) for r in rows[1:9] for v in r[4:8])  # the summary stays in A-D, out of hidden H
 
 
 def test_late_and_unreviewed_findings_name_the_row(synced):
@@ -201,7 +213,9 @@ def test_late_and_unreviewed_findings_name_the_row(synced):
     assert "unreviewed" in by_task["T6"]
     unreviewed = next(f for f in result["findings"] if f["code"] == "unreviewed" and f["task_id"] == "T6")
     assert unreviewed["cell"] == "M9"  # the submitted-for-review cell
-    assert "2026-12-06 10:00" in unreviewed["message"] and "47 小时" in unreviewed["message"]
+    # submitted Sunday 10:00, read Tuesday 09:00: the review clock counts working days only, so Sunday's
+    # 14 hours are not counted (47 on the wall clock)
+    assert "2026-12-06 10:00" in unreviewed["message"] and "33 小时" in unreviewed["message"]
 
 
 # ---- LibreOffice renders it ----------------------------------------------------------------------------------
@@ -400,7 +414,8 @@ def test_second_sync_writes_nothing_and_a_status_edit_changes_only_its_row(synce
         assert changed <= (managed if sheet == TASKS else set()), (sheet, sorted(changed))
     assert edited[REPORT] != after[REPORT]
     report = [r[4] for r in _report_findings(path)]
-    assert report.count("late") == 4 and after[REPORT][(4, 0)] == 4  # late count in the report: 5 -> 4
+    # the late count in the report, in the cell beside its label: 5 -> 4
+    assert report.count("late") == 4 and after[REPORT][(4, 0)] == "逾期" and after[REPORT][(4, 1)] == 4
     # byte for byte: only the task sheet and the report sheet members were rewritten
     m0, m1 = members(edited_bytes), members(after_bytes)
     assert list(m0) == list(m1)

@@ -326,7 +326,7 @@ def test_every_owner_gets_the_task_in_their_personal_digest(tmp_path):
     personal = {m.recipient: m for m in batch.messages if m.kind == "personal"}
     assert set(personal) == {"zhangsan@example.com", "lisi@example.com", "wangwu@example.com"}
     for addr in ("zhangsan@example.com", "lisi@example.com"):
-        owe = next(s for s in personal[addr].content.sections if s.name == "owe")
+        owe = next(s for s in personal[addr].content.sections if s.name == "coming")  # the next 5 working days
         assert [i.title for i in owe.items] == ["海报设计"] and owe.items[0].owner == "张三、李四"
         assert "海报设计" in personal[addr].text and "文案" not in personal[addr].text
 

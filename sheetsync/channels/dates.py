@@ -42,8 +42,8 @@ DAY_TEXT = re.compile("(?:\\d{4}-)?\\d{2}-\\d{2}\uff08[^\uff09]*\uff09|"
 def calendar_of(report):
     """The campaign's working-day calendar, or the default one when its name is not known (that is a finding
     already; the weekday alone is still right)."""
-    if getattr(report, "work_calendar", None) is not None:  # the engine's: Holidays sheet and imported notice
-        return report.work_calendar
+    if getattr(report, "calendar", None) is not None:  # the engine's: Holidays sheet and imported notice
+        return report.calendar
     from ..engine.calendar import WorkCalendar  # lazy: holiday data only when a date is written
     try:
         return WorkCalendar(report.campaign.calendar or None)

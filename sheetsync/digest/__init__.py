@@ -13,15 +13,16 @@ from ..clock import current
 from ..engine.schema import REPORT_TITLE
 from ..history import History, default_state_path, tracker_key
 from ..model import Report
-from .content import (DigestContent, Facts, default_link_for, gsheet_link_for, note_content, personal_content,
-                      team_content)
+from .content import (DigestContent, Facts, Item, default_link_for, gsheet_link_for, note_content,
+                      personal_content, team_content, unreached)
+from ..engine.counts import count
 from .i18n import t
 from .mail import build_message, message_id, sender_address, valid_address
 from ..periods import iso_period, normalise_period, parse_period
 from .render import render_html, render_text
 from .send import DeliveryResult, Outcome, SmtpSettings, deliver
 
-__all__ = ["build_digests", "deliver", "DigestBatch", "DigestMessage", "DigestWarning",
+__all__ = ["build_digests", "deliver", "DigestBatch", "DigestMessage", "DigestWarning", "Unreached",
            "DeliveryResult", "Outcome", "SmtpSettings", "History", "default_state_path", "iso_period",
            "parse_period", "default_link_for", "gsheet_link_for", "gsheet_report_link", "tracker_key"]
 
@@ -50,9 +51,41 @@ class DigestMessage:
 
 @dataclass
 class DigestWarning:
-    code: str  # bad-address | no-recipients | unchanged
+    code: str  # bad-address | no-recipients | unchanged | unreached (tasks whose owner gets no digest)
     subject: str
     message: str
+
+
+@dataclass
+class Unreached:
+    """Open tasks no personal digest reaches, each with why; `line()` is what the command prints."""
+    lang: str
+    items: list[Item] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # beside each item: no_owner | no_email | not_in_people
+    no_people: bool = False  # nobody at all has an address: there is no People sheet to add them to
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def line(self) -> str | None:
+        """`3 项任务没有发给任何人：负责人不在人员表 2、没有负责人 1`; None when every task reaches someone."""
+        if not self.items:
+            return None
+        lang = self.lang
+        if self.no_people:
+            why = t(lang, "unreached_no_people")
+        else:
+            kinds: dict[str, int] = {}
+            for kind in self.kinds:
+                kinds[kind] = kinds.get(kind, 0) + 1
+            why = ("、" if lang == "zh" else ", ").join(
+                t(lang, "unreached_why", reason=t(lang, "unreached_" + k), n=n) for k, n in kinds.items())
+        return t(lang, "unreached_line", count=count(lang, "item", len(self.items)), why=why)
+
+    def to_dict(self) -> dict:
+        return {"count": len(self.items), "no_people": self.no_people,
+                "tasks": [{"task": it.key, "title": it.title, "owner": it.owner, "why": it.notes[0]}
+                          for it in self.items]}
 
 
 @dataclass
@@ -66,6 +99,7 @@ class DigestBatch:
     lang: str = "en"  # the tracker's language: what the CLI prints about this batch
     team: DigestContent | None = None  # the team digest's content, also when no email carries it (chat channels)
     report: Report | None = None  # the report it was built from (the chat channels post from the same one)
+    unreached: Unreached | None = None  # open tasks whose owner gets no personal digest, and why
 
 
 def _kinds(kinds) -> set[str]:
@@ -89,15 +123,22 @@ def _people_emails(report: Report) -> dict[str, str]:
     return emails
 
 
+def _unreached(facts: Facts) -> Unreached:
+    found = unreached(facts)
+    return Unreached(facts.lang, [it for it, _ in found], [kind for _, kind in found], no_people=not facts.addresses)
+
+
 def build_digests(report: Report, history: History | None, *, tracker: str, period: str | None = None,
                   today: dt.date | None = None, now: dt.datetime | None = None, kinds=("team", "personal"),
                   to: list[str] | None = None, link_for=None, calendar=None, unchanged: str = "skip",
                   busy_threshold: int = 5, sender: str | None = None, record: bool = True,
-                  chart: bool = True, report_link: str | None = None) -> DigestBatch:
+                  chart: bool = True, report_link: str | None = None,
+                  tracker_link: str | None = None) -> DigestBatch:
     """Every message for one tracker and ISO week, plus warnings (bad addresses, nothing changed).
 
     `to` replaces the team recipients and limits personal digests to those addresses. `unchanged`:
     'skip' sends no team digest when no task changed since the previous digest, 'note' sends one line.
+    `tracker_link` (report_url, the Google URL or the file path) is the link to the tracker every message shows.
     With a history, the tasks are recorded as this period's digest snapshot (record=False to preview)."""
     if unchanged not in ("skip", "note"):
         raise ValueError("unchanged must be 'skip' or 'note'")
@@ -118,7 +159,11 @@ def build_digests(report: Report, history: History | None, *, tracker: str, peri
         if baseline is None:
             baseline = history.last_snapshot_before(tracker, monday)
     facts = Facts(report, baseline, period=period, monday=monday, today=today, now=now, link_for=link_for,
-                  calendar=calendar, busy_threshold=busy_threshold, report_link=report_link)
+                  calendar=calendar, busy_threshold=busy_threshold, report_link=report_link,
+                  tracker_link=tracker_link)
+    batch.unreached = _unreached(facts)
+    if batch.unreached.line():  # printed by the command with the other warnings, and in its JSON
+        batch.warnings.append(DigestWarning("unreached", tracker, batch.unreached.line()))
     sender = sender_address(sender)
     domain = parseaddr(sender)[1].partition("@")[2] or "sheetsync.invalid"
     only = None

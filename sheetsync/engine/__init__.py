@@ -129,7 +129,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
                   table=table_shape(layout, last_row),
                   people=people or {}, columns=dict(layout.columns), headers=dict(layout.headers),
                   last_row=last_row, understanding=understood, alerts=alerts,
-                  faq=read_faq(workbook), work_calendar=cal)
+                  faq=read_faq(workbook), calendar=cal)
 
 
 def table_shape(layout, last_row: int | None) -> TableShape:

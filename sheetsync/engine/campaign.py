@@ -14,12 +14,17 @@ from .values import clean_text, is_blank, is_email, normalise_header, parse_date
 
 _KEYS = {normalise_header(alias): key for key, aliases in CAMPAIGN_KEYS.items() for alias in aliases}
 _LEAD_PREFIXES = tuple(normalise_header(p) for p in LEAD_TIME_PREFIXES)
+# the review clock as people write it in the Campaign sheet (engine.review_clock)
+REVIEW_CLOCK_WORDS = {"working": "working", "工作日": "working", "工作时间": "working", "calendar": "calendar",
+                      "自然日": "calendar", "日历": "calendar", "全天": "calendar"}
 _SPLIT = re.compile(r"[,;，；、\s]+")
 _HINTS = {
     "launch": ("write a date such as 2026-07-15", "请填写日期,例如 2026-07-15"),
     "end": ("write a date such as 2026-07-31", "请填写日期,例如 2026-07-31"),
     "timezone": ("use a zone name such as Asia/Shanghai", "请填写时区名,例如 Asia/Shanghai"),
     "review_sla_hours": ("write a number of hours such as 24", "请填写小时数,例如 24"),
+    "review_clock": ("write working (only working days count) or calendar (every hour counts)",
+                     "请填写 工作日(只计工作日)或 自然日(每个小时都计)"),
     "due_soon_days": ("write a number of working days such as 2", "请填写工作日天数,例如 2"),
     "lead": ("write a number of working days such as 5", "请填写工作日天数,例如 5"),
 }
@@ -92,6 +97,8 @@ def read_campaign(workbook: WorkbookData, lang: str, default_year: int,
                 campaign.calendar = calendar_code(str(value))
             elif key == "review_sla_hours":
                 campaign.review_sla_hours = float(_in_range(parse_number(value), 1e6))
+            elif key == "review_clock":
+                campaign.review_clock = REVIEW_CLOCK_WORDS[normalise_header(str(value))]
             elif key == "due_soon_days":
                 campaign.due_soon_days = int(_in_range(parse_number(value), 3660))
             elif key == "owner_email":

@@ -5,6 +5,7 @@ import datetime as dt
 import math
 
 from .counts import count
+from .review_clock import waiting_seconds
 from ..model import Campaign, Finding, Person, Task, a1
 from . import catalogue
 from .calendar import WorkCalendar
@@ -273,13 +274,17 @@ class Checker:
         if t.status not in ("in-review", "done"):
             return
         reviewer = t.reviewer
-        if (t.status == "in-review" and t.submitted and not t.reviewed
-                and self.now - t.submitted > dt.timedelta(hours=self.campaign.review_sla_hours)):
-            hours = int((self.now - t.submitted).total_seconds() // 3600)
+        waited = (waiting_seconds(t.submitted, self.now, self.cal, self.campaign.review_clock)
+                  if t.status == "in-review" and t.submitted and not t.reviewed else 0.0)
+        if waited > self.campaign.review_sla_hours * 3600:
+            hours = int(waited // 3600)
+            working = self.campaign.review_clock == "working"  # say which hours were counted
             self.add("unreviewed", t, "submitted",
                      detail=f"Submitted {t.submitted:%Y-%m-%d %H:%M}, waiting {count('en', 'h', hours)} (over the "
-                            f"{count('en', 'h', _whole(self.campaign.review_sla_hours))} review limit)",
-                     detail_zh=f"{t.submitted:%Y-%m-%d %H:%M} 提交,已等待 {hours} 小时(超过 {self.campaign.review_sla_hours:g} 小时审核时限)",
+                            f"{count('en', 'h', _whole(self.campaign.review_sla_hours))} review limit"
+                            f"{'; working days only' if working else ''})",
+                     detail_zh=f"{t.submitted:%Y-%m-%d %H:%M} 提交,已等待 {hours} 小时(超过 {self.campaign.review_sla_hours:g} 小时审核时限"
+                               f"{',只计工作日' if working else ''})",
                      reviewer_hint=f"{reviewer}, please" if reviewer else "the reviewer should",
                      reviewer_hint_zh=f"审核人{reviewer}" if reviewer else "审核人",
                      wait=f", {hours} h", wait_zh=f"({hours} 小时)")  # the Flags show the same hours
@@ -364,7 +369,3 @@ def assign_health(tasks: list[Task], findings: list[Finding], sheet: str) -> Non
             t.health = "ok"
 
 
-def hours_waiting(submitted: dt.datetime, now: dt.datetime) -> int:
-    """Whole hours a submitted draft has waited at `now` (never negative): the one figure the report sheet,
-    the Flags and the digest all print."""
-    return max(0, int((now - submitted).total_seconds() // 3600))

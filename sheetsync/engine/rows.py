@@ -20,7 +20,7 @@ from .values import (clean_text, is_blank, parse_date, parse_date_span, parse_da
 INPUT_FIELDS = ("id", "stage", "task", "details", "owner", "department", "reviewer", "depends_on", "time_point",
                 "duration", "start", "requested", "deadline", "done_date", "status", "progress", "submitted",
                 "reviewed", "review_result", "priority", "rating", "link", "notes")
-_TEXT = ("id", "stage", "task", "owner", "department", "reviewer", "review_result", "priority", "link", "time_point")
+_TEXT = ("id", "stage", "task", "owner", "department", "reviewer", "review_result", "priority", "link", "time_point", "notes")
 # Deadline, start and done date take a range in one cell ('12.1-12.8'): its first day is the start.
 _SPANS = (("deadline", "explicit_due"), ("start", "start"), ("done_date", "done_date"))
 _DATES = (("requested", "requested", parse_date), ("submitted", "submitted", parse_datetime),
@@ -126,7 +126,7 @@ def read_tasks(layout: TableLayout, lang: str, year: int, *, near: dt.date | Non
                     texts["time_point"][i] = parse_date(raw).isoformat()
                 except ValueError:
                     pass
-    for f in ("stage", "owner", "department", "reviewer", "review_result", "priority", "link", "time_point"):
+    for f in ("stage", "owner", "department", "reviewer", "review_result", "priority", "link", "time_point", "notes"):
         if f in texts:
             for t, v in zip(tasks, texts[f]):
                 setattr(t, f, v)

@@ -78,6 +78,7 @@ CAMPAIGN_KEYS: dict[str, tuple[str, ...]] = {
     "timezone": ("时区", "timezone", "time zone"),
     "calendar": ("日历", "国家", "calendar", "country"),
     "review_sla_hours": ("审核时限", "审核时限(小时)", "审核时限小时", "review sla hours", "review sla", "review sla (hours)"),
+    "review_clock": ("审核计时", "审核计时方式", "review clock"),
     "due_soon_days": ("临期天数", "即将到期天数", "due soon days", "due-soon days"),
     "target": ("目标", "target"),
 }

@@ -12,7 +12,7 @@ from typing import Optional
 
 from ..model import parse_a1
 from ..serials import day_serial
-from ..owned import FINDINGS_START, MACHINE_COL, NOTES_PREFIX, NOTES_ROW, mark, owned_rule
+from ..owned import FINDINGS_START, HEADER_ROW, MACHINE_COL, MESSAGE_COL, NOTES_PREFIX, NOTES_ROW, mark, owned_rule
 from ..plan import Highlight, Plan
 
 DATE_FORMAT = {"type": "DATE", "pattern": "yyyy-mm-dd"}
@@ -207,6 +207,8 @@ def report_rows(plan: Plan, keep: Optional[int], lang: str) -> tuple[list[list],
     return rows, {k: v for k, v in links.items() if k[0] < FINDINGS_START + keep}
 
 
+HEADER_BG = {"red": 0xDD / 255, "green": 0xEB / 255, "blue": 0xF7 / 255}  # xlsx.report's header fill
+
 def report_requests(plan: Plan, target: Target, keep: Optional[int] = None, lang: str = "en") -> list[dict]:
     rep = plan.report
     rows, links = report_rows(plan, keep, lang)
@@ -244,10 +246,16 @@ def report_requests(plan: Plan, target: Target, keep: Optional[int] = None, lang
             cell = cell or typed(v)
             if r == 0 and c == 0:
                 cell = {**cell, "userEnteredFormat": {"textFormat": {"bold": True}}}
+            elif r == HEADER_ROW and len(row) > 1:  # the findings table's header, styled as the Excel one
+                cell = {**cell, "userEnteredFormat": {"textFormat": {"bold": True}, "backgroundColor": HEADER_BG}}
+            elif c == MESSAGE_COL and r > HEADER_ROW:  # wrapped: Google Sheets fits the row to its text
+                cell = {**cell, "userEnteredFormat": {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}}
             values.append(cell)
         data.append({"values": values})
     out.append({"updateCells": {"range": grid(sid, 0, grid_rows, 0, grid_cols), "rows": data,
-                                "fields": "userEnteredValue,userEnteredFormat.textFormat.bold"}})
+                                "fields": "userEnteredValue,userEnteredFormat.textFormat.bold,"
+                                          "userEnteredFormat.backgroundColor,userEnteredFormat.wrapStrategy,"
+                                          "userEnteredFormat.verticalAlignment"}})
     for c, w in enumerate(rep.col_widths):
         out.append({"updateDimensionProperties": {
             "range": {"sheetId": sid, "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},

@@ -81,6 +81,7 @@ class TrackerConfig:
     recipients: tuple[str, ...] = ()
     owner: str | None = None
     review_sla_hours: float | None = None
+    review_clock: str | None = None  # working | calendar (None: the Campaign sheet's, else working)
     lead_times: dict[str, int] = field(default_factory=dict, hash=False)
     channels: tuple["ChannelConfig", ...] = ()
     notice: str = "T-3wd"  # when the launch notice goes out (seed 004), a time point relative to the launch
@@ -115,6 +116,8 @@ class TrackerConfig:
             out["recipients"] = list(self.recipients)
         if self.review_sla_hours is not None:
             out["review_sla_hours"] = self.review_sla_hours
+        if self.review_clock is not None:
+            out["review_clock"] = self.review_clock
         if self.lead_times:
             out["lead_times"] = dict(self.lead_times)
         out["timezone"] = self.timezone
@@ -350,7 +353,7 @@ def _resolve(base: Path, value: str) -> Path:
     return p if p.is_absolute() else (base / p).resolve()
 
 
-_TRACKER_KEYS = ("name", "source", "language", "timezone", "calendar", "recipients", "owner", "review_sla_hours",
+_TRACKER_KEYS = ("name", "source", "language", "timezone", "calendar", "recipients", "owner", "review_sla_hours", "review_clock",
                  "lead_times", "channels", "notice", "report_url", "metric_rules",
                  "columns", "header_row", "sheet", "ignore", "skip_rows", "holidays_file", "statuses", "quiet_hours")
 _CHANNEL_KEYS = ("kind", "name", "webhook_env", "secret_env", "mentions")
@@ -481,6 +484,7 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
     if sla is not None and not sla > 0:
         c.bad(path + ("review_sla_hours",), "must be more than 0 hours", "必须大于 0 小时")
         sla = None
+    clock = c.choice(data, path + ("review_clock",), ("working", "calendar"), None)  # None: the Campaign sheet's
     leads: dict[str, int] = {}
     raw_leads = c.get(data, path + ("lead_times",), (dict,), "a table of department = working days",
                       "“部门 = 工作日数”的表", {})
@@ -510,7 +514,8 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
         return None
     return TrackerConfig(name=name, source=source, timezone=zone, language=language, calendar=calendar,
                          recipients=tuple(recipients), owner=owner,
-                         review_sla_hours=float(sla) if sla is not None else None, lead_times=leads,
+                         review_sla_hours=float(sla) if sla is not None else None, review_clock=clock,
+                         lead_times=leads,
                          channels=channels, notice=notice, report_url=report_url, metric_rules=rules,
                          columns=columns, header_row=header_row, sheet=sheet, ignore=ignore, skip_rows=skip_rows,
                          holidays_file=holidays, statuses=statuses, quiet_hours=quiet)

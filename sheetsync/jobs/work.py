@@ -171,7 +171,7 @@ class Work:
                                    outbox=outbox, smtp=settings, state=history_path(self.config), force=self.force,
                                    unchanged=self.config.jobs.digest.unchanged, lang=tracker.language,
                                    overrides=tracker.overrides(), mapping=tracker.mapping,
-                                   **self._source_options(tracker))
+                                   tracker_link=tracker.report_url, **self._source_options(tracker))
         if tracker.channels:
             from . import chat
             posts = chat.digest_posts(tracker, batch, self.config.jobs.digest.unchanged)

@@ -8,6 +8,7 @@ from html import escape  # xml.sax.saxutils would import urllib.request, http an
 from lxml import etree
 
 from ..model import a1, col_letter
+from ..owned import HEADER_ROW, MESSAGE_COL
 from .patch_spec import ReportSpec
 from .package import NS_MAIN, NS_R
 from .sheet import M, default_format
@@ -15,6 +16,9 @@ from .sheetdata import cell_xml, cell_ref
 from .styles import Styles
 
 _BAD_TITLE = set(':\\/?*[]')
+HEADER_FILL = "DDEBF7"  # the findings table's header row: bold on a light blue, as Excel's own table headers
+LINE_PT = 15  # points per line of wrapped text (the sheet's default row height)
+MAX_LINES = 12
 
 
 def check_title(title: str) -> bool:
@@ -40,18 +44,24 @@ def report_xml(spec: ReportSpec, styles: Styles, *, date1904: bool = False) -> b
     styles_for: dict[tuple, int | None] = {}
     for r, values in enumerate(spec.rows):
         cells = []
+        header = r == HEADER_ROW and len(values) > 1
         for c, value in enumerate(values):
             if value is None or value == "":
                 continue
             style = None
-            fmt, bold = default_format(value), r == 0
-            if fmt or bold:
-                key = (fmt, bold)
+            fmt, bold = default_format(value), r == 0 or header
+            wrap = c == MESSAGE_COL and r > HEADER_ROW
+            fill = HEADER_FILL if header else None
+            if fmt or bold or wrap:
+                key = (fmt, bold, wrap, fill)
                 if key not in styles_for:
-                    styles_for[key] = styles.cell_style(0, fmt, bold) or None
+                    styles_for[key] = styles.cell_style(0, fmt, bold, wrap, fill) or None
                 style = styles_for[key]
             cells.append(cell_xml(cell_ref(r, c), None, style, value, date1904))
-        out.append(b'<row r="%d">' % (r + 1) + b"".join(cells) + b"</row>" if cells else b'<row r="%d"/>' % (r + 1))
+        lines = _lines(values, spec.col_widths) if r > HEADER_ROW else 1
+        attrs = b' ht="%d" customHeight="1"' % (LINE_PT * lines) if lines > 1 else b""
+        out.append(b'<row r="%d"%s>' % (r + 1, attrs) + b"".join(cells) + b"</row>" if cells
+                   else b'<row r="%d"/>' % (r + 1))
     out.append(b"</sheetData>")
     if spec.links:
         out.append(b"<hyperlinks>" + b"".join(
@@ -61,6 +71,23 @@ def report_xml(spec: ReportSpec, styles: Styles, *, date1904: bool = False) -> b
     out.append(b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
                b"</worksheet>")
     return b"".join(out)
+
+
+def _lines(values: list, widths) -> int:
+    """How many lines the wrapped Message cell of a findings row takes (a CJK character is two wide)."""
+    if len(values) <= MESSAGE_COL or not isinstance(values[MESSAGE_COL], str) or len(widths) <= MESSAGE_COL:
+        return 1
+    width = max(int(widths[MESSAGE_COL]) - 2, 10)
+    text = values[MESSAGE_COL]
+    return min(sum(-(-max(east_asian_width(line), 1) // width) for line in text.split("\n")), MAX_LINES)
+
+
+def east_asian_width(text: str) -> int:
+    """Display width, CJK characters two wide: from the UTF-8 length (a CJK character is three bytes), which is
+    one C call where a per-character lookup over 100k findings took seconds."""
+    if text.isascii():
+        return len(text)
+    return len(text) + (len(text.encode("utf-8")) - len(text)) // 2
 
 
 def _attr(text: str) -> bytes:

@@ -66,10 +66,19 @@ class Styles:
         xfs = [c for c in self._list("cellXfs") if isinstance(c.tag, str)]
         return xfs[index] if 0 <= index < len(xfs) else xfs[0]
 
-    def cell_style(self, base: int, number_format: str | None, bold: bool, wrap: bool = False) -> int:
-        """cellXfs index for a cell now styled `base` that needs this number format, bold and/or wrapped text."""
+    def cell_style(self, base: int, number_format: str | None, bold: bool, wrap: bool = False,
+                   fill: str | None = None) -> int:
+        """cellXfs index for a cell now styled `base` that needs this number format, bold, wrapped text and/or
+        a solid `fill` (RRGGBB)."""
         xf = self._xf(base)
         new = etree.fromstring(etree.tostring(xf))
+        if fill:
+            el = etree.Element(M + "fill")
+            pattern = etree.SubElement(el, M + "patternFill", patternType="solid")
+            etree.SubElement(pattern, M + "fgColor", rgb=_argb(fill))
+            etree.SubElement(pattern, M + "bgColor", indexed="64")
+            new.set("fillId", str(self._append("fills", el)))
+            new.set("applyFill", "1")
         if wrap:
             align = new.find(M + "alignment")
             if align is None:
