@@ -195,6 +195,8 @@ class Task:
     due_source: str = "none"  # explicit | time-point | successors | unreadable (a bad-date deadline: never derived) | none
     health: str = "ok"
     owner_email: str | None = None
+    group: str | None = None  # the phase, section or parent row the task sits under
+    actual_start: dt.date | None = None  # the actual line of a plan/actual pair (its actual end is done_date)
 
     @property
     def key(self) -> str:
@@ -295,6 +297,8 @@ class Understanding:
     candidates: list[TableSeen] = field(default_factory=list)  # the chosen table first
     missing: list[str] = field(default_factory=list)  # fields not found whose absence turns checks off
     mapping: ColumnMapping | None = None
+    rows: dict[str, list[int]] = field(default_factory=dict)  # rows not read as tasks: kind -> 1-based rows
+    empty: list[int] = field(default_factory=list)  # columns (0-based) read as a field with no value in any task
 
     def fields(self) -> list[ColumnRead]:
         return [c for c in self.columns if c.field]

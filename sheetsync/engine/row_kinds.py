@@ -1,129 +1,310 @@
-"""The rows under the chosen header: which are not tasks (totals, section labels, repeated headers), where a
-different table starts below, and the sheet as rows read it (a cell merged down a data column filled down)."""
+"""Row classification, the stage between finding the header and reading values: each row under the header is
+a task, or one of the kinds below, decided from the whole row and its neighbours (labels anywhere in the row,
+sums of the block above, id prefixes, merges, which cells are filled). A group row's label is kept for the
+tasks under it; the second row of a plan/actual pair and the rows a merged task cell spans belong to the task
+above. Also here: where a different table starts below, and the sheet as rows read it (a cell merged down a
+data column filled down)."""
 from __future__ import annotations
 
-from operator import itemgetter
+import datetime as dt
+from dataclasses import dataclass, field
 
 from ..model import SheetData
 from .header_cells import header_block, samples
 from .header_scoring import Candidate, score_candidate
+from .row_labels import (ACTUAL_WORDS, PLAN_WORDS, is_note_opening, is_phase_label, is_placeholder,
+                         is_total_label, is_unticked, legend_parts)
 from .values import parse_status
 
-TOTAL_WORDS = frozenset({"合计", "总计", "小计", "共计", "总和", "汇总", "合計", "總計", "小計", "總和", "彙總", "total",
-                         "totals", "subtotal", "sum", "grandtotal", "total:"})
+# The kinds of rows that are not tasks, in the order `inspect` lists them.
+KINDS = ("total", "group", "blank", "checkbox", "legend", "helper", "note", "header", "continuation", "detail",
+         "actual")
+_DATE_FIELDS = ("deadline", "start", "done_date", "requested", "submitted", "reviewed", "time_point")
+_TEXT_FIELDS = ("details", "notes")
+LEGEND_ROWS = 3  # a legend sits right under the header
 
 
-def rows_below(sheet: SheetData, cand: Candidate) -> tuple[int | None, frozenset, list[int]]:
-    """One pass over the rows under the header: (end of the table, rows that are not tasks, start rows of the
-    other tables below)."""
-    cols = {f: c for f, c in cand.columns.items() if not f.startswith("m_")}
-    task_c = cols.get("task")
-    table_cols = sorted(set(cols.values()))
-    header_keys = {t.strip().casefold() for t in cand.block.texts.values()}
-    header_keys |= {t.rsplit(" / ", 1)[-1].strip().casefold() for t in cand.block.texts.values()}
-    merged_rows: dict[int, tuple[int, int]] = {}
-    first = cand.block.bottom + 1
-    for r0, c0, r1, c1 in sheet.merged:
-        if r0 >= first and c1 > c0 and c0 <= cand.last_col and c1 >= cand.first_col:
-            merged_rows[r0] = (c0, c1)
-    # the labels as people write them (case, a colon): one set lookup per row; padded text takes the slow path
-    exact = {v + end for k in header_keys | TOTAL_WORDS
-             for v in (k, k.upper(), k.title(), k.capitalize()) for end in ("", ":", "：")}
-    numeric = [c for c in table_cols if any(v.__class__ in (int, float) for v in samples(sheet, first, c))]
-    sums: dict[int, float] = dict.fromkeys(numeric, 0.0)
-    counts: dict[int, int] = dict.fromkeys(numeric, 0)
-    skip: list[int] = []
-    starts: list[int] = []
-    rows = sheet.rows
-    end = None
-    body = rows[first:]
-    # Most rows hold a task text that is no label: find the others in one cheap pass, then look at them
-    if task_c is None:
-        values = [None] * len(body)
-    elif min(map(len, body), default=0) > task_c:
-        values = list(map(itemgetter(task_c), body))
-    else:
-        values = [row[task_c] if task_c < len(row) else None for row in body]
-    look = [i + first for i, v in enumerate(values)
-            if v.__class__ is not str or not v or v in exact or v[0].isspace() or v[-1].isspace()]
-    look = sorted(set(look) | {r for r in merged_rows if r >= first})
-    summed = first  # rows above this one are in sums/counts (totals are compared with what is above them)
+@dataclass
+class RowKinds:
+    """What the rows under a header are (0-based rows)."""
+    kinds: dict[int, str] = field(default_factory=dict)  # row -> kind, for every row that is not a task
+    groups: dict[int, str] = field(default_factory=dict)  # task row -> the label of its group (phase, parent)
+    actual: dict[int, int] = field(default_factory=dict)  # the actual row of a plan/actual pair -> the plan row
+    end: int | None = None  # where a different table starts below (exclusive)
+    starts: list[int] = field(default_factory=list)  # header rows of the other tables below
+    empty_columns: frozenset = frozenset()  # field columns with no value in any task row
 
-    def add_up_to(stop: int) -> None:
-        nonlocal summed
-        skipped = set(skip)
-        for r in range(summed, stop):
-            if r in skipped:
+    @property
+    def skip(self) -> frozenset:
+        return frozenset(self.kinds)
+
+
+def _blank(v) -> bool:
+    return v is None or v == "" or (v.__class__ is str and not v.strip()) or (v.__class__ is float and v != v)
+
+
+def _is_date_value(v) -> bool:
+    return isinstance(v, (dt.date, dt.datetime)) or (v.__class__ is str and any(ch.isdigit() for ch in v))
+
+
+class _Classifier:
+    def __init__(self, sheet: SheetData, cand: Candidate):
+        self.sheet, self.cand = sheet, cand
+        cols = {f: c for f, c in cand.columns.items() if not f.startswith("m_")}
+        self.cols = cols
+        self.field_at = {c: f for f, c in cols.items()}
+        managed = set(cand.managed.values())
+        grid = cand.block.grid
+        heads = {c for c in cand.block.texts if cand.first_col <= c <= cand.last_col and c not in grid}
+        self.table_cols = sorted((heads | set(cols.values())) - managed)
+        self.task_c, self.id_c = cols.get("task"), cols.get("id")
+        self.owner_cs = {cols[f] for f in ("owner", "reviewer") if f in cols}
+        self.date_cs = {cols[f] for f in _DATE_FIELDS if f in cols}
+        self.status_c = cols.get("status")
+        self.text_cs = {cols[f] for f in _TEXT_FIELDS if f in cols}
+        self.first = cand.block.bottom + 1
+        keys = {t.strip().casefold() for t in cand.block.texts.values()}
+        self.header_keys = keys | {t.rsplit(" / ", 1)[-1].strip().casefold() for t in cand.block.texts.values()}
+        self.across: dict[int, tuple[int, int]] = {}  # row -> a merge across columns starting there
+        self.down: dict[int, int] = {}  # row inside a task cell merged down -> the merge's top row
+        for r0, c0, r1, c1 in sheet.merged:
+            if r0 < self.first:
                 continue
+            if c1 > c0 and c0 <= cand.last_col and c1 >= cand.first_col:
+                self.across[r0] = (c0, c1)
+            if r1 > r0 and self.task_c is not None and c0 <= self.task_c <= c1:
+                for r in range(r0 + 1, r1 + 1):
+                    self.down[r] = r0
+        self.numeric = [c for c in self.table_cols
+                        if any(v.__class__ in (int, float) for v in samples(sheet, self.first, c))
+                        and c != self.id_c]
+        self.sums: dict[int, float] = dict.fromkeys(self.numeric, 0.0)
+        self.counts: dict[int, int] = dict.fromkeys(self.numeric, 0)
+        self.block_sums = dict(self.sums)
+        self.block_counts = dict(self.counts)
+        self.out = RowKinds()
+
+    # ---------------------------------------------------------------- the pass
+
+    def run(self) -> RowKinds:
+        rows, out = self.sheet.rows, self.out
+        kinds, groups = out.kinds, out.groups
+        gap = False  # an empty row since the last filled one
+        last_task: int | None = None
+        prev: int | None = None  # the last filled row
+        section: str | None = None
+        parents: list[tuple[str, str]] = []  # (id, label) of parent rows still open
+        used: set[int] = set()
+        tasks = 0
+        for r in range(self.first, len(rows)):
             row = rows[r]
-            for c in numeric:
-                if c < len(row):
-                    v = row[c]
-                    if v.__class__ is float or (v.__class__ is int and -1e300 < v < 1e300):
-                        sums[c] += v
-                        counts[c] += 1
-        summed = max(summed, stop)
-
-    for r in look:
-        row = rows[r]
-        tv = values[r - first]
-        if tv.__class__ is str and tv.strip():
-            key = tv.strip().casefold()
-            if key in TOTAL_WORDS or key.rstrip(":：") in TOTAL_WORDS:
-                skip.append(r)
+            filled = [(c, row[c]) for c in self.table_cols if c < len(row) and not _blank(row[c])]
+            if not filled:
+                gap = True
                 continue
-            if r in merged_rows and _only_in(row, table_cols, merged_rows[r]):
-                skip.append(r)  # a label merged across the row: a section, not a task
-                continue
-            if key in header_keys:
-                if _repeated_header(sheet, r, cand):
-                    skip.append(r)
-                    continue
-                end = r
-                starts.append(r)
+            kind = self._kind(r, row, filled, gap, last_task, prev)
+            if kind == "end":
+                out.end = r
+                out.starts.append(r)
                 break
-        elif tv is None or tv == "" or tv.__class__ is str:
-            if numeric:
-                add_up_to(r)
-            if _not_a_task(row, table_cols, r, merged_rows, sums, counts, cols):
-                skip.append(r)
-                continue
-    return end, frozenset(skip), starts
+            if kind is None:
+                if self.id_c is not None and self._parent(r, row):
+                    kind = "group"
+            if kind is None:
+                tasks += 1
+                last_task = r
+                ident = _id_text(row, self.id_c)
+                while parents and not (ident and ident.startswith(parents[-1][0] + ".")):
+                    parents.pop()
+                label = parents[-1][1] if parents else section
+                if label:
+                    groups[r] = label
+                used.update(c for c, _ in filled)
+                self._add(row)
+            else:
+                kinds[r] = kind
+                if kind == "group":
+                    label = _label(row, filled, self.task_c)
+                    ident = _id_text(row, self.id_c)
+                    if ident and self.task_c is not None and not _blank(row[self.task_c] if self.task_c < len(row) else None):
+                        while parents and not ident.startswith(parents[-1][0] + "."):
+                            parents.pop()
+                        parents.append((ident, label))
+                    else:
+                        section, parents = label, []
+                elif kind == "total":
+                    self.block_sums = dict.fromkeys(self.numeric, 0.0)
+                    self.block_counts = dict.fromkeys(self.numeric, 0)
+            prev = r
+            gap = False
+        if tasks >= 3:
+            out.empty_columns = frozenset(c for c in self.cols.values() if c not in used)
+        return out
+
+    def _add(self, row) -> None:
+        for c in self.numeric:
+            if c < len(row):
+                v = row[c]
+                if v.__class__ is float or (v.__class__ is int and -1e300 < v < 1e300):
+                    self.sums[c] += v
+                    self.counts[c] += 1
+                    self.block_sums[c] += v
+                    self.block_counts[c] += 1
+
+    def _kind(self, r, row, filled, gap, last_task, prev) -> str | None:
+        task_c = self.task_c
+        tv = row[task_c] if task_c is not None and task_c < len(row) else None
+        text = tv.strip() if tv.__class__ is str else ("" if _blank(tv) else str(tv))
+        strings = [(c, v.strip()) for c, v in filled if v.__class__ is str]
+        if text.casefold() in self.header_keys or sum(v.casefold() in self.header_keys for _, v in strings) >= 3:
+            return "header" if _repeated_header(self.sheet, r, self.cand) else "end"
+        if any(is_total_label(v) for _, v in strings) or self._sums_above(filled, text):
+            return "total"
+        one = len(filled) == 1
+        if r in self.across and _only_in(row, self.table_cols, self.across[r]):
+            return "note" if gap and last_task is not None and is_note_opening(filled[0][1] if strings else "") else "group"
+        if last_task is not None and prev == last_task and self._actual(r, row, last_task):
+            return "actual"
+        top = self.down.get(r)
+        if top is not None and top == last_task:
+            return "detail"
+        if last_task is None and r < self.first + LEGEND_ROWS and self._legend(filled, strings, text):
+            return "legend"
+        if one and strings and (is_note_opening(strings[0][1]) or (gap and prev is not None and self.out.kinds.get(prev) == "note")):
+            return "note"
+        if one and strings and gap and last_task is not None and not self._more_below(r):
+            return "note"
+        if text and not is_placeholder(text):
+            if one and is_phase_label(text) and self.status_c != task_c:
+                return "group"
+            if (one and text[:1].isascii() and text[:1].islower() and last_task is not None and prev == last_task
+                    and not self._lonely_tasks()):
+                return "continuation"
+            return None
+        if task_c is None:
+            return None
+        if all(is_unticked(v) for _, v in filled):
+            return "checkbox"
+        if self.text_cs and all(c in self.text_cs for c, _ in filled) and last_task is not None and prev == last_task:
+            return "continuation"
+        if self._has_work(filled):
+            return None
+        if one and strings and not is_placeholder(strings[0][1]) and self._section_cell(*filled[0]):
+            return "group"
+        if one and filled[0][0] != self.id_c and (filled[0][1].__class__ in (int, float)
+                                                  or (strings and strings[0][1].startswith("="))):
+            return "helper"
+        return "blank"
+
+    def _has_work(self, filled) -> bool:
+        """An owner, a date or a status past 'not started': a task, even without a name (a finding says so)."""
+        for c, v in filled:
+            if c in self.owner_cs or c in self.date_cs:
+                return True
+            if c == self.status_c:
+                try:
+                    if parse_status(v) not in (None, "not-started"):
+                        return True
+                except ValueError:
+                    pass  # a word no status means, alone in the row: a label, not work
+            elif c not in (self.id_c, self.task_c) and c in self.field_at and v.__class__ is str \
+                    and not is_unticked(v) and self.field_at[c] not in ("progress", "priority"):
+                return True  # text in a column of its own (details, department …): a row someone wrote
+        return False
+
+    def _section_cell(self, c, v) -> bool:
+        """One label and nothing else: a section unless it is a value its column holds (an owner, an id)."""
+        if c in self.owner_cs or c == self.id_c or c in self.date_cs:
+            return False
+        if c == self.status_c:
+            try:
+                return parse_status(v) is None
+            except ValueError:
+                return True
+        return c == self.table_cols[0] or c not in self.field_at or c == self.task_c
+
+    def _sums_above(self, filled, text) -> bool:
+        if text or not self.numeric:
+            return False
+        numbers = [(c, v) for c, v in filled if v.__class__ in (int, float) and c in self.sums]
+        if not numbers or any(c in self.owner_cs for c, _ in filled):
+            return False
+        for sums, counts in ((self.block_sums, self.block_counts), (self.sums, self.counts)):
+            for c, v in numbers:
+                if counts.get(c, 0) >= 2 and (abs(sums[c] - v) < 1e-9 * max(1.0, abs(v)) or v == counts[c]):
+                    return True
+        return False
+
+    def _actual(self, r, row, plan_row) -> bool:
+        """The second row of a plan/actual pair: a cell saying 'actual' under a cell saying 'plan'."""
+        above = self.sheet.rows[plan_row]
+        for c in range(self.cand.first_col, min(len(row), self.cand.last_col + 1)):
+            v = row[c]
+            if v.__class__ is str and v.strip().casefold() in ACTUAL_WORDS:
+                w = above[c] if c < len(above) else None
+                if w.__class__ is str and w.strip().casefold() in PLAN_WORDS:
+                    return True
+        return False
+
+    def _legend(self, filled, strings, text) -> bool:
+        """A row listing the values a column allows ('未开始/进行中/已完成', '高/中/低'), under the header."""
+        if any(isinstance(v, (dt.date, dt.datetime)) for _, v in filled):
+            return False
+        lists = [v for _, v in strings if legend_parts(v)]
+        if not lists:
+            return False
+        return (not text or bool(legend_parts(text)) or len(lists) * 2 >= len(filled)) and (
+            len(lists) >= 2 or len(legend_parts(lists[0])) >= 3)
+
+    def _more_below(self, r) -> bool:
+        """A row with two filled cells somewhere below: the table goes on (a section label, not a note)."""
+        rows = self.sheet.rows
+        for k in range(r + 1, min(len(rows), r + 200)):
+            row = rows[k]
+            if sum(1 for c in self.table_cols if c < len(row) and not _blank(row[c])) >= 2:
+                return True
+        return False
+
+    def _lonely_tasks(self) -> bool:
+        """Tasks written with nothing beside them (a bare list): a lone text row is a task there."""
+        return False
+
+    def _parent(self, r, row) -> bool:
+        """A row whose id is the prefix of the next id (1 over 1.1): the summary row of the tasks under it."""
+        ident = _id_text(row, self.id_c)
+        if not ident:
+            return False
+        rows = self.sheet.rows
+        for k in range(r + 1, min(len(rows), r + 6)):
+            nxt = _id_text(rows[k], self.id_c)
+            if nxt:
+                return nxt.startswith(ident + ".") and nxt != ident
+        return False
+
+
+def _id_text(row, c) -> str:
+    if c is None or c >= len(row):
+        return ""
+    v = row[c]
+    if v.__class__ is float and v.is_integer():
+        return str(int(v))
+    return v.strip().rstrip(".") if v.__class__ is str else ("" if v is None else str(v))
+
+
+def _label(row, filled, task_c) -> str:
+    if task_c is not None and task_c < len(row) and row[task_c].__class__ is str and row[task_c].strip():
+        return row[task_c].strip()
+    return next((str(v).strip() for _, v in filled if v.__class__ is str), str(filled[0][1]))
+
+
+def classify_rows(sheet: SheetData, cand: Candidate) -> RowKinds:
+    """Every row under the candidate's header, in one pass (see the module docstring)."""
+    return _Classifier(sheet, cand).run()
 
 
 def _only_in(row, table_cols, span) -> bool:
     c0, c1 = span
     return all(c0 <= c <= c1 or c >= len(row) or row[c] in (None, "") for c in table_cols)
-
-
-def _not_a_task(row, table_cols, r, merged_rows, sums, counts, cols) -> bool:
-    """A row with no task text: a totals row (labelled, or numbers equal to the sum or count above) or a
-    section label (one text cell, merged across or in the first column, not a value of its column)."""
-    filled = [(c, row[c]) for c in table_cols if c < len(row) and row[c] not in (None, "")
-              and not (row[c].__class__ is str and not row[c].strip())]
-    if not filled:
-        return False
-    for c, v in filled:
-        if v.__class__ is str and v.strip().casefold().rstrip(":：") in TOTAL_WORDS:
-            return True
-    numbers = [(c, v) for c, v in filled if v.__class__ in (int, float)]
-    if numbers and len(numbers) == len(filled):
-        for c, v in numbers:
-            if counts.get(c, 0) >= 2 and (abs(sums.get(c, 0.0) - v) < 1e-9 * max(1.0, abs(v)) or v == counts[c]):
-                return True
-    if r in merged_rows and _only_in(row, table_cols, merged_rows[r]):
-        return True  # one label merged across the row: a section heading
-    if len(filled) == 1 and filled[0][1].__class__ is str:
-        c, v = filled[0]
-        if c == table_cols[0]:
-            fld = next((f for f, cc in cols.items() if cc == c), None)
-            if fld == "status":
-                try:
-                    return parse_status(v) is None
-                except ValueError:
-                    return True
-            return fld not in ("owner", "id")
-    return False
 
 
 def _repeated_header(sheet: SheetData, r: int, cand: Candidate) -> bool:

@@ -22,7 +22,8 @@ from .header_scoring import ALIASES, MANAGED_ALIASES, Candidate, score_candidate
 from .headers import has_cjk
 from .refusals import NotRowPerTask, not_row_per_task, transposed_header
 from .regions import overlaps, sheet_candidates, task_sheets
-from .row_kinds import TOTAL_WORDS, fill_down, rows_below
+from .row_kinds import RowKinds, classify_rows, fill_down
+from .row_labels import TOTAL_WORDS
 from .schema import header
 
 __all__ = ["ALIASES", "MANAGED_ALIASES", "TOTAL_WORDS", "NotRowPerTask", "TableLayout", "describe_seen", "field_of",
@@ -40,7 +41,7 @@ class TableLayout:
     header_rows: int = 1
     first_col: int = 0
     end_row: int | None = None  # 0-based, exclusive: where a different table starts below
-    skip_rows: frozenset = frozenset()  # 0-based rows that are not tasks (totals, section labels, repeated headers)
+    skip_rows: frozenset = frozenset()  # 0-based rows that are not tasks (the rows of `row_kinds.kinds`)
     texts: dict[int, str] = field(default_factory=dict)  # column -> header text of every non-empty header cell
     reasons: dict[int, tuple] = field(default_factory=dict)  # column -> why it was read so: (kind, params)
     grid: tuple[int, int] | None = None  # first, last column of a date grid beside the table
@@ -48,6 +49,7 @@ class TableLayout:
     score: float = 0.0
     mapped: str | None = None  # origin of the mapping that fixed columns, if any
     managed: dict[str, int] = field(default_factory=dict)  # m_due/m_health/m_flags -> column sync writes (place_managed)
+    rows: RowKinds = field(default_factory=RowKinds)  # what each row under the header is (row_kinds.py)
 
     @property
     def first_data_row(self) -> int:
@@ -89,16 +91,17 @@ def find_table(workbook: WorkbookData, mapping: ColumnMapping | None = None, yea
     best_here = max(c.total for c in on_sheet)
     # the topmost table nearly as good as the best: a repeated header further down continues it
     chosen = min((c for c in on_sheet if c.total >= 0.75 * best_here), key=lambda c: (c.block.bottom, -c.total))
-    end, skip, starts = rows_below(chosen.sheet, chosen)
+    kinds = classify_rows(chosen.sheet, chosen)
+    end = kinds.end
     others = [c for c in every if c is not chosen and c.valid and not overlaps(c, chosen, end)]
-    for r in starts:
+    for r in kinds.starts:
         block = header_block(chosen.sheet, r, r, chosen.last_col + 1, {})
         other = score_candidate(chosen.sheet, block, chosen.first_col, chosen.last_col, year, None, None)
         if other.valid:
             others.append(other)
     seen = [_seen(chosen)] + [_seen(c, "lower score" if c.sheet is chosen.sheet else "another sheet") for c in
                               sorted(others, key=lambda c: -c.total)[:8]]
-    return _layout(chosen, end, skip, seen, mapping), seen
+    return _layout(chosen, kinds, seen, mapping), seen
 
 
 def _why_not(c: Candidate) -> str:
@@ -107,7 +110,7 @@ def _why_not(c: Candidate) -> str:
     return "only a task column"
 
 
-def _layout(c: Candidate, end, skip, seen, mapping) -> TableLayout:
+def _layout(c: Candidate, kinds: RowKinds, seen, mapping) -> TableLayout:
     headers = {f: _as_written(c, col) or (header(f, "en") if not f.startswith("m_") else "") for f, col in c.columns.items()}
     named = [c.block.texts[col] for f, col in c.columns.items() if col in c.block.texts and not f.startswith("m_")]
     zh = sum(1 for t in named if has_cjk(t))
@@ -116,8 +119,8 @@ def _layout(c: Candidate, end, skip, seen, mapping) -> TableLayout:
     width = max(max(c.columns.values()) + 1, c.last_col + 1 if not grid else min(c.block.grid))
     texts = {col: t for col, t in c.block.texts.items() if c.first_col <= col <= c.last_col}
     return TableLayout(fill_down(c.sheet, c), c.block.bottom, dict(c.columns), headers, language,
-                       max(max(c.columns.values()) + 1, width), c.block.bottom - c.block.top + 1, c.first_col, end,
-                       skip, texts, dict(c.reasons), grid, seen, c.total, c.mapped)
+                       max(max(c.columns.values()) + 1, width), c.block.bottom - c.block.top + 1, c.first_col, kinds.end,
+                       kinds.skip, texts, dict(c.reasons), grid, seen, c.total, c.mapped, rows=kinds)
 
 
 def _as_written(c: Candidate, col: int) -> str:

@@ -69,8 +69,11 @@ def understanding(layout: TableLayout, lang: str, mapping) -> Understanding:
             reads.append(ColumnRead(c, "", f, why(kind, params, lang)))
     reads.sort(key=lambda r: r.column)
     seen = [replace(c, note=_NOTES.get(c.note, c.note) if lang == "zh" else c.note) for c in layout.candidates]
+    rows: dict[str, list[int]] = {}
+    for r, kind in sorted(layout.rows.kinds.items()):
+        rows.setdefault(kind, []).append(r + 1)
     return Understanding(layout.sheet.name, layout.header_row + 1, layout.header_rows, reads, seen,
-                         missing_fields(layout.columns), mapping)
+                         missing_fields(layout.columns), mapping, rows=rows, empty=sorted(layout.rows.empty_columns))
 
 
 def no_deadline(layout: TableLayout, lang: str) -> list[Finding]:
