@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..model import SheetData
-from .header_cells import header_block, samples
+from .header_cells import ID_LIKE, header_block, samples
 from .header_scoring import Candidate, score_candidate
 from .row_labels import (ACTUAL_WORDS, PLAN_WORDS, is_note_opening, is_phase_label, is_placeholder,
                          is_total_label, is_unticked, legend_parts)
@@ -123,7 +123,9 @@ class _Classifier:
                 self._add(row)
             else:
                 kinds[r] = kind
-                if kind == "group":
+                if kind == "actual":
+                    out.actual[r] = last_task
+                elif kind == "group":
                     label = _label(row, filled, self.task_c)
                     ident = _id_text(row, self.id_c)
                     if ident and self.task_c is not None and not _blank(row[self.task_c] if self.task_c < len(row) else None):
@@ -170,7 +172,7 @@ class _Classifier:
             return "detail"
         if last_task is None and r < self.first + LEGEND_ROWS and self._legend(filled, strings, text):
             return "legend"
-        if one and strings and (is_note_opening(strings[0][1]) or (gap and prev is not None and self.out.kinds.get(prev) == "note")):
+        if one and strings and (is_note_opening(strings[0][1]) or (prev is not None and self.out.kinds.get(prev) == "note")):
             return "note"
         if one and strings and gap and last_task is not None and not self._more_below(r):
             return "note"
@@ -214,7 +216,9 @@ class _Classifier:
 
     def _section_cell(self, c, v) -> bool:
         """One label and nothing else: a section unless it is a value its column holds (an owner, an id)."""
-        if c in self.owner_cs or c == self.id_c or c in self.date_cs:
+        if c == self.id_c:
+            return not ID_LIKE.match(v.strip())  # '策划阶段' written in the id column
+        if c in self.owner_cs or c in self.date_cs:
             return False
         if c == self.status_c:
             try:

@@ -1,0 +1,74 @@
+"""Row classification on workbooks shaped like the rows of real trackers (tests/row_trackers.py), read by the
+real .xlsx reader and engine: the task rows, the kinds of the other rows as `inspect` lists them, and no
+finding on a row that is not a task."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from row_trackers import SHAPES, build
+from sheetsync import api
+
+TODAY = dt.date(2026, 9, 21)
+
+
+def _report(tmp_path, shape):
+    return api.validate(build(shape, tmp_path / f"{shape.key}.xlsx"), today=TODAY)
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=[s.key for s in SHAPES])
+def test_rows_that_are_not_tasks_are_told_apart(tmp_path, shape):
+    report = _report(tmp_path, shape)
+    assert [t.row for t in report.tasks] == shape.tasks
+    assert report.understanding.rows == shape.kinds
+    others = {r for rows in shape.kinds.values() for r in rows}
+    assert not [f for f in report.findings if f.row in others and f.code not in ("late",)]
+    for row, label in shape.groups.items():
+        assert next(t for t in report.tasks if t.row == row).group == label
+
+
+def test_a_total_row_with_several_cells_is_not_a_task_and_counts_stay_true(tmp_path):
+    report = _report(tmp_path, SHAPES[0])
+    assert len(report.tasks) == 9 and not any(t.task == "共 9 项" or t.id == "合计" for t in report.tasks)
+    assert sum(t.status == "done" for t in report.tasks) == 2
+
+
+def test_a_task_named_like_a_summary_is_still_a_task(tmp_path):
+    report = _report(tmp_path, SHAPES[0])
+    assert any(t.task == "数据汇总" for t in report.tasks)  # 'data roll-up' is work, not a total label
+
+
+def test_a_plan_and_an_actual_row_are_one_task_with_both_dates(tmp_path):
+    shape = next(s for s in SHAPES if s.key == "plan-actual")
+    report = _report(tmp_path, shape)
+    poster, page = report.tasks
+    assert (poster.start, poster.explicit_due) == (dt.date(2026, 10, 1), dt.date(2026, 10, 5))
+    assert (poster.actual_start, poster.done_date) == (dt.date(2026, 10, 2), dt.date(2026, 10, 9))
+    assert poster.status == "done"  # an actual finish date: finished work, never late
+    assert (page.actual_start, page.done_date, page.status) == (dt.date(2026, 10, 7), None, None)
+
+
+def test_a_task_merged_over_detail_rows_is_one_task(tmp_path):
+    report = _report(tmp_path, next(s for s in SHAPES if s.key == "merged-task"))
+    assert [t.task for t in report.tasks] == ["海报设计", "H5 页面"]
+
+
+def test_hundreds_of_unticked_boxes_give_no_finding(tmp_path):
+    report = _report(tmp_path, next(s for s in SHAPES if s.key == "checkboxes"))
+    assert len(report.tasks) == 3 and not [f for f in report.findings if f.row and f.row > 5]
+
+
+def test_inspect_lists_the_rows_not_taken_by_kind_in_text_and_json(tmp_path):
+    from sheetsync.understood import Inspection, inspect_lines, inspection_dict
+    from sheetsync.sources import read
+
+    shape = next(s for s in SHAPES if s.key == "blank-slots")
+    path = build(shape, tmp_path / "slots.xlsx")
+    report = api.validate(path, today=TODAY)
+    ins = Inspection(read(str(path)), report.language, report)
+    lines = inspect_lines(ins)
+    assert "未作为任务读取的行:" in lines and "  空白占位行:第 6-9 行" in lines
+    assert inspection_dict(ins)["rows"] == {"blank": [6, 7, 8, 9]}
+    en = Inspection(read(str(path)), "en", report)
+    assert "  blank slots: 6-9" in inspect_lines(en)
