@@ -157,7 +157,8 @@ def read_tasks(layout: TableLayout, lang: str, year: int, *, near: dt.date | Non
                 finding("bad-date", fld, numbers[i], ids[i], value=clean_text(raw))
     _check_plausible(tasks, cols, numbers, ids, finding, column, launch, today)
     _read_actual(tasks, layout, numbers, finding, year, near)
-    _read_status(tasks, column("status"), progress_status, numbers, ids, finding)
+    _read_status(tasks, column("status"), progress_status, numbers, ids, finding,
+                 quiet=cols.get("status") in empty)
     groups = layout.rows.groups
     if groups:
         for t, r in zip(tasks, numbers):
@@ -352,9 +353,10 @@ def _check_plausible(tasks, cols, numbers, ids, finding, column, launch, today) 
                 t.due_source = "unreadable"
 
 
-def _read_status(tasks, raw_status, implied, numbers, ids, finding) -> None:
+def _read_status(tasks, raw_status, implied, numbers, ids, finding, quiet: bool = False) -> None:
     """Status from the status cell; an empty cell (or no status column) takes it from the progress, then from a
-    done date. A number in a status column (0, 1, 0.5) is a fraction done."""
+    done date. A number in a status column (0, 1, 0.5) is a fraction done. `quiet`: the column is empty in
+    every task row, so an empty cell is not a finding of its own."""
     if raw_status is None:
         for i, t in enumerate(tasks):
             t.status = implied[i] or ("done" if t.done_date else None)
@@ -364,7 +366,7 @@ def _read_status(tasks, raw_status, implied, numbers, ids, finding) -> None:
         t = tasks[i]
         if _blank(raw):
             t.status = implied[i] or ("done" if t.done_date else None)
-            if t.status is None:
+            if t.status is None and not quiet:
                 what_en, what_zh = _WHAT["status"]
                 finding("missing-value", "status", numbers[i], ids[i], severity="warning", what=what_en,
                         what_zh=what_zh)
