@@ -48,10 +48,16 @@ def _column(cell: str) -> int:
     return parse_a1(cell)[1]
 
 
-# Depends on range findings (one finding over a column, `任务!E5:E55 负责人为空`), which the findings'
-# own work brings: until then a problem repeated down a column is one finding per row.
-@pytest.mark.xfail(reason="needs one range finding per column from the findings' own work", strict=False)
-@pytest.mark.parametrize("family,key,shape", SHAPES, ids=[f"{f}-{k}" for f, k, _ in SHAPES])
+# These shapes hold a problem repeated down a column (an unknown status word, dates that do not read): one
+# finding per column there needs range findings (`任务!E5:E55 负责人为空`), which the findings' own work
+# brings. Until then they are expected to fail; every other shape must pass now.
+NEEDS_RANGE_FINDINGS = {"T02", "T03", "T04", "T05", "T11", "T26"}
+_RANGE = pytest.mark.xfail(reason="needs one range finding per column from the findings' own work", strict=False)
+PER_COLUMN = [pytest.param(f, k, s, id=f"{f}-{k}", marks=[_RANGE] if k in NEEDS_RANGE_FINDINGS else [])
+              for f, k, s in SHAPES]
+
+
+@pytest.mark.parametrize("family,key,shape", PER_COLUMN)
 def test_no_problem_gives_more_than_one_finding_per_column(tmp_path, family, key, shape):
     report = _report(tmp_path, family, shape)
     per_column = Counter((f.code, f.column) for f in report.findings

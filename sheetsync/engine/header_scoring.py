@@ -248,3 +248,21 @@ def _unlabelled_id(sheet, block: HeaderBlock, lo, task_c, taken, first) -> int |
     return None
 
 
+def fields_down(sheet: SheetData, c: int, top: int, rows: int = 12) -> bool:
+    """Field names run down column `c` from row `top` (任务, 负责人, 截止日期, 状态 …) with values beside them: a
+    transposed table, one task per column, not a header over tasks."""
+    found: set[str] = set()
+    beside = texts = 0
+    for r in range(top, min(len(sheet.rows), top + rows)):
+        v = sheet.value(r, c)
+        if not isinstance(v, str) or not v.strip():
+            continue
+        texts += 1
+        alias = ALIASES.get(normalise_header(v))  # a field's name as the templates write it, not a task that
+        if alias is not None:                      # happens to sound like one ('审批', '上线')
+            found.add(alias[0])
+            row = sheet.rows[r]
+            beside += sum(1 for x in row[c + 1:c + 8] if x not in (None, "")) >= 2
+    # most of the column's cells are field names: a task list whose names sound like fields is still a task list
+    return len(found) >= 3 and beside >= 3 and "task" in found and beside * 3 >= texts * 2
+

@@ -2,10 +2,10 @@
 with the tasks beneath (a layout that is not one row per task)? The refusal names the sheet and the reason."""
 from __future__ import annotations
 
-from ..model import ColumnMapping, SheetData, SheetsyncError, TableSeen, WorkbookData
+from ..model import ColumnMapping, SheetData, SheetsyncError, TableSeen, WorkbookData, col_letter
 from . import catalogue
 from .header_cells import HEADER_SCAN_ROWS, MAX_COLUMNS, HeaderBlock, covering, header_block, samples
-from .header_scoring import MIN_SUPPORT
+from .header_scoring import MIN_SUPPORT, fields_down
 from .headers import header_words
 from .regions import task_sheets
 from .vocabulary import score_header
@@ -30,6 +30,9 @@ def not_row_per_task(workbook: WorkbookData, seen: list[TableSeen], mapping: Col
         n = min(len(sheet.rows), HEADER_SCAN_ROWS)
         width = min(max((len(r) for r in sheet.rows[:n]), default=0), MAX_COLUMNS)
         cover = covering(sheet, 0, n, width)
+        for c in range(min(width, 3)):  # fields down a column, tasks across: before a date row reads as a grid
+            if fields_down(sheet, c, 0, n):
+                return _grid_error(sheet.name, "transposed", col_letter(c))
         for r in range(n):
             block = header_block(sheet, r, r, width, cover)
             if len(block.texts) < 3:
@@ -37,7 +40,7 @@ def not_row_per_task(workbook: WorkbookData, seen: list[TableSeen], mapping: Col
             if len(block.grid) >= 4 and len(block.grid) * 2 >= len(block.texts) - 3:
                 return _grid_error(sheet.name, "grid")
             if _transposed(sheet, block):
-                return _grid_error(sheet.name, "transposed")
+                return _grid_error(sheet.name, "people")
     return None
 
 
@@ -64,10 +67,15 @@ def transposed_header(sheet: SheetData, header_row: int, width: int) -> bool:
     return _transposed(sheet, block)
 
 
-def _grid_error(sheet: str, kind: str) -> NotRowPerTask:
+def _grid_error(sheet: str, kind: str, column: str = "A") -> NotRowPerTask:
     t = catalogue.CATALOGUE["not-row-per-task"]
-    what_en = ("most header cells are dates, days or weeks (a calendar or Gantt grid)" if kind == "grid"
-               else "its header cells name people, roles or departments with the tasks listed beneath")
-    what_zh = "表头大多是日期、星期或周次(日历或甘特图网格)" if kind == "grid" else "表头是人名、角色或部门,任务写在下面"
+    what_en, what_zh = {
+        "grid": ("most header cells are dates, days or weeks (a calendar or Gantt grid)",
+                 "表头大多是日期、星期或周次(日历或甘特图网格)"),
+        "people": ("its header cells name people, roles or departments with the tasks listed beneath",
+                   "表头是人名、角色或部门,任务写在下面"),
+        "transposed": (f"its field names run down column {column} with one task per column (a transposed table)",
+                       f"字段名沿 {column} 列向下排列、每列一个任务(转置的表格)"),
+    }[kind]
     return NotRowPerTask(sheet, kind, t.message("en", sheet=sheet, what=what_en), t.message("zh", sheet=sheet, what_zh=what_zh))
 

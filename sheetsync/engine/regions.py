@@ -11,6 +11,9 @@ from .header_scoring import Candidate, score_candidate
 from .values import normalise_header
 
 
+MAX_SPACER = 2  # empty columns inside a header that do not split it
+
+
 def _segments(block: HeaderBlock, sheet: SheetData) -> list[tuple[int, int]]:
     """Runs of header cells separated by a column that is empty in the header and below it."""
     cols = sorted(block.texts)
@@ -31,6 +34,17 @@ def _segments(block: HeaderBlock, sheet: SheetData) -> list[tuple[int, int]]:
         else:
             out.append((lo, hi))
     return out
+
+
+def _spans(segs: list[tuple[int, int]], block: HeaderBlock, sheet: SheetData, year: int) -> list[tuple[int, int]]:
+    """The segments, and the whole header as one span when at most one segment has a task column of its own
+    and the gaps are narrow: spacer columns inside a header (merged, or left empty) do not end the table, while
+    a second table beside the first (a task column of its own) stays apart."""
+    if len(segs) < 2 or any(b[0] - a[1] - 1 > MAX_SPACER for a, b in zip(segs, segs[1:])):
+        return segs
+    with_task = sum(1 for lo, hi in segs
+                    if "task" in score_candidate(sheet, block, lo, hi, year, None, None).columns)
+    return segs + [(segs[0][0], segs[-1][1])] if with_task <= 1 else segs
 
 
 def _joins(sheet: SheetData, top: int, bottom: int, width: int, cover) -> bool:
@@ -85,7 +99,7 @@ def sheet_candidates(sheet: SheetData, year: int, mapping: ColumnMapping | None,
             block = header_block(sheet, top, bottom, width, cover)
             if len(block.texts) < 1:
                 continue
-            for lo, hi in _segments(block, sheet):
+            for lo, hi in _spans(_segments(block, sheet), block, sheet, year):
                 cols = resolve_mapping(resolved, block, lo, hi, sheet, mapping)
                 if cols is False:
                     continue
@@ -137,3 +151,25 @@ def overlaps(c: Candidate, chosen: Candidate, end: int | None) -> bool:
         return False
     return c.block.bottom <= (end if end is not None else 10 ** 9)
 
+
+TINY_ROWS = 5  # a table this small beside one four times its size is a summary or a side list, not the plan
+_SIZE_SCAN = 2000
+
+
+def table_size(c: Candidate) -> int:
+    """Rows under the candidate's header with a value in its task column (counted up to a bound)."""
+    task_c = c.columns.get("task")
+    if task_c is None:
+        return 0
+    rows = c.sheet.rows
+    first = c.block.bottom + 1
+    return sum(1 for row in rows[first:first + _SIZE_SCAN] if task_c < len(row) and cell_text(row[task_c]))
+
+
+def plans(valid: list[Candidate]) -> list[Candidate]:
+    """The candidates that may be the plan: a tiny tidy table (a summary, a contact list) does not beat a
+    table four times its size, however clean its headers. A mapped candidate always may."""
+    sizes = {id(c): table_size(c) for c in valid}
+    most = max(sizes.values(), default=0)
+    keep = [c for c in valid if c.mapped or not (sizes[id(c)] <= TINY_ROWS and sizes[id(c)] * 4 <= most)]
+    return keep or valid

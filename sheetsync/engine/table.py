@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from ..model import ColumnMapping, SheetData, TableSeen, WorkbookData
 from .column_names import field_of, mapping_error
 from .header_cells import header_block
-from .header_scoring import ALIASES, MANAGED_ALIASES, Candidate, score_candidate
+from .header_scoring import ALIASES, MANAGED_ALIASES, Candidate, fields_down, score_candidate
 from .headers import has_cjk
 from .refusals import NotRowPerTask, not_row_per_task, transposed_header
-from .regions import overlaps, sheet_candidates, task_sheets
+from .regions import overlaps, plans, sheet_candidates, task_sheets
 from .row_kinds import RowKinds, classify_rows, fill_down
 from .row_labels import TOTAL_WORDS
 from .schema import header
@@ -79,10 +79,14 @@ def find_table(workbook: WorkbookData, mapping: ColumnMapping | None = None, yea
         every += cands
     if mapping is not None and mapping.columns and not any(c.mapped for c in every):
         raise mapping_error(workbook, mapping, sheets[0] if sheets else None)
+    for c in every:  # field names down the 'task' column, tasks across: a transposed table, not this one
+        if c.valid and not c.mapped and fields_down(c.sheet, c.columns["task"], c.block.top):
+            c.valid = False
     valid = [c for c in every if c.valid]
     if not valid:
         every.sort(key=lambda c: -c.total)
         return None, [_seen(c, _why_not(c)) for c in every[:8]]
+    valid = plans(valid)
     top = max(c.total for c in valid)
     # The first sheet that holds a table nearly as good as the best: people put the plan first.
     order = {id(s): i for i, s in enumerate(workbook.sheets)}
