@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..model import SheetData
-from .headers import one_line
+from .headers import header_words, one_line
+from .values import parse_status
+from .vocabulary import score_header
 
 HEADER_SCAN_ROWS = 40
 MAX_HEADER_ROWS = 4
@@ -73,7 +76,9 @@ def header_block(sheet: SheetData, top: int, bottom: int, width: int, cover) -> 
             area = cover.get((r, c))
             if (raw is None or raw == "") and area is not None and area[0] >= top:
                 raw = sheet.value(area[0], area[1])  # a merged header fills the cells it spans
-            t = cell_text(raw)
+            t = leading(raw) if raw.__class__ is str else cell_text(raw)
+            if t and parts and is_legend(t):
+                continue  # a legend of values under a merged header ('未开始/进行中/已完成') is not a header word
             if t and (not parts or parts[-1] != t):
                 parts.append(t)
                 grid_part = grid_part or gridish(raw, t)
@@ -107,3 +112,51 @@ def samples(sheet: SheetData, first: int, c: int) -> list:
             out.append(v)
     return out
 
+
+# An instruction or a legend after a header's leading words: after a line break, a colon, a semicolon, a comma
+# or a spaced dash ('任务内容\n请在开始日期前填写', 'Owner - who does it; the status is theirs to keep').
+_CLAUSE = re.compile(r"\s*(?:\n|[:：;；，,。]|\s[-–—]\s)\s*")
+_AFTER_SLASH = re.compile(r"^([^/／()（）\[\]【】]{1,16}?)\s*[/／]\s*(.+)$", re.S)
+_LIST = re.compile(r"\s*[,，、/／|｜]\s*")
+_SAYS = 2.5  # the leading words alone must name a field this clearly to stand for the whole cell
+_PRIORITY_WORDS = frozenset("高 中 低 紧急 一般 high medium low urgent normal p0 p1 p2 p3".split())
+
+
+@lru_cache(maxsize=4096)
+def leading(text: str) -> str:
+    """A header cell read by its leading words: an instruction, or a list of the values allowed, written
+    after them in the same cell says how to fill the column, not what it is. A header typed over two lines
+    ('客户\n名称', 'Due\nDate') stays whole: the cut needs leading words that name a field and a longer rest."""
+    t = text.strip()
+    m = _AFTER_SLASH.match(t)
+    if m and is_legend(m.group(2)) and _says(m.group(1)):
+        return one_line(m.group(1))
+    parts = _CLAUSE.split(t, maxsplit=1)
+    if len(parts) == 2:
+        head, rest = parts
+        if head and _says(head) and (len(rest) >= max(8, 2 * len(head)) or is_legend(rest)):
+            return one_line(head)
+    return one_line(t)
+
+
+def _says(words: str) -> bool:
+    return any(s >= _SAYS for s, _ in score_header(header_words(words)).values())
+
+
+@lru_cache(maxsize=4096)
+def is_legend(text: str) -> bool:
+    """'未开始/进行中/已完成', 'Not started, In progress, Done', '高/中/低': a list of values, most of them
+    statuses or priorities."""
+    items = [p for p in _LIST.split(text.strip().strip("()（）[]【】")) if p]
+    if len(items) < 2:
+        return False
+    known = 0
+    for p in items:
+        if p.casefold() in _PRIORITY_WORDS:
+            known += 1
+            continue
+        try:
+            known += parse_status(p) is not None
+        except ValueError:
+            pass
+    return known >= 2 and known * 3 >= len(items) * 2

@@ -63,6 +63,9 @@ def _value_hints(scores: dict[str, tuple[float, str]], values: list, year: int) 
         for f in exact:  # words where dates should be; a header written as the templates write it stays
             if f in out and out[f][1] != "=":
                 del out[f]
+    typed = sum(isinstance(v, (dt.date, dt.datetime)) or (isinstance(v, str) and _is_date(v, year)) for v in values[:12])
+    if "duration" in out and typed * 3 >= min(n, 12) * 2 and not any(f in out for f in exact):
+        out["deadline"] = out.pop("duration")  # 'Estimated Time' over dates: the day it is expected done
     tp = out.get("time_point")
     if tp and tp[1] in _GENERIC_DATE_WORDS and dates * 3 >= min(n, 12) * 2:
         # a bare 'Date' / '日期' over real dates: the day the work is due, not a time point such as 'T-15'
@@ -149,16 +152,13 @@ def score_candidate(sheet: SheetData, block: HeaderBlock, lo: int, hi: int, year
         reasons[c] = ("mapped", {"field": fld, "origin": origin})
         total += MAPPED
     if "task" not in columns:
-        # the task column first (a table has one); between equals, a column whose best reading is the task
-        best = max(((s["task"][0], s["task"][0] >= max(v for v, _ in s.values()), -c) for c, s in scores.items()
-                    if "task" in s and c not in taken and not any(w == "=" and f != "task" for f, (v, w) in s.items())),
-                   default=None)
-        if best is not None and best[0] >= MIN_TASK:
-            c = -best[2]
+        c, s = _task_column(sheet, first, scores, taken)
+        if c is not None:
             columns["task"] = c
             taken.add(c)
-            reasons[c] = ("word", {"field": "task", "word": scores[c]["task"][1]})
-            total += best[0]
+            word = scores[c]["task"][1] if "task" in scores[c] else scores[c]["details"][1]
+            reasons[c] = ("word", {"field": "task", "word": word})
+            total += s
     pairs = sorted(((s, fld, c) for c, fs in scores.items() for fld, (s, _) in fs.items()
                     if c not in taken and fld not in columns and s >= MIN_ASSIGN), key=lambda p: (-p[0], p[2]))
     for s, fld, c in pairs:
@@ -204,6 +204,37 @@ def score_candidate(sheet: SheetData, block: HeaderBlock, lo: int, hi: int, year
     columns.update(managed)
     return Candidate(sheet, block, lo, hi, columns, scores, managed, total, reasons, valid=valid,
                       mapped=origin if mapping else None, year=year)
+
+
+def _task_column(sheet: SheetData, first: int, scores, taken) -> tuple[int | None, float]:
+    """The task column first (a table has one); between equals, a column whose best reading is the task. Its
+    values decide against the header when they cannot be task names: an empty column, one constant value, or
+    a few short categories repeated, while a column beside it (headed as the task or its description) holds
+    distinct descriptions."""
+    ranked = sorted(((s["task"][0], s["task"][0] >= max(v for v, _ in s.values()), -c) for c, s in scores.items()
+                     if "task" in s and c not in taken and not any(w == "=" and f != "task" for f, (v, w) in s.items())),
+                    reverse=True)
+    if not ranked or ranked[0][0] < MIN_TASK:
+        return None, 0.0
+    best = ranked[0]
+    if _names_tasks(samples(sheet, first, -best[2])) is not False:
+        return -best[2], best[0]
+    others = [(s["task"][0] if "task" in s else s["details"][0], -c) for c, s in scores.items()
+              if c not in taken and c != -best[2] and ("task" in s or "details" in s)]
+    for score, neg_c in sorted(others, reverse=True):
+        if score >= MIN_TASK and _names_tasks(samples(sheet, first, -neg_c)):
+            return -neg_c, score
+    return -best[2], best[0]
+
+
+def _names_tasks(values: list) -> bool | None:
+    """Could these values be task names? None when there are too few rows to say."""
+    if len(values) < 3:
+        return None if values else False
+    texts = [cell_text(v) for v in values if isinstance(v, str)]
+    if len(texts) * 3 < len(values) * 2:
+        return False  # numbers or dates
+    return len(set(texts)) * 3 > len(texts)  # not one constant or a few categories repeated down the column
 
 
 def _unlabelled_task(sheet, block: HeaderBlock, lo, hi, taken, first, scores) -> int | None:
