@@ -197,6 +197,8 @@ class Task:
     owner_email: str | None = None
     group: str | None = None  # the phase, section or parent row the task sits under
     actual_start: dt.date | None = None  # the actual line of a plan/actual pair (its actual end is done_date)
+    sheet: str | None = None  # the sheet of a task read from another table with the task table's columns
+    table: int = 0  # 0: the task table (the one sync writes to); 1, 2 …: the other tables with its columns
 
     @property
     def key(self) -> str:
@@ -362,6 +364,14 @@ class Report:
     def exit_code(self) -> int:
         return 1 if any(f.severity == "error" for f in self.findings) else 0
 
+    def main_table(self) -> "Report":
+        """The report restricted to the task table sync writes to: without the tasks (and their findings) read
+        from other tables with the same columns (another sheet, or a block beside it)."""
+        if all(t.table == 0 for t in self.tasks):
+            return self
+        return dataclasses.replace(self, tasks=[t for t in self.tasks if t.table == 0],
+                                   findings=[f for f in self.findings if not f.params.get("table")])
+
     def to_dict(self) -> dict:
         def iso(d):
             return d.isoformat() if d else None
@@ -391,7 +401,7 @@ class Report:
         Dates (due, start, deadline as typed, requested, done) are datetime64 with NaT where empty; review
         times are datetime64 too; depends_on and owners are lists. Needs pandas: `pip install 'sheetsync[pandas]'`."""
         pd = _pandas()
-        dates = ("due", "explicit_due", "start", "done_date", "requested", "submitted", "reviewed")
+        dates = ("due", "explicit_due", "start", "done_date", "requested", "submitted", "reviewed", "actual_start")
         numbers = ("duration", "progress")
         columns = [f.name for f in dataclasses.fields(Task) if f.name != "links"]
         data: dict[str, Any] = {"key": pd.Series([t.key for t in self.tasks], dtype=object)}

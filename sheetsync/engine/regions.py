@@ -92,6 +92,7 @@ def sheet_candidates(sheet: SheetData, year: int, mapping: ColumnMapping | None,
         if not any(cell_text(v) for v in sheet.rows[bottom][:width]):
             continue
         best: Candidate | None = None
+        beside: list[Candidate] = []  # valid one-row tables at this row next to each other (blocks side by side)
         for depth in range(MAX_HEADER_ROWS):
             top = bottom - depth
             if top < 0 or (depth and not _joins(sheet, top, bottom, width, cover)):
@@ -104,10 +105,13 @@ def sheet_candidates(sheet: SheetData, year: int, mapping: ColumnMapping | None,
                 if cols is False:
                     continue
                 cand = score_candidate(sheet, block, lo, hi, year, cols, mapping.origin if cols else None)
+                if not depth and cand.valid:
+                    beside.append(cand)
                 if best is None or _better(cand, best, 0.5 if depth else 0.0):
                     best = cand
         if best is not None:
             out.append(best)
+            out += [c for c in beside if c.first_col > best.last_col or c.last_col < best.first_col]
             if settled is None and best.valid and len(best.columns) >= 3:
                 settled = bottom
     for name, (r0, c0, r1, c1) in sheet.tables:  # Excel tables: their own header row and columns

@@ -25,6 +25,7 @@ from .regions import overlaps, plans, sheet_candidates, task_sheets
 from .row_kinds import RowKinds, classify_rows, fill_down
 from .row_labels import TOTAL_WORDS
 from .schema import header
+from .values import normalise_header
 
 __all__ = ["ALIASES", "MANAGED_ALIASES", "TOTAL_WORDS", "NotRowPerTask", "TableLayout", "describe_seen", "field_of",
            "find_table", "mapping_error", "not_row_per_task", "task_sheets", "transposed_header"]
@@ -50,6 +51,7 @@ class TableLayout:
     mapped: str | None = None  # origin of the mapping that fixed columns, if any
     managed: dict[str, int] = field(default_factory=dict)  # m_due/m_health/m_flags -> column sync writes (place_managed)
     rows: RowKinds = field(default_factory=RowKinds)  # what each row under the header is (row_kinds.py)
+    more: list = field(default_factory=list)  # TableLayouts of the other tables with these columns (sheets, blocks)
 
     @property
     def first_data_row(self) -> int:
@@ -105,7 +107,37 @@ def find_table(workbook: WorkbookData, mapping: ColumnMapping | None = None, yea
             others.append(other)
     seen = [_seen(chosen)] + [_seen(c, "lower score" if c.sheet is chosen.sheet else "another sheet") for c in
                               sorted(others, key=lambda c: -c.total)[:8]]
-    return _layout(chosen, kinds, seen, mapping), seen
+    layout = _layout(chosen, kinds, seen, mapping)
+    same: dict[tuple, Candidate] = {}  # the topmost per sheet and left edge: a header repeated below continues it
+    for c in sorted((c for c in every if c is not chosen and c.valid and _same_layout(c, chosen)
+                     and not overlaps(c, chosen, end)), key=lambda c: c.block.bottom):
+        same.setdefault((id(c.sheet), c.first_col), c)
+    for c in sorted(same.values(), key=lambda c: (order.get(id(c.sheet), 0), c.first_col)):
+        more = _layout(c, classify_rows(c.sheet, c), [], mapping)
+        if _tasks_in(more):
+            layout.more.append(more)
+    return layout, seen
+
+
+def _signature(c: Candidate) -> tuple:
+    return tuple(sorted((f, col - c.first_col, normalise_header(c.block.texts.get(col, "")))
+                        for f, col in c.columns.items() if not f.startswith("m_")))
+
+
+def _same_layout(c: Candidate, chosen: Candidate) -> bool:
+    """Another table with the chosen one's columns: one project per sheet, or a second block beside the first
+    (the same fields under the same headers, in the same order)."""
+    if c.sheet is chosen.sheet and c.block.bottom != chosen.block.bottom:
+        return False  # stacked below: a repeated header continues the table, or a different table ends it
+    return len(c.columns) >= 3 and _signature(c) == _signature(chosen)
+
+
+def _tasks_in(layout: TableLayout) -> bool:
+    task_c = layout.columns.get("task")
+    stop = layout.end_row if layout.end_row is not None else len(layout.sheet.rows)
+    return any(task_c < len(row) and row[task_c] not in (None, "")
+               for r, row in enumerate(layout.sheet.rows[layout.first_data_row:stop], layout.first_data_row)
+               if r not in layout.skip_rows)
 
 
 def _why_not(c: Candidate) -> str:
