@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from ..model import SheetData
 from .header_cells import ID_LIKE, header_block, samples
 from .header_scoring import Candidate, score_candidate
-from .row_labels import (ACTUAL_WORDS, PLAN_WORDS, is_note_opening, is_phase_label, is_placeholder,
+from .row_labels import (ACTUAL_WORDS, MAYBE_LABEL, PLAN_WORDS, TOTAL_WORDS, is_note_opening, is_phase_label, is_placeholder,
                          is_total_label, is_unticked, legend_parts)
 from .values import parse_status
 
@@ -22,6 +23,7 @@ KINDS = ("total", "group", "blank", "checkbox", "legend", "helper", "note", "hea
 _DATE_FIELDS = ("deadline", "start", "done_date", "requested", "submitted", "reviewed", "time_point")
 _TEXT_FIELDS = ("details", "notes")
 LEGEND_ROWS = 3  # a legend sits right under the header
+MANY_VALUES = 2000  # a column with more distinct values than this (ids, names) is searched for exact labels only
 
 
 @dataclass
@@ -83,6 +85,8 @@ class _Classifier:
         self.block_sums = dict(self.sums)
         self.block_counts = dict(self.counts)
         self.out = RowKinds()
+        self._summed = 0  # how many task rows are in the sums
+        self._distincts: dict[int, set | None] = {}
 
     # ---------------------------------------------------------------- the pass
 
@@ -94,41 +98,44 @@ class _Classifier:
         prev: int | None = None  # the last filled row
         section: str | None = None
         parents: list[tuple[str, str]] = []  # (id, label) of parent rows still open
-        used: set[int] = set()
-        tasks = 0
+        task_rows: list[int] = []
+        look = self._look()
+        id_c, task_c = self.id_c, self.task_c
         for r in range(self.first, len(rows)):
+            if r not in look:  # a row with a task name and nothing that marks it otherwise: a task
+                task_rows.append(r)
+                last_task = prev = r
+                gap = False
+                if section or parents:
+                    self._group_of(r, rows[r], parents, section)
+                continue
             row = rows[r]
             filled = [(c, row[c]) for c in self.table_cols if c < len(row) and not _blank(row[c])]
             if not filled:
                 gap = True
                 continue
+            if self.numeric:
+                self._add_up(task_rows)
             kind = self._kind(r, row, filled, gap, last_task, prev)
             if kind == "end":
                 out.end = r
                 out.starts.append(r)
                 break
+            if kind is None and id_c is not None and self._parent(r, row):
+                kind = "group"
             if kind is None:
-                if self.id_c is not None and self._parent(r, row):
-                    kind = "group"
-            if kind is None:
-                tasks += 1
+                task_rows.append(r)
                 last_task = r
-                ident = _id_text(row, self.id_c)
-                while parents and not (ident and ident.startswith(parents[-1][0] + ".")):
-                    parents.pop()
-                label = parents[-1][1] if parents else section
-                if label:
-                    groups[r] = label
-                used.update(c for c, _ in filled)
-                self._add(row)
+                if section or parents:
+                    self._group_of(r, row, parents, section)
             else:
                 kinds[r] = kind
                 if kind == "actual":
                     out.actual[r] = last_task
                 elif kind == "group":
-                    label = _label(row, filled, self.task_c)
-                    ident = _id_text(row, self.id_c)
-                    if ident and self.task_c is not None and not _blank(row[self.task_c] if self.task_c < len(row) else None):
+                    label = _label(row, filled, task_c)
+                    ident = _id_text(row, id_c)
+                    if ident and task_c is not None and not _blank(row[task_c] if task_c < len(row) else None):
                         while parents and not ident.startswith(parents[-1][0] + "."):
                             parents.pop()
                         parents.append((ident, label))
@@ -139,9 +146,102 @@ class _Classifier:
                     self.block_counts = dict.fromkeys(self.numeric, 0)
             prev = r
             gap = False
-        if tasks >= 3:
-            out.empty_columns = frozenset(c for c in self.cols.values() if c not in used)
+        if len(task_rows) >= 3:
+            body = rows[self.first:]
+            out.empty_columns = frozenset(c for c in set(self.cols.values())
+                                          if not _any_value(rows, task_rows, c, self._distinct(body, c)))
         return out
+
+    def _distinct(self, body, c) -> set | None:
+        """The distinct values of column c under the header (None: a value that cannot be hashed), once."""
+        if c not in self._distincts:
+            try:
+                try:
+                    values = set(map(itemgetter(c), body))
+                except IndexError:  # ragged rows
+                    values = {row[c] if c < len(row) else None for row in body}
+            except TypeError:
+                values = None
+            self._distincts[c] = values
+        return self._distincts[c]
+
+    def _group_of(self, r, row, parents, section) -> None:
+        ident = _id_text(row, self.id_c)
+        while parents and not (ident and ident.startswith(parents[-1][0] + ".")):
+            parents.pop()
+        label = parents[-1][1] if parents else section
+        if label:
+            self.out.groups[r] = label
+
+    def _look(self) -> set[int]:
+        """The rows worth a closer look; every other row holds a task name and nothing that marks it otherwise.
+        Column by column, each distinct text judged once: most rows of a large tracker take no Python work of
+        their own here."""
+        rows, first = self.sheet.rows, self.first
+        body = rows[first:]
+        look: set[int] = set(range(first, min(len(rows), first + LEGEND_ROWS)))
+        look.update(self.across)
+        look.update(self.down)
+        keys, actual = self.header_keys, ACTUAL_WORDS
+
+        def marks(v) -> bool:  # a total label, a header word or 'actual', wherever it stands
+            t = v.strip()
+            k = t.casefold()
+            return bool(t) and (k in keys or k in actual or is_total_label(t))
+
+        task_c = self.task_c
+        # the labels exactly as people write them (case, a colon): a set intersection for columns of many
+        # distinct values (ids, names), where judging each text would cost more than the whole pass
+        exact = {v + end for k in keys | actual | TOTAL_WORDS
+                 for v in (k, k.upper(), k.title(), k.capitalize()) for end in ("", ":", "：")}
+
+        def judged_task(v) -> bool:  # a task cell worth a look: empty, not text, or text that may be a label
+            if v.__class__ is not str:
+                return True
+            t = v.strip()
+            return (not t or (t[:1].isascii() and t[:1].islower()) or t.casefold() in keys
+                    or t.casefold() in actual or MAYBE_LABEL.search(t) is not None)
+
+        for c in self.table_cols:
+            distinct = self._distinct(body, c)
+            col = _column(body, c) if c == task_c or distinct is None else None
+            if distinct is None:
+                judge = judged_task if c == task_c else (lambda v: v.__class__ is str and marks(v))
+                hot = None
+                hits = [i for i, v in enumerate(col) if judge(v)]
+            elif c == task_c:
+                hot = {v for v in distinct if judged_task(v)}
+            elif len(distinct) <= MANY_VALUES:
+                hot = {v for v in distinct if v.__class__ is str and v and marks(v)}
+            else:
+                hot = distinct & exact
+            if hot is not None:
+                if hot and col is None:
+                    col = _column(body, c)
+                hits = [i for i, v in enumerate(col) if v in hot] if hot else []
+            look.update(first + i for i in hits)
+            if c == task_c:  # the row after an empty one: a note after a gap
+                look.update(first + i + 1 for i in hits if col[i].__class__ is not str or not col[i].strip())
+        if self.id_c is not None:  # a parent row: its id the prefix of the next one (1 over 1.1)
+            ids = _column(body, self.id_c)
+            for i in range(len(ids) - 1):
+                a, b = ids[i], ids[i + 1]
+                if a.__class__ is str and b.__class__ is str and b.startswith(a.strip()) and b != a:
+                    look.add(first + i)
+                elif a.__class__ in (int, float) and b.__class__ in (str, float):
+                    look.add(first + i)
+        return look
+
+    def _add_up(self, task_rows: list[int]) -> None:
+        """The sums and counts of the numeric columns over the task rows not yet added (totals compare with
+        what is above them: the block since the last total, and everything)."""
+        start = self._summed
+        if start >= len(task_rows):
+            return
+        rows = self.sheet.rows
+        for r in task_rows[start:]:
+            self._add(rows[r])
+        self._summed = len(task_rows)
 
     def _add(self, row) -> None:
         for c in self.numeric:
@@ -284,6 +384,22 @@ class _Classifier:
             if nxt:
                 return nxt.startswith(ident + ".") and nxt != ident
         return False
+
+
+def _column(body, c) -> list:
+    if body and len(body[0]) > c and len(body[-1]) > c:  # calamine pads rows: try the fast path first
+        try:
+            return list(map(itemgetter(c), body))
+        except IndexError:
+            pass
+    return [row[c] if c < len(row) else None for row in body]
+
+
+def _any_value(rows, task_rows, c, distinct: set | None) -> bool:
+    """Does a task row fill column c? The column's distinct values answer at once for an empty column."""
+    if distinct is not None and all(_blank(v) for v in distinct):
+        return False
+    return any(c < len(rows[r]) and not _blank(rows[r][c]) for r in task_rows)
 
 
 def _id_text(row, c) -> str:

@@ -31,9 +31,17 @@ _PHASE = re.compile(r"(?:阶段|階段|部分|模块|模組|板块|环节|phase|
 _LIST_SPLIT = re.compile(r"\s*[/／|｜、]\s*")
 
 
+_TOTAL_CHARS = frozenset("计总和汇計總彙共完项个条件")
+_TOTAL_EN = re.compile(r"tal|sum|item|task|done|open|count|complete", re.IGNORECASE)
+
+
 def is_total_label(text: str) -> bool:
     t = text.strip()
-    return bool(t) and len(t) <= 24 and bool(_TOTAL.match(t) or _COUNT.match(t))
+    if not t or len(t) > 24:
+        return False
+    if _TOTAL_CHARS.isdisjoint(t) and not _TOTAL_EN.search(t):  # no total or count word at all
+        return False
+    return bool(_TOTAL.match(t) or _COUNT.match(t))
 
 
 def is_placeholder(text: str) -> bool:
@@ -64,3 +72,9 @@ def legend_parts(text: str) -> list[str]:
     if len(parts) < 2 or any(len(p) > 12 for p in parts) or any(ch.isdigit() for p in parts for ch in p[:1]):
         return []
     return parts
+
+
+# Any of the labels above, in one pass over a text (a superset: rows it finds are then judged one by one).
+MAYBE_LABEL = re.compile("|".join(f"(?:{p.pattern})" for p in (_TOTAL, _COUNT, _PLACEHOLDER, _NOTE, _PHASE)),
+                         re.IGNORECASE)
+
