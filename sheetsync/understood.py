@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 
 from .engine.field_costs import cost
+from .engine.row_kinds import KINDS
 from .engine.schema import BY_FIELD, MANAGED, MAPPING_ROWS
 from .model import ColumnRead, Report, SheetsyncError, TableSeen, Understanding, WorkbookData, col_letter
 
@@ -22,7 +23,7 @@ KIND_NAMES = {"en": {"xlsx": "Excel workbook", "xls": "Excel 97-2003 workbook (.
                      "gsheet": "Google Sheets spreadsheet"},
               "zh": {"xlsx": "Excel 工作簿", "xls": "Excel 97-2003 工作簿(.xls)", "csv": "CSV 文件",
                      "gsheet": "Google 表格"}}
-# The kinds of rows under the header that are not tasks (engine/row_kinds.py), as inspect names them.
+# The kinds of rows under the header that are not tasks (engine/row_kinds.KINDS), as inspect names them.
 ROW_KINDS = {
     "en": {"total": "totals", "group": "groups (phase, section, parent)", "blank": "blank slots",
            "checkbox": "unticked boxes only", "legend": "legend (allowed values)", "helper": "helper values",
@@ -272,7 +273,7 @@ def _row_kind_lines(u: Understanding, lang: str) -> list[str]:
     """The rows not read as tasks, one line per kind, and one line per column nobody filled."""
     tx = TEXT[lang]
     lines = [tx["kind_rows"].format(kind=ROW_KINDS[lang].get(k, k), rows=_row_spans(u.rows[k]))
-             for k in ROW_KINDS[lang] if u.rows.get(k)]
+             for k in KINDS if u.rows.get(k)]
     return [tx["not_tasks"]] + lines if lines else []
 
 

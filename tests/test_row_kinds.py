@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import openpyxl
 import pytest
 
 from row_trackers import SHAPES, build
@@ -72,3 +73,30 @@ def test_inspect_lists_the_rows_not_taken_by_kind_in_text_and_json(tmp_path):
     assert inspection_dict(ins)["rows"] == {"blank": [6, 7, 8, 9]}
     en = Inspection(read(str(path)), "en", report)
     assert "  blank slots: 6-9" in inspect_lines(en)
+
+
+def test_every_row_kind_has_a_name_in_both_languages():
+    from sheetsync.engine.row_kinds import KINDS
+    from sheetsync.understood import ROW_KINDS
+
+    assert set(ROW_KINDS["en"]) == set(KINDS) == set(ROW_KINDS["zh"])
+
+
+def test_an_empty_column_is_one_line_in_inspect_and_no_finding_per_row(tmp_path):
+    from sheetsync.sources import read
+    from sheetsync.understood import Inspection, inspect_lines, inspection_dict
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "任务"
+    ws.append(["任务", "负责人", "截止日期", "状态"])
+    for i in range(12):
+        ws.append([f"任务说明{i}", None, dt.date(2026, 10, 1 + i), "进行中"])
+    path = tmp_path / "empty.xlsx"
+    wb.save(path)
+    report = api.validate(path, today=TODAY)
+    assert report.columns["owner"] == 1 and report.understanding.empty == [1]
+    assert not [f for f in report.findings if f.code == "missing-value" and f.cell and f.cell.startswith("B")]
+    lines = inspect_lines(Inspection(read(str(path)), "zh", report))
+    assert [line for line in lines if "负责人" in line and "为空" in line] == ["  负责人(B)在所有任务行都为空:不逐行检查"]
+    assert inspection_dict(Inspection(read(str(path)), "zh", report))["empty_columns"] == ["B"]

@@ -13,8 +13,8 @@ from operator import itemgetter
 from ..model import SheetData
 from .header_cells import ID_LIKE, header_block, samples
 from .header_scoring import Candidate, score_candidate
-from .row_labels import (ACTUAL_WORDS, MAYBE_LABEL, PLAN_WORDS, TOTAL_WORDS, is_note_opening, is_phase_label, is_placeholder,
-                         is_total_label, is_unticked, legend_parts)
+from .row_labels import (ACTUAL_WORDS, MAYBE_LABEL, PLAN_WORDS, TOTAL_WORDS, is_note_opening, is_phase_label,
+                         is_placeholder, is_total_label, is_unticked, legend_parts)
 from .values import parse_status
 
 # The kinds of rows that are not tasks, in the order `inspect` lists them.
@@ -43,10 +43,6 @@ class RowKinds:
 
 def _blank(v) -> bool:
     return v is None or v == "" or (v.__class__ is str and not v.strip()) or (v.__class__ is float and v != v)
-
-
-def _is_date_value(v) -> bool:
-    return isinstance(v, (dt.date, dt.datetime)) or (v.__class__ is str and any(ch.isdigit() for ch in v))
 
 
 class _Classifier:
@@ -264,7 +260,8 @@ class _Classifier:
             return "total"
         one = len(filled) == 1
         if r in self.across and _only_in(row, self.table_cols, self.across[r]):
-            return "note" if gap and last_task is not None and is_note_opening(filled[0][1] if strings else "") else "group"
+            note = gap and last_task is not None and strings and is_note_opening(strings[0][1])
+            return "note" if note else "group"
         if last_task is not None and prev == last_task and self._actual(r, row, last_task):
             return "actual"
         top = self.down.get(r)
@@ -272,16 +269,15 @@ class _Classifier:
             return "detail"
         if last_task is None and r < self.first + LEGEND_ROWS and self._legend(filled, strings, text):
             return "legend"
-        if one and strings and (is_note_opening(strings[0][1]) or (prev is not None and self.out.kinds.get(prev) == "note")):
+        if one and strings and (is_note_opening(strings[0][1]) or self.out.kinds.get(prev) == "note"):
             return "note"
         if one and strings and gap and last_task is not None and not self._more_below(r):
             return "note"
         if text and not is_placeholder(text):
             if one and is_phase_label(text) and self.status_c != task_c:
                 return "group"
-            if (one and text[:1].isascii() and text[:1].islower() and last_task is not None and prev == last_task
-                    and not self._lonely_tasks()):
-                return "continuation"
+            if one and text[:1].isascii() and text[:1].islower() and last_task is not None and prev == last_task:
+                return "continuation"  # a sentence going on from the row above
             return None
         if task_c is None:
             return None
@@ -367,10 +363,6 @@ class _Classifier:
             row = rows[k]
             if sum(1 for c in self.table_cols if c < len(row) and not _blank(row[c])) >= 2:
                 return True
-        return False
-
-    def _lonely_tasks(self) -> bool:
-        """Tasks written with nothing beside them (a bare list): a lone text row is a task there."""
         return False
 
     def _parent(self, r, row) -> bool:
