@@ -76,6 +76,14 @@ SHAPES = [
               ["2", "Build", "Cat", D(2026, 9, 21), D(2026, 10, 10), "Not started", 8.0, None],
               ["2.1", "Build the page", "Cat", D(2026, 9, 21), D(2026, 10, 10), "Not started", 8.0, None]],
              kinds={"group": [3, 6]}, tasks=[4, 5, 7], groups={4: "Planning", 5: "Planning", 7: "Build"}),
+    # the same breakdown with its ids typed as numbers (1, 1.1, 1.2, 2, 2.1)
+    RowShape("parents-numbers", EN_HEAD,
+             [[1, "Planning", "Ann", D(2026, 9, 1), D(2026, 9, 20), "In progress", 10.0, None],
+              [1.1, "Write the brief", "Ann", D(2026, 9, 1), D(2026, 9, 5), "Completed", 4.0, None],
+              [1.2, "Approve the budget", "Bob", D(2026, 9, 6), D(2026, 9, 20), "In progress", 6.0, None],
+              [2, "Build", "Cat", D(2026, 9, 21), D(2026, 10, 10), "Not started", 8.0, None],
+              [2.1, "Build the page", "Cat", D(2026, 9, 21), D(2026, 10, 10), "Not started", 8.0, None]],
+             kinds={"group": [3, 6]}, tasks=[4, 5, 7], groups={4: "Planning", 5: "Planning", 7: "Build"}),
     # phase rows: a label alone in the first column, and one merged across the row
     RowShape("phases", ZH_HEAD,
              [["策划阶段", None, None, None, None, None, None, None]]

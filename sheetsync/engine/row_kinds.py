@@ -224,7 +224,8 @@ class _Classifier:
                 a, b = ids[i], ids[i + 1]
                 if a.__class__ is str and b.__class__ is str and b.startswith(a.strip()) and b != a:
                     look.add(first + i)
-                elif a.__class__ in (int, float) and b.__class__ in (str, float):
+                elif (a.__class__ in (int, float) and b.__class__ in (str, float)
+                      and str(b).startswith(_id_text([a], 0) + ".")):  # 1 over 1.1 typed as numbers
                     look.add(first + i)
         return look
 
