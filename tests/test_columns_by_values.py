@@ -103,3 +103,10 @@ def test_a_legend_in_a_merged_headers_second_cell_supplies_no_field(tmp_path):
     assert report.columns["status"] == 3 and "start" not in report.columns and len(report.tasks) == 6
     status = next(c for c in report.understanding.columns if c.column == 3)
     assert "进行中" not in status.header
+
+
+def test_the_owner_column_holds_short_names_that_repeat(tmp_path):
+    sentences = [f"Owner to confirm the venue booking with the mall, step {i}" for i in range(6)]
+    report = _read(tmp_path, ["Task", "Owner", "Assignee", "Due date"],
+                   [_name, lambda i: sentences[i], _owner, _due])
+    assert report.columns["owner"] == 2 and report.tasks[0].owner == "张三"

@@ -77,6 +77,12 @@ def _value_hints(scores: dict[str, tuple[float, str]], values: list, year: int) 
             s, w = out["task"]
             out["task"] = (s - 2.5, w)
             out["id"] = (max(out.get("id", (0, ""))[0], 3.0), out.get("id", (0, "values"))[1] or "values")
+    people = [t for t in texts if "@" not in t]  # an address is a person however long
+    if "owner" in out and len(people) >= 3 and len(people) * 3 >= n * 2:
+        # names are short and repeat; sentences that differ row by row are notes about the task, not its owner
+        if sum(len(t) for t in people) / len(people) > 12 and len(set(people)) * 3 > len(people) * 2:
+            s, w = out["owner"]
+            out["owner"] = (s - 2.5, w)
     numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
     # a 'status' of fractions (0 / 0.5 / 1) is a share done; whole numbers alone say nothing of the kind
     if ("status" in out and len(numbers) * 3 >= n * 2 and all(0 <= x <= 1 for x in numbers)
