@@ -72,3 +72,15 @@ def test_a_second_block_beside_the_first_is_more_tasks(tmp_path):
     plan_report = report.main_table()
     assert [t.task for t in plan_report.tasks] == [n for _, n, *_ in A] and not [
         f for f in plan_report.findings if f.code == "missing-value"]
+
+
+def test_a_copy_of_the_task_sheet_is_not_read_twice(tmp_path):
+    wb = openpyxl.Workbook()
+    first = wb.active
+    first.title = "任务"
+    _block(first, 1, 1, A)
+    _block(wb.create_sheet("任务 (2)"), 1, 1, A)
+    path = tmp_path / "copy.xlsx"
+    wb.save(path)
+    report = api.validate(path, today=TODAY)
+    assert len(report.tasks) == len(A) and not [f for f in report.findings if f.code == "other-tables-read"]

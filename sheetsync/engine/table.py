@@ -112,9 +112,11 @@ def find_table(workbook: WorkbookData, mapping: ColumnMapping | None = None, yea
     for c in sorted((c for c in every if c is not chosen and c.valid and _same_layout(c, chosen)
                      and not overlaps(c, chosen, end)), key=lambda c: c.block.bottom):
         same.setdefault((id(c.sheet), c.first_col), c)
+    names = _task_names(layout) if same else []
     for c in sorted(same.values(), key=lambda c: (order.get(id(c.sheet), 0), c.first_col)):
         more = _layout(c, classify_rows(c.sheet, c), [], mapping)
-        if _tasks_in(more):
+        theirs = _task_names(more)
+        if theirs and theirs != names:  # the same tasks again is a copy (a backup sheet), not more work
             layout.more.append(more)
     return layout, seen
 
@@ -132,12 +134,12 @@ def _same_layout(c: Candidate, chosen: Candidate) -> bool:
     return len(c.columns) >= 3 and _signature(c) == _signature(chosen)
 
 
-def _tasks_in(layout: TableLayout) -> bool:
+def _task_names(layout: TableLayout) -> list:
+    """The task cells of a table's task rows, in order."""
     task_c = layout.columns.get("task")
     stop = layout.end_row if layout.end_row is not None else len(layout.sheet.rows)
-    return any(task_c < len(row) and row[task_c] not in (None, "")
-               for r, row in enumerate(layout.sheet.rows[layout.first_data_row:stop], layout.first_data_row)
-               if r not in layout.skip_rows)
+    return [row[task_c] for r, row in enumerate(layout.sheet.rows[layout.first_data_row:stop], layout.first_data_row)
+            if r not in layout.skip_rows and task_c < len(row) and row[task_c] not in (None, "")]
 
 
 def _why_not(c: Candidate) -> str:
