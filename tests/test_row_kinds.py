@@ -48,6 +48,7 @@ def test_a_plan_and_an_actual_row_are_one_task_with_both_dates(tmp_path):
     assert (poster.actual_start, poster.done_date) == (dt.date(2026, 10, 2), dt.date(2026, 10, 9))
     assert poster.status == "done"  # an actual finish date: finished work, never late
     assert (page.actual_start, page.done_date, page.status) == (dt.date(2026, 10, 7), None, None)
+    assert poster.stage is None  # the 计划 / 实际 column says which line it is, not the task's stage
 
 
 def test_a_task_merged_over_detail_rows_is_one_task(tmp_path):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ..model import SheetData, col_letter
 from .header_cells import ID_LIKE, HeaderBlock, cell_text, samples
 from .headers import HeaderWords, header_words, strip_common_cjk_prefix, strip_common_prefix
+from .row_labels import ACTUAL_WORDS, PLAN_WORDS
 from .schema import COLUMNS, MANAGED
 from .values import normalise_header, parse_date, parse_status
 from .vocabulary import DATE_FIELDS, score_header
@@ -56,6 +57,8 @@ def _value_hints(scores: dict[str, tuple[float, str]], values: list, year: int) 
     out = dict(scores)
     n = len(values)
     texts = [v for v in values if isinstance(v, str)]
+    if len(texts) == n and all(t.strip().casefold() in PLAN_WORDS | ACTUAL_WORDS for t in texts):
+        return {}  # 计划 / 实际 on alternate rows: which line of a plan/actual pair, not a field of the task
     dates = sum(_is_date(v, year) for v in values[:12])
     exact = [f for f in DATE_FIELDS if f != "time_point"]  # a time point is written as words ('活动前15天')
     wordy = [t for t in texts if not any(ch.isdigit() for ch in t)]  # a date typed as text has digits
