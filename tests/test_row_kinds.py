@@ -101,3 +101,22 @@ def test_an_empty_column_is_one_line_in_inspect_and_no_finding_per_row(tmp_path)
     lines = inspect_lines(Inspection(read(str(path)), "zh", report))
     assert [line for line in lines if "负责人" in line and "为空" in line] == ["  负责人(B)在所有任务行都为空:不逐行检查"]
     assert inspection_dict(Inspection(read(str(path)), "zh", report))["empty_columns"] == ["B"]
+
+
+def test_a_task_with_only_its_name_is_still_a_task(tmp_path):
+    """A new task nobody has assigned yet, alone in its row, stays a task (and its empty owner is a finding);
+    only a heading ('Phase 2', '执行阶段') or a lowercase line going on from the row above is not."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Task", "Owner", "Due", "Status"])
+    ws.append(["Write the brief", "Ann", dt.date(2026, 10, 1), "In progress"])
+    ws.append(["Weekly report", None, None, None])
+    ws.append(["Phase 2", None, None, None])
+    ws.append(["Build the page", "Bob", dt.date(2026, 10, 9), "Not started"])
+    ws.append(["Order the banners", "Cat", dt.date(2026, 10, 12), "Not started"])
+    wb.save(tmp_path / "lone.xlsx")
+    report = api.validate(tmp_path / "lone.xlsx", today=TODAY)
+    assert [t.task for t in report.tasks] == ["Write the brief", "Weekly report", "Build the page", "Order the banners"]
+    assert report.understanding.rows == {"group": [4]}
+    assert [t.group for t in report.tasks] == [None, None, "Phase 2", "Phase 2"]
+    assert any(f.code == "missing-value" and f.row == 3 for f in report.findings)

@@ -25,8 +25,11 @@ ACTUAL_WORDS = frozenset({"实际", "實際", "实际时间", "实际完成", "a
 UNTICKED = frozenset({"false", "☐", "□", "no", "否", "0", "✗"})
 _NOTE = re.compile(r"^(?:注|注意|备注|備註|说明|說明|填写说明|填表说明|notes?|nb|remarks?|说明事项|tips?)\s*[:：.、]|^[*※＊]\s*\S",
                    re.IGNORECASE)
-_PHASE = re.compile(r"(?:阶段|階段|部分|模块|模組|板块|环节|phase|stage|section|part|milestone|sprint|week)\s*[\w一二三四五六七八九十]*\s*[:：]?"
-                    r"|^[一二三四五六七八九十]+\s*[、.．]|^(?:第\s*[\d一二三四五六七八九十]+\s*[阶部周])|^[IVX]+\s*[.．]\s",
+# A heading of its own: 'Phase 1: Planning', 'Week 3', 'Part 1 - Plan', '策划阶段', '第二部分:执行', '一、策划'; a
+# task that mentions one ('Weekly report', '阶段性总结') is not.
+_PHASE = re.compile(r"^(?:phase|stage|section|part|milestone|sprint|week)\b\s*[\w.]*\s*(?:[:：\-–—].*)?$"
+                    r"|(?:阶段|階段|部分|模块|模組|板块|环节)\s*[\d一二三四五六七八九十]*\s*(?:[:：].*)?$"
+                    r"|^[一二三四五六七八九十]+\s*[、.．]|^第\s*[\d一二三四五六七八九十]+\s*[阶階部周週期]|^[IVX]+\s*[.．]\s",
                     re.IGNORECASE)
 _LIST_SPLIT = re.compile(r"\s*[/／|｜、]\s*")
 
