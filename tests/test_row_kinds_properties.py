@@ -1,5 +1,6 @@
-"""Property: rows that are not tasks change nothing. A clean tracker with totals, sections, blank slots, a
-legend and a note block inserted at random places has exactly the original tasks and the original findings."""
+"""Property: rows that are not tasks change nothing. A clean tracker with totals, sections, blank slots, helper
+rows, repeated headers, wrapped notes, a legend and a note block inserted at random places has exactly the
+original tasks and the original findings."""
 from __future__ import annotations
 
 import datetime as dt
@@ -42,7 +43,7 @@ def _noise(draw, tasks):
     counted = 0
     for k, task in enumerate(tasks):
         kind = draw(st.sampled_from(["none", "none", "section", "merged-section", "blank", "placeholder", "total",
-                                     "sum"]))
+                                     "sum", "helper", "header", "wrapped"]))
         if kind == "section":
             rows.append([None, draw(st.sampled_from(SECTIONS)), None, None, None, None, None, None])
         elif kind == "merged-section":
@@ -56,7 +57,13 @@ def _noise(draw, tasks):
             rows.append(["合计", f"共 {counted} 项", None, None, None, None, hours, None])
         elif kind == "sum" and counted >= 2:
             rows.append([None] * 6 + [hours, None])
+        elif kind == "helper":
+            rows.append([None] * 6 + [0.8, None])
+        elif kind == "header":
+            rows.append(list(HEAD))
         rows.append(list(task))
+        if kind == "wrapped":  # the task's note going on in the row below
+            rows.append([None] * 7 + ["接上行:物料需提前一周下单"])
         hours += task[6]
         counted += 1
     if draw(st.booleans()):
