@@ -55,6 +55,8 @@ def test_the_task_column_holds_distinct_descriptions(tmp_path, beside, values):
     report = _read(tmp_path, [beside, "工作内容", "负责人", "截止日期"], [values, _name, _owner, _due])
     assert report.columns["task"] == 1
     assert [t.task for t in report.tasks] == NAMES
+    passed_over = next(c for c in report.understanding.columns if c.column == 0)
+    assert passed_over.field != "task" and (passed_over.field or "内容不像任务名称" in passed_over.why)
 
 
 def test_a_task_column_headed_by_the_projects_name(tmp_path):

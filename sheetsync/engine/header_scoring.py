@@ -161,7 +161,9 @@ def score_candidate(sheet: SheetData, block: HeaderBlock, lo: int, hi: int, year
         reasons[c] = ("mapped", {"field": fld, "origin": origin})
         total += MAPPED
     if "task" not in columns:
-        c, s = _task_column(sheet, first, scores, taken)
+        c, s, passed_over = _task_column(sheet, first, scores, taken)
+        if passed_over is not None:
+            reasons[passed_over] = ("not-task-values", {})
         if c is not None:
             columns["task"] = c
             taken.add(c)
@@ -215,7 +217,7 @@ def score_candidate(sheet: SheetData, block: HeaderBlock, lo: int, hi: int, year
                       mapped=origin if mapping else None, year=year)
 
 
-def _task_column(sheet: SheetData, first: int, scores, taken) -> tuple[int | None, float]:
+def _task_column(sheet: SheetData, first: int, scores, taken) -> tuple[int | None, float, int | None]:
     """The task column first (a table has one); between equals, a column whose best reading is the task. Its
     values decide against the header when they cannot be task names: an empty column, one constant value, or
     a few short categories repeated, while a column beside it (headed as the task or its description) holds
@@ -224,16 +226,16 @@ def _task_column(sheet: SheetData, first: int, scores, taken) -> tuple[int | Non
                      if "task" in s and c not in taken and not any(w == "=" and f != "task" for f, (v, w) in s.items())),
                     reverse=True)
     if not ranked or ranked[0][0] < MIN_TASK:
-        return None, 0.0
+        return None, 0.0, None
     best = ranked[0]
     if _names_tasks(samples(sheet, first, -best[2])) is not False:
-        return -best[2], best[0]
+        return -best[2], best[0], None
     others = [(s["task"][0] if "task" in s else s["details"][0], -c) for c, s in scores.items()
               if c not in taken and c != -best[2] and ("task" in s or "details" in s)]
     for score, neg_c in sorted(others, reverse=True):
         if score >= MIN_TASK and _names_tasks(samples(sheet, first, -neg_c)):
-            return -neg_c, score
-    return -best[2], best[0]
+            return -neg_c, score, -best[2]
+    return -best[2], best[0], None
 
 
 def _names_tasks(values: list) -> bool | None:

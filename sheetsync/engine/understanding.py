@@ -35,6 +35,8 @@ _WHY = {
     "taken": ("ignored: {field} already taken by {by} (higher score)", "忽略:{field}已由 {by} 列承担(得分更高)"),
     "none": ("ignored: no field matches", "忽略:没有匹配的字段"),
     "grid": ("ignored: date grid beside the table", "忽略:表格旁的日期网格"),
+    "not-task-values": ("ignored: its values are not task names (empty, one value or a few categories)",
+                        "忽略:内容不像任务名称(为空、只有一个值或几个类别)"),
 }
 
 
