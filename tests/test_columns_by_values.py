@@ -112,3 +112,13 @@ def test_the_owner_column_holds_short_names_that_repeat(tmp_path):
     report = _read(tmp_path, ["Task", "Owner", "Assignee", "Due date"],
                    [_name, lambda i: sentences[i], _owner, _due])
     assert report.columns["owner"] == 2 and report.tasks[0].owner == "张三"
+
+
+def test_a_mapping_may_name_a_header_as_written_with_its_instruction(tmp_path):
+    from sheetsync.model import ColumnMapping
+
+    head = ["任务内容\n请在开始日期前填写完成,完成后改状态", "负责人", "截止日期", "状态", "备用"]
+    path_report = _read(tmp_path, head, [_name, _owner, _due, lambda i: "进行中", _name])
+    assert path_report.columns["task"] == 0
+    mapped = api.validate(tmp_path / "plan.xlsx", today=TODAY, mapping=ColumnMapping(columns={"task": head[0]}))
+    assert mapped.columns["task"] == 0 and mapped.understanding.mapping is not None

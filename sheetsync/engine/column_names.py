@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import ColumnMapping, SheetData, SheetsyncError, WorkbookData, col_index
-from .header_cells import HEADER_SCAN_ROWS, MAX_COLUMNS, HeaderBlock, covering, header_block
+from .header_cells import HEADER_SCAN_ROWS, MAX_COLUMNS, HeaderBlock, covering, header_block, leading
 from .header_scoring import ALIASES
 from .schema import COLUMNS
 from .values import normalise_header
@@ -34,10 +34,10 @@ _LETTERS = re.compile(r"^[A-Za-z]{1,3}$")
 
 
 def _find_header(block: HeaderBlock, lo: int, hi: int, want: str) -> int | None:
-    key = normalise_header(want)
+    keys = {normalise_header(want), normalise_header(leading(want))}  # the cell copied whole, instruction and all
     for c in range(lo, hi + 1):
         t = block.texts.get(c)
-        if t is not None and (normalise_header(t) == key or normalise_header(t.rsplit(" / ", 1)[-1]) == key):
+        if t is not None and (normalise_header(t) in keys or normalise_header(t.rsplit(" / ", 1)[-1]) in keys):
             return c
     if _LETTERS.match(want.strip()):
         c = col_index(want.strip().upper())
@@ -67,7 +67,8 @@ def mapping_error(workbook: WorkbookData, mapping: ColumnMapping, sheet: SheetDa
         if len(texts) > len(best_texts):
             best_texts = texts
     for fld, want in mapping.columns.items():
-        if not any(normalise_header(t) == normalise_header(want) for t in best_texts) and not _LETTERS.match(want.strip()):
+        wanted = {normalise_header(want), normalise_header(leading(want))}
+        if not any(normalise_header(t) in wanted for t in best_texts) and not _LETTERS.match(want.strip()):
             missing = f"{fld} = \"{want}\""
             break
     shown = ", ".join(best_texts[:30]) or "-"
