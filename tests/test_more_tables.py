@@ -84,3 +84,16 @@ def test_a_copy_of_the_task_sheet_is_not_read_twice(tmp_path):
     wb.save(path)
     report = api.validate(path, today=TODAY)
     assert len(report.tasks) == len(A) and not [f for f in report.findings if f.code == "other-tables-read"]
+
+
+def test_inspect_says_the_other_sheet_was_read_too(tmp_path):
+    wb = openpyxl.Workbook()
+    first = wb.active
+    first.title = "项目A"
+    _block(first, 1, 1, A)
+    _block(wb.create_sheet("项目B"), 1, 1, B)
+    path = tmp_path / "p.xlsx"
+    wb.save(path)
+    report = api.validate(path, today=TODAY)
+    other = next(c for c in report.understanding.candidates if c.sheet == "项目B")
+    assert other.note == "列相同,也已读取"

@@ -82,7 +82,7 @@ def find_table(workbook: WorkbookData, mapping: ColumnMapping | None = None, yea
     if mapping is not None and mapping.columns and not any(c.mapped for c in every):
         raise mapping_error(workbook, mapping, sheets[0] if sheets else None)
     for c in every:  # field names down the 'task' column, tasks across: a transposed table, not this one
-        if c.valid and not c.mapped and fields_down(c.sheet, c.columns["task"], c.block.top):
+        if c.valid and not c.mapped and "task" in c.columns and fields_down(c.sheet, c.columns["task"], c.block.top):
             c.valid = False
     valid = [c for c in every if c.valid]
     if not valid:
@@ -105,19 +105,25 @@ def find_table(workbook: WorkbookData, mapping: ColumnMapping | None = None, yea
         other = score_candidate(chosen.sheet, block, chosen.first_col, chosen.last_col, year, None, None)
         if other.valid:
             others.append(other)
-    seen = [_seen(chosen)] + [_seen(c, "lower score" if c.sheet is chosen.sheet else "another sheet") for c in
-                              sorted(others, key=lambda c: -c.total)[:8]]
-    layout = _layout(chosen, kinds, seen, mapping)
+    layout = _layout(chosen, kinds, [], mapping)
     same: dict[tuple, Candidate] = {}  # the topmost per sheet and left edge: a header repeated below continues it
     for c in sorted((c for c in every if c is not chosen and c.valid and _same_layout(c, chosen)
                      and not overlaps(c, chosen, end)), key=lambda c: c.block.bottom):
         same.setdefault((id(c.sheet), c.first_col), c)
     names = _task_names(layout) if same else []
+    read_too: set[int] = set()
     for c in sorted(same.values(), key=lambda c: (order.get(id(c.sheet), 0), c.first_col)):
         more = _layout(c, classify_rows(c.sheet, c), [], mapping)
         theirs = _task_names(more)
         if theirs and theirs != names:  # the same tasks again is a copy (a backup sheet), not more work
             layout.more.append(more)
+            read_too.add(id(c))
+    listed = {id(o) for o in others}
+    others += [c for c in same.values() if id(c) in read_too and id(c) not in listed]
+    seen = [_seen(chosen)] + [_seen(c, "read too" if id(c) in read_too else
+                                    "lower score" if c.sheet is chosen.sheet else "another sheet")
+                              for c in sorted(others, key=lambda c: (id(c) not in read_too, -c.total))[:8]]
+    layout.candidates = seen
     return layout, seen
 
 
@@ -137,6 +143,8 @@ def _same_layout(c: Candidate, chosen: Candidate) -> bool:
 def _task_names(layout: TableLayout) -> list:
     """The task cells of a table's task rows, in order."""
     task_c = layout.columns.get("task")
+    if task_c is None:
+        return []
     stop = layout.end_row if layout.end_row is not None else len(layout.sheet.rows)
     return [row[task_c] for r, row in enumerate(layout.sheet.rows[layout.first_data_row:stop], layout.first_data_row)
             if r not in layout.skip_rows and task_c < len(row) and row[task_c] not in (None, "")]

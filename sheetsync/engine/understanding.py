@@ -22,7 +22,7 @@ COSTS = {
 _DATE_WORDS = ("时间", "日期", "時間", "完成", "结束", "結束", "date", "time", "end", "finish", "due", "when")
 
 _NOTES = {"lower score": "得分较低", "another sheet": "在另一个工作表", "no task column": "没有任务列",
-          "only a task column": "只有任务列"}
+          "only a task column": "只有任务列", "read too": "列相同,也已读取"}
 
 _WHY = {
     "word": ("head word {word} → {field}", "中心词“{word}” → {field}"),
