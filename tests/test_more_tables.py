@@ -30,14 +30,20 @@ A = [("T1", "写活动方案", "张三", D(2026, 9, 10), "已完成"), ("T2", "�
 B = [("T1", "门店培训", "赵六", D(2026, 9, 12), "进行中"), ("T2", "客服话术", "", D(2026, 10, 1), "未开始")]
 
 
-def test_one_project_per_sheet_every_sheet_is_read_and_sync_writes_the_first(tmp_path):
+def _two_sheets(tmp_path, names=("项目A", "项目B"), second=B):
+    """A workbook with one project per sheet, the same columns on each."""
     wb = openpyxl.Workbook()
     first = wb.active
-    first.title = "项目A"
+    first.title = names[0]
     _block(first, 1, 1, A)
-    _block(wb.create_sheet("项目B"), 1, 1, B)
+    _block(wb.create_sheet(names[1]), 1, 1, second)
     path = tmp_path / "p.xlsx"
     wb.save(path)
+    return path
+
+
+def test_one_project_per_sheet_every_sheet_is_read_and_sync_writes_the_first(tmp_path):
+    path = _two_sheets(tmp_path)
     report = api.validate(path, today=TODAY)
     assert [(t.sheet, t.task) for t in report.tasks] == [("项目A", n) for _, n, *_ in A] + [("项目B", n) for _, n, *_ in B]
     late = [f for f in report.findings if f.code == "late"]
@@ -75,25 +81,11 @@ def test_a_second_block_beside_the_first_is_more_tasks(tmp_path):
 
 
 def test_a_copy_of_the_task_sheet_is_not_read_twice(tmp_path):
-    wb = openpyxl.Workbook()
-    first = wb.active
-    first.title = "任务"
-    _block(first, 1, 1, A)
-    _block(wb.create_sheet("任务 (2)"), 1, 1, A)
-    path = tmp_path / "copy.xlsx"
-    wb.save(path)
-    report = api.validate(path, today=TODAY)
+    report = api.validate(_two_sheets(tmp_path, ("任务", "任务 (2)"), A), today=TODAY)
     assert len(report.tasks) == len(A) and not [f for f in report.findings if f.code == "other-tables-read"]
 
 
 def test_inspect_says_the_other_sheet_was_read_too(tmp_path):
-    wb = openpyxl.Workbook()
-    first = wb.active
-    first.title = "项目A"
-    _block(first, 1, 1, A)
-    _block(wb.create_sheet("项目B"), 1, 1, B)
-    path = tmp_path / "p.xlsx"
-    wb.save(path)
-    report = api.validate(path, today=TODAY)
+    report = api.validate(_two_sheets(tmp_path), today=TODAY)
     other = next(c for c in report.understanding.candidates if c.sheet == "项目B")
     assert other.note == "列相同,也已读取"
