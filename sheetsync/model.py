@@ -196,7 +196,7 @@ class Task:
     explicit_due: dt.date | None = None
     start: dt.date | None = None
     done_date: dt.date | None = None
-    actual_start: dt.date | None = None  # a Gantt's actual bar (engine/gantt.py): first and last day drawn
+    actual_start: dt.date | None = None  # the actual bar or actual line (a Gantt, a plan/actual row pair)
     actual_end: dt.date | None = None
     progress: float | None = None  # fraction done, 0..1
     owners: list[str] = field(default_factory=list)  # every name in the owner cell (owner is the first)
@@ -213,6 +213,9 @@ class Task:
     rating: str | None = None  # the owner's own Red/Amber/Green rating (green | amber | red), never the status
     owner_email: str | None = None
     notes: str | None = None  # the notes (备注) cell as written: a blocked task's reason in the owner's words
+    group: str | None = None  # the phase, section or parent row the task sits under
+    sheet: str | None = None  # the sheet of a task read from another table with the task table's columns
+    table: int = 0  # 0: the task table (the one sync writes to); 1, 2 …: the other tables with its columns
 
     @property
     def key(self) -> str:
@@ -321,6 +324,8 @@ class Understanding:
     candidates: list[TableSeen] = field(default_factory=list)  # the chosen table first
     missing: list[str] = field(default_factory=list)  # fields not found whose absence turns checks off
     mapping: ColumnMapping | None = None
+    rows: dict[str, list[int]] = field(default_factory=dict)  # rows not read as tasks: kind -> 1-based rows
+    empty: list[int] = field(default_factory=list)  # columns (0-based) read as a field with no value in any task
 
     def fields(self) -> list[ColumnRead]:
         return [c for c in self.columns if c.field]
@@ -387,6 +392,14 @@ class Report:
     @property
     def exit_code(self) -> int:
         return 1 if any(f.severity == "error" for f in self.findings) else 0
+
+    def main_table(self) -> "Report":
+        """The report restricted to the task table sync writes to: without the tasks (and their findings) read
+        from other tables with the same columns (another sheet, or a block beside it)."""
+        if all(t.table == 0 for t in self.tasks):
+            return self
+        return dataclasses.replace(self, tasks=[t for t in self.tasks if t.table == 0],
+                                   findings=[f for f in self.findings if not f.params.get("table")])
 
     def to_dict(self) -> dict:
         def iso(d):

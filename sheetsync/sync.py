@@ -112,7 +112,7 @@ def _run(backend: Backend, *, today, lang, dry_run, overrides, mapping) -> SyncR
         report = analyse_at(workbook, today, lang=lang, overrides=overrides, clock=clock, mapping=mapping)
         clock = report.clock
         refuse_empty(report, source)
-        plan = build_plan(report, workbook, run_at=clock.now)
+        plan = build_plan(report.main_table(), workbook, run_at=clock.now)  # sync writes the task table only
         if backend.stale(plan):
             plan.unchanged_report = False  # someone deleted sheetsync's highlights: put them back
         if dry_run or not plan.changed:

@@ -12,6 +12,7 @@ from rich.cells import cell_len
 
 from .engine.field_costs import cost
 from .engine.mapping import row_ranges
+from .engine.row_kinds import KINDS
 from .engine.schema import BY_FIELD, MANAGED, MAPPING_ROWS
 from .model import ColumnRead, Report, SheetsyncError, TableSeen, Understanding, WorkbookData, col_letter
 
@@ -23,6 +24,18 @@ KIND_NAMES = {"en": {"xlsx": "Excel workbook", "xls": "Excel 97-2003 workbook (.
                      "gsheet": "Google Sheets spreadsheet"},
               "zh": {"xlsx": "Excel 工作簿", "xls": "Excel 97-2003 工作簿(.xls)", "csv": "CSV 文件",
                      "gsheet": "Google 表格"}}
+# The kinds of rows under the header that are not tasks (engine/row_kinds.KINDS), as inspect names them.
+ROW_KINDS = {
+    "en": {"total": "totals", "group": "groups (phase, section, parent)", "blank": "blank slots",
+           "checkbox": "unticked boxes only", "legend": "legend (allowed values)", "helper": "helper values",
+           "note": "notes", "header": "repeated header", "continuation": "text continuing the task above",
+           "detail": "details of a task merged over them", "actual": "actual dates of the task above",
+           "skipped": "rows skipped by the correction (skip_rows)"},
+    "zh": {"total": "合计行", "group": "分组(阶段、分节、父任务)", "blank": "空白占位行", "checkbox": "只有未勾选的复选框",
+           "legend": "图例(可选值)", "helper": "辅助数值", "note": "说明", "header": "重复的表头",
+           "continuation": "上一任务的续行", "detail": "合并单元格任务的明细行", "actual": "上一任务的实际日期",
+           "skipped": "按更正跳过的行(跳过行)"},
+}
 TABLE_KINDS = {"en": {"excel-table": "Excel table", "block": "block"}, "zh": {"excel-table": "Excel 表格", "block": "区块"}}
 DELIMITER_NAMES = {"en": {",": "comma", "\t": "tab", ";": "semicolon", "|": "vertical bar"},
                    "zh": {",": "逗号", "\t": "制表符", ";": "分号", "|": "竖线"}}
@@ -36,6 +49,8 @@ TEXT = {
         "toml": "To correct the reading, paste into this tracker's section of sheetsync.toml and edit one value:",
         "rows": "or add these rows to the Campaign sheet (column A | column B):",
         "candidate": "  {sheet} header row {row}, columns {cols}, score {score}{name}{note}",
+        "not_tasks": "Rows not read as tasks:", "kind_rows": "  {kind}: {rows}",
+        "empty": "  {header} ({column}) is empty in every task row: not checked row by row",
     },
     "zh": {
         "read": "读取 {range}({rows}):{fields}", "ignored": ";忽略:{items}", "more": "…另 {n} 个",
@@ -46,6 +61,8 @@ TEXT = {
         "toml": "如需更正,把下面几行粘贴到 sheetsync.toml 中该跟踪表的部分,改掉要改的那个值:",
         "rows": "或在活动信息表中添加以下几行(A 列 | B 列):",
         "candidate": "  {sheet} 表头第 {row} 行,{cols} 列,得分 {score}{name}{note}",
+        "not_tasks": "未作为任务读取的行:", "kind_rows": "  {kind}:第 {rows} 行",
+        "empty": "  {header}({column})在所有任务行都为空:不逐行检查",
     },
 }
 
@@ -255,6 +272,8 @@ def inspect_lines(ins: Inspection) -> list[str]:
         widths = [max((cell_len(row[i]) for row in shown), default=0) for i in range(4)]
         for row in shown:
             lines.append(("  " + "  ".join(_pad(v, w) for v, w in zip(row[:4], widths)) + "  " + row[4]).rstrip())
+    if ins.report is not None and u.sheet and u.header_row:
+        lines += _empty_lines(u, lang) + _row_kind_lines(u, lang)
     if u is not None:  # without a task table, every candidate is one it saw and did not take
         others = [c for c in u.candidates
                   if ins.report is None or not (c.sheet == u.sheet and c.header_row == u.header_row)]
@@ -274,6 +293,33 @@ def inspect_lines(ins: Inspection) -> list[str]:
     return lines
 
 
+def _row_spans(rows: list[int]) -> str:
+    """[5, 6, 7, 12] -> '5-7, 12'."""
+    spans: list[list[int]] = []
+    for r in rows:
+        if spans and r == spans[-1][1] + 1:
+            spans[-1][1] = r
+        else:
+            spans.append([r, r])
+    return ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in spans)
+
+
+def _row_kind_lines(u: Understanding, lang: str) -> list[str]:
+    """The rows not read as tasks, one line per kind, and one line per column nobody filled."""
+    tx = TEXT[lang]
+    lines = [tx["kind_rows"].format(kind=ROW_KINDS[lang].get(k, k), rows=_row_spans(u.rows[k]))
+             for k in KINDS if u.rows.get(k)]
+    return [tx["not_tasks"]] + lines if lines else []
+
+
+def _empty_lines(u: Understanding, lang: str) -> list[str]:
+    """One line per column read as a field that no task row fills (it is not checked row by row)."""
+    by_col = {c.column: c for c in u.columns}
+    return [TEXT[lang]["empty"].format(header=_one_line(by_col[col].header) or field_label(by_col[col].field, lang),
+                                       column=col_letter(col))
+            for col in u.empty if col in by_col and by_col[col].field and by_col[col].field not in OWN_FIELDS]
+
+
 def inspection_dict(ins: Inspection) -> dict:
     wb, lang, u = ins.workbook, ins.language, ins.understanding
     data: dict = {
@@ -281,7 +327,7 @@ def inspection_dict(ins: Inspection) -> dict:
         "text_format": {"encoding": wb.text_format[0], "delimiter": wb.text_format[1]} if wb.text_format else None,
         "sheets": [s.name for s in wb.sheets], "language": lang,
         "sheet": None, "header_row": None, "header_rows": None, "range": None,
-        "columns": [], "ignored": [], "candidates": [], "missing": [], "paste": None,
+        "columns": [], "ignored": [], "candidates": [], "missing": [], "rows": {}, "empty_columns": [], "paste": None,
         "error": {"code": ins.error.code, "message": ins.error.message(lang)} if ins.error else None,
     }
     if u is None:
@@ -301,6 +347,8 @@ def inspection_dict(ins: Inspection) -> dict:
                      "cell": f"{u.sheet}!{col_letter(c.column)}{u.header_row}", "why": c.why} for c in u.fields()],
         "ignored": [{"header": c.header, "column": col_letter(c.column), "why": c.why} for c in u.ignored()],
         "missing": [{"field": f, "costs": cost(f, lang)} for f in u.missing],
+        "rows": {k: list(v) for k, v in u.rows.items()},
+        "empty_columns": [col_letter(c) for c in u.empty],
         "paste": {"toml": paste_toml(u, one_sheet=wb.kind == "csv") + status_toml,
                   "campaign_rows": None if wb.kind == "csv" else [list(r) for r in paste_rows(u, lang) + status_rows]},
     })

@@ -280,7 +280,7 @@ def test_a_transposed_sheet_is_refused_with_that_reason(tmp_path):
     wb.save(tmp_path / "transposed.xlsx")
     with pytest.raises(SheetsyncError) as err:
         api.validate(tmp_path / "transposed.xlsx", today=TODAY)
-    assert err.value.code == "not-row-per-task" and err.value.kind == "fields-down"
+    assert err.value.code == "not-row-per-task" and err.value.kind == "transposed"
     assert "transposed" in err.value.en and "转置" in err.value.zh and "计划" in err.value.en
 
 

@@ -119,6 +119,11 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     findings += f
     assign_health(tasks, findings, layout.sheet.name)
     findings += rating_findings(tasks, layout, language)
+    for t in tasks:
+        t.sheet = layout.sheet.name
+    more, f = _other_tables(layout, campaign, cal, language, year, people, today, now, status_words_of(mapping))
+    tasks += more
+    findings += f
     findings = over_columns(findings, language)
     findings.sort(key=_finding_order)
     understood = understanding(layout, language, mapping)
@@ -130,6 +135,43 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
                   people=people or {}, columns=dict(layout.columns), headers=dict(layout.headers),
                   last_row=last_row, understanding=understood, alerts=alerts,
                   faq=read_faq(workbook), calendar=cal)
+
+
+def _other_tables(layout, campaign, cal, language, year, people, today, now, statuses=()) -> tuple[list, list[Finding]]:
+    """The tasks of the other tables with the task table's columns (one project per sheet, a block beside
+    the first), each read and checked on its own (its ids, its cells), each task knowing its sheet; and one
+    line saying sync writes the task table only."""
+    tasks: list = []
+    findings: list[Finding] = []
+    near = campaign.launch or today
+    for k, other in enumerate(layout.more, 1):
+        ts, fs, _ = read_tasks(other, language, year, near=near, today=today, launch=campaign.launch, people=people,
+                               statuses=statuses)
+        if not ts:
+            continue
+        graph = build(ts, by_id="id" in other.columns, first_row=other.first_data_row + 1)
+        _resolved_keys(graph)
+        fs += derive(graph, campaign, cal, other, language, near=near)
+        fs += Checker(graph, campaign, cal, other, language, people, today, now).run()
+        assign_health(ts, fs, other.sheet.name)
+        fs += rating_findings(ts, other, language)
+        for t in ts:
+            t.sheet, t.table = other.sheet.name, k
+            person = (people or {}).get(t.owner or "")
+            t.owner_email = person.email if person else None
+        for f in fs:
+            f.params["table"] = k
+        tasks += ts
+        findings += fs
+    if tasks:
+        names = []
+        for t in tasks:
+            if t.sheet not in names:
+                names.append(t.sheet)
+        shown = catalogue.join_list([f"'{n}'" if language != "zh" else f"“{n}”" for n in names], language)
+        findings.append(catalogue.make("other-tables-read", language, sheet=layout.sheet.name, n=len(tasks),
+                                       tables=shown, table_sheet=layout.sheet.name))
+    return tasks, findings
 
 
 def table_shape(layout, last_row: int | None) -> TableShape:

@@ -130,8 +130,9 @@ def read_tasks(layout: TableLayout, lang: str, year: int, *, near: dt.date | Non
         if f in texts:
             for t, v in zip(tasks, texts[f]):
                 setattr(t, f, v)
+    empty = layout.rows.empty_columns  # a column nobody uses: no finding per row (checks say it once)
     for f in ("task", "owner"):
-        if f in texts:
+        if f in texts and cols[f] not in empty:
             what_en, what_zh = _WHAT[f]
             if unused(texts[f]):
                 continue
@@ -173,8 +174,13 @@ def read_tasks(layout: TableLayout, lang: str, year: int, *, near: dt.date | Non
             except (ValueError, TypeError, OverflowError):
                 finding("bad-date", fld, numbers[i], ids[i], value=clean_text(raw))
     _check_plausible(tasks, cols, numbers, ids, finding, column, launch, today)
+    _read_actual(tasks, layout, numbers, finding, year, near)
     read_ratings(tasks, column("rating"))
     read_states(tasks, column("status"), progress_status, numbers, ids, finding, statuses)
+    groups = layout.rows.groups
+    if groups:
+        for t, r in zip(tasks, numbers):
+            t.group = groups.get(r)
     values = column("duration")
     if values is not None:
         for i, raw in enumerate(values):
@@ -288,6 +294,35 @@ def _read_spans(tasks, column, numbers, ids, finding, year, near) -> None:
                 t.start = first_day
                 if first_day != last_day and t.explicit_due is None and t.due_source != "unreadable":
                     t.explicit_due = last_day
+
+
+def _read_actual(tasks, layout: TableLayout, numbers, finding, year, near) -> None:
+    """The actual line of a plan/actual pair: its start and end (in the start and deadline columns, or a done
+    date column) are the task's actual start and done date; the plan line keeps the planned dates."""
+    pairs = layout.rows.actual
+    if not pairs:
+        return
+    at = {r: i for i, r in enumerate(numbers)}
+    cols, rows = layout.columns, layout.sheet.rows
+    for actual_row, plan_row in pairs.items():
+        i = at.get(plan_row)
+        if i is None:
+            continue
+        t, row = tasks[i], rows[actual_row]
+        for fld in ("start", "deadline", "done_date"):
+            c = cols.get(fld)
+            raw = row[c] if c is not None and c < len(row) else None
+            if raw is None or raw == "" or _blank(raw):
+                continue
+            try:
+                first_day, last_day = parse_date_span(raw, year, near=near)
+            except (ValueError, TypeError, OverflowError):
+                finding("bad-date", fld, actual_row, t.id, value=clean_text(raw))
+                continue
+            if fld == "start":
+                t.actual_start = first_day
+            elif t.done_date is None or fld == "done_date":
+                t.done_date = last_day
 
 
 def _check_plausible(tasks, cols, numbers, ids, finding, column, launch, today) -> None:

@@ -14,9 +14,13 @@ CLEAR = 3.0  # a field heard clearly (the table finder's bar for a supporting co
 
 
 def fields_down(sheet: SheetData) -> bool:
-    """Three or more rows whose first cell names a different field, each with values in two or more cells to
-    its right, one of the fields the task (or four fields named), and such rows nearly all the rows of values
-    (an ordinary table's first column holds one header and many task names)."""
+    return fields_column(sheet) is not None
+
+
+def fields_column(sheet: SheetData) -> int | None:
+    """The column the field names run down: three or more rows whose first cell names a different field, each
+    with values in two or more cells to its right, one of the fields the task (or four fields named), and such
+    rows nearly all the rows of values (an ordinary table's first column holds one header and many task names)."""
     rows = sheet.rows[:SCAN_ROWS]
     for c in range(LABEL_COLUMNS):
         named: set[str] = set()
@@ -34,8 +38,8 @@ def fields_down(sheet: SheetData) -> bool:
                 named.add(best[0])
         if (len(named) >= MIN_FIELDS and len(named) * 5 >= labels * 3
                 and ("task" in named or len(named) >= MIN_FIELDS + 1)):
-            return True
-    return False
+            return c
+    return None
 
 
 def _filled(v) -> bool:

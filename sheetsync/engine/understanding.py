@@ -22,7 +22,7 @@ COSTS = {
 _DATE_WORDS = ("时间", "日期", "時間", "完成", "结束", "結束", "date", "time", "end", "finish", "due", "when")
 
 _NOTES = {"lower score": "得分较低", "another sheet": "在另一个工作表", "no task column": "没有任务列",
-          "only a task column": "只有任务列"}
+          "only a task column": "只有任务列", "read too": "列相同,也已读取"}
 
 _WHY = {
     "word": ("head word {word} → {field}", "中心词“{word}” → {field}"),
@@ -39,6 +39,8 @@ _WHY = {
     "ignored-config": ("ignored: switched off in sheetsync.toml (ignore)", "忽略:在 sheetsync.toml 中关闭(ignore)"),
     "ignored-campaign-sheet": ("ignored: switched off in the Campaign sheet", "忽略:在活动信息表中关闭(忽略列)"),
     "ignored-cli": ("ignored: switched off with --ignore", "忽略:由 --ignore 关闭"),
+    "not-task-values": ("ignored: its values are not task names (empty, one value or a few categories)",
+                        "忽略:内容不像任务名称(为空、只有一个值或几个类别)"),
 }
 
 
@@ -73,8 +75,11 @@ def understanding(layout: TableLayout, lang: str, mapping) -> Understanding:
             reads.append(ColumnRead(c, "", f, why(kind, params, lang)))
     reads.sort(key=lambda r: r.column)
     seen = [replace(c, note=_NOTES.get(c.note, c.note) if lang == "zh" else c.note) for c in layout.candidates]
+    rows: dict[str, list[int]] = {}
+    for r, kind in sorted(layout.rows.kinds.items()):
+        rows.setdefault(kind, []).append(r + 1)
     return Understanding(layout.sheet.name, layout.header_row + 1, layout.header_rows, reads, seen,
-                         missing_fields(layout.columns), mapping)
+                         missing_fields(layout.columns), mapping, rows=rows, empty=sorted(layout.rows.empty_columns))
 
 
 def no_deadline(layout: TableLayout, lang: str) -> list[Finding]:

@@ -16,7 +16,8 @@ from .headers import HeaderWords
 # field -> {Chinese term: weight}, {English word or phrase: weight}
 _WORDS: dict[str, tuple[dict[str, float], dict[str, float]]] = {
     "id": ({"编号": 3, "序号": 3, "代号": 2.5, "工号": 1},
-           {"id": 3, "#": 3, "no": 2, "key": 2, "number": 1.5, "wbs": 3, "ref": 1.5, "serial": 2, "num": 2}),
+           {"id": 3, "#": 3, "no": 2, "key": 2, "number": 1.5, "wbs": 3, "ref": 1.5, "serial": 2, "num": 2, "sub code": 3,
+            "task code": 3, "wbs code": 3}),
     "stage": ({"阶段": 3.5, "环节": 3, "模块": 2.5, "迭代": 3, "版本": 2, "平台": 2, "渠道": 2, "分组": 2,
                "板块": 2, "分类": 2, "类别": 2, "大类": 2, "类型": 1.5, "流程": 1.5, "里程碑": 1.5, "冲刺": 3, "组别": 2},
               {"stage": 3.5, "phase": 3.5, "sprint": 3, "epic": 3, "parent": 2.5, "bucket": 3, "module": 2.5,
@@ -36,11 +37,11 @@ _WORDS: dict[str, tuple[dict[str, float], dict[str, float]]] = {
                  "acceptance criteria": 3.5, "criteria": 2, "content": 2, "body": 2, "requirements": 2,
                  "scope": 2, "deliverable": 1, "hashtags": 1, "explanation": 2}),
     "owner": ({"负责": 3, "责任": 3, "执行": 3, "开发": 2, "人员": 2, "对接": 3, "承办": 3, "经办": 3, "处理人": 3,
-               "跟进": 2.5, "组员": 2, "成员": 2, "分工": 2, "指派": 3, "开发者": 3, "主责": 3, "担当": 3, "落实": 2,
+               "跟进": 2.5, "组员": 2, "成员": 2, "分工": 2, "指派": 3, "开发者": 3, "主责": 3, "担当": 3, "落实": 2, "姓名": 3,
                "完成人": 3, "执行者": 3, "主办": 3, "由谁": 3},
               {"owner": 3.5, "assignee": 3, "assigned to": 3.5, "assigned": 2.5, "responsible": 3, "developer": 2.5,
                "resource": 2, "who": 3, "member": 2.5, "person": 2, "pic": 2, "lead": 1.5, "done by": 3,
-               "dri": 3, "assignment": 1.5, "handler": 2, "accountable": 2, "in charge": 3, "executor": 3,
+               "dri": 3, "resourcing": 3, "own": 3, "assignment": 1.5, "handler": 2, "accountable": 2, "in charge": 3, "executor": 3,
                "assign": 2.5, "doer": 2, "staff": 2, "people": 1.5}),
     "department": ({"部门": 3.5, "团队": 3, "小组": 2, "科室": 2, "单位": 2, "部": 1, "组织": 1.5},
                    {"department": 3.5, "dept": 3, "team": 3, "group": 1.5, "unit": 2, "division": 2, "org": 1.5}),
@@ -60,10 +61,10 @@ _WORDS: dict[str, tuple[dict[str, float], dict[str, float]]] = {
                   "人天": 3, "周期": 2, "工作日": 2.5, "历时": 3, "人日": 3},
                  {"duration": 3.5, "days": 2.5, "effort": 3, "estimate": 3, "hours": 2, "time spent": 3,
                   "spent": 2.5, "working days": 3, "length": 1.5, "man days": 3, "fix time": 3, "work days": 3,
-                  "estimated time": 3, "hrs": 2}),
+                  "estimated time": 3, "hrs": 2, "estimated": 2}),
     "start": ({"开始": 3.5, "启动": 3, "起始": 3, "开工": 3, "开启": 2, "始": 1.5, "起": 1},
               {"start": 3.5, "started": 3, "begin": 3, "beginning": 2, "from": 1.5, "kickoff": 2.5, "created": 1.5,
-               "commence": 3, "starts": 3, "kick off": 3}),
+               "commence": 3, "starts": 3, "kick off": 3, "starting": 3}),
     "requested": ({"需求提出": 3.5, "提出": 3, "申请": 2.5, "提需求": 3, "发起": 2.5, "下单": 2, "登记": 2},
                   {"requested": 3, "request": 2, "requested on": 3.5, "reported": 2.5, "reporter": 2, "raised": 2.5,
                    "detected": 2, "opened": 2.5, "logged": 2, "filed": 2.5}),
@@ -251,6 +252,10 @@ def _modifiers(scores: dict[str, float], why: dict[str, str], words, note, flat:
         scores.clear()
         scores["id"] = 1.0
         why["id"] = head
+        return
+    if head == "code" and scores.get("id", 0) >= 3:  # 'Sub-Code', 'WBS code': the row's own code
+        scores.clear()
+        scores["id"], why["id"] = 4.0, " ".join(words[-2:])
         return
     if words[0] in _META_FIRST or head in _OTHER_HEADS or (not head.isascii() and any(head.endswith(o) for o in _OTHER_HEADS if not o.isascii())):
         scores.clear()  # 'Attachment Count', 'Issue color': a fact about the row, not a field of the task
