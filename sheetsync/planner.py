@@ -13,7 +13,7 @@ from .engine.metrics import METRIC_SHEETS
 from .engine.schema import header
 from .engine.values import excel_serial_to_date
 from .labels import HEALTH_LABELS
-from .model import Report, SheetsyncError, TableShape, WorkbookData, col_letter, parse_a1
+from .model import Report, SheetsyncError, TableShape, WorkbookData, a1, col_letter, parse_a1, quote_sheet
 from .owned import FINGERPRINT_PREFIX, MACHINE_COL, recorded_notes, stored_fingerprint
 from .report_sheet import report_rows
 from .plan import HIGHLIGHTS, ROW_RULE_ORDER, SPARE_ROWS, PlannedCell, Plan, ReportSheet, Rule

@@ -149,7 +149,9 @@ def read_gantt(layout: TableLayout, fills: dict | None, near: dt.date) -> Gantt 
     fills = fills or {}
     first = layout.first_data_row
     end = min(len(sheet.rows), layout.end_row if layout.end_row is not None else len(sheet.rows))
-    rows = [r for r in range(first, end) if r not in layout.skip_rows and not _weekday_row(sheet, r, cols, near)]
+    actual_lines = layout.rows.actual  # the actual line of a plan/actual pair draws that task's actual bar
+    rows = [r for r in range(first, end) if (r not in layout.skip_rows or r in actual_lines)
+            and not _weekday_row(sheet, r, cols, near)]
     task_c = layout.columns.get("task")
     label_cols = list(range(layout.first_col, g0))
 

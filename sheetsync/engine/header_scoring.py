@@ -139,8 +139,10 @@ def score_candidate(sheet: SheetData, block: HeaderBlock, lo: int, hi: int, year
     managed: dict[str, int] = {}
     scores: dict[int, dict[str, tuple[float, str]]] = {}
     first = block.bottom + 1
-    own: dict[int, str] = {}  # sync's columns, not a person's, in any row of the header block: a header of
-    for r in range(block.top, block.bottom + 1):  # two rows may hold them in its upper row
+    # sync's columns, not a person's, headed in any row of the header block (a header of two rows may hold them in
+    # its upper row) or just above it: a row of data under sync's header ('Done' in its Health column) is no header
+    own: dict[int, str] = {}
+    for r in range(max(0, block.top - 2), block.bottom + 1):
         own.update({c: f for f, c in own_columns(sheet, r).items()})
     for c, h in words.items():
         key = normalise_header(block.texts[c])

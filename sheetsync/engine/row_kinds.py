@@ -108,7 +108,7 @@ class _Classifier:
             row = rows[r]
             filled = [(c, row[c]) for c in self.table_cols if c < len(row) and not _blank(row[c])]
             if not filled:
-                gap = True
+                gap = gap or r not in self.down  # a row a task cell is merged down over is that task's, no gap
                 continue
             if self.numeric:
                 self._add_up(task_rows)
