@@ -11,7 +11,8 @@ import click
 from . import api
 from .engine.counts import count
 from .engine.mapping import parse_columns
-from .model import ColumnMapping, SheetsyncError
+from .model import ColumnMapping, SheetsyncError, contained
+from .redact import redact
 from .render import SHOWN_PER_SEVERITY, print_text, to_json
 from .sources import is_gsheet
 from .understood import inspect_lines
@@ -49,7 +50,7 @@ def _lang_from_args(args: list[str]) -> str | None:
 
 
 def fail(exc: SheetsyncError, lang: str | None) -> None:
-    click.echo(f"sheetsync: {exc.message(_ui_lang(lang))}", err=True)
+    click.echo(f"sheetsync: {redact(exc.message(_ui_lang(lang)))}", err=True)
     sys.exit(2)
 
 
@@ -71,10 +72,12 @@ class Group(click.Group):
         except KeyboardInterrupt:
             click.echo("sheetsync: " + ("已中断" if _ui_lang(_lang_from_args(raw)) == "zh" else "interrupted"), err=True)
             sys.exit(130)
-        except Exception as exc:  # last resort: a bug must still not print a traceback at people
+        except BaseException as exc:  # last resort (a library's panic too): never a traceback at people
+            if not contained(exc):
+                raise
             if os.environ.get("SHEETSYNC_DEBUG"):
                 traceback.print_exc()
-            what = f"{type(exc).__name__}: {exc}"
+            what = redact(f"{type(exc).__name__}: {exc}")
             click.echo("sheetsync: " + (f"内部错误:{what}(设置 SHEETSYNC_DEBUG=1 查看详情)"
                                         if _ui_lang(_lang_from_args(raw)) == "zh" else
                                         f"internal error: {what} (set SHEETSYNC_DEBUG=1 for details)"), err=True)
@@ -520,12 +523,14 @@ def _run_options(f):
     return config_option(f)
 
 
-_RUN_TEXT = {"en": {"ok": "{job}: {ok} of {n} succeeded.", "failed": "  failed: {name}: {detail}",
+_RUN_TEXT = {"en": {"ok": "{job}: {ok} of {n} succeeded", "skipped_n": ", {k} skipped", "failed": "  failed: {name}: {detail}",
                     "skipped": "  skipped: {name} ({detail})"},
-             "zh": {"ok": "{job}:{n} 个跟踪表中 {ok} 个成功。", "failed": "  失败:{name}:{detail}",
+             "zh": {"ok": "{job}:{n} 个跟踪表中 {ok} 个成功", "skipped_n": ",{k} 个跳过", "failed": "  失败:{name}:{detail}",
                     "skipped": "  跳过:{name}({detail})"}}
-_SKIP_WHY = {"en": {"done": "already done tonight by another run", "leased": "another runner is working on it"},
-             "zh": {"done": "今晚已由其他运行完成", "leased": "另一个运行实例正在处理"}}
+_SKIP_WHY = {"en": {"done": "already done tonight by another run", "leased": "another runner is working on it",
+                    "lease-lost": "this runner lost its lease mid-run; another runner takes it over"},
+             "zh": {"done": "今晚已由其他运行完成", "leased": "另一个运行实例正在处理",
+                    "lease-lost": "本运行实例中途失去租约;由其他运行实例接手"}}
 
 
 def _finish(summary, lang) -> None:
@@ -533,7 +538,10 @@ def _finish(summary, lang) -> None:
     tx = _RUN_TEXT[ui]
     n = len(summary.results)
     # "1 of 2 trackers succeeded" / "2 个跟踪表中 1 个成功"
-    click.echo(tx["ok"].format(job=summary.job, ok=n - len(summary.failed), n=count(ui, "tracker", n) if ui == "en" else n))
+    line = tx["ok"].format(job=summary.job, ok=len(summary.succeeded), n=count(ui, "tracker", n) if ui == "en" else n)
+    if summary.skipped:  # a skipped tracker is not a success: counted apart
+        line += tx["skipped_n"].format(k=len(summary.skipped))
+    click.echo(line + ("." if ui == "en" else "。"))
     for r in summary.failed:
         click.echo(tx["failed"].format(name=r.tracker, detail=r.detail))
     for r in summary.results:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from ..model import contained
 from ..state import open_store
 from ..state.leases import Leases, runner_id
 from ..state.quota import QUOTA, MemoryBucket, Quota, build_quota
@@ -112,7 +113,9 @@ class Fleet:
             token = QUOTA.set(self.quota_for(tracker))
             try:
                 yield None
-            except Exception as exc:
+            except BaseException as exc:
+                if not contained(exc):
+                    raise
                 self.tally.failed += 1
                 self.tally.failures.append(f"{tracker.name}: {exc}")
                 self.runs.mark(self.job, label, tracker.name, self.runner, "failed")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 
+from ..redact import redact, secrets_of
 from .migrations import MIGRATIONS, for_postgres
 from .store import StateError, Store
 
@@ -14,17 +15,12 @@ _MIGRATION_LOCK = 0x5EE75
 _PLACEHOLDER = re.compile(r"\?")
 
 
-def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    return re.sub(r"://([^:/@]*):[^@]*@", r"://\1:***@", url)
-
-
 class PostgresStore(Store):
     dialect = "postgresql"
     now_sql = "extract(epoch from now())::double precision"  # the statement's start (autocommit): one value per statement
 
     def __init__(self, url: str):
-        self.where = redact(url)
+        self.where = redact(url, known=secrets_of(url))
         try:
             import psycopg
             from psycopg.rows import dict_row
@@ -36,6 +32,7 @@ class PostgresStore(Store):
             self.db = psycopg.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=10)
         except psycopg.Error as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            reason = redact(reason, known=secrets_of(url))
             raise StateError(f"cannot connect to the state database {self.where}: {reason}",
                              f"无法连接状态数据库 {self.where}:{reason}") from None
         # IF NOT EXISTS is not safe against a concurrent CREATE: runners starting together take turns

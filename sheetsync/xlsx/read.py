@@ -9,7 +9,8 @@ from pathlib import Path
 
 import python_calamine as pc
 
-from ..model import SheetData, SheetsyncError, WorkbookData
+from ..model import SheetData, SheetsyncError, WorkbookData, contained
+from .contain import quiet_native_stderr, reader_failure
 from .formats import EXCEL_SUFFIXES, ole_refusal
 from .ole import OLE_MAGIC
 
@@ -176,33 +177,42 @@ def _open(path: Path, kind: str):
 
 
 def read_book(path: Path, kind: str) -> WorkbookData:
-    """Every worksheet of an xlsx or xls workbook through calamine, values at their absolute positions."""
+    """Every worksheet of an xlsx or xls workbook through calamine, values at their absolute positions. Whatever
+    calamine raises (a Rust panic included) is one line naming the file (xlsx/contain.py)."""
+    with quiet_native_stderr():
+        return _read_book(path, kind)
+
+
+def _read_book(path: Path, kind: str) -> WorkbookData:
     try:
         wb = _open(path, kind)
     except pc.PasswordError:
         raise SheetsyncError(f"{path}: the workbook is protected with a password; remove it (File > Info > Protect "
                              "Workbook) and save again", f"{path}:工作簿设置了打开密码:请取消密码(文件 > 信息 > 保护工作簿)"
                              "后重新保存", code="encrypted") from None
-    except Exception as exc:  # calamine raises several types for damaged packages
-        raise SheetsyncError(f"{path}: cannot be read as a workbook ({type(exc).__name__}: {str(exc)[:120]})",
-                             f"{path}:无法作为工作簿读取({type(exc).__name__})", code="not-a-spreadsheet") from None
+    except BaseException as exc:  # calamine raises several types for damaged packages, and panics
+        if not contained(exc):
+            raise
+        raise reader_failure(path, None, exc) from None
     sheets = []
+    current = None
     try:
         for meta in wb.sheets_metadata:
             if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
                 continue
-            try:
-                sheet = wb.get_sheet_by_name(meta.name)
-                rows = sheet.to_python(skip_empty_area=False)
-            except Exception as exc:  # a damaged or hostile sheet part: one line, never a traceback
-                raise SheetsyncError(f"{path}: sheet {meta.name!r} cannot be read ({type(exc).__name__}: {str(exc)[:120]})",
-                                     f"{path}:工作表“{meta.name}”无法读取({type(exc).__name__})",
-                                     code="not-a-spreadsheet") from None
+            current = meta.name
+            sheet = wb.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=False)
             if not all(r.__class__ is list for r in rows):  # calamine returns fresh lists: copy only if not
                 rows = [list(r) for r in rows]
             merged = merged_areas(sheet.merged_cell_ranges)
             sheets.append(SheetData(name=meta.name, rows=rows, merged=merged))
+        current = None
         _attach_tables(wb, sheets)
+    except BaseException as exc:  # a damaged or hostile sheet part: one line, never a traceback
+        if not contained(exc):
+            raise
+        raise reader_failure(path, current, exc) from None
     finally:
         wb.close()
     return WorkbookData(source=str(path), sheets=sheets, kind=kind)
