@@ -17,7 +17,7 @@ _USERINFO = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/?#@\s]*):(?P<sec
 # key=value, in a query string (?password=x&...) or a libpq DSN (password=x, password='a b', password = "x")
 _SECRET_WORDS = r"(?:ssl)?pass(?:word|wd|phrase)?|secret|client_secret|access_token|refresh_token|token|api_?key|sign"
 _KEYWORD = re.compile(rf"(?i)(?P<head>(?<![A-Za-z0-9_])(?:{_SECRET_WORDS})\s*=\s*)"
-                      r"(?P<secret>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s&;#,)]+)")
+                      r"(?P<secret>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s&]+)")
 # where passwords live outside the text: their values are masked wherever they appear
 PASSWORD_VARIABLES = ("SHEETSYNC_SMTP_PASSWORD", "PGPASSWORD")
 STATE_VARIABLE = "SHEETSYNC_STATE"
