@@ -505,6 +505,49 @@ _CHANNEL_TEXT = {"en": {"set": "set", "unset": "NOT SET (posts to this channel f
                         "unsigned": "未设置(消息不加签)"}}
 
 
+@cli.group(short_help="Check the state store, or move a damaged state file aside.")
+def state():
+    """The state store (history, ledger, leases): `state check`, `state reset --yes`."""
+
+
+def _state_options(f):
+    f = click.option("--state", "state_target", metavar="FILE|URL", help="The state file or postgresql:// URL "
+                     "(default: the config's, else SHEETSYNC_STATE, else .sheetsync/state.db here).")(f)
+    f = click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETSYNC_CONFIG",
+                     help="Use the state store of this sheetsync.toml.")(f)
+    return lang_option("Language of the answer: zh or en.")(f)
+
+
+@state.command("check", short_help="Run SQLite's integrity check or PostgreSQL's schema check.")
+@_state_options
+def state_check(config_path, state_target, lang):
+    """Check the state store: a SQLite file's integrity and schema version, or a PostgreSQL database's schema.
+    Exit 0 sound, 2 damaged or newer than this sheetsync (one line naming it).
+
+    \b
+    Example:
+      sheetsync state check --config sheetsync.toml
+    """
+    click.echo(api.state_check(config_path, state_target).message(_ui_lang(lang)))
+
+
+@state.command("reset", short_help="Move a damaged state file aside (a copy is kept).")
+@_state_options
+@click.option("--yes", is_flag=True, help="Really move it aside.")
+def state_reset(config_path, state_target, lang, yes):
+    """Move the state file aside (kept as state.db.damaged-TIME beside it); the next run starts a new one. The
+    digests of the current week may then go out again: use it for a damaged file only.
+
+    \b
+    Example:
+      sheetsync state reset --yes --config sheetsync.toml
+    """
+    if not yes:
+        raise SheetsyncError("state reset moves the state file aside: add --yes to do it",
+                             "state reset 会移走状态文件:确认请加 --yes", code="usage")
+    click.echo(api.state_reset(config_path, state_target).message(_ui_lang(lang)))
+
+
 @cli.group(short_help="One-shot jobs for cron or systemd: run nightly, run digest.")
 def run():
     """One-shot, idempotent jobs for cron, systemd or Kubernetes: `run nightly`, `run digest`, `run notice`."""
