@@ -1,6 +1,8 @@
 """The embedded store: one SQLite file, WAL and a busy timeout because a sync and a digest may overlap."""
 from __future__ import annotations
 
+import os
+import secrets
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +32,29 @@ def refuse_unsound(path: Path) -> None:
         raise damaged(path, "not a SQLite database")
 
 
+def create_atomically(path: Path) -> None:
+    """A new state file appears whole or not at all: SQLite leaves a 0-byte file until its first write, and a
+    run killed then would leave one that is refused from then on. It is made under another name and linked
+    into place (a runner that made its own meanwhile wins, and this one opens that)."""
+    tmp = path.with_name(f".{path.name}.new-{os.getpid()}-{secrets.token_hex(3)}")
+    try:
+        db = sqlite3.connect(str(tmp), isolation_level=None)
+        try:
+            db.execute("CREATE TABLE new_state (x INTEGER)")  # the first write: the header and page one exist
+            db.execute("DROP TABLE new_state")
+        finally:
+            db.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        except OSError:  # a filesystem without hard links: a rename, unless someone made it meanwhile
+            if not path.exists():
+                os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def damaged(path: Path, why) -> StateError:
     why = " ".join(str(why).replace("*** ", "").replace(" ***", "").split())  # SQLite's report is several lines
     return StateError(f"{path}: the state file is damaged ({why}); nothing was written. Check it with "
@@ -48,6 +73,8 @@ class SqliteStore(Store):
         memory = str(path) == ":memory:"
         if not memory:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                create_atomically(self.path)
             refuse_unsound(self.path)
         # isolation_level=None: we open transactions ourselves so a ledger write is committed at once
         self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
