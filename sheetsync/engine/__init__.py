@@ -61,7 +61,8 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     now = now or dt.datetime.combine(today, dt.time())
     findings: list[Finding] = []
 
-    campaign, f = read_campaign(workbook, language, today.year, near=today)
+    campaign, f = read_campaign(workbook, language, today.year, near=today,
+                                max_recipients=(overrides or {}).get("max_recipients"))
     findings += f
     for key, value in (overrides or {}).items():
         if value is not None and hasattr(campaign, key):
