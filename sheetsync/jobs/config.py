@@ -107,7 +107,8 @@ class TrackerConfig:
             out["calendar"] = self.calendar
         if self.recipients:
             out["recipients"] = list(self.recipients)
-        out["max_recipients"] = self.max_recipients
+        if self.max_recipients != MAX_RECIPIENTS:
+            out["max_recipients"] = self.max_recipients
         if self.review_sla_hours is not None:
             out["review_sla_hours"] = self.review_sla_hours
         if self.lead_times:
