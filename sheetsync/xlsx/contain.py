@@ -95,5 +95,5 @@ def reader_failure(path: Path, sheet: str | None, exc: BaseException) -> Sheetsy
     where_en = f"sheet {sheet!r} " if sheet else ""
     where_zh = f"工作表“{sheet}”" if sheet else ""
     return SheetsyncError(f"{path}: {where_en}cannot be read as a workbook ({what}); open it in Excel and save it "
-                          f"again", f"{path}:{where_zh}无法作为工作簿读取({what});请用 Excel 打开后重新保存",
+                          f"again", f"{path}:{where_zh}无法读取({what});请用 Excel 打开后重新保存",
                           code="not-a-spreadsheet")

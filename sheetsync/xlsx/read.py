@@ -4,7 +4,9 @@ from __future__ import annotations
 import gc
 import io
 import re
+import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import python_calamine as pc
@@ -39,6 +41,10 @@ def check_package(path: Path) -> None:
     if head == OLE_MAGIC:  # a real .xls, an encrypted .xlsx or another OLE file: each its own line
         raise ole_refusal(path)
     if not zipfile.is_zipfile(path):
+        if head.startswith(ZIP_MAGIC) and being_saved(path):
+            raise SheetsyncError(f"{path}: the workbook is being saved right now (it changed moments ago and is not "
+                                 f"complete yet); wait for the save to finish and run again",
+                                 f"{path}:工作簿正在保存(刚刚被修改,尚未写完);请等保存完成后重试", code="mid-save")
         if head.startswith(ZIP_MAGIC):  # a package that starts right but has no end: cut off while copied
             raise SheetsyncError(f"{path}: the workbook is damaged or incomplete (cut off while copying or downloading?); "
                                  f"copy it again, or open it in Excel and save it again",
@@ -46,7 +52,51 @@ def check_package(path: Path) -> None:
                                  code="damaged")
         raise SheetsyncError(f"{path}: not an Excel workbook (.xlsx, .xlsm, .xltx, .xltm)",
                              f"{path}:不是 Excel 工作簿(.xlsx、.xlsm、.xltx、.xltm)", code="not-a-spreadsheet")
+    try:
+        _check_members(path)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        raise damaged_member(path, exc) from None
+
+
+def being_saved(path: Path) -> bool:
+    """A package cut short while Excel or LibreOffice has the file open (their owner file beside it), or that
+    grows while it is looked at: a save still going on, not a copy cut off."""
+    from .safe_write import lock_files  # the owner files' names, defined once with the write's refusal
+    try:
+        if any(lock.exists() for lock in lock_files(path)):
+            return True
+        first = path.stat()
+        time.sleep(SAVING_PAUSE)
+        second = path.stat()
+        return (first.st_size, first.st_mtime_ns) != (second.st_size, second.st_mtime_ns)
+    except OSError:
+        return False
+
+
+SAVING_PAUSE = 0.2  # seconds: a save in progress writes more within it
+_MEMBER_NAME = re.compile(r"'([^']+)'")
+
+
+def damaged_member(path: Path, exc: BaseException, member: str | None = None) -> SheetsyncError:
+    """A zip member that cannot be inflated (bad CRC, a zlib error, cut short): one line naming it."""
+    text = str(exc).strip() or type(exc).__name__
+    named = member or (_MEMBER_NAME.search(text).group(1) if _MEMBER_NAME.search(text) else None)
+    where = f"part {named} " if named else ""
+    where_zh = f"部件 {named} " if named else ""
+    return SheetsyncError(f"{path}: {where}is damaged ({text}); open the workbook in Excel and save it again, or "
+                          f"restore it from a backup", f"{path}:{where_zh}已损坏({text});请用 Excel 打开后重新保存,"
+                          f"或从备份恢复", code="damaged")
+
+
+def _check_members(path: Path) -> None:
     with zipfile.ZipFile(path) as zf:
+        names = [info.filename for info in zf.infolist()]
+        twice = sorted({n for n in names if names.count(n) > 1}) if len(set(names)) != len(names) else []
+        if twice:
+            raise SheetsyncError(f"{path}: part {twice[0]} appears twice in the package (damaged, or made by a "
+                                 f"broken tool); open the workbook in Excel and save it again",
+                                 f"{path}:部件 {twice[0]} 在文件包中出现两次(已损坏,或由有缺陷的工具生成);"
+                                 f"请用 Excel 打开后重新保存", code="damaged")
         total = 0
         for info in zf.infolist():
             total += info.file_size
@@ -58,8 +108,11 @@ def check_package(path: Path) -> None:
                                  f"{path}:解压后 {total >> 20} MiB,超过 {MAX_UNCOMPRESSED >> 20} MiB 上限", code="zip-bomb")
         for info in zf.infolist():  # a DOCTYPE in any XML part: entity expansion (billion laughs) or worse
             if info.filename.endswith((".xml", ".rels", ".vml")) and info.file_size:
-                with zf.open(info) as fh:
-                    head = fh.read(XML_HEAD)
+                try:
+                    with zf.open(info) as fh:
+                        head = fh.read(XML_HEAD)
+                except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                    raise damaged_member(path, exc, info.filename) from None
                 if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                     raise SheetsyncError(f"{path}: {info.filename} declares a DOCTYPE/entities (possible billion-laughs attack); refusing",
                                          f"{path}:{info.filename} 含 DOCTYPE/实体声明(疑似“十亿笑”攻击),拒绝读取", code="hostile-xml")
