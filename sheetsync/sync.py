@@ -21,6 +21,7 @@ from .engine.campaign import read_campaign
 from .model import ColumnMapping, Report, SheetsyncError, WorkbookData, a1
 from .plan import Plan
 from .planner import build_plan
+from .state.leases import check_lease
 
 
 def clock_for(workbook: WorkbookData, today=None, lang: str | None = None, overrides: dict | None = None) -> Clock:
@@ -172,6 +173,7 @@ class _StateAtHand:
         self.source, self.state, self.history = source, state, None
 
     def open(self):
+        check_lease()  # a runner that lost its lease on this tracker stops before writing
         if self.history is None:
             from .history import History, default_state_path  # only a recording sync opens the state store
             self.history = History(self.state or default_state_path(self.source))

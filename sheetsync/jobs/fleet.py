@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ..model import contained
 from ..state import open_store
-from ..state.leases import Leases, runner_id
+from ..state.leases import LeaseLost, Leases, runner_id
 from ..state.quota import QUOTA, MemoryBucket, Quota, build_quota
 from ..state.shard_runs import ShardRuns, StoreErrors
 from .config import Config, TrackerConfig
@@ -113,6 +113,10 @@ class Fleet:
             token = QUOTA.set(self.quota_for(tracker))
             try:
                 yield None
+            except LeaseLost:  # stopped before writing: neither done nor failed, another runner takes it
+                self.tally.skipped += 1
+                self._save()
+                raise
             except BaseException as exc:
                 if not contained(exc):
                     raise

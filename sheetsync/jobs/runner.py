@@ -14,6 +14,7 @@ from ..clock import current
 from ..model import SheetsyncError, contained
 from ..periods import iso_period
 from ..redact import redact
+from ..state.leases import LeaseLost
 from .config import Config, TrackerConfig
 from .eventlog import EventLog
 from .fleet import Fleet
@@ -48,6 +49,7 @@ class NotifyOwner(Protocol):
 
 
 DONE = "done"  # a skip reason: another run finished this tracker tonight
+LEASE_LOST = "lease-lost"  # a skip reason: this runner lost the tracker's lease and stopped before writing
 
 
 @dataclass
@@ -172,6 +174,8 @@ def run_nightly(config: Config, *, sync_one: Callable[[TrackerConfig, dt.date], 
                     else:
                         _nightly_one(tracker, day, result, sync_one=sync_one, notify_owner=notify_owner,
                                      notify_chat=notify_chat, store=store, log=log)
+            except LeaseLost:  # stopped cleanly before writing: another runner takes it over
+                _skipped(result, LEASE_LOST, log, "nightly", tracker)
             except BaseException as exc:  # one tracker's failure (a reader's panic too) must not stop the others
                 if not contained(exc):
                     raise
@@ -238,6 +242,8 @@ def run_digest(config: Config, *, digest_one: Callable[[TrackerConfig, str, dt.d
                         log.event(job, zone=tracker.timezone, tracker=tracker.name, period=label, status="ok",
                                   sent=getattr(outcome, "sent", None),
                                   skipped=1 if getattr(outcome, "skipped", False) else None)
+            except LeaseLost:
+                _skipped(result, LEASE_LOST, log, job, tracker)
             except BaseException as exc:
                 if not contained(exc):
                     raise
