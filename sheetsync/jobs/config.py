@@ -211,7 +211,7 @@ QUOTA_KEYS = ("write_per_user", "write_per_project", "read_per_user", "read_per_
 # Ranges that make sense. Google's quotas are hundreds of requests a minute; a lease renewed every third of
 # its length must not be renewed hundreds of times a second, nor outlive a night.
 REQUESTS_PER_MINUTE = (1, 100_000)
-LEASE_SECONDS = (5, 86_400)
+LEASE_SECONDS = (1, 86_400)
 REVIEW_SLA_HOURS = (0.1, 10_000)
 RECIPIENTS_BOUNDS = (1, 10_000)
 # a tracker's name names files (the owner note in the outbox) and lock keys: letters (any script), digits,
