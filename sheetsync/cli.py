@@ -97,6 +97,7 @@ Examples (one per command; `sheetsync COMMAND --help` tells more):
   sheetsync run nightly --config sheetsync.toml
   sheetsync schedule --config sheetsync.toml
   sheetsync status --config sheetsync.toml
+  sheetsync state check --config sheetsync.toml
 """
 
 
