@@ -129,3 +129,23 @@ def test_a_failing_record_after_the_write_says_the_tracker_was_written(tmp_path,
     assert sha(tracker) != before
     assert caught.value.code == "written-not-recorded" and "WAS written" in caught.value.message("en")
     assert "已写入" in caught.value.message("zh")
+
+
+def test_state_check_on_postgresql(postgres_url):
+    from sheetsync.state.check import check_state
+    store = open_store(postgres_url)
+    store.close()
+    assert "OK" in check_state(postgres_url).message("en")
+    store = open_store(postgres_url, migrate=False)
+    store.execute("INSERT INTO schema_version (version) VALUES (999)")
+    store.execute("DROP TABLE IF EXISTS nightly_errors")
+    store.close()
+    with pytest.raises(SheetsyncError) as caught:
+        check_state(postgres_url)
+    assert "newer" in caught.value.message("en")
+    store = open_store(postgres_url, migrate=False)
+    store.execute("DELETE FROM schema_version WHERE version = 999")
+    store.close()
+    with pytest.raises(SheetsyncError) as caught:
+        check_state(postgres_url)
+    assert "nightly_errors" in caught.value.message("en")

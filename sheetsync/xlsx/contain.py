@@ -83,7 +83,8 @@ def _unescape(text: str) -> str:
 
 def reader_failure(path: Path, sheet: str | None, exc: BaseException) -> SheetsyncError:
     """The one line for anything the reader raised on `path` (`sheet` when it was reading one)."""
-    far = far_number_cell(path, sheet)
+    # a panic converting a cell (chrono's "out of bounds"): look for the number that caused it
+    far = far_number_cell(path, sheet) if type(exc).__name__ == "PanicException" else None
     if far is not None:
         name, cell, value = far
         return SheetsyncError(
