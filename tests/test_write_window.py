@@ -107,3 +107,49 @@ def test_exchange_swaps_two_files_atomically(tmp_path):
     if not exchange(a, b):
         pytest.skip("this filesystem has no atomic exchange; the hard-link fallback is used")
     assert a.read_bytes() == b"B" and b.read_bytes() == b"A"
+
+
+@pytest.mark.stress
+def test_saves_at_random_moments_during_real_syncs_are_never_overwritten(tmp_path):
+    """A person saves at a random moment while a real sync runs (threads, no hook): afterwards the save is either
+    what the file holds, or the sync read it (it is then the newest backup, the version the sync replaced)."""
+    import datetime as dt
+    import random
+    import threading
+    import time
+
+    from sheetsync import api
+    from sheetsync.model import SheetsyncError
+    from sheetsync.templates import create_tracker
+
+    rng = random.Random(2)
+    base = create_tracker(tmp_path / "base.xlsx", "campaign-launch", lang="zh", today=dt.date(2026, 11, 23),
+                          scenario="demo").read_bytes()
+    timing = tmp_path / "timing.xlsx"
+    timing.write_bytes(base)
+    started = time.monotonic()
+    api.sync(timing, today=dt.date(2026, 11, 23), state=tmp_path / "t.db")
+    took = time.monotonic() - started  # saves are aimed over the whole sync, its write included
+    outcomes = {"kept": 0, "read": 0}
+    for i in range(40):
+        folder = tmp_path / f"run{i}"
+        folder.mkdir()
+        path = folder / "tracker.xlsx"
+        path.write_bytes(base)
+        theirs = saved_version(base)
+        delay = rng.uniform(0, took * 1.2)
+        saver = threading.Thread(target=lambda: (time.sleep(delay), save_by_rename(path, theirs)))
+        saver.start()
+        try:
+            api.sync(path, today=dt.date(2026, 11, 23), state=folder / "state.db")
+        except SheetsyncError as exc:
+            assert exc.code == "file-changed", exc.message("en")
+        saver.join()
+        final = path.read_bytes()
+        if final == theirs:
+            outcomes["kept"] += 1
+            continue
+        backups = sorted((folder / BACKUP_DIR).iterdir())
+        assert backups and backups[-1].read_bytes() == theirs, f"run {i}: the save at {delay:.3f}s was overwritten"
+        outcomes["read"] += 1
+    assert outcomes["kept"] > 0
