@@ -35,6 +35,15 @@ def _config(tmp_path, url):
     return replace(cfg, state_url=url)
 
 
+def _night(cfg, url, sync_one):
+    fleet = Fleet(cfg, Shard(0, 1), url)
+    try:
+        return run_nightly(cfg, sync_one=sync_one, notify_owner=lambda *a: None, today=DAY, log=memory_log(),
+                           fleet=fleet, store=fleet.errors)
+    finally:
+        fleet.close()
+
+
 def test_a_restart_mid_run_costs_a_retry_not_a_night(tmp_path, server):
     url = server.new_database()
     cfg = _config(tmp_path, url)
@@ -46,22 +55,12 @@ def test_a_restart_mid_run_costs_a_retry_not_a_night(tmp_path, server):
             server.restart(down=1.0)
         return NightlyOutcome(errors=frozenset())
 
-    fleet = Fleet(cfg, Shard(0, 1), url)
-    try:
-        summary = run_nightly(cfg, sync_one=sync_one, notify_owner=lambda *a: None, today=DAY, log=memory_log(),
-                              fleet=fleet, store=fleet.errors)
-    finally:
-        fleet.close()
+    summary = _night(cfg, url, sync_one)
     assert sorted(synced) == sorted(NAMES)  # every tracker synced once
     assert summary.exit_code == 0 and [r.status for r in summary.results] == ["ok"] * len(NAMES)
     # what the runner recorded after the restart is there: a rerun of the shard finds every tracker done
     again: list[str] = []
-    fleet = Fleet(cfg, Shard(0, 1), url)
-    try:
-        rerun = run_nightly(cfg, sync_one=lambda t, d: again.append(t.name) or NightlyOutcome(errors=frozenset()),
-                            notify_owner=lambda *a: None, today=DAY, log=memory_log(), fleet=fleet, store=fleet.errors)
-    finally:
-        fleet.close()
+    rerun = _night(cfg, url, lambda t, d: again.append(t.name) or NightlyOutcome(errors=frozenset()))
     assert again == [] and {r.detail for r in rerun.results} == {"done"} and rerun.exit_code == 0
 
 
@@ -115,12 +114,7 @@ def test_a_lost_lease_skips_the_tracker_and_the_run_says_it_is_incomplete(tmp_pa
             check_lease()  # the sync's check before writing
         return NightlyOutcome(errors=frozenset())
 
-    fleet = Fleet(cfg, Shard(0, 1), url)
-    try:
-        summary = run_nightly(cfg, sync_one=sync_one, notify_owner=lambda *a: None, today=DAY, log=memory_log(),
-                              fleet=fleet, store=fleet.errors)
-    finally:
-        fleet.close()
+    summary = _night(cfg, url, sync_one)
     skipped = [(r.tracker, r.detail) for r in summary.results if r.status == "skipped"]
     assert skipped == [("campaign-01", "lease-lost")] and summary.exit_code == 1
     assert len(summary.succeeded) == len(NAMES) - 1

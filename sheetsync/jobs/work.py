@@ -6,7 +6,6 @@ the history database and the SMTP settings of the config. Everything a person re
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from html import escape as html_escape
@@ -79,15 +78,18 @@ class Work:
         """The owner's note goes through the delivery ledger like every message: claimed once per tracker, owner
         and night, so a rerun after a dropped connection does not send it again (an `uncertain` note is not
         resent without --force). A note that failed before anything left raises: tomorrow says it again."""
-        from ..digest.send import deliver  # lazy here and below: a nightly without notes never loads the digest
+        from ..digest import DigestBatch, DigestMessage  # lazy: a nightly without notes never loads the digest
+        from ..digest.send import deliver
         report = self.reports.get(tracker.name)
         message = owner_note(tracker, new_errors, report, day, sender=self._sender())
         settings = None if self.outbox is not None else smtp_settings(self.config)
         outbox = self.outbox if self.outbox is not None else (None if settings else Path(self.config.state) / "outbox")
-        note = OwnerNote(kind=f"{OWNER_NOTE}-{day.isoformat()}", recipient=tracker.owner, period=iso_period(day),
-                         email=message, message_id=message["Message-ID"], text=message.get_content(), html="")
+        text = message.get_content()
+        note = DigestMessage(kind=f"{OWNER_NOTE}-{day.isoformat()}", recipient=tracker.owner, period=iso_period(day),
+                             content=None, email=message, message_id=message["Message-ID"], text=text,
+                             html=f"<pre>{html_escape(text)}</pre>")
         with History(history_path(self.config)) as history:
-            result = deliver(NoteBatch(tracker_key(tracker.source), note.period, [note]), history, outbox=outbox,
+            result = deliver(DigestBatch(tracker_key(tracker.source), note.period, [note]), history, outbox=outbox,
                              smtp=settings, force=self.force)
         failed = [o for o in result.outcomes if o.status == "failed"]
         if failed:
@@ -222,29 +224,6 @@ def _raise_undelivered(outcomes) -> None:
 
 
 OWNER_NOTE = "owner-note"  # the ledger kind of the nightly note, followed by its night
-
-
-@dataclass
-class OwnerNote:
-    """The nightly note as the delivery ledger sends it (the shape of a digest message)."""
-    kind: str
-    recipient: str
-    period: str
-    email: EmailMessage
-    message_id: str
-    text: str
-    html: str
-    png: bytes | None = None
-
-    def browser_html(self) -> str:
-        return "<pre>" + html_escape(self.text) + "</pre>"
-
-
-@dataclass
-class NoteBatch:
-    tracker: str
-    period: str
-    messages: list
 
 
 _NOTE = {
