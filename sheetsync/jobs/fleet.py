@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..model import contained
+from ..redact import redact
 from ..state import open_store
 from ..state.leases import LeaseLost, Leases, runner_id
 from ..state.quota import QUOTA, MemoryBucket, Quota, build_quota
@@ -121,7 +122,7 @@ class Fleet:
                 if not contained(exc):
                     raise
                 self.tally.failed += 1
-                self.tally.failures.append(f"{tracker.name}: {exc}")
+                self.tally.failures.append(redact(f"{tracker.name}: {exc}"))
                 self.runs.mark(self.job, label, tracker.name, self.runner, "failed")
                 raise
             finally:
