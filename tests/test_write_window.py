@@ -47,9 +47,10 @@ def save_in_place(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
+@pytest.mark.parametrize("way", [True, False], ids=["exchange", "hard-link"])
 @pytest.mark.parametrize("how", [save_by_rename, save_in_place], ids=["rename", "in-place"])
 @pytest.mark.parametrize("at", STEPS)
-def test_a_save_at_any_step_is_kept_or_the_run_refuses(tmp_path, at, how):
+def test_a_save_at_any_step_is_kept_or_the_run_refuses(tmp_path, at, how, way):
     path = make_tracker(tmp_path / "tracker.xlsx")
     original = path.read_bytes()
     theirs = saved_version(original)
@@ -68,7 +69,7 @@ def test_a_save_at_any_step_is_kept_or_the_run_refuses(tmp_path, at, how):
             landed.append(step)
 
     try:
-        result = apply_patch(path, tracker_patch(), hook=hook)
+        result = apply_patch(path, tracker_patch(), hook=hook, exchange_files=way)
         refused = None
     except PatchRefused as exc:
         refused = exc

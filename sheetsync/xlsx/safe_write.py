@@ -48,13 +48,14 @@ STEPS = ("read", "temp-written", "verified", "backed-up", "compared", "exchanged
 def apply_patch(path, patch: WorkbookPatch, *, expected_sha256: str | None = None, backups: int = 5,
                 verify: Callable[[Path], None] | None = None,
                 col_widths: dict[int, float] | None = None,
-                hook: Callable[[str], None] | None = None) -> PatchResult:
+                hook: Callable[[str], None] | None = None, exchange_files: bool = True) -> PatchResult:
     """Patch the workbook at `path` safely; PatchRefused leaves it as it was (or as a person saved it meanwhile).
 
     The last check is the rename itself: the backup is taken first, then the file is compared (size, mtime and
     content hash) with what was read, and the new copy is exchanged with it atomically; the file that came out
     of the exchange is compared again, and if a save landed in between, the exchange is undone and the run
-    refused. `hook(step)` is called after each of STEPS."""
+    refused. `hook(step)` is called after each of STEPS. `exchange_files=False` uses the hard-link way of
+    platforms without an atomic exchange (so it is tested everywhere)."""
     path = Path(path)
     step = hook or (lambda name: None)
     _refuse_if_open(path)
@@ -86,7 +87,7 @@ def apply_patch(path, patch: WorkbookPatch, *, expected_sha256: str | None = Non
         if _identity(path) != seen or sha256(path.read_bytes()) != before:
             raise _changed_meanwhile(path)
         step("compared")
-        _replace_if_unchanged(path, tmp, seen, before, step)
+        _replace_if_unchanged(path, tmp, seen, before, step, exchange_files)
     except BaseException:
         tmp.unlink(missing_ok=True)
         if backup is not None:  # nothing was replaced: the copy is not a backup of anything sheetsync overwrote
@@ -102,11 +103,12 @@ def _identity(path: Path) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
 
-def _replace_if_unchanged(path: Path, tmp: Path, seen: tuple[int, int], before: str, step) -> None:
+def _replace_if_unchanged(path: Path, tmp: Path, seen: tuple[int, int], before: str, step,
+                          exchange_files: bool = True) -> None:
     """Put `tmp` at `path` only if `path` still holds what was read. With an atomic exchange (Linux), the file
     that comes out is the one compared, whatever happened before: a save that landed is swapped back in. Without
     one, the old file is hard-linked aside first, so a save that replaced it is seen by its link count."""
-    if exchange(tmp, path):
+    if exchange_files and exchange(tmp, path):
         step("exchanged")
         if _identity(tmp) == seen and sha256(tmp.read_bytes()) == before:
             tmp.unlink()
@@ -115,12 +117,15 @@ def _replace_if_unchanged(path: Path, tmp: Path, seen: tuple[int, int], before: 
         raise _changed_meanwhile(path)
     aside = path.with_name(f"{TEMP_PREFIX}old-{os.getpid()}-{path.name}")
     aside.unlink(missing_ok=True)
+    links = path.stat().st_nlink  # a tracker may have hard links of its own
     os.link(path, aside)
     try:
-        if _identity(aside) != seen or sha256(aside.read_bytes()) != before or aside.stat().st_nlink != 2:
+        if _identity(aside) != seen or sha256(aside.read_bytes()) != before or aside.stat().st_nlink != links + 1:
             raise _changed_meanwhile(path)
-        step("exchanged")
+        # no atomic exchange here: a save renamed over the tracker in the microseconds between the comparison
+        # above and this rename cannot be told apart afterwards; that window is this platform's limit
         os.replace(tmp, path)
+        step("exchanged")
         if _identity(aside) != seen:  # written in place after the comparison: that save goes back
             os.replace(aside, path)
             raise _changed_meanwhile(path)
