@@ -315,3 +315,32 @@ def check_config(config: str | Path):
     """
     from .jobs import check_config as check  # lazy: see _library
     return check(config, files=True)
+
+
+# ---- the state store: checked, and moved aside only when asked -------------------------------------------------
+
+def state_target(config: str | Path | None = None, state: str | Path | None = None) -> str | Path:
+    """The state store a command means: `state` (a file or a postgresql:// URL), else the config's, else
+    SHEETSYNC_STATE or .sheetsync/state.db in the working directory."""
+    if state:
+        from .state import is_url
+        return str(state) if is_url(str(state)) else Path(state)
+    if config:
+        from .jobs import load_config
+        from .jobs.work import history_path
+        return history_path(load_config(config))
+    from .history import default_state_path
+    return default_state_path()
+
+
+def state_check(config: str | Path | None = None, state: str | Path | None = None):
+    """`sheetsync state check`: SQLite's integrity check or PostgreSQL's schema check; a SheetsyncError (one line
+    naming the store) when it is damaged or newer than this sheetsync. Returns what was found (.message(lang))."""
+    from .state.check import check_state
+    return check_state(state_target(config, state))
+
+
+def state_reset(config: str | Path | None = None, state: str | Path | None = None):
+    """`sheetsync state reset --yes`: move a damaged state file aside (kept, and named in the answer)."""
+    from .state.check import reset_state
+    return reset_state(state_target(config, state))

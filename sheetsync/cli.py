@@ -13,7 +13,8 @@ from .cli_holidays import holidays
 from .engine.counts import count
 from .engine.mapping import parse_columns, parse_names, parse_rows, parse_statuses
 from .holidays_file import official_days
-from .model import ColumnMapping, SheetsyncError
+from .model import ColumnMapping, SheetsyncError, contained
+from .redact import redact
 from .render import SHOWN_PER_SEVERITY, print_text, to_json
 from .sources import is_gsheet
 from .understood import inspect_lines
@@ -80,7 +81,7 @@ def error_line(exc: SheetsyncError, lang: str | None) -> str:
 
 
 def fail(exc: SheetsyncError, lang: str | None) -> None:
-    click.echo(f"sheetsync: {error_line(exc, lang)}", err=True)
+    click.echo(f"sheetsync: {redact(error_line(exc, lang))}", err=True)
     sys.exit(2)
 
 
@@ -102,10 +103,12 @@ class Group(click.Group):
         except KeyboardInterrupt:
             click.echo("sheetsync: " + error_line(SheetsyncError("interrupted", "已中断"), _lang_from_args(raw)), err=True)
             sys.exit(130)
-        except Exception as exc:  # last resort: a bug must still not print a traceback at people
+        except BaseException as exc:  # last resort (a library's panic too): never a traceback at people
+            if not contained(exc):
+                raise
             if os.environ.get("SHEETSYNC_DEBUG"):
                 traceback.print_exc()
-            what = f"{type(exc).__name__}: {exc}"
+            what = redact(f"{type(exc).__name__}: {exc}")
             bug = SheetsyncError(f"internal error: {what} (set SHEETSYNC_DEBUG=1 for details)",
                                  f"内部错误:{what}(设置 SHEETSYNC_DEBUG=1 查看详情)")
             click.echo("sheetsync: " + error_line(bug, _lang_from_args(raw)), err=True)
@@ -126,6 +129,7 @@ Examples (one per command; `sheetsync COMMAND --help` tells more):
   sheetsync schedule --config sheetsync.toml
   sheetsync status --config sheetsync.toml
   sheetsync holidays import 2027.txt --file holidays.toml
+  sheetsync state check --config sheetsync.toml
 """
 
 
@@ -623,6 +627,49 @@ _CHANNEL_TEXT = {"en": {"set": "set", "unset": "NOT SET (posts to this channel f
                         "quiet_off": "不设"}}
 
 
+@cli.group(short_help="Check the state store, or move a damaged state file aside.")
+def state():
+    """The state store (history, ledger, leases): `state check`, `state reset --yes`."""
+
+
+def _state_options(f):
+    f = click.option("--state", "state_target", metavar="FILE|URL", help="The state file or postgresql:// URL "
+                     "(default: the config's, else SHEETSYNC_STATE, else .sheetsync/state.db here).")(f)
+    f = click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETSYNC_CONFIG",
+                     help="Use the state store of this sheetsync.toml.")(f)
+    return lang_option("Language of the answer: zh or en.")(f)
+
+
+@state.command("check", short_help="Run SQLite's integrity check or PostgreSQL's schema check.")
+@_state_options
+def state_check(config_path, state_target, lang):
+    """Check the state store: a SQLite file's integrity and schema version, or a PostgreSQL database's schema.
+    Exit 0 sound, 2 damaged or newer than this sheetsync (one line naming it).
+
+    \b
+    Example:
+      sheetsync state check --config sheetsync.toml
+    """
+    click.echo(api.state_check(config_path, state_target).message(_ui_lang(lang)))
+
+
+@state.command("reset", short_help="Move a damaged state file aside (a copy is kept).")
+@_state_options
+@click.option("--yes", is_flag=True, help="Really move it aside.")
+def state_reset(config_path, state_target, lang, yes):
+    """Move the state file aside (kept as state.db.damaged-TIME beside it); the next run starts a new one. The
+    digests of the current week may then go out again: use it for a damaged file only.
+
+    \b
+    Example:
+      sheetsync state reset --yes --config sheetsync.toml
+    """
+    if not yes:
+        raise SheetsyncError("state reset moves the state file aside: add --yes to do it",
+                             "state reset 会移走状态文件:确认请加 --yes", code="usage")
+    click.echo(api.state_reset(config_path, state_target).message(_ui_lang(lang)))
+
+
 @cli.group(short_help="One-shot jobs for cron or systemd: run nightly, run digest.")
 def run():
     """One-shot, idempotent jobs for cron, systemd or Kubernetes: `run nightly`, `run digest`, `run notice`."""
@@ -643,12 +690,14 @@ def _run_options(f):
     return config_option(f)
 
 
-_RUN_TEXT = {"en": {"ok": "{job}: {ok} of {n} succeeded.", "failed": "  failed: {name}: {detail}",
+_RUN_TEXT = {"en": {"ok": "{job}: {ok} of {n} succeeded", "skipped_n": ", {k} skipped", "failed": "  failed: {name}: {detail}",
                     "skipped": "  skipped: {name} ({detail})"},
-             "zh": {"ok": "{job}:{n} 个跟踪表中 {ok} 个成功。", "failed": "  失败:{name}:{detail}",
+             "zh": {"ok": "{job}:{n} 个跟踪表中 {ok} 个成功", "skipped_n": ",{k} 个跳过", "failed": "  失败:{name}:{detail}",
                     "skipped": "  跳过:{name}({detail})"}}
-_SKIP_WHY = {"en": {"done": "already done tonight by another run", "leased": "another runner is working on it"},
-             "zh": {"done": "今晚已由其他运行完成", "leased": "另一个运行实例正在处理"}}
+_SKIP_WHY = {"en": {"done": "already done tonight by another run", "leased": "another runner is working on it",
+                    "lease-lost": "this runner lost its lease mid-run; another runner takes it over"},
+             "zh": {"done": "今晚已由其他运行完成", "leased": "另一个运行实例正在处理",
+                    "lease-lost": "本运行实例中途失去租约;由其他运行实例接手"}}
 
 
 def _finish(summary, lang) -> None:
@@ -656,7 +705,10 @@ def _finish(summary, lang) -> None:
     tx = _RUN_TEXT[ui]
     n = len(summary.results)
     # "1 of 2 trackers succeeded" / "2 个跟踪表中 1 个成功"
-    click.echo(tx["ok"].format(job=summary.job, ok=n - len(summary.failed), n=count(ui, "tracker", n) if ui == "en" else n))
+    line = tx["ok"].format(job=summary.job, ok=len(summary.succeeded), n=count(ui, "tracker", n) if ui == "en" else n)
+    if summary.skipped:  # a skipped tracker is not a success: counted apart
+        line += tx["skipped_n"].format(k=len(summary.skipped))
+    click.echo(line + ("." if ui == "en" else "。"))
     for r in summary.failed:
         click.echo(tx["failed"].format(name=r.tracker, detail=r.detail))
     for r in summary.results:

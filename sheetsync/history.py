@@ -39,6 +39,10 @@ LEDGER_STATES = ("preview", "pending", "sending", "sent", "failed", "uncertain")
 # states that mean the message may already be with its reader: a new claim is refused
 DELIVERED = ("sent", "uncertain")
 
+# a claim (`pending`) or a message on the wire (`sending`) older than this was left by a run that stopped
+CLAIM_TIMEOUT = dt.timedelta(minutes=15)
+STALE_SENDING = "no answer before the run stopped"
+
 SNAPSHOT_FIELDS = ("key", "task_id", "task", "owner", "status", "due", "health", "submitted", "reviewed", "row")
 
 
@@ -176,7 +180,7 @@ class History:
 
     def ledger_claim(self, tracker: str, period: str, recipient: str, kind: str, *, message_id: str,
                      channel: str = EMAIL, force: bool = False,
-                     stale_after: dt.timedelta = dt.timedelta(minutes=15)) -> str | None:
+                     stale_after: dt.timedelta = CLAIM_TIMEOUT) -> str | None:
         """Take one message for delivery: None when claimed (now `pending`), else the state that forbids it.
 
         A cron job started twice, or several runners sharing one PostgreSQL, run deliveries at once: the claim
@@ -193,7 +197,11 @@ class History:
             young = now - _parse_utc(row["updated_at"]) < stale_after
             if row["state"] in ("pending", "sending") and young:
                 return "pending"
-            if row["state"] == "sending":
+            if row["state"] == "sending":  # left by a crash on the wire: from now on it is called uncertain
+                self.store.execute(
+                    "UPDATE ledger SET state = 'uncertain', error = COALESCE(error, ?), updated_at = ? WHERE "
+                    "tracker = ? AND period = ? AND recipient = ? AND channel = ? AND kind = ? AND state = 'sending' "
+                    "AND updated_at = ?", (STALE_SENDING, now.isoformat(), *key, row["updated_at"]))
                 return "uncertain"
         # One statement decides: a new row is inserted only if none exists, an existing one is taken only if it
         # is still exactly what was judged above. Several runners may judge at once; only one statement wins.
@@ -220,6 +228,14 @@ class History:
         if period:
             sql, args = sql + " AND period = ?", args + [period]
         return [dict(r) for r in self.store.execute(sql + " ORDER BY period, kind, recipient, channel", args)]
+
+
+def shown_state(row: dict, now: dt.datetime | None = None) -> str:
+    """A ledger row's state as a person should read it: a `sending` row older than CLAIM_TIMEOUT was left by a
+    run that stopped with the message on the wire, so it is `uncertain` (resent only with --force)."""
+    if row["state"] == "sending" and (now or _wall_clock()) - _parse_utc(row["updated_at"]) >= CLAIM_TIMEOUT:
+        return "uncertain"
+    return row["state"]
 
 
 def _wall_clock() -> dt.datetime:

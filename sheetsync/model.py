@@ -492,3 +492,12 @@ class SheetsyncError(Exception):
 
     def message(self, lang: str = "en") -> str:
         return self.zh if lang == "zh" else self.en
+
+
+# What a person or the process asked for (Ctrl-C, an exit): never turned into one tracker's error. Everything
+# else a library raises on one tracker, a Rust panic (a BaseException) included, is that tracker's failure.
+NOT_CONTAINED = (KeyboardInterrupt, SystemExit, GeneratorExit)
+
+
+def contained(exc: BaseException) -> bool:
+    return not isinstance(exc, NOT_CONTAINED)

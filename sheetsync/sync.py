@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import time
 from pathlib import Path
+from typing import Callable
 
 from . import sources
 from .backend import Backend, ReadOnly
@@ -19,6 +21,7 @@ from .engine.campaign import read_campaign
 from .model import ColumnMapping, Report, SheetsyncError, WorkbookData, a1
 from .plan import Plan
 from .planner import build_plan
+from .state.leases import check_lease
 
 
 def clock_for(workbook: WorkbookData, today=None, lang: str | None = None, overrides: dict | None = None) -> Clock:
@@ -96,13 +99,16 @@ def open_backend(source: str | Path, *, dry_run: bool = False, backups: int = 5,
 
 
 def run(backend: Backend, *, today=None, lang: str | None = None, dry_run: bool = False,
-        overrides: dict | None = None, mapping: ColumnMapping | None = None) -> SyncResult:
-    """Read, analyse, plan and write through `backend`, reading again while its write answers `again`."""
+        overrides: dict | None = None, mapping: ColumnMapping | None = None,
+        before_write: Callable[[], None] | None = None) -> SyncResult:
+    """Read, analyse, plan and write through `backend`, reading again while its write answers `again`.
+    `before_write` runs before the first write: whatever must work after the write is opened there."""
     with _no_cyclic_gc():
-        return _run(backend, today=today, lang=lang, dry_run=dry_run, overrides=overrides, mapping=mapping)
+        return _run(backend, today=today, lang=lang, dry_run=dry_run, overrides=overrides, mapping=mapping,
+                    before_write=before_write)
 
 
-def _run(backend: Backend, *, today, lang, dry_run, overrides, mapping) -> SyncResult:
+def _run(backend: Backend, *, today, lang, dry_run, overrides, mapping, before_write) -> SyncResult:
     source = backend.source
     misplaced = False  # a write landed while rows were moving and was not yet put right
     clock = None
@@ -117,6 +123,8 @@ def _run(backend: Backend, *, today, lang, dry_run, overrides, mapping) -> SyncR
             plan.unchanged_report = False  # someone deleted sheetsync's highlights: put them back
         if dry_run or not plan.changed:
             return SyncResult(report, plan, changed=misplaced, dry_run=dry_run)
+        if before_write is not None:
+            before_write()
         try:
             done = backend.write(plan)
         except SheetsyncError as exc:  # a refusal now (Excel has it open, it changed) is said in the tracker's language
@@ -142,13 +150,68 @@ def sync(source: str | Path, *, today=None, lang: str | None = None, dry_run: bo
          overrides: dict | None = None, state: str | Path | None = None, record: bool = True,
          mapping: ColumnMapping | None = None, **source_options) -> SyncResult:
     """Open SOURCE's backend, run the pipeline, then record the tasks in the history (unless a dry run or
-    record=False) at the run's clock."""
+    record=False) at the run's clock.
+
+    The state store is opened (and its schema checked) before the tracker is replaced, so a store that cannot
+    be used stops the run with the tracker as it was. The record after the write is retried; if it still fails,
+    the error says the tracker WAS written and what was not recorded."""
     backend = open_backend(source, dry_run=dry_run, backups=backups, **source_options)
-    result = run(backend, today=today, lang=lang, dry_run=dry_run, overrides=overrides, mapping=mapping)
-    if record and not dry_run:
-        from .history import record_sync  # only a recording sync opens the state store
-        record_sync(source, result.report, state=state, at=result.report.clock.now)
+    recording = record and not dry_run
+    store = _StateAtHand(source, state)
+    try:
+        result = run(backend, today=today, lang=lang, dry_run=dry_run, overrides=overrides, mapping=mapping,
+                     before_write=store.open if recording else None)
+        if recording:
+            store.record(result)
+    finally:
+        store.close()
     return result
+
+
+RECORD_ATTEMPTS = 3
+
+
+class _StateAtHand:
+    """The history store of one sync: opened before the write, used after it."""
+
+    def __init__(self, source, state):
+        self.source, self.state, self.history = source, state, None
+
+    def open(self):
+        check_lease()  # a runner that lost its lease on this tracker stops before writing
+        if self.history is None:
+            from .history import History, default_state_path  # only a recording sync opens the state store
+            self.history = History(self.state or default_state_path(self.source))
+        return self.history
+
+    def close(self) -> None:
+        if self.history is not None:
+            history, self.history = self.history, None
+            with contextlib.suppress(Exception):
+                history.close()
+
+    def record(self, result: SyncResult) -> None:
+        if not result.changed:  # the tracker was not replaced: a failure here leaves it as it was
+            self._record_once(result)
+            return
+        why = ""
+        for attempt in range(RECORD_ATTEMPTS):
+            try:
+                self._record_once(result)
+                return
+            except Exception as exc:  # a restarting server, a busy file: try again on a fresh connection
+                why = exc.message("en") if isinstance(exc, SheetsyncError) else f"{type(exc).__name__}: {exc}"
+                self.close()
+                time.sleep(0.5 * (attempt + 1))
+        raise SheetsyncError(
+            f"{self.source}: the tracker WAS written (backup: {result.backup or 'none'}), but this run's history "
+            f"was not recorded ({why}); the next digest compares against the previous run. Fix the state store and "
+            f"sync again", f"{self.source}:跟踪表已写入(备份:{result.backup or '无'}),但本次运行的历史未记录({why});"
+            f"下一次周报将与上一次运行比较。请修复状态库后再次同步", code="written-not-recorded")
+
+    def _record_once(self, result: SyncResult) -> None:
+        from .history import tracker_key
+        self.open().record_snapshot(tracker_key(self.source), result.report, "sync", at=result.report.clock.now)
 
 
 @contextlib.contextmanager

@@ -47,9 +47,19 @@ class PostgresServer:
             shutil.chown(self.root, "postgres", "postgres")
             self.prefix = ["runuser", "-u", "postgres", "--"]
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
-        opts = f"-c listen_addresses='' -k {self.socket} -c fsync=off -c max_connections=200"
-        self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-l", str(self.root / "log"), "-w", "start")
+        self.opts = f"-c listen_addresses='' -k {self.socket} -c fsync=off -c max_connections=200"
+        self.start()
         self._names = itertools.count()
+
+    def start(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-o", self.opts, "-l", str(self.root / "log"), "-w", "start")
+
+    def restart(self, down: float = 0.0) -> None:
+        """Stop the server as an administrator would (every connection is cut), wait `down` seconds, start it."""
+        import time
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        time.sleep(down)
+        self.start()
 
     def _run(self, tool: str, *args: str) -> None:
         done = subprocess.run([*self.prefix, str(self.bin / tool), *args], capture_output=True, text=True)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len
 
-from ..history import EMAIL, History, default_state_path, parse_ledger_time, tracker_key
+from ..history import EMAIL, History, default_state_path, parse_ledger_time, shown_state, tracker_key
 from ..state import is_url
 from ..periods import iso_period, normalise_period
 
@@ -83,7 +83,7 @@ def status_lines(history: History, tracker: str, period: str) -> list[StatusLine
             out.append(StatusLine(*base, "preview", parse_ledger_time(row["previewed_at"]),
                                   ", ".join((row.get("preview_files") or "").splitlines()) or None))
         if row["state"] != "preview":
-            out.append(StatusLine(*base, row["state"], parse_ledger_time(row["updated_at"]), row.get("error")))
+            out.append(StatusLine(*base, shown_state(row), parse_ledger_time(row["updated_at"]), row.get("error")))
     return sorted(out, key=lambda s: (s.kind != "team", s.recipient, s.channel, s.at))
 
 

@@ -72,7 +72,8 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     now = now or dt.datetime.combine(today, dt.time())
     findings: list[Finding] = []
 
-    campaign, f = read_campaign(workbook, language, today.year, near=today)
+    campaign, f = read_campaign(workbook, language, today.year, near=today,
+                                max_recipients=(overrides or {}).get("max_recipients"))
     findings += f
     given = overrides or {}
     if "calendar" not in campaign.cells and given.get("calendar") is None:

@@ -27,6 +27,9 @@ _HINTS = {
                      "请填写 工作日(只计工作日)或 自然日(每个小时都计)"),
     "due_soon_days": ("write a number of working days such as 2", "请填写工作日天数,例如 2"),
     "lead": ("write a number of working days such as 5", "请填写工作日天数,例如 5"),
+    "recipients": ("at most {most} addresses get the team digest, so only the first {most} do; keep the list short "
+                   "(a mailing list address counts as one)", "团队周报最多发送给 {most} 个地址,因此只发给前 {most} 个;"
+                   "请精简名单(邮件组地址只算一个)"),
 }
 
 
@@ -38,8 +41,8 @@ def find_sheet(workbook: WorkbookData, names) -> SheetData | None:
     return None
 
 
-def _bad(lang, sheet, r, key_text, value, hint_key) -> Finding:
-    hint_en, hint_zh = _HINTS[hint_key]
+def _bad(lang, sheet, r, key_text, value, hint_key, **values) -> Finding:
+    hint_en, hint_zh = (h.format(**values) for h in _HINTS[hint_key])
     return catalogue.make("bad-campaign", lang, sheet=sheet.name, cell=a1(r, 1), row=r + 1, key=key_text,
                           value=value, hint=hint_en, hint_zh=hint_zh)
 
@@ -51,9 +54,14 @@ def _in_range(x, most):
     return x
 
 
+MAX_RECIPIENTS = 100  # the jobs config's default too: more addresses than this are a pasting accident
+
+
 def read_campaign(workbook: WorkbookData, lang: str, default_year: int,
-                  near: dt.date | None = None) -> tuple[Campaign, list[Finding]]:
-    """Campaign facts; a launch or end typed without a year takes the year nearest `near` (today)."""
+                  near: dt.date | None = None, max_recipients: int | None = None) -> tuple[Campaign, list[Finding]]:
+    """Campaign facts; a launch or end typed without a year takes the year nearest `near` (today). At most
+    `max_recipients` addresses of the Recipients row are kept, with a finding on that row beyond it."""
+    most = max_recipients or MAX_RECIPIENTS
     campaign = Campaign(calendar="CN" if lang == "zh" else "")  # English sheets: weekends only unless a calendar is named
     campaign.lead_times = dict(DEFAULT_LEAD_TIMES)
     findings: list[Finding] = []
@@ -89,6 +97,10 @@ def read_campaign(workbook: WorkbookData, lang: str, default_year: int,
                     if not is_email(addr):
                         findings.append(catalogue.make("bad-email", lang, sheet=sheet.name, cell=a1(r, 1), row=r + 1, value=addr))
                 campaign.recipients = [a for a in campaign.recipients if is_email(a)]
+                if len(campaign.recipients) > most:
+                    findings.append(_bad(lang, sheet, r, key_text, f"{len(campaign.recipients)} addresses",
+                                         "recipients", most=most))
+                    campaign.recipients = campaign.recipients[:most]
             elif key == "timezone":
                 zone = str(value).strip()
                 zoneinfo.ZoneInfo(zone)

@@ -6,6 +6,7 @@ default. Secrets never live in the file: the SMTP password comes from SHEETSYNC_
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import tomllib
@@ -18,6 +19,7 @@ import pytz
 
 from ..channels import KINDS as CHANNEL_KINDS
 from ..engine.calendar import calendar_code
+from ..engine.campaign import MAX_RECIPIENTS
 from ..engine.mapping import known_fields, parse_rows
 from ..engine.statuses import STATUS_LABELS, status_words
 from ..engine.table import field_of
@@ -79,6 +81,7 @@ class TrackerConfig:
     language: str | None = None  # None: the sheet's own language
     calendar: str | None = None  # None: the sheet's own Campaign setting
     recipients: tuple[str, ...] = ()
+    max_recipients: int = MAX_RECIPIENTS  # more addresses than this are a finding, not a mass mailing
     owner: str | None = None
     review_sla_hours: float | None = None
     review_clock: str | None = None  # working | calendar (None: the Campaign sheet's, else working)
@@ -114,6 +117,8 @@ class TrackerConfig:
             out["calendar"] = calendar_code(self.calendar)  # 台灣 -> TW, as the Campaign sheet's is read
         if self.recipients:
             out["recipients"] = list(self.recipients)
+        if self.max_recipients != MAX_RECIPIENTS:
+            out["max_recipients"] = self.max_recipients
         if self.review_sla_hours is not None:
             out["review_sla_hours"] = self.review_sla_hours
         if self.review_clock is not None:
@@ -218,6 +223,16 @@ class QuotaConfig:
 
 
 QUOTA_KEYS = ("write_per_user", "write_per_project", "read_per_user", "read_per_project")
+# Ranges that make sense. Google's quotas are hundreds of requests a minute; a lease renewed every third of
+# its length must not be renewed hundreds of times a second, nor outlive a night.
+REQUESTS_PER_MINUTE = (1, 100_000)
+LEASE_SECONDS = (1, 86_400)
+REVIEW_SLA_HOURS = (0.1, 10_000)
+RECIPIENTS_BOUNDS = (1, 10_000)
+# a tracker's name names files (the owner note in the outbox) and lock keys: letters (any script), digits,
+# '-', '_', '.', space; not starting with '.' or a space, at most 100 characters
+NAME_LENGTH = 100
+_SAFE_NAME = re.compile(r"^(?![. ])[\w\-. ]+$")
 
 
 @dataclass(frozen=True)
@@ -283,6 +298,20 @@ class _Checker:
         value = data[key]
         if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
             self.bad(path, f"must be {what_en}, not {_toml_type(value)}", f"必须是{what_zh},而不是{_toml_type_zh(value)}")
+            return default
+        return value
+
+    def number(self, data: dict, path: tuple, bounds: tuple[float, float], what_en: str, what_zh: str,
+               default=None, whole: bool = False) -> float | None:
+        """A finite number within `bounds` (inclusive): `inf`, `nan`, 1e-300 or a negative count is refused with
+        the range that makes sense."""
+        value = self.get(data, path, (int,) if whole else (int, float), what_en, what_zh)
+        if value is None:
+            return default
+        lo, hi = bounds
+        if not (math.isfinite(value) and lo <= value <= hi):
+            self.bad(path, f"{value} is out of range; write {what_en} from {lo:g} to {hi:g}",
+                     f"{value} 超出范围;请填写 {lo:g} 到 {hi:g} 之间的{what_zh}")
             return default
         return value
 
@@ -353,7 +382,8 @@ def _resolve(base: Path, value: str) -> Path:
     return p if p.is_absolute() else (base / p).resolve()
 
 
-_TRACKER_KEYS = ("name", "source", "language", "timezone", "calendar", "recipients", "owner", "review_sla_hours", "review_clock",
+_TRACKER_KEYS = ("name", "source", "language", "timezone", "calendar", "recipients", "max_recipients", "owner",
+                 "review_sla_hours", "review_clock",
                  "lead_times", "channels", "notice", "report_url", "metric_rules",
                  "columns", "header_row", "sheet", "ignore", "skip_rows", "holidays_file", "statuses", "quiet_hours")
 _CHANNEL_KEYS = ("kind", "name", "webhook_env", "secret_env", "mentions")
@@ -418,11 +448,10 @@ def _metric_rules(c: _Checker, data: dict, path: tuple) -> tuple[MetricRuleConfi
         if "kind" not in r:
             c.bad(rpath + ("kind",), "missing; add `kind = ...` (rise | fall | above | below)",
                   "缺少该项;请添加 `kind = ...`(rise | fall | above | below)", missing=True)
-        periods = c.get(r, rpath + ("periods",), (int,), "a whole number of periods such as 3", "周期数,例如 3", 1)
-        if periods is not None and periods < 1:
-            c.bad(rpath + ("periods",), "must be 1 or more", "必须大于等于 1")
-        percent = c.get(r, rpath + ("percent",), (int, float), "a percentage such as 20", "百分比,例如 20")
-        baseline = c.get(r, rpath + ("baseline",), (int, float), "a number", "数字")
+        periods = c.number(r, rpath + ("periods",), (1, 520), "a whole number of periods", "周期数(整数)", 1,
+                           whole=True)
+        percent = c.number(r, rpath + ("percent",), (0, 1e6), "a percentage", "百分比")
+        baseline = c.number(r, rpath + ("baseline",), (-1e15, 1e15), "a number", "数字")
         if kind in ("rise", "fall") and (percent is None or percent <= 0):
             c.bad(rpath + ("percent",), "a rise or fall rule needs `percent` above 0, such as 20",
                   "上涨/下降规则需要大于 0 的 `percent`,例如 20", missing="percent" not in r)
@@ -440,6 +469,13 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
         return None
     n0 = len(c.problems)
     name = c.text(data, path + ("name",), "a short name such as summer", "简短名称,例如 summer", required=True)
+    if name and (len(name) > NAME_LENGTH or not _SAFE_NAME.match(name) or ".." in name):
+        shown = name[:40].encode("unicode_escape").decode() + ("…" if len(name) > 40 else "")
+        c.bad(path + ("name",), f'"{shown}" is not a safe name: use letters, digits, -, _, . or spaces (no "/", '
+              f'"..", control characters), at most {NAME_LENGTH} characters',
+              f'"{shown}" 不是安全的名称:请只用字母、数字、-、_、. 或空格(不含 "/"、".."、控制字符),'
+              f'最多 {NAME_LENGTH} 个字符')
+        name = None
     if name:
         if name.casefold() in seen:
             c.bad(path + ("name",), f'"{name}" is already used by tracker {seen[name.casefold()] + 1}; names must differ',
@@ -480,17 +516,20 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
     owner = None
     if "owner" in data:
         owner = c.email(data["owner"], path + ("owner",))
-    sla = c.get(data, path + ("review_sla_hours",), (int, float), "a number of hours such as 24", "小时数,例如 24")
-    if sla is not None and not sla > 0:
-        c.bad(path + ("review_sla_hours",), "must be more than 0 hours", "必须大于 0 小时")
-        sla = None
+    sla = c.number(data, path + ("review_sla_hours",), REVIEW_SLA_HOURS, "a number of hours", "小时数")
     clock = c.choice(data, path + ("review_clock",), ("working", "calendar"), None)  # None: the Campaign sheet's
+    most = c.number(data, path + ("max_recipients",), RECIPIENTS_BOUNDS, "a whole number of addresses",
+                    "地址数(整数)", default=MAX_RECIPIENTS, whole=True)
+    if len(recipients) > most:
+        c.bad(path + ("recipients",), f"{len(recipients)} addresses, over max_recipients ({most}); list at most "
+              f"{most}, or raise max_recipients", f"共 {len(recipients)} 个地址,超过 max_recipients({most});"
+              f"请最多列 {most} 个,或调高 max_recipients")
     leads: dict[str, int] = {}
     raw_leads = c.get(data, path + ("lead_times",), (dict,), "a table of department = working days",
                       "“部门 = 工作日数”的表", {})
     for dept, days in (raw_leads or {}).items():
         kpath = path + ("lead_times", dept)
-        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 3660:
             c.bad(kpath, "must be a whole number of working days (0 or more)", "必须是工作日数(0 或以上的整数)")
         else:
             leads[dept] = days
@@ -515,7 +554,7 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
     return TrackerConfig(name=name, source=source, timezone=zone, language=language, calendar=calendar,
                          recipients=tuple(recipients), owner=owner,
                          review_sla_hours=float(sla) if sla is not None else None, review_clock=clock,
-                         lead_times=leads,
+                         lead_times=leads, max_recipients=int(most),
                          channels=channels, notice=notice, report_url=report_url, metric_rules=rules,
                          columns=columns, header_row=header_row, sheet=sheet, ignore=ignore, skip_rows=skip_rows,
                          holidays_file=holidays, statuses=statuses, quiet_hours=quiet)
@@ -673,14 +712,14 @@ def _day(c: _Checker, digest: dict) -> str:
 def _quota(c: _Checker, raw: Any, base: Path) -> QuotaConfig:
     data = c.table(raw, ("quota",), QUOTA_KEYS + ("service_accounts", "lease_seconds"))
     values: dict[str, Any] = {}
-    for key in QUOTA_KEYS + ("lease_seconds",):
-        value = c.get(data, ("quota", key), (int, float), "a number (requests per minute; seconds for lease_seconds)",
-                      "数字(每分钟请求数;lease_seconds 为秒数)")
+    for key in QUOTA_KEYS:
+        value = c.number(data, ("quota", key), REQUESTS_PER_MINUTE, "a number of requests per minute",
+                         "每分钟请求数")
         if value is not None:
-            if value <= 0:
-                c.bad(("quota", key), "must be more than 0", "必须大于 0")
-                continue
             values[key] = float(value)
+    lease = c.number(data, ("quota", "lease_seconds"), LEASE_SECONDS, "a number of seconds", "秒数")
+    if lease is not None:
+        values["lease_seconds"] = float(lease)
     accounts = c.get(data, ("quota", "service_accounts"), (list,), "a list of service-account key files",
                      "服务账号密钥文件列表", default=[])
     paths = []
@@ -704,6 +743,9 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(path, [Problem("", None, f"cannot read the file: {exc}", f"无法读取文件:{exc}")]) from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib parses nested arrays and tables by recursion
+        raise ConfigError(path, [Problem("", None, "not valid TOML: arrays or tables nested too deeply",
+                                         "不是有效的 TOML:数组或表嵌套过深")]) from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         reason = re.sub(r"\s*\(at line.*\)$", "", str(exc))

@@ -5,7 +5,6 @@ scrubbed from every value (an exception text could carry it)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import sys
 import threading
@@ -13,11 +12,10 @@ from contextlib import contextmanager
 from typing import Callable, Iterator, TextIO
 from zoneinfo import ZoneInfo
 
-from .config import PASSWORD_ENV
+from ..redact import MASK, redact
 
 _SECRET_KEY = re.compile(r"pass|secret|token|credential|api_?key", re.IGNORECASE)
 _PLAIN = re.compile(r"^[^\s\"=]+$")
-MASK = "***"
 
 
 def _now() -> dt.datetime:
@@ -25,10 +23,7 @@ def _now() -> dt.datetime:
 
 
 def _scrub(text: str) -> str:
-    secret = os.environ.get(PASSWORD_ENV)
-    if secret:
-        text = text.replace(secret, MASK)
-    return re.sub(r"[\r\n\0]+", " ", text)
+    return re.sub(r"[\r\n\0]+", " ", redact(text))
 
 
 def format_value(value: object) -> str:

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from ..model import contained
+from ..redact import redact
 from ..state import open_store
-from ..state.leases import Leases, runner_id
+from ..state.leases import LeaseLost, Leases, runner_id
 from ..state.quota import QUOTA, MemoryBucket, Quota, build_quota
 from ..state.shard_runs import ShardRuns, StoreErrors
 from .config import Config, TrackerConfig
@@ -112,9 +114,15 @@ class Fleet:
             token = QUOTA.set(self.quota_for(tracker))
             try:
                 yield None
-            except Exception as exc:
+            except LeaseLost:  # stopped before writing: neither done nor failed, another runner takes it
+                self.tally.skipped += 1
+                self._save()
+                raise
+            except BaseException as exc:
+                if not contained(exc):
+                    raise
                 self.tally.failed += 1
-                self.tally.failures.append(f"{tracker.name}: {exc}")
+                self.tally.failures.append(redact(f"{tracker.name}: {exc}"))
                 self.runs.mark(self.job, label, tracker.name, self.runner, "failed")
                 raise
             finally:

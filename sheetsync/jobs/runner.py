@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Protocol
 
 from ..clock import current
-from ..model import SheetsyncError
+from ..model import SheetsyncError, contained
 from ..periods import iso_period
+from ..redact import redact
+from ..state.leases import LeaseLost
 from .config import Config, TrackerConfig
 from .eventlog import EventLog
 from .fleet import Fleet
@@ -46,6 +48,10 @@ class NotifyOwner(Protocol):
                  today: dt.date) -> Any: ...
 
 
+DONE = "done"  # a skip reason: another run finished this tracker tonight
+LEASE_LOST = "lease-lost"  # a skip reason: this runner lost the tracker's lease and stopped before writing
+
+
 @dataclass
 class TrackerResult:
     tracker: str
@@ -66,9 +72,24 @@ class RunSummary:
         return [r for r in self.results if r.status == "failed"]
 
     @property
+    def succeeded(self) -> list[TrackerResult]:
+        return [r for r in self.results if r.status == "ok"]
+
+    @property
+    def skipped(self) -> list[TrackerResult]:
+        return [r for r in self.results if r.status == "skipped"]
+
+    @property
+    def incomplete(self) -> list[TrackerResult]:
+        """Skipped without being done: another runner holds the lease, or this runner lost its own; nobody can
+        say tonight's work on them is finished."""
+        return [r for r in self.skipped if r.detail != DONE]
+
+    @property
     def exit_code(self) -> int:
-        """0 every tracker succeeded; 1 at least one failed (2, could not run at all, is the CLI's)."""
-        return 1 if self.failed else 0
+        """0 every tracker succeeded (or was already done tonight); 1 at least one failed or was left undone
+        (2, could not run at all, is the CLI's)."""
+        return 1 if self.failed or self.incomplete else 0
 
 
 def local_today(tracker: TrackerConfig, clock: Callable[[], dt.datetime] | None = None) -> dt.date:
@@ -88,10 +109,11 @@ def select(config: Config, only: Iterable[str] | None) -> list[TrackerConfig]:
     return [t for t in config.trackers if t.name in names]
 
 
-def _reason(exc: BaseException) -> str:
+def reason(exc: BaseException) -> str:
+    """A failure as one log line: the error's own line, secrets redacted."""
     if isinstance(exc, SheetsyncError):
-        return exc.en
-    return f"{type(exc).__name__}: {exc}"
+        return redact(exc.en)
+    return redact(f"{type(exc).__name__}: {exc}")
 
 
 def default_log(config: Config, clock: Callable[[], dt.datetime] | None = None) -> EventLog:
@@ -152,8 +174,12 @@ def run_nightly(config: Config, *, sync_one: Callable[[TrackerConfig, dt.date], 
                     else:
                         _nightly_one(tracker, day, result, sync_one=sync_one, notify_owner=notify_owner,
                                      notify_chat=notify_chat, store=store, log=log)
-            except Exception as exc:  # one tracker's failure must not stop the others
-                result.status, result.detail = "failed", _reason(exc)
+            except LeaseLost:  # stopped cleanly before writing: another runner takes it over
+                _skipped(result, LEASE_LOST, log, "nightly", tracker)
+            except BaseException as exc:  # one tracker's failure (a reader's panic too) must not stop the others
+                if not contained(exc):
+                    raise
+                result.status, result.detail = "failed", reason(exc)
                 if fleet is not None:
                     fleet.failed(tracker, result.detail)
                 log.event("nightly", zone=tracker.timezone, tracker=tracker.name, status="failed", error=result.detail)
@@ -216,8 +242,12 @@ def run_digest(config: Config, *, digest_one: Callable[[TrackerConfig, str, dt.d
                         log.event(job, zone=tracker.timezone, tracker=tracker.name, period=label, status="ok",
                                   sent=getattr(outcome, "sent", None),
                                   skipped=1 if getattr(outcome, "skipped", False) else None)
-            except Exception as exc:
-                result.status, result.detail = "failed", _reason(exc)
+            except LeaseLost:
+                _skipped(result, LEASE_LOST, log, job, tracker)
+            except BaseException as exc:
+                if not contained(exc):
+                    raise
+                result.status, result.detail = "failed", reason(exc)
                 if fleet is not None:
                     fleet.failed(tracker, result.detail)
                 log.event(job, zone=tracker.timezone, tracker=tracker.name, period=label, status="failed",

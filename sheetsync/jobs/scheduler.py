@@ -21,11 +21,12 @@ from zoneinfo import ZoneInfo
 
 import schedule
 
+from ..model import contained
 from ..periods import iso_period
 from .config import DAYS, Config, TrackerConfig
 from .eventlog import EventLog
 from .lock import exclusive
-from .runner import default_log
+from .runner import default_log, reason
 
 Clock = Callable[[], dt.datetime]  # returns an aware datetime
 _SWAP = threading.RLock()
@@ -129,8 +130,10 @@ def guarded(log: EventLog, job: str, zone: str, func: Callable[[], Any]) -> Call
     def run() -> None:
         try:
             func()
-        except Exception as exc:
-            log.event(job, zone=zone, status="error", error=f"{type(exc).__name__}: {exc}")
+        except BaseException as exc:  # a library's panic too: the loop goes on to the next job
+            if not contained(exc):
+                raise
+            log.event(job, zone=zone, status="error", error=reason(exc))
     return run
 
 

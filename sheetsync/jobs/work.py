@@ -6,14 +6,15 @@ the history database and the SMTP settings of the config. Everything a person re
 from __future__ import annotations
 
 import datetime as dt
-import smtplib
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from html import escape as html_escape
 from pathlib import Path
 
 from ..clock import current
 from ..history import EMAIL, History, tracker_key
 from ..model import Report, SheetsyncError
+from ..periods import iso_period
 from ..sources import is_gsheet
 from .config import Config, TrackerConfig
 from .fleet import account_file
@@ -75,25 +76,26 @@ class Work:
 
     def notify_owner(self, tracker: TrackerConfig, new_errors: list[ErrorKey], outcome: NightlyOutcome,
                      day: dt.date) -> None:
+        """The owner's note goes through the delivery ledger like every message: claimed once per tracker, owner
+        and night, so a rerun after a dropped connection does not send it again (an `uncertain` note is not
+        resent without --force). A note that failed before anything left raises: tomorrow says it again."""
+        from ..digest import DigestBatch, DigestMessage  # lazy: a nightly without notes never loads the digest
+        from ..digest.send import deliver
         report = self.reports.get(tracker.name)
         message = owner_note(tracker, new_errors, report, day, sender=self._sender())
-        if self.outbox is not None or smtp_settings(self.config) is None:
-            folder = Path(self.outbox) if self.outbox is not None else Path(self.config.state) / "outbox"
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"{day.isoformat()}-note-{tracker.name}.eml"
-            tmp = path.with_suffix(".eml.tmp")
-            tmp.write_bytes(message.as_bytes())
-            tmp.replace(path)
-            return
-        from ..digest.send import connect
-        conn = connect(smtp_settings(self.config))
-        try:
-            conn.send_message(message)
-        finally:
-            try:
-                conn.quit()
-            except (OSError, smtplib.SMTPException):
-                conn.close()
+        settings = None if self.outbox is not None else smtp_settings(self.config)
+        outbox = self.outbox if self.outbox is not None else (None if settings else Path(self.config.state) / "outbox")
+        text = message.get_content()
+        note = DigestMessage(kind=f"{OWNER_NOTE}-{day.isoformat()}", recipient=tracker.owner, period=iso_period(day),
+                             content=None, email=message, message_id=message["Message-ID"], text=text,
+                             html=f"<pre>{html_escape(text)}</pre>")
+        with History(history_path(self.config)) as history:
+            result = deliver(DigestBatch(tracker_key(tracker.source), note.period, [note]), history, outbox=outbox,
+                             smtp=settings, force=self.force)
+        failed = [o for o in result.outcomes if o.status == "failed"]
+        if failed:
+            raise SheetsyncError(f"the note to {tracker.owner} was not delivered ({failed[0].error})",
+                                 f"给 {tracker.owner} 的提醒未送达({failed[0].error})", code="note-failed")
 
     def notify_chat(self, tracker: TrackerConfig, new_errors: list[ErrorKey], outcome: NightlyOutcome,
                     day: dt.date) -> None:
@@ -248,6 +250,9 @@ def _raise_undelivered(outcomes) -> None:
         listed = "; ".join(f"{o.recipient}: {o.status} {o.error or ''}".strip() for o in bad)
         raise SheetsyncError(f"{len(bad)} of {len(outcomes)} chat posts not delivered ({listed})",
                              f"{len(outcomes)} 条群消息中有 {len(bad)} 条未送达({listed})", code="chat-failed")
+
+
+OWNER_NOTE = "owner-note"  # the ledger kind of the nightly note, followed by its night
 
 
 _NOTE = {

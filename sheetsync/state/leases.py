@@ -4,13 +4,18 @@ A pod that dies stops renewing; once `expires` (database clock) has passed, anot
 over. Taking and renewing are each one conditional upsert, so two runners can never both hold a tracker."""
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 import secrets
 import socket
 import threading
+import time
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
+from ..model import SheetsyncError
 from .store import Store
 
 
@@ -45,26 +50,79 @@ class Leases:
 
     @contextmanager
     def held(self, tracker: str) -> Iterator[bool]:
-        """Yields whether the lease was taken; renews it every ttl/3 seconds meanwhile, releases it after."""
+        """Yields whether the lease was taken; renews it every ttl/3 seconds meanwhile, releases it after.
+
+        The renewal survives a lost connection (the store reconnects; a failed renewal is tried again at the
+        next tick). When another runner has taken the lease, or no renewal succeeded for a whole ttl, the
+        lease is lost: `check_lease()` (the sync calls it before writing) then raises LeaseLost."""
         if not self.take(tracker):
             yield False
             return
         stop = threading.Event()
+        state = Held(tracker)
 
         def renew():
-            store = self.reopen() if self.reopen else self.store
+            store = None
+            last = time.monotonic()
             try:
                 while not stop.wait(self.ttl / 3):
-                    self.take(tracker, store)
+                    try:
+                        if store is None:
+                            store = self.reopen() if self.reopen else self.store
+                        if self.take(tracker, store):
+                            last = time.monotonic()
+                            continue
+                        state.lost.set()  # another runner holds it now
+                        return
+                    except Exception:  # the database is away: try again at the next tick, while the lease lasts
+                        if self.reopen and store is not None:
+                            with contextlib.suppress(Exception):
+                                store.close()
+                            store = None
+                    if time.monotonic() - last >= self.ttl:
+                        state.lost.set()
+                        return
             finally:
-                if self.reopen:
-                    store.close()
+                if self.reopen and store is not None:
+                    with contextlib.suppress(Exception):
+                        store.close()
 
         thread = threading.Thread(target=renew, name=f"lease:{tracker}", daemon=True)
         thread.start()
+        token = HELD.set(state)
         try:
             yield True
         finally:
+            HELD.reset(token)
             stop.set()
             thread.join()
-            self.release(tracker)
+            if not state.lost.is_set():
+                with contextlib.suppress(Exception):  # unreachable now: the lease expires by itself
+                    self.release(tracker)
+
+
+class LeaseLost(SheetsyncError):
+    """This runner no longer holds the tracker's lease: it stops that tracker before writing anything."""
+
+    def __init__(self, tracker: str):
+        super().__init__(f"{tracker}: this runner lost its lease (another runner or the database took it); "
+                         f"stopped before writing, another runner takes it over",
+                         f"{tracker}:本运行实例已失去租约(被其他实例接手或数据库中断);已在写入前停止,由其他实例接手",
+                         code="lease-lost")
+
+
+@dataclass
+class Held:
+    tracker: str
+    lost: threading.Event = field(default_factory=threading.Event)
+
+
+# the lease of the tracker being worked on: set around its work, read by the sync before it writes
+HELD: contextvars.ContextVar[Held | None] = contextvars.ContextVar("sheetsync_lease", default=None)
+
+
+def check_lease() -> None:
+    """Raise LeaseLost when the tracker being worked on is leased and the lease was lost; else nothing."""
+    held = HELD.get()
+    if held is not None and held.lost.is_set():
+        raise LeaseLost(held.tracker)

@@ -16,8 +16,8 @@ class StateError(SheetsyncError, RuntimeError):
     """The state store cannot be opened or used (bad URL, server down, newer schema); a RuntimeError as the
     SQLite-only History raised before."""
 
-    def __init__(self, en: str, zh: str):
-        super().__init__(en, zh, code="state")
+    def __init__(self, en: str, zh: str, code: str = "state"):
+        super().__init__(en, zh, code=code)
 
 
 class Store:
@@ -51,11 +51,15 @@ class Store:
     def schema_version(self) -> int:
         return self._version()
 
+    def refuse_newer(self, version: int) -> None:
+        if version > len(MIGRATIONS):
+            raise StateError(f"{self.where}: state schema {version} is newer than this sheetsync ({len(MIGRATIONS)}); "
+                             f"upgrade sheetsync", f"{self.where}:状态库结构版本 {version} 比当前 sheetsync 支持的"
+                             f"({len(MIGRATIONS)})更新;请升级 sheetsync", code="state-newer")
+
     def migrate(self) -> int:
         version = self._version()
-        if version > len(MIGRATIONS):
-            raise StateError(f"{self.where}: state schema {version} is newer than this sheetsync ({len(MIGRATIONS)})",
-                             f"{self.where}:状态库结构版本 {version} 比当前 sheetsync 支持的({len(MIGRATIONS)})更新")
+        self.refuse_newer(version)
         for step in range(version, len(MIGRATIONS)):
             with self.transaction():
                 self._apply(step)

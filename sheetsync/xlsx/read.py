@@ -4,12 +4,15 @@ from __future__ import annotations
 import gc
 import io
 import re
+import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import python_calamine as pc
 
-from ..model import SheetData, SheetsyncError, WorkbookData
+from ..model import SheetData, SheetsyncError, WorkbookData, contained
+from .contain import quiet_native_stderr, reader_failure
 from .fills import read_fills
 from .formats import EXCEL_SUFFIXES, ole_refusal
 from .ole import OLE_MAGIC
@@ -39,6 +42,10 @@ def check_package(path: Path) -> None:
     if head == OLE_MAGIC:  # a real .xls, an encrypted .xlsx or another OLE file: each its own line
         raise ole_refusal(path)
     if not zipfile.is_zipfile(path):
+        if head.startswith(ZIP_MAGIC) and being_saved(path):
+            raise SheetsyncError(f"{path}: the workbook is being saved right now (it changed moments ago and is not "
+                                 f"complete yet); wait for the save to finish and run again",
+                                 f"{path}:工作簿正在保存(刚刚被修改,尚未写完);请等保存完成后重试", code="mid-save")
         if head.startswith(ZIP_MAGIC):  # a package that starts right but has no end: cut off while copied
             raise SheetsyncError(f"{path}: the workbook is damaged or incomplete (cut off while copying or downloading?); "
                                  f"copy it again, or open it in Excel and save it again",
@@ -46,7 +53,51 @@ def check_package(path: Path) -> None:
                                  code="damaged")
         raise SheetsyncError(f"{path}: not an Excel workbook (.xlsx, .xlsm, .xltx, .xltm)",
                              f"{path}:不是 Excel 工作簿(.xlsx、.xlsm、.xltx、.xltm)", code="not-a-spreadsheet")
+    try:
+        _check_members(path)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        raise damaged_member(path, exc) from None
+
+
+def being_saved(path: Path) -> bool:
+    """A package cut short while Excel or LibreOffice has the file open (their owner file beside it), or that
+    grows while it is looked at: a save still going on, not a copy cut off."""
+    from .safe_write import lock_files  # the owner files' names, defined once with the write's refusal
+    try:
+        if any(lock.exists() for lock in lock_files(path)):
+            return True
+        first = path.stat()
+        time.sleep(SAVING_PAUSE)
+        second = path.stat()
+        return (first.st_size, first.st_mtime_ns) != (second.st_size, second.st_mtime_ns)
+    except OSError:
+        return False
+
+
+SAVING_PAUSE = 0.2  # seconds: a save in progress writes more within it
+_MEMBER_NAME = re.compile(r"'([^']+)'")
+
+
+def damaged_member(path: Path, exc: BaseException, member: str | None = None) -> SheetsyncError:
+    """A zip member that cannot be inflated (bad CRC, a zlib error, cut short): one line naming it."""
+    text = str(exc).strip() or type(exc).__name__
+    named = member or (_MEMBER_NAME.search(text).group(1) if _MEMBER_NAME.search(text) else None)
+    where = f"part {named} " if named else ""
+    where_zh = f"部件 {named} " if named else ""
+    return SheetsyncError(f"{path}: {where}is damaged ({text}); open the workbook in Excel and save it again, or "
+                          f"restore it from a backup", f"{path}:{where_zh}已损坏({text});请用 Excel 打开后重新保存,"
+                          f"或从备份恢复", code="damaged")
+
+
+def _check_members(path: Path) -> None:
     with zipfile.ZipFile(path) as zf:
+        names = [info.filename for info in zf.infolist()]
+        twice = sorted({n for n in names if names.count(n) > 1}) if len(set(names)) != len(names) else []
+        if twice:
+            raise SheetsyncError(f"{path}: part {twice[0]} appears twice in the package (damaged, or made by a "
+                                 f"broken tool); open the workbook in Excel and save it again",
+                                 f"{path}:部件 {twice[0]} 在文件包中出现两次(已损坏,或由有缺陷的工具生成);"
+                                 f"请用 Excel 打开后重新保存", code="damaged")
         total = 0
         for info in zf.infolist():
             total += info.file_size
@@ -58,8 +109,11 @@ def check_package(path: Path) -> None:
                                  f"{path}:解压后 {total >> 20} MiB,超过 {MAX_UNCOMPRESSED >> 20} MiB 上限", code="zip-bomb")
         for info in zf.infolist():  # a DOCTYPE in any XML part: entity expansion (billion laughs) or worse
             if info.filename.endswith((".xml", ".rels", ".vml")) and info.file_size:
-                with zf.open(info) as fh:
-                    head = fh.read(XML_HEAD)
+                try:
+                    with zf.open(info) as fh:
+                        head = fh.read(XML_HEAD)
+                except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                    raise damaged_member(path, exc, info.filename) from None
                 if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                     raise SheetsyncError(f"{path}: {info.filename} declares a DOCTYPE/entities (possible billion-laughs attack); refusing",
                                          f"{path}:{info.filename} 含 DOCTYPE/实体声明(疑似“十亿笑”攻击),拒绝读取", code="hostile-xml")
@@ -179,33 +233,42 @@ def _open(path: Path, kind: str):
 
 
 def read_book(path: Path, kind: str) -> WorkbookData:
-    """Every worksheet of an xlsx or xls workbook through calamine, values at their absolute positions."""
+    """Every worksheet of an xlsx or xls workbook through calamine, values at their absolute positions. Whatever
+    calamine raises (a Rust panic included) is one line naming the file (xlsx/contain.py)."""
+    with quiet_native_stderr():
+        return _read_book(path, kind)
+
+
+def _read_book(path: Path, kind: str) -> WorkbookData:
     try:
         wb = _open(path, kind)
     except pc.PasswordError:
         raise SheetsyncError(f"{path}: the workbook is protected with a password; remove it (File > Info > Protect "
                              "Workbook) and save again", f"{path}:工作簿设置了打开密码:请取消密码(文件 > 信息 > 保护工作簿)"
                              "后重新保存", code="encrypted") from None
-    except Exception as exc:  # calamine raises several types for damaged packages
-        raise SheetsyncError(f"{path}: cannot be read as a workbook ({type(exc).__name__}: {str(exc)[:120]})",
-                             f"{path}:无法作为工作簿读取({type(exc).__name__})", code="not-a-spreadsheet") from None
+    except BaseException as exc:  # calamine raises several types for damaged packages, and panics
+        if not contained(exc):
+            raise
+        raise reader_failure(path, None, exc) from None
     sheets = []
+    current = None
     try:
         for meta in wb.sheets_metadata:
             if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
                 continue
-            try:
-                sheet = wb.get_sheet_by_name(meta.name)
-                rows = sheet.to_python(skip_empty_area=False)
-            except Exception as exc:  # a damaged or hostile sheet part: one line, never a traceback
-                raise SheetsyncError(f"{path}: sheet {meta.name!r} cannot be read ({type(exc).__name__}: {str(exc)[:120]})",
-                                     f"{path}:工作表“{meta.name}”无法读取({type(exc).__name__})",
-                                     code="not-a-spreadsheet") from None
+            current = meta.name
+            sheet = wb.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=False)
             if not all(r.__class__ is list for r in rows):  # calamine returns fresh lists: copy only if not
                 rows = [list(r) for r in rows]
             merged = merged_areas(sheet.merged_cell_ranges)
             sheets.append(SheetData(name=meta.name, rows=rows, merged=merged))
+        current = None
         _attach_tables(wb, sheets)
+    except BaseException as exc:  # a damaged or hostile sheet part: one line, never a traceback
+        if not contained(exc):
+            raise
+        raise reader_failure(path, current, exc) from None
     finally:
         wb.close()
     return WorkbookData(source=str(path), sheets=sheets, kind=kind)
