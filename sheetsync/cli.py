@@ -13,7 +13,6 @@ from .engine.counts import count
 from .engine.mapping import parse_columns
 from .model import ColumnMapping, SheetsyncError
 from .render import SHOWN_PER_SEVERITY, print_text, to_json
-from .sources import is_gsheet
 from .understood import inspect_lines
 
 def _check_lang(ctx, param, value):
@@ -136,7 +135,8 @@ def _mapping(columns: str | None, sheet: str | None, header_row: int | None):
 
 
 def _source_kwargs(source: str, credentials: str | None) -> dict:
-    return {"credentials": credentials} if is_gsheet(source) else {}
+    from .registry import source_options  # --credentials (or its environment variable) for a source that signs in
+    return source_options(source, credentials=credentials)
 
 
 def all_option(f):

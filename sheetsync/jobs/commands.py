@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..clock import env_now, parse_today
 from ..periods import normalise_period
@@ -55,12 +56,12 @@ def open_fleet(config: Config, shard: str | None, credentials: str | None) -> Fl
     return Fleet(config, part, history_path(config), credentials=credentials)
 
 
-def _on_fleet(config: Config, shard: str | None, credentials: str | None, work: Work, run_all, **kwargs) -> RunSummary:
+@contextmanager
+def fleet_of(config: Config, shard: str | None, credentials: str | None) -> Iterator[Fleet | None]:
+    """The run's Fleet (closed after the run), or None for a plain run."""
     fleet = open_fleet(config, shard, credentials)
-    if fleet is not None:
-        work.errors = fleet.errors  # the nightly error store is the fleet's shared one
     try:
-        return run_all(config, fleet=fleet, **kwargs)
+        yield fleet
     finally:
         if fleet is not None:
             fleet.close()
@@ -74,10 +75,10 @@ def nightly(config: Config | str | Path, library: Library, *, only: list[str] | 
             outbox: Path | str | None = None, credentials: str | None = None, shard: str | None = None) -> RunSummary:
     """Sync every tracker (or `only` these); mail an owner only about errors new since last night."""
     cfg = config_of(config)
-    work = Work(cfg, library, outbox=outbox, credentials=credentials)
-    return _on_fleet(cfg, shard, credentials, work, run_nightlies, sync_one=work.sync_one,
-                     notify_owner=work.notify_owner, notify_chat=work.notify_chat, today=_day(today),
-                     only=list(only) if only else None)
+    with fleet_of(cfg, shard, credentials) as fleet:
+        work = Work(cfg, library, outbox=outbox, credentials=credentials, fleet=fleet)
+        return run_nightlies(cfg, fleet=fleet, sync_one=work.sync_one, notify_owner=work.notify_owner,
+                             notify_chat=work.notify_chat, today=_day(today), only=list(only) if only else None)
 
 
 def digest(config: Config | str | Path, library: Library, *, only: list[str] | None = None, today=None,
@@ -85,11 +86,12 @@ def digest(config: Config | str | Path, library: Library, *, only: list[str] | N
            period: str | None = None, force: bool = False) -> RunSummary:
     """Each tracker's weekly digests for `period` (default: this week in each tracker's zone), once per week."""
     cfg = config_of(config)
-    work = Work(cfg, library, outbox=outbox, credentials=credentials, force=force)
     day = _day(today)
     period = normalise_period(period) if period else None  # a bad week is one line, before any work
-    return _on_fleet(cfg, shard, credentials, work, run_digests, digest_one=work.digest_one, period=period,
-                     today=day, only=list(only) if only else None)
+    with fleet_of(cfg, shard, credentials) as fleet:
+        work = Work(cfg, library, outbox=outbox, credentials=credentials, force=force, fleet=fleet)
+        return run_digests(cfg, fleet=fleet, digest_one=work.digest_one, period=period, today=day,
+                           only=list(only) if only else None)
 
 
 def notice(config: Config | str | Path, library: Library, *, only: list[str] | None = None, today=None,
@@ -97,9 +99,10 @@ def notice(config: Config | str | Path, library: Library, *, only: list[str] | N
            force: bool = False) -> RunSummary:
     """Each tracker's launch notice on its day, once."""
     cfg = config_of(config)
-    work = Work(cfg, library, outbox=outbox, credentials=credentials, force=force)
-    return _on_fleet(cfg, shard, credentials, work, run_digests, digest_one=work.notice_one, today=_day(today),
-                     only=list(only) if only else None, job="notice")
+    with fleet_of(cfg, shard, credentials) as fleet:
+        work = Work(cfg, library, outbox=outbox, credentials=credentials, force=force, fleet=fleet)
+        return run_digests(cfg, fleet=fleet, digest_one=work.notice_one, today=_day(today),
+                           only=list(only) if only else None, job="notice")
 
 
 def schedule(config: Config | str | Path, library: Library, *, outbox: Path | str | None = None,

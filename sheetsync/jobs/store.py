@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from pathlib import Path
+
+from ..atomic import write_atomic
 
 ErrorKey = tuple[str, str]  # (finding code, cell reference such as "任务!F12"; "" for table-wide findings)
 
@@ -35,16 +35,7 @@ class ErrorStore:
         data = self._load()
         data["trackers"][tracker] = {"date": day.isoformat(), "errors": sorted([list(k) for k in errors])}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".nightly-", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, indent=1)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def default_store(state: Path) -> ErrorStore:

@@ -6,7 +6,6 @@ the history database and the SMTP settings of the config. Everything a person re
 from __future__ import annotations
 
 import datetime as dt
-import smtplib
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 from ..clock import current
 from ..history import EMAIL, History, tracker_key
 from ..model import Report, SheetsyncError
-from ..sources import is_gsheet
+from ..registry import source_options
 from .config import Config, TrackerConfig
 from .fleet import account_file
 from .runner import DigestOutcome, NightlyOutcome, run_digest, run_nightly
@@ -45,14 +44,17 @@ class Work:
     config out, and for machines without a mail server."""
 
     def __init__(self, config: Config, library, *, outbox: Path | str | None = None, credentials: str | None = None,
-                 force: bool = False, clock=None):
-        """`library`: sync, digest and notice for one tracker (jobs.commands.Library over sheetsync.api)."""
+                 force: bool = False, clock=None, fleet=None):
+        """`library`: sync, digest and notice for one tracker (jobs.commands.Library over sheetsync.api);
+        `fleet`: the jobs.fleet.Fleet this run is part of (its shared quota and error store), None alone."""
         self.config, self.library, self.outbox, self.credentials, self.force = config, library, outbox, credentials, force
+        self.fleet = fleet
         self.clock = clock  # the scheduler's clock, so "today" is the scheduler's today
         self.reports: dict[str, Report] = {}  # last night's reports, for the owner's note
         self.chat_env = None  # None: os.environ (tests pass the webhook variables here)
         self.chat_clients = None  # channel id -> ChatClient, for tests with a fake clock
-        self.errors = None  # the nightly error store for chat keys; None: the JSON file in the state directory
+        # the nightly error store for chat keys: the fleet's shared one, else the JSON file in the state directory
+        self.errors = fleet.errors if fleet is not None and fleet.errors is not None else None
 
     def moment(self, tracker: TrackerConfig, day: dt.date):
         """The run's clock for this tracker: the scheduler's (or SHEETSYNC_NOW's, or the machine's) moment when it
@@ -61,8 +63,11 @@ class Work:
         return now if now.date() == day else day
 
     def _source_options(self, tracker: TrackerConfig) -> dict:
-        credentials = account_file(self.config, tracker, self.credentials)  # [quota] service_accounts spread
-        return {"credentials": credentials} if is_gsheet(tracker.source) and credentials else {}
+        """The key file ([quota] service_accounts spread over trackers) and the shared quota, for a source that
+        signs in and counts requests."""
+        credentials = account_file(self.config, tracker, self.credentials)
+        quota = self.fleet.quota_for(tracker) if self.fleet is not None else None
+        return source_options(tracker.source, credentials=credentials, quota=quota)
 
     # nightly ---------------------------------------------------------------------------------------------------
     def sync_one(self, tracker: TrackerConfig, day: dt.date) -> NightlyOutcome:
@@ -76,23 +81,13 @@ class Work:
                      day: dt.date) -> None:
         report = self.reports.get(tracker.name)
         message = owner_note(tracker, new_errors, report, day, sender=self._sender())
-        if self.outbox is not None or smtp_settings(self.config) is None:
+        from ..digest.send import save_eml, send_one  # the digest's delivery code, for the note too
+        settings = smtp_settings(self.config)
+        if self.outbox is not None or settings is None:
             folder = Path(self.outbox) if self.outbox is not None else Path(self.config.state) / "outbox"
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"{day.isoformat()}-note-{tracker.name}.eml"
-            tmp = path.with_suffix(".eml.tmp")
-            tmp.write_bytes(message.as_bytes())
-            tmp.replace(path)
+            save_eml(message, folder / f"{day.isoformat()}-note-{tracker.name}.eml")
             return
-        from ..digest.send import connect
-        conn = connect(smtp_settings(self.config))
-        try:
-            conn.send_message(message)
-        finally:
-            try:
-                conn.quit()
-            except (OSError, smtplib.SMTPException):
-                conn.close()
+        send_one(settings, message)
 
     def notify_chat(self, tracker: TrackerConfig, new_errors: list[ErrorKey], outcome: NightlyOutcome,
                     day: dt.date) -> None:
