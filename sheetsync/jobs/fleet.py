@@ -14,7 +14,8 @@ from typing import Iterator
 from ..state import open_store
 from ..state.leases import Leases, runner_id
 from ..state.quota import MemoryBucket, Quota, build_quota
-from ..state.shard_runs import ShardRuns, StoreErrors
+from ..state.nightly_errors import NightlyErrors
+from ..state.shard_runs import ShardRuns
 from .config import Config, TrackerConfig
 from .shard import Shard, stable_bucket
 
@@ -59,7 +60,7 @@ class Fleet:
         self.leases = Leases(self.store, self.runner, ttl=config.quota.lease_seconds,
                              reopen=lambda: open_store(state_target))
         self.runs = ShardRuns(self.store)
-        self.errors = StoreErrors(self.store) if config.state_url else None
+        self.errors = NightlyErrors(self.store)
         self.memory: dict[str, MemoryBucket] = {}
         self.quotas: dict[str, Quota] = {}
         self.tally = Tally()

@@ -17,15 +17,7 @@ from ..registry import source_options
 from .config import Config, TrackerConfig
 from .fleet import account_file
 from .runner import DigestOutcome, NightlyOutcome, run_digest, run_nightly
-from .store import ErrorKey, default_store
-
-STATE_DB = "state.db"
-
-
-def history_path(config: Config) -> Path | str:
-    """One history database for every tracker of a config: the shared PostgreSQL URL, else a file in its state
-    directory."""
-    return config.state_url or Path(config.state) / STATE_DB
+from .store import ErrorKey, errors_of, history_path  # noqa: F401  (history_path: the commands')
 
 
 def smtp_settings(config: Config):
@@ -53,8 +45,7 @@ class Work:
         self.reports: dict[str, Report] = {}  # last night's reports, for the owner's note
         self.chat_env = None  # None: os.environ (tests pass the webhook variables here)
         self.chat_clients = None  # channel id -> ChatClient, for tests with a fake clock
-        # the nightly error store for chat keys: the fleet's shared one, else the JSON file in the state directory
-        self.errors = fleet.errors if fleet is not None and fleet.errors is not None else None
+        self.errors = fleet.errors if fleet is not None else None  # the nightly error store, for the chat keys
 
     def moment(self, tracker: TrackerConfig, day: dt.date):
         """The run's clock for this tracker: the scheduler's (or SHEETSYNC_NOW's, or the machine's) moment when it
@@ -99,16 +90,20 @@ class Work:
         if not tracker.channels or report is None:
             return
         from . import chat  # lazy here and below: only trackers with chat channels load the chat clients
-        store, now = self.errors or default_store(self.config.state), chat.chat_keys(report)
-        outcomes = []
-        for ch in tracker.channels:
-            name = f"{tracker.name}#{ch.kind}:{ch.name}"
-            told = store.previous(name)
-            posts = chat.nightly_posts(tracker, report, now - told if told is not None else (), day, [ch])
-            got = self._chat_posts(tracker, posts)
-            if not any(o.status == "failed" for o in got):
-                store.record(name, day, now)
-            outcomes += got
+        store, now = self.errors or errors_of(self.config), chat.chat_keys(report)
+        try:
+            outcomes = []
+            for ch in tracker.channels:
+                name = f"{tracker.name}#{ch.kind}:{ch.name}"
+                told = store.previous(name)
+                posts = chat.nightly_posts(tracker, report, now - told if told is not None else (), day, [ch])
+                got = self._chat_posts(tracker, posts)
+                if not any(o.status == "failed" for o in got):
+                    store.record(name, day, now)
+                outcomes += got
+        finally:
+            if store is not self.errors:
+                store.store.close()
         outcomes += self._chat_posts(tracker, chat.alert_posts(tracker, report))
         _raise_undelivered(outcomes)
 
