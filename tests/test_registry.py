@@ -136,6 +136,11 @@ def test_a_registered_backend_runs_validate_sync_and_digest_through_the_api(memo
     msg = message_from_bytes(team.read_bytes(), policy=policy.default)
     assert "https://memory.example/team" in msg.get_body(("html",)).get_content()  # the backend's link
 
+    seen = api.inspect("mem:team", today="2026-10-12")
+    assert seen.exit_code == 0 and seen.to_dict()["kind"] == "memory"
+    status = api.digest_status("mem:team", period=batch.period, state=state, today="2026-10-12")
+    assert status.text()  # the ledger of the week just written, read through the same backend
+
 
 def test_a_read_only_backend_is_read_by_validate_and_refused_by_sync_before_anything(memory, tmp_path):
     report = api.validate("mem:team", today="2026-10-12", readonly=True)
