@@ -3,7 +3,8 @@ fsync of the folder. A reader (a mail client on the outbox, the next run on its 
 the new one, never half of one, and a crash or power cut after the call returns keeps the new one.
 
 The safe write of a tracker (sheetsync/xlsx/safe_write.py) is the one other path: it also checks that the
-file did not change since it was read and keeps a backup, and it uses these same steps."""
+file did not change since it was read, reads its copy back and keeps a backup; its temporary file is
+write_temp's."""
 from __future__ import annotations
 
 import os
@@ -35,6 +36,25 @@ def _plain_mode() -> int:
     return 0o666 & ~umask
 
 
+def write_temp(target: Path, data: bytes, *, mode: int | None = None, prefix: str | None = None,
+               suffix: str = TEMP_SUFFIX) -> Path:
+    """`data` in a new temporary file beside `target` (same folder, so the rename stays on one file system),
+    flushed to disk, with `mode` (None: mkstemp's 0600). The caller renames it over `target` or removes it."""
+    fd, name = tempfile.mkstemp(prefix=prefix or f".{target.name}.", suffix=suffix, dir=target.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
 def write_atomic(path: str | Path, data: bytes | str, *, exclusive: bool = False, mode: int | None = None) -> Path:
     """Write `data` (text is UTF-8) to `path` atomically. `exclusive`: never replace an existing file
     (FileExistsError, even when one appears while writing). `mode`: the file's permission bits (default: those
@@ -48,14 +68,8 @@ def write_atomic(path: str | Path, data: bytes | str, *, exclusive: bool = False
             mode = path.stat().st_mode & 0o7777
         except OSError:
             mode = _plain_mode()
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
-    tmp = Path(name)
+    tmp = write_temp(path, payload, mode=mode)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
         if exclusive:
             try:
                 os.link(tmp, path)  # fails if the file appeared meanwhile: still no overwrite
