@@ -8,7 +8,8 @@ first whose `claims(source)` is true takes the SOURCE. The Excel backend claims 
 so it is last. Backends never import the registry or each other.
 
 A backend module has NAME, claims(source), open(source, **options), and optionally link(source) (the URL a
-person opens) and FILES = True (its SOURCE is a path on this machine). Adding a backend is one package and one
+person opens), refusal(source) (why a SOURCE it claims can never be opened) and FILES = True (its SOURCE is
+a path on this machine). Adding a backend is one package and one
 line in BACKENDS; a plugin or a test adds one with register()."""
 from __future__ import annotations
 
@@ -64,6 +65,13 @@ def backend_name(source: str | Path) -> str:
 def is_path(source: str | Path) -> bool:
     """Is SOURCE a file on this machine (resolved relative to a config, checked to exist), not a link?"""
     return bool(getattr(backend_for(source), "FILES", False))
+
+
+def refusal(source: str | Path) -> SheetsyncError | None:
+    """Why SOURCE can never be opened, when its backend knows from the SOURCE alone (a Google Docs link where
+    a spreadsheet was meant): a config check says so before any run."""
+    get = getattr(backend_for(source), "refusal", None)
+    return get(str(source)) if get is not None else None
 
 
 def takes(source: str | Path, option: str) -> bool:

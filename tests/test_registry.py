@@ -191,6 +191,9 @@ def test_a_google_docs_link_is_refused_by_the_google_backend_in_one_line():
     with pytest.raises(SheetsyncError) as err:
         registry.read("https://docs.google.com/presentation/d/abc/edit")
     assert err.value.code == "not-a-spreadsheet" and "Google Slides" in err.value.en and "幻灯片" in err.value.zh
+    # known from the link alone, so a config check says it before any run
+    assert registry.refusal("https://docs.google.com/document/d/abc/edit").code == "not-a-spreadsheet"
+    assert registry.refusal("gsheet:abc") is None and registry.refusal("plan.xlsx") is None
 
 
 def test_the_digest_links_a_google_sheet_by_its_backend():

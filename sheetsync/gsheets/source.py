@@ -33,12 +33,18 @@ def not_a_spreadsheet(source: str) -> SheetsyncError:
                           f"(https://docs.google.com/spreadsheets/d/…)", code="not-a-spreadsheet")
 
 
+def refusal(source: str) -> SheetsyncError | None:
+    """Why a SOURCE it claims can never be opened (another Google document), known without any request."""
+    return not_a_spreadsheet(source) if OTHER_GOOGLE.match(source) else None
+
+
 def open(source: str, *, credentials: str | None = None, retry=None, quota=None):
     """`credentials` a service-account key file (default: GOOGLE_APPLICATION_CREDENTIALS, else anonymous);
     `retry` a gsheets.http.RetryPolicy; `quota` the bucket every request takes a token from (the jobs' shared
     quota), None for none."""
-    if not is_spreadsheet(source):
-        raise not_a_spreadsheet(source)
+    problem = refusal(source)
+    if problem is not None:
+        raise problem
     from .backend import GoogleSheet  # the HTTP client loads only when a Google sheet is opened
     return GoogleSheet(source, credentials=credentials, retry=retry, quota=quota)
 

@@ -435,7 +435,7 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
                     required=True)
     if source:
         local = registry.is_path(source)
-        if local and ("://" in source or source.lower().startswith("gsheet:")):
+        if (local and ("://" in source or source.lower().startswith("gsheet:"))) or registry.refusal(source):
             c.bad(path + ("source",), f'"{source}" does not name a Google sheet; copy the spreadsheet\'s link '
                   '(https://docs.google.com/spreadsheets/d/KEY/edit) or write gsheet:KEY',
                   f'"{source}" 不能确定是哪张 Google 表格;请复制表格链接(https://docs.google.com/spreadsheets/d/KEY/edit)'
