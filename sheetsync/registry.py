@@ -75,8 +75,9 @@ def refusal(source: str | Path) -> SheetsyncError | None:
 
 
 def takes(source: str | Path, option: str) -> bool:
-    """Does SOURCE's backend take `option` (credentials, backups, ...)?"""
-    return option in _options(backend_for(source))
+    """Does SOURCE's backend take `option` (credentials, backups, ...)? One that takes **options takes all."""
+    known = _options(backend_for(source))
+    return known is None or option in known
 
 
 def _options(backend: Any) -> set[str] | None:
