@@ -16,7 +16,6 @@ from __future__ import annotations
 import importlib
 import inspect
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from .model import SheetsyncError, WorkbookData

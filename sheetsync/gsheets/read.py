@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Optional
 
 from ..grid import merged_areas
 from ..model import SheetData, SheetsyncError, WorkbookData, is_side_sheet

@@ -3,7 +3,6 @@ night: in the state store, so every runner and `sheetsync status` see them."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from .store import Store
 
