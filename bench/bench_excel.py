@@ -161,7 +161,7 @@ def stages(path: Path) -> dict:
     import datetime as dt
     import hashlib
 
-    from sheetsync import sources
+    from sheetsync import registry
     from sheetsync.engine import analyse
     from sheetsync.history import record_sync
     from sheetsync.planner import build_plan
@@ -190,7 +190,7 @@ def stages(path: Path) -> dict:
     day = dt.date.fromisoformat(TODAY)
     data = timed("check + hash", lambda: (check_package(path),
                                           hashlib.sha256(path.read_bytes()).hexdigest(), path.read_bytes())[2])()
-    wb = timed("read (calamine -> rows)", sources.read)(path)
+    wb = timed("read (calamine -> rows)", registry.read)(path)
     report = timed("engine (validate + derive)", analyse)(wb, day)
     plan = timed("plan", build_plan)(report, wb, run_at=dt.datetime.combine(day, dt.time(9)))
     patch = timed("plan -> patch spec", to_patch)(plan)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from . import sources
+from . import registry
 from . import sync as pipeline
 from .clock import parse_today  # noqa: F401  (parse_today: the CLI's)
 from .holidays_import import import_holidays  # noqa: F401  (`sheetsync holidays import`: the library surface)
@@ -26,7 +26,7 @@ def validate(source: str | Path, *, today: str | dt.date | None = None, lang: st
         report = api.validate("tracker.xlsx", today="2026-12-01")
         report.exit_code, [f.message for f in report.findings]
     """
-    workbook = workbook or sources.read(source, **source_options)
+    workbook = workbook or registry.read(source, **source_options)
     return analyse_at(workbook, today, lang=lang, overrides=overrides, mapping=mapping)
 
 
@@ -42,7 +42,7 @@ def inspect(source: str | Path, *, today: str | dt.date | None = None, lang: str
         seen = api.inspect("export.csv")
         seen.to_dict()["sheet"], seen.exit_code  # the task sheet it found, 0 (or 2: no task table)
     """
-    workbook = workbook or sources.read(source, **source_options)
+    workbook = workbook or registry.read(source, **source_options)
     try:
         report = analyse_at(workbook, today, lang=lang, mapping=mapping, overrides=overrides)
     except SheetsyncError as exc:
@@ -84,19 +84,16 @@ def digest(source: str | Path, *, today=None, period: str | None = None, kinds="
         [o.status for o in result.outcomes]  # ['written', 'written', ...]
     """
     # lazy: validate and sync need not load the digest (Jinja2, the chart) or the Google stack
-    from .digest import SmtpSettings, build_digests, deliver, gsheet_link_for, gsheet_report_link
+    from .digest import SmtpSettings, build_digests, deliver
     from .history import History, default_state_path, tracker_key
     key = tracker_key(source)
     report_link = None
     if report is None:
-        workbook = sources.read(source, **source_options)
+        workbook = registry.read(source, **source_options)
         report = validate(source, today=today, lang=lang, workbook=workbook, overrides=overrides, mapping=mapping)
-        if link_for is None and sources.is_gsheet(str(source)):
-            from .gsheets.read import parse_source
-            url = f"https://docs.google.com/spreadsheets/d/{parse_source(str(source)).key}/edit"  # also for gsheet:KEY
-            sheet = workbook.sheet(report.sheet) if report.sheet else None
-            link_for = gsheet_link_for(url, sheet.sheet_id if sheet and sheet.sheet_id is not None else 0)
-            report_link = gsheet_report_link(url, workbook, report.language)
+        url = registry.link(source) if link_for is None else None  # a local file has no link: its path is named
+        if url is not None:
+            link_for, report_link = _links(url, workbook, report)
             tracker_link = tracker_link or url
     if tracker_link is None:
         tracker_link = _tracker_link(source)
@@ -111,18 +108,24 @@ def digest(source: str | Path, *, today=None, period: str | None = None, kinds="
     return batch, result
 
 
-
-
-
-
+def _links(url: str, workbook: WorkbookData, report: Report):
+    """The digest's link for each task and for the report sheet of a tracker that lives at `url`: a Google
+    sheet's row and sheet links (#gid=...&range=A12); any other link opens the tracker itself."""
+    from .digest import gsheet_link_for, gsheet_report_link
+    if not url.startswith("https://docs.google.com/spreadsheets/"):
+        return (lambda task: url), url
+    sheet = workbook.sheet(report.sheet) if report.sheet else None
+    return (gsheet_link_for(url, sheet.sheet_id if sheet and sheet.sheet_id is not None else 0),
+            gsheet_report_link(url, workbook, report.language))
 
 
 def _tracker_link(source) -> str | None:
-    """A Google sheet's URL, or the absolute path of a file (what a reader opens from the email)."""
+    """The tracker's link as its backend gives it, or the absolute path of a file (what a reader opens from the
+    email)."""
     text = str(source)
-    if sources.is_gsheet(text):
-        from .gsheets.read import parse_source
-        return f"https://docs.google.com/spreadsheets/d/{parse_source(text).key}/edit"
+    url = registry.link(text)
+    if url is not None:
+        return url
     if "://" in text:
         return text
     return str(Path(text).expanduser().resolve())
@@ -176,7 +179,7 @@ def digest_status(source: str | Path, *, period: str | None = None, state=None, 
         source, state = tracker.source, state or job_state
         overrides = {**tracker.overrides(), **(overrides or {})}
         lang = lang or tracker.language
-    workbook = sources.read(source, **source_options)
+    workbook = registry.read(source, **source_options)
     layout, _ = find_table(workbook)
     language = lang or (layout.language if layout is not None else "en")
     clock = clock_for(workbook, today, language, overrides)

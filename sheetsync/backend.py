@@ -48,10 +48,22 @@ class Backend(Protocol):
         """Write the plan into the workbook as last read: all of it or nothing. Raises SheetsyncError when the
         workbook cannot take it (and leaves it as it was)."""
 
+    # Optional, called by the pipeline before its first read when it means to write:
+    #   def refuse_write(self, dry_run: bool) -> None   raise SheetsyncError if this source cannot be synced
+    #   def change_token(self) -> str | None            a cheap revision (eTag, mtime) for the jobs
+
+
+def refuse_write(backend, dry_run: bool) -> None:
+    """The backend's refusal to be synced, if it has one, before anything is read, planned or recorded."""
+    check = getattr(backend, "refuse_write", None)
+    if check is not None:
+        check(dry_run)
+
 
 class ReadOnly:
-    """A source sync reads but never writes back (.xls, CSV/TSV): refused before anything is read, planned or
-    recorded, so there is no backup, no state and no half-done run."""
+    """A source sync reads but never writes back (.xls, CSV/TSV): validate, inspect and digest read it; sync is
+    refused before anything is read, planned or recorded, so there is no backup, no state and no half-done run.
+    A read-only backend subclasses this and gives `read`."""
 
     attempts = 1
 
@@ -59,7 +71,10 @@ class ReadOnly:
         self.source, self.refusal = source, refusal
 
     def read(self) -> WorkbookData:
-        raise self.refusal
+        raise NotImplementedError
+
+    def refuse_write(self, dry_run: bool) -> None:
+        raise self.refusal  # even for a dry run: it could never be written
 
     def stale(self, plan: Plan) -> bool:
         return False

@@ -16,7 +16,6 @@ from .holidays_file import official_days
 from .model import ColumnMapping, SheetsyncError, contained
 from .redact import redact
 from .render import SHOWN_PER_SEVERITY, print_text, to_json
-from .sources import is_gsheet
 from .understood import inspect_lines
 
 def _check_lang(ctx, param, value):
@@ -197,7 +196,8 @@ def _overrides() -> dict | None:
 
 
 def _source_kwargs(source: str, credentials: str | None) -> dict:
-    return {"credentials": credentials} if is_gsheet(source) else {}
+    from .registry import source_options  # --credentials (or its environment variable) for a source that signs in
+    return source_options(source, credentials=credentials)
 
 
 def all_option(f):

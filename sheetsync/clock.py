@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .model import SheetsyncError
+from .errors import SheetsyncError
 
 TODAY_ENV = "SHEETSYNC_TODAY"
 NOW_ENV = "SHEETSYNC_NOW"

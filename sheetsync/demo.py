@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import api
+from .atomic import write_atomic
 from .clock import make_clock
 from .model import Report, SheetsyncError
 
@@ -42,7 +43,7 @@ def run_demo(folder: Path, *, today: str | dt.date | dt.datetime | None = None,
                                  f"{folder}:文件夹已存在且不是演示生成的;请换一个空的或新的文件夹", code="usage")
         shutil.rmtree(folder)  # start fresh so a rerun shows the same loop
     folder.mkdir(parents=True)
-    (folder / MARKER).write_text("made by `sheetsync demo`; deleted and recreated on the next run\n")
+    write_atomic(folder / MARKER, "made by `sheetsync demo`; deleted and recreated on the next run\n")
     tracker = create_tracker(folder / DEMO_NAME, template, lang="zh", today=clock.today, scenario="demo")
     moment = clock.aware  # the same moment for each step below
     report = api.validate(tracker, today=moment)

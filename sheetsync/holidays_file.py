@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 import tomllib
 from pathlib import Path
 
+from .atomic import write_atomic
 from .engine.holiday_notice import Holiday, Notice
 from .model import SheetsyncError
 
@@ -108,15 +107,5 @@ def save(path: str | Path, notice: Notice) -> Path:
     years = load(path) if path.exists() else {}
     years[notice.year] = notice
     text = render(years)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text.encode("utf-8"))
     return path

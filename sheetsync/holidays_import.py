@@ -52,12 +52,12 @@ def import_holidays(notice_path: str | Path, *, year: int | None = None, into: s
     if file is not None:
         out.file = holidays_file.save(file, notice)
     if into is not None:
-        from . import sources
+        from . import registry
         path = Path(into)
-        if sources.is_gsheet(str(into)) or path.suffix.lower() not in (".xlsx", ".xlsm"):
+        if registry.backend_name(str(into)) != "xlsx" or path.suffix.lower() not in (".xlsx", ".xlsm"):
             out.paste = notice_rows(notice, "zh")  # only an .xlsx is patched; elsewhere the rows are pasted
             return out
-        out.sheet = plan_rows(sources.read(path), notice)
+        out.sheet = plan_rows(registry.read(path), notice)
         if out.sheet.sheet is None:
             out.paste = out.sheet.rows
         elif out.sheet.rows:

@@ -10,10 +10,10 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field, asdict
-from typing import TYPE_CHECKING, Any, Union
+from typing import Any, Union
 
-if TYPE_CHECKING:
-    from .clock import Clock
+from .clock import Clock
+from .errors import SheetsyncError  # noqa: F401  (raised by every layer as model.SheetsyncError)
 
 CellValue = Union[str, float, int, bool, dt.date, dt.datetime, dt.time, dt.timedelta, None]
 
@@ -123,16 +123,14 @@ class SheetData:
 class WorkbookData:
     source: str
     sheets: list[SheetData]
-    kind: str = "xlsx"  # xlsx | xls | csv | gsheet (sync writes back to xlsx and gsheet only)
+    kind: str = "xlsx"  # xlsx | xls | csv | gsheet | another backend's name: what the tracker is, for people
     text_format: tuple[str, str] | None = None  # a CSV/TSV file: (encoding as a person names it, delimiter)
     # Cell fills of the sheets with a row of dates (a Gantt's bars): sheet name -> {(row, col) 0-based: colour
     # key}. Only readers that can see fills set it (xlsx); None: fills were not read at all.
     fills: dict[str, dict[tuple[int, int], str]] | None = None
-
-    @property
-    def dates_as_serials(self) -> bool:
-        """Date cells come as day serials, not dates: Google's read asks for SERIAL_NUMBER (no cell formats)."""
-        return self.kind == "gsheet"
+    # the backend gives date cells back as day serials, not dates (a Google read asks for SERIAL_NUMBER and no
+    # cell formats): the planner then reads its own Due cells as dates, or every run would rewrite them
+    dates_as_serials: bool = False
 
     def sheet(self, name: str) -> SheetData | None:
         for s in self.sheets:
@@ -373,7 +371,7 @@ class Report:
     alerts: list[MetricAlert] = field(default_factory=list)  # metric rules breached now (issue 13)
     faq: list[tuple[str, str]] = field(default_factory=list)  # the FAQ sheet's (question, answer), for the notice
     table: TableShape | None = None  # the task table's layout, as the engine found it
-    clock: "Clock | None" = None  # the run's one clock (sheetsync.clock), set by api; None for a bare engine call
+    clock: Clock | None = None  # the run's one clock (sheetsync.clock), set by api; None for a bare engine call
     # the engine's working-day calendar (official days, the Holidays sheet, an imported notice): what the digest,
     # the report sheet and the notice count working days on, so their counts agree with the deadlines
     calendar: object | None = None
@@ -478,20 +476,6 @@ def _pandas():
                              "以 DataFrame 输出表格需要 pandas:pip install 'sheetsync[pandas]'",
                              code="missing-extra") from None
     return pandas
-
-
-class SheetsyncError(Exception):
-    """A one-line reason the run could not happen (exit 2). Carries both languages."""
-
-    def __init__(self, en: str, zh: str | None = None, code: str = "error", lang: str | None = None):
-        super().__init__(en)
-        self.en = en
-        self.zh = zh or en
-        self.code = code
-        self.lang = lang  # the tracker's language when it was known at the time; None: say it in both
-
-    def message(self, lang: str = "en") -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 # What a person or the process asked for (Ctrl-C, an exit): never turned into one tracker's error. Everything

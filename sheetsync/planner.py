@@ -134,8 +134,8 @@ def _refuse_hidden(report: Report, sheet, cells: list[PlannedCell]) -> None:
 
 
 def _own_date(before):
-    """A Google sheet gives the dates sync wrote in its Due column back as day serials; the plan compares
-    dates, so read them as dates, or every run would rewrite the whole column."""
+    """A backend whose workbook says `dates_as_serials` gives the dates sync wrote in its Due column back as
+    day serials; the plan compares dates, so read them as dates, or every run would rewrite the whole column."""
     if before.__class__ in (int, float) and float(before).is_integer():
         try:
             return excel_serial_to_date(before)

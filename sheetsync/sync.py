@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from . import sources
-from .backend import Backend, ReadOnly
+from . import registry
+from .backend import Backend, refuse_write
 from .clock import Clock, current, make_clock, parse_today
 from .engine import analyse
 from .engine.campaign import read_campaign
@@ -83,19 +83,10 @@ class SyncResult:
         return data
 
 
-def open_backend(source: str | Path, *, dry_run: bool = False, backups: int = 5, **source_options) -> Backend:
-    """The backend a SOURCE lives in. Each is imported only when its kind of source is synced (gspread and the
-    Google stack for a Google sheet, the package patcher for a file)."""
-    text = str(source)
-    if sources.is_gsheet(text):
-        from .gsheets.backend import GoogleSheet
-        return GoogleSheet(text, **source_options)
-    path = Path(text)
-    kind = sources.file_kind(path) if path.is_file() else "xlsx"
-    if kind in ("xls", "csv"):  # read, never written: refused before any backup or state is made
-        return ReadOnly(text, sources.read_only_refusal(path, kind))
-    from .xlsx.backend import ExcelFile
-    return ExcelFile(text, dry_run=dry_run, backups=backups)
+def open_backend(source: str | Path, *, backups: int | None = None, **source_options) -> Backend:
+    """The backend SOURCE lives in, through the registry (sheetsync.registry). `backups` goes to a backend that
+    keeps backups (a file); each backend is imported only when its kind of source is synced."""
+    return registry.open_source(source, **source_options, **registry.source_options(source, backups=backups))
 
 
 def run(backend: Backend, *, today=None, lang: str | None = None, dry_run: bool = False,
@@ -110,6 +101,7 @@ def run(backend: Backend, *, today=None, lang: str | None = None, dry_run: bool 
 
 def _run(backend: Backend, *, today, lang, dry_run, overrides, mapping, before_write) -> SyncResult:
     source = backend.source
+    refuse_write(backend, dry_run)  # a read-only format or file: refused before anything is read
     misplaced = False  # a write landed while rows were moving and was not yet put right
     clock = None
     for _ in range(backend.attempts):
@@ -155,7 +147,7 @@ def sync(source: str | Path, *, today=None, lang: str | None = None, dry_run: bo
     The state store is opened (and its schema checked) before the tracker is replaced, so a store that cannot
     be used stops the run with the tracker as it was. The record after the write is retried; if it still fails,
     the error says the tracker WAS written and what was not recorded."""
-    backend = open_backend(source, dry_run=dry_run, backups=backups, **source_options)
+    backend = open_backend(source, backups=backups, **source_options)
     recording = record and not dry_run
     store = _StateAtHand(source, state)
     try:

@@ -6,8 +6,7 @@ knows about a particular template. Headers come from engine.schema so what we wr
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
+import io
 import tomllib
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .atomic import write_atomic
 from .clock import make_clock
 from .engine import schema
 from .engine.calendar import WorkCalendar
@@ -323,22 +323,10 @@ def create_tracker(path, template: str, *, lang: str = "zh", launch: dt.date | N
                               f"(已存在,不会覆盖:请换个文件名或先删除)")
     wb = _workbook(tpl, lang, launch, today, scenario)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    buffer = io.BytesIO()
+    wb.save(buffer)
     try:
-        wb.save(tmp)
-        # mkstemp makes 0600; a tracker is a shared document, so give it the mode a plain new file gets
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        try:
-            os.link(tmp, path)  # fails if someone created `path` meanwhile: still no overwrite
-        except FileExistsError:
-            raise FileExistsError(f"{path}: already exists; sheetsync init never overwrites a tracker "
-                                  f"(已存在,不会覆盖:请换个文件名或先删除)") from None
-        except OSError:  # file systems without hard links
-            os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+        return write_atomic(path, buffer.getvalue(), exclusive=True)  # never over a file made meanwhile
+    except FileExistsError:
+        raise FileExistsError(f"{path}: already exists; sheetsync init never overwrites a tracker "
+                              f"(已存在,不会覆盖:请换个文件名或先删除)") from None

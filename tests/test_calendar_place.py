@@ -95,7 +95,7 @@ def test_sheetsyncs_own_simplified_words_do_not_turn_a_taiwan_tracker_into_a_mai
                         campaign={"name": "雙十", "launch": D(2027, 10, 12)})
     first = api.sync(path, today="2027-10-01", state=tmp_path / "state.db")
     assert first.changed and first.report.campaign.calendar == "TW"
-    from sheetsync import sources
+    from sheetsync import registry as sources
     from sheetsync.engine.calendar_place import traditional
     written = sources.read(path)
     everything = [v for sheet in written.sheets for row in sheet.rows for v in row if isinstance(v, str)]

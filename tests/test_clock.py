@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from sheetsync import api, sources
+from sheetsync import api
+from sheetsync import registry as sources
 from sheetsync.clock import Clock, make_clock, machine_zone
 from sheetsync.model import SheetsyncError
 from tracker_factory import make_tracker

@@ -63,7 +63,7 @@ def test_text_stays_text_and_dates_arrive_as_serials(tmp_path, emu):
         ["ID", "Task", "Owner", "Deadline", "Status"],
         ["007", "1e5", "Ann", D(2026, 9, 25), "in progress"],
     ]})
-    wb = __import__("sheetsync.sources", fromlist=["read"]).read(f"gsheet:{key}")
+    wb = __import__("sheetsync.registry", fromlist=["read"]).read(f"gsheet:{key}")
     assert wb.kind == "gsheet" and wb.sheets[0].sheet_id == emu.sheet_properties(key, "Tasks")["sheetId"]
     assert wb.sheets[0].rows[1][:4] == ["007", "1e5", "Ann", (D(2026, 9, 25) - D(1899, 12, 30)).days]
     query = emu.request_log[1].query
@@ -75,7 +75,7 @@ def test_text_stays_text_and_dates_arrive_as_serials(tmp_path, emu):
 
 def test_rows_are_padded_to_the_widest_row(emu):
     key = emu.create_spreadsheet("t", sheets={"Tasks": [["ID", "Task", "Owner", "Status"], ["A1"], [], ["A2", "x"]]})
-    rows = __import__("sheetsync.sources", fromlist=["read"]).read(f"gsheet:{key}").sheets[0].rows
+    rows = __import__("sheetsync.registry", fromlist=["read"]).read(f"gsheet:{key}").sheets[0].rows
     assert [len(r) for r in rows] == [4, 4, 4, 4] and rows[2] == ["", "", "", ""]
 
 
@@ -98,7 +98,7 @@ def test_merged_title_row_reads_like_the_xlsx_reader(tmp_path, emu):
     # the value sits in the top-left cell and both readers list the merge for the engine to interpret
     path = make_tracker(tmp_path / "m.xlsx", TRACKERS["mixed-zh"]["tasks"][:2], campaign=CAMPAIGN, people=PEOPLE)
     key = load_xlsx(emu, path)
-    from sheetsync import sources
+    from sheetsync import registry as sources
     g = sources.read(f"gsheet:{key}").sheet("任务")
     x = sources.read(path).sheet("任务")
     assert g.rows[0] == x.rows[0] and g.rows[0][0] == "活动任务跟踪表" and g.rows[0][5] in ("", None)

@@ -20,15 +20,21 @@ ABOVE_BACKENDS = ("sheetsync.engine", "sheetsync.planner", "sheetsync.api", "she
 # The layering, read top to bottom: who, "only" (may import nothing of sheetsync but these) or "never"
 # (may not import these), and the modules. A name covers the module and, for a package, everything in it.
 LAYERS = [
-    ("sheetsync.model",    "only",  ("sheetsync.model",)),
+    ("sheetsync.errors",   "only",  ()),  # the one-line error every layer raises
+    ("sheetsync.clock",    "only",  ("sheetsync.errors",)),  # the run's moment: below the model that carries it
+    ("sheetsync.model",    "only",  ("sheetsync.model", "sheetsync.errors", "sheetsync.clock")),
     ("sheetsync.serials",  "only",  ()),  # the Excel day-serial epoch, one definition for engine and backends
+    ("sheetsync.grid",     "only",  ()),  # merged areas and the cell bound every backend's grid shares
+    ("sheetsync.filekind", "only",  ()),  # what kind of file a path is: the file backends claim by it
+    # the one dispatcher: backends are listed by module path (strings), so it imports none of them
+    ("sheetsync.registry", "only",  ("sheetsync.model", "sheetsync.errors", "sheetsync.clock")),
     ("sheetsync.owned",    "only",  ("sheetsync.model",)),  # how sheetsync knows its own rules and report sheet
     ("sheetsync.engine",   "only",  ("sheetsync.engine", "sheetsync.model", "sheetsync.serials")),
     # a Plan is plain data a backend reads; sheetsync.planner makes it from a Report with the engine's help
     ("sheetsync.plan",     "only",  ("sheetsync.model", "sheetsync.owned")),
     ("sheetsync.xlsx",     "never", ABOVE_BACKENDS),
     ("sheetsync.gsheets",  "never", ABOVE_BACKENDS),
-    ("sheetsync.sources",  "never", ABOVE_BACKENDS),
+    ("sheetsync.delimited", "never", ABOVE_BACKENDS),
     ("sheetsync.backend",  "never", ABOVE_BACKENDS),
     ("sheetsync.state",    "never", ("sheetsync.history", "sheetsync.api", "sheetsync.digest", "sheetsync.jobs",
                                      "sheetsync.cli")),
@@ -62,26 +68,14 @@ def all_modules() -> dict[str, Path]:
     return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
-def _type_checking_only(node: ast.AST) -> set[int]:
-    """ids of the import nodes under `if TYPE_CHECKING:`: never executed, so never part of a cycle."""
-    out = set()
-    for n in ast.walk(node):
-        if isinstance(n, ast.If) and getattr(n.test, "id", getattr(n.test, "attr", None)) == "TYPE_CHECKING":
-            out |= {id(m) for b in n.body for m in ast.walk(b)}
-    return out
-
-
 def imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
     """Every sheetsync module `name` imports anywhere in its source (relative imports resolved), and the
     packages those imports load on the way (importing a.b.c runs a/__init__ and a/b/__init__; `name`'s own
     packages are loaded before it runs, so they are no edge unless it imports a name from them)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-    skip = _type_checking_only(tree)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     targets = set()
-    for node in ast.walk(tree):
-        if id(node) in skip:
-            continue
+    for node in ast.walk(tree):  # under `if TYPE_CHECKING:` too: a type-only cycle is still a knot to untie
         if isinstance(node, ast.Import):
             targets |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom):
@@ -179,6 +173,55 @@ def test_the_rules_catch_a_layer_break():
     assert found[1].startswith("sheetsync.xlsx.read imports sheetsync.api")
 
 
+def test_a_type_only_import_is_an_edge(tmp_path):
+    """An import under `if TYPE_CHECKING:` is read like any other: a type-only cycle is a cycle."""
+    modules = {"sheetsync.a": tmp_path / "a.py", "sheetsync.b": tmp_path / "b.py"}
+    (tmp_path / "a.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .b import B\n")
+    (tmp_path / "b.py").write_text("from .a import f\n")
+    graph = {n: imports_of(n, p, modules) for n, p in modules.items()}
+    assert find_cycle(graph) == ["sheetsync.a", "sheetsync.b", "sheetsync.a"]
+
+
+# What a backend package (a folder with a source.py, listed in sheetsync.registry) may import besides itself:
+# the model and the small modules below it, the Plan it writes, the Backend interface and the atomic write.
+BELOW_BACKENDS = ("sheetsync.model", "sheetsync.errors", "sheetsync.clock", "sheetsync.serials", "sheetsync.grid",
+                  "sheetsync.filekind", "sheetsync.owned", "sheetsync.plan", "sheetsync.backend",
+                  "sheetsync.atomic")
+
+
+def backend_packages() -> list[str]:
+    return sorted(module_name(p.parent) for p in PACKAGE.glob("*/source.py"))
+
+
+def backend_violations(graph: dict[str, set[str]], packages: list[str]) -> list[str]:
+    """A backend importing another backend, the registry, or anything above the model."""
+    out = []
+    for module, targets in sorted(graph.items()):
+        own = next((p for p in packages if covers(p, module)), None)
+        if own is None:
+            continue
+        out += [f"{module} imports {t}" for t in sorted(targets)
+                if not covers(own, t) and not any(covers(b, t) for b in BELOW_BACKENDS)]
+    return out
+
+
+def test_backends_import_neither_each_other_nor_the_registry_nor_anything_above_the_model():
+    packages = backend_packages()
+    assert {"sheetsync.xlsx", "sheetsync.gsheets", "sheetsync.delimited"} <= set(packages)
+    from sheetsync import registry
+    assert {m.rpartition(".")[0] for m in registry.BACKENDS} <= set(packages)  # every listed backend is checked
+    assert backend_violations(import_graph(), packages) == []
+
+
+def test_the_backend_rule_can_fail():
+    graph = {"sheetsync.xlsx.read": {"sheetsync.gsheets.links", "sheetsync.model"},
+             "sheetsync.gsheets.source": {"sheetsync.registry"}, "sheetsync.delimited.read": {"sheetsync.digest"}}
+    found = backend_violations(graph, ["sheetsync.xlsx", "sheetsync.gsheets", "sheetsync.delimited"])
+    assert found == ["sheetsync.delimited.read imports sheetsync.digest",
+                     "sheetsync.gsheets.source imports sheetsync.registry",
+                     "sheetsync.xlsx.read imports sheetsync.gsheets.links"]
+
+
 def test_there_is_no_import_cycle():
     graph = import_graph()
     assert len(graph) > 50  # the whole package was read
@@ -198,13 +241,14 @@ def test_pending_edges_are_real_modules():
 
 # the subpackages, and what importing each must leave out of sys.modules
 RUNTIME = {
-    "sheetsync.model": ("sheetsync.engine", "sheetsync.xlsx", "sheetsync.gsheets", "sheetsync.sources"),
-    "sheetsync.engine": ("sheetsync.xlsx", "sheetsync.gsheets", "sheetsync.sources", "sheetsync.api",
+    "sheetsync.model": ("sheetsync.engine", "sheetsync.xlsx", "sheetsync.gsheets", "sheetsync.delimited"),
+    "sheetsync.registry": ("sheetsync.xlsx", "sheetsync.gsheets", "sheetsync.delimited", "sheetsync.engine"),
+    "sheetsync.engine": ("sheetsync.xlsx", "sheetsync.gsheets", "sheetsync.delimited", "sheetsync.api",
                          "sheetsync.digest", "sheetsync.jobs", "sheetsync.history", "sheetsync.plan",
                          "sheetsync.planner"),
     "sheetsync.xlsx": ABOVE_BACKENDS,
     "sheetsync.gsheets": ABOVE_BACKENDS,
-    "sheetsync.sources": ABOVE_BACKENDS,
+    "sheetsync.delimited": ABOVE_BACKENDS,
     "sheetsync.state": ("sheetsync.history", "sheetsync.api", "sheetsync.digest", "sheetsync.jobs"),
     "sheetsync.history": ("sheetsync.api", "sheetsync.digest", "sheetsync.jobs", "sheetsync.notice",
                           "sheetsync.sync"),
@@ -249,7 +293,7 @@ def test_importing_a_subpackage_leaves_the_layers_above_it_unloaded():
 
 def test_the_runtime_check_sees_what_an_import_loads():
     loaded = loaded_by("sheetsync.api")
-    assert "sheetsync.engine.table" in loaded and "sheetsync.sources" in loaded
+    assert "sheetsync.engine.table" in loaded and "sheetsync.registry" in loaded
 
 
 def private_imports(path: Path, own: str) -> list[str]:

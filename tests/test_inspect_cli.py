@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 import xlwt
 
-from sheetsync import sources
+from sheetsync import registry as sources
 from sheetsync.engine.field_costs import FIELD_COSTS, cost
 from sheetsync.model import col_letter
 from sheetsync.templates import create_tracker

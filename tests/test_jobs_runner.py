@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import re
 
 import openpyxl
@@ -78,8 +77,8 @@ def test_owner_is_mailed_only_about_new_errors_and_reruns_send_nothing(tmp_path)
     # ...but one that comes back is new again
     run_nightly(config, sync_one=second.sync_one, notify_owner=mail, log=log_for(clock), clock=clock)
     assert len(mail.sent) == 2
-    stored = json.loads((config.state / "nightly-errors.json").read_text(encoding="utf-8"))
-    assert len(stored["trackers"]["summer"]["errors"]) == 3
+    stored = default_store(config.state).previous("summer")  # in the state store, as a fleet's are
+    assert len(stored) == 3
 
 
 def test_one_failing_tracker_does_not_stop_the_others(tmp_path):

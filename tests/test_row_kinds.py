@@ -63,7 +63,7 @@ def test_hundreds_of_unticked_boxes_give_no_finding(tmp_path):
 
 def test_inspect_lists_the_rows_not_taken_by_kind_in_text_and_json(tmp_path):
     from sheetsync.understood import Inspection, inspect_lines, inspection_dict
-    from sheetsync.sources import read
+    from sheetsync.registry import read
 
     shape = next(s for s in SHAPES if s.key == "blank-slots")
     path = build(shape, tmp_path / "slots.xlsx")
@@ -84,7 +84,7 @@ def test_every_row_kind_has_a_name_in_both_languages():
 
 
 def test_an_empty_column_is_one_line_in_inspect_and_no_finding_per_row(tmp_path):
-    from sheetsync.sources import read
+    from sheetsync.registry import read
     from sheetsync.understood import Inspection, inspect_lines, inspection_dict
 
     wb = openpyxl.Workbook()

@@ -11,9 +11,9 @@ import pytest
 import xlwt
 from openpyxl.worksheet.table import Table
 
-from sheetsync import sources
+from sheetsync import registry as sources
 from sheetsync.model import SheetsyncError
-from sheetsync.sources.delimited import decode, sniff_delimiter
+from sheetsync.delimited.read import decode, sniff_delimiter
 from sheetsync.xlsx.read import check_package
 from needs import missing
 

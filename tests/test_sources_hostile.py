@@ -1,4 +1,4 @@
-"""The read path (sheetsync.sources.read, `sheetsync validate`) refuses hostile packages with one clear line.
+"""The read path (sheetsync.registry.read, `sheetsync validate`) refuses hostile packages with one clear line.
 Found by tests/test_stress_hostile.py: a billion-laughs sheet used to escape as calamine's raw XmlError."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from sheetsync.model import SheetsyncError
-from sheetsync.sources import read
+from sheetsync.registry import read
 
 from patcher_fixtures import make_tracker
 from test_patcher_hostile import LAUGHS, _replace

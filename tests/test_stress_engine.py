@@ -526,7 +526,7 @@ cell_values = st.one_of(
 def test_xlsx_reader_returns_what_was_written_and_validate_takes_it(tmp_path_factory, body):
     import openpyxl
 
-    from sheetsync.sources import read
+    from sheetsync.registry import read
     path = tmp_path_factory.mktemp("rt") / "rt.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -1,6 +1,6 @@
 """`make stress`: hostile files and hostile text.
 
-- Hostile packages through the read path (`sheetsync validate`, sheetsync.sources.read): billion laughs and
+- Hostile packages through the read path (`sheetsync validate`, sheetsync.registry.read): billion laughs and
   external entities in every kind of part, zip bombs by ratio, by forged sizes and by total size, a cell at
   XFD1048576: each refused with one clear line (exit 2, English and Chinese), within a memory bound measured on
   the process (tests/test_patcher_hostile.py holds the same for the patcher; tests/test_sources_hostile.py the

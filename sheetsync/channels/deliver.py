@@ -16,6 +16,7 @@ from pathlib import Path
 
 import requests
 
+from ..atomic import write_atomic
 from ..digest.send import Outcome
 from ..history import History
 from . import platform as make_platform
@@ -109,8 +110,11 @@ def post_all(history: History, tracker: str, posts: list[ChatPost], *, outbox: P
                 outcome = Outcome(kind, cid, "", mid)
                 outcomes.append(outcome)
                 if outbox is not None:
-                    path = Path(outbox) / f"chat-{_safe(post.channel.name)}-{_safe(post.period)}-{_safe(kind)}.json"
-                    data = _write_json(path, payload)
+                    folder = Path(outbox)
+                    folder.mkdir(parents=True, exist_ok=True)
+                    path = folder / f"chat-{_safe(post.channel.name)}-{_safe(post.period)}-{_safe(kind)}.json"
+                    data = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
+                    write_atomic(path, data)
                     history.ledger_preview(tracker, post.period, post.channel.name, kind, channel=cid, message_id=mid,
                                            files=[path], fingerprint=hashlib.sha256(data).hexdigest()[:16])
                     outcome.status, outcome.files = "written", [path]

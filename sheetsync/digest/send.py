@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from email.message import EmailMessage
 from email.utils import parseaddr
 
+from ..atomic import write_atomic
 from ..history import EMAIL, History
 
 TLS_MODES = ("starttls", "ssl", "none")
@@ -134,19 +136,13 @@ def _safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9@._-]+", "_", text)[:120]
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def write_outbox(message, outbox: Path) -> list[Path]:
     """`.eml` to import in a mail client, `.html` (image inlined as data:) to open in a browser."""
     outbox.mkdir(parents=True, exist_ok=True)
     stem = f"{message.period}-{message.kind}-{_safe_name(message.recipient)}"
     eml, html = outbox / f"{stem}.eml", outbox / f"{stem}.html"
-    _write_atomic(eml, message.email.as_bytes())
-    _write_atomic(html, message.browser_html().encode("utf-8"))
+    write_atomic(eml, message.email.as_bytes())
+    write_atomic(html, message.browser_html().encode("utf-8"))
     return [eml, html]
 
 
@@ -256,6 +252,24 @@ def deliver(batch, history: History, *, outbox: Path | str | None = None, smtp: 
             except (OSError, smtplib.SMTPException):
                 _close(conn)
     return result
+
+
+def save_eml(message: EmailMessage, path: Path) -> Path:
+    """One message as an .eml file (a preview a mail client opens), written atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_atomic(path, message.as_bytes())
+
+
+def send_one(settings: SmtpSettings, message: EmailMessage) -> None:
+    """One message over a connection of its own (a note outside any batch), closed however it ends."""
+    conn = connect(settings)
+    try:
+        conn.send_message(message)
+    finally:
+        try:
+            conn.quit()
+        except (OSError, smtplib.SMTPException):
+            _close(conn)
 
 
 def _close(conn) -> None:

@@ -8,7 +8,7 @@ from typing import Optional
 from ..backend import Written
 from ..model import WorkbookData
 from ..plan import Plan
-from .http import RetryPolicy, SheetsUnavailable, WriteFailed
+from .http import QuotaHook, RetryPolicy, SheetsUnavailable, WriteFailed
 from .read import Snapshot, call, connect, fetch, parse_source
 from .write import fit, key_ranges, recheck, refuse_foreign_report, rows_moved, rules_lost
 
@@ -17,10 +17,10 @@ class GoogleSheet:
     """One spreadsheet, signed in once; each read is a fresh snapshot, and a write applies to the latest."""
 
     def __init__(self, source: str, *, credentials: Optional[str] = None,
-                 retry: Optional[RetryPolicy] = None, **_ignored):
+                 retry: Optional[RetryPolicy] = None, quota: Optional[QuotaHook] = None):
         self.source = source
         self.target = parse_source(source)
-        self.conn = connect(credentials, retry)
+        self.conn = connect(credentials, retry, quota)
         self.attempts = self.conn.client.policy.tries
         self.reads = 0
         self.snap: Optional[Snapshot] = None

@@ -12,7 +12,7 @@ import os
 import random
 import time
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Optional, Protocol
 
 import requests
 from google.auth.transport.requests import AuthorizedSession
@@ -20,9 +20,16 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from ..model import SheetsyncError
-from ..state.quota import QUOTA, QuotaHook
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
+
+
+class QuotaHook(Protocol):
+    """What the client calls before every request (retries included): blocks until it may go. The jobs hand
+    their shared quota (sheetsync.state.quota.Quota) to the client they open; a one-off command has none."""
+
+    def take(self, write: bool) -> None: ...
+
 GOOGLE_SHEETS_ROOT = "https://sheets.googleapis.com"
 ENDPOINT_ENV = "SHEETSYNC_SHEETS_ENDPOINT"
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -168,9 +175,8 @@ class BoundedHTTPClient(HTTPClient):
         attempt = 0
         while True:
             status, exc, response = None, None, None
-            quota = self.quota or QUOTA.get()
-            if quota is not None:
-                quota.take(write)
+            if self.quota is not None:
+                self.quota.take(write)
             try:
                 self.sent += 1
                 response = self.session.request(method=method, url=endpoint, json=json, params=params, data=data,

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Optional
 
+from ..grid import merged_areas
 from ..model import SheetData, SheetsyncError, WorkbookData, is_side_sheet
 from .links import GSHEET_KEY, GSHEET_URL
-from .http import SCOPES, BoundedHTTPClient, EndpointSession, RetryPolicy, endpoint_from_env
-from ..xlsx.read import merged_areas
+from .http import SCOPES, BoundedHTTPClient, QuotaHook, EndpointSession, RetryPolicy, endpoint_from_env
 
 META_FIELDS = ("spreadsheetId,properties(title),sheets(properties(sheetId,title,index,sheetType,"
                "gridProperties(rowCount,columnCount)),conditionalFormats,merges)")
@@ -63,8 +63,10 @@ def _load_service_account(path: str):
     return creds, info.get("client_email")
 
 
-def connect(credentials: Optional[str] = None, retry: Optional[RetryPolicy] = None) -> Connection:
-    """A gspread HTTP client with the spreadsheets scope only, bounded retries and timeouts."""
+def connect(credentials: Optional[str] = None, retry: Optional[RetryPolicy] = None,
+            quota: Optional[QuotaHook] = None) -> Connection:
+    """A gspread HTTP client with the spreadsheets scope only, bounded retries and timeouts; every request
+    (retries included) first takes a token from `quota` when one is given."""
     from google.auth.credentials import AnonymousCredentials
     path = credentials or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") or None
     endpoint = endpoint_from_env()
@@ -78,7 +80,8 @@ def connect(credentials: Optional[str] = None, retry: Optional[RetryPolicy] = No
             "没有 Google 凭据:请用 --credentials 文件 指定服务账号 JSON 密钥,或设置 GOOGLE_APPLICATION_CREDENTIALS",
             code="no-credentials")
     session = EndpointSession(creds, endpoint)
-    return Connection(BoundedHTTPClient(None, session=session, policy=retry or RetryPolicy.from_env()), email)
+    return Connection(BoundedHTTPClient(None, session=session, policy=retry or RetryPolicy.from_env(), quota=quota),
+                      email)
 
 
 def api_error(exc: Exception, key: str, email: Optional[str]) -> SheetsyncError:
@@ -176,12 +179,12 @@ def fetch(conn: Connection, target: Target, source: str) -> Snapshot:
         for props, vr in zip(chosen, got.get("valueRanges", [])):
             sheet, raw[props["title"]] = sheet_data(props, vr, by_title[props["title"]].get("merges"))
             sheets.append(sheet)
-    return Snapshot(target.key, meta, WorkbookData(source=source, sheets=sheets, kind="gsheet"), by_title, raw)
+    return Snapshot(target.key, meta, WorkbookData(source=source, sheets=sheets, kind="gsheet", dates_as_serials=True), by_title, raw)
 
 
-def read_gsheet(text: str, credentials: Optional[str] = None,
-                retry: Optional[RetryPolicy] = None, **_ignored: Any) -> WorkbookData:
+def read_gsheet(text: str, credentials: Optional[str] = None, retry: Optional[RetryPolicy] = None,
+                quota: Optional[QuotaHook] = None) -> WorkbookData:
     target = parse_source(text)
-    return fetch(connect(credentials, retry), target, text).workbook
+    return fetch(connect(credentials, retry, quota), target, text).workbook
 
 

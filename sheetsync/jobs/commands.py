@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..clock import env_now, parse_today
 from ..history import tracker_key
@@ -86,15 +87,22 @@ def open_fleet(config: Config, shard: str | None, credentials: str | None) -> Fl
     return Fleet(config, part, history_path(config), credentials=credentials)
 
 
-def _on_fleet(config: Config, shard: str | None, credentials: str | None, work: Work, run_all, **kwargs) -> RunSummary:
+@contextmanager
+def fleet_of(config: Config, shard: str | None, credentials: str | None) -> Iterator[Fleet | None]:
+    """The run's Fleet (closed after the run), or None for a plain run."""
     fleet = open_fleet(config, shard, credentials)
-    if fleet is not None:
-        work.errors = fleet.errors  # the nightly error store is the fleet's shared one
     try:
-        return run_all(config, fleet=fleet, **kwargs)
+        yield fleet
     finally:
         if fleet is not None:
             fleet.close()
+
+
+def _on_fleet(config: Config, shard: str | None, credentials: str | None, work: Work, run_all, **kwargs) -> RunSummary:
+    """Run `run_all` on the run's Fleet (or none), `work` using its shared quota and error store."""
+    with fleet_of(config, shard, credentials) as fleet:
+        work.join(fleet)
+        return run_all(config, fleet=fleet, **kwargs)
 
 
 def _day(today) -> dt.date | None:

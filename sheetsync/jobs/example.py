@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..atomic import write_atomic
 from ..model import SheetsyncError
 
 EXAMPLE_TRACKER = "trackers/夏日清凉服务季.xlsx"  # written beside the config by `init --config`, so it checks clean
@@ -79,8 +80,7 @@ def write_example_config(path: str | Path) -> Path:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("x", encoding="utf-8") as fh:
-            fh.write(EXAMPLE_CONFIG)
+        write_atomic(path, EXAMPLE_CONFIG, exclusive=True)
     except FileExistsError:
         raise SheetsyncError(f"{path}: already exists; choose another name or delete it first",
                              f"{path}:文件已存在,请换个名字或先删除", code="usage") from None

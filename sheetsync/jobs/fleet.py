@@ -1,5 +1,5 @@
 """A runner among several: its shard of the trackers, a lease on the tracker it works on, the shared Google
-quota around that work, and the shard's summary in the state store (issue 14).
+quota (handed to each Google client the work opens: jobs.work), and the shard's summary in the state store.
 
 The runners (runner.py) call `Fleet.begin`, then `Fleet.tracker(...)` around each tracker and `Fleet.finish`;
 without a Fleet they behave as they always did on one machine."""
@@ -15,8 +15,9 @@ from ..model import contained
 from ..redact import redact
 from ..state import open_store
 from ..state.leases import LeaseLost, Leases, runner_id
-from ..state.quota import QUOTA, MemoryBucket, Quota, build_quota
-from ..state.shard_runs import ShardRuns, StoreErrors
+from ..state.quota import MemoryBucket, Quota, build_quota
+from ..state.nightly_errors import NightlyErrors
+from ..state.shard_runs import ShardRuns
 from .config import Config, TrackerConfig
 from .shard import Shard, stable_bucket
 
@@ -61,7 +62,7 @@ class Fleet:
         self.leases = Leases(self.store, self.runner, ttl=config.quota.lease_seconds,
                              reopen=lambda: open_store(state_target))
         self.runs = ShardRuns(self.store)
-        self.errors = StoreErrors(self.store) if config.state_url else None
+        self.errors = NightlyErrors(self.store)
         self.memory: dict[str, MemoryBucket] = {}
         self.quotas: dict[str, Quota] = {}
         self.tally = Tally()
@@ -111,7 +112,6 @@ class Fleet:
                 self._save()
                 yield "leased"
                 return
-            token = QUOTA.set(self.quota_for(tracker))
             try:
                 yield None
             except LeaseLost:  # stopped before writing: neither done nor failed, another runner takes it
@@ -125,8 +125,6 @@ class Fleet:
                 self.tally.failures.append(redact(f"{tracker.name}: {exc}"))
                 self.runs.mark(self.job, label, tracker.name, self.runner, "failed")
                 raise
-            finally:
-                QUOTA.reset(token)
             self.tally.synced += 1
             self.runs.mark(self.job, label, tracker.name, self.runner, "ok")
             self._save()

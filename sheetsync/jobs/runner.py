@@ -19,7 +19,7 @@ from .config import Config, TrackerConfig
 from .eventlog import EventLog
 from .fleet import Fleet
 from .lock import exclusive
-from .store import ErrorKey, ErrorStore, default_store
+from .store import ErrorKey, NightlyErrors, errors_of
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def _skipped(result: TrackerResult, why: str, log: EventLog, job: str, tracker: 
 
 def run_nightly(config: Config, *, sync_one: Callable[[TrackerConfig, dt.date], NightlyOutcome],
                 notify_owner: NotifyOwner, today: dt.date | None = None, only: Iterable[str] | None = None,
-                store: ErrorStore | None = None, log: EventLog | None = None,
+                store: NightlyErrors | None = None, log: EventLog | None = None,
                 clock: Callable[[], dt.datetime] | None = None, lock: bool = True,
                 notify_chat: NotifyOwner | None = None, fleet: Fleet | None = None) -> RunSummary:
     """Sync every tracker; mail its owner only about errors that were not there the previous night.
@@ -155,7 +155,14 @@ def run_nightly(config: Config, *, sync_one: Callable[[TrackerConfig, dt.date], 
         with exclusive(config.state, _lock_name("nightly", fleet)):
             return run_nightly(config, sync_one=sync_one, notify_owner=notify_owner, today=today, only=only,
                                store=store, log=log, clock=clock, lock=False, notify_chat=notify_chat, fleet=fleet)
-    store = store or (fleet.errors if fleet and fleet.errors else None) or default_store(config.state)
+    if store is None and fleet is None:  # the config's state store, opened for this run
+        store = errors_of(config)
+        try:
+            return run_nightly(config, sync_one=sync_one, notify_owner=notify_owner, today=today, only=only,
+                               store=store, log=log, clock=clock, lock=False, notify_chat=notify_chat)
+        finally:
+            store.store.close()
+    store = store or fleet.errors
     log = log or default_log(config, clock)
     summary = RunSummary("nightly")
     trackers = select(config, only)

@@ -1,19 +1,17 @@
 """`sheetsync schedule`: a long-running loop on the `schedule` library, for hosts without cron or systemd.
 
-What schedule does not do and this module adds (see PITFALLS.md, schedule): catching up a digest missed
-while the process was down, surviving a failing job, one runner per state directory, a clean stop on
-SIGTERM/SIGINT between jobs, and an injectable clock.
-
-The clock: schedule 1.2.2 reads the time only through `datetime.datetime.now(...)` on the `datetime` module it
-imported. ClockedScheduler swaps that module reference for a shim whose `now()` asks our clock, and only while
-one of its own methods runs (under a process-wide lock); with no clock given nothing is swapped at all."""
+What schedule does not do and this module adds: catching up a digest missed while the process was down,
+surviving a failing job, one runner per state directory, a clean stop on SIGTERM/SIGINT between jobs, an
+injectable clock and the right day after a daylight-saving change. schedule reads only the machine's clock
+(and its next-run arithmetic repeats or skips a run around a daylight-saving change), so jobs are declared
+through its public API and a thin layer here (ClockedScheduler) decides from the injected clock when each is
+due; nothing of schedule's private methods or module globals is touched."""
 from __future__ import annotations
 
 import datetime as dt
 import os
 import signal
 import threading
-import types
 from contextlib import contextmanager
 from itertools import groupby
 from typing import Any, Callable, Iterator
@@ -29,99 +27,76 @@ from .lock import exclusive
 from .runner import default_log, reason
 
 Clock = Callable[[], dt.datetime]  # returns an aware datetime
-_SWAP = threading.RLock()
 
 
-def _shim_module(clock: Clock) -> types.ModuleType:
-    class ClockDatetime(dt.datetime):
-        @classmethod
-        def now(cls, tz=None):
-            moment = clock()
-            # schedule keeps naive local times; astimezone() with no zone is the process's local zone, as it
-            # would be with the real clock
-            return moment.astimezone(tz) if tz is not None else moment.astimezone().replace(tzinfo=None)
-
-    shim = types.ModuleType("datetime")
-    shim.__dict__.update(dt.__dict__)
-    shim.datetime = ClockDatetime
-    return shim
-
-
-class ZonedJob(schedule.Job):
-    """A daily or weekly job at a wall-clock time in a zone, with the next run computed by zoneinfo.
-
-    schedule 1.2.2 gets the day after a spring-forward wrong: a daily 02:30 America/New_York job that ran at
-    03:30 EDT on 2026-03-08 is next due at 01:30 EDT on 03-09 and then again at 02:30 (two runs, one an hour
-    early; reproduced by test_daily_job_fires_once_on_the_spring_forward_day). Here a time that does not exist
-    runs at the same distance after the gap (02:30 -> 03:30), and a repeated time runs at its first occurrence only."""
-
-    def _schedule_next_run(self) -> None:
-        if self.at_time_zone is None or self.at_time is None or self.interval != 1 or self.latest is not None \
-                or self.unit not in ("days", "weeks"):
-            return super()._schedule_next_run()
-        zone = ZoneInfo(str(self.at_time_zone))
-        now = schedule.datetime.datetime.now(dt.timezone.utc)  # through schedule's module: the injected clock
-        day = now.astimezone(zone).date()
-        weekday = None if self.start_day is None else DAYS.index(self.start_day)
-        for offset in range(0, 9):
-            candidate_day = day + dt.timedelta(days=offset)
-            if weekday is not None and candidate_day.weekday() != weekday:
-                continue
-            # fold=0: the first of a repeated time; a missing time keeps the offset from before the gap
-            due = dt.datetime.combine(candidate_day, self.at_time, tzinfo=zone).astimezone(dt.timezone.utc)
-            if due > now:
-                break
-        # schedule compares naive process-local times (see Job.should_run)
-        self.next_run = due.astimezone().replace(tzinfo=None)
+def next_due(job: schedule.Job, now: dt.datetime) -> dt.datetime:
+    """The first instant after `now` at which a daily or weekly job is due: its wall-clock time in its zone,
+    by zoneinfo. A time the clocks skip (spring forward, 02:30) runs at the same distance after the gap
+    (03:30); a time that happens twice (fall back, 01:30) runs at its first occurrence only."""
+    zone = ZoneInfo(str(job.at_time_zone))
+    day = now.astimezone(zone).date()
+    weekday = None if job.start_day is None else DAYS.index(job.start_day)
+    for offset in range(0, 9):
+        candidate = day + dt.timedelta(days=offset)
+        if weekday is not None and candidate.weekday() != weekday:
+            continue
+        # fold=0: the first of a repeated time; a missing time keeps the offset from before the gap
+        due = dt.datetime.combine(candidate, job.at_time, tzinfo=zone).astimezone(dt.timezone.utc)
+        if due > now:
+            return due
+    raise AssertionError("a daily or weekly job is due within 8 days")  # pragma: no cover
 
 
-class ClockedScheduler(schedule.Scheduler):
+class ClockedScheduler:
+    """The jobs are declared through `schedule`'s public API (`every().monday.at("08:30", zone).do(f).tag(t)`),
+    which checks the time, the weekday and the zone; this thin layer decides when each is due, from the
+    injected clock (schedule reads only the machine's, and computes the day after a spring-forward wrong), and
+    stops between jobs when asked. `Job.run()` runs a job, as schedule's own loop does."""
+
     def __init__(self, clock: Clock | None = None, stop: threading.Event | None = None):
-        super().__init__()
+        self.jobs = schedule.Scheduler()
         self.clock = clock
         self.stop = stop or threading.Event()
-        self._shim = _shim_module(clock) if clock else None
-
-    @contextmanager
-    def clocked(self) -> Iterator[None]:
-        if self._shim is None:
-            yield
-            return
-        with _SWAP:
-            real = schedule.datetime
-            schedule.datetime = self._shim
-            try:
-                yield
-            finally:
-                schedule.datetime = real
+        self.due: dict[schedule.Job, dt.datetime] = {}  # each job's next instant (aware, UTC)
 
     def now(self) -> dt.datetime:
         return self.clock() if self.clock else dt.datetime.now(dt.timezone.utc)
 
-    def every(self, interval: int = 1) -> ZonedJob:
-        return ZonedJob(interval, self)
+    def _add(self, job: schedule.Job) -> schedule.Job:
+        self.due[job] = next_due(job, self.now())
+        return job
+
+    def daily(self, at: dt.time, zone: str, func: Callable[[], Any], tag: str) -> schedule.Job:
+        return self._add(self.jobs.every().day.at(at.strftime("%H:%M"), zone).do(func).tag(tag))
+
+    def weekly(self, day: str, at: dt.time, zone: str, func: Callable[[], Any], tag: str) -> schedule.Job:
+        return self._add(getattr(self.jobs.every(), day).at(at.strftime("%H:%M"), zone).do(func).tag(tag))
+
+    def get_jobs(self) -> list[schedule.Job]:
+        return self.jobs.get_jobs()
 
     def run_pending(self) -> None:
-        with self.clocked():
-            super().run_pending()
+        """Run every job that is due, earliest first; each is next due after the moment it finished."""
+        now = self.now()
+        for job in sorted((j for j, due in self.due.items() if due <= now), key=self.due.__getitem__):
+            if self.stop.is_set():  # stop between jobs: the one running finished, the rest wait for the next start
+                return
+            job.run()
+            self.due[job] = next_due(job, max(now, self.now()))
 
-    def _run_job(self, job: schedule.Job) -> None:
-        if self.stop.is_set():  # stop between jobs: the one running finished, the rest wait for the next start
-            return
-        super()._run_job(job)
+    def next_run(self, job: schedule.Job) -> dt.datetime:
+        return self.due[job]
+
+    def get_next_run(self, tag: str | None = None) -> dt.datetime | None:
+        """When the next job (with `tag`) is due, as naive process-local time (schedule's convention)."""
+        dues = [due for job, due in self.due.items() if tag is None or tag in job.tags]
+        return min(dues).astimezone().replace(tzinfo=None) if dues else None
 
     @property
     def idle_seconds(self) -> float | None:
-        with self.clocked():
-            return super().idle_seconds
-
-    def daily(self, at: dt.time, zone: str, func: Callable[[], Any], tag: str) -> schedule.Job:
-        with self.clocked():
-            return self.every().day.at(at.strftime("%H:%M"), zone).do(func).tag(tag)
-
-    def weekly(self, day: str, at: dt.time, zone: str, func: Callable[[], Any], tag: str) -> schedule.Job:
-        with self.clocked():
-            return getattr(self.every(), day).at(at.strftime("%H:%M"), zone).do(func).tag(tag)
+        if not self.due:
+            return None
+        return (min(self.due.values()) - self.now()).total_seconds()
 
 
 def guarded(log: EventLog, job: str, zone: str, func: Callable[[], Any]) -> Callable[[], None]:
@@ -257,7 +232,8 @@ def serve(config: Config, *, nightly: Callable[[list[TrackerConfig]], Any],
         with signals:
             for job in scheduler.get_jobs():
                 zone = str(job.at_time_zone)
-                log.event("schedule", zone=zone, task=sorted(job.tags)[0], tz=zone, next=_next_run_text(job))
+                log.event("schedule", zone=zone, task=sorted(job.tags)[0], tz=zone,
+                          next=scheduler.next_run(job).astimezone(ZoneInfo(zone)).isoformat(timespec="minutes"))
             jobs.catch_up()
             log.event("schedule", status="running", pid=os.getpid())
             while not stop.is_set():
@@ -273,9 +249,3 @@ def serve(config: Config, *, nightly: Callable[[list[TrackerConfig]], Any],
 @contextmanager
 def _nothing() -> Iterator[None]:
     yield
-
-
-def _next_run_text(job: schedule.Job) -> str:
-    # next_run is naive process-local time (schedule's convention); show it in the job's own zone
-    local = job.next_run.astimezone() if job.next_run else None
-    return local.astimezone(ZoneInfo(str(job.at_time_zone))).isoformat(timespec="minutes") if local else ""

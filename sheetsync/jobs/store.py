@@ -1,51 +1,31 @@
-"""Last night's error keys per tracker, so the nightly note names only what is NEW. A small JSON file in the
-state directory, replaced atomically so a crash leaves either the old or the new content."""
+"""Where a config's jobs keep what outlives a run: its state store (the shared PostgreSQL URL, else state.db in
+its state directory), and there the nightly error keys (sheetsync.state.nightly_errors)."""
 from __future__ import annotations
 
-import datetime as dt
-import json
-import os
-import tempfile
 from pathlib import Path
 
-ErrorKey = tuple[str, str]  # (finding code, cell reference such as "任务!F12"; "" for table-wide findings)
+from ..state import open_store
+from ..state.nightly_errors import ErrorKey, NightlyErrors  # noqa: F401  (ErrorKey: the runners' type)
+from .config import Config
+
+STATE_DB = "state.db"
 
 
-class ErrorStore:
-    def __init__(self, path: Path):
-        self.path = Path(path)
-
-    def _load(self) -> dict:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {"version": 1, "trackers": {}}
-        if not isinstance(data, dict) or data.get("version") != 1:
-            raise ValueError(f"{self.path}: not a sheetsync nightly error file")
-        return data
-
-    def previous(self, tracker: str) -> frozenset[ErrorKey] | None:
-        """None when this tracker has never been recorded (the first night is a baseline)."""
-        entry = self._load()["trackers"].get(tracker)
-        if entry is None:
-            return None
-        return frozenset((str(code), str(cell)) for code, cell in entry["errors"])
-
-    def record(self, tracker: str, day: dt.date, errors: frozenset[ErrorKey]) -> None:
-        data = self._load()
-        data["trackers"][tracker] = {"date": day.isoformat(), "errors": sorted([list(k) for k in errors])}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".nightly-", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, indent=1)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+def history_path(config: Config) -> Path | str:
+    """One state store for every tracker of a config: the shared PostgreSQL URL, else a file in its state
+    directory."""
+    return config.state_url or Path(config.state) / STATE_DB
 
 
-def default_store(state: Path) -> ErrorStore:
-    return ErrorStore(Path(state) / "nightly-errors.json")
+def default_store(state: Path) -> NightlyErrors:
+    """The nightly error keys in the SQLite state store of a state directory."""
+    Path(state).mkdir(parents=True, exist_ok=True)
+    return NightlyErrors(open_store(Path(state) / STATE_DB))
+
+
+def errors_of(config: Config) -> NightlyErrors:
+    """The nightly error keys in the config's state store; close with `.store.close()`."""
+    target = history_path(config)
+    if isinstance(target, Path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    return NightlyErrors(open_store(target))

@@ -15,19 +15,11 @@ from ..clock import current
 from ..history import EMAIL, History, tracker_key
 from ..model import Report, SheetsyncError
 from ..periods import iso_period
-from ..sources import is_gsheet
+from ..registry import source_options
 from .config import Config, TrackerConfig
 from .fleet import account_file
 from .runner import DigestOutcome, NightlyOutcome, run_digest, run_nightly
-from .store import ErrorKey, default_store
-
-STATE_DB = "state.db"
-
-
-def history_path(config: Config) -> Path | str:
-    """One history database for every tracker of a config: the shared PostgreSQL URL, else a file in its state
-    directory."""
-    return config.state_url or Path(config.state) / STATE_DB
+from .store import ErrorKey, errors_of, history_path  # noqa: F401  (history_path: the commands')
 
 
 def smtp_settings(config: Config):
@@ -46,15 +38,22 @@ class Work:
     config out, and for machines without a mail server."""
 
     def __init__(self, config: Config, library, *, outbox: Path | str | None = None, credentials: str | None = None,
-                 force: bool = False, clock=None):
-        """`library`: sync, digest and notice for one tracker (jobs.commands.Library over sheetsync.api)."""
+                 force: bool = False, clock=None, fleet=None):
+        """`library`: sync, digest and notice for one tracker (jobs.commands.Library over sheetsync.api);
+        `fleet`: the jobs.fleet.Fleet this run is part of (its shared quota and error store), None alone."""
         self.config, self.library, self.outbox, self.credentials, self.force = config, library, outbox, credentials, force
+        self.fleet = fleet
         self.clock = clock  # the scheduler's clock, so "today" is the scheduler's today
         self.reports: dict[str, Report] = {}  # last night's reports, for the owner's note
         self.chat_env = None  # None: os.environ (tests pass the webhook variables here)
         self.chat_clients = None  # channel id -> ChatClient, for tests with a fake clock
-        self.errors = None  # the nightly error store for chat keys; None: the JSON file in the state directory
+        self.errors = fleet.errors if fleet is not None else None  # the nightly error store, for the chat keys
         self.pinned: tuple = (None, None)  # (day, moment) of --today: quiet hours judge the moment, if one is given
+
+    def join(self, fleet) -> None:
+        """Work as part of `fleet` (its shared quota and nightly error store), or alone (None)."""
+        self.fleet = fleet
+        self.errors = fleet.errors if fleet is not None else None
 
     def moment(self, tracker: TrackerConfig, day: dt.date):
         """The run's clock for this tracker: the scheduler's (or SHEETSYNC_NOW's, or the machine's) moment when it
@@ -63,8 +62,11 @@ class Work:
         return now if now.date() == day else day
 
     def _source_options(self, tracker: TrackerConfig) -> dict:
-        credentials = account_file(self.config, tracker, self.credentials)  # [quota] service_accounts spread
-        return {"credentials": credentials} if is_gsheet(tracker.source) and credentials else {}
+        """The key file ([quota] service_accounts spread over trackers) and the shared quota, for a source that
+        signs in and counts requests."""
+        credentials = account_file(self.config, tracker, self.credentials)
+        quota = self.fleet.quota_for(tracker) if self.fleet is not None else None
+        return source_options(tracker.source, credentials=credentials, quota=quota)
 
     # nightly ---------------------------------------------------------------------------------------------------
     def sync_one(self, tracker: TrackerConfig, day: dt.date) -> NightlyOutcome:
@@ -107,16 +109,20 @@ class Work:
         if not tracker.channels or report is None:
             return
         from . import chat  # lazy here and below: only trackers with chat channels load the chat clients
-        store, now = self.errors or default_store(self.config.state), chat.chat_keys(report)
-        outcomes = []
-        for ch in tracker.channels:
-            name = f"{tracker.name}#{ch.kind}:{ch.name}"
-            told = store.previous(name)
-            posts = chat.nightly_posts(tracker, report, now - told if told is not None else (), day, [ch])
-            got = self._chat_posts(tracker, posts)
-            if not any(o.status == "failed" for o in got):
-                store.record(name, day, now)
-            outcomes += got
+        store, now = self.errors or errors_of(self.config), chat.chat_keys(report)
+        try:
+            outcomes = []
+            for ch in tracker.channels:
+                name = f"{tracker.name}#{ch.kind}:{ch.name}"
+                told = store.previous(name)
+                posts = chat.nightly_posts(tracker, report, now - told if told is not None else (), day, [ch])
+                got = self._chat_posts(tracker, posts)
+                if not any(o.status == "failed" for o in got):
+                    store.record(name, day, now)
+                outcomes += got
+        finally:
+            if store is not self.errors:
+                store.store.close()
         outcomes += self._chat_posts(tracker, chat.alert_posts(tracker, report))
         _raise_undelivered(outcomes)
 

@@ -9,7 +9,6 @@ second burst's worth in hand: a request reaches Google some milliseconds after i
 delays differ, so arrivals bunch a little more than takes."""
 from __future__ import annotations
 
-import contextvars
 import random
 import threading
 import time
@@ -18,17 +17,6 @@ from typing import Callable, Optional, Protocol
 
 from .store import Store
 
-
-
-class QuotaHook(Protocol):
-    """What the Sheets HTTP client calls before every request (retries included): blocks until it may go."""
-
-    def take(self, write: bool) -> None: ...
-
-
-# The quota of the tracker being worked on: set by the fleet runner around one tracker's work, so every client
-# the sources and writers create underneath draws on the same buckets without being handed them.
-QUOTA: contextvars.ContextVar[Optional[QuotaHook]] = contextvars.ContextVar("sheetsync_quota", default=None)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,8 @@
-"""What each shard of a fleet run did (synced, failed, skipped, requests), which trackers are done for the
-night, and the nightly error keys: in the state store, so every runner and `sheetsync status` see them."""
+"""What each shard of a fleet run did (synced, failed, skipped, requests) and which trackers are done for the
+night: in the state store, so every runner and `sheetsync status` see them."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from .store import Store
 
@@ -53,21 +52,3 @@ class ShardRuns:
         rows = self.store.execute("SELECT status, count(*) AS n FROM tracker_done WHERE job = ? AND night = ? "
                                   "GROUP BY status", (job, night))
         return {r["status"]: int(r["n"]) for r in rows}
-
-
-class StoreErrors:
-    """jobs.store.ErrorStore's interface (previous / record) on the shared store."""
-
-    def __init__(self, store: Store):
-        self.store = store
-
-    def previous(self, tracker: str):
-        row = self.store.execute("SELECT errors FROM nightly_errors WHERE tracker = ?", (tracker,)).fetchone()
-        if row is None:
-            return None
-        return frozenset((str(code), str(cell)) for code, cell in json.loads(row["errors"]))
-
-    def record(self, tracker: str, day: dt.date, errors) -> None:
-        self.store.execute("INSERT INTO nightly_errors (tracker, day, errors) VALUES (?, ?, ?) ON CONFLICT (tracker) "
-                           "DO UPDATE SET day = excluded.day, errors = excluded.errors",
-                           (tracker, day.isoformat(), json.dumps(sorted([list(k) for k in errors]), ensure_ascii=False)))

@@ -1,16 +1,17 @@
-"""The Excel backend of the sync pipeline: read = the package checks, the read-only refusal, the file's sha256
-and the calamine read; write = the package patcher and the safe write (temporary file, read back, fsync,
-rename, backup), refused if the file changed since the read."""
+"""The Excel backend of the sync pipeline: read = the package checks, the file's sha256 and the calamine read;
+write = the package patcher and the safe write (temporary file, read back, fsync, rename, backup), refused if
+the file changed since the read. An old .xls is read, never written."""
 from __future__ import annotations
 
 import hashlib
 import stat
 from pathlib import Path
 
-from .. import sources
-from ..backend import Written
+from ..backend import ReadOnly, Written
+from ..filekind import file_kind
 from ..model import SheetsyncError, WorkbookData
 from ..plan import Plan
+from .formats import READABLE, html_refusal, ole_refusal, read_only_refusal
 from .read import check_package
 
 
@@ -24,24 +25,52 @@ def refuse_read_only(path: Path) -> None:
                              code="read-only")
 
 
+def read_workbook(path: Path) -> WorkbookData:
+    """A workbook file by what its content says it is, or the one-line reason it is none."""
+    kind = file_kind(path) if path.is_file() else "xlsx"  # a missing path or a folder: the package check says so
+    if kind == "xls":
+        from .read import read_book
+        return read_book(path, "xls")
+    if kind in ("encrypted", "ole"):
+        raise ole_refusal(path)
+    if kind == "html":
+        raise html_refusal(path)
+    if kind in ("unknown", "csv"):  # CSV text has its own backend, listed before this one
+        raise SheetsyncError(f"{path}: not a spreadsheet ({READABLE}) or a Google Sheets URL",
+                             f"{path}:不是表格文件({READABLE.replace(', ', '、')})或 Google 表格链接",
+                             code="not-a-spreadsheet")
+    from .read import read_xlsx
+    return read_xlsx(path)
+
+
 class ExcelFile:
     """One .xlsx (.xlsm, .xltx...) file on disk."""
 
     attempts = 1  # a local file does not move under the write: the sha256 check refuses instead
 
-    def __init__(self, source: str, *, dry_run: bool = False, backups: int = 5):
+    def __init__(self, source: str, *, backups: int = 5):
         self.source, self.path = source, Path(source)
-        self.dry_run, self.backups = dry_run, backups
+        self.backups = backups
         self.sha256: str | None = None
+
+    def refuse_write(self, dry_run: bool) -> None:
+        path = self.path
+        if path.exists():
+            check_package(path)  # a damaged package says so before its permissions are looked at
+        if not dry_run:
+            refuse_read_only(path)
 
     def read(self) -> WorkbookData:
         path = self.path
-        if path.exists():
-            check_package(path)
-        if not self.dry_run:
-            refuse_read_only(path)
         self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-        return sources.read(self.source)  # the text, not the Path: a pasted URL keeps its '//'
+        return read_workbook(Path(self.source))  # from the text: a pasted URL keeps its '//' in messages
+
+    def change_token(self) -> str | None:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return f"{st.st_mtime_ns}:{st.st_size}"
 
     def stale(self, plan: Plan) -> bool:
         return False  # the report's fingerprint alone decides for a file; any write replaces the owned rules whole
@@ -50,3 +79,13 @@ class ExcelFile:
         from .write import write  # the patcher (lxml) loads only when there is something to write
         result = write(self.path, plan, expected_sha256=self.sha256, backups=self.backups)
         return Written(changed=result.changed, backup=result.backup)
+
+
+class OldWorkbook(ReadOnly):
+    """An Excel 97-2003 .xls: read through calamine, never written (save it as .xlsx to sync)."""
+
+    def __init__(self, source: str):
+        super().__init__(source, read_only_refusal(Path(source)))
+
+    def read(self) -> WorkbookData:
+        return read_workbook(Path(self.source))

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import python_calamine as pc
 
+from ..filekind import EXCEL_SUFFIXES, OLE_MAGIC
+from ..grid import MAX_CELLS, merged_areas
 from ..model import SheetData, SheetsyncError, WorkbookData, contained
 from .contain import quiet_native_stderr, reader_failure
 from .fills import read_fills
-from .formats import EXCEL_SUFFIXES, ole_refusal
-from .ole import OLE_MAGIC
+from .formats import ole_refusal
 
 # Guards against zip bombs before calamine inflates anything: real trackers are far below these.
 MAX_UNCOMPRESSED = 1 << 30
@@ -23,8 +24,8 @@ MAX_RATIO = 200
 ZIP_MAGIC = b"PK\x03\x04"
 # The grid calamine allocates for a sheet spans A1 to its farthest cell: one stray cell at XFD1048576 asks for
 # 17 billion cells (a Rust abort, not an error). Sheets are scanned for far references first: a cheap pattern
-# that no tracker under 200,000 rows and column AZ matches, then an exact count only when it does.
-MAX_CELLS = 10_000_000
+# that no tracker under 200,000 rows and column AZ matches, then an exact count (against grid.MAX_CELLS) only
+# when it does.
 _LONGEST_TAG = 1 << 20  # a cell holds at most 32,767 characters: no honest tag or text run is longer
 _FAR = re.compile(rb'r[ \t\n\r]*=[ \t\n\r]*["\'](?:(?:[B-Z][A-Z]|[A-Z]{3})\d|[A-Z]{0,3}(?:[2-9]\d{5}|[1-9]\d{6,})["\'])')
 _REF = re.compile(rb'[ \t\n\r]r[ \t\n\r]*=[ \t\n\r]*["\']([A-Z]{0,3})(\d+)["\']')
@@ -184,13 +185,6 @@ def _check_extent(path: Path, zf: zipfile.ZipFile, info) -> None:
             f"{MAX_CELLS // 1_000_000} million cell limit; delete what sits far outside the table",
             f"{path}:{info.filename} 延伸到单元格 {where}({rows} 行 x {cols} 列),超过 {MAX_CELLS // 1_000_000} "
             f"百万单元格上限;请删除表格外很远处的内容", code="too-large")
-
-
-def merged_areas(merged) -> list[tuple[int, int, int, int]]:
-    """Merged areas as 0-based inclusive (r0, c0, r1, c1). Cells are left as the file holds them (the value in
-    the top-left cell only): the engine decides what a merge means (a header spanning columns, a stage label
-    down a column, a title or section label that must never fill a data cell)."""
-    return [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merged or ()]
 
 
 def read_xlsx(path: str | Path) -> WorkbookData:

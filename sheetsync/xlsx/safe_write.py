@@ -13,11 +13,11 @@ import os
 import shutil
 import stat
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable
 
+from ..atomic import write_temp
 from .patch import patch_bytes
 from .patch_spec import PatchRefused, PatchResult, WorkbookPatch
 from .verify import Unverified, verify_package
@@ -231,19 +231,8 @@ def _changed(path: Path) -> PatchRefused:
 
 
 def _write_temp(path: Path, data: bytes, mode_from: Path | None = None) -> Path:
-    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode_from is not None:
-            os.chmod(tmp, mode_from.stat().st_mode & 0o7777)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
+    mode = mode_from.stat().st_mode & 0o7777 if mode_from is not None else None
+    return write_temp(path, data, mode=mode, prefix=TEMP_PREFIX, suffix=path.suffix)
 
 
 def sweep_stale_temps(folder: Path) -> list[Path]:

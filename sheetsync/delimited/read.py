@@ -15,8 +15,8 @@ from pathlib import Path
 
 import charset_normalizer
 
+from ..grid import MAX_CELLS  # the same bound as a workbook's sheets
 from ..model import SheetData, SheetsyncError, WorkbookData
-from ..xlsx.read import MAX_CELLS  # the same bound as a workbook's sheets
 
 MAX_BYTES = 256 << 20  # far above any tracker export; a bigger file is not a task list
 MAX_ROWS = 1_048_576  # what Excel itself opens
