@@ -54,14 +54,14 @@ def inspect(source: str | Path, *, today: str | dt.date | None = None, lang: str
 
 def sync(source: str | Path, *, today: str | dt.date | None = None, lang: str | None = None, dry_run: bool = False,
          backups: int = 5, overrides: dict | None = None, state: str | Path | None = None, record: bool = True,
-         mapping: ColumnMapping | None = None, **source_options) -> SyncResult:
+         mapping: ColumnMapping | None = None, lease=None, **source_options) -> SyncResult:
     """Validate, derive, then write the managed columns, owned highlight rules and the report sheet back.
 
     Unless `dry_run` (or record=False), the tasks are recorded in the history (`state`, default
     .sheetsync/state.db beside the tracker) so the digest can tell what changed. The same pipeline
     (sheetsync.sync) runs for an .xlsx file and a Google sheet; .xls and CSV are refused before anything."""
     return pipeline.sync(source, today=today, lang=lang, dry_run=dry_run, backups=backups, overrides=overrides,
-                         state=state, record=record, mapping=mapping, **source_options)
+                         state=state, record=record, mapping=mapping, lease=lease, **source_options)
 
 
 def digest(source: str | Path, *, today=None, period: str | None = None, kinds="all", to: list[str] | None = None,

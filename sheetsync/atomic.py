@@ -85,3 +85,10 @@ def write_atomic(path: str | Path, data: bytes | str, *, exclusive: bool = False
         tmp.unlink(missing_ok=True)
     fsync_dir(path.parent)
     return path
+
+
+def move_aside(path: Path, to: Path) -> Path:
+    """Rename `path` to `to` in the same folder (a damaged state file kept beside its replacement), durably."""
+    os.replace(path, to)
+    fsync_dir(Path(to).parent)
+    return Path(to)

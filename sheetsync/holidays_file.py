@@ -101,7 +101,7 @@ def render(years: dict[int, Notice]) -> str:
     return "\n".join(out)
 
 
-def save(path: str | Path, notice: Notice) -> Path:
+def store_notice(path: str | Path, notice: Notice) -> Path:
     """Add (or replace) the notice's year in the file, keeping the other years; written whole or not at all."""
     path = Path(path)
     years = load(path) if path.exists() else {}

@@ -50,7 +50,7 @@ def import_holidays(notice_path: str | Path, *, year: int | None = None, into: s
     notice = read_notice(notice_path, year)
     out = HolidayImport(notice)
     if file is not None:
-        out.file = holidays_file.save(file, notice)
+        out.file = holidays_file.store_notice(file, notice)
     if into is not None:
         from . import registry
         path = Path(into)

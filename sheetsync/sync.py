@@ -21,7 +21,6 @@ from .engine.campaign import read_campaign
 from .model import ColumnMapping, Report, SheetsyncError, WorkbookData, a1
 from .plan import Plan
 from .planner import build_plan
-from .state.leases import check_lease
 
 
 def clock_for(workbook: WorkbookData, today=None, lang: str | None = None, overrides: dict | None = None) -> Clock:
@@ -140,16 +139,16 @@ def _run(backend: Backend, *, today, lang, dry_run, overrides, mapping, before_w
 
 def sync(source: str | Path, *, today=None, lang: str | None = None, dry_run: bool = False, backups: int = 5,
          overrides: dict | None = None, state: str | Path | None = None, record: bool = True,
-         mapping: ColumnMapping | None = None, **source_options) -> SyncResult:
+         mapping: ColumnMapping | None = None, lease=None, **source_options) -> SyncResult:
     """Open SOURCE's backend, run the pipeline, then record the tasks in the history (unless a dry run or
-    record=False) at the run's clock.
+    record=False) at the run's clock. `lease`: the runner's lease on this tracker (jobs), checked before writing.
 
     The state store is opened (and its schema checked) before the tracker is replaced, so a store that cannot
     be used stops the run with the tracker as it was. The record after the write is retried; if it still fails,
     the error says the tracker WAS written and what was not recorded."""
     backend = open_backend(source, backups=backups, **source_options)
     recording = record and not dry_run
-    store = _StateAtHand(source, state)
+    store = _StateAtHand(source, state, lease)
     try:
         result = run(backend, today=today, lang=lang, dry_run=dry_run, overrides=overrides, mapping=mapping,
                      before_write=store.open if recording else None)
@@ -166,11 +165,12 @@ RECORD_ATTEMPTS = 3
 class _StateAtHand:
     """The history store of one sync: opened before the write, used after it."""
 
-    def __init__(self, source, state):
-        self.source, self.state, self.history = source, state, None
+    def __init__(self, source, state, lease=None):
+        self.source, self.state, self.lease, self.history = source, state, lease, None
 
     def open(self):
-        check_lease()  # a runner that lost its lease on this tracker stops before writing
+        if self.lease is not None:
+            self.lease.check()  # a runner that lost its lease on this tracker stops before writing
         if self.history is None:
             from .history import History, default_state_path  # only a recording sync opens the state store
             self.history = History(self.state or default_state_path(self.source))

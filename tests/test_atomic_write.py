@@ -15,7 +15,9 @@ from sheetsync.atomic import write_atomic
 PACKAGE = Path(sheetsync.__file__).parent
 # the atomic write itself, and the tracker's safe write: it checks the file did not change since it was read,
 # reads its temporary copy back and keeps a backup, so it owns its temporary file and its rename
-EXCEPTIONS = {"atomic.py", "xlsx/safe_write.py"}
+EXCEPTIONS = {"atomic.py", "xlsx/safe_write.py",
+              # a new SQLite state file is made by SQLite under another name and linked into place whole
+              "state/sqlite.py"}
 
 WRITE_MODES = set("wax+")
 MOVES = {("os", "replace"), ("os", "rename"), ("os", "link"), ("shutil", "move"), ("shutil", "copy"),

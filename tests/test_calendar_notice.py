@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from needs import missing
 from sheetsync import api
 from sheetsync.engine.holiday_notice import NoticeError, parse_notice
-from sheetsync.holidays_file import load, official_days, save
+from sheetsync.holidays_file import load, official_days, store_notice as save
 from tracker_factory import make_tracker
 
 D = dt.date

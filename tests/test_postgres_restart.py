@@ -16,7 +16,7 @@ from sheetsync.jobs.runner import NightlyOutcome, run_nightly
 from sheetsync.jobs.shard import Shard
 from sheetsync.model import SheetsyncError
 from sheetsync.state import open_store
-from sheetsync.state.leases import HELD, LeaseLost, Leases, check_lease
+from sheetsync.state.leases import LeaseLost, Leases
 
 DAY = dt.date(2026, 10, 12)
 NAMES = [f"campaign-{i:02d}" for i in range(8)]
@@ -35,8 +35,10 @@ def _config(tmp_path, url):
     return replace(cfg, state_url=url)
 
 
-def _night(cfg, url, sync_one):
+def _night(cfg, url, sync_one, fleets=None):
     fleet = Fleet(cfg, Shard(0, 1), url)
+    if fleets is not None:
+        fleets.append(fleet)
     try:
         return run_nightly(cfg, sync_one=sync_one, notify_owner=lambda *a: None, today=DAY, log=memory_log(),
                            fleet=fleet, store=fleet.errors)
@@ -77,7 +79,7 @@ def test_the_lease_renewal_survives_a_restart(server):
             server.restart(down=0.5)
             time.sleep(4.5)  # more than one renewal tick after the restart
             assert not other.take("t") and mine.holder_of("t") == "mine"
-            check_lease()  # still held: nothing raised
+            got.check()  # still held: nothing raised
         assert other.take("t")  # released at the end
         mine.store.close()
         other.store.close()
@@ -90,16 +92,15 @@ def test_a_runner_whose_lease_was_taken_stops_before_writing(server):
     url = server.new_database()
     mine = Leases(open_store(url), "mine", ttl=1.2, reopen=lambda: open_store(url))
     with mine.held("t") as got:
-        assert got and HELD.get() is not None
+        assert got is not None
         # the database says another runner has it now (this runner looked dead to it)
         store = open_store(url)
         store.execute("UPDATE leases SET holder = 'other', expires = expires + 3600 WHERE tracker = 't'")
         store.close()
         time.sleep(1.0)  # a renewal tick finds it gone
         with pytest.raises(LeaseLost) as caught:
-            check_lease()
+            got.check()
         assert "lost its lease" in caught.value.message("en") and "租约" in caught.value.message("zh")
-    assert HELD.get() is None
     assert mine.holder_of("t") == "other"  # its lease is not released by the runner that lost it
     mine.store.close()
 
@@ -108,13 +109,16 @@ def test_a_lost_lease_skips_the_tracker_and_the_run_says_it_is_incomplete(tmp_pa
     url = server.new_database()
     cfg = _config(tmp_path, url)
 
+    fleets: list = []
+
     def sync_one(tracker, day):
         if tracker.name == "campaign-01":
-            HELD.get().lost.set()  # as the renewal thread does when the lease is gone
-            check_lease()  # the sync's check before writing
+            lease = fleets[0].lease  # the lease handed to this tracker's sync
+            lease.lost.set()  # as the renewal thread does when the lease is gone
+            lease.check()  # the sync's check before writing
         return NightlyOutcome(errors=frozenset())
 
-    summary = _night(cfg, url, sync_one)
+    summary = _night(cfg, url, sync_one, fleets)
     skipped = [(r.tracker, r.detail) for r in summary.results if r.status == "skipped"]
     assert skipped == [("campaign-01", "lease-lost")] and summary.exit_code == 1
     assert len(summary.succeeded) == len(NAMES) - 1

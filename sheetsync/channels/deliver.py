@@ -47,9 +47,7 @@ def _safe(text: str) -> str:
 def _write_json(path: Path, data: dict) -> bytes:
     body = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_bytes(body)
-    tmp.replace(path)
+    write_atomic(path, body)
     return body
 
 

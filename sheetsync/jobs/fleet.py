@@ -67,6 +67,7 @@ class Fleet:
         self.quotas: dict[str, Quota] = {}
         self.tally = Tally()
         self.job = self.night = ""
+        self.lease = None  # the lease of the tracker being worked on (state.leases.Held), for its sync
 
     @property
     def index(self) -> tuple[int, int]:
@@ -107,6 +108,7 @@ class Fleet:
             yield "done"
             return
         with self.leases.held(tracker.name) as got:
+            self.lease = got  # the sync of this tracker checks it before writing
             if not got:
                 self.tally.skipped += 1
                 self._save()

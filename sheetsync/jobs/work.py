@@ -70,9 +70,11 @@ class Work:
 
     # nightly ---------------------------------------------------------------------------------------------------
     def sync_one(self, tracker: TrackerConfig, day: dt.date) -> NightlyOutcome:
-        result = self.library.sync(tracker.source, today=self.moment(tracker, day), lang=tracker.language, overrides=tracker.overrides(),
-                          state=history_path(self.config), mapping=tracker.mapping,
-                          **self._source_options(tracker))
+        lease = getattr(self.fleet, "lease", None)  # a runner among several: its lease on this tracker
+        result = self.library.sync(tracker.source, today=self.moment(tracker, day), lang=tracker.language,
+                                   overrides=tracker.overrides(), state=history_path(self.config),
+                                   mapping=tracker.mapping, **({"lease": lease} if lease is not None else {}),
+                                   **self._source_options(tracker))
         self.reports[tracker.name] = result.report
         return NightlyOutcome.from_report(result.report, written=len(result.plan.cells) if result.changed else 0)
 

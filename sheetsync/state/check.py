@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic import move_aside
 from . import is_url, open_store
 from .migrations import MIGRATIONS
 from .sqlite import damaged, refuse_unsound
@@ -113,7 +114,7 @@ def reset_state(target: str | Path) -> Checked:
     for suffix in ("-wal", "-shm"):
         side = path.with_name(path.name + suffix)
         if side.exists():
-            side.replace(kept.with_name(kept.name + suffix))
-    path.replace(kept)
+            move_aside(side, kept.with_name(kept.name + suffix))
+    move_aside(path, kept)
     return Checked(f"{path}: moved aside to {kept} (kept); the next run makes a new state file",
                    f"{path}:已移至 {kept}(副本保留);下次运行时新建状态文件")

@@ -5,7 +5,6 @@ over. Taking and renewing are each one conditional upsert, so two runners can ne
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import os
 import secrets
 import socket
@@ -49,14 +48,15 @@ class Leases:
         return row["holder"] if row else None
 
     @contextmanager
-    def held(self, tracker: str) -> Iterator[bool]:
-        """Yields whether the lease was taken; renews it every ttl/3 seconds meanwhile, releases it after.
+    def held(self, tracker: str) -> Iterator["Held | None"]:
+        """Yields the lease (a Held) when it was taken, else None; renews it every ttl/3 seconds meanwhile,
+        releases it after.
 
         The renewal survives a lost connection (the store reconnects; a failed renewal is tried again at the
         next tick). When another runner has taken the lease, or no renewal succeeded for a whole ttl, the
-        lease is lost: `check_lease()` (the sync calls it before writing) then raises LeaseLost."""
+        lease is lost: its `check()` (the sync calls it before writing) then raises LeaseLost."""
         if not self.take(tracker):
-            yield False
+            yield None
             return
         stop = threading.Event()
         state = Held(tracker)
@@ -89,11 +89,9 @@ class Leases:
 
         thread = threading.Thread(target=renew, name=f"lease:{tracker}", daemon=True)
         thread.start()
-        token = HELD.set(state)
         try:
-            yield True
+            yield state
         finally:
-            HELD.reset(token)
             stop.set()
             thread.join()
             if not state.lost.is_set():
@@ -113,16 +111,11 @@ class LeaseLost(SheetsyncError):
 
 @dataclass
 class Held:
+    """A lease this runner holds on one tracker, handed to the sync of that tracker."""
     tracker: str
     lost: threading.Event = field(default_factory=threading.Event)
 
-
-# the lease of the tracker being worked on: set around its work, read by the sync before it writes
-HELD: contextvars.ContextVar[Held | None] = contextvars.ContextVar("sheetsync_lease", default=None)
-
-
-def check_lease() -> None:
-    """Raise LeaseLost when the tracker being worked on is leased and the lease was lost; else nothing."""
-    held = HELD.get()
-    if held is not None and held.lost.is_set():
-        raise LeaseLost(held.tracker)
+    def check(self) -> None:
+        """Raise LeaseLost when the lease was lost (the sync calls it before it writes); else nothing."""
+        if self.lost.is_set():
+            raise LeaseLost(self.tracker)
