@@ -57,6 +57,7 @@ class SyncResult:
 
     def __init__(self, report: Report, plan: Plan, changed: bool, dry_run: bool, backup=None):
         self.report, self.plan, self.changed, self.dry_run, self.backup = report, plan, changed, dry_run, backup
+        self.note = ""  # one line from the backend about what it left for a later run, in the report's language
 
     @property
     def exit_code(self) -> int:
@@ -75,7 +76,7 @@ class SyncResult:
         data["written"] = {
             "changed": self.changed, "dry_run": self.dry_run, "cells": self.written(),
             "rules": len(self.plan.rules), "report_sheet": self.plan.report.title,
-            "backup": str(self.backup) if self.backup else None,
+            "backup": str(self.backup) if self.backup else None, "note": self.note or None,
         }
         return data
 
@@ -84,6 +85,9 @@ def open_backend(source: str | Path, *, dry_run: bool = False, backups: int = 5,
     """The backend a SOURCE lives in. Each is imported only when its kind of source is synced (gspread and the
     Google stack for a Google sheet, the package patcher for a file)."""
     text = str(source)
+    if sources.onedrive_source.claims(text):  # the downloaded copy is patched by the file backend opened here
+        return sources.onedrive_source.open(text, dry_run=dry_run, **source_options,
+                                            open_file=lambda path: open_backend(path, dry_run=dry_run, backups=0))
     if sources.is_gsheet(text):
         from .gsheets.backend import GoogleSheet
         return GoogleSheet(text, **source_options)
@@ -120,7 +124,9 @@ def _run(backend: Backend, *, today, lang, dry_run, overrides, mapping) -> SyncR
         done = backend.write(plan)
         misplaced = misplaced or done.misplaced
         if not done.again:
-            return SyncResult(report, plan, changed=done.changed, dry_run=False, backup=done.backup)
+            result = SyncResult(report, plan, changed=done.changed, dry_run=False, backup=done.backup)
+            result.note = getattr(backend, "note", "")
+            return result
     tries = backend.attempts
     if misplaced:
         raise SheetsyncError(

@@ -22,7 +22,7 @@ from ..engine.mapping import known_fields, parse_rows
 from ..engine.table import field_of
 from ..engine.timepoints import parse_time_point
 from ..model import ColumnMapping, SheetsyncError
-from ..sources import is_gsheet
+from ..sources import is_remote
 from ..state import STATE_ENV, is_url  # a postgresql:// URL in STATE_ENV (a Kubernetes Secret) wins
 from .locate import KeyLocator
 
@@ -440,12 +440,12 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
     source = c.text(data, path + ("source",), "a file path or a Google Sheets URL", "文件路径或 Google 表格链接",
                     required=True)
     if source:
-        if not is_gsheet(source) and ("://" in source or source.lower().startswith("gsheet:")):
+        if not is_remote(source) and ("://" in source or source.lower().startswith("gsheet:")):
             c.bad(path + ("source",), f'"{source}" does not name a Google sheet; copy the spreadsheet\'s link '
                   '(https://docs.google.com/spreadsheets/d/KEY/edit) or write gsheet:KEY',
                   f'"{source}" 不能确定是哪张 Google 表格;请复制表格链接(https://docs.google.com/spreadsheets/d/KEY/edit)'
                   '或写 gsheet:KEY')
-        source = source if is_gsheet(source) else str(_resolve(base, source))
+        source = source if is_remote(source) else str(_resolve(base, source))
     language = data.get("language")
     if "language" in data:
         language = c.choice(data, path + ("language",), ("zh", "en"), None)
@@ -701,7 +701,7 @@ def check_config(path: str | Path, *, files: bool = False) -> Config:
     if files:
         c = _Checker(cfg.path, cfg.path.read_text(encoding="utf-8-sig"))
         for i, t in enumerate(cfg.trackers):
-            if not is_gsheet(t.source) and not Path(t.source).is_file():
+            if not is_remote(t.source) and not Path(t.source).is_file():
                 c.bad(("trackers", i, "source"), f'{t.source}: no such file; correct the path (relative to this '
                       'config) or create the tracker with `sheetsync init FILE`',
                       f"{t.source}:文件不存在;请更正路径(相对于本配置文件)或用 `sheetsync init 文件` 创建跟踪表")

@@ -8,11 +8,27 @@ from pathlib import Path
 
 from ..gsheets.links import GSHEET_KEY, GSHEET_URL
 from ..model import SheetsyncError, WorkbookData
+from ..onedrive import source as onedrive_source
 from ..xlsx.formats import READABLE, file_kind, html_refusal, ole_refusal, read_only_refusal  # noqa: F401  (read_only_refusal: the sync pipeline)
 
 
 def is_gsheet(source: str) -> bool:
     return bool(GSHEET_URL.match(source) or GSHEET_KEY.match(source))
+
+
+def is_remote(source: str) -> bool:
+    """A SOURCE that is no local file (a Google sheet, a OneDrive/SharePoint workbook)."""
+    return is_gsheet(source) or onedrive_source.claims(source)
+
+
+class LocalCopy:
+    """The file a remote backend downloaded, read as any local file."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def read(self) -> WorkbookData:
+        return read(self.path)
 
 
 # Google documents that are not spreadsheets: a Docs, Slides, Forms or Drawings link pasted by mistake
@@ -30,6 +46,8 @@ def read(source: str | Path, **options) -> WorkbookData:
                              f"copy its link (https://docs.google.com/spreadsheets/d/…)",
                              f"{text}:这是{zh},不是 Google 表格;请打开跟踪表表格并复制其链接"
                              f"(https://docs.google.com/spreadsheets/d/…)", code="not-a-spreadsheet")
+    if onedrive_source.claims(text):
+        return onedrive_source.open(text, open_file=LocalCopy, **options).read()
     if is_gsheet(text):
         from ..gsheets.read import read_gsheet  # gspread is only imported when a Google source is used
         return read_gsheet(text, **options)
