@@ -29,6 +29,8 @@ LAYERS = [
     ("sheetsync.xlsx",     "never", ABOVE_BACKENDS),
     ("sheetsync.gsheets",  "never", ABOVE_BACKENDS),
     ("sheetsync.sources",  "never", ABOVE_BACKENDS),
+    # the downloaded copy is read and patched by the file backend the dispatcher hands it, never imported here
+    ("sheetsync.onedrive", "never", ABOVE_BACKENDS + ("sheetsync.xlsx", "sheetsync.gsheets", "sheetsync.sources")),
     ("sheetsync.backend",  "never", ABOVE_BACKENDS),
     ("sheetsync.state",    "never", ("sheetsync.history", "sheetsync.api", "sheetsync.digest", "sheetsync.jobs",
                                      "sheetsync.cli")),
