@@ -215,3 +215,15 @@ def test_change_token_changes_with_the_content(tmp_path, graph):
     assert before == OneDriveWorkbook(source, open_file=None).change_token()
     api.sync(source, today=TODAY, state=tmp_path / "s.db")
     assert OneDriveWorkbook(source, open_file=None).change_token() != before
+
+
+def test_open_in_excel_and_the_excel_service_refusing_the_app_writes_nothing_in_one_line(tmp_path, graph):
+    source = stored(graph, tracker_file(tmp_path))
+    item = item_of(source)
+    before = graph.content(item)
+    graph.open_in_excel(item)
+    graph.workbook_app_only = False
+    with pytest.raises(SheetsyncError) as err:
+        api.sync(source, today=TODAY, state=tmp_path / "s.db")
+    assert err.value.code == "workbook-open" and "nothing was written" in str(err.value) and "\n" not in str(err.value)
+    assert graph.content(item) == before

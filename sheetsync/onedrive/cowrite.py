@@ -14,7 +14,7 @@ import re
 from urllib.parse import quote
 
 from ..backend import Written
-from ..model import col_letter
+from ..model import SheetsyncError, col_letter
 from ..plan import Plan
 from ..serials import to_serial
 from .client import GraphError, GraphUnavailable
@@ -26,6 +26,16 @@ FORMULA_START = ("=", "+", "-", "@")  # Excel would take such text as a formula:
 WAITING = {"en": "the workbook is open in Excel: Due/Health/Flags were written in the open workbook; the highlight "
                  "rules and the report sheet wait for a sync when nobody has it open",
            "zh": "工作簿正在 Excel 中打开:计划截止/健康度/提示已写入打开的工作簿;高亮规则和同步报告工作表将在无人打开时的下次同步写入"}
+
+
+def open_elsewhere(source: str) -> SheetsyncError:
+    """Graph's permission table lists the workbook endpoints as delegated-only in places: a tenant may refuse
+    them to an app signed in with its own credentials. Then nothing can be written while the file is open."""
+    return SheetsyncError(
+        f"{source}: the workbook is open in Excel and the Excel service refused this app's session, so nothing was "
+        f"written; the next sync when nobody has it open writes everything",
+        f"{source}:工作簿正在 Excel 中打开,Excel 服务拒绝了本应用的会话,未写入任何内容;无人打开时的下次同步会写入全部内容",
+        code="workbook-open")
 
 
 def _norm(value):
@@ -108,8 +118,13 @@ def rows_moved(backend, plan: Plan, used: dict) -> bool:
 def write_cells(backend, plan: Plan) -> Written:
     graph, base = backend.graph, backend.base
     ws = f"{base}/workbook/worksheets/{quote(plan.sheet, safe='')}"
-    session = graph.json("POST", base + "/workbook/createSession", json={"persistChanges": True},
-                         expect=(200, 201))["id"]
+    try:
+        session = graph.json("POST", base + "/workbook/createSession", json={"persistChanges": True},
+                             expect=(200, 201))["id"]
+    except SheetsyncError as exc:
+        if exc.code != "graph-access":
+            raise
+        raise open_elsewhere(backend.source) from None
     headers = {"workbook-session-id": session}
     try:
         used = graph.json("GET", ws + "/usedRange(valuesOnly=true)", params={"$select": "address,values"},

@@ -84,6 +84,7 @@ class GraphEmulator:
         self.host, self.port, self.tenant = host, port, tenant
         self.client_id, self.client_secret = client_id, client_secret or secrets.token_urlsafe(24)
         self.consented = True  # False: tokens carry no roles, so Graph answers 403 (no admin consent)
+        self.workbook_app_only = True  # False: the Excel service refuses app-only tokens (403), as some tenants do
         self.items: dict[str, Item] = {}
         self.sessions: dict[str, str] = {}  # session id -> item id
         self.tokens: set[str] = set()
@@ -254,6 +255,9 @@ class GraphEmulator:
         if rest == ["content"] and method == "PUT":
             return self._upload(it, headers, body)
         if rest[:1] == ["workbook"]:
+            if not self.workbook_app_only:
+                raise Refused(403, "accessDenied", "The Excel service does not accept application permissions "
+                                                   "for this operation.")
             return self._workbook(it, method, rest[1:], headers, body)
         raise Refused(400, "invalidRequest", f"Invalid request: {method} {path}")
 
