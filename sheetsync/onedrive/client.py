@@ -5,13 +5,13 @@ Retrying a write is safe here: an upload carries If-Match (if the first try was 
 and the run plans again from a fresh read), and a range PATCH writes the same values again."""
 from __future__ import annotations
 
-import email.utils
 import os
 import random
 import time
 from dataclasses import dataclass, field
 
 from ..model import SheetsyncError
+from ..retry_after import seconds
 from .auth import Credentials, consent_error
 
 GRAPH = "https://graph.microsoft.com/v1.0"
@@ -57,16 +57,7 @@ class GraphError(SheetsyncError):
 
 
 def retry_after(response) -> float | None:
-    value = response.headers.get("Retry-After") if response is not None else None
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
-        except (TypeError, ValueError):
-            return None
+    return seconds(response.headers.get("Retry-After")) if response is not None else None
 
 
 def error_code(response) -> str:

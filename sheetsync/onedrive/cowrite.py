@@ -16,6 +16,7 @@ from urllib.parse import quote
 from ..backend import Written
 from ..model import SheetsyncError, col_letter
 from ..plan import Plan
+from ..retry_after import seconds
 from ..serials import to_serial
 from .client import GraphError, GraphUnavailable
 
@@ -158,7 +159,7 @@ def _send_batch(graph, requests: list[dict]) -> None:
                 continue
             if status in (429, 503, 504):
                 again.append(by_id[response["id"]])
-                wait = max(wait, float((response.get("headers") or {}).get("Retry-After") or 0))
+                wait = max(wait, seconds((response.get("headers") or {}).get("Retry-After")) or 0.0)
                 continue
             code = ((response.get("body") or {}).get("error") or {}).get("code", "")
             raise GraphError(status, code, f"OneDrive/SharePoint refused a range write ({status} {code})",
