@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from onedrive_fixtures import TODAY, tracker_file
+from onedrive_fixtures import TODAY, graph, tracker_file  # noqa: F401
 
 SCRIPT = Path(sys.executable).parent / "sheetsync"
 
@@ -99,3 +99,21 @@ def test_jobs_sync_a_onedrive_tracker_from_the_config(tmp_path, standalone):
     again = run(env, "sync", source, "--today", TODAY, "--format", "json", cwd=tmp_path)
     assert '"changed": false' in again.stdout  # the nightly run wrote everything
     assert secret not in first.stdout + first.stderr + checked.stdout + checked.stderr
+
+
+def test_open_in_excel_the_command_and_the_nightly_job_say_rules_and_report_wait(tmp_path, graph):
+    from onedrive_fixtures import item_of, stored
+    source = stored(graph, tracker_file(tmp_path))
+    graph.open_in_excel(item_of(source))
+    env = {**os.environ, "SHEETSYNC_DEBUG": "1"}
+    synced = run(env, "sync", source, "--today", TODAY, "--lang", "en", cwd=tmp_path)
+    assert synced.returncode == 1, synced.stderr
+    assert "the highlight rules and the report sheet wait" in synced.stdout + synced.stderr
+    config = tmp_path / "sheetsync.toml"
+    config.write_text(f'state = "state"\n[smtp]\nhost = "smtp.example.com"\nfrom = "sheetsync@example.com"\n\n'
+                      f'[[trackers]]\nname = "cloud"\nsource = "{source}"\nlanguage = "en"\n', encoding="utf-8")
+    nightly = run(env, "run", "nightly", "--config", config, "--today", TODAY, "--outbox", tmp_path / "notes",
+                  cwd=tmp_path)
+    assert nightly.returncode == 0 and "status=ok" in nightly.stderr, nightly.stderr
+    assert "waiting=" in nightly.stderr and "report sheet wait" in nightly.stderr
+    assert graph.client_secret not in synced.stdout + synced.stderr + nightly.stdout + nightly.stderr

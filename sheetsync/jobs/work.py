@@ -5,6 +5,7 @@ the one place that wires them to the library (the `library` it is given: api.syn
 the history database and the SMTP settings of the config. Everything a person reads here exists in Chinese and English."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import smtplib
 from email.message import EmailMessage
@@ -70,7 +71,8 @@ class Work:
                           state=history_path(self.config), mapping=tracker.mapping,
                           **self._source_options(tracker))
         self.reports[tracker.name] = result.report
-        return NightlyOutcome.from_report(result.report, written=len(result.plan.cells) if result.changed else 0)
+        outcome = NightlyOutcome.from_report(result.report, written=len(result.plan.cells) if result.changed else 0)
+        return dataclasses.replace(outcome, waiting=result.note) if result.note else outcome
 
     def notify_owner(self, tracker: TrackerConfig, new_errors: list[ErrorKey], outcome: NightlyOutcome,
                      day: dt.date) -> None:

@@ -141,7 +141,7 @@ def write_cells(backend, plan: Plan) -> Written:
     finally:
         graph.request("POST", base + "/workbook/closeSession", headers=headers, expect=(200, 204, 404))
     backend.note = WAITING["zh" if plan.language == "zh" else "en"]
-    return Written(changed=True)
+    return Written(changed=bool(plan.cells))
 
 
 def _send_batch(graph, requests: list[dict]) -> None:
