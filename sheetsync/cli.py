@@ -280,10 +280,10 @@ def sync(source, fmt, today, lang, credentials, dry_run, backups, show_all, colu
     if dry_run:
         extra.append(tx["dry"].format(n=count(ui, "cell", len(result.plan.cells))))
         extra += [f"  {w['cell']}: {w['before']!r} -> {w['after']!r}" for w in result.written()]
-    elif not result.changed:
-        extra.append(tx["none"])
     elif result.note:  # a backend wrote only part of the plan and says what waits (a workbook open in Excel)
         extra.append(result.note)
+    elif not result.changed:
+        extra.append(tx["none"])
     else:
         extra.append(tx["wrote"].format(n=count(ui, "cell", len(result.plan.cells)),
                                         rules=count(ui, "rule", len(result.plan.rules)), title=result.plan.report.title))
