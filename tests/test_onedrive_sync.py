@@ -227,3 +227,28 @@ def test_open_in_excel_and_the_excel_service_refusing_the_app_writes_nothing_in_
         api.sync(source, today=TODAY, state=tmp_path / "s.db")
     assert err.value.code == "workbook-open" and "nothing was written" in str(err.value) and "\n" not in str(err.value)
     assert graph.content(item) == before
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_throttling_storms_end_right_or_cleanly_and_a_resync_settles(tmp_path, graph, seed):
+    import random
+    rnd = random.Random(seed)
+    source = stored(graph, tracker_file(tmp_path))
+    item = item_of(source)
+    if rnd.random() < 0.5:
+        graph.open_in_excel(item)
+    for _ in range(rnd.randint(1, 4)):
+        graph.inject(status=rnd.choice([429, 503]), retry_after=0, times=rnd.randint(1, 5),
+                     match=rnd.choice(["GET /drives", "/content", "PUT ", "PATCH ", "POST /drives", "$batch"]))
+    before = graph.content(item)
+    try:
+        api.sync(source, today=TODAY, state=tmp_path / "s.db")
+    except SheetsyncError as err:
+        assert err.code == "graph-unavailable" and "\n" not in str(err)
+    graph.faults.clear()
+    assert persons_cells(graph.content(item)) == persons_cells(before)  # whatever happened, nothing of theirs changed
+    graph.open_in_excel(item, False)
+    api.sync(source, today=TODAY, state=tmp_path / "s.db")
+    version = graph.item(item).version
+    assert not api.sync(source, today=TODAY, state=tmp_path / "s.db").changed
+    assert graph.item(item).version == version
