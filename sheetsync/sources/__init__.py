@@ -1,5 +1,6 @@
 """The SOURCE dispatcher: a SOURCE string into WorkbookData, through the reader its kind needs (Excel workbooks,
-.xlsx and the old .xls, in xlsx.read; CSV/TSV exports here in delimited.py; Google Sheets in gsheets.read).
+.xlsx and the old .xls, in xlsx.read; CSV/TSV exports here in delimited.py; Google Sheets in gsheets.read; a
+OneDrive/SharePoint workbook downloaded by sheetsync.onedrive and read here as a local file).
 The readers never import this package."""
 from __future__ import annotations
 
