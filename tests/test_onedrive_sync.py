@@ -214,7 +214,11 @@ def test_change_token_changes_with_the_content(tmp_path, graph):
     before = OneDriveWorkbook(source, open_file=None).change_token()
     assert before == OneDriveWorkbook(source, open_file=None).change_token()
     api.sync(source, today=TODAY, state=tmp_path / "s.db")
-    assert OneDriveWorkbook(source, open_file=None).change_token() != before
+    after = OneDriveWorkbook(source, open_file=None).change_token()
+    assert after != before and after.startswith('"c:')
+    link = graph.item(item_of(source)).share_link
+    sent = len(graph.log)
+    assert OneDriveWorkbook(link, open_file=None).change_token() == after and len(graph.log) == sent + 1
 
 
 def test_open_in_excel_and_the_excel_service_refusing_the_app_writes_nothing_in_one_line(tmp_path, graph):

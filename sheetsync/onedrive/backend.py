@@ -8,7 +8,6 @@ the workbook endpoints instead (sheetsync.onedrive.cowrite) and leaves the rules
 Never two writes to one item at once in a process (a lock per item); across processes the jobs' lease does it."""
 from __future__ import annotations
 
-import shutil
 import tempfile
 import threading
 from pathlib import Path
@@ -51,10 +50,8 @@ class OneDriveWorkbook:
         self.local: Backend | None = None
         self.workbook: WorkbookData | None = None
         self.note = ""  # what this run left for a free run (said by the pipeline in one line)
-        self._dir = tempfile.mkdtemp(prefix="sheetsync-onedrive-")
-
-    def __del__(self):
-        shutil.rmtree(getattr(self, "_dir", ""), ignore_errors=True)
+        self._tmp = tempfile.TemporaryDirectory(prefix="sheetsync-onedrive-")  # removed with this object
+        self._dir = self._tmp.name
 
     # -- the item ---------------------------------------------------------------------------------------------
     @property
@@ -80,9 +77,8 @@ class OneDriveWorkbook:
 
     def change_token(self) -> str | None:
         """The content tag (cTag; else eTag) in one small request: it changes when the content does."""
-        if self.drive is None:
-            self.metadata()
-        meta = self.graph.json("GET", self.base, params={"$select": "eTag,cTag"})
+        path = f"/shares/{share_id(self.target.url)}/driveItem" if self.drive is None else self.base
+        meta = self.graph.json("GET", path, params={"$select": "eTag,cTag"})
         return meta.get("cTag") or meta.get("eTag")
 
     def web_url(self) -> str | None:
