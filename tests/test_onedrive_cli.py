@@ -117,3 +117,18 @@ def test_open_in_excel_the_command_and_the_nightly_job_say_rules_and_report_wait
     assert nightly.returncode == 0 and "status=ok" in nightly.stderr, nightly.stderr
     assert "waiting=" in nightly.stderr and "report sheet wait" in nightly.stderr
     assert graph.client_secret not in synced.stdout + synced.stderr + nightly.stdout + nightly.stderr
+
+
+def test_the_standalone_emulator_switch_opens_the_workbook_in_excel(tmp_path, standalone):
+    import requests
+    env, source, _ = standalone
+    root = env["SHEETSYNC_GRAPH_AUTHORITY"]
+    item = source.rsplit("/", 1)[1]
+    assert requests.post(f"{root}/_control/open-in-excel", params={"item": item, "open": "1"}).status_code == 204
+    busy = run(env, "sync", source, "--today", TODAY, "--lang", "en", cwd=tmp_path)
+    assert busy.returncode == 1 and "report sheet wait" in busy.stdout + busy.stderr, busy.stderr
+    assert requests.post(f"{root}/_control/open-in-excel", params={"item": item, "open": "0"}).status_code == 204
+    free = run(env, "sync", source, "--today", TODAY, "--format", "json", cwd=tmp_path)
+    assert '"changed": true' in free.stdout and '"note": null' in free.stdout
+    again = run(env, "sync", source, "--today", TODAY, "--format", "json", cwd=tmp_path)
+    assert '"changed": false' in again.stdout

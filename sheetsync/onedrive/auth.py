@@ -82,8 +82,10 @@ class Credentials:
             except OSError as exc:
                 raise SheetsyncError(f"{cert}: cannot read the certificate ({exc.strerror})",
                                      f"{cert}:无法读取证书({exc.strerror})", code="graph-credentials") from None
-            credential = {"private_key": pem, "public_certificate": pem,
-                          "thumbprint": (env.get("SHEETSYNC_GRAPH_CERTIFICATE_THUMBPRINT") or "").strip()}
+            credential = {"private_key": pem, "public_certificate": pem}
+            thumbprint = (env.get("SHEETSYNC_GRAPH_CERTIFICATE_THUMBPRINT") or "").strip()
+            if thumbprint:  # else MSAL computes the certificate's SHA-256 thumbprint
+                credential["thumbprint"] = thumbprint
         base = (env.get("SHEETSYNC_GRAPH_AUTHORITY") or AUTHORITY).strip().rstrip("/")
         parts = urlsplit(base)
         session = requests.Session()

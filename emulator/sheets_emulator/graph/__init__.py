@@ -6,5 +6,6 @@
         emu.inject(status=429, retry_after=1, times=3, match="PUT")
 
 Standalone: ``python -m sheets_emulator --api graph --port 0 --seed-xlsx FILE`` prints the Graph endpoint, then the
-item's source (onedrive:DRIVE/ITEM)."""
+item's source (onedrive:DRIVE/ITEM); ``POST /_control/open-in-excel?item=ITEM&open=1`` (or 0) opens or closes
+it in "Excel" while the emulator runs."""
 from .server import GraphEmulator, main  # noqa: F401

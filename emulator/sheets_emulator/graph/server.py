@@ -384,6 +384,12 @@ class _Handler(BaseHTTPRequestHandler):
         if len(parts) == 4 and parts[1:] == ["oauth2", "v2.0", "token"] and method == "POST":
             status, out = emu.token(parts[0], dict(parse_qsl(body.decode("utf-8"))))
             return self._send(status, {}, out)
+        if parts == ["_control", "open-in-excel"] and method == "POST":  # the switch, for a standalone emulator
+            query = dict(parse_qsl(split.query))
+            if query.get("item") not in emu.items:
+                return self._send(404, {}, {"error": "no such item"})
+            emu.open_in_excel(query["item"], query.get("open", "1") == "1")
+            return self._send(204, {}, None)
         if parts[:1] != ["v1.0"]:
             return self._send(404, {}, graph_error(404, "invalidRequest", "Unknown version."))
         target = self.path[len("/v1.0"):]
