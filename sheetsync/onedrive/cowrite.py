@@ -139,7 +139,10 @@ def write_cells(backend, plan: Plan) -> Written:
         for first in range(0, len(pending), BATCH_LIMIT):
             _send_batch(graph, pending[first:first + BATCH_LIMIT])
     finally:
-        graph.request("POST", base + "/workbook/closeSession", headers=headers, expect=(200, 204, 404))
+        try:
+            graph.request("POST", base + "/workbook/closeSession", headers=headers, expect=(200, 204, 404))
+        except SheetsyncError:
+            pass  # an unclosed session expires by itself; what the write did or why it failed is what matters
     backend.note = WAITING["zh" if plan.language == "zh" else "en"]
     return Written(changed=bool(plan.cells))
 
