@@ -256,3 +256,16 @@ def test_random_throttling_storms_end_right_or_cleanly_and_a_resync_settles(tmp_
     version = graph.item(item).version
     assert not api.sync(source, today=TODAY, state=tmp_path / "s.db").changed
     assert graph.item(item).version == version
+
+
+def test_a_onedrive_source_is_one_tracker_from_any_folder_and_makes_no_folder(tmp_path, graph, monkeypatch):
+    from sheetsync.history import default_state_path, tracker_key
+    source = stored(graph, tracker_file(tmp_path))
+    monkeypatch.delenv("SHEETSYNC_STATE", raising=False)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert tracker_key(source) == source
+    assert default_state_path(source) == work / ".sheetsync" / "state.db"
+    api.sync(source, today=TODAY)
+    assert sorted(p.name for p in work.iterdir()) == [".sheetsync"]
