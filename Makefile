@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 $(STAMP): pyproject.toml emulator/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,bench]' -e ./emulator
+	$(PY) -m pip install --quiet -e '.[test,bench,onedrive]' -e ./emulator
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -325,6 +325,8 @@ def sync(source, fmt, today, lang, credentials, dry_run, backups, show_all, colu
         extra.append(tx["dry"].format(n=count(ui, "cell", len(result.plan.cells))))
         extra += [f"  {w['cell']}: {_cell_text(w['before'], ui)} -> {_cell_text(w['after'], ui)}"
                   for w in result.written()]
+    elif result.note:  # a backend wrote only part of the plan and says what waits (a workbook open in Excel)
+        extra.append(result.note)
     elif not result.changed:
         extra.append(tx["none"])
     else:

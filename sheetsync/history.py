@@ -31,6 +31,7 @@ from pathlib import Path
 
 from .clock import current
 from .model import Report
+from . import registry  # which SOURCEs are paths on this machine
 from .state import STATE_ENV, is_url, open_store
 from .state.migrations import MIGRATIONS  # noqa: F401  (the schema's steps, for readers of this module)
 
@@ -53,7 +54,7 @@ def default_state_path(source_or_config: str | Path | None = None) -> Path | str
     if env:
         return env if is_url(env) else Path(env)
     text = str(source_or_config or "")
-    if not text or "://" in text:
+    if not text or "://" in text or not registry.is_path(text):
         return Path.cwd() / ".sheetsync" / "state.db"
     path = Path(text)
     folder = path if path.is_dir() else path.parent
@@ -63,7 +64,7 @@ def default_state_path(source_or_config: str | Path | None = None) -> Path | str
 def tracker_key(source) -> str:
     """A tracker's identity in the state database: the resolved path, or the sheet URL without its fragment."""
     text = str(source)
-    if "://" in text:
+    if "://" in text or not registry.is_path(text):  # a URL or a scheme (onedrive:D/I) names it from anywhere
         return text.split("#", 1)[0]
     return str(Path(text).resolve())
 

@@ -23,6 +23,7 @@ from .model import SheetsyncError, WorkbookData
 # In order: the first that claims a SOURCE opens it; the Excel backend takes every path no one else claimed.
 BACKENDS: list[str] = [
     "sheetsync.gsheets.source",
+    "sheetsync.onedrive.source",
     "sheetsync.delimited.source",
     "sheetsync.xlsx.source",
 ]
@@ -96,6 +97,10 @@ def open_source(source: str | Path, **options) -> Any:
         names = ", ".join(unknown)
         raise SheetsyncError(f"{text}: {names} cannot be used with a {backend.NAME} source",
                              f"{text}:{backend.NAME} 数据源不接受选项 {names}", code="usage")
+    if "open_file" in inspect.signature(backend.open).parameters and "open_file" not in options:
+        # a backend that works on a downloaded copy (OneDrive) has it read and patched by the file backend that
+        # claims the copy's path, opened here: backends never import each other
+        options["open_file"] = lambda path: open_source(path, backups=0)
     return backend.open(text, **options)
 
 
@@ -105,10 +110,13 @@ def read(source: str | Path, **options) -> WorkbookData:
 
 
 def link(source: str | Path) -> str | None:
-    """The URL a person opens for SOURCE (the digest's tracker link), or None for a local file."""
+    """The URL a person opens for SOURCE (the digest's tracker link), or None for a local file. A backend whose
+    SOURCE form holds no URL (onedrive:DRIVE/ITEM) may ask its service (`web_url`)."""
     backend = backend_for(source)
     get = getattr(backend, "link", None)
-    return get(str(source)) if get is not None else None
+    url = get(str(source)) if get is not None else None
+    ask = getattr(backend, "web_url", None)
+    return url if url is not None or ask is None else ask(str(source))
 
 
 def source_options(source: str | Path, **candidates) -> dict:

@@ -59,6 +59,7 @@ class SyncResult:
 
     def __init__(self, report: Report, plan: Plan, changed: bool, dry_run: bool, backup=None):
         self.report, self.plan, self.changed, self.dry_run, self.backup = report, plan, changed, dry_run, backup
+        self.note = ""  # one line from the backend about what it left for a later run, in the report's language
 
     @property
     def exit_code(self) -> int:
@@ -77,7 +78,7 @@ class SyncResult:
         data["written"] = {
             "changed": self.changed, "dry_run": self.dry_run, "cells": self.written(),
             "rules": len(self.plan.rules), "report_sheet": self.plan.report.title,
-            "backup": str(self.backup) if self.backup else None,
+            "backup": str(self.backup) if self.backup else None, "note": self.note or None,
         }
         return data
 
@@ -123,7 +124,9 @@ def _run(backend: Backend, *, today, lang, dry_run, overrides, mapping, before_w
             raise
         misplaced = misplaced or done.misplaced
         if not done.again:
-            return SyncResult(report, plan, changed=done.changed, dry_run=False, backup=done.backup)
+            result = SyncResult(report, plan, changed=done.changed, dry_run=False, backup=done.backup)
+            result.note = getattr(backend, "note", "")
+            return result
     tries = backend.attempts
     if misplaced:
         raise SheetsyncError(

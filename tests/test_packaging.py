@@ -30,16 +30,20 @@ def test_the_emulator_is_not_in_the_sheetsync_wheel_and_is_a_wheel_of_its_own(tm
     assert not [n for n in names if n.startswith(("sheets_emulator/", "sheetsync/testing/", "emulator/"))]
     emulator, = tmp_path.glob("sheets_emulator-*.whl")
     got = {n for n in zipfile.ZipFile(emulator).namelist() if n.endswith(".py")}
-    wanted = {f"sheets_emulator/{p.name}" for p in (ROOT / "emulator" / "sheets_emulator").glob("*.py")}
+    top = ROOT / "emulator"
+    wanted = {p.relative_to(top).as_posix() for p in (top / "sheets_emulator").rglob("*.py")}
     assert wanted and got == wanted
 
 
 def test_the_emulator_imports_nothing_from_sheetsync():
     """A fake Google: every one of its modules loads without sheetsync being imported."""
-    modules = sorted(p.stem for p in (ROOT / "emulator" / "sheets_emulator").glob("*.py") if p.stem != "__main__")
+    top = ROOT / "emulator" / "sheets_emulator"
+    modules = sorted(".".join(p.relative_to(top).with_suffix("").parts) for p in top.rglob("*.py")
+                     if p.stem != "__main__")
     code = ("import importlib, sys\n"
             f"for m in {modules!r}:\n"
-            "    importlib.import_module('sheets_emulator' if m == '__init__' else 'sheets_emulator.' + m)\n"
+            "    importlib.import_module('sheets_emulator.' + m.removesuffix('__init__').rstrip('.') "
+            "if m != '__init__' else 'sheets_emulator')\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sheetsync'))")
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "[]", out.stdout

@@ -401,6 +401,14 @@ def seed_from_xlsx(emu: SheetsEmulator, path: str) -> str:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--api" in argv:  # --api sheets (this module) | graph (sheets_emulator.graph)
+        i = argv.index("--api")
+        api = argv[i + 1] if i + 1 < len(argv) else ""
+        argv = argv[:i] + argv[i + 2:]
+        if api == "graph":
+            from .graph.server import main as graph_main
+            return graph_main(argv)
     parser = argparse.ArgumentParser(
         prog="python -m sheets_emulator",
         description="Local Google Sheets API v4 emulator / 本地 Google Sheets API v4 模拟服务")

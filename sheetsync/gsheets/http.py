@@ -6,7 +6,6 @@ Retry-After, within a number of tries and a deadline shared by the whole sync. A
 here: it raises WriteFailed so the caller reads the sheet again before deciding what to write."""
 from __future__ import annotations
 
-import email.utils
 import json as _json
 import os
 import random
@@ -20,6 +19,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from ..model import SheetsyncError
+from ..retry_after import seconds
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 
@@ -126,19 +126,7 @@ class EndpointSession(AuthorizedSession):
 
 def retry_after(response: Optional[requests.Response]) -> Optional[float]:
     """Seconds from a Retry-After header (delta-seconds or HTTP date), or None."""
-    if response is None:
-        return None
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        return max(0.0, when.timestamp() - time.time())
+    return seconds(response.headers.get("Retry-After")) if response is not None else None
 
 
 def backoff(policy: RetryPolicy, attempt: int, hint: Optional[float]) -> float:

@@ -28,6 +28,7 @@ class NightlyOutcome:
     errors: frozenset[ErrorKey]
     warnings: int = 0
     written: int = 0
+    waiting: str = ""  # what the write left for a later run (a workbook open in Excel: the rules and report)
 
     @classmethod
     def from_report(cls, report, written: int = 0) -> "NightlyOutcome":
@@ -213,7 +214,8 @@ def _nightly_one(tracker: TrackerConfig, day: dt.date, result: TrackerResult, *,
         notify_chat(tracker, new, outcome, day)
     log.event("nightly", zone=tracker.timezone, tracker=tracker.name, status="ok",
               errors=len(outcome.errors), new=len(new), baseline=1 if previous is None else None,
-              notified=tracker.owner if result.notified else None, written=outcome.written or None)
+              notified=tracker.owner if result.notified else None, written=outcome.written or None,
+              waiting=outcome.waiting or None)
 
 
 def run_digest(config: Config, *, digest_one: Callable[[TrackerConfig, str, dt.date], DigestOutcome | None],

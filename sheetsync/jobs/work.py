@@ -5,6 +5,7 @@ the one place that wires them to the library (the `library` it is given: api.syn
 the history database and the SMTP settings of the config. Everything a person reads here exists in Chinese and English."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -76,7 +77,8 @@ class Work:
                                    mapping=tracker.mapping, **({"lease": lease} if lease is not None else {}),
                                    **self._source_options(tracker))
         self.reports[tracker.name] = result.report
-        return NightlyOutcome.from_report(result.report, written=len(result.plan.cells) if result.changed else 0)
+        outcome = NightlyOutcome.from_report(result.report, written=len(result.plan.cells) if result.changed else 0)
+        return dataclasses.replace(outcome, waiting=result.note) if result.note else outcome
 
     def notify_owner(self, tracker: TrackerConfig, new_errors: list[ErrorKey], outcome: NightlyOutcome,
                      day: dt.date) -> None:
