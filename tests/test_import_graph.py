@@ -183,10 +183,11 @@ def test_a_type_only_import_is_an_edge(tmp_path):
 
 
 # What a backend package (a folder with a source.py, listed in sheetsync.registry) may import besides itself:
-# the model and the small modules below it, the Plan it writes, the Backend interface and the atomic write.
+# the model and the small modules below it, the Plan it writes, the Backend interface, the atomic write and
+# the reading of a throttled answer's Retry-After.
 BELOW_BACKENDS = ("sheetsync.model", "sheetsync.errors", "sheetsync.clock", "sheetsync.serials", "sheetsync.grid",
                   "sheetsync.filekind", "sheetsync.owned", "sheetsync.plan", "sheetsync.backend",
-                  "sheetsync.atomic")
+                  "sheetsync.atomic", "sheetsync.retry_after")
 
 
 def backend_packages() -> list[str]:

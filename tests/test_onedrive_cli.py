@@ -88,7 +88,7 @@ def test_missing_settings_name_the_variables(tmp_path, standalone):
 def test_jobs_sync_a_onedrive_tracker_from_the_config(tmp_path, standalone):
     env, source, secret = standalone
     config = tmp_path / "sheetsync.toml"
-    config.write_text(f'state = "state"\n[smtp]\nhost = "smtp.example.com"\nfrom = "sheetsync@example.com"\n\n'
+    config.write_text(f'state = "state"\n[smtp]\nhost = "localhost"\nfrom = "sheetsync@example.com"\n\n'
                       f'[[trackers]]\nname = "cloud"\nsource = "{source}"\nowner = "owner@example.com"\n',
                       encoding="utf-8")
     checked = run(env, "config", "check", "--config", config, "--lang", "en", cwd=tmp_path)
@@ -110,7 +110,7 @@ def test_open_in_excel_the_command_and_the_nightly_job_say_rules_and_report_wait
     assert synced.returncode == 1, synced.stderr
     assert "the highlight rules and the report sheet wait" in synced.stdout + synced.stderr
     config = tmp_path / "sheetsync.toml"
-    config.write_text(f'state = "state"\n[smtp]\nhost = "smtp.example.com"\nfrom = "sheetsync@example.com"\n\n'
+    config.write_text(f'state = "state"\n[smtp]\nhost = "localhost"\nfrom = "sheetsync@example.com"\n\n'
                       f'[[trackers]]\nname = "cloud"\nsource = "{source}"\nlanguage = "en"\n', encoding="utf-8")
     nightly = run(env, "run", "nightly", "--config", config, "--today", TODAY, "--outbox", tmp_path / "notes",
                   cwd=tmp_path)

@@ -14,12 +14,9 @@ def claims(source: str) -> bool:
     return _claims(str(source))
 
 
-def open(source: str, *, open_file, dry_run: bool = False, **options):  # noqa: A001 - the contract's name
-    from ..model import SheetsyncError
-    if options:
-        name = sorted(options)[0]
-        raise SheetsyncError(f"a OneDrive/SharePoint source takes no option {name!r}",
-                             f"OneDrive/SharePoint 数据源不接受选项 {name!r}", code="unknown-option")
+def open(source: str, *, open_file, dry_run: bool = False):  # noqa: A001 - the contract's name
+    """The workbook as a Backend; `open_file(path)` opens the downloaded copy with the file backend (the registry
+    passes it). An option it does not take is the registry's one-line error."""
     from .backend import OneDriveWorkbook
     return OneDriveWorkbook(str(source), open_file=open_file, dry_run=dry_run)
 
