@@ -92,6 +92,9 @@ def digest(source: str | Path, *, today=None, period: str | None = None, kinds="
             sheet = workbook.sheet(report.sheet) if report.sheet else None
             link_for = gsheet_link_for(url, sheet.sheet_id if sheet and sheet.sheet_id is not None else 0)
             report_link = gsheet_report_link(url, workbook, report.language)
+        elif link_for is None and sources.is_feishu(str(source)):
+            link_for, report_link = sources.feishu_source.sheet_links(str(source), workbook, report.sheet,
+                                                                      report.language)
     if smtp is None and outbox is None:
         smtp = SmtpSettings.from_env()  # `send` with nothing configured still falls back to the outbox
     with History(state or default_state_path(source)) as history:

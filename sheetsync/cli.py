@@ -13,7 +13,7 @@ from .engine.counts import count
 from .engine.mapping import parse_columns
 from .model import ColumnMapping, SheetsyncError
 from .render import SHOWN_PER_SEVERITY, print_text, to_json
-from .sources import is_gsheet
+from .sources import is_gsheet, is_remote
 from .understood import inspect_lines
 
 def _check_lang(ctx, param, value):
@@ -136,7 +136,7 @@ def _mapping(columns: str | None, sheet: str | None, header_row: int | None):
 
 
 def _source_kwargs(source: str, credentials: str | None) -> dict:
-    return {"credentials": credentials} if is_gsheet(source) else {}
+    return {"credentials": credentials} if is_remote(source) else {}
 
 
 def all_option(f):

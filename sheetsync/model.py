@@ -123,13 +123,14 @@ class SheetData:
 class WorkbookData:
     source: str
     sheets: list[SheetData]
-    kind: str = "xlsx"  # xlsx | xls | csv | gsheet (sync writes back to xlsx and gsheet only)
+    kind: str = "xlsx"  # xlsx | xls | csv | gsheet | feishu (sync writes back to xlsx, gsheet and feishu)
     text_format: tuple[str, str] | None = None  # a CSV/TSV file: (encoding as a person names it, delimiter)
 
     @property
     def dates_as_serials(self) -> bool:
-        """Date cells come as day serials, not dates: Google's read asks for SERIAL_NUMBER (no cell formats)."""
-        return self.kind == "gsheet"
+        """Date cells come as day serials, not dates: Google's read asks for SERIAL_NUMBER and Feishu's for
+        UnformattedValue (no cell formats)."""
+        return self.kind in ("gsheet", "feishu")
 
     def sheet(self, name: str) -> SheetData | None:
         for s in self.sheets:

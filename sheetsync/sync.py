@@ -84,6 +84,8 @@ def open_backend(source: str | Path, *, dry_run: bool = False, backups: int = 5,
     """The backend a SOURCE lives in. Each is imported only when its kind of source is synced (gspread and the
     Google stack for a Google sheet, the package patcher for a file)."""
     text = str(source)
+    if sources.is_feishu(text):
+        return sources.feishu_source.open(text, **source_options)
     if sources.is_gsheet(text):
         from .gsheets.backend import GoogleSheet
         return GoogleSheet(text, **source_options)

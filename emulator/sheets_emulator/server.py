@@ -389,6 +389,13 @@ def seed_from_xlsx(emu: SheetsEmulator, path: str) -> str:
     sid = emu.create_spreadsheet(os.path.splitext(os.path.basename(path))[0], sheets=sheets)
     requests = []
     for name, areas in merges.items():
+        # a merged area may reach past the last filled row or column: the grid grows to cover it, as Google's
+        # own .xlsx import does (mergeCells outside the grid is refused)
+        with emu.store.lock:
+            grid = emu._sheet(sid, name).grid
+            for (_, _), (r1, c1) in areas:
+                grid["rowCount"] = max(grid["rowCount"], r1 + 1)
+                grid["columnCount"] = max(grid["columnCount"], c1 + 1)
         sheet_id = emu.sheet_properties(sid, name)["sheetId"]
         requests += [{"mergeCells": {"mergeType": "MERGE_ALL", "range": {
             "sheetId": sheet_id, "startRowIndex": r0, "endRowIndex": r1 + 1, "startColumnIndex": c0,
@@ -401,9 +408,15 @@ def seed_from_xlsx(emu: SheetsEmulator, path: str) -> str:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if "--api=feishu" in args or any(a == "--api" and b == "feishu" for a, b in zip(args, args[1:])):
+        from .feishu.server import main as feishu_main  # the Feishu emulator, started the same way
+        return feishu_main(args)
     parser = argparse.ArgumentParser(
         prog="python -m sheets_emulator",
         description="Local Google Sheets API v4 emulator / 本地 Google Sheets API v4 模拟服务")
+    parser.add_argument("--api", choices=("google", "feishu"), default="google",
+                        help="which API to emulate / 模拟哪个 API")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind / 绑定地址")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port / 0 表示自动选择空闲端口")
     parser.add_argument("--seed", action="append", default=[], help="JSON seed file / JSON 种子文件")
@@ -411,7 +424,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--auth", action="append", default=[], metavar="KEY.json",
                         help="require sign-in; trust this service-account key file (repeatable) / "
                              "要求登录；信任此服务账号密钥文件（可重复）")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(args)
     emu = SheetsEmulator(args.host, args.port, auth=bool(args.auth))
     for path in args.auth:
         emu.trust_key_file(path)

@@ -21,7 +21,7 @@ from ..engine.mapping import known_fields
 from ..engine.table import field_of
 from ..engine.timepoints import parse_time_point
 from ..model import ColumnMapping, SheetsyncError
-from ..sources import is_gsheet
+from ..sources import is_feishu, is_gsheet, is_remote
 from ..state import STATE_ENV, is_url  # a postgresql:// URL in STATE_ENV (a Kubernetes Secret) wins
 from .locate import KeyLocator
 
@@ -85,6 +85,7 @@ class TrackerConfig:
     columns: dict[str, str] = field(default_factory=dict, hash=False)  # field -> header text or column letter
     header_row: int | None = None  # 1-based
     sheet: str | None = None  # the task sheet's name
+    credentials: str | None = None  # a Feishu app's credentials file (absolute), never the secret itself
 
     @property
     def mapping(self) -> ColumnMapping | None:
@@ -340,7 +341,7 @@ def _resolve(base: Path, value: str) -> Path:
 
 _TRACKER_KEYS = ("name", "source", "language", "timezone", "calendar", "recipients", "owner", "review_sla_hours",
                  "lead_times", "channels", "notice", "report_url", "metric_rules",
-                 "columns", "header_row", "sheet")
+                 "columns", "header_row", "sheet", "credentials")
 _CHANNEL_KEYS = ("kind", "name", "webhook_env", "secret_env", "mentions")
 _RULE_KEYS = ("metric", "kind", "periods", "percent", "baseline")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -434,12 +435,12 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
     source = c.text(data, path + ("source",), "a file path or a Google Sheets URL", "文件路径或 Google 表格链接",
                     required=True)
     if source:
-        if not is_gsheet(source) and ("://" in source or source.lower().startswith("gsheet:")):
+        if not is_remote(source) and ("://" in source or source.lower().startswith("gsheet:")):
             c.bad(path + ("source",), f'"{source}" does not name a Google sheet; copy the spreadsheet\'s link '
                   '(https://docs.google.com/spreadsheets/d/KEY/edit) or write gsheet:KEY',
                   f'"{source}" 不能确定是哪张 Google 表格;请复制表格链接(https://docs.google.com/spreadsheets/d/KEY/edit)'
                   '或写 gsheet:KEY')
-        source = source if is_gsheet(source) else str(_resolve(base, source))
+        source = source if is_remote(source) else str(_resolve(base, source))
     language = data.get("language")
     if "language" in data:
         language = c.choice(data, path + ("language",), ("zh", "en"), None)
@@ -490,13 +491,19 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
         c.bad(path + ("report_url",), f'"{report_url}" is not an http(s) link', f'"{report_url}" 不是 http(s) 链接')
     rules = _metric_rules(c, data, path)
     columns, header_row, sheet = _layout(c, data, path)
+    credentials = c.text(data, path + ("credentials",), "the path of a Feishu app's credentials file",
+                         "飞书应用凭据文件的路径")
+    if credentials and source and not is_feishu(source):
+        c.bad(path + ("credentials",), "credentials name a Feishu app's file; this tracker is not a Feishu sheet",
+              "credentials 用于飞书应用凭据文件;此跟踪表不是飞书表格")
     if len(c.problems) > n0 or not name or not source:
         return None
     return TrackerConfig(name=name, source=source, timezone=zone, language=language, calendar=calendar,
                          recipients=tuple(recipients), owner=owner,
                          review_sla_hours=float(sla) if sla is not None else None, lead_times=leads,
                          channels=channels, notice=notice, report_url=report_url, metric_rules=rules,
-                         columns=columns, header_row=header_row, sheet=sheet)
+                         columns=columns, header_row=header_row, sheet=sheet,
+                         credentials=str(_resolve(base, credentials)) if credentials else None)
 
 
 def _layout(c: _Checker, data: dict, path: tuple) -> tuple[dict[str, str], int | None, str | None]:
@@ -658,7 +665,7 @@ def check_config(path: str | Path, *, files: bool = False) -> Config:
     if files:
         c = _Checker(cfg.path, cfg.path.read_text(encoding="utf-8-sig"))
         for i, t in enumerate(cfg.trackers):
-            if not is_gsheet(t.source) and not Path(t.source).is_file():
+            if not is_remote(t.source) and not Path(t.source).is_file():
                 c.bad(("trackers", i, "source"), f'{t.source}: no such file; correct the path (relative to this '
                       'config) or create the tracker with `sheetsync init FILE`',
                       f"{t.source}:文件不存在;请更正路径(相对于本配置文件)或用 `sheetsync init 文件` 创建跟踪表")

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..clock import current
 from ..history import EMAIL, History, tracker_key
 from ..model import Report, SheetsyncError
-from ..sources import is_gsheet
+from ..sources import is_feishu, is_gsheet
 from .config import Config, TrackerConfig
 from .fleet import account_file
 from .runner import DigestOutcome, NightlyOutcome, run_digest, run_nightly
@@ -61,6 +61,9 @@ class Work:
         return now if now.date() == day else day
 
     def _source_options(self, tracker: TrackerConfig) -> dict:
+        if is_feishu(tracker.source):  # the app's credentials file the tracker names, else the environment's
+            credentials = tracker.credentials or self.credentials
+            return {"credentials": credentials} if credentials else {}
         credentials = account_file(self.config, tracker, self.credentials)  # [quota] service_accounts spread
         return {"credentials": credentials} if is_gsheet(tracker.source) and credentials else {}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..feishu import source as feishu_source
 from ..gsheets.links import GSHEET_KEY, GSHEET_URL
 from ..model import SheetsyncError, WorkbookData
 from ..xlsx.formats import READABLE, file_kind, html_refusal, ole_refusal, read_only_refusal  # noqa: F401  (read_only_refusal: the sync pipeline)
@@ -13,6 +14,15 @@ from ..xlsx.formats import READABLE, file_kind, html_refusal, ole_refusal, read_
 
 def is_gsheet(source: str) -> bool:
     return bool(GSHEET_URL.match(source) or GSHEET_KEY.match(source))
+
+
+def is_feishu(source: str) -> bool:
+    return feishu_source.claims(str(source))
+
+
+def is_remote(source: str) -> bool:
+    """A spreadsheet on a service (signed in with --credentials), not a file."""
+    return is_gsheet(str(source)) or is_feishu(str(source))
 
 
 # Google documents that are not spreadsheets: a Docs, Slides, Forms or Drawings link pasted by mistake
@@ -30,6 +40,8 @@ def read(source: str | Path, **options) -> WorkbookData:
                              f"copy its link (https://docs.google.com/spreadsheets/d/…)",
                              f"{text}:这是{zh},不是 Google 表格;请打开跟踪表表格并复制其链接"
                              f"(https://docs.google.com/spreadsheets/d/…)", code="not-a-spreadsheet")
+    if is_feishu(text):
+        return feishu_source.open(text, **options).read()
     if is_gsheet(text):
         from ..gsheets.read import read_gsheet  # gspread is only imported when a Google source is used
         return read_gsheet(text, **options)
