@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from typing import Optional
 
-from ..model import SheetsyncError, col_letter
+from ..model import SheetsyncError, col_index, col_letter
 from ..owned import is_own_report
 from ..plan import Plan
 from ..serials import day_serial
@@ -26,6 +27,7 @@ COLS_PER_WRITE = 100
 MAX_BODY = 9_500_000  # Feishu refuses request bodies over 10 MB
 MAX_WRITES = 40  # value requests of one sync: beyond this the tracker is refused before anything is written
 DATE_FORMAT = "yyyy-MM-dd"
+_CELL = re.compile(r"^([A-Z]+)(\d+)")
 
 
 def refuse_foreign_report(snap: Snapshot, title: str) -> None:
@@ -136,12 +138,28 @@ def _report_ranges(plan: Plan, snap: Snapshot, sheet_id: str) -> list[dict]:
     return out
 
 
+def _vr(sheet_id: str, r0: int, c0: int, values: list[list]) -> dict:
+    c1, r1 = c0 + max(len(values[0]), 1) - 1, r0 + len(values) - 1
+    return {"range": f"{sheet_id}!{col_letter(c0)}{r0 + 1}:{col_letter(c1)}{r1 + 1}", "values": values}
+
+
 def _group(ranges: list[dict]) -> list[list[dict]]:
-    """Value ranges into requests of at most ROWS_PER_WRITE rows and MAX_BODY bytes each."""
+    """Value ranges packed into requests of at most ROWS_PER_WRITE rows (a range is cut where a request fills)
+    and MAX_BODY bytes each."""
     out: list[list[dict]] = [[]]
     rows = size = 0
-    for vr in ranges:
+    pending = list(ranges)
+    while pending:
+        vr = pending.pop(0)
         n = len(vr["values"])
+        room = ROWS_PER_WRITE - rows
+        if n > room and room > 0:  # fill this request with the range's first rows, the rest goes on
+            sid, _, cells = vr["range"].partition("!")
+            start = _CELL.match(cells)
+            r0, c0 = int(start.group(2)) - 1, col_index(start.group(1))
+            vr, rest = _vr(sid, r0, c0, vr["values"][:room]), _vr(sid, r0 + room, c0, vr["values"][room:])
+            pending.insert(0, rest)
+            n = room
         b = len(json.dumps(vr, ensure_ascii=False).encode("utf-8"))
         if out[-1] and (rows + n > ROWS_PER_WRITE or size + b > MAX_BODY):
             out.append([])
