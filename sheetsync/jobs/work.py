@@ -69,10 +69,22 @@ class Work:
 
     # nightly ---------------------------------------------------------------------------------------------------
     def sync_one(self, tracker: TrackerConfig, day: dt.date) -> NightlyOutcome:
+        from .changes import change_token, default_tokens
+        options, tokens = self._source_options(tracker), default_tokens(self.config.state)
+        offers_token = is_feishu(tracker.source)  # the sources whose backend offers change_token()
+        if offers_token and tokens.unchanged(tracker.name, change_token(tracker.source, **options), day):
+            # nothing changed since this day's last sync: read for the notes and posts, write nothing
+            seen = self.library.sync(tracker.source, today=self.moment(tracker, day), lang=tracker.language,
+                                     overrides=tracker.overrides(), mapping=tracker.mapping, dry_run=True,
+                                     record=False, **options)
+            self.reports[tracker.name] = seen.report
+            return NightlyOutcome.from_report(seen.report, written=0)
         result = self.library.sync(tracker.source, today=self.moment(tracker, day), lang=tracker.language, overrides=tracker.overrides(),
                           state=history_path(self.config), mapping=tracker.mapping,
-                          **self._source_options(tracker))
+                          **options)
         self.reports[tracker.name] = result.report
+        if offers_token:  # the revision the sync left (its own write included)
+            tokens.record(tracker.name, change_token(tracker.source, **options), day)
         return NightlyOutcome.from_report(result.report, written=len(result.plan.cells) if result.changed else 0)
 
     def notify_owner(self, tracker: TrackerConfig, new_errors: list[ErrorKey], outcome: NightlyOutcome,
