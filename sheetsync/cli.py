@@ -13,7 +13,7 @@ from .engine.counts import count
 from .engine.mapping import parse_columns
 from .model import ColumnMapping, SheetsyncError
 from .render import SHOWN_PER_SEVERITY, print_text, to_json
-from .sources import is_gsheet, is_remote
+from .sources import is_feishu, is_gsheet, is_remote
 from .understood import inspect_lines
 
 def _check_lang(ctx, param, value):
@@ -114,7 +114,8 @@ def source_options(f):
     f = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                      help=FORMAT_HELP)(f)
     f = click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
-                     help="Google service-account JSON (or GOOGLE_APPLICATION_CREDENTIALS).")(f)
+                     help="Google service-account JSON (or GOOGLE_APPLICATION_CREDENTIALS), or a Feishu app's "
+                          "JSON {\"app_id\", \"app_secret\"} for a Feishu sheet.")(f)
     return f
 
 
@@ -136,6 +137,8 @@ def _mapping(columns: str | None, sheet: str | None, header_row: int | None):
 
 
 def _source_kwargs(source: str, credentials: str | None) -> dict:
+    if is_feishu(source) and credentials and credentials == os.environ.get("GOOGLE_APPLICATION_CREDENTIALS"):
+        return {}  # the Google key the environment names is not a Feishu app's file
     return {"credentials": credentials} if is_remote(source) else {}
 
 

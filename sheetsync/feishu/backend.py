@@ -12,7 +12,7 @@ from ..plan import Plan
 from . import rules as own_rules
 from .client import Client, FeishuUnavailable, RetryPolicy, WriteFailed, endpoint, load_app
 from .read import V2, Snapshot, fetch, resolve
-from .source import parse
+from .links import parse
 from .write import (add_columns, add_report_sheet, hide_machine_column, plan_writes, refuse_foreign_report,
                     replace_rules, rows_unmoved, write_values)
 

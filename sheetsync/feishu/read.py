@@ -12,7 +12,7 @@ from typing import Optional
 
 from ..model import SheetData, SheetsyncError, WorkbookData, col_letter, is_side_sheet
 from .client import Client
-from .source import Target
+from .links import Target
 
 V2 = "/open-apis/sheets/v2/spreadsheets/{token}"
 V3 = "/open-apis/sheets/v3/spreadsheets/{token}"
