@@ -195,3 +195,40 @@ def test_request_budget(tmp_path, feishu, n):
     feishu.request_log.clear()
     api.sync(f"feishu:{token}", today=TODAY, state=tmp_path / "s.db")
     assert writes(feishu) == 0 and reads(feishu) <= per_read
+
+
+def test_rows_that_keep_moving_end_cleanly_and_the_next_sync_puts_them_right(tmp_path, feishu, monkeypatch):
+    monkeypatch.setenv("SHEETSYNC_FEISHU_TRIES", "3")
+    token = seeded(tmp_path, feishu)
+    rows = feishu.values(token, "Tasks")
+    head = next(i for i, r in enumerate(rows) if "Deadline" in r)
+    moved = []
+
+    def insert(e):
+        moved.append(1)
+        e.insert_rows(token, "Tasks", head + 2, [[f"N{len(moved)}", "Inserted"]])
+
+    feishu.inject(match="values_batch_update", times=100, before_write=insert)
+    with pytest.raises(SheetsyncError) as err:
+        api.sync(f"feishu:{token}", today=TODAY, state=tmp_path / "s.db")
+    assert err.value.code == "sheet-busy" and len(moved) == 3
+    feishu.faults.clear()
+    result = api.sync(f"feishu:{token}", today=TODAY, state=tmp_path / "s.db")
+    managed_right(feishu, token, result)
+    assert len(own_rules(feishu, token)) == 5
+
+
+def test_a_tracker_too_large_is_refused_before_anything_is_written(tmp_path, feishu):
+    from sheetsync.feishu.write import MAX_WRITES, ROWS_PER_WRITE
+    from sheetsync.plan import PlannedCell
+    token = seeded(tmp_path, feishu)
+    backend = api.sources.feishu_source.open(f"feishu:{token}")
+    plan = api.sync(f"feishu:{token}", today=TODAY, state=tmp_path / "s.db", dry_run=True).plan
+    backend.read()
+    col = plan.columns["m_flags"]
+    plan.cells = plan.cells + [PlannedCell(row=100 + r, col=col, value="x", kind="flags")
+                               for r in range(MAX_WRITES * ROWS_PER_WRITE + 1)]
+    feishu.request_log.clear()
+    with pytest.raises(SheetsyncError) as err:
+        backend.write(plan)
+    assert err.value.code == "too-large" and writes(feishu) == 0

@@ -152,8 +152,11 @@ def _group(ranges: list[dict]) -> list[list[dict]]:
     while pending:
         vr = pending.pop(0)
         n = len(vr["values"])
+        if rows >= ROWS_PER_WRITE:  # this request is full
+            out.append([])
+            rows = size = 0
         room = ROWS_PER_WRITE - rows
-        if n > room and room > 0:  # fill this request with the range's first rows, the rest goes on
+        if n > room:  # fill this request with the range's first rows, the rest goes on
             sid, _, cells = vr["range"].partition("!")
             start = _CELL.match(cells)
             r0, c0 = int(start.group(2)) - 1, col_index(start.group(1))

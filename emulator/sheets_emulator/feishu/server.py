@@ -27,7 +27,7 @@ from typing import Any, Callable, Optional
 from urllib.parse import parse_qs, urlsplit
 
 from .shapes import BODIES, ShapeError, check, check_condition_format
-from .store import Book, RangeError, Sheet, new_id, parse_range, put_seed, render, seed_book
+from .store import Book, RangeError, Sheet, col_letter, new_id, parse_range, put_seed, render, seed_book
 
 APP_ID, APP_SECRET = "cli_emulator0000001", "emulator-app-secret"
 TOKEN_PATH = "/open-apis/auth/v3/tenant_access_token/internal"
@@ -336,7 +336,6 @@ def r_values_get(emu, book: Book, query, body) -> dict:
 
 
 def _a1(r: int, c: int) -> str:
-    from .store import col_letter
     return f"{col_letter(c)}{r + 1}"
 
 

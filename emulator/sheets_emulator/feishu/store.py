@@ -9,6 +9,8 @@ import string
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from ..a1 import col_index, col_letter  # noqa: F401  (col_letter: the server echoes ranges)
+
 EPOCH = dt.date(1899, 12, 30)
 DEFAULT_ROWS, DEFAULT_COLS = 200, 20  # a new Feishu sheet's grid
 _CHARS = string.ascii_letters + string.digits
@@ -17,22 +19,6 @@ _CELL = re.compile(r"^([A-Z]{1,3})?(\d+)?$")
 
 def new_id(n: int = 6) -> str:
     return "".join(secrets.choice(_CHARS) for _ in range(n))
-
-
-def col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-def col_letter(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 @dataclass
