@@ -232,3 +232,20 @@ def test_a_tracker_too_large_is_refused_before_anything_is_written(tmp_path, fei
     with pytest.raises(SheetsyncError) as err:
         backend.write(plan)
     assert err.value.code == "too-large" and writes(feishu) == 0
+
+
+def test_an_option_the_feishu_backend_does_not_know_is_one_line(tmp_path, feishu):
+    token = seeded(tmp_path, feishu)
+    with pytest.raises(SheetsyncError) as err:
+        api.sources.feishu_source.open(f"feishu:{token}", backups=3)
+    assert err.value.code == "usage" and "backups" in str(err.value) and "backups" in err.value.zh
+
+
+def test_change_token_is_one_small_request_and_moves_with_an_edit(tmp_path, feishu):
+    token = seeded(tmp_path, feishu)
+    backend = api.sources.feishu_source.open(f"feishu:{token}")
+    before = backend.change_token()
+    assert before and before == backend.change_token()
+    assert [c for c in calls(feishu)] == ["GET metainfo", "GET metainfo"]
+    feishu.set_values(token, "Tasks", 30, 0, [["a person's edit"]])
+    assert backend.change_token() != before
