@@ -30,7 +30,7 @@ def read_xlsx(path: str | os.PathLike) -> tuple[dict[str, list[list]], dict[str,
         for name in wb.sheet_names:
             sheet = wb.get_sheet_by_name(name)
             rows = []
-            for row in sheet.to_python():
+            for row in sheet.to_python(skip_empty_area=False):  # from A1, as the sheet holds it
                 line = []
                 for v in row:
                     if isinstance(v, dt.timedelta):
