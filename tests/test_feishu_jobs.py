@@ -44,7 +44,7 @@ def write_config(tmp_path, source, credentials=None):
     return path
 
 
-def test_nightly_syncs_a_feishu_tracker_and_a_second_run_writes_nothing(tmp_path, feishu, monkeypatch):
+def test_nightly_syncs_a_feishu_tracker_and_a_second_run_writes_nothing(tmp_path, feishu, monkeypatch, capfd):
     token = feishu.seed_xlsx(str(tracker_with_feishu_ids(tmp_path / "summer.xlsx")))
     # the config names a credentials file; the environment holds no secret
     creds = tmp_path / "feishu-app.json"
@@ -64,6 +64,8 @@ def test_nightly_syncs_a_feishu_tracker_and_a_second_run_writes_nothing(tmp_path
     feishu.request_log.clear()
     api.run_nightly(config, today=MONDAY, outbox=tmp_path / "notes")
     assert any(e.path.endswith("values_batch_get") for e in feishu.request_log)
+    logged = capfd.readouterr()
+    assert "nightly tracker=summer status=ok" in logged.err and APP_SECRET not in logged.out + logged.err
     everything = "".join(p.read_text(encoding="utf-8", errors="replace") for p in tmp_path.rglob("*")
                          if p.is_file() and p.suffix != ".json" and p.name != creds.name)
     assert APP_SECRET not in everything

@@ -249,3 +249,17 @@ def test_change_token_is_one_small_request_and_moves_with_an_edit(tmp_path, feis
     assert [c for c in calls(feishu)] == ["GET metainfo", "GET metainfo"]
     feishu.set_values(token, "Tasks", 30, 0, [["a person's edit"]])
     assert backend.change_token() != before
+
+
+def test_owned_rules_make_room_for_a_persons_never_the_other_way(tmp_path, feishu):
+    """Feishu keeps 20 condition formats per sheet: with 17 of a person's, sheetsync keeps 3 of its 5 and a
+    second sync still writes nothing."""
+    token = seeded(tmp_path, feishu)
+    sid = task_sheet_id(feishu, token)
+    for i in range(17):
+        feishu.add_condition_format(token, "Tasks", {**PERSON_RULE, "ranges": [f"{sid}!B{i + 2}:B{i + 2}"]})
+    api.sync(f"feishu:{token}", today=TODAY, state=tmp_path / "s.db")
+    assert len(own_rules(feishu, token)) == 3 and len(feishu.condition_formats(token, "Tasks")) == 20
+    feishu.request_log.clear()
+    again = api.sync(f"feishu:{token}", today=TODAY, state=tmp_path / "s.db")
+    assert not again.changed and writes(feishu) == 0

@@ -16,6 +16,7 @@ from ..model import col_index
 from ..plan import HIGHLIGHTS, ROW_RULE_ORDER, Plan
 
 BATCH = 10  # condition formats per request (Feishu's limit)
+PER_SHEET = 20  # condition formats on one sheet (Feishu's limit)
 _CONDITION = re.compile(r'^\$([A-Z]+)\d+="(.*)"$', re.S)
 _SQREF = re.compile(r"^\$?[A-Z]+\$?(\d+):\$?[A-Z]+\$?(\d+)$")
 _RANGE = re.compile(r"^[^!]+!([A-Z]+)(\d*)(?::([A-Z]+)(\d*))?$")
@@ -46,6 +47,14 @@ def wanted(plan: Plan, sheet_id: str, max_rows: int) -> list[dict]:
     return out
 
 
+def fitting(have: list[dict], plan: Plan, sheet_id: str, max_rows: int) -> list[dict]:
+    """The plan's rules that fit beside a person's own: Feishu keeps at most PER_SHEET condition formats on a
+    sheet, and a person's rules are never dropped to make room (the first health words go first)."""
+    managed = set(plan.columns.values())
+    theirs = sum(1 for cf in have if not is_own(cf, managed))
+    return wanted(plan, sheet_id, max_rows)[:max(0, PER_SHEET - theirs)]
+
+
 def _columns(ref: str) -> tuple[int, int] | None:
     m = _RANGE.match(ref)
     if not m:
@@ -74,4 +83,4 @@ def key(cf: dict) -> tuple:
 def lost(have: list[dict], plan: Plan, sheet_id: str, max_rows: int) -> bool:
     """Are sheetsync's rules in the sheet not the ones (in the order) this plan writes?"""
     managed = set(plan.columns.values())
-    return [key(cf) for cf in have if is_own(cf, managed)] != [key(cf) for cf in wanted(plan, sheet_id, max_rows)]
+    return [key(cf) for cf in have if is_own(cf, managed)] != [key(cf) for cf in fitting(have, plan, sheet_id, max_rows)]

@@ -26,7 +26,7 @@ ROWS_PER_WRITE = 5000
 COLS_PER_WRITE = 100
 MAX_BODY = 9_500_000  # Feishu refuses request bodies over 10 MB
 MAX_WRITES = 40  # value requests of one sync: beyond this the tracker is refused before anything is written
-DATE_FORMAT = "yyyy-MM-dd"
+DATE_FORMAT = "yyyy/MM/dd"  # how Feishu shows a date it was typed as
 _CELL = re.compile(r"^([A-Z]+)(\d+)")
 
 
@@ -238,7 +238,7 @@ def replace_rules(client: Client, snap: Snapshot, plan: Plan) -> None:
     for i in range(0, len(mine), own_rules.BATCH):
         client.call("POST", base + "/batch_delete", write=True, body={"sheet_cf_ids": [
             {"sheet_id": sheet.sheet_id, "cf_id": cf["cf_id"]} for cf in mine[i:i + own_rules.BATCH]]})
-    want = own_rules.wanted(plan, sheet.sheet_id, _grid_rows(snap, sheet.name))
+    want = own_rules.fitting(snap.rules.get(sheet.sheet_id, []), plan, sheet.sheet_id, _grid_rows(snap, sheet.name))
     for i in range(0, len(want), own_rules.BATCH):
         client.call("POST", base + "/batch_create", write=True, body={"sheet_condition_formats": [
             {"sheet_id": sheet.sheet_id, "condition_format": cf} for cf in want[i:i + own_rules.BATCH]]})
