@@ -1,6 +1,6 @@
 """A small typed client of Feishu's open API: the tenant token of a self-built app (renewed before it expires),
 one call() that unwraps Feishu's {"code", "msg", "data"} envelope, bounded retries with backoff on Feishu's
-rate-limit answers (HTTP 429, code 99991400) honouring the reset header, and every request counted.
+rate-limit answers (HTTP 429, code 99991400) honouring the reset header, and every request listed in `calls`.
 
 Errors become one line in both languages saying what the owner must do. The app secret is sent only in the
 token request's body and never appears in a message, a log line or an exception."""
@@ -148,8 +148,14 @@ class Client:
     def token(self) -> str:
         if self._token and time.monotonic() < self._expires - RENEW_BEFORE:
             return self._token
-        got = self._send("POST", TOKEN_PATH, body={"app_id": self.app.app_id, "app_secret": self.app.secret},
-                         auth=False)
+        for attempt in range(self.policy.tries):
+            got, status, reset = self._send("POST", TOKEN_PATH, auth=False,
+                                            body={"app_id": self.app.app_id, "app_secret": self.app.secret})
+            if status != 429 and got.get("code") not in RATE_LIMITED:
+                break
+            if attempt + 1 >= self.policy.tries:
+                raise FeishuUnavailable("rate limit", attempt + 1)
+            self.pause(attempt, reset)
         token = got.get("tenant_access_token")
         if got.get("code") != 0 or not token:
             raise SheetsyncError(
@@ -175,7 +181,7 @@ class Client:
         renewed = False
         for attempt in range(self.policy.tries):
             try:
-                got, status, reset = self._send(method, path, params=params, body=body, full=True)
+                got, status, reset = self._send(method, path, params=params, body=body)
             except (requests.Timeout, requests.ConnectionError) as exc:
                 if write:
                     raise WriteFailed(type(exc).__name__) from None
@@ -205,7 +211,8 @@ class Client:
             return got.get("data") or {}
         raise FeishuUnavailable("token", self.policy.tries)
 
-    def _send(self, method: str, path: str, *, params=None, body=None, auth: bool = True, full: bool = False):
+    def _send(self, method: str, path: str, *, params=None, body=None, auth: bool = True):
+        """(the answer's JSON, the HTTP status, the rate-limit reset in seconds or None)"""
         headers = {"Content-Type": "application/json; charset=utf-8"}
         if auth:
             headers["Authorization"] = f"Bearer {self.token()}"
@@ -219,19 +226,9 @@ class Client:
             got = {"code": None, "msg": f"HTTP {r.status_code}"}
         if not isinstance(got, dict):
             got = {"code": None, "msg": f"HTTP {r.status_code}"}
-        if not full:
-            if r.status_code == 429 or got.get("code") in RATE_LIMITED:
-                got = {"code": 99991400, "msg": "rate limited while signing in"}
-            return got
         reset = r.headers.get("x-ogw-ratelimit-reset") or r.headers.get("Retry-After")
         try:
             wait = float(reset) if reset is not None else None
         except ValueError:
             wait = None
         return got, r.status_code, wait
-
-    def reads(self) -> int:
-        return sum(1 for m, p in self.calls if m == "GET")
-
-    def writes(self) -> int:
-        return sum(1 for m, p in self.calls if m != "GET" and p != TOKEN_PATH)

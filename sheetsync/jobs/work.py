@@ -61,9 +61,8 @@ class Work:
         return now if now.date() == day else day
 
     def _source_options(self, tracker: TrackerConfig) -> dict:
-        if is_feishu(tracker.source):  # the app's credentials file the tracker names, else the environment's
-            credentials = tracker.credentials or self.credentials
-            return {"credentials": credentials} if credentials else {}
+        if is_feishu(tracker.source):  # the app's file the tracker names, else the environment's app id and secret
+            return {"credentials": tracker.credentials} if tracker.credentials else {}
         credentials = account_file(self.config, tracker, self.credentials)  # [quota] service_accounts spread
         return {"credentials": credentials} if is_gsheet(tracker.source) and credentials else {}
 
