@@ -101,10 +101,11 @@ Examples (one per command; `sheetsync COMMAND --help` tells more):
              epilog=EXAMPLES)
 @click.version_option(package_name="sheetsync")
 def cli():
-    """Validate campaign trackers in Excel or Google Sheets, fill derived deadlines, highlight problems,
-    and email weekly digests.
+    """Validate campaign trackers in Excel, Google Sheets or Feishu Sheets, fill derived deadlines, highlight
+    problems, and email weekly digests.
 
-    SOURCE is an .xlsx file, a Google Sheets link (https://docs.google.com/spreadsheets/d/...) or gsheet:KEY.
+    SOURCE is an .xlsx file, a Google Sheets link (https://docs.google.com/spreadsheets/d/...) or gsheet:KEY,
+    or a Feishu sheet link (https://TENANT.feishu.cn/sheets/TOKEN, also a wiki link) or feishu:TOKEN.
     """
 
 

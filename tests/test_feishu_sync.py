@@ -263,3 +263,15 @@ def test_owned_rules_make_room_for_a_persons_never_the_other_way(tmp_path, feish
     feishu.request_log.clear()
     again = api.sync(f"feishu:{token}", today=TODAY, state=tmp_path / "s.db")
     assert not again.changed and writes(feishu) == 0
+
+
+def test_a_token_near_its_end_is_renewed_before_the_request(tmp_path, feishu):
+    """Tokens that live less than the renewal margin are renewed before each use: never sent expired."""
+    from sheets_emulator.feishu.server import TOKEN_PATH
+    from sheetsync.feishu.client import RENEW_BEFORE
+    token = seeded(tmp_path, feishu)
+    feishu.token_ttl = RENEW_BEFORE - 1
+    api.validate(f"feishu:{token}", today=TODAY)
+    log = feishu.request_log
+    signs = sum(1 for e in log if e.path == TOKEN_PATH)
+    assert signs == sum(1 for e in log if e.path != TOKEN_PATH) and all(e.code == 0 for e in log)
