@@ -104,3 +104,4 @@ def test_chat_mentions_use_the_feishu_ids_of_the_people_sheet(tmp_path, feishu):
     posts = chat.nightly_posts(cfg.trackers[0], report, chat.chat_keys(report), MONDAY, cfg.trackers[0].channels)
     bodies = [json.dumps(Feishu().payload(p.doc), ensure_ascii=False) for p in posts if hasattr(p, "doc")]
     assert bodies and any("<at id=ou_" in b for b in bodies)
+    assert chat.report_link(cfg.trackers[0]) == f"https://feishu.cn/sheets/{token}"  # feishu:TOKEN as a link

@@ -11,10 +11,13 @@ from ..channels.deliver import ChatPost, post_all
 from ..digest.content import note_content
 from ..history import History
 from ..model import Report
+from ..sources import feishu_source, is_feishu
 from .config import TrackerConfig
 
 
 def report_link(tracker: TrackerConfig) -> str | None:
+    if not tracker.report_url and is_feishu(tracker.source):
+        return feishu_source.link(tracker.source)  # feishu:TOKEN opens as its sheet link
     return tracker.report_url or (tracker.source if "://" in tracker.source else None)
 
 
