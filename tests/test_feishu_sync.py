@@ -81,27 +81,21 @@ def test_a_deleted_owned_rule_is_put_back(tmp_path, feishu):
     assert result.changed and len(own_rules(feishu, token)) == 5
 
 
-def test_rows_inserted_mid_sync_never_leave_values_in_the_wrong_row(tmp_path, feishu):
+def header_index(feishu, token):
+    """0-based row of the task table's header in the Feishu copy."""
+    return next(i for i, r in enumerate(feishu.values(token, "Tasks")) if "Deadline" in r)
+
+
+# a person inserts a row just before the values land, or between the re-check and the first write
+@pytest.mark.parametrize("before,below", [("values_batch_update", 2), ("sheets_batch_update", 3)])
+def test_rows_inserted_mid_sync_never_leave_values_in_the_wrong_row(tmp_path, feishu, before, below):
     token = seeded(tmp_path, feishu)
-    rows = feishu.values(token, "Tasks")
-    head = next(i for i, r in enumerate(rows) if "Deadline" in r)
-    # a person inserts a row under the header just before sheetsync's values land
-    feishu.inject(match="values_batch_update",
-                  before_write=lambda e: e.insert_rows(token, "Tasks", head + 2, [["T-99", "New task"]]))
+    head = header_index(feishu, token)
+    feishu.inject(match=before, before_write=lambda e: e.insert_rows(token, "Tasks", head + below, [["T-99", "New"]]))
     result = api.sync(f"feishu:{token}", today=TODAY, state=tmp_path / "s.db")
     assert result.changed
     managed_right(feishu, token, result)
     assert any(t.key == "T-99" for t in result.report.tasks)
-
-
-def test_rows_moving_before_the_write_make_the_pipeline_read_again(tmp_path, feishu):
-    token = seeded(tmp_path, feishu)
-    rows = feishu.values(token, "Tasks")
-    head = next(i for i, r in enumerate(rows) if "Deadline" in r)
-    feishu.inject(match="sheets_batch_update",
-                  before_write=lambda e: e.insert_rows(token, "Tasks", head + 3, [["T-98", "Another"]]))
-    result = api.sync(f"feishu:{token}", today=TODAY, state=tmp_path / "s.db")
-    managed_right(feishu, token, result)
 
 
 def test_rate_limit_storm_ends_right(tmp_path, feishu):
@@ -200,8 +194,7 @@ def test_request_budget(tmp_path, feishu, n):
 def test_rows_that_keep_moving_end_cleanly_and_the_next_sync_puts_them_right(tmp_path, feishu, monkeypatch):
     monkeypatch.setenv("SHEETSYNC_FEISHU_TRIES", "3")
     token = seeded(tmp_path, feishu)
-    rows = feishu.values(token, "Tasks")
-    head = next(i for i, r in enumerate(rows) if "Deadline" in r)
+    head = header_index(feishu, token)
     moved = []
 
     def insert(e):
