@@ -268,3 +268,16 @@ def test_a_token_near_its_end_is_renewed_before_the_request(tmp_path, feishu):
     log = feishu.request_log
     signs = sum(1 for e in log if e.path == TOKEN_PATH)
     assert signs == sum(1 for e in log if e.path != TOKEN_PATH) and all(e.code == 0 for e in log)
+
+
+def test_a_workbook_of_many_sheets_costs_no_more_requests(tmp_path, feishu):
+    """Feishu answers condition formats for at most 10 sheets per request: only the task sheet's are asked."""
+    tasks = [{"id": "T1", "task": "海报", "owner": "张三", "status": "进行中", "deadline": dt.date(2026, 9, 18)}]
+    path = make_tracker(tmp_path / "many.xlsx", tasks, campaign=CAMPAIGN, people=PEOPLE,
+                        extra_sheets=[f"封面{i}" for i in range(11)])
+    token = feishu.seed_xlsx(str(path))
+    first = api.sync(f"feishu:{token}", today=TODAY, state=tmp_path / "s.db")
+    assert first.changed and len(own_rules(feishu, token, "任务")) == 5
+    feishu.request_log.clear()
+    api.sync(f"feishu:{token}", today=TODAY, state=tmp_path / "s.db")
+    assert calls(feishu) == ["GET sheets/query", "GET values_batch_get", "GET condition_formats"]

@@ -11,7 +11,7 @@ from ..owned import MACHINE_COL
 from ..plan import Plan
 from . import rules as own_rules
 from .client import Client, FeishuUnavailable, RetryPolicy, WriteFailed, endpoint, load_app
-from .read import V2, Snapshot, fetch, resolve
+from .read import V2, Snapshot, condition_formats, fetch, resolve
 from .links import parse
 from .write import (add_columns, add_report_sheet, hide_machine_column, plan_writes, refuse_foreign_report,
                     replace_rules, rows_unmoved, write_values)
@@ -51,11 +51,12 @@ class FeishuSheet:
         snap = self.snap
         sheet = snap.workbook.sheet(plan.table.sheet)
         rows = int(((snap.by_title(sheet.name) or {}).get("grid_properties") or {}).get("row_count") or 0)
-        return own_rules.lost(snap.rules.get(sheet.sheet_id, []), plan, sheet.sheet_id, rows)
+        return own_rules.lost(condition_formats(self.client, snap, sheet.sheet_id), plan, sheet.sheet_id, rows)
 
     def write(self, plan: Plan) -> Written:
         snap, client = self.snap, self.client
         refuse_foreign_report(snap, plan.report.title)
+        condition_formats(client, snap, snap.workbook.sheet(plan.table.sheet).sheet_id)  # asked by stale() already
         write_report = not plan.unchanged_report
         report = snap.by_title(plan.report.title)
         writes = plan_writes(plan, snap, report.get("sheet_id") if report else None, write_report)  # may refuse

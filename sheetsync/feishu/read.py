@@ -1,6 +1,6 @@
-"""Read a Feishu spreadsheet into WorkbookData in at most 2 + 1 per 5,000 rows requests: the sheets with their
-merges (v3 sheets/query), the conditional formats of the sheets read (v2 condition_formats), and the values of
-every sheet needed (v2 values_batch_get, ranges of at most 5,000 rows per request).
+"""Read a Feishu spreadsheet into WorkbookData in 1 + 1 per 5,000 rows requests: the sheets with their merges
+(v3 sheets/query) and the values of every sheet needed (v2 values_batch_get, ranges of at most 5,000 rows per
+request). The task sheet's conditional formats are one more request, once the plan names that sheet.
 
 Values come as valueRenderOption=UnformattedValue without a dateTimeRenderOption: a date cell is its day serial
 (Feishu counts from 1899-12-30, as Excel and Google do) and text a person typed stays text ('007' is not 7). The
@@ -26,7 +26,7 @@ class Snapshot:
     """One read: the sheets as Feishu listed them, their owned-or-not conditional formats, the values."""
     token: str
     sheets: list[dict]  # v3 sheet objects (sheet_id, title, index, grid_properties, merges)
-    rules: dict[str, list[dict]]  # sheet_id -> condition formats
+    rules: dict[str, list[dict]]  # sheet_id -> condition formats, of the task sheet once asked
     workbook: WorkbookData
     raw: dict[str, list[list]] = field(default_factory=dict)  # title -> values as read
     revision: Optional[int] = None
@@ -110,12 +110,6 @@ def fetch(client: Client, target: Target, source: str, token: Optional[str] = No
     token = token or resolve(client, target)
     sheets = client.call("GET", V3.format(token=token) + "/sheets/query").get("sheets") or []
     chosen = choose(sheets, target, token)
-    rules: dict[str, list[dict]] = {s["sheet_id"]: [] for s in chosen}
-    if chosen:
-        got = client.call("GET", V2.format(token=token) + "/condition_formats",
-                          params={"sheet_ids": ",".join(s["sheet_id"] for s in chosen)})
-        for item in got.get("sheet_condition_formats") or []:
-            rules.setdefault(item.get("sheet_id"), []).append(item.get("condition_format") or {})
     rows: dict[str, list[list]] = {s["sheet_id"]: [] for s in chosen}
     revision = None
     for group in chunks(chosen):
@@ -140,4 +134,14 @@ def fetch(client: Client, target: Target, source: str, token: Optional[str] = No
                    int(m["end_column_index"])) for m in s.get("merges") or []]
         out.append(SheetData(name=s["title"], rows=block, merged=merged, sheet_id=s["sheet_id"]))
         raw[s["title"]] = block
-    return Snapshot(token, sheets, rules, WorkbookData(source=source, sheets=out, kind="feishu"), raw, revision)
+    return Snapshot(token, sheets, {}, WorkbookData(source=source, sheets=out, kind="feishu"), raw, revision)
+
+
+def condition_formats(client: Client, snap: Snapshot, sheet_id: str) -> list[dict]:
+    """The task sheet's condition formats (one request, once per read): asked only when the plan says which
+    sheet the tasks are on, so a workbook of many sheets costs no more than one of a few."""
+    if sheet_id not in snap.rules:
+        got = client.call("GET", V2.format(token=snap.token) + "/condition_formats", params={"sheet_ids": sheet_id})
+        snap.rules[sheet_id] = [item.get("condition_format") or {} for item in got.get("sheet_condition_formats") or []
+                                if item.get("sheet_id") == sheet_id]
+    return snap.rules[sheet_id]

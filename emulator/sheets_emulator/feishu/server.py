@@ -36,7 +36,7 @@ V3 = "/open-apis/sheets/v3/spreadsheets/"
 WIKI = "/open-apis/wiki/v2/spaces/get_node"
 MAX_WRITE_ROWS, MAX_WRITE_COLS = 5000, 100
 MAX_READ_CELLS = 2_000_000  # stands in for Feishu's 10 MB per answer
-CF_PER_REQUEST, CF_PER_SHEET = 10, 20
+CF_PER_REQUEST, CF_PER_SHEET, CF_SHEETS_PER_GET = 10, 20, 10
 # Feishu's codes
 OK, BAD_REQUEST_V2, BAD_FIELD = 0, 90215, 99992402
 MISSING_TOKEN, INVALID_TOKEN = 99991661, 99991663
@@ -446,8 +446,11 @@ def r_dimension_update(emu, book: Book, query, body) -> dict:
 
 def r_cf_get(emu, book: Book, query, body) -> dict:
     p = _params(query, {"sheet_ids"}, {"sheet_ids"})
+    ids = p["sheet_ids"].split(",")
+    if len(ids) > CF_SHEETS_PER_GET:
+        raise Refused(400, BAD_REQUEST_V2, f"at most {CF_SHEETS_PER_GET} sheet_ids per request")
     out = []
-    for sid in p["sheet_ids"].split(","):
+    for sid in ids:
         sheet = book.sheet(sid)
         if sheet is None:
             raise Refused(400, BAD_REQUEST_V2, f"sheetId not found: {sid}")
