@@ -281,3 +281,14 @@ def test_a_workbook_of_many_sheets_costs_no_more_requests(tmp_path, feishu):
     feishu.request_log.clear()
     api.sync(f"feishu:{token}", today=TODAY, state=tmp_path / "s.db")
     assert calls(feishu) == ["GET sheets/query", "GET values_batch_get", "GET condition_formats"]
+
+
+def test_a_write_that_fails_midway_is_read_again_and_ends_right(tmp_path, feishu):
+    """A 503 on the styles after the values landed: maybe applied, maybe not; the pipeline reads again."""
+    token = seeded(tmp_path, feishu)
+    feishu.inject(status=503, code=0, times=1, match="styles_batch_update")
+    result = api.sync(f"feishu:{token}", today=TODAY, state=tmp_path / "s.db")
+    assert result.changed
+    managed_right(feishu, token, result)
+    assert len(own_rules(feishu, token)) == 5
+    assert sum(1 for e in feishu.request_log if e.path.endswith("sheets/query")) == 2  # read again
