@@ -93,7 +93,8 @@ def digest(source: str | Path, *, today=None, period: str | None = None, kinds="
         report = validate(source, today=today, lang=lang, workbook=workbook, overrides=overrides, mapping=mapping)
         url = registry.link(source) if link_for is None else None  # a local file has no link: its path is named
         if url is not None:
-            link_for, report_link = _links(url, workbook, report)
+            link_for, report_link = registry.sheet_links(source, workbook, report.sheet, report.language) \
+                or _links(url, workbook, report)
             tracker_link = tracker_link or url
     if tracker_link is None:
         tracker_link = _tracker_link(source)

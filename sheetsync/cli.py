@@ -136,10 +136,11 @@ Examples (one per command; `sheetsync COMMAND --help` tells more):
              epilog=EXAMPLES)
 @click.version_option(package_name="sheetsync")
 def cli():
-    """Validate campaign trackers in Excel or Google Sheets, fill derived deadlines, highlight problems,
-    and email weekly digests.
+    """Validate campaign trackers in Excel, Google Sheets or Feishu Sheets, fill derived deadlines, highlight
+    problems, and email weekly digests.
 
-    SOURCE is an .xlsx file, a Google Sheets link (https://docs.google.com/spreadsheets/d/...) or gsheet:KEY.
+    SOURCE is an .xlsx file, a Google Sheets link (https://docs.google.com/spreadsheets/d/...) or gsheet:KEY,
+    or a Feishu sheet link (https://TENANT.feishu.cn/sheets/TOKEN, also a wiki link) or feishu:TOKEN.
     """
 
 
@@ -149,7 +150,8 @@ def source_options(f):
     f = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                      help=FORMAT_HELP)(f)
     f = click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
-                     help="Google service-account JSON (or GOOGLE_APPLICATION_CREDENTIALS).")(f)
+                     help="Google service-account JSON (or GOOGLE_APPLICATION_CREDENTIALS), or a Feishu app's "
+                          "JSON {\"app_id\", \"app_secret\"} for a Feishu sheet.")(f)
     return f
 
 
@@ -196,7 +198,10 @@ def _overrides() -> dict | None:
 
 
 def _source_kwargs(source: str, credentials: str | None) -> dict:
-    from .registry import source_options  # --credentials (or its environment variable) for a source that signs in
+    from .registry import backend_name, source_options  # --credentials for a source that signs in
+    if credentials and credentials == os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") \
+            and backend_name(source) != "gsheets":
+        credentials = None  # the Google key the environment names is Google's only (not a Feishu app's file)
     return source_options(source, credentials=credentials)
 
 

@@ -23,6 +23,7 @@ from .model import SheetsyncError, WorkbookData
 # In order: the first that claims a SOURCE opens it; the Excel backend takes every path no one else claimed.
 BACKENDS: list[str] = [
     "sheetsync.gsheets.source",
+    "sheetsync.feishu.source",
     "sheetsync.onedrive.source",
     "sheetsync.delimited.source",
     "sheetsync.xlsx.source",
@@ -109,14 +110,21 @@ def read(source: str | Path, **options) -> WorkbookData:
     return open_source(source, **options).read()
 
 
-def link(source: str | Path) -> str | None:
+def link(source: str | Path, *, ask: bool = True) -> str | None:
     """The URL a person opens for SOURCE (the digest's tracker link), or None for a local file. A backend whose
-    SOURCE form holds no URL (onedrive:DRIVE/ITEM) may ask its service (`web_url`)."""
+    SOURCE form holds no URL (onedrive:DRIVE/ITEM) may ask its service (`web_url`) unless `ask` is False."""
     backend = backend_for(source)
     get = getattr(backend, "link", None)
     url = get(str(source)) if get is not None else None
-    ask = getattr(backend, "web_url", None)
-    return url if url is not None or ask is None else ask(str(source))
+    web = getattr(backend, "web_url", None) if ask else None
+    return url if url is not None or web is None else web(str(source))
+
+
+def sheet_links(source: str | Path, workbook: WorkbookData, sheet: str | None, lang: str):
+    """(a task's link, the report sheet's link) for the digest when SOURCE's backend knows its sheets' own links
+    (`sheet_links`), else None."""
+    get = getattr(backend_for(source), "sheet_links", None)
+    return get(str(source), workbook, sheet, lang) if get is not None else None
 
 
 def source_options(source: str | Path, **candidates) -> dict:

@@ -21,9 +21,9 @@ HEADER_SHOWN = 24  # characters of an ignored header in the summary line (inspec
 OWN_FIELDS = frozenset(c.field for c in MANAGED)  # the columns sync writes: not a person's, never mapped
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 KIND_NAMES = {"en": {"xlsx": "Excel workbook", "xls": "Excel 97-2003 workbook (.xls)", "csv": "CSV file",
-                     "gsheet": "Google Sheets spreadsheet"},
+                     "gsheet": "Google Sheets spreadsheet", "feishu": "Feishu spreadsheet"},
               "zh": {"xlsx": "Excel 工作簿", "xls": "Excel 97-2003 工作簿(.xls)", "csv": "CSV 文件",
-                     "gsheet": "Google 表格"}}
+                     "gsheet": "Google 表格", "feishu": "飞书电子表格"}}
 # The kinds of rows under the header that are not tasks (engine/row_kinds.KINDS), as inspect names them.
 ROW_KINDS = {
     "en": {"total": "totals", "group": "groups (phase, section, parent)", "blank": "blank slots",

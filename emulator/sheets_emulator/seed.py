@@ -30,7 +30,7 @@ def read_xlsx(path: str | os.PathLike) -> tuple[dict[str, list[list]], dict[str,
         for name in wb.sheet_names:
             sheet = wb.get_sheet_by_name(name)
             rows = []
-            for row in sheet.to_python():
+            for row in sheet.to_python(skip_empty_area=False):  # from A1, as the sheet holds it
                 line = []
                 for v in row:
                     if isinstance(v, dt.timedelta):
@@ -71,9 +71,13 @@ def upload(session: Any, title: str, sheets: dict[str, list[list]], merges: Opti
     root = "https://sheets.googleapis.com/v4/spreadsheets"
     specs = []
     for name, rows in sheets.items():
-        width = max((len(r) for r in rows), default=0)
+        # a merged area may reach past the last filled row or column (a title merged across empty columns):
+        # the grid covers it, as Google's own .xlsx import does
+        areas = (merges or {}).get(name, ())
+        width = max([len(r) for r in rows] + [c1 + 1 for _, (_, c1) in areas], default=0)
+        height = max([len(rows)] + [r1 + 1 for _, (r1, _) in areas])
         specs.append({"properties": {"title": name, "gridProperties": {
-            "rowCount": max(1000, len(rows)), "columnCount": max(26, width)}}})
+            "rowCount": max(1000, height), "columnCount": max(26, width)}}})
     r = session.post(root, json={"properties": {"title": title}, "sheets": specs}, timeout=timeout)
     r.raise_for_status()
     made = r.json()

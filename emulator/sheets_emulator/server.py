@@ -389,6 +389,13 @@ def seed_from_xlsx(emu: SheetsEmulator, path: str) -> str:
     sid = emu.create_spreadsheet(os.path.splitext(os.path.basename(path))[0], sheets=sheets)
     requests = []
     for name, areas in merges.items():
+        # a merged area may reach past the last filled row or column: the grid grows to cover it, as Google's
+        # own .xlsx import does (mergeCells outside the grid is refused)
+        with emu.store.lock:
+            grid = emu._sheet(sid, name).grid
+            for (_, _), (r1, c1) in areas:
+                grid["rowCount"] = max(grid["rowCount"], r1 + 1)
+                grid["columnCount"] = max(grid["columnCount"], c1 + 1)
         sheet_id = emu.sheet_properties(sid, name)["sheetId"]
         requests += [{"mergeCells": {"mergeType": "MERGE_ALL", "range": {
             "sheetId": sheet_id, "startRowIndex": r0, "endRowIndex": r1 + 1, "startColumnIndex": c0,
@@ -402,6 +409,9 @@ def seed_from_xlsx(emu: SheetsEmulator, path: str) -> str:
 
 def main(argv: Optional[list[str]] = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if "--api=feishu" in argv or any(a == "--api" and b == "feishu" for a, b in zip(argv, argv[1:])):
+        from .feishu.server import main as feishu_main  # the Feishu emulator, started the same way
+        return feishu_main(argv)
     if "--api" in argv:  # --api sheets (this module) | graph (sheets_emulator.graph)
         i = argv.index("--api")
         api = argv[i + 1] if i + 1 < len(argv) else ""
@@ -412,6 +422,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sheets_emulator",
         description="Local Google Sheets API v4 emulator / 本地 Google Sheets API v4 模拟服务")
+    parser.add_argument("--api", choices=("google", "feishu", "graph"), default="google",
+                        help="which API to emulate / 模拟哪个 API")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind / 绑定地址")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port / 0 表示自动选择空闲端口")
     parser.add_argument("--seed", action="append", default=[], help="JSON seed file / JSON 种子文件")

@@ -13,11 +13,14 @@ from ..channels.deliver import ChatPost, held_parts, post_all, post_held
 from ..digest.content import note_content
 from ..history import History, tracker_key
 from ..model import Report
+from .. import registry
 from .config import TrackerConfig
 
 
 def report_link(tracker: TrackerConfig) -> str | None:
-    return tracker.report_url or (tracker.source if "://" in tracker.source else None)
+    """The "full report" link of a chat post: the config's report_url, else the link the tracker's backend gives
+    (a Google or Feishu sheet; feishu:TOKEN opens as its sheet link), None for a local file."""
+    return tracker.report_url or registry.link(tracker.source, ask=False)
 
 
 def alert_posts(tracker: TrackerConfig, report: Report) -> list[ChatPost]:

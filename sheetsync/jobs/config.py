@@ -98,6 +98,7 @@ class TrackerConfig:
     holidays_file: str | None = None  # an absolute path: official days off and make-up days (sheetsync.holidays_file)
     statuses: dict[str, str] = field(default_factory=dict, hash=False)  # the tracker's own status word -> status
     quiet_hours: QuietHours | None = QUIET_DEFAULT  # no chat post @-mentions people then (None: off)
+    credentials: str | None = None  # a credentials file (absolute; a Feishu app's), never the secret itself
 
     @property
     def mapping(self) -> ColumnMapping | None:
@@ -385,7 +386,8 @@ def _resolve(base: Path, value: str) -> Path:
 _TRACKER_KEYS = ("name", "source", "language", "timezone", "calendar", "recipients", "max_recipients", "owner",
                  "review_sla_hours", "review_clock",
                  "lead_times", "channels", "notice", "report_url", "metric_rules",
-                 "columns", "header_row", "sheet", "ignore", "skip_rows", "holidays_file", "statuses", "quiet_hours")
+                 "columns", "header_row", "sheet", "ignore", "skip_rows", "holidays_file", "statuses", "quiet_hours",
+                 "credentials")
 _CHANNEL_KEYS = ("kind", "name", "webhook_env", "secret_env", "mentions")
 _RULE_KEYS = ("metric", "kind", "periods", "percent", "baseline")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -550,6 +552,11 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
     holidays = _holidays_file(c, data, path, base)
     statuses = _statuses(c, data, path)
     quiet = _quiet_hours(c, data, path)
+    credentials = c.text(data, path + ("credentials",), "the path of a credentials file (a Feishu app's)",
+                         "凭据文件的路径(飞书应用的)")
+    if credentials and source and not registry.takes(source, "credentials"):
+        c.bad(path + ("credentials",), "this tracker's source signs in with no credentials file",
+              "此跟踪表的数据源不使用凭据文件")
     if len(c.problems) > n0 or not name or not source:
         return None
     return TrackerConfig(name=name, source=source, timezone=zone, language=language, calendar=calendar,
@@ -558,7 +565,8 @@ def _tracker(c: _Checker, raw: Any, i: int, base: Path, seen: dict[str, int]) ->
                          lead_times=leads, max_recipients=int(most),
                          channels=channels, notice=notice, report_url=report_url, metric_rules=rules,
                          columns=columns, header_row=header_row, sheet=sheet, ignore=ignore, skip_rows=skip_rows,
-                         holidays_file=holidays, statuses=statuses, quiet_hours=quiet)
+                         holidays_file=holidays, statuses=statuses, quiet_hours=quiet,
+                         credentials=str(_resolve(base, credentials)) if credentials else None)
 
 
 def _quiet_hours(c: _Checker, data: dict, path: tuple) -> QuietHours | None:

@@ -16,7 +16,7 @@ from ..clock import current
 from ..history import EMAIL, History, tracker_key
 from ..model import Report, SheetsyncError
 from ..periods import iso_period
-from ..registry import source_options
+from .. import registry
 from .config import Config, TrackerConfig
 from .fleet import account_file
 from .runner import DigestOutcome, NightlyOutcome, run_digest, run_nightly
@@ -63,20 +63,32 @@ class Work:
         return now if now.date() == day else day
 
     def _source_options(self, tracker: TrackerConfig) -> dict:
-        """The key file ([quota] service_accounts spread over trackers) and the shared quota, for a source that
-        signs in and counts requests."""
-        credentials = account_file(self.config, tracker, self.credentials)
+        """The key file (the tracker's own, else [quota] service_accounts spread over trackers) and the shared
+        quota, for a source that signs in and counts requests."""
+        credentials = tracker.credentials or account_file(self.config, tracker, self.credentials)
         quota = self.fleet.quota_for(tracker) if self.fleet is not None else None
-        return source_options(tracker.source, credentials=credentials, quota=quota)
+        return registry.source_options(tracker.source, credentials=credentials, quota=quota)
 
     # nightly ---------------------------------------------------------------------------------------------------
     def sync_one(self, tracker: TrackerConfig, day: dt.date) -> NightlyOutcome:
+        from .changes import change_token, default_tokens
+        options, tokens = self._source_options(tracker), default_tokens(self.config.state)
+        remote = not registry.is_path(tracker.source)  # a local file is read whole anyway; a service is asked
+        if remote and tokens.unchanged(tracker.name, change_token(tracker.source, **options), day):
+            # nothing changed since this day's last sync: read for the notes and posts, write nothing
+            seen = self.library.sync(tracker.source, today=self.moment(tracker, day), lang=tracker.language,
+                                     overrides=tracker.overrides(), mapping=tracker.mapping, dry_run=True,
+                                     record=False, **options)
+            self.reports[tracker.name] = seen.report
+            return NightlyOutcome.from_report(seen.report, written=0)
         lease = getattr(self.fleet, "lease", None)  # a runner among several: its lease on this tracker
         result = self.library.sync(tracker.source, today=self.moment(tracker, day), lang=tracker.language,
                                    overrides=tracker.overrides(), state=history_path(self.config),
                                    mapping=tracker.mapping, **({"lease": lease} if lease is not None else {}),
-                                   **self._source_options(tracker))
+                                   **options)
         self.reports[tracker.name] = result.report
+        if remote:  # the revision the sync left (its own write included)
+            tokens.record(tracker.name, change_token(tracker.source, **options), day)
         outcome = NightlyOutcome.from_report(result.report, written=len(result.plan.cells) if result.changed else 0)
         return dataclasses.replace(outcome, waiting=result.note) if result.note else outcome
 
