@@ -8,7 +8,7 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from sheets_emulator.feishu.server import APP_ID, APP_SECRET, FeishuEmulator
-from sheetsync import sources
+from sheetsync import registry as sources
 from test_gsheets_twins import as_serial
 
 cell = st.one_of(st.none(), st.text(alphabet="ab 中文07-/.e", min_size=1, max_size=6).filter(lambda t: t.strip()),

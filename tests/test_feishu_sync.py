@@ -7,6 +7,7 @@ import math
 import pytest
 
 import sheetsync.api as api
+from sheetsync import registry
 from feishu_fixtures import calls, feishu, reads, writes  # noqa: F401
 from sheets_emulator.feishu.server import RATE_LIMIT
 from sheetsync.model import SheetsyncError
@@ -120,7 +121,7 @@ def test_endless_rate_limit_ends_cleanly(tmp_path, feishu, monkeypatch):
 
 def test_an_expired_token_is_renewed(tmp_path, feishu):
     token = seeded(tmp_path, feishu)
-    backend = api.sources.feishu_source.open(f"feishu:{token}")
+    backend = registry.open_source(f"feishu:{token}")
     backend.read()
     feishu.tokens.clear()  # every tenant token Feishu gave is now invalid
     assert backend.read().sheet("Tasks") is not None
@@ -215,7 +216,7 @@ def test_a_tracker_too_large_is_refused_before_anything_is_written(tmp_path, fei
     from sheetsync.feishu.write import MAX_WRITES, ROWS_PER_WRITE
     from sheetsync.plan import PlannedCell
     token = seeded(tmp_path, feishu)
-    backend = api.sources.feishu_source.open(f"feishu:{token}")
+    backend = registry.open_source(f"feishu:{token}")
     plan = api.sync(f"feishu:{token}", today=TODAY, state=tmp_path / "s.db", dry_run=True).plan
     backend.read()
     col = plan.columns["m_flags"]
@@ -230,13 +231,13 @@ def test_a_tracker_too_large_is_refused_before_anything_is_written(tmp_path, fei
 def test_an_option_the_feishu_backend_does_not_know_is_one_line(tmp_path, feishu):
     token = seeded(tmp_path, feishu)
     with pytest.raises(SheetsyncError) as err:
-        api.sources.feishu_source.open(f"feishu:{token}", backups=3)
+        registry.open_source(f"feishu:{token}", backups=3)
     assert err.value.code == "usage" and "backups" in str(err.value) and "backups" in err.value.zh
 
 
 def test_change_token_is_one_small_request_and_moves_with_an_edit(tmp_path, feishu):
     token = seeded(tmp_path, feishu)
-    backend = api.sources.feishu_source.open(f"feishu:{token}")
+    backend = registry.open_source(f"feishu:{token}")
     before = backend.change_token()
     assert before and before == backend.change_token()
     assert [c for c in calls(feishu)] == ["GET metainfo", "GET metainfo"]

@@ -20,12 +20,7 @@ from .write import (add_columns, add_report_sheet, hide_machine_column, plan_wri
 class FeishuSheet:
     """One spreadsheet, signed in once; each read is a fresh snapshot, and a write applies to the latest."""
 
-    def __init__(self, source: str, *, credentials: Optional[str] = None, retry: Optional[RetryPolicy] = None,
-                 **unknown):
-        if unknown:  # an option meant for another backend is a mistake worth saying, not one to swallow
-            names = ", ".join(sorted(unknown))
-            raise SheetsyncError(f"{source}: a Feishu sheet takes no option {names}",
-                                 f"{source}:飞书表格不接受选项 {names}", code="usage")
+    def __init__(self, source: str, *, credentials: Optional[str] = None, retry: Optional[RetryPolicy] = None):
         self.source = source
         self.target = parse(source)
         self.client = Client(load_app(credentials), endpoint(self.target.lark), retry, doc=self.target.token)

@@ -8,9 +8,11 @@ from .links import LINK, SCHEME, claims, parse  # noqa: F401  (claims: the regis
 NAME = "feishu"
 
 
-def open(source: str, **options):  # noqa: A001  (the contract's name)
+def open(source: str, *, credentials: str | None = None, retry=None):  # noqa: A001  (the contract's name)
+    """The sheet as a Backend: `credentials` an app's JSON file (else the environment's app id and secret),
+    `retry` the request policy (tests). An option it does not take is the registry's one-line error."""
     from .backend import FeishuSheet
-    return FeishuSheet(str(source), **options)
+    return FeishuSheet(str(source), credentials=credentials, retry=retry)
 
 
 def link(source: str) -> str | None:

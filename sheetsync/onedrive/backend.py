@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
+from ..atomic import write_atomic
 from ..backend import Backend, Written
 from ..model import SheetsyncError, WorkbookData
 from ..plan import Plan
@@ -96,7 +97,7 @@ class OneDriveWorkbook:
                                  code="not-a-spreadsheet")
         content = self.graph.request("GET", self.base + "/content", allow_redirects=True).content
         path = Path(self._dir) / name
-        path.write_bytes(content)
+        write_atomic(path, content)  # the downloaded copy, whole, in this run's private folder
         self.local = self.open_file(str(path))
         workbook = self.local.read()
         workbook.source = self.source
