@@ -75,4 +75,5 @@ def test_the_report_carries_the_clock_the_engine_used(tmp_path, no_env):
     report = api.validate(path)
     assert report.today == D(2026, 11, 24) and report.clock.now == dt.datetime(2026, 11, 24, 7, 30)
     waited = next(f for f in report.findings if f.code == "unreviewed")
-    assert "46 小时" in waited.message  # Sun 09:00 to Tue 07:30 in Shanghai, not the UTC date
+    # working hours: Sunday is off, so Mon 00:00 to Tue 07:30 in Shanghai (31 h); the UTC date would give 23 h
+    assert "31 小时" in waited.message
