@@ -22,6 +22,7 @@ import argparse
 import os
 import copy
 import json
+import re
 import secrets
 import signal
 import socket
@@ -259,6 +260,10 @@ _ERROR_TEXT = {429: "Quota exceeded for quota metric 'Write requests' and limit 
                500: "Internal error encountered.", 503: "The service is currently unavailable."}
 
 
+# Drive v3 files.get: the one Drive call the emulator serves (a spreadsheet's version, for a watcher's poll)
+DRIVE_FILE = re.compile(r"^/drive/v3/files/([^/]+)$")
+
+
 class _Handler(BaseHTTPRequestHandler):
     emulator: SheetsEmulator
     protocol_version = "HTTP/1.1"
@@ -333,7 +338,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(status, {"error": {"code": status, "message": message, "status": word}},
                             {"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/"'})
             return
-        status, out = route(emu.store, method, split.path, query, body)
+        drive = DRIVE_FILE.match(split.path)
+        if drive is not None and method == "GET":
+            status, out = emu.store.drive_file(unquote(drive.group(1)), query)
+        else:
+            status, out = route(emu.store, method, split.path, query, body)
         entry.status = status
         self._send_json(status, out)
 

@@ -65,7 +65,7 @@ def _load_service_account(path: str):
 
 def connect(credentials: Optional[str] = None, retry: Optional[RetryPolicy] = None,
             quota: Optional[QuotaHook] = None) -> Connection:
-    """A gspread HTTP client with the spreadsheets scope only, bounded retries and timeouts; every request
+    """A gspread HTTP client with the spreadsheets scope (and Drive metadata, read only), bounded retries and timeouts; every request
     (retries included) first takes a token from `quota` when one is given."""
     from google.auth.credentials import AnonymousCredentials
     path = credentials or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") or None
