@@ -21,8 +21,9 @@ from gspread.http_client import HTTPClient
 from ..model import SheetsyncError
 from ..retry_after import seconds
 
-# the spreadsheet itself; and the Drive file's metadata, for its `version` (the watch's change token) only
-SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.metadata.readonly"]
+SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
+# only a change token's connection asks for more: the Drive file's metadata (its `version`), read only
+VERSION_SCOPES = SCOPES + ["https://www.googleapis.com/auth/drive.metadata.readonly"]
 
 
 class QuotaHook(Protocol):
