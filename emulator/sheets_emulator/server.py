@@ -11,7 +11,8 @@ Sheets routes require a bearer token from BASE_URL/token, where the given servic
 token_uri must be that URL, so give a fixed --port).
 
 Every request is checked against Google's discovery document for Sheets v4 (validate.py) and refused with
-Google's 400 INVALID_ARGUMENT texts, so a request Google would reject fails here too.
+Google's 400 INVALID_ARGUMENT texts, so a request Google would reject fails here too. Of Drive, only files.get of
+a spreadsheet is served (GET /drive/v3/files/ID?fields=version): its version grows with every write.
 
 Faults are consumed in order: the first queued fault whose `match` is a substring of "METHOD path?query"
 fires, `times` times. `before_write` faults call a function (given the emulator) just before the next write

@@ -9,15 +9,17 @@ import os
 from pathlib import Path
 
 from ..atomic import write_atomic
+from ..engine.counts import count
+from ..redact import redact
 
 STATUS_FILE = "watch-status.json"
 
 _TEXT = {
-    "en": {"head": "watch (pid {pid}, since {started}{stopped}): {n} tracker(s)", "stopped": ", stopped {at}",
+    "en": {"head": "watch (pid {pid}, since {started}{stopped}): {n}", "stopped": ", stopped {at}",
            "line": "  {name} [{kind}] {source}: last sync {last}; {state}", "never": "not yet",
            "ok": "ok", "failed": "failing since {since} ({error}); next try {retry}", "open": "open, waiting to be closed",
            "none": "no watch has run with this state folder"},
-    "zh": {"head": "watch(进程 {pid},自 {started}{stopped}):{n} 个跟踪表", "stopped": ",已于 {at} 停止",
+    "zh": {"head": "watch(进程 {pid},自 {started}{stopped}):{n}", "stopped": ",已于 {at} 停止",
            "line": "  {name} [{kind}] {source}:最近同步 {last};{state}", "never": "尚未同步",
            "ok": "正常", "failed": "自 {since} 起失败({error});下次重试 {retry}", "open": "文件已打开,等待关闭",
            "none": "此状态目录下没有运行过 watch"},
@@ -71,12 +73,14 @@ def status_lines(folder: Path | str, lang: str) -> list[str]:
     except (OSError, ValueError, KeyError, TypeError):
         return [tx["none"]]
     stopped = tx["stopped"].format(at=data["stopped"]) if data.get("stopped") else ""
-    lines = [tx["head"].format(pid=data.get("pid"), started=data.get("started"), stopped=stopped, n=len(trackers))]
+    ui = "zh" if lang == "zh" else "en"
+    lines = [tx["head"].format(pid=data.get("pid"), started=data.get("started"), stopped=stopped,
+                               n=count(ui, "tracker", len(trackers)))]
     for name, t in trackers.items():
         if t.get("state") == "failed":
             state = tx["failed"].format(since=t.get("failing_since"), error=t.get("error"), retry=t.get("retry"))
         else:
             state = tx.get(t.get("state") or "ok", tx["ok"])
-        lines.append(tx["line"].format(name=name, kind=t.get("kind"), source=t.get("source"),
+        lines.append(tx["line"].format(name=name, kind=t.get("kind"), source=redact(str(t.get("source"))),
                                        last=t.get("last_sync") or tx["never"], state=state))
     return lines
