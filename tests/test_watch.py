@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from gsheets_fixtures import emu, load_xlsx  # noqa: F401  (emu: the fixture)
+from gsheets_fixtures import emu, load_xlsx, token_server  # noqa: F401  (emu, token_server: fixtures)
 from tracker_factory import make_tracker
 
 SHEETSYNC = [sys.executable, "-m", "sheetsync"]
@@ -186,3 +186,43 @@ def test_a_google_sheet_edit_is_picked_up_by_the_version_poll(emu, tmp_path):
         stop.set()
         runner.join(BOUND)
     assert codes == [0]
+
+
+def test_the_version_poll_signs_in_for_drive_metadata_and_every_other_request_does_not(emu, token_server, tmp_path):
+    """Signed in with a service-account key: the change token's connection asks for the read-only Drive metadata
+    scope besides the spreadsheets one, and the emulator (as Drive) refuses files.get to a Sheets-only token."""
+    import base64
+    import json
+
+    from gsheets_fixtures import service_account_file
+    from sheetsync.registry import open_source
+    key = load_xlsx(emu, make_tracker(tmp_path / "tracker.xlsx", tasks(dt.date.today()), fields=FIELDS))
+    creds = service_account_file(tmp_path / "sa.json", token_server.url)
+    backend = open_source(f"gsheet:{key}", credentials=str(creds))
+    backend.read()
+    first = backend.change_token()
+    assert first and first == backend.change_token()  # unchanged: the same token
+
+    def scope(grant: str) -> str:
+        form = dict(p.split("=", 1) for p in grant.split("&"))
+        payload = form["assertion"].split(".")[1]
+        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["scope"]
+    scopes = [scope(g) for g in token_server.grants]
+    assert scopes == ["https://www.googleapis.com/auth/spreadsheets",
+                      "https://www.googleapis.com/auth/spreadsheets https://www.googleapis.com/auth/drive.metadata.readonly"]
+    sheets_only = emu.tokens.issue("x@demo-project.iam.gserviceaccount.com")
+    refused = endpoint_session_with(emu, sheets_only).get(
+        f"https://www.googleapis.com/drive/v3/files/{key}", params={"fields": "version"})
+    assert refused.status_code == 403
+
+
+def endpoint_session_with(emu, token: str):
+    import requests
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    original = session.request
+
+    def request(method, url, *args, **kwargs):
+        return original(method, url.replace("https://www.googleapis.com", emu.base_url), *args, **kwargs)
+    session.request = request
+    return session

@@ -40,7 +40,7 @@ from . import cells as cells_mod
 from . import dimensions as dims
 from .a1 import parse_cells
 from .routes import Store, is_write, route
-from .oauth import TokenService
+from .oauth import DRIVE_METADATA_SCOPES, TokenService
 from .store import Sheet, new_spreadsheet
 
 TOKEN_PATH = "/token"
@@ -331,15 +331,15 @@ class _Handler(BaseHTTPRequestHandler):
                 entry.status = fault.status
                 self._send_fault(fault)
                 return
-        refused = emu.tokens.check(self.headers.get("Authorization"), is_write(method, split.path)) \
-            if emu.auth else None
+        drive = DRIVE_FILE.match(split.path)
+        refused = emu.tokens.check(self.headers.get("Authorization"), is_write(method, split.path),
+                                   DRIVE_METADATA_SCOPES if drive is not None else None) if emu.auth else None
         if refused is not None:
             status, message, word = refused
             entry.status = status
             self._send_json(status, {"error": {"code": status, "message": message, "status": word}},
                             {"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/"'})
             return
-        drive = DRIVE_FILE.match(split.path)
         if drive is not None and method == "GET":
             status, out = emu.store.drive_file(unquote(drive.group(1)), query)
         else:

@@ -88,9 +88,9 @@ class Work:
                                    mapping=tracker.mapping, **({"lease": lease} if lease is not None else {}),
                                    **options)
         self.reports[tracker.name] = result.report
-        self.calendar_feeds(tracker, result.report)
         if remote:  # the revision the sync left (its own write included)
             tokens.record(tracker.name, change_token(tracker.source, **options), day)
+        self.calendar_feeds(tracker, result.report)  # after the sync is recorded: a feed that fails fails alone
         outcome = NightlyOutcome.from_report(result.report, written=len(result.plan.cells) if result.changed else 0)
         return dataclasses.replace(outcome, waiting=result.note) if result.note else outcome
 
