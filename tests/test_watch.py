@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +15,6 @@ import time
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from gsheets_fixtures import emu, load_xlsx, token_server  # noqa: F401  (emu, token_server: fixtures)
 from tracker_factory import make_tracker
