@@ -348,3 +348,68 @@ def state_reset(config: str | Path | None = None, state: str | Path | None = Non
     """`sheetsync state reset --yes`: move a damaged state file aside (kept, and named in the answer)."""
     from .state.check import reset_state
     return reset_state(state_target(config, state))
+
+
+# ---- reacting as people work: the watch, and deadlines in calendars ---------------------------------------------
+
+def calendar(source: str | Path, ics: str | Path, *, today=None, lang: str | None = None,
+             overrides: dict | None = None, mapping: ColumnMapping | None = None, **source_options):
+    """`sheetsync calendar SOURCE --ics DIR`: one iCalendar feed per owner and one for the team (team.ics) in DIR,
+    each open task's deadline an all-day event with a UID stable across runs. Returns calendar_feed.Feeds.
+
+    Example:
+        feeds = api.calendar("tracker.xlsx", "feeds/")
+        sorted(feeds.files)  # ['person-…ics', …, 'team.ics']
+    """
+    from .calendar_feed import tracker_link, write_feeds  # lazy: validate and sync never load icalendar
+    from .history import tracker_key
+    report = validate(source, today=today, lang=lang, overrides=overrides, mapping=mapping, **source_options)
+    return write_feeds(report, ics, tracker=tracker_key(source), link=tracker_link(source),
+                       now=report.clock.aware if report.clock else None)
+
+
+def run_calendar(config, *, ics: str | Path | None = None, only: list[str] | None = None, today=None,
+                 credentials: str | None = None):
+    """`sheetsync calendar --config`: every tracker's feeds under `ics` (default [jobs.calendar] ics), in a
+    folder per tracker; the nightly writes them too when [jobs.calendar] ics is set. Returns a jobs.RunSummary."""
+    from .jobs import commands  # lazy: see _library
+    return commands.calendar(config, _library(), ics=ics, only=only, today=today, credentials=credentials)
+
+
+def watch(source: str | Path | None = None, *, config=None, only: list[str] | None = None, poll: float = 60.0,
+          settle: float = 3.0, state: str | Path | None = None, credentials: str | None = None, stop=None,
+          log=None, **sync_options) -> int:
+    """`sheetsync watch`: sync SOURCE (or every tracker of `config`) soon after each change, until SIGTERM or
+    Ctrl-C (or `stop`, a threading.Event); returns the exit code, 0 after a clean stop. A file is synced once it
+    is closed and unchanged for `settle` seconds; a remote sheet's change token is asked every `poll` seconds.
+    What it watches, and when each tracker last synced, is in the state folder (`sheetsync status`).
+
+    Example:
+        api.watch("tracker.xlsx", poll=60, settle=3)
+    """
+    from .watch import run_watch, watch_config  # lazy: only the watch loads watchdog
+    if config is not None:
+        return watch_config(config, _library(), only=only, poll=poll, settle=settle, credentials=credentials,
+                            stop=stop, log=log)
+    options = registry.source_options(source, credentials=credentials)
+    return run_watch(source, lambda: sync(source, state=state, **sync_options, **options), options,
+                     folder=watch_folder(source, state), poll=poll, settle=settle, stop=stop, log=log)
+
+
+def watch_folder(source: str | Path | None = None, state: str | Path | None = None) -> Path:
+    """Where a one-SOURCE watch keeps its status record: beside the state file (`state`, SHEETSYNC_STATE, else
+    .sheetsync beside a tracker file or in the working directory)."""
+    from .history import default_state_path
+    from .state import is_url
+    where = state or default_state_path(source)
+    return Path.cwd() / ".sheetsync" if is_url(str(where)) else Path(where).parent
+
+
+def watch_status(source: str | Path | None = None, *, config=None, state: str | Path | None = None,
+                 lang: str = "en") -> list[str]:
+    """The watch's lines of `sheetsync status`: what it watches and when each tracker last synced."""
+    from .watch.status import status_lines
+    if config is not None:
+        from .jobs import load_config
+        return status_lines(load_config(config).state, lang)
+    return status_lines(watch_folder(source, state), lang)

@@ -127,6 +127,8 @@ Examples (one per command; `sheetsync COMMAND --help` tells more):
   sheetsync run nightly --config sheetsync.toml
   sheetsync schedule --config sheetsync.toml
   sheetsync status --config sheetsync.toml
+  sheetsync watch tracker.xlsx
+  sheetsync calendar tracker.xlsx --ics feeds/
   sheetsync holidays import 2027.txt --file holidays.toml
   sheetsync state check --config sheetsync.toml
 """
@@ -725,18 +727,108 @@ def _finish(summary, lang) -> None:
     sys.exit(summary.exit_code)
 
 
-@cli.command("status", short_help="Print what every shard of the fleet did last night.")
-@config_option
+@cli.command("status", short_help="Print what the fleet did last night and what the watch watches.")
+@click.argument("source", required=False)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETSYNC_CONFIG",
+              help="The sheetsync.toml (or SHEETSYNC_CONFIG).")
+@click.option("--state", "state", metavar="FILE", help="The state file a one-tracker watch was given.")
 @lang_option("Language: zh or en (default: the config's trackers').")
-def fleet_status(config_path, lang):
-    """What every shard of the fleet did in its last nightly, digest and notice run (from the state store).
+def fleet_status(source, config_path, state, lang):
+    """What every shard of the fleet did in its last nightly, digest and notice run (from the state store), and
+    what `sheetsync watch` watches and when each tracker last synced. Without --config: the watch of SOURCE
+    (its state folder beside the tracker), or of the working directory.
 
     \b
     Example:
       sheetsync status --config fleet.toml
+      sheetsync status tracker.xlsx
     """
-    for line in api.fleet_status(config_path, lang=lang):
+    if config_path:
+        lines = api.fleet_status(config_path, lang=lang)
+        watched = api.watch_status(config=config_path, lang=lang or _config_lang(["--config", config_path]) or "en")
+        lines += watched if len(watched) > 1 else []  # a config nobody watches: the fleet's lines alone
+    else:
+        lines = api.watch_status(source, state=state, lang=_ui_lang(lang))
+    for line in lines:
         click.echo(line)
+
+
+@cli.command(short_help="Sync a tracker soon after each change, until stopped.")
+@click.argument("source", required=False)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETSYNC_CONFIG",
+              help="Watch every tracker of this sheetsync.toml (or SHEETSYNC_CONFIG) instead of one SOURCE.")
+@click.option("--tracker", "only", multiple=True, metavar="NAME", help="With --config: only this tracker (repeatable).")
+@click.option("--poll", type=click.FloatRange(0.5, 86_400), default=60.0, show_default=True, metavar="SECONDS",
+              help="How often a remote sheet's change token is asked (one small request), and a file looked at.")
+@click.option("--settle", type=click.FloatRange(0, 3_600), default=3.0, show_default=True, metavar="SECONDS",
+              help="How long a closed file must stay unchanged (size and mtime) before it is synced.")
+@click.option("--state", "state", metavar="FILE", help="The state file (default: .sheetsync/state.db beside the "
+              "tracker, or SHEETSYNC_STATE).")
+@click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
+              help="Google service-account JSON (or GOOGLE_APPLICATION_CREDENTIALS), or a Feishu app's JSON.")
+def watch(source, config_path, only, poll, settle, state, credentials):
+    """Sync a tracker soon after each change and do nothing otherwise, until SIGTERM or Ctrl-C (exit 0).
+
+    A file is synced once nobody has it open (no ~$ or .~lock owner file beside it) and it has been unchanged
+    for --settle seconds; a workbook open all day is synced when it is closed. A Google, Feishu or OneDrive
+    sheet is asked for its revision every --poll seconds. Its own writes are not changes; a failing tracker is
+    retried later (logged) while the others go on. `sheetsync status` says what it watches and when each
+    tracker last synced.
+
+    \b
+    Example:
+      sheetsync watch tracker.xlsx
+      sheetsync watch --config sheetsync.toml --poll 60
+    """
+    if bool(source) == bool(config_path):
+        raise SheetsyncError("give one SOURCE, or --config FILE for every tracker of a config",
+                             "请给出一个数据源,或用 --config 文件 监视配置中的所有跟踪表", code="usage")
+    if config_path:
+        sys.exit(api.watch(config=config_path, only=list(only) or None, poll=poll, settle=settle,
+                           credentials=credentials))
+    creds = _source_kwargs(source, credentials).get("credentials")
+    sys.exit(api.watch(source, poll=poll, settle=settle, state=state, credentials=creds))
+
+
+_ICS_TEXT = {"en": "Wrote {feeds} to {folder}: {events} (team.ics, and one per owner).",
+             "zh": "已将 {feeds}写入 {folder}:共 {events}(team.ics,以及每位负责人一个)。"}
+
+
+@cli.command(short_help="Write iCalendar feeds of the deadlines: one per owner, one for the team.")
+@click.argument("source", required=False)
+@click.option("--ics", "ics", type=click.Path(file_okay=False), metavar="DIR",
+              help="The folder for the .ics files (with --config: a folder per tracker in it; default "
+                   "[jobs.calendar] ics).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETSYNC_CONFIG",
+              help="Every tracker of this sheetsync.toml (or SHEETSYNC_CONFIG) instead of one SOURCE.")
+@click.option("--tracker", "only", multiple=True, metavar="NAME", help="With --config: only this tracker (repeatable).")
+@click.option("--today", metavar="YYYY-MM-DD[THH:MM]", help=TODAY_HELP)
+@click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
+              help="Google service-account JSON (or GOOGLE_APPLICATION_CREDENTIALS), or a Feishu app's JSON.")
+@lang_option("Language of the events and messages: zh or en (default: the sheet's own).")
+def calendar(source, ics, config_path, only, today, credentials, lang):
+    """Write one iCalendar (.ics) feed per owner and one for the team (team.ics): each open task's deadline as
+    an all-day event with the task, its stage, its state and the tracker's link. UIDs stay the same from run to
+    run, so a subscribed calendar (Outlook, Apple, Google, Feishu) updates its events; done and cancelled tasks
+    leave the feed. Put the folder where calendars can subscribe to it (a web server, a shared drive).
+
+    \b
+    Example:
+      sheetsync calendar tracker.xlsx --ics feeds/
+      sheetsync calendar --config sheetsync.toml --ics /srv/www/feeds
+    """
+    if bool(source) == bool(config_path):
+        raise SheetsyncError("give one SOURCE, or --config FILE for every tracker of a config",
+                             "请给出一个数据源,或用 --config 文件 处理配置中的所有跟踪表", code="usage")
+    if config_path:
+        _finish(api.run_calendar(config_path, ics=ics, only=list(only) or None, today=today,
+                                 credentials=credentials), lang)
+    if not ics:
+        raise SheetsyncError("say where the feeds go: --ics DIR", "请用 --ics 文件夹 指定日历文件的位置", code="usage")
+    feeds = api.calendar(source, ics, today=today, lang=lang, **_source_kwargs(source, credentials))
+    ui = lang or feeds.language
+    click.echo(_ICS_TEXT[ui].format(feeds=count(ui, "feed", len(feeds.files)), folder=feeds.folder,
+                                    events=count(ui, "event", feeds.events)))
 
 
 @run.command("nightly", short_help="Sync every tracker; tell owners about new errors.")

@@ -1,7 +1,8 @@
 """A command imports what it needs when it needs it (issue 12): `validate` and `sync` of an .xlsx, run as a user
 runs them (a subprocess, output to a pipe), under `python -X importtime`; its stderr names every module loaded.
 
-validate never loads openpyxl, matplotlib, jinja2, gspread or the Google stack (nor numpy, pandas); sync of an
+validate never loads openpyxl, matplotlib, jinja2, gspread or the Google stack (nor numpy, pandas, watchdog,
+icalendar); sync of an
 .xlsx loads none of those nor the digest package. Output to a pipe is plain lines, so rich's console and table
 are not loaded either."""
 from __future__ import annotations
@@ -16,7 +17,8 @@ import sys
 from tracker_factory import make_tracker
 
 D = dt.date
-HEAVY = ("openpyxl", "matplotlib", "jinja2", "gspread", "google", "numpy", "pandas", "rich.console", "rich.table")
+HEAVY = ("openpyxl", "matplotlib", "jinja2", "gspread", "google", "numpy", "pandas", "rich.console", "rich.table",
+         "watchdog", "icalendar")  # the last two: only `watch` and `calendar` need them
 SYNC_HEAVY = HEAVY + ("sheetsync.digest",)
 _LINE = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|\s*(\S+)\s*$")
 

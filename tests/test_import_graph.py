@@ -48,7 +48,11 @@ LAYERS = [
     ("sheetsync.channels", "never", ("sheetsync.api", "sheetsync.cli", "sheetsync.jobs", "sheetsync.sync",
                                      "sheetsync.notice")),
     # the jobs get the library's sync, digest and notice as callables (jobs.commands.Library): api is above them
-    ("sheetsync.jobs",     "never", ("sheetsync.api", "sheetsync.cli")),
+    ("sheetsync.jobs",     "never", ("sheetsync.api", "sheetsync.cli", "sheetsync.watch")),
+    # the watch runs the jobs' work or the library's sync it is handed; the feeds are written by both
+    ("sheetsync.watch",    "never", ("sheetsync.api", "sheetsync.cli", "sheetsync.sync")),
+    ("sheetsync.calendar_feed", "never", ("sheetsync.api", "sheetsync.cli", "sheetsync.jobs", "sheetsync.sync",
+                                          "sheetsync.watch", "sheetsync.digest")),
     ("sheetsync",          "never", ("sheetsync.cli",)),  # nothing imports the command line ...
 ]
 ENTRY_POINTS = {"sheetsync.__main__"}  # ... but `python -m sheetsync`, which is the command line

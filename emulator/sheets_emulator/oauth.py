@@ -27,6 +27,11 @@ SHEETS_SCOPES = ("https://www.googleapis.com/auth/spreadsheets", "https://www.go
                  "https://www.googleapis.com/auth/drive.file")
 READONLY_SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",
                    "https://www.googleapis.com/auth/drive.readonly")
+# Drive's files.get takes any Drive scope that may see the file's metadata; a Sheets scope is not one of them
+DRIVE_METADATA_SCOPES = ("https://www.googleapis.com/auth/drive", "https://www.googleapis.com/auth/drive.file",
+                         "https://www.googleapis.com/auth/drive.readonly",
+                         "https://www.googleapis.com/auth/drive.metadata",
+                         "https://www.googleapis.com/auth/drive.metadata.readonly")
 TOKEN_LIFETIME = 3599  # what Google answers for a one-hour assertion
 MAX_ASSERTION_LIFETIME = 3600
 CLOCK_SKEW = 300  # seconds of clock difference tolerated on iat / exp
@@ -129,15 +134,17 @@ class TokenService:
         return {"access_token": token, "expires_in": TOKEN_LIFETIME, "token_type": "Bearer"}
 
     # --- the Sheets routes' check --------------------------------------------------------------------------------
-    def check(self, authorization: Optional[str], write: bool) -> Optional[tuple[int, str, str]]:
-        """None when the bearer token may make this call, else (HTTP status, message, status word)."""
+    def check(self, authorization: Optional[str], write: bool,
+              scopes: Optional[tuple] = None) -> Optional[tuple[int, str, str]]:
+        """None when the bearer token may make this call (one of `scopes`, default the Sheets API's), else (HTTP
+        status, message, status word)."""
         if not authorization or not authorization.startswith("Bearer "):
             return 401, MISSING_CREDENTIAL, "UNAUTHENTICATED"
         with self.lock:
             grant = self.tokens.get(authorization[len("Bearer "):].strip())
         if grant is None or grant.expires <= self.clock():
             return 401, INVALID_CREDENTIAL, "UNAUTHENTICATED"
-        allowed = SHEETS_SCOPES if write else SHEETS_SCOPES + READONLY_SCOPES
+        allowed = scopes or (SHEETS_SCOPES if write else SHEETS_SCOPES + READONLY_SCOPES)
         if not grant.scopes & set(allowed):
             return 403, INSUFFICIENT_SCOPES, "PERMISSION_DENIED"
         return None

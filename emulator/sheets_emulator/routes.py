@@ -42,8 +42,23 @@ class Store:
         with self.lock:
             clone = copy.deepcopy(self.get(sid))
             result = fn(clone)
+            clone.version += 1
             self.spreadsheets[sid] = clone
             return result
+
+    def drive_file(self, sid: str, query: dict) -> tuple[int, dict]:
+        """Drive v3 files.get of a spreadsheet, the one Drive call served: its metadata, `version` above all
+        (what a watcher polls). Only the fields asked for, as Drive answers with `fields`."""
+        ss = self.spreadsheets.get(sid)
+        if ss is None or not ss.shared:
+            return 404, {"error": {"code": 404, "message": f"File not found: {sid}.", "errors": [
+                {"domain": "global", "reason": "notFound", "message": f"File not found: {sid}.",
+                 "locationType": "parameter", "location": "fileId"}]}}
+        with self.lock:
+            resource = {"kind": "drive#file", "id": sid, "name": ss.properties.get("title", ""),
+                        "mimeType": "application/vnd.google-apps.spreadsheet", "version": str(ss.version)}
+        wanted = [f.strip() for f in (query.get("fields") or [""])[0].split(",") if f.strip()]
+        return 200, {k: v for k, v in resource.items() if not wanted or k in wanted}
 
 
 def is_write(method: str, path: str) -> bool:

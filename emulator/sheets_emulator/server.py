@@ -11,7 +11,8 @@ Sheets routes require a bearer token from BASE_URL/token, where the given servic
 token_uri must be that URL, so give a fixed --port).
 
 Every request is checked against Google's discovery document for Sheets v4 (validate.py) and refused with
-Google's 400 INVALID_ARGUMENT texts, so a request Google would reject fails here too.
+Google's 400 INVALID_ARGUMENT texts, so a request Google would reject fails here too. Of Drive, only files.get of
+a spreadsheet is served (GET /drive/v3/files/ID?fields=version): its version grows with every write.
 
 Faults are consumed in order: the first queued fault whose `match` is a substring of "METHOD path?query"
 fires, `times` times. `before_write` faults call a function (given the emulator) just before the next write
@@ -22,6 +23,7 @@ import argparse
 import os
 import copy
 import json
+import re
 import secrets
 import signal
 import socket
@@ -38,7 +40,7 @@ from . import cells as cells_mod
 from . import dimensions as dims
 from .a1 import parse_cells
 from .routes import Store, is_write, route
-from .oauth import TokenService
+from .oauth import DRIVE_METADATA_SCOPES, TokenService
 from .store import Sheet, new_spreadsheet
 
 TOKEN_PATH = "/token"
@@ -259,6 +261,10 @@ _ERROR_TEXT = {429: "Quota exceeded for quota metric 'Write requests' and limit 
                500: "Internal error encountered.", 503: "The service is currently unavailable."}
 
 
+# Drive v3 files.get: the one Drive call the emulator serves (a spreadsheet's version, for a watcher's poll)
+DRIVE_FILE = re.compile(r"^/drive/v3/files/([^/]+)$")
+
+
 class _Handler(BaseHTTPRequestHandler):
     emulator: SheetsEmulator
     protocol_version = "HTTP/1.1"
@@ -325,15 +331,19 @@ class _Handler(BaseHTTPRequestHandler):
                 entry.status = fault.status
                 self._send_fault(fault)
                 return
-        refused = emu.tokens.check(self.headers.get("Authorization"), is_write(method, split.path)) \
-            if emu.auth else None
+        drive = DRIVE_FILE.match(split.path)
+        refused = emu.tokens.check(self.headers.get("Authorization"), is_write(method, split.path),
+                                   DRIVE_METADATA_SCOPES if drive is not None else None) if emu.auth else None
         if refused is not None:
             status, message, word = refused
             entry.status = status
             self._send_json(status, {"error": {"code": status, "message": message, "status": word}},
                             {"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/"'})
             return
-        status, out = route(emu.store, method, split.path, query, body)
+        if drive is not None and method == "GET":
+            status, out = emu.store.drive_file(unquote(drive.group(1)), query)
+        else:
+            status, out = route(emu.store, method, split.path, query, body)
         entry.status = status
         self._send_json(status, out)
 

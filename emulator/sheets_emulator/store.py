@@ -112,6 +112,7 @@ class Spreadsheet:
     named_ranges: list = field(default_factory=list)
     shared: bool = True
     rng: random.Random = field(default_factory=random.Random)
+    version: int = 1  # Drive's file version: grows with every change (a call that changed nothing too, as Drive's)
 
     # --- lookups ---------------------------------------------------------------------------------------------
     def sheet_by_id(self, sheet_id: int, where: str = "") -> Sheet:

@@ -25,6 +25,9 @@ UNITS: dict[str, tuple[str, str, str]] = {
     # the digest's own wording: cells to fix ("共 3 处") and tasks in a sentence ("有 3 项任务到期")
     "spot": ("{n} cell", "{n} cells", "{n} 处"),
     "item": ("{n} task", "{n} tasks", "{n} 项任务"),
+    # the calendar feeds: files written and the deadlines in the team's feed
+    "feed": ("{n} calendar feed", "{n} calendar feeds", "{n} 个日历文件"),
+    "event": ("{n} deadline", "{n} deadlines", "{n} 个截止日期"),
 }
 
 

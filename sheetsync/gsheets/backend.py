@@ -8,7 +8,7 @@ from typing import Optional
 from ..backend import Written
 from ..model import WorkbookData
 from ..plan import Plan
-from .http import QuotaHook, RetryPolicy, SheetsUnavailable, WriteFailed
+from .http import DRIVE_FILES, VERSION_SCOPES, QuotaHook, RetryPolicy, SheetsUnavailable, WriteFailed
 from .read import Snapshot, call, connect, fetch, parse_source
 from .write import fit, key_ranges, recheck, refuse_foreign_report, rows_moved, rules_lost
 
@@ -21,6 +21,8 @@ class GoogleSheet:
         self.source = source
         self.target = parse_source(source)
         self.conn = connect(credentials, retry, quota)
+        self.opened = (credentials, retry, quota)
+        self.drive = None  # the change token's own connection, signed in with the Drive metadata scope too
         self.attempts = self.conn.client.policy.tries
         self.reads = 0
         self.snap: Optional[Snapshot] = None
@@ -29,6 +31,19 @@ class GoogleSheet:
         self.snap = fetch(self.conn, self.target, self.source)
         self.reads += 1
         return self.snap.workbook
+
+    def change_token(self) -> Optional[str]:
+        """The Drive file's `version` (one small read on the shared quota): it grows with every change to the
+        spreadsheet, a person's edit or sheetsync's own write."""
+        from urllib.parse import quote
+        key = self.target.key
+        if self.drive is None:
+            credentials, retry, quota = self.opened
+            self.drive = connect(credentials, retry, quota, scopes=VERSION_SCOPES)
+        answer = call(self.drive, key, self.drive.client.request, "get", DRIVE_FILES + quote(key, safe=""),
+                      params={"fields": "version", "supportsAllDrives": "true"})
+        version = answer.json().get("version")
+        return None if version is None else f"gsheets:{key}:{version}"
 
     def stale(self, plan: Plan) -> bool:
         return rules_lost(self.snap, plan)

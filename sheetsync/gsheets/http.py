@@ -22,6 +22,8 @@ from ..model import SheetsyncError
 from ..retry_after import seconds
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
+# only a change token's connection asks for more: the Drive file's metadata (its `version`), read only
+VERSION_SCOPES = SCOPES + ["https://www.googleapis.com/auth/drive.metadata.readonly"]
 
 
 class QuotaHook(Protocol):
@@ -31,6 +33,7 @@ class QuotaHook(Protocol):
     def take(self, write: bool) -> None: ...
 
 GOOGLE_SHEETS_ROOT = "https://sheets.googleapis.com"
+DRIVE_FILES = "https://www.googleapis.com/drive/v3/files/"  # files.get, the one Drive call made
 ENDPOINT_ENV = "SHEETSYNC_SHEETS_ENDPOINT"
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 
@@ -100,15 +103,18 @@ def endpoint_from_env(environ: Optional[dict] = None) -> Optional[str]:
 
 
 def rewrite_url(url: str, endpoint: Optional[str]) -> str:
-    """'https://sheets.googleapis.com/v4/...' -> endpoint + '/v4/...'; other URLs (and no endpoint) unchanged."""
+    """'https://sheets.googleapis.com/v4/...' -> endpoint + '/v4/...', a Drive files.get URL -> endpoint +
+    '/drive/v3/files/...'; other URLs (and no endpoint) unchanged."""
     if endpoint and url.startswith(GOOGLE_SHEETS_ROOT + "/"):
         return endpoint.rstrip("/") + url[len(GOOGLE_SHEETS_ROOT):]
+    if endpoint and url.startswith(DRIVE_FILES):
+        return endpoint.rstrip("/") + "/drive/v3/files/" + url[len(DRIVE_FILES):]
     return url
 
 
 class EndpointSession(AuthorizedSession):
     """AuthorizedSession whose Sheets calls go to `endpoint` (the local emulator) instead of Google.
-    Anything else (Drive, which open-by-title would use) is refused rather than sent to Google."""
+    Anything else (Drive's other calls, which open-by-title would use) is refused rather than sent to Google."""
 
     def __init__(self, credentials: Any, endpoint: Optional[str] = None, **kwargs: Any):
         super().__init__(credentials, **kwargs)
@@ -119,7 +125,7 @@ class EndpointSession(AuthorizedSession):
                               f"设置了 {ENDPOINT_ENV} 时拒绝非 Sheets 请求:{url}", code="endpoint")
 
     def request(self, method, url, *args, **kwargs):  # type: ignore[override]
-        if self.endpoint and not url.startswith(GOOGLE_SHEETS_ROOT + "/"):
+        if self.endpoint and not url.startswith((GOOGLE_SHEETS_ROOT + "/", DRIVE_FILES)):
             raise self.refuse(url)
         return super().request(method, rewrite_url(url, self.endpoint), *args, **kwargs)
 

@@ -47,14 +47,14 @@ class Connection:
     client_email: Optional[str]  # who the sheet must be shared with (None when anonymous)
 
 
-def _load_service_account(path: str):
+def _load_service_account(path: str, scopes: list[str]):
     from google.oauth2 import service_account
     if not os.path.isfile(path):
         raise SheetsyncError(f"{path}: credentials file not found", f"{path}:找不到凭据文件", code="no-credentials")
     try:
         with open(path, encoding="utf-8") as fh:
             info = json.load(fh)
-        creds = service_account.Credentials.from_service_account_info(info, scopes=SCOPES)
+        creds = service_account.Credentials.from_service_account_info(info, scopes=scopes)
     except (ValueError, KeyError, TypeError) as exc:
         raise SheetsyncError(
             f"{path}: not a Google service-account key file ({str(exc)[:80]}); download the JSON key from the Cloud console",
@@ -64,14 +64,14 @@ def _load_service_account(path: str):
 
 
 def connect(credentials: Optional[str] = None, retry: Optional[RetryPolicy] = None,
-            quota: Optional[QuotaHook] = None) -> Connection:
-    """A gspread HTTP client with the spreadsheets scope only, bounded retries and timeouts; every request
+            quota: Optional[QuotaHook] = None, scopes: Optional[list[str]] = None) -> Connection:
+    """A gspread HTTP client with the spreadsheets scope only (`scopes` for another), bounded retries and timeouts; every request
     (retries included) first takes a token from `quota` when one is given."""
     from google.auth.credentials import AnonymousCredentials
     path = credentials or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") or None
     endpoint = endpoint_from_env()
     if path:
-        creds, email = _load_service_account(path)
+        creds, email = _load_service_account(path, scopes or SCOPES)
     elif endpoint:
         creds, email = AnonymousCredentials(), None  # a local emulator needs no sign-in
     else:

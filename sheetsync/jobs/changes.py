@@ -1,5 +1,5 @@
 """What each tracker's source said its revision was after the last nightly sync (a backend's change_token():
-a Feishu sheet's revision), so a run the same day that finds the same revision writes nothing: it reads the
+a Feishu sheet's revision, a Google sheet's Drive version, a OneDrive item's cTag), so a run the same day that finds the same revision writes nothing: it reads the
 sheet for the night's notes and posts, and leaves the sheet alone. A JSON file in the state directory, written
 whole (sheetsync.atomic). A source without a change token is always synced."""
 from __future__ import annotations

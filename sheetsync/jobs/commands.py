@@ -169,6 +169,21 @@ def chat(config: Config | str | Path, library: Library, *, only: list[str] | Non
                   shard=shard, force=force, send=send)
 
 
+def calendar(config: Config | str | Path, library: Library, *, ics: Path | str | None = None,
+             only: list[str] | None = None, today=None, credentials: str | None = None) -> RunSummary:
+    """Each tracker's deadline feeds under `ics` (default: [jobs.calendar] ics), one folder per tracker."""
+    cfg = config_of(config)
+    root = ics if ics is not None else cfg.jobs.calendar.ics
+    if root is None:
+        raise SheetsyncError(f"{cfg.path}: say where the feeds go: --ics DIR, or [jobs.calendar] ics = \"feeds/\"",
+                             f"{cfg.path}:请指定日历文件的位置:--ics 文件夹,或 [jobs.calendar] ics = \"feeds/\"",
+                             code="usage")
+    work = Work(cfg, library, credentials=credentials)
+    work.pinned = parse_today(today)
+    return run_digests(cfg, digest_one=lambda t, period, day: work.calendar_one(t, period, day, root),
+                       today=_day(today), only=list(only) if only else None, job="calendar")
+
+
 def schedule(config: Config | str | Path, library: Library, *, outbox: Path | str | None = None,
              credentials: str | None = None, clock: Callable[[], dt.datetime] | None = None, send: bool = False,
              rehearse: bool = False, **serve_options) -> int:

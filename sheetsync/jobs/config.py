@@ -201,10 +201,16 @@ class NoticeJob:
 
 
 @dataclass(frozen=True)
+class CalendarJob:
+    ics: Path | None = None  # the nightly writes each tracker's deadline feeds to ics/<tracker name>/; None: not
+
+
+@dataclass(frozen=True)
 class JobsConfig:
     nightly: NightlyJob = NightlyJob()
     digest: DigestJob = DigestJob()
     notice: NoticeJob = NoticeJob()
+    calendar: CalendarJob = CalendarJob()
 
 
 @dataclass(frozen=True)
@@ -689,8 +695,10 @@ def _smtp(c: _Checker, raw: Any) -> SmtpConfig | None:
     return SmtpConfig(host=host, sender=sender, port=port, tls=tls, user=user or None)
 
 
-def _jobs(c: _Checker, raw: Any) -> JobsConfig:
-    data = c.table(raw if raw is not None else {}, ("jobs",), ("nightly", "digest", "notice"))
+def _jobs(c: _Checker, raw: Any, base: Path) -> JobsConfig:
+    data = c.table(raw if raw is not None else {}, ("jobs",), ("nightly", "digest", "notice", "calendar"))
+    calendar = c.table(data.get("calendar", {}), ("jobs", "calendar"), ("ics",))
+    ics = c.text(calendar, ("jobs", "calendar", "ics"), "a folder for the calendar feeds", "日历订阅文件的文件夹")
     notice = c.table(data.get("notice", {}), ("jobs", "notice"), ("time",))
     nightly = c.table(data.get("nightly", {}), ("jobs", "nightly"), ("time",))
     digest = c.table(data.get("digest", {}), ("jobs", "digest"), ("day", "time", "unchanged"))
@@ -698,7 +706,8 @@ def _jobs(c: _Checker, raw: Any) -> JobsConfig:
         nightly=NightlyJob(time=c.clock(nightly, ("jobs", "nightly", "time"), dt.time(2, 0))),
         digest=DigestJob(day=_day(c, digest), time=c.clock(digest, ("jobs", "digest", "time"), dt.time(8, 30)),
                          unchanged=c.choice(digest, ("jobs", "digest", "unchanged"), ("skip", "note"), "skip")),
-        notice=NoticeJob(time=c.clock(notice, ("jobs", "notice", "time"), dt.time(9, 0))))
+        notice=NoticeJob(time=c.clock(notice, ("jobs", "notice", "time"), dt.time(9, 0))),
+        calendar=CalendarJob(ics=_resolve(base, ics) if ics else None))
 
 
 def _day(c: _Checker, digest: dict) -> str:
@@ -771,7 +780,7 @@ def load_config(path: str | Path) -> Config:
     state = _resolve(base, state_text)
     quota = _quota(c, top.get("quota", {}), base)
     smtp = _smtp(c, top.get("smtp"))
-    jobs = _jobs(c, top.get("jobs"))
+    jobs = _jobs(c, top.get("jobs"), base)
     trackers: list[TrackerConfig] = []
     raw = top.get("trackers")
     if raw is None:

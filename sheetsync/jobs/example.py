@@ -39,6 +39,11 @@ day = "monday"                # monday … sunday, or 周一 … 周日
 time = "08:30"                # the Monday 08:30 progress email 每周一 08:30 的进度周报
 unchanged = "skip"            # skip | note: when nothing changed since last week 与上周相比无变化时
 
+# Deadline feeds for people's calendars, written after each nightly sync (one folder per tracker):
+# 每晚同步后为每位负责人和整个团队写出截止日期日历订阅文件(每个跟踪表一个文件夹):
+# [jobs.calendar]
+# ics = "feeds/"
+
 [[trackers]]
 name = "summer"
 source = "{tracker}"   # or a Google Sheets URL 也可以是 Google 表格链接

@@ -80,6 +80,7 @@ class Work:
                                      overrides=tracker.overrides(), mapping=tracker.mapping, dry_run=True,
                                      record=False, **options)
             self.reports[tracker.name] = seen.report
+            self.calendar_feeds(tracker, seen.report)
             return NightlyOutcome.from_report(seen.report, written=0)
         lease = getattr(self.fleet, "lease", None)  # a runner among several: its lease on this tracker
         result = self.library.sync(tracker.source, today=self.moment(tracker, day), lang=tracker.language,
@@ -89,8 +90,29 @@ class Work:
         self.reports[tracker.name] = result.report
         if remote:  # the revision the sync left (its own write included)
             tokens.record(tracker.name, change_token(tracker.source, **options), day)
+        self.calendar_feeds(tracker, result.report)  # after the sync is recorded: a feed that fails fails alone
         outcome = NightlyOutcome.from_report(result.report, written=len(result.plan.cells) if result.changed else 0)
         return dataclasses.replace(outcome, waiting=result.note) if result.note else outcome
+
+    # calendar feeds ---------------------------------------------------------------------------------------------
+    def calendar_feeds(self, tracker: TrackerConfig, report: Report, root: Path | str | None = None):
+        """The nightly's calendar step: the tracker's deadline feeds under `root` (default [jobs.calendar] ics),
+        in a folder named after the tracker. Nothing when no folder is configured."""
+        root = root if root is not None else self.config.jobs.calendar.ics
+        if root is None:
+            return None
+        from ..calendar_feed import feed_folder, tracker_link, write_feeds  # lazy: only with feeds configured
+        return write_feeds(report, feed_folder(root, tracker.name), tracker=tracker_key(tracker.source),
+                           link=tracker_link(tracker.source, tracker.report_url),
+                           now=report.clock.aware if report.clock else None)
+
+    def calendar_one(self, tracker: TrackerConfig, period: str, day: dt.date, root: Path | str | None = None):
+        """`sheetsync calendar --config`: read and check the tracker (nothing written to it), then its feeds."""
+        seen = self.library.sync(tracker.source, today=self.moment(tracker, day), lang=tracker.language,
+                                 overrides=tracker.overrides(), mapping=tracker.mapping, dry_run=True,
+                                 record=False, **self._source_options(tracker))
+        feeds = self.calendar_feeds(tracker, seen.report, root)
+        return DigestOutcome(sent=len(feeds.files) if feeds else 0, skipped=feeds is None)
 
     def notify_owner(self, tracker: TrackerConfig, new_errors: list[ErrorKey], outcome: NightlyOutcome,
                      day: dt.date) -> None:
