@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import sheetsync.api as api
+import sheet_formulas
 from gsheets_fixtures import emu, load_xlsx  # noqa: F401
 from sheetsync.model import parse_a1
 from test_gsheets_read import CAMPAIGN, PEOPLE
@@ -14,7 +15,6 @@ from tracker_factory import make_tracker
 D = dt.date
 TODAY = "2026-09-21"
 OWN = re.compile(r'^=AND\("sheetsync"="sheetsync",(.*)\)$')
-EQ = re.compile(r'^\$([A-Z]+)(\d+)="((?:[^"]|"")*)"$')
 
 
 def holds(rng, r, c):
@@ -22,18 +22,10 @@ def holds(rng, r, c):
 
 
 def true_at(formula, rng, r, values):
-    """sheetsync's two condition shapes: TRUE, and $COLn="text" (row relative to the range's top row)."""
-    m = OWN.match(formula)
-    assert m, formula
-    cond = m.group(1)
-    if cond == "TRUE":
-        return True
-    m = EQ.match(cond)
-    assert m, cond
-    col = parse_a1(f"{m.group(1)}1")[1]
-    row = r + int(m.group(2)) - 1 - rng["startRowIndex"]
-    line = values[row] if row < len(values) else []
-    return (line[col] if col < len(line) else "") == m.group(3).replace('""', '"')
+    """The rule's formula on row r as Google evaluates it (row references relative to the range's top row),
+    on the day the sync ran."""
+    assert OWN.match(formula), formula
+    return sheet_formulas.true_at(formula, rng["startRowIndex"], r, values, dt.date.fromisoformat(TODAY))
 
 
 def shown(rules, values, r, c):
