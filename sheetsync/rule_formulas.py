@@ -21,7 +21,9 @@ from .engine.task_states import marlett_ticks
 from .model import Task, col_letter
 
 CLOSED = ("done", "cancelled")
-MAX_WORDS = 16  # distinct closed status words in one formula, the most used first: the formula stays short
+MAX_WORDS = 12  # distinct closed status words in one formula, the most used first: the formula stays short
+# the words a person most often types to close a task, beside the ones the tracker already holds
+TYPED = {"zh": ("完成", "取消"), "en": ("Completed", "Complete", "Canceled")}
 
 
 def _quote(text: str) -> str:
@@ -62,11 +64,11 @@ def closed_words(tasks: list[Task], values: list, lang: str) -> tuple[list[str],
             elif reading in CLOSED or reading is None:
                 count[key] = count.get(key, 0) + 1
                 shown.setdefault(key, word)
-    for code in CLOSED:  # the words a person picks when the tracker shows none yet
-        label = STATUS_LABELS[lang][code]
-        if label.casefold() not in open_words:
-            count.setdefault(label.casefold(), 0)
-            shown.setdefault(label.casefold(), label)
+    # the words a person picks when the tracker shows none yet: the language's labels, then the usual ones
+    for word in (*(STATUS_LABELS[lang][code] for code in CLOSED), *TYPED[lang]):
+        if word.casefold() not in open_words:
+            count.setdefault(word.casefold(), 0)
+            shown.setdefault(word.casefold(), word)
     keys = sorted((k for k in count if k not in open_words), key=lambda k: (-count[k], k))[:MAX_WORDS]
     return sorted(shown[k] for k in keys), boolean, number, marks
 
