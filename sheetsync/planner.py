@@ -199,7 +199,10 @@ def _row_formulas(report: Report, table: TableShape, cols: dict[str, int], lang:
         return [sheet.value(t.row - 1, c) for t in tasks]
 
     status = values("status")
-    words, boolean, number, marks = closed_words(tasks, status, lang) if status is not None else ((), False, False, False)
+    unread = frozenset(row for f in report.findings if f.code == "bad-status" and f.sheet == report.sheet
+                       for row, _ in f.spots())
+    words, boolean, number, marks = (closed_words(tasks, status, lang, unread) if status is not None
+                                     else ((), False, False, False))
     progress = values("progress") or []
     percent = any(v.__class__ in (int, float) and v > 1 for v in progress)
     return RowFormulas(first=table.first_row, health=cols["m_health"], due=cols["m_due"], status=own.get("status"),

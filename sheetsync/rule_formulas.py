@@ -30,30 +30,33 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _words(text: str) -> str:
+def _trimmed(text: str) -> str:
     """What TRIM() leaves of a cell's text: no spaces at the ends, single spaces inside."""
     return " ".join(w for w in text.split(" ") if w)
 
 
-def closed_words(tasks: list[Task], values: list, lang: str) -> tuple[list[str], bool, bool, bool]:
-    """The status column's own words that read as done or cancelled (as written, the most used first), and
+def closed_words(tasks: list[Task], values: list, lang: str, unread: frozenset = frozenset()
+                 ) -> tuple[list[str], bool, bool, bool]:
+    """The status column's own words that read as done or cancelled (as TRIM() leaves them; the MAX_WORDS most
+    used, sorted so the formula is the same from run to run), with the language's usual closing words, and
     whether closed rows there say so with TRUE (a checkbox), with a number (1 = 100%), or with any mark at all
     (a Marlett tick list). `values` are the status cells of `tasks`, in order. A word counts when the built-in
-    vocabulary reads it closed, or, a word of the tracker's own, when every row holding it is closed: a word
-    that some open row holds never clears a highlight."""
+    vocabulary reads it closed, or, a word of the tracker's own (its statuses mapping), when every row holding it
+    is closed: a word that some open row holds never clears a highlight, nor does a word sheetsync could not
+    read (the rows in `unread`, closed only by their progress or finish date)."""
     count: dict[str, int] = {}
     shown: dict[str, str] = {}
     open_words: set[str] = set()
     boolean = number = False
     marks = marlett_ticks(values)
     for t, raw in zip(tasks, values):
-        closed = t.status in CLOSED
+        closed = t.status in CLOSED and t.row not in unread
         if isinstance(raw, bool):
             boolean |= closed and raw
         elif isinstance(raw, (int, float)):
             number |= closed and raw >= 1
         elif isinstance(raw, str) and raw.strip():
-            word = _words(raw)
+            word = _trimmed(raw)
             key = word.casefold()
             try:
                 reading = parse_status(raw)
@@ -61,7 +64,7 @@ def closed_words(tasks: list[Task], values: list, lang: str) -> tuple[list[str],
                 reading = None
             if not closed or (reading is not None and reading not in CLOSED):
                 open_words.add(key)
-            elif reading in CLOSED or reading is None:
+            else:
                 count[key] = count.get(key, 0) + 1
                 shown.setdefault(key, word)
     # the words a person picks when the tracker shows none yet: the language's labels, then the usual ones

@@ -164,3 +164,19 @@ def test_done_words_come_from_the_tracker_and_never_an_open_word(tmp_path):
         assert f'"{word}"' in late
     assert '"进行中"' not in late and '"待审核"' not in late
     assert s.shown("T1", values=s.edited("T1", status="取消")) is None
+
+
+def test_a_status_word_sheetsync_could_not_read_never_clears_a_highlight(tmp_path):
+    """A row done only by its progress, its status cell a word no vocabulary knows: that word says nothing, so a
+    late row that holds it later stays red until a sync reads it."""
+    from sheetsync.engine.statuses import parse_status
+    with pytest.raises(ValueError):
+        parse_status("搞定咯")
+    tasks = [{"id": "T1", "task": "方案", "owner": "张三", "status": "搞定咯", "progress": 1, "deadline": D(2026, 9, 10)},
+             {"id": "T2", "task": "海报", "owner": "张三", "status": "进行中", "progress": 0.2, "deadline": D(2026, 9, 10)}]
+    path = make_tracker(tmp_path / "t.xlsx", tasks, fields=("id", "task", "owner", "deadline", "status", "progress"),
+                        title=None)
+    result = api.sync(str(path), today=TODAY, record=False)
+    assert {t.id: t.status for t in result.report.tasks} == {"T1": "done", "T2": "in-progress"}
+    late = next(r for r in result.plan.rules if r.style.name == "late").condition
+    assert '"搞定咯"' not in late and '"已完成"' in late
