@@ -8,6 +8,7 @@ import datetime as dt
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import sheet_formulas as sf
 import sheetsync.api as api
@@ -60,16 +61,14 @@ SHAPES = {
 
 
 class Synced:
-    """A tracker of one shape synced once; its owned rules and cells as written in the file."""
+    """A tracker synced once (`result`); its owned rules and cells as written in the file."""
 
-    def __init__(self, folder, shape):
-        fields, lang, tasks, self.done_edit = SHAPES[shape]
-        path = make_tracker(folder / "t.xlsx", tasks, lang=lang, fields=fields, title=None)
-        self.result = api.sync(str(path), today=TODAY, record=False)
+    def __init__(self, path, result, done_edit=None):
+        self.result, self.done_edit = result, done_edit or {}
         wb = openpyxl.load_workbook(path)
         ws = wb[self.result.report.sheet]
         self.values = [[c.value for c in row] for row in ws.iter_rows()]
-        self.header = {f: c for f, c in self.result.report.columns.items()}
+        self.header = dict(self.result.report.columns)
         self.rules = []  # (priority, sqref, formula, fill) of sheetsync's own rules
         for cf in ws.conditional_formatting:
             for rule in cf.rules:
@@ -100,9 +99,15 @@ class Synced:
         return values
 
 
+def sync_shape(folder, shape) -> Synced:
+    fields, lang, tasks, done_edit = SHAPES[shape]
+    path = make_tracker(folder / "t.xlsx", tasks, lang=lang, fields=fields, title=None)
+    return Synced(path, api.sync(str(path), today=TODAY, record=False), done_edit)
+
+
 @pytest.fixture(scope="module", params=sorted(SHAPES))
 def synced(request, tmp_path_factory):
-    return Synced(tmp_path_factory.mktemp(request.param), request.param)
+    return sync_shape(tmp_path_factory.mktemp(request.param), request.param)
 
 
 def test_every_owned_formula_is_one_every_spreadsheet_accepts(synced):
@@ -132,7 +137,7 @@ def test_a_late_row_clears_the_moment_it_is_done(synced):
 
 @pytest.mark.parametrize("shape", ["zh-words", "en-progress-percent"])
 def test_moving_the_deadline_past_today_clears_late(shape, tmp_path):
-    s = Synced(tmp_path, shape)
+    s = sync_shape(tmp_path, shape)
     assert s.shown("T1") == "late"
     assert s.shown("T1", values=s.edited("T1", deadline=dt.datetime(2026, 9, 30))) is None
     assert s.shown("T1", values=s.edited("T1", deadline="下周")) == "late"  # text is no date: still late
@@ -148,7 +153,7 @@ def test_the_day_after_a_deadline_the_row_is_late_without_a_sync(synced):
 
 
 def test_unreviewed_clears_when_a_review_time_is_filled_in(tmp_path):
-    s = Synced(tmp_path, "zh-words")
+    s = sync_shape(tmp_path, "zh-words")
     assert s.health["T3"] == "unreviewed" and s.shown("T3") == "unreviewed"
     assert s.shown("T3", values=s.edited("T3", reviewed=dt.datetime(2026, 9, 21, 9))) is None
     assert s.shown("T3", values=s.edited("T3", reviewed="-")) == "unreviewed"  # a placeholder is no review time
@@ -157,7 +162,7 @@ def test_unreviewed_clears_when_a_review_time_is_filled_in(tmp_path):
 
 
 def test_done_words_come_from_the_tracker_and_never_an_open_word(tmp_path):
-    s = Synced(tmp_path, "zh-words")
+    s = sync_shape(tmp_path, "zh-words")
     late = s.row_rules()[0][2]
     # the words the tracker uses for done/cancelled (取消, 已完成), the language's own (已完成, 已取消), no open word
     for word in ("已完成", "取消", "已取消"):
@@ -180,3 +185,30 @@ def test_a_status_word_sheetsync_could_not_read_never_clears_a_highlight(tmp_pat
     assert {t.id: t.status for t in result.report.tasks} == {"T1": "done", "T2": "in-progress"}
     late = next(r for r in result.plan.rules if r.style.name == "late").condition
     assert '"搞定咯"' not in late and '"已完成"' in late
+
+
+STATUS_POOL = ("进行中", "未开始", "已完成", "完成", "取消", "受阻", "待审核", "done", "", "延期", "已完成 ")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(STATUS_POOL), st.integers(-20, 20), st.sampled_from((None, 0.3, 1))),
+                min_size=1, max_size=8),
+       st.integers(0, 30))
+def test_the_rules_agree_with_the_sync_and_never_paint_finished_work_late(tmp_path_factory, rows, later):
+    """Any tracker: on the sync's day the rules show exactly the sync's verdict; on any later day a done or
+    cancelled task is never painted, and an open task whose Due date passed is late."""
+    folder = tmp_path_factory.mktemp("prop")
+    tasks = [{"id": f"T{i}", "task": f"任务{i}", "owner": "张三", "status": s or None, "progress": p,
+              "deadline": TODAY + dt.timedelta(days=d)} for i, (s, d, p) in enumerate(rows, 1)]
+    path = make_tracker(folder / "t.xlsx", tasks, fields=("id", "task", "owner", "deadline", "status", "progress"),
+                        title=None)
+    result = api.sync(str(path), today=TODAY, record=False)
+    s = Synced(path, result)
+    assert {t: s.shown(t) for t in s.rows} == {t: (h if h in ROW_RULE_ORDER else None) for t, h in s.health.items()}
+    day = TODAY + dt.timedelta(days=later)
+    for t in result.report.tasks:
+        shown = s.shown(t.id, today=day)
+        if t.status in ("done", "cancelled"):
+            assert shown is None, (t.id, t.status)
+        elif t.due is not None and t.due < day:
+            assert shown == "late", (t.id, t.status, t.due, day)
