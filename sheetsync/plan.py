@@ -41,6 +41,9 @@ class Rule:
     condition: str  # formula relative to the top-left cell of sqref, without the ownership marker
     style: Highlight
     stop_if_true: bool = False
+    # the Health word of the last sync this rule shows: what a backend without formula rules (Feishu) matches
+    # in the Health cell instead of evaluating `condition`
+    verdict: str | None = None
 
 
 @dataclass

@@ -16,6 +16,7 @@ from .labels import HEALTH_LABELS
 from .model import Report, SheetsyncError, TableShape, WorkbookData, a1, col_letter, parse_a1, quote_sheet
 from .owned import FINGERPRINT_PREFIX, MACHINE_COL, recorded_notes, stored_fingerprint
 from .report_sheet import report_rows
+from .rule_formulas import RowFormulas, closed_words
 from .plan import HIGHLIGHTS, ROW_RULE_ORDER, SPARE_ROWS, PlannedCell, Plan, ReportSheet, Rule
 
 
@@ -92,7 +93,7 @@ def build_plan(report: Report, workbook: WorkbookData, *, run_at: dt.datetime) -
                 append(PlannedCell(r, c, value, kind, before))
 
     _refuse_hidden(report, sheet, cells)
-    rules = _rules(report, table, cols, lang)
+    rules = _rules(report, table, cols, lang, sheet)
     side_rules = _metric_rules(report, workbook)
     report_sheet = _report_sheet(report, run_at)
     fingerprint = _fingerprint(report_sheet, rules + [r for v in side_rules.values() for r in v])
@@ -165,25 +166,49 @@ def _col_of(cell: str) -> int:
     return parse_a1(cell)[1]
 
 
-def _rules(report: Report, table: TableShape, cols: dict[str, int], lang: str) -> list[Rule]:
+def _rules(report: Report, table: TableShape, cols: dict[str, int], lang: str, sheet) -> list[Rule]:
     first = table.first_row
     last = max(report.last_row or first, first) + SPARE_ROWS
     right = max(max(table.columns.values()), *cols.values())
     # the row colours stop at a Gantt grid: a conditional fill would paint over the bars drawn there
     spans = [(0, right)] if table.grid is None else [(0, table.grid[0] - 1), (table.grid[1] + 1, right)]
     sqref = " ".join(f"{col_letter(a)}{first}:{col_letter(b)}{last}" for a, b in spans if a <= b)
-    health_col = col_letter(cols["m_health"])
     labels = HEALTH_LABELS[lang]
+    live = _row_formulas(report, table, cols, lang, sheet)
     rules = []
     for name in ROW_RULE_ORDER:
-        text = labels[name].replace('"', '""')
-        rules.append(Rule(sqref, f'${health_col}{first}="{text}"', HIGHLIGHTS[name], stop_if_true=False))
+        condition = live.late(labels[name]) if name == "late" else live.verdict(name, labels[name])
+        rules.append(Rule(sqref, condition, HIGHLIGHTS[name], stop_if_true=False, verdict=labels[name]))
     error_cells = sorted({cell for f in report.findings
                           if f.severity == "error" and f.sheet == report.sheet and f.cell for _, cell in f.spots()},
                          key=lambda ref: (len(ref), ref))
     if error_cells:
         rules.append(Rule(" ".join(error_cells), "TRUE", HIGHLIGHTS["error-cell"]))
     return rules
+
+
+def _row_formulas(report: Report, table: TableShape, cols: dict[str, int], lang: str, sheet) -> RowFormulas:
+    """The live parts of the row rules, from the columns this tracker has and the words its status column uses."""
+    own = table.columns
+    tasks = [t for t in report.tasks if t.table == 0]
+
+    def values(fld):
+        c = own.get(fld)
+        if c is None:
+            return None
+        return [sheet.value(t.row - 1, c) for t in tasks]
+
+    status = values("status")
+    unread = frozenset(row for f in report.findings if f.code == "bad-status" and f.sheet == report.sheet
+                       for row, _ in f.spots())
+    words, boolean, number, marks = (closed_words(tasks, status, lang, unread) if status is not None
+                                     else ((), False, False, False))
+    progress = values("progress") or []
+    percent = any(v.__class__ in (int, float) and v > 1 for v in progress)
+    return RowFormulas(first=table.first_row, health=cols["m_health"], due=cols["m_due"], status=own.get("status"),
+                       words=words, boolean=boolean, number=number, marks=marks, progress=own.get("progress"),
+                       percent=percent, done_date=own.get("done_date"), reviewed=own.get("reviewed"),
+                       deadline=own.get("deadline"))
 
 
 def _metric_rules(report: Report, workbook: WorkbookData) -> dict[str, list[Rule]]:

@@ -283,6 +283,31 @@ def test_conditional_format_rule_needs_one_sheet_and_a_rule(api):
     assert r.status_code == 400
 
 
+def _formula_rule(formula):
+    rule = _rule("")
+    rule["booleanRule"]["condition"] = {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": formula}]}
+    return rule
+
+
+@pytest.mark.parametrize("formula", ["$E2=\"x\"", "=Other!$E2=1", "='任务 2'!E2=1", "=AND($E2=1", "=$E2=\"x",
+                                     "=AND($E2=1))"])
+def test_custom_formula_rules_are_refused_as_google_refuses_them(api, formula):
+    r = api.post(":batchUpdate", {"requests": [{"addConditionalFormatRule": {"rule": _formula_rule(formula)}}]})
+    assert r.status_code == 400 and "Invalid ConditionValue.userEnteredValue" in r.json()["error"]["message"]
+
+
+def test_custom_formula_rule_takes_one_value_and_same_sheet_formulas(api, sheets_emulator):
+    two = _formula_rule("=$E2=1")
+    two["booleanRule"]["condition"]["values"].append({"userEnteredValue": "=$F2=1"})
+    r = api.post(":batchUpdate", {"requests": [{"addConditionalFormatRule": {"rule": two}}]})
+    assert r.status_code == 400 and "exactly one ConditionValue" in r.json()["error"]["message"]
+    ok = '=AND("a!B2"="x(",$E2<TODAY(),NOT(TRIM($F2)="Done"))'  # '!' and '(' inside a string are text
+    r = api.post(":batchUpdate", {"requests": [{"addConditionalFormatRule": {"rule": _formula_rule(ok)}}]})
+    assert r.status_code == 200, r.text
+    assert [c["booleanRule"]["condition"]["values"][0]["userEnteredValue"]
+            for c in sheets_emulator.conditional_formats(api.sid, "任务 1")] == [ok]
+
+
 def test_update_cells_with_typed_values_and_range_clearing(api, sheets_emulator):
     r = api.post(":batchUpdate", {"requests": [{"updateCells": {
         "range": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 3, "startColumnIndex": 4, "endColumnIndex": 6},

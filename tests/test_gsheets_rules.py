@@ -6,43 +6,35 @@ import datetime as dt
 import re
 
 import sheetsync.api as api
+import sheet_formulas
 from gsheets_fixtures import emu, load_xlsx  # noqa: F401
-from sheetsync.model import parse_a1
+from sheetsync.model import col_letter, parse_a1
 from test_gsheets_read import CAMPAIGN, PEOPLE
 from tracker_factory import make_tracker
 
 D = dt.date
 TODAY = "2026-09-21"
 OWN = re.compile(r'^=AND\("sheetsync"="sheetsync",(.*)\)$')
-EQ = re.compile(r'^\$([A-Z]+)(\d+)="((?:[^"]|"")*)"$')
 
 
 def holds(rng, r, c):
     return rng["startRowIndex"] <= r < rng["endRowIndex"] and rng["startColumnIndex"] <= c < rng["endColumnIndex"]
 
 
-def true_at(formula, rng, r, values):
-    """sheetsync's two condition shapes: TRUE, and $COLn="text" (row relative to the range's top row)."""
-    m = OWN.match(formula)
-    assert m, formula
-    cond = m.group(1)
-    if cond == "TRUE":
-        return True
-    m = EQ.match(cond)
-    assert m, cond
-    col = parse_a1(f"{m.group(1)}1")[1]
-    row = r + int(m.group(2)) - 1 - rng["startRowIndex"]
-    line = values[row] if row < len(values) else []
-    return (line[col] if col < len(line) else "") == m.group(3).replace('""', '"')
+def true_at(formula, rng, r, values, day=TODAY):
+    """The rule's formula on row r as Google evaluates it (row references relative to the range's top row),
+    on `day` (the day the sync ran unless said)."""
+    assert OWN.match(formula), formula
+    return sheet_formulas.true_at(formula, rng["startRowIndex"], r, values, dt.date.fromisoformat(day))
 
 
-def shown(rules, values, r, c):
-    """The format Google shows at (r, c): the first matching rule's, or None."""
+def shown(rules, values, r, c, day=TODAY):
+    """The format Google shows at (r, c) on `day`: the first matching rule's, or None."""
     for rule in rules:
         b = rule["booleanRule"]
         for rng in rule["ranges"]:
             if holds(rng, r, c):
-                if true_at(b["condition"]["values"][0]["userEnteredValue"], rule["ranges"][0], r, values):
+                if true_at(b["condition"]["values"][0]["userEnteredValue"], rule["ranges"][0], r, values, day):
                     return b["format"]
                 break
     return None
@@ -171,3 +163,28 @@ def test_own_rules_written_with_the_deprecated_colour_fields_are_recognised_not_
     after = emu.conditional_formats(key, "任务")
     assert len(after) == len(rules) and [look(r["booleanRule"]["format"]) for r in after] == \
         [look(r["booleanRule"]["format"]) for r in rules]
+
+
+def test_google_rules_clear_a_done_row_and_red_a_passed_deadline_without_a_sync(tmp_path, emu):
+    """A person marks a late task done in Google Sheets: its row loses the late fill at once; and the day after a
+    deadline the row is late with no sync (the rules read the row's cells and TODAY())."""
+    tasks = [
+        {"id": "T1", "task": "方案", "owner": "张三", "status": "进行中", "deadline": D(2026, 9, 10)},
+        {"id": "T2", "task": "海报", "owner": "张三", "status": "进行中", "deadline": D(2026, 9, 22)},
+        {"id": "T3", "task": "文案", "owner": "张三", "status": "已完成", "deadline": D(2026, 9, 22)},
+    ]
+    key = load_xlsx(emu, make_tracker(tmp_path / "t.xlsx", tasks, campaign=CAMPAIGN, people=PEOPLE))
+    result = api.sync(f"gsheet:{key}", today=TODAY)
+    row = {t.id: t.row - 1 for t in result.report.tasks}
+    status = result.report.columns["status"]
+    rules = emu.conditional_formats(key, "任务")
+
+    def fill(task_id, day=TODAY):
+        fmt = shown(rules, emu.values(key, "任务"), row[task_id], 1, day)
+        return look(fmt)[0] if fmt else None
+
+    assert fill("T1") == LATE_FILL and fill("T2") != LATE_FILL
+    assert fill("T2", "2026-09-23") == LATE_FILL and fill("T3", "2026-09-23") is None  # done work is never late
+    emu.set_values(key, "任务", f"{col_letter(status)}{row['T1'] + 1}", [["已完成"]])
+    assert fill("T1") is None
+

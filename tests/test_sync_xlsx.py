@@ -27,6 +27,7 @@ from sheetsync.engine.calendar import WorkCalendar
 from sheetsync.model import a1, col_letter, parse_a1, quote_sheet
 from sheetsync.xlsx.patch import WorkbookPatch, patch_bytes
 from needs import missing
+from row_colours import FILLS, row_colour
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(os.environ.get("SHEETSYNC_ARTIFACTS") or ROOT / "test-artifacts")
@@ -35,9 +36,6 @@ NOW = "2026-12-08T09:00"  # Tuesday, a week before launch
 SUBMITTED = dt.datetime(2026, 12, 6, 10, 0)  # in review for two days (the limit is 24 h)
 TASKS, REPORT = "任务", "同步报告"
 M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-# the fills sheetsync's rules paint (sheetsync/plan.py HIGHLIGHTS)
-FILLS = {"late": (0xE5, 0x73, 0x73), "unreviewed": (0xF6, 0xA0, 0x4D), "violet": (0xD9, 0xC9, 0xF0),
-         "due-soon": (0xFF, 0xF2, 0xA8)}
 HEALTH_FILL = {"逾期": "late", "待审核超时": "unreviewed", "受阻": "violet", "有风险": "violet", "即将到期": "due-soon"}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -226,21 +224,6 @@ def _tool(name: str) -> str:
     return found
 
 
-def _row_colour(img, y: int, x0: int, x1: int) -> str | None:
-    """The owned fill that paints a good part of the pixel rows y-1..y+1 between x0 and x1, else None."""
-    counts = dict.fromkeys(FILLS, 0)
-    px = img.load()
-    for dy in (-1, 0, 1):
-        for x in range(x0, x1):
-            rgb = px[x, y + dy]
-            for name, fill in FILLS.items():
-                if all(abs(a - b) <= 12 for a, b in zip(rgb, fill)):
-                    counts[name] += 1
-                    break
-    name, n = max(counts.items(), key=lambda kv: kv[1])
-    return name if n >= 0.3 * 3 * (x1 - x0) else None  # painted rows measure 0.6-0.8, others 0
-
-
 @pytest.mark.libreoffice
 def test_libreoffice_renders_late_rows_red_and_unreviewed_orange(synced, tmp_path):
     """The Done-when picture: test-artifacts/sync-zh-late-unreviewed.png, checked row by row."""
@@ -282,15 +265,22 @@ def test_libreoffice_renders_late_rows_red_and_unreviewed_orange(synced, tmp_pat
             ids[text] = (y0 + y1) / 2 * scale
     assert set(ids) == set(health), sorted(set(health) - set(ids))
     x_right = int(max(w[3] for w in words) * scale)
-    seen = {t: _row_colour(img, int(round(y)), int(left * scale) + 40, min(x_right, img.width - 1)) for t, y in ids.items()}
-    wanted = {t: HEALTH_FILL.get(h) for t, (_, h) in health.items()}
+    seen = {t: row_colour(img, int(round(y)), int(left * scale) + 40, min(x_right, img.width - 1)) for t, y in ids.items()}
+    # the rules react to LibreOffice's TODAY(), the machine's date: an open row whose Due date passed since the
+    # sync's day is late there too (sheetsync.rule_formulas)
+    today, rows = dt.date.today(), sheet_rows(path, TASKS)
+    due = {r[0]: r[15] for r in rows[3:] if r[0]}
+    wanted = {t: "late" if h != "已完成" and isinstance(due[t], dt.date) and due[t] < today else HEALTH_FILL.get(h)
+              for t, (_, h) in health.items()}
     assert seen == wanted
-    assert sum(v == "late" for v in seen.values()) == 5 and list(v for v in seen.values()).count("unreviewed") == 1
+    late, unreviewed = sum(v == "late" for v in seen.values()), sum(v == "unreviewed" for v in seen.values())
+    assert late >= 5 and unreviewed == (1 if due["T6"] >= today else 0)
     # and across the whole picture, red and orange are where those rows are and nowhere else
     colours = img.getcolors(1 << 24)
     red = sum(n for n, c in colours if all(abs(a - b) <= 12 for a, b in zip(c, FILLS["late"])))
     orange = sum(n for n, c in colours if all(abs(a - b) <= 12 for a, b in zip(c, FILLS["unreviewed"])))
-    assert 3.0 < red / orange < 7.0, (red, orange)  # five late rows against one unreviewed row
+    if unreviewed:
+        assert 0.6 * late < red / orange < 1.4 * late, (red, orange)  # the late rows against one unreviewed row
     # the artifact: the page cropped to what is printed on it, so a person can read it
     from PIL import ImageChops
     box = ImageChops.difference(img, Image.new("RGB", img.size, (255, 255, 255))).getbbox()

@@ -3,6 +3,7 @@ format rules (no ids: addressed by index, later ones shift), named ranges, filte
 from __future__ import annotations
 
 import copy
+import re
 
 from . import cells as cells_mod
 from . import dimensions as dims
@@ -123,7 +124,31 @@ def _rule_sheet(ss: Spreadsheet, rule: dict, where: str):
         grid_bounds(ss, g, where)
     if ("booleanRule" in rule) == ("gradientRule" in rule):
         raise bad(f"{where}A conditional format rule must have exactly one of booleanRule or gradientRule.")
+    condition = (rule.get("booleanRule") or {}).get("condition") or {}
+    if condition.get("type") == "CUSTOM_FORMULA":
+        _custom_formula(condition.get("values") or [], where)
     return ss.sheet_by_id(ids.pop(), where)
+
+
+# A custom formula is one formula: '=' first, quotes and brackets balanced, and (as Google's rule editor says)
+# no reference to another sheet: a rule may only read its own sheet's cells (INDIRECT aside).
+_STRINGS = re.compile(r'"(?:[^"]|"")*"')
+_OTHER_SHEET = re.compile(r"(?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!\$?[A-Za-z]{1,3}\$?\d")
+
+
+def _custom_formula(values: list, where: str) -> None:
+    if len(values) != 1:
+        raise bad(f"{where}Invalid BooleanCondition: CUSTOM_FORMULA requires exactly one ConditionValue, "
+                  f"but {len(values)} were given.")
+    text = str(values[0].get("userEnteredValue", ""))
+    bare = _STRINGS.sub('""', text)
+    depth = 0
+    for ch in bare:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            break
+    if not text.startswith("=") or bare.count('"') % 2 or depth != 0 or _OTHER_SHEET.search(bare):
+        raise bad(f"{where}Invalid ConditionValue.userEnteredValue: {text}")
 
 
 def _rule_in(rule: dict) -> dict:

@@ -1,10 +1,11 @@
 """sheetsync's highlight rules in Feishu's conditional formats, and how they are told from a person's.
 
 Feishu's public API has no formula rules (its rule types are cellIs, containsText, timePeriod, blanks and
-duplicates), so a rule cannot colour a whole row by the Health cell as in Excel and Google. sheetsync colours
-the Health cell itself: one `cellIs equal` rule per health word, over the Health column of the table's rows. The
-error-cell marks of Excel and Google are not drawn (they would need a rule on a person's cell); the report sheet
-and the Flags column list those findings.
+duplicates), so a rule can neither colour a whole row nor react to the row's status, progress or dates as the
+Excel and Google rules do (sheetsync.rule_formulas): a highlight here shows the last sync's verdict until the next
+sync. sheetsync colours the Health cell itself: one `cellIs equal` rule per health word (the rule's `verdict`),
+over the Health column of the table's rows. The error-cell marks of Excel and Google are not drawn (they would
+need a rule on a person's cell); the report sheet and the Flags column list those findings.
 
 A rule is sheetsync's when every range it covers lies in sheetsync's own columns (Due, Health, Flags) and its
 fill is one of sheetsync's highlight colours: a person's rule elsewhere, or in other colours, is never touched."""
@@ -12,12 +13,11 @@ from __future__ import annotations
 
 import re
 
-from ..model import col_index
+from ..model import col_index, col_letter
 from ..plan import HIGHLIGHTS, ROW_RULE_ORDER, Plan
 
 BATCH = 10  # condition formats per request (Feishu's limit)
 PER_SHEET = 20  # condition formats on one sheet (Feishu's limit)
-_CONDITION = re.compile(r'^\$([A-Z]+)\d+="(.*)"$', re.S)
 _SQREF = re.compile(r"^\$?[A-Z]+\$?(\d+):\$?[A-Z]+\$?(\d+)$")
 _RANGE = re.compile(r"^[^!]+!([A-Z]+)(\d*)(?::([A-Z]+)(\d*))?$")
 OWN_FILLS = frozenset("#" + h.fill.upper() for h in HIGHLIGHTS.values() if h.fill)
@@ -26,13 +26,14 @@ OWN_FILLS = frozenset("#" + h.fill.upper() for h in HIGHLIGHTS.values() if h.fil
 def wanted(plan: Plan, sheet_id: str, max_rows: int) -> list[dict]:
     """The condition formats the plan's row rules become, in the plan's priority order."""
     out = []
+    col = col_letter(plan.columns["m_health"])
     for rule in plan.rules:
-        if rule.style.name not in ROW_RULE_ORDER:
+        if rule.style.name not in ROW_RULE_ORDER or rule.verdict is None:
             continue
-        cond, rows = _CONDITION.match(rule.condition), _SQREF.match(rule.sqref.split()[0])
-        if not cond or not rows:
+        rows = _SQREF.match(rule.sqref.split()[0])
+        if not rows:
             continue
-        col, label = cond.group(1), cond.group(2).replace('""', '"')
+        label = rule.verdict
         first, last = int(rows.group(1)), min(int(rows.group(2)), max_rows)
         if last < first:
             continue
