@@ -3,7 +3,6 @@ write = the package patcher and the safe write (temporary file, read back, fsync
 the file changed since the read. An old .xls is read, never written."""
 from __future__ import annotations
 
-import hashlib
 import stat
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from ..backend import ReadOnly, Written
 from ..filekind import file_kind
 from ..model import SheetsyncError, WorkbookData
 from ..plan import Plan
+from . import last_read
 from .formats import READABLE, html_refusal, ole_refusal, read_only_refusal
 from .read import check_package
 
@@ -55,15 +55,21 @@ class ExcelFile:
 
     def refuse_write(self, dry_run: bool) -> None:
         path = self.path
-        if path.exists():
+        if path.exists() and not last_read.checked(path, last_read.digest(path)):
             check_package(path)  # a damaged package says so before its permissions are looked at
         if not dry_run:
             refuse_read_only(path)
 
     def read(self) -> WorkbookData:
         path = self.path
-        self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-        return read_workbook(Path(self.source))  # from the text: a pasted URL keeps its '//' in messages
+        self.sha256 = last_read.digest(path) if path.is_file() else None
+        # a long-running process (scheduler, watch) syncing a file whose bytes did not change: its last read
+        kept = last_read.recall(self.source, path, self.sha256)
+        if kept is not None:
+            return kept
+        workbook = read_workbook(Path(self.source))  # from the text: a pasted URL keeps its '//' in messages
+        last_read.keep(self.source, path, self.sha256, workbook)
+        return workbook
 
     def change_token(self) -> str | None:
         try:
