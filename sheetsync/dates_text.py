@@ -149,11 +149,17 @@ def finding_text(finding, lang: str, calendar=None, today: dt.date | None = None
     Cached by message: a report of 100k findings repeats the same few hundred texts."""
     dates = frozenset(v[:10] for v in (finding.params or {}).values()
                       if v.__class__ is str and len(v) >= 10 and v[4] == "-" and v[7] == "-")
-    return _finding_text(finding.message, lang, calendar, today, dates)
+    if not dates and "W" not in finding.message and "T-" not in finding.message and "T+" not in finding.message:
+        return finding.message
+    # by the calendar's definition, not the object: each run builds its own calendar, alike from run to run
+    key = (finding.message, lang, getattr(calendar, "definition", calendar), today, dates)
+    text = _TEXTS.get(key)
+    if text is None:
+        if len(_TEXTS) >= _KEEP_TEXTS:
+            _TEXTS.clear()
+        text = _TEXTS[key] = readable(finding.message, lang, calendar, today, dates)
+    return text
 
 
-@functools.lru_cache(maxsize=8192)
-def _finding_text(message: str, lang: str, calendar, today, dates: frozenset) -> str:
-    if not dates and "W" not in message and "T-" not in message and "T+" not in message:
-        return message
-    return readable(message, lang, calendar, today, dates)
+_KEEP_TEXTS = 8192
+_TEXTS: dict[tuple, str] = {}

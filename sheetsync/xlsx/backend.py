@@ -25,8 +25,9 @@ def refuse_read_only(path: Path) -> None:
                              code="read-only")
 
 
-def read_workbook(path: Path) -> WorkbookData:
-    """A workbook file by what its content says it is, or the one-line reason it is none."""
+def read_workbook(path: Path, *, checked: bool = False) -> WorkbookData:
+    """A workbook file by what its content says it is, or the one-line reason it is none. `checked`: the
+    package checks passed on these very bytes already (last_read)."""
     kind = file_kind(path) if path.is_file() else "xlsx"  # a missing path or a folder: the package check says so
     if kind == "xls":
         from .read import read_book
@@ -40,7 +41,7 @@ def read_workbook(path: Path) -> WorkbookData:
                              f"{path}:不是表格文件({READABLE.replace(', ', '、')})或 Google 表格链接",
                              code="not-a-spreadsheet")
     from .read import read_xlsx
-    return read_xlsx(path)
+    return read_xlsx(path, checked=checked)
 
 
 class ExcelFile:
@@ -55,8 +56,11 @@ class ExcelFile:
 
     def refuse_write(self, dry_run: bool) -> None:
         path = self.path
-        if path.exists() and not last_read.checked(path, last_read.digest(path)):
-            check_package(path)  # a damaged package says so before its permissions are looked at
+        if path.exists():
+            sha256 = last_read.digest(path)
+            if not last_read.checked(path, sha256):
+                check_package(path)  # a damaged package says so before its permissions are looked at
+                last_read.passed(path, sha256)
         if not dry_run:
             refuse_read_only(path)
 
@@ -67,7 +71,8 @@ class ExcelFile:
         kept = last_read.recall(self.source, path, self.sha256)
         if kept is not None:
             return kept
-        workbook = read_workbook(Path(self.source))  # from the text: a pasted URL keeps its '//' in messages
+        # from the text: a pasted URL keeps its '//' in messages
+        workbook = read_workbook(Path(self.source), checked=last_read.checked(path, self.sha256))
         last_read.keep(self.source, path, self.sha256, workbook)
         return workbook
 

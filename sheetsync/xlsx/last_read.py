@@ -20,6 +20,7 @@ KEEP_CELLS = 3_000_000  # all kept reads together; one larger workbook is read a
 
 _lock = threading.Lock()
 _reads: OrderedDict[str, tuple[str, str, int, WorkbookData]] = OrderedDict()  # path -> (source, sha256, cells, wb)
+_passed: OrderedDict[str, str] = OrderedDict()  # path -> sha256 of the bytes that last passed the package checks
 
 
 def digest(path: Path) -> str | None:
@@ -47,10 +48,23 @@ def recall(source: str, path: Path, sha256: str | None) -> WorkbookData | None:
 
 
 def checked(path: Path, sha256: str | None) -> bool:
-    """These bytes at this path passed the package checks at their last read (whatever SOURCE text named them)."""
+    """These bytes at this path passed the package checks (at their last read or just now)."""
+    if sha256 is None:
+        return False
     with _lock:
         kept = _reads.get(_key(path))
-        return sha256 is not None and kept is not None and kept[1] == sha256
+        return (kept is not None and kept[1] == sha256) or _passed.get(_key(path)) == sha256
+
+
+def passed(path: Path, sha256: str | None) -> None:
+    """The package checks passed on the file that held these bytes before and after them."""
+    if sha256 is None or digest(path) != sha256:
+        return
+    with _lock:
+        _passed.pop(_key(path), None)
+        _passed[_key(path)] = sha256
+        while len(_passed) > KEEP_FILES:
+            _passed.popitem(last=False)
 
 
 def keep(source: str, path: Path, sha256: str | None, workbook: WorkbookData) -> None:
@@ -73,3 +87,4 @@ def forget() -> None:
     """Drop every kept read (tests; a process that wants its memory back)."""
     with _lock:
         _reads.clear()
+        _passed.clear()
