@@ -16,7 +16,8 @@ import sys
 from tracker_factory import make_tracker
 
 D = dt.date
-HEAVY = ("openpyxl", "matplotlib", "jinja2", "gspread", "google", "numpy", "pandas", "rich.console", "rich.table")
+HEAVY = ("openpyxl", "matplotlib", "jinja2", "gspread", "google", "numpy", "pandas", "rich.console", "rich.table",
+         "icalendar", "watchdog")  # a name not installed is simply never loaded
 SYNC_HEAVY = HEAVY + ("sheetsync.digest",)
 _LINE = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|\s*(\S+)\s*$")
 
