@@ -95,8 +95,16 @@ _COUNT = r"\d+(?:[./]\d+)?%?(?: ?(?:个工作日|个任务|项任务|小时|天|
 _WEEK = r"第\d+周（\d{2}-\d{2} 至 \d{2}-\d{2}）|week \d+ \((?:%s) \d{1,2} to (?:%s) \d{1,2}\)" % (
     "|".join(MONTHS), "|".join(MONTHS))
 _VERDICT = r"— (?:[A-Za-z]+ [A-Za-z]+|[^\s，,。.]{1,12})"  # the verdict after a dash: `— 有风险`, `— on track`
-PHRASE = re.compile(f"{_WEEK}|{_ZH_DATE}|{_EN_DATE}|{_VERDICT}|{_COUNT}")
-DATE_PHRASE = re.compile(f"{_WEEK}|{_ZH_DATE}|{_EN_DATE}")  # dates and weeks only: for text from the sheet
+# PHRASE, and DATE_PHRASE (dates and weeks only: for text from the sheet), compiled when first asked for: only the
+# digest's HTML uses them, and the week alternatives make them costly to build at every command's start
+_PHRASES = {"PHRASE": f"{_WEEK}|{_ZH_DATE}|{_EN_DATE}|{_VERDICT}|{_COUNT}", "DATE_PHRASE": f"{_WEEK}|{_ZH_DATE}|{_EN_DATE}"}
+
+
+def __getattr__(name: str):
+    if name in _PHRASES:
+        pattern = globals()[name] = re.compile(_PHRASES[name])
+        return pattern
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def before_launch_text(days: int, lang: str, unit: str = "wd", after: bool = False) -> str:
