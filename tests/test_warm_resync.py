@@ -5,8 +5,10 @@ damaged file where a good one was is still refused, and analysing the same read 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
+import pickle
 import zipfile
 from pathlib import Path
 
@@ -14,7 +16,9 @@ import pytest
 
 from sheetsync import api
 from sheetsync.engine import analyse
+from sheetsync.engine import table as recognition
 from sheetsync.model import SheetsyncError
+from sheetsync.planner import build_plan
 from sheetsync.xlsx import last_read
 from sheetsync.xlsx.read import read_xlsx
 from tracker_factory import make_tracker
@@ -97,3 +101,24 @@ def test_the_same_read_analysed_twice_gives_the_same_report(tmp_path):
     assert first.columns == second.columns and "status" in second.columns
     third = analyse(workbook, day, lang="en")  # the same recognition, read in another language
     assert third.language == "en" and third.columns == first.columns
+
+
+def test_a_kept_read_is_never_changed_by_the_run_that_uses_it(tmp_path):
+    """What makes sharing one read between runs safe: analysing and planning leave the workbook as read."""
+    path = _tracker(tmp_path / "tracker.xlsx")
+    workbook = read_xlsx(path)
+    before = pickle.dumps(workbook)
+    report = analyse(workbook, D(2026, 9, 21))
+    build_plan(report.main_table(), workbook, run_at=dt.datetime(2026, 9, 21, 9))
+    assert pickle.dumps(workbook) == before
+
+
+def test_a_workbook_let_go_takes_its_recognition_with_it(tmp_path):
+    path = _tracker(tmp_path / "tracker.xlsx")
+    workbook = read_xlsx(path)
+    analyse(workbook, D(2026, 9, 21))
+    key = id(workbook)
+    assert key in recognition._recognised
+    del workbook
+    gc.collect()
+    assert key not in recognition._recognised  # a long-running process holds no layout of a read it dropped

@@ -89,13 +89,20 @@ def find_table(workbook: WorkbookData, mapping: ColumnMapping | None = None, yea
     if kept is not None and kept[0]() is workbook and kept[1] == mapping and kept[2] == year:
         return _fresh(kept[3]), list(kept[4])
     layout, seen = _find_table(workbook, mapping, year)
+    key = id(workbook)
+    ref = weakref.ref(workbook, lambda dead: _forget(key, dead))  # a workbook let go takes its layout with it
     with _recognised_lock:
-        for key in [k for k, v in _recognised.items() if v[0]() is None]:
-            del _recognised[key]
+        _recognised.pop(key, None)
         while len(_recognised) >= _KEEP:
             del _recognised[next(iter(_recognised))]
-        _recognised[id(workbook)] = (weakref.ref(workbook), mapping, year, _fresh(layout), list(seen))
+        _recognised[key] = (ref, mapping, year, _fresh(layout), list(seen))
     return layout, seen
+
+
+def _forget(key: int, dead: weakref.ref) -> None:
+    with _recognised_lock:
+        if key in _recognised and _recognised[key][0] is dead:
+            del _recognised[key]
 
 
 def _fresh(layout: TableLayout | None) -> TableLayout | None:
