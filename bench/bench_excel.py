@@ -10,6 +10,9 @@ Modes (one process each, run side by side in every round):
   openpyxl    `python -c` openpyxl.load_workbook + save to another file
   calamine    `python -c` python-calamine: open and read every worksheet to Python values (the floor)
   stages      one extra in-process run of the sync's own steps, timed one by one: where the time goes
+  warm        one process syncing the same file again and again, as the scheduler and a watch do:
+              re-syncs with nothing changed, and re-syncs after one status edit (a cell rewritten in the
+              package as a save does, outside the timing), each beside an in-process python-calamine read
 
 Run: .venv/bin/python -m bench.bench_excel [--rows 1000 20000] [--runs 3] [--stages]"""
 from __future__ import annotations
@@ -155,6 +158,105 @@ def stages_child(n: int, work: Path, source: Path) -> dict:
     return res
 
 
+WARM_RUNS = 15
+STATUS_COL = "K"  # bench/trackers.py: the status is the 11th column of the task sheet (the first sheet)
+DONE, OPEN = "已完成", "进行中"
+
+
+def calamine_read(path: Path) -> float:
+    """Seconds for python-calamine to open the file and read every worksheet to Python values, in-process."""
+    import python_calamine as pc
+    t0 = time.perf_counter()
+    wb = pc.CalamineWorkbook.from_path(str(path))
+    sum(len(r) for n in wb.sheet_names for r in wb.get_sheet_by_name(n).to_python(skip_empty_area=False))
+    wb.close()
+    return time.perf_counter() - t0
+
+
+def set_status(path: Path, row: int, word: str) -> None:
+    """One status cell typed over, as a person's save would leave it: the task sheet's XML rewritten at the
+    string level, every other part of the package as it was."""
+    import re
+    import zipfile
+    from xml.sax.saxutils import escape
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as zf:
+        parts = [(info, zf.read(info)) for info in zf.infolist()]
+    cell = re.compile(rb'<c r="%s%d"[^>]*?(?:/>|>.*?</c>)' % (STATUS_COL.encode(), row))
+    new = f'<c r="{STATUS_COL}{row}" t="inlineStr"><is><t>{escape(word)}</t></is></c>'.encode()
+    tmp = path.with_suffix(".edit.xlsx")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in parts:
+            if info.filename == sheet:
+                data, hits = cell.subn(new, data, count=1)
+                if hits != 1:
+                    raise RuntimeError(f"no status cell {STATUS_COL}{row} in {sheet}")
+            out.writestr(info, data)
+    os.replace(tmp, path)
+
+
+def warm(path: Path, runs: int = WARM_RUNS) -> dict:
+    """In one process, as the scheduler and a watch run it: the first sync, then `runs` re-syncs with nothing
+    changed and `runs` re-syncs each after one status edit, every one beside a calamine read of the same file."""
+    import datetime as dt
+
+    from sheetsync import api
+    from sheetsync.xlsx.backend import ExcelFile
+    writing: list[float] = []
+    write = ExcelFile.write
+
+    def timed_write(self, plan):  # where an edit's re-sync spends its time: the verified write apart
+        t0 = time.perf_counter()
+        try:
+            return write(self, plan)
+        finally:
+            writing.append(time.perf_counter() - t0)
+    ExcelFile.write = timed_write
+    api.sync(path, today=TODAY)  # the first sync: writes every managed cell
+    api.sync(path, today=TODAY)  # the first re-sync pays for what a long-running process keeps
+    same, edit, floor, floor_edit, wrote = [], [], [], [], []
+    for k in range(runs):
+        floor.append(calamine_read(path))
+        t0 = time.perf_counter()
+        res = api.sync(path, today=TODAY)
+        same.append(time.perf_counter() - t0)
+        if res.changed:
+            raise RuntimeError("a re-sync with nothing changed wrote the tracker")
+    first = 5  # bench/trackers.py: the header is row 3; task rows below it
+    writing.clear()
+    for k in range(runs):
+        row = first + 37 * k % 900
+        before = api.validate(path, today=TODAY)
+        task = next(t for t in before.tasks if t.row == row)
+        set_status(path, row, OPEN if task.status == "done" else DONE)
+        floor_edit.append(calamine_read(path))
+        t0 = time.perf_counter()
+        res = api.sync(path, today=TODAY)
+        edit.append(time.perf_counter() - t0)
+        wrote.append(len(res.plan.cells))
+    med = statistics.median
+    return {"runs": runs, "unchanged_s": med(same), "unchanged_all": [round(x, 4) for x in same],
+            "edit_s": med(edit), "edit_all": [round(x, 4) for x in edit], "calamine_s": med(floor + floor_edit),
+            "calamine_all": [round(x, 4) for x in floor + floor_edit], "edit_cells": wrote,
+            "edit_write_s": med(writing) if writing else 0.0,
+            "at": dt.datetime.now().isoformat(timespec="seconds")}
+
+
+def warm_child(n: int, runs: int = WARM_RUNS) -> dict:
+    """The warm figures from a fresh process of their own (not the benchmark's, which imported much more)."""
+    work = OUT / f"warm-{n}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    shutil.copy(tracker(n), work / "tracker.xlsx")
+    proc = subprocess.run([sys.executable, "-m", "bench.bench_excel", "--child", "warm", "--path",
+                           str(work / "tracker.xlsx"), "--runs", str(runs)], capture_output=True, text=True,
+                          cwd=ROOT, env=child_env(), timeout=900)
+    if proc.returncode != 0:
+        raise RuntimeError(f"warm failed:\n{proc.stderr[-3000:]}")
+    shutil.rmtree(work, ignore_errors=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def stages(path: Path) -> dict:
     """The steps of a CLI sync of an Excel file, timed separately (same functions, same order)."""
     import contextlib
@@ -215,6 +317,9 @@ def main(argv=None) -> None:
     ap.add_argument("--child")
     ap.add_argument("--path")
     args = ap.parse_args(argv)
+    if args.child == "warm":
+        print(json.dumps(warm(Path(args.path), args.runs), ensure_ascii=False))
+        return
     if args.child:
         print(json.dumps(stages(Path(args.path)), ensure_ascii=False))
         return

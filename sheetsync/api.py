@@ -8,7 +8,6 @@ from pathlib import Path
 from . import registry
 from . import sync as pipeline
 from .clock import parse_today  # noqa: F401  (parse_today: the CLI's)
-from .holidays_import import import_holidays  # noqa: F401  (`sheetsync holidays import`: the library surface)
 from .model import ColumnMapping, Report, SheetsyncError, WorkbookData
 from .sync import SyncResult, analyse_at, clock_for, refuse_empty  # noqa: F401  (the library surface)
 from .understood import Inspection, guess_language
@@ -413,3 +412,12 @@ def watch_status(source: str | Path | None = None, *, config=None, state: str | 
         from .jobs import load_config
         return status_lines(load_config(config).state, lang)
     return status_lines(watch_folder(source, state), lang)
+
+
+def __getattr__(name: str):
+    """`import_holidays` (`sheetsync holidays import`'s library surface) loads the notice reader when asked
+    for, not with every command."""
+    if name == "import_holidays":
+        from .holidays_import import import_holidays
+        return import_holidays
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

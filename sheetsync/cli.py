@@ -12,7 +12,6 @@ from . import api
 from .cli_holidays import holidays
 from .engine.counts import count
 from .engine.mapping import parse_columns, parse_names, parse_rows, parse_statuses
-from .holidays_file import official_days
 from .model import ColumnMapping, SheetsyncError, contained
 from .redact import redact
 from .render import SHOWN_PER_SEVERITY, print_text, to_json
@@ -196,7 +195,10 @@ def _mapping(columns: str | None, sheet: str | None, header_row: int | None, sta
 def _overrides() -> dict | None:
     """--holidays-file: its days, as a job's holidays_file gives them."""
     path = click.get_current_context().meta.get("holidays_file")
-    return {"official_days": official_days(path)} if path else None
+    if not path:
+        return None
+    from .holidays_file import official_days  # only a run given a holidays file reads one
+    return {"official_days": official_days(path)}
 
 
 def _source_kwargs(source: str, credentials: str | None) -> dict:

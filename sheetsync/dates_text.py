@@ -95,8 +95,16 @@ _COUNT = r"\d+(?:[./]\d+)?%?(?: ?(?:个工作日|个任务|项任务|小时|天|
 _WEEK = r"第\d+周（\d{2}-\d{2} 至 \d{2}-\d{2}）|week \d+ \((?:%s) \d{1,2} to (?:%s) \d{1,2}\)" % (
     "|".join(MONTHS), "|".join(MONTHS))
 _VERDICT = r"— (?:[A-Za-z]+ [A-Za-z]+|[^\s，,。.]{1,12})"  # the verdict after a dash: `— 有风险`, `— on track`
-PHRASE = re.compile(f"{_WEEK}|{_ZH_DATE}|{_EN_DATE}|{_VERDICT}|{_COUNT}")
-DATE_PHRASE = re.compile(f"{_WEEK}|{_ZH_DATE}|{_EN_DATE}")  # dates and weeks only: for text from the sheet
+# PHRASE, and DATE_PHRASE (dates and weeks only: for text from the sheet), compiled when first asked for: only the
+# digest's HTML uses them, and the week alternatives make them costly to build at every command's start
+_PHRASES = {"PHRASE": f"{_WEEK}|{_ZH_DATE}|{_EN_DATE}|{_VERDICT}|{_COUNT}", "DATE_PHRASE": f"{_WEEK}|{_ZH_DATE}|{_EN_DATE}"}
+
+
+def __getattr__(name: str):
+    if name in _PHRASES:
+        pattern = globals()[name] = re.compile(_PHRASES[name])
+        return pattern
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def before_launch_text(days: int, lang: str, unit: str = "wd", after: bool = False) -> str:
@@ -149,11 +157,17 @@ def finding_text(finding, lang: str, calendar=None, today: dt.date | None = None
     Cached by message: a report of 100k findings repeats the same few hundred texts."""
     dates = frozenset(v[:10] for v in (finding.params or {}).values()
                       if v.__class__ is str and len(v) >= 10 and v[4] == "-" and v[7] == "-")
-    return _finding_text(finding.message, lang, calendar, today, dates)
+    if not dates and "W" not in finding.message and "T-" not in finding.message and "T+" not in finding.message:
+        return finding.message
+    # by the calendar's definition, not the object: each run builds its own calendar, alike from run to run
+    key = (finding.message, lang, getattr(calendar, "definition", calendar), today, dates)
+    text = _TEXTS.get(key)
+    if text is None:
+        if len(_TEXTS) >= _KEEP_TEXTS:
+            _TEXTS.clear()
+        text = _TEXTS[key] = readable(finding.message, lang, calendar, today, dates)
+    return text
 
 
-@functools.lru_cache(maxsize=8192)
-def _finding_text(message: str, lang: str, calendar, today, dates: frozenset) -> str:
-    if not dates and "W" not in message and "T-" not in message and "T+" not in message:
-        return message
-    return readable(message, lang, calendar, today, dates)
+_KEEP_TEXTS = 8192
+_TEXTS: dict[tuple, str] = {}

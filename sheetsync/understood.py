@@ -8,7 +8,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from rich.cells import cell_len
 
 from .engine.field_costs import cost
 from .engine.mapping import row_ranges
@@ -228,6 +227,12 @@ class Inspection:
 
     def to_dict(self) -> dict:
         return inspection_dict(self)
+
+
+def cell_len(text: str) -> int:
+    """Columns the text takes in a terminal (a Chinese character two); rich is loaded for `inspect`'s table only."""
+    from rich.cells import cell_len as columns
+    return columns(text)
 
 
 def _pad(text: str, width: int) -> str:

@@ -161,6 +161,10 @@ class WorkCalendar:
         self._on = _by_year(workdays)
         self._notice_off = _by_year(notice_rest)
         self._notice_on = _by_year(notice_work)
+        # what the working days are made of, as a value: two calendars with the same one count days alike (texts
+        # written over one calendar are kept for the next run's equal calendar)
+        self.definition = (self._code, self._subdiv) + tuple(
+            tuple(sorted(by_year.items())) for by_year in (self._off, self._on, self._notice_off, self._notice_on))
         self._years: dict[int, _Year] = {}
         self.uncovered_years: set[int] = set()  # years the official data lacks (see `gaps` for those not filled)
         # Who is asking: the engine sets the task (anything with a .row) before computing its dates, so a missing

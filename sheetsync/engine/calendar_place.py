@@ -7,6 +7,8 @@ decides, and Taiwan, where most such trackers come from, when nothing does. A ca
 sheet (日历 | TW) or in sheetsync.toml (calendar = "TW") always wins over this guess."""
 from __future__ import annotations
 
+import functools
+
 import re
 
 from ..model import REPORT_TITLE, WorkbookData, normalise_title
@@ -57,18 +59,24 @@ def _own_words(layout: TableLayout):
                 yield v
 
 
+@functools.lru_cache(maxsize=8192)  # a tracker's texts are the same from one run to the next
+def _han_counts(text: str) -> tuple[int, int]:
+    """Chinese characters in `text`, and how many of them Simplified Chinese writes otherwise."""
+    han = "".join(_CJK.findall(text))
+    if not han:
+        return 0, 0
+    return len(han), sum(a != b for a, b in zip(han, to_simplified(han)))
+
+
 def traditional(texts) -> bool:
     """Is this text written in Traditional Chinese? (characters Simplified Chinese does not use)."""
     chinese = trad = 0
     for t in texts:
         if t.isascii():
             continue
-        han = "".join(_CJK.findall(t))
-        if not han:
-            continue
-        chinese += len(han)
-        simple = to_simplified(han)
-        trad += sum(a != b for a, b in zip(han, simple))
+        n, m = _han_counts(t)
+        chinese += n
+        trad += m
     return trad >= MIN_TRADITIONAL and trad >= MIN_SHARE * chinese
 
 

@@ -12,8 +12,13 @@ PERCENT = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*%")
 
 # ---------------------------------------------------------------- numbers
 
-_NUMBER = re.compile(r"([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)\s*(.*)")
-_CN_NUMBER = re.compile(r"([零〇一二两三四五六七八九十百]+)\s*(.*)")
+
+@lru_cache(maxsize=1)  # built on the first number typed as text: most trackers type none
+def _number_patterns() -> tuple[re.Pattern, re.Pattern]:
+    return (re.compile(r"([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)\s*(.*)"),
+            re.compile(r"([零〇一二两三四五六七八九十百]+)\s*(.*)"))
+
+
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = frozenset({
     "", "天", "日", "个工作日", "工作日", "个工作天", "工作天", "个自然日", "自然日", "个日历日", "日历日",
@@ -44,11 +49,12 @@ def chinese_number(s: str) -> int:
 @lru_cache(maxsize=4096)
 def _number_from_text(text: str) -> float:
     s = nfkc(text).strip().strip(_INVISIBLE).casefold()
-    m = _NUMBER.fullmatch(s)
+    number, cn_number = _number_patterns()
+    m = number.fullmatch(s)
     if m:
         value = float(m.group(1).replace(",", ""))
     else:
-        m = _CN_NUMBER.fullmatch(s)
+        m = cn_number.fullmatch(s)
         if not m:
             raise ValueError(f"not a number: {text!r}")
         try:

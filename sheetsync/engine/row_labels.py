@@ -4,6 +4,7 @@ of a plan/actual pair, an unticked box, a note's opening ('注:', 'Note:'), a ph
 list of allowed values (a legend: '未开始/进行中/已完成')."""
 from __future__ import annotations
 
+import functools
 import re
 
 TOTAL_WORDS = frozenset({"合计", "总计", "小计", "共计", "总和", "汇总", "合計", "總計", "小計", "總和", "彙總", "total",
@@ -38,6 +39,7 @@ _TOTAL_CHARS = frozenset("计总和汇計總彙共完项个条件")
 _TOTAL_EN = re.compile(r"tal|sum|item|task|done|open|count|complete", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=8192)  # asked of every text cell of every row; a tracker repeats its words
 def is_total_label(text: str) -> bool:
     t = text.strip()
     if not t or len(t) > 24:

@@ -13,7 +13,9 @@ the plan first). Only the header scan and one pass over the rows: recognition do
 tracker beyond that pass."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
+import weakref
+from dataclasses import dataclass, field, replace
 
 from ..model import ColumnMapping, SheetData, TableSeen, WorkbookData
 from .column_names import field_of, mapping_error
@@ -68,10 +70,53 @@ def _seen(c: Candidate, note: str = "") -> TableSeen:
                      [c.block.texts[k] for k in sorted(c.block.texts) if c.first_col <= k <= c.last_col])
 
 
+# The recognition of the workbook objects read last, for a long-running process that analyses the same read
+# again (a backend that kept its last read because the bytes did not change): recognition is a pure function of
+# the values, the mapping and the year, so the same workbook object gives the same layout. Keyed on the object
+# itself (a weak reference: a workbook nobody holds is forgotten), never on its name.
+_KEEP = 16
+_recognised: dict[int, tuple] = {}  # id(workbook) -> (weakref, mapping, year, layout, seen)
+_recognised_lock = threading.Lock()
+
+
 def find_table(workbook: WorkbookData, mapping: ColumnMapping | None = None, year: int | None = None
                ) -> tuple[TableLayout | None, list[TableSeen]]:
-    """The layout of the task table, or None and the candidates seen (best first)."""
+    """The layout of the task table, or None and the candidates seen (best first). A fresh layout each call
+    (the engine adds its own columns to it), recognised once per workbook object, mapping and year."""
     year = year or 2000
+    with _recognised_lock:
+        kept = _recognised.get(id(workbook))
+    if kept is not None and kept[0]() is workbook and kept[1] == mapping and kept[2] == year:
+        return _fresh(kept[3]), list(kept[4])
+    layout, seen = _find_table(workbook, mapping, year)
+    key = id(workbook)
+    ref = weakref.ref(workbook, lambda dead: _forget(key, dead))  # a workbook let go takes its layout with it
+    with _recognised_lock:
+        _recognised.pop(key, None)
+        while len(_recognised) >= _KEEP:
+            del _recognised[next(iter(_recognised))]
+        _recognised[key] = (ref, mapping, year, _fresh(layout), list(seen))
+    return layout, seen
+
+
+def _forget(key: int, dead: weakref.ref) -> None:
+    with _recognised_lock:
+        if key in _recognised and _recognised[key][0] is dead:
+            del _recognised[key]
+
+
+def _fresh(layout: TableLayout | None) -> TableLayout | None:
+    """A copy whose every part the engine changes afterwards (columns, headers, managed cells, reasons, row
+    sets, other tables) is its own; the sheet values and row kinds are shared, as nothing changes them."""
+    if layout is None:
+        return None
+    return replace(layout, columns=dict(layout.columns), headers=dict(layout.headers), managed=dict(layout.managed),
+                   texts=dict(layout.texts), reasons=dict(layout.reasons), candidates=list(layout.candidates),
+                   more=[_fresh(m) for m in layout.more])
+
+
+def _find_table(workbook: WorkbookData, mapping: ColumnMapping | None, year: int
+                ) -> tuple[TableLayout | None, list[TableSeen]]:
     if mapping is not None and not mapping.says_anything():
         mapping = None
     every: list[Candidate] = []

@@ -3,7 +3,6 @@ write = the package patcher and the safe write (temporary file, read back, fsync
 the file changed since the read. An old .xls is read, never written."""
 from __future__ import annotations
 
-import hashlib
 import stat
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from ..backend import ReadOnly, Written
 from ..filekind import file_kind
 from ..model import SheetsyncError, WorkbookData
 from ..plan import Plan
+from . import last_read
 from .formats import READABLE, html_refusal, ole_refusal, read_only_refusal
 from .read import check_package
 
@@ -25,8 +25,9 @@ def refuse_read_only(path: Path) -> None:
                              code="read-only")
 
 
-def read_workbook(path: Path) -> WorkbookData:
-    """A workbook file by what its content says it is, or the one-line reason it is none."""
+def read_workbook(path: Path, *, checked: bool = False) -> WorkbookData:
+    """A workbook file by what its content says it is, or the one-line reason it is none. `checked`: the
+    package checks passed on these very bytes already (last_read)."""
     kind = file_kind(path) if path.is_file() else "xlsx"  # a missing path or a folder: the package check says so
     if kind == "xls":
         from .read import read_book
@@ -40,7 +41,7 @@ def read_workbook(path: Path) -> WorkbookData:
                              f"{path}:不是表格文件({READABLE.replace(', ', '、')})或 Google 表格链接",
                              code="not-a-spreadsheet")
     from .read import read_xlsx
-    return read_xlsx(path)
+    return read_xlsx(path, checked=checked)
 
 
 class ExcelFile:
@@ -56,14 +57,24 @@ class ExcelFile:
     def refuse_write(self, dry_run: bool) -> None:
         path = self.path
         if path.exists():
-            check_package(path)  # a damaged package says so before its permissions are looked at
+            sha256 = last_read.digest(path)
+            if not last_read.checked(path, sha256):
+                check_package(path)  # a damaged package says so before its permissions are looked at
+                last_read.passed(path, sha256)
         if not dry_run:
             refuse_read_only(path)
 
     def read(self) -> WorkbookData:
         path = self.path
-        self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-        return read_workbook(Path(self.source))  # from the text: a pasted URL keeps its '//' in messages
+        self.sha256 = last_read.digest(path) if path.is_file() else None
+        # a long-running process (scheduler, watch) syncing a file whose bytes did not change: its last read
+        kept = last_read.recall(self.source, path, self.sha256)
+        if kept is not None:
+            return kept
+        # from the text: a pasted URL keeps its '//' in messages
+        workbook = read_workbook(Path(self.source), checked=last_read.checked(path, self.sha256))
+        last_read.keep(self.source, path, self.sha256, workbook)
+        return workbook
 
     def change_token(self) -> str | None:
         try:

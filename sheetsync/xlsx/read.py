@@ -187,20 +187,22 @@ def _check_extent(path: Path, zf: zipfile.ZipFile, info) -> None:
             f"百万单元格上限;请删除表格外很远处的内容", code="too-large")
 
 
-def read_xlsx(path: str | Path) -> WorkbookData:
+def read_xlsx(path: str | Path, *, checked: bool = False) -> WorkbookData:
+    """`checked`: the package checks already passed on these very bytes (the caller hashed them before and after)."""
     # calamine hands back millions of cell objects and no reference cycles: keep the cyclic collector from
     # rescanning the growing workbook on every generation-2 pass while the rows are built
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _read_xlsx(Path(path))
+        return _read_xlsx(Path(path), checked)
     finally:
         if enabled:
             gc.enable()
 
 
-def _read_xlsx(path: Path) -> WorkbookData:
-    check_package(path)
+def _read_xlsx(path: Path, checked: bool = False) -> WorkbookData:
+    if not checked:
+        check_package(path)
     book = read_book(path, "xlsx")
     book.fills = read_fills(path, book.sheets)
     return book
