@@ -87,7 +87,8 @@ def test_worksheet_by_title_and_by_gid(tmp_path, emu):
     by_gid = api.validate(f"https://docs.google.com/spreadsheets/d/{key}/edit#gid=777", today="2026-09-21")
     plain = api.validate(f"https://docs.google.com/spreadsheets/d/{key}/edit", today="2026-09-21")
     assert [t.id for t in by_title.tasks] == [t.id for t in by_gid.tasks] == ["C1", "C2"]
-    assert [t.id for t in plain.tasks] == ["B1"]
+    # no sheet named: every sheet with the same columns is read (one project per sheet), each task knowing its sheet
+    assert [(t.id, t.sheet) for t in plain.tasks] == [("B1", "First"), ("C1", "Second plan"), ("C2", "Second plan")]
     with pytest.raises(SheetsyncError) as err:
         api.validate(f"gsheet:{key}!Nope", today="2026-09-21")
     assert err.value.code == "no-sheet" and "Second plan" in err.value.en and "Nope" in err.value.zh
