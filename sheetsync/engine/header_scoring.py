@@ -238,7 +238,8 @@ def _dates_progress(sheet: SheetData, block: HeaderBlock) -> bool:
         if all(isinstance(v, str) for v in seq):
             return True
         if all(isinstance(v, (dt.date, dt.datetime)) for v in seq):
-            if all(a < b for a, b in zip(seq, seq[1:])):
+            days = [v.date() if isinstance(v, dt.datetime) else v for v in seq]  # a date and a datetime compare so
+            if all(a < b for a, b in zip(days, days[1:])):
                 return True
             continue
         if all(isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer() for v in seq):
@@ -262,8 +263,10 @@ def _task_column(sheet: SheetData, first: int, scores, taken) -> tuple[int | Non
     best = ranked[0]
     if _names_tasks(samples(sheet, first, -best[2])) is not False:
         return -best[2], best[0], None
+    # a column headed exactly as another field (需求提出日期: requested) is that field, whatever its values
     others = [(s["task"][0] if "task" in s else s["details"][0], -c) for c, s in scores.items()
-              if c not in taken and c != -best[2] and ("task" in s or "details" in s)]
+              if c not in taken and c != -best[2] and ("task" in s or "details" in s)
+              and not any(w == "=" and f not in ("task", "details") for f, (v, w) in s.items())]
     for score, neg_c in sorted(others, reverse=True):
         if score >= MIN_TASK and _names_tasks(samples(sheet, first, -neg_c)):
             return -neg_c, score, -best[2]

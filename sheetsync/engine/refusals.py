@@ -31,9 +31,11 @@ def not_row_per_task(workbook: WorkbookData, seen: list[TableSeen], mapping: Col
         n = min(len(sheet.rows), HEADER_SCAN_ROWS)
         width = min(max((len(r) for r in sheet.rows[:n]), default=0), MAX_COLUMNS)
         cover = covering(sheet, 0, n, width)
-        down = fields_column(sheet)  # fields down a column, tasks across: before a date row reads as a grid
+        # fields down a column, tasks across: said before a date row reads as a grid (the header words of the
+        # templates first, then any field words)
+        down = next((c for c in range(min(width, 3)) if fields_down(sheet, c, 0, n)), None)
         if down is None:
-            down = next((c for c in range(min(width, 3)) if fields_down(sheet, c, 0, n)), None)
+            down = fields_column(sheet)
         if down is not None:
             return _grid_error(sheet.name, "transposed", col_letter(down))
         for r in range(n):

@@ -27,7 +27,6 @@ from .regions import overlaps, plans, sheet_candidates, task_sheets
 from .row_kinds import RowKinds, classify_rows, fill_down
 from .row_labels import TOTAL_WORDS
 from .schema import header
-from .transposed import fields_down as sheet_fields_down
 from .values import normalise_header
 
 __all__ = ["ALIASES", "TOTAL_WORDS", "NotRowPerTask", "TableLayout", "describe_seen", "field_of",
@@ -123,8 +122,6 @@ def _find_table(workbook: WorkbookData, mapping: ColumnMapping | None, year: int
     first_valid: Candidate | None = None
     sheets = task_sheets(workbook, mapping)
     for sheet in sheets:
-        if sheet_fields_down(sheet):
-            continue  # a transposed table: refused with that reason (not_row_per_task), never read across
         cands = sheet_candidates(sheet, year, mapping, None)
         every += cands
     if mapping is not None and mapping.columns and not any(c.mapped for c in every):
