@@ -31,7 +31,7 @@ GOOGLE = {"read": (60, 300), "write": (60, 300)}  # per minute: per user (servic
 
 def postgres():
     sys.path.insert(0, str(ROOT / "tests"))
-    from postgres_fixtures import PostgresServer  # the tests' own server: initdb + pg_ctl in a temp dir
+    from support.postgres_fixtures import PostgresServer  # the tests' own server: initdb + pg_ctl in a temp dir
     return PostgresServer()
 
 

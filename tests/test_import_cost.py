@@ -13,7 +13,7 @@ import re
 import subprocess
 import sys
 
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 D = dt.date
 HEAVY = ("openpyxl", "matplotlib", "jinja2", "gspread", "google", "numpy", "pandas", "rich.console", "rich.table")

@@ -1,5 +1,4 @@
-"""pytest fixtures for the Sheets emulator. Import explicitly: `from emulator_fixtures import sheets_emulator, gspread_client`
-(tests/conftest.py puts tests/ on sys.path)."""
+"""pytest fixtures for the emulator's own tests: a started Sheets emulator and the real gspread client over it."""
 from __future__ import annotations
 
 import pytest

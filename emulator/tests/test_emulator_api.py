@@ -6,7 +6,6 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from emulator_fixtures import sheets_emulator  # noqa: F401  (fixture)
 
 ROWS = [["ID", "任务", "", "状态"], ["T1", "海报"], [], ["T3", "复盘", "", "已完成", ""]]
 

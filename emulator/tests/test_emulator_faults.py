@@ -6,7 +6,6 @@ import gspread
 import pytest
 import requests
 
-from emulator_fixtures import gspread_client, sheets_emulator  # noqa: F401  (fixtures)
 from sheets_emulator.client import gspread_client_for
 
 ROWS = [["ID", "任务", "完成状态"], ["T1", "海报", "进行中"], ["T2", "H5", "未开始"]]

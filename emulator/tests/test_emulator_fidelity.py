@@ -14,7 +14,7 @@ import pytest
 
 from sheets_emulator.replay import replay_all, report_markdown, summary_line
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DEFAULT_RECORDINGS = REPO.parent / "shared" / "sheets-api-recordings"
 RECORDINGS = Path(os.environ.get("SHEETSYNC_RECORDINGS") or DEFAULT_RECORDINGS)
 ARTIFACTS = REPO / "test-artifacts"

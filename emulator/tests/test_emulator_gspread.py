@@ -5,7 +5,6 @@ import gspread
 import pytest
 from google.auth.transport.requests import AuthorizedSession
 
-from emulator_fixtures import gspread_client, sheets_emulator  # noqa: F401  (fixtures)
 from sheets_emulator import client as emulator_client
 from sheets_emulator.client import gspread_client_for
 from sheetsync.gsheets import http as sheets_http

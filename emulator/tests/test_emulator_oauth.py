@@ -15,7 +15,7 @@ from google.auth.exceptions import RefreshError
 from google.auth.transport.requests import Request
 from google.oauth2 import service_account
 
-from gsheets_fixtures import service_account_file
+from support.gsheets_fixtures import service_account_file
 from sheets_emulator.client import gspread_client_for
 from sheets_emulator.oauth import GOOGLE_TOKEN_URI, INSUFFICIENT_SCOPES, INVALID_CREDENTIAL, JWT_BEARER, \
     MISSING_CREDENTIAL, SHORT_LIVED

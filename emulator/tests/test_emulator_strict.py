@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from emulator_fixtures import sheets_emulator  # noqa: F401  (fixture)
 from sheets_emulator import discovery
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -191,7 +190,7 @@ def test_every_union_and_mask_root_names_what_the_document_has():
 
 
 def test_refusals_by_the_document_are_recorded_apart_from_the_handlers_own(sheet):
-    """tests/gsheets_fixtures.py's `emu` asserts this list is empty after every sheetsync test."""
+    """tests/support/gsheets_fixtures.py's `emu` asserts this list is empty after every sheetsync test."""
     emu, _, url = sheet
     assert _batch(url, {"repeatCell": REPEAT}).status_code == 200
     assert _batch(url, {"deleteSheet": {"sheetId": 0}}).status_code == 400  # a handler's refusal: the last sheet

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from onedrive_fixtures import graph, item_of, stored, tracker_file  # noqa: F401
+from support.onedrive_fixtures import graph, item_of, stored, tracker_file  # noqa: F401
 
 
 @pytest.fixture

@@ -18,14 +18,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from needs import missing
+from support.needs import missing
 from sheetsync import api
 from sheetsync.engine.holiday_notice import NoticeError, parse_notice
 from sheetsync.holidays_file import load, official_days, store_notice as save
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 D = dt.date
-NOTICES = Path(__file__).resolve().parents[1].parent / "shared" / "calendar"  # the published notices, beside the repository
+NOTICES = Path(__file__).resolve().parents[2].parent / "shared" / "calendar"  # the published notices, beside the repository
 
 # A notice of the published form for 2027, a year chinese-calendar does not have. Its dates are made up for
 # the test (the weekdays are right for 2027); the real notice comes out in November.

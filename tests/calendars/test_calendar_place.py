@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from sheetsync import api
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 D = dt.date
 TODAY = "2026-12-07"

@@ -10,7 +10,7 @@ from sheetsync import api
 from sheetsync import registry as sources
 from sheetsync.clock import Clock, make_clock, machine_zone
 from sheetsync.model import SheetsyncError
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 D = dt.date
 MONDAY_2330_UTC = "2026-11-23T23:30:00+00:00"  # already Tuesday 07:30 in Shanghai

@@ -1,4 +1,4 @@
-"""Chat delivery against local stand-ins of WeCom, DingTalk, Feishu, Slack and Teams (tests/chat_servers.py):
+"""Chat delivery against local stand-ins of WeCom, DingTalk, Feishu, Slack and Teams (tests/support/chat_servers.py):
 each platform's body and URL, signatures and their time window, rate limits with retry, splitting, the ledger
 across reruns, a connection dropped after the post, and secrets kept out of errors, the ledger and outboxes."""
 from __future__ import annotations
@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from chat_servers import SECRETS, TOKENS, platform_server
-from digest_fixtures import campaign_week
+from support.chat_servers import SECRETS, TOKENS, platform_server
+from support.digest_fixtures import campaign_week
 from sheetsync.channels import ChatClient, platform
 from sheetsync.channels.compose import digest_doc
 from sheetsync.channels.content import ChatDoc, ChatItem, ChatSection

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import openpyxl
 
-from chat_fixtures import chat_tracker
-from chat_servers import SECRETS, TOKENS, platform_server
-from digest_fixtures import smtp_server
+from support.chat_fixtures import chat_tracker
+from support.chat_servers import SECRETS, TOKENS, platform_server
+from support.digest_fixtures import smtp_server
 
 CAC_ROWS = [("周", "指标", "数值")] + [(f"2026-W{w}", "获客成本", v) for w, v in
                                       ((40, 100), (41, 120), (42, 144), (43, 173))]

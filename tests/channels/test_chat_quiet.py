@@ -9,9 +9,9 @@ from contextlib import contextmanager
 
 from hypothesis import given, strategies as st
 
-from chat_fixtures import chat_tracker
-from chat_servers import SECRETS, TOKENS, platform_server
-from digest_fixtures import smtp_server
+from support.chat_fixtures import chat_tracker
+from support.chat_servers import SECRETS, TOKENS, platform_server
+from support.digest_fixtures import smtp_server
 from sheetsync.jobs.quiet import DEFAULT, parse_quiet_hours
 from test_chat_jobs import CAC_ROWS, _env, sheetsync, write_config
 

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 from sheetsync import api
 from sheetsync.channels import KINDS, platform
 from sheetsync.channels.compose import alert_doc, digest_doc, nightly_doc

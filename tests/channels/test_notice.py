@@ -9,9 +9,9 @@ from email import message_from_bytes, policy
 from email.header import decode_header, make_header
 
 
-from chat_fixtures import chat_tracker, set_launch
-from chat_servers import platform_server
-from digest_fixtures import smtp_server
+from support.chat_fixtures import chat_tracker, set_launch
+from support.chat_servers import platform_server
+from support.digest_fixtures import smtp_server
 from sheetsync.digest import SmtpSettings
 from sheetsync.api import notice as run_notice
 from sheetsync.notice import decide, notice_due

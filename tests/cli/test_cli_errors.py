@@ -15,8 +15,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from needs import missing
-from tracker_factory import make_tracker
+from support.needs import missing
+from support.tracker_factory import make_tracker
 
 D = dt.date
 SHEETSYNC = [sys.executable, "-m", "sheetsync.cli"]

@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 D = dt.date
 SHEETSYNC = [sys.executable, "-m", "sheetsync.cli"]

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 D = dt.date
 TASKS = [{"id": "T1", "task": "写方案", "owner": "张三", "status": "进行中", "deadline": D(2026, 10, 9)},

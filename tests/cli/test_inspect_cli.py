@@ -18,8 +18,8 @@ from sheetsync import registry as sources
 from sheetsync.engine.field_costs import FIELD_COSTS, cost
 from sheetsync.model import col_letter
 from sheetsync.templates import create_tracker
-from test_gsheets_cli import standalone  # noqa: F401  (fixture: the emulator as its own process)
-from tracker_factory import make_tracker
+from support.cli_runs import standalone  # noqa: F401  (fixture: the emulator as its own process)
+from support.tracker_factory import make_tracker
 
 D = dt.date
 TODAY = "2026-09-21"
@@ -276,7 +276,7 @@ def test_sync_refuses_xls_and_csv_and_writes_nothing(tmp_path, fmt, lang):
 def test_inspect_reads_a_google_sheet_like_its_xlsx(tmp_path, standalone):
     from sheets_emulator.client import endpoint_session
     from sheets_emulator.seed import upload_xlsx
-    from test_gsheets_cli import run as run_installed
+    from support.cli_runs import run as run_installed
     _, base = standalone
     path = tracker(tmp_path)
     key = upload_xlsx(endpoint_session(base), path)

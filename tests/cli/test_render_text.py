@@ -11,7 +11,7 @@ from rich.console import Console
 from sheetsync import api
 from sheetsync.render import plain_text, print_text
 
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 D = dt.date
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 ONLY_BUNDLED = r"""
 import matplotlib
@@ -31,7 +31,7 @@ import datetime as dt, json, sys, tempfile, warnings
 from pathlib import Path
 warnings.simplefilter("always")  # every warning printed, none swallowed by the once-per-place filter
 sys.path.insert(0, sys.argv[1])
-from digest_fixtures import campaign_week
+from support.digest_fixtures import campaign_week
 from sheetsync.digest import History, build_digests
 from matplotlib import font_manager
 with tempfile.TemporaryDirectory() as tmp, History(Path(tmp) / "state.db") as history:

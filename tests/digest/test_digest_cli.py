@@ -87,8 +87,8 @@ def test_digest_to_an_outbox_reads_correctly_and_is_written_once(tmp_path, lang)
 def test_the_command_says_how_many_tasks_reach_nobody_and_why(tmp_path, lang):
     import json
 
-    from digest_fixtures import BUSY_CAMPAIGN, BUSY_TODAY, HOLIDAY_PEOPLE, TRACKER_FIELDS, busy_tasks
-    from tracker_factory import make_tracker
+    from support.digest_fixtures import BUSY_CAMPAIGN, BUSY_TODAY, HOLIDAY_PEOPLE, TRACKER_FIELDS, busy_tasks
+    from support.tracker_factory import make_tracker
     path = make_tracker(tmp_path / "tracker.xlsx", busy_tasks(lang), lang=lang, fields=TRACKER_FIELDS,
                         campaign=dict(BUSY_CAMPAIGN, calendar="CN"),
                         people=[(n, e, "") for n, e in HOLIDAY_PEOPLE.items()])

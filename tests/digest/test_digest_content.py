@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from digest_fixtures import campaign_week
+from support.digest_fixtures import campaign_week
 from sheetsync.digest.content import Section
 from sheetsync.digest import History, build_digests, gsheet_link_for, iso_period, parse_period
 from sheetsync.engine.calendar import WorkCalendar

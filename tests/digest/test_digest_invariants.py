@@ -11,7 +11,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest_fixtures import HOLIDAY_PEOPLE, NOT_IN_PEOPLE, tracker_rows
+from support.digest_fixtures import HOLIDAY_PEOPLE, NOT_IN_PEOPLE, tracker_rows
 from sheetsync.digest import build_digests
 from sheetsync.engine import analyse
 from sheetsync.engine.calendar import WorkCalendar
@@ -156,7 +156,7 @@ def test_without_a_people_sheet_the_command_says_why_nobody_is_reached():
 
 def test_the_trackers_own_days_off_move_the_five_working_days(tmp_path):
     from sheetsync import api
-    from tracker_factory import make_tracker
+    from support.tracker_factory import make_tracker
     s = STATUS_LABELS["zh"]
     tasks = [dict(id="T1", task="物料", owner="张三", status=s["not-started"], deadline=dt.date(2026, 10, 14))]
     campaign = {"name": "国庆活动", "launch": dt.date(2026, 10, 20), "recipients": "team@example.com"}

@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from digest_fixtures import BUSY_TODAY, HOLIDAY_PEOPLE, TRACKER_FIELDS, BUSY_CAMPAIGN, busy_tasks
-from needs import missing
+from support.digest_fixtures import BUSY_TODAY, HOLIDAY_PEOPLE, TRACKER_FIELDS, BUSY_CAMPAIGN, busy_tasks
+from support.needs import missing
 from sheetsync import api
 from test_digest_render import CHROMIUM, WIDTH, _chromium
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 # Laid out in a 390 px iframe (headless Chromium keeps windows at least 500 px wide); the probe counts kept
 # phrases that take more than one line box, and dates or counts in text outside any kept phrase.

@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
-from digest_fixtures import smtp_server
-from tracker_factory import make_tracker
+from support.digest_fixtures import smtp_server
+from support.tracker_factory import make_tracker
 
 D = dt.date
 TODAY = "2026-11-23T08:30"

@@ -11,14 +11,14 @@ import re
 import openpyxl
 import pytest
 
-from digest_fixtures import BUSY_CAMPAIGN, BUSY_TODAY, HOLIDAY_PEOPLE, TRACKER_FIELDS, busy_tasks
+from support.digest_fixtures import BUSY_CAMPAIGN, BUSY_TODAY, HOLIDAY_PEOPLE, TRACKER_FIELDS, busy_tasks
 from sheetsync import api
 from sheetsync.dates_text import MONTHS
 from sheetsync.engine.catalogue import CATALOGUE
 from sheetsync.engine.schema import REPORT_TITLE
 from sheetsync.owned import FINDINGS_START, MACHINE_COL
 from sheetsync.render import plain_text
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 ISO_WEEK = re.compile(r"\b\d{4}-W\d{1,2}\b")
 T_MINUS = re.compile(r"(?<![\w-])T-\d")

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from digest_fixtures import campaign_week, make_report, task
-from needs import missing
+from support.digest_fixtures import campaign_week, make_report, task
+from support.needs import missing
 from sheetsync.digest import History, build_digests
 from sheetsync.digest.chart import COLOURS, ROW_PX, SCALE, progress_png, stage_counts
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 WIDTH = 390
 
 # New headless Chromium will not make a window narrower than 500 px, so the digest is laid out in a

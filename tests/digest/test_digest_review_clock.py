@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest_fixtures import HOLIDAY_PEOPLE, tracker_rows
+from support.digest_fixtures import HOLIDAY_PEOPLE, tracker_rows
 from sheetsync.engine import analyse
 from sheetsync.engine.calendar import WorkCalendar
 from sheetsync.engine.review_clock import waiting_hours, waiting_seconds

@@ -4,11 +4,11 @@ from __future__ import annotations
 import datetime as dt
 from email import message_from_bytes, policy
 
-from digest_fixtures import smtp_server
+from support.digest_fixtures import smtp_server
 from sheetsync.api import digest as run_digest
 from sheetsync.digest import SmtpSettings
 from sheetsync.history import History
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 D = dt.date
 CAMPAIGN = {"name": "夏日清凉服务季", "launch": D(2026, 10, 26), "end": D(2026, 11, 6),

@@ -21,7 +21,7 @@ import datetime as dt
 
 import pytest
 
-from gsheets_fixtures import emu, load_xlsx  # noqa: F401
+from support.gsheets_fixtures import emu, load_xlsx  # noqa: F401
 from sheetsync import api
 from sheetsync.api import digest as run_digest
 from sheetsync.digest import History
@@ -29,7 +29,7 @@ from sheetsync.engine.catalogue import CATALOGUE
 from sheetsync.engine.values import STATUS_LABELS
 from sheetsync.dates_text import readable
 from sheetsync.engine.calendar import WorkCalendar
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 CN = WorkCalendar("CN")
 

@@ -11,7 +11,7 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.smtp import AuthResult
 
-from digest_fixtures import Recorder, campaign_week, free_port, make_report, smtp_server, task
+from support.digest_fixtures import Recorder, campaign_week, free_port, make_report, smtp_server, task
 from sheetsync.digest import History, SmtpSettings, build_digests, deliver
 from sheetsync.model import Person
 

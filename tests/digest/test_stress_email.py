@@ -1,5 +1,5 @@
 """`make stress`: digests are delivered exactly once across reruns and dropped connections, counted at a real
-aiosmtpd server on 127.0.0.1. tests/test_digest_smtp.py proves each drop point once; here the server drops the
+aiosmtpd server on 127.0.0.1. tests/digest/test_digest_smtp.py proves each drop point once; here the server drops the
 connection (or refuses for a while) at random points of random messages, over many rounds of reruns, and a
 delivery run is also SIGKILLed at random moments.
 
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from digest_fixtures import Recorder, campaign_week, smtp_server
+from support.digest_fixtures import Recorder, campaign_week, smtp_server
 from sheetsync.digest import History, SmtpSettings, build_digests, deliver
 
 pytestmark = pytest.mark.stress
@@ -146,7 +146,7 @@ def test_random_drops_over_reruns_deliver_each_message_at_most_once(tmp_path, se
 CHILD = r"""
 import sys, time
 sys.path.insert(0, sys.argv[1])
-from digest_fixtures import campaign_week
+from support.digest_fixtures import campaign_week
 from sheetsync.digest import History, SmtpSettings, build_digests, deliver
 report = campaign_week("zh", 42)
 with History(sys.argv[2]) as h:
@@ -172,7 +172,7 @@ def test_sigkill_during_delivery_then_reruns_never_send_twice(tmp_path, seed):
     db = tmp_path / "state.db"
     handler = Slow()
     with smtp_server(handler) as (controller, _):
-        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(Path(__file__).parent), str(db),
+        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(Path(__file__).resolve().parents[1]), str(db),
                                  str(controller.port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
         time.sleep(rng.uniform(0, 0.35))

@@ -58,7 +58,7 @@ def test_bad_calendar_points_at_the_campaign_cell(tmp_path):
     import datetime as dt
 
     from sheetsync import api
-    from tracker_factory import make_tracker
+    from support.tracker_factory import make_tracker
     path = make_tracker(tmp_path / "t.xlsx", [{"id": "T1", "task": "写方案", "owner": "张三", "status": "进行中",
                                                "deadline": dt.date(2026, 10, 9)}],
                         campaign={"name": "C", "launch": dt.date(2026, 10, 12), "calendar": "XX"})

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 import sheetsync.api as api
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 D = dt.date
 LAUNCH, END = D(2026, 10, 12), D(2026, 10, 30)

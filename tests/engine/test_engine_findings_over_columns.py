@@ -15,7 +15,7 @@ from hypothesis import given, settings, strategies as st
 
 import sheetsync.api as api
 from sheetsync.digest import build_digests
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 D = dt.date
 TODAY = D(2026, 9, 21)

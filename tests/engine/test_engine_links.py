@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sheetsync.api as api
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 D = dt.date
 TODAY = D(2026, 9, 21)

@@ -1,4 +1,4 @@
-"""Regressions found by the property tests of `make stress` (tests/test_stress_engine.py), kept here as plain
+"""Regressions found by the property tests of `make stress` (tests/engine/test_stress_engine.py), kept here as plain
 fast tests: each input once crashed the engine or was read wrongly."""
 from __future__ import annotations
 

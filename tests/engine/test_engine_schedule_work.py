@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 import sheetsync.api as api
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 D = dt.date
 TODAY = D(2026, 11, 9)  # a Monday; no public holiday in November on the CN calendar

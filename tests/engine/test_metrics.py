@@ -81,7 +81,7 @@ def test_a_config_rule_replaces_the_default_of_its_kind_and_adds_new_metrics():
 
 
 def test_a_validated_xlsx_carries_the_alert_on_the_metrics_cell(tmp_path):
-    from chat_fixtures import chat_tracker
+    from support.chat_fixtures import chat_tracker
     from sheetsync import api
     rows = [("周", "指标", "数值")] + [(f"2026-W{40 + i}", "获客成本", v) for i, v in enumerate((100, 120, 144, 173))]
     report = api.validate(chat_tracker(tmp_path / "t.xlsx", metrics=rows), today="2026-10-19")

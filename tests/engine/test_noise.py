@@ -1,5 +1,5 @@
-"""The noise test: on every tracker shape (tests/recognition_trackers.py, the header shapes of real trackers;
-tests/row_trackers.py, their row shapes) no problem yields more than one finding per column or per row kind.
+"""The noise test: on every tracker shape (tests/support/recognition_trackers.py, the header shapes of real trackers;
+tests/support/row_trackers.py, their row shapes) no problem yields more than one finding per column or per row kind.
 
 What the row stage controls is asserted outright: no finding names a row that is not a task, and a column
 that no task fills gives no finding per row. One finding per column for a problem repeated down a column
@@ -11,8 +11,8 @@ from collections import Counter
 
 import pytest
 
-import recognition_trackers
-import row_trackers
+from support import recognition_trackers
+from support import row_trackers
 from sheetsync import api
 from sheetsync.model import SheetsyncError
 

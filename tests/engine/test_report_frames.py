@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import sheetsync.api as api
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 D = dt.date
 TODAY = "2026-09-21"
@@ -101,7 +101,7 @@ def test_without_pandas_the_error_names_the_extra_in_both_languages(tmp_path):
         "        out.append([exc.en, exc.zh])\n"
         "print(json.dumps(out))\n"
     )
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=120)
     assert done.returncode == 0, done.stderr
     messages = json.loads(done.stdout)

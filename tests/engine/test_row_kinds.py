@@ -1,4 +1,4 @@
-"""Row classification on workbooks shaped like the rows of real trackers (tests/row_trackers.py), read by the
+"""Row classification on workbooks shaped like the rows of real trackers (tests/support/row_trackers.py), read by the
 real .xlsx reader and engine: the task rows, the kinds of the other rows as `inspect` lists them, and no
 finding on a row that is not a task."""
 from __future__ import annotations
@@ -8,7 +8,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from row_trackers import SHAPES, build
+from support.row_trackers import SHAPES, build
 from sheetsync import api
 
 TODAY = dt.date(2026, 9, 21)

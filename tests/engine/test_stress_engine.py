@@ -4,7 +4,7 @@ Random header variants (every alias, case, spaces, full-width forms, trailing co
 accepted form, status words, numbers and random junk go through sheetsync.engine.analyse; random dependency
 graphs are checked against networkx; working-day arithmetic against numpy's busday functions.
 
-The unit-level round trips (tests/test_values_properties.py, tests/test_calendar_properties.py) check parsers
+The unit-level round trips (tests/engine/test_values_properties.py, tests/calendars/test_calendar_properties.py) check parsers
 one value at a time; these check the same promises where a person meets them: in the findings of a whole sheet.
 """
 from __future__ import annotations

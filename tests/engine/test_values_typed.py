@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 import sheetsync.api as api
 from sheetsync.engine.values import (Link, parse_date, parse_date_span, parse_datetime, parse_links, parse_owners,
                                      parse_progress, parse_status)
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 D = dt.date
 NEAR = D(2026, 12, 1)

@@ -17,7 +17,7 @@ import sheetsync.api as api
 from sheetsync.engine.statuses import STATUS_WORDS, parse_rag, parse_status, status_key, status_words
 from sheetsync.jobs import load_config, ConfigError
 from sheetsync.model import ColumnMapping
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 D = dt.date
 TODAY = D(2026, 9, 21)

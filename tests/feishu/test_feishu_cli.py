@@ -11,9 +11,9 @@ import sys
 import pytest
 
 from sheets_emulator.feishu.server import APP_ID, APP_SECRET
-from test_gsheets_cli import SCRIPT, one_line_exit_2
-from test_gsheets_read import TRACKERS
-from tracker_factory import make_tracker
+from support.cli_runs import SCRIPT, one_line_exit_2
+from support.twin_trackers import TRACKERS
+from support.tracker_factory import make_tracker
 
 TODAY = "2026-09-21"
 

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 import sheetsync.api as api
-from feishu_fixtures import feishu  # noqa: F401
-from patcher_fixtures import CORPUS, corpus_params
+from support.feishu_fixtures import feishu  # noqa: F401
+from support.patcher_fixtures import CORPUS, corpus_params
 from sheets_emulator.server import SheetsEmulator, seed_from_xlsx
 from sheetsync.model import SheetsyncError
 

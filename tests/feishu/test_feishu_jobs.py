@@ -10,7 +10,7 @@ import json
 import openpyxl
 import pytest
 
-from feishu_fixtures import feishu, writes  # noqa: F401
+from support.feishu_fixtures import feishu, writes  # noqa: F401
 from sheets_emulator.feishu.server import APP_ID, APP_SECRET
 from sheetsync import api
 from sheetsync.jobs import load_config

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from sheets_emulator.feishu.server import APP_ID, APP_SECRET, FeishuEmulator
 from sheetsync import registry as sources
-from test_gsheets_twins import as_serial
+from support.twin_trackers import as_serial
 
 cell = st.one_of(st.none(), st.text(alphabet="ab 中文07-/.e", min_size=1, max_size=6).filter(lambda t: t.strip()),
                  st.integers(-1000, 100000), st.dates(dt.date(1990, 1, 1), dt.date(2040, 12, 31)))

@@ -8,12 +8,11 @@ import pytest
 
 import sheetsync.api as api
 from sheetsync import registry
-from feishu_fixtures import calls, feishu, reads, writes  # noqa: F401
+from support.feishu_fixtures import calls, feishu, reads, writes  # noqa: F401
 from sheets_emulator.feishu.server import RATE_LIMIT
 from sheetsync.model import SheetsyncError
-from test_gsheets_read import CAMPAIGN, PEOPLE
-from test_gsheets_twins import TODAY, as_serial, build
-from tracker_factory import make_tracker
+from support.twin_trackers import CAMPAIGN, PEOPLE, TODAY, as_serial, build
+from support.tracker_factory import make_tracker
 
 PERSON_RULE = {"ranges": [], "rule_type": "containsText", "attrs": [{"operator": "containsText", "text": "urgent"}],
                "style": {"back_color": "#ff0000"}}

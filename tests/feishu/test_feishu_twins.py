@@ -6,11 +6,10 @@ import shutil
 import pytest
 
 import sheetsync.api as api
-from feishu_fixtures import feishu  # noqa: F401
+from support.feishu_fixtures import feishu  # noqa: F401
 from sheets_emulator.seed import read_xlsx
 from sheetsync.templates import list_templates
-from test_gsheets_read import TRACKERS
-from test_gsheets_twins import TODAY, as_serial, build, column, trim
+from support.twin_trackers import TODAY, TRACKERS, as_serial, build, column, trim
 
 CASES = [("factory", n) for n in sorted(TRACKERS)] + [(t, lang) for t in sorted(list_templates()) for lang in ("zh", "en")]
 

@@ -14,50 +14,14 @@ import pytest
 
 from sheetsync.owned import FINDINGS_START
 
-from gsheets_fixtures import emu, load_xlsx, service_account_file, token_server  # noqa: F401
+from support.gsheets_fixtures import emu, load_xlsx, service_account_file, token_server  # noqa: F401
 from sheets_emulator.client import endpoint_session, gspread_client_for
 from sheets_emulator.seed import upload_xlsx
-from test_gsheets_read import CAMPAIGN, PEOPLE, TRACKERS
-from tracker_factory import make_tracker
+from support.cli_runs import SCRIPT, one_line_exit_2, run, standalone  # noqa: F401  (standalone: a fixture)
+from support.twin_trackers import CAMPAIGN, PEOPLE, TRACKERS
+from support.tracker_factory import make_tracker
 
-SCRIPT = Path(sys.executable).parent / "sheetsync"  # the console script pip installed from pyproject
-SHEETSYNC = [str(SCRIPT)]
 EMAIL = "tracker-bot@demo-project.iam.gserviceaccount.com"
-
-
-def run(args, endpoint=None, cwd=None, **env):
-    clean = {k: v for k, v in os.environ.items()
-             if k not in ("SHEETSYNC_SHEETS_ENDPOINT", "GOOGLE_APPLICATION_CREDENTIALS", "SHEETSYNC_TODAY")}
-    if endpoint:
-        clean["SHEETSYNC_SHEETS_ENDPOINT"] = endpoint
-    clean.update({"SHEETSYNC_SHEETS_TRIES": "3", "SHEETSYNC_SHEETS_DEADLINE": "20", "SHEETSYNC_SHEETS_BACKOFF": "0.02"})
-    clean.update(env)
-    assert SCRIPT.is_file(), f"{SCRIPT}: the sheetsync command is not installed (pip install -e .)"
-    return subprocess.run(SHEETSYNC + args, capture_output=True, text=True, timeout=120, env=clean, cwd=cwd)
-
-
-def one_line_exit_2(p):
-    assert p.returncode == 2, (p.stdout, p.stderr)
-    lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("sheetsync: ") and "Traceback" not in p.stderr
-    return lines[0]
-
-
-@pytest.fixture
-def standalone():
-    """The emulator as a separate process on 127.0.0.1, empty: yields (process, base URL)."""
-    proc = subprocess.Popen([sys.executable, "-m", "sheets_emulator", "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        base = proc.stdout.readline().strip()
-        assert base.startswith("http://127.0.0.1:"), base
-        yield proc, base
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def own_rules(base, key, title):

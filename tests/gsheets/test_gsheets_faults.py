@@ -7,7 +7,7 @@ import time
 import pytest
 
 import sheetsync.api as api
-from gsheets_fixtures import SMALL, calls, emu  # noqa: F401
+from support.gsheets_fixtures import SMALL, calls, emu  # noqa: F401
 from sheetsync.gsheets.http import RetryPolicy, SheetsUnavailable, backoff, retry_after
 
 D = dt.date

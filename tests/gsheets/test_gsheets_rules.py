@@ -6,10 +6,10 @@ import datetime as dt
 import re
 
 import sheetsync.api as api
-from gsheets_fixtures import emu, load_xlsx  # noqa: F401
+from support.gsheets_fixtures import emu, load_xlsx  # noqa: F401
 from sheetsync.model import parse_a1
-from test_gsheets_read import CAMPAIGN, PEOPLE
-from tracker_factory import make_tracker
+from support.twin_trackers import CAMPAIGN, PEOPLE
+from support.tracker_factory import make_tracker
 
 D = dt.date
 TODAY = "2026-09-21"

@@ -8,29 +8,16 @@ import pytest
 import requests
 
 import sheetsync.api as api
-from gsheets_fixtures import calls, emu, load_xlsx  # noqa: F401
+from support.gsheets_fixtures import batch, calls, emu, load_xlsx, tracker  # noqa: F401
 from sheetsync.model import SheetsyncError
 from sheetsync.owned import FINDINGS_START, MACHINE_COL
-from test_gsheets_read import CAMPAIGN, PEOPLE, TRACKERS
-from tracker_factory import make_tracker
+from support.twin_trackers import CAMPAIGN, PEOPLE, TRACKERS
+from support.tracker_factory import make_tracker
 
 D = dt.date
 TODAY = "2026-09-21"
 FULL = ["GET get", "GET /values:batchGet", "GET get", "POST :batchUpdate"]
 EPOCH = D(1899, 12, 30)
-
-
-def batch(emu, key, reqs):
-    r = requests.post(f"{emu.base_url}/v4/spreadsheets/{key}:batchUpdate", json={"requests": reqs}, timeout=10)
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
-def tracker(tmp_path, emu, name="mixed-zh", tasks=None):
-    spec = dict(TRACKERS[name])
-    spec_tasks = spec.pop("tasks")
-    path = make_tracker(tmp_path / f"{name}.xlsx", tasks or spec_tasks, **spec)
-    return path, load_xlsx(emu, path)
 
 
 def many(n):
@@ -191,7 +178,7 @@ def test_row_inserted_before_the_recheck_makes_sheetsync_plan_again(tmp_path, em
 
 
 def test_failed_write_is_retried_only_after_a_fresh_read(tmp_path, emu):
-    from gsheets_fixtures import SMALL
+    from support.gsheets_fixtures import SMALL
     _, key = tracker(tmp_path, emu, tasks=many(5))
 
     def person(e):

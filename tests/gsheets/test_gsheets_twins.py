@@ -10,33 +10,15 @@ import pytest
 from sheetsync.owned import FINDINGS_START
 
 import sheetsync.api as api
-from gsheets_fixtures import calls, emu, load_xlsx  # noqa: F401
+from support.gsheets_fixtures import calls, emu, load_xlsx  # noqa: F401
 from sheetsync.templates import create_tracker, list_templates
 from sheets_emulator.client import endpoint_session
 from sheets_emulator.seed import read_xlsx
-from test_gsheets_read import TRACKERS
-from tracker_factory import make_tracker
+from support.twin_trackers import TODAY, TRACKERS, as_serial, build, column, trim
+from support.tracker_factory import make_tracker
 
-TODAY = dt.date(2026, 9, 21)
-EPOCH = dt.date(1899, 12, 30)
 FULL = ["GET get", "GET /values:batchGet", "GET get", "POST :batchUpdate"]
 CASES = [("factory", n) for n in sorted(TRACKERS)] + [(t, lang) for t in sorted(list_templates()) for lang in ("zh", "en")]
-
-
-def build(tmp_path, kind, name):
-    if kind == "factory":
-        spec = dict(TRACKERS[name])
-        return make_tracker(tmp_path / f"{name}.xlsx", spec.pop("tasks"), **spec)
-    # the template's demo scenario: some tasks late, one unreviewed, a dependency problem, one blocked
-    return create_tracker(tmp_path / f"{kind}-{name}.xlsx", kind, lang=name, today=TODAY, scenario="demo")
-
-
-def as_serial(v):
-    if isinstance(v, dt.datetime):
-        v = v.date()
-    if isinstance(v, dt.date):
-        return (v - EPOCH).days
-    return "" if v is None else v
 
 
 def google_values(base_url, key, title):
@@ -51,17 +33,6 @@ def google_values(base_url, key, title):
 
 def repr_title(title):
     return "'" + title.replace("'", "''") + "'"
-
-
-def column(rows, col, start):
-    return [as_serial(row[col]) if col < len(row) else "" for row in rows[start:]]
-
-
-def trim(values):
-    values = list(values)
-    while values and values[-1] == "":
-        values.pop()
-    return values
 
 
 @pytest.mark.parametrize("kind,name", CASES, ids=[f"{k}-{n}" for k, n in CASES])

@@ -1,5 +1,5 @@
 """`make stress`: Google Sheets sync under many random fault storms and people inserting rows mid-sync, against
-the local emulator (emulator/sheets_emulator). tests/test_gsheets_faults.py and tests/test_gsheets_sync.py prove each
+the local emulator (emulator/sheets_emulator). tests/gsheets/test_gsheets_faults.py and tests/gsheets/test_gsheets_sync.py prove each
 fault once; here each is drawn at random, many seeds over, and every run is checked for the same promises:
 
 - bounded time: a sync returns or fails within its RetryPolicy deadline plus one request timeout;
@@ -19,7 +19,7 @@ import time
 import pytest
 
 import sheetsync.api as api
-from gsheets_fixtures import emu  # noqa: F401
+from support.gsheets_fixtures import emu  # noqa: F401
 from sheetsync.model import SheetsyncError
 from sheetsync.gsheets.http import RetryPolicy
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from jobs_fixtures import config_text
+from support.jobs_fixtures import config_text
 from sheetsync import api
 from sheetsync.jobs import load_config
 from sheetsync.jobs.commands import rehearsal_clock

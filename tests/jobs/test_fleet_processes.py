@@ -13,7 +13,7 @@ import pytest
 
 from bench.fleet_harness import (TODAY, max_in_window, runner_env, seed_trackers, stamp_requests, start_runners,
                                  write_config)
-from digest_fixtures import smtp_server
+from support.digest_fixtures import smtp_server
 from sheets_emulator.server import SheetsEmulator
 from sheetsync.state import open_store
 from sheetsync.state.quota import Limit

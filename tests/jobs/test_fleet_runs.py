@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from jobs_fixtures import make_config, memory_log
+from support.jobs_fixtures import make_config, memory_log
 from sheetsync.jobs.fleet import Fleet
 from sheetsync.jobs.fleet_status import fleet_status
 from sheetsync.jobs.runner import NightlyOutcome, run_digest, run_nightly, DigestOutcome

@@ -15,10 +15,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from digest_fixtures import smtp_server
+from support.digest_fixtures import smtp_server
 from sheetsync.templates import create_tracker
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 23)  # a Monday
 
 

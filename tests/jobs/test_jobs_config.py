@@ -9,7 +9,7 @@ import pytest
 from sheetsync.jobs import EXAMPLE_CONFIG, ConfigError, check_config, load_config, write_example_config
 from sheetsync.model import SheetsyncError
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 BASE = """\
 state = "var/state"

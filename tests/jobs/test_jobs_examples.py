@@ -12,7 +12,7 @@ import pytest
 from sheetsync import cli as cli_module
 from sheetsync.jobs import check_config
 
-JOBS = Path(__file__).resolve().parents[1] / "jobs"
+JOBS = Path(__file__).resolve().parents[2] / "jobs"
 CONFIG = "/etc/sheetsync/sheetsync.toml"
 DAY_NUMBER = {"monday": "1", "tuesday": "2", "wednesday": "3", "thursday": "4", "friday": "5", "saturday": "6",
               "sunday": "0"}
@@ -164,7 +164,7 @@ def test_every_example_config_passes_config_check_on_a_fresh_clone(tmp_path):
     import shutil
     import subprocess
     import sys
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     shutil.copytree(root / "jobs", tmp_path / "jobs")
     env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("SHEETSYNC_")}
     demo = subprocess.run([sys.executable, "-m", "sheetsync", "demo"], cwd=tmp_path, env=env, capture_output=True,

@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import sheetsync
-from gsheets_fixtures import emu  # noqa: F401
+from support.gsheets_fixtures import emu  # noqa: F401
 from sheetsync import registry
 
 PACKAGE = Path(sheetsync.__file__).parent

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from digest_fixtures import smtp_server
+from support.digest_fixtures import smtp_server
 from test_jobs_cli import TODAY, run_scheduler, sheetsync, tracker, write_config  # noqa: F401 (tracker: a fixture)
 
 MONDAY_0835 = "2026-11-23T08:35:00+08:00"

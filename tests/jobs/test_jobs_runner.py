@@ -13,7 +13,7 @@ from sheetsync.jobs import DigestOutcome, NightlyOutcome, run_digest, run_nightl
 from sheetsync.jobs.eventlog import EventLog
 from sheetsync.jobs.store import default_store
 
-from jobs_fixtures import UTC, Clock, make_config
+from support.jobs_fixtures import UTC, Clock, make_config
 
 NIGHT = dt.datetime(2026, 11, 22, 18, 0, 1, tzinfo=UTC)  # 02:00:01 on Monday 2026-11-23 in Shanghai
 

@@ -16,7 +16,7 @@ import pytest
 from sheetsync.jobs import AlreadyRunning, exclusive
 from sheetsync.jobs.scheduler import ClockedScheduler, JobSet, last_due, serve
 
-from jobs_fixtures import UTC, Clock, make_config, memory_log, process_zone
+from support.jobs_fixtures import UTC, Clock, make_config, memory_log, process_zone
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import pytest
 
-from needs import module
+from support.needs import module
 
 kubernetes_validate = module("kubernetes_validate", "pip install -e '.[test]'")
 yaml = module("yaml", "PyYAML, which kubernetes-validate installs")
@@ -17,7 +17,7 @@ yaml = module("yaml", "PyYAML, which kubernetes-validate installs")
 from sheetsync.cli import cli  # noqa: E402
 from sheetsync.jobs import load_config  # noqa: E402
 
-K8S = Path(__file__).resolve().parent.parent / "jobs" / "k8s"
+K8S = Path(__file__).resolve().parents[2] / "jobs" / "k8s"
 VERSION = "1.30.0"  # backoffLimitPerIndex is beta (on by default) from 1.29, GA in 1.33
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import openpyxl
 
-from digest_fixtures import Recorder, smtp_server
+from support.digest_fixtures import Recorder, smtp_server
 from sheetsync import api
 from sheetsync.history import CLAIM_TIMEOUT, History, shown_state, tracker_key
 from sheetsync.templates import create_tracker
@@ -58,7 +58,7 @@ def test_the_owner_note_arrives_once_over_dropped_connections(tmp_path):
 
 def test_a_note_refused_before_anything_left_is_said_again_next_run(tmp_path):
     tracker = create_tracker(tmp_path / "summer.xlsx", "campaign-launch", lang="zh", today=MONDAY, scenario="demo")
-    from digest_fixtures import free_port
+    from support.digest_fixtures import free_port
     config = config_for(tmp_path, free_port())  # nobody listens: the connection is refused, nothing left
     assert api.run_nightly(config, today=MONDAY).exit_code == 0
     clear_an_owner(tracker)

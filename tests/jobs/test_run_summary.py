@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-from jobs_fixtures import config_text
+from support.jobs_fixtures import config_text
 from sheetsync.jobs.runner import DONE, RunSummary, TrackerResult
 from sheetsync.state import open_store
 from sheetsync.state.leases import Leases

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from onedrive_fixtures import TODAY, graph, tracker_file  # noqa: F401
+from support.onedrive_fixtures import TODAY, graph, tracker_file  # noqa: F401
 
 SCRIPT = Path(sys.executable).parent / "sheetsync"
 
@@ -102,7 +102,7 @@ def test_jobs_sync_a_onedrive_tracker_from_the_config(tmp_path, standalone):
 
 
 def test_open_in_excel_the_command_and_the_nightly_job_say_rules_and_report_wait(tmp_path, graph):
-    from onedrive_fixtures import item_of, stored
+    from support.onedrive_fixtures import item_of, stored
     source = stored(graph, tracker_file(tmp_path))
     graph.open_in_excel(item_of(source))
     env = {**os.environ, "SHEETSYNC_DEBUG": "1"}

@@ -10,7 +10,7 @@ import shutil
 import openpyxl
 import pytest
 
-from onedrive_fixtures import TODAY, graph, item_of, stored, tracker_file  # noqa: F401
+from support.onedrive_fixtures import TODAY, graph, item_of, stored, tracker_file  # noqa: F401
 from sheetsync import api
 from sheetsync.model import SheetsyncError
 

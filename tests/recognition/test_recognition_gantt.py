@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from openpyxl.styles import PatternFill
 from openpyxl.styles.colors import Color
 
-from gsheets_fixtures import emu, load_xlsx  # noqa: F401  (emu: the emulator fixture)
+from support.gsheets_fixtures import emu, load_xlsx  # noqa: F401  (emu: the emulator fixture)
 from sheetsync import api
 from sheetsync.engine import analyse
 from sheetsync.model import SheetsyncError

@@ -1,4 +1,4 @@
-"""Column recognition on workbooks shaped like 27 real trackers (tests/recognition_trackers.py), read by the
+"""Column recognition on workbooks shaped like 27 real trackers (tests/support/recognition_trackers.py), read by the
 real .xlsx reader and engine. The share of labelled columns read as what they hold is printed in pytest's
 terminal summary with every miss, and must stay at 95% or more. Header rows invented here (not among the
 27) guard against a vocabulary fitted to that list."""
@@ -9,7 +9,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from recognition_trackers import TRACKERS, build, score
+from support.recognition_trackers import TRACKERS, build, score
 from sheetsync import api
 from sheetsync.model import SheetsyncError, col_letter
 

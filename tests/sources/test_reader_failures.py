@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from jobs_fixtures import config_text
+from support.jobs_fixtures import config_text
 from sheetsync import api
 from sheetsync.model import SheetsyncError
 from sheetsync.templates import create_tracker

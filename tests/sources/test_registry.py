@@ -14,7 +14,7 @@ from sheetsync import api, registry
 from sheetsync.backend import ReadOnly, Written
 from sheetsync.model import SheetData, SheetsyncError, WorkbookData
 from sheetsync.plan import Plan
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 D = dt.date
 CAMPAIGN = {"name": "Summer launch", "launch": D(2026, 10, 26), "end": D(2026, 11, 6),

@@ -15,7 +15,7 @@ from sheetsync import registry as sources
 from sheetsync.model import SheetsyncError
 from sheetsync.delimited.read import decode, sniff_delimiter
 from sheetsync.xlsx.read import check_package
-from needs import missing
+from support.needs import missing
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

@@ -1,5 +1,5 @@
 """The read path (sheetsync.registry.read, `sheetsync validate`) refuses hostile packages with one clear line.
-Found by tests/test_stress_hostile.py: a billion-laughs sheet used to escape as calamine's raw XmlError."""
+Found by tests/sources/test_stress_hostile.py: a billion-laughs sheet used to escape as calamine's raw XmlError."""
 from __future__ import annotations
 
 import io
@@ -10,8 +10,8 @@ import pytest
 from sheetsync.model import SheetsyncError
 from sheetsync.registry import read
 
-from patcher_fixtures import make_tracker
-from test_patcher_hostile import LAUGHS, _replace
+from support.patcher_fixtures import make_tracker
+from support.hostile_packages import LAUGHS, replace_part
 
 DOCTYPE = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
 
@@ -21,7 +21,7 @@ def test_a_doctype_in_any_part_is_refused_on_read(tmp_path, part):
     base = make_tracker(tmp_path / "t.xlsx").read_bytes()
     body = LAUGHS if part.endswith("sheet1.xml") else DOCTYPE + zipfile.ZipFile(io.BytesIO(base)).read(part).split(b"?>", 1)[-1]
     path = tmp_path / "hostile.xlsx"
-    path.write_bytes(_replace(base, part, body))
+    path.write_bytes(replace_part(base, part, body))
     with pytest.raises(SheetsyncError) as err:
         read(path)
     assert err.value.code == "hostile-xml" and part in err.value.en and "DOCTYPE" in err.value.zh
@@ -32,7 +32,7 @@ def test_a_sheet_calamine_cannot_parse_is_one_clean_error(tmp_path):
     # the DOCTYPE hides behind a comment longer than the prolog read: calamine's own error, wrapped
     hostile = b'<?xml version="1.0"?><!--' + b"x" * 70000 + b"-->" + LAUGHS.split(b"?>", 1)[1]
     path = tmp_path / "hostile.xlsx"
-    path.write_bytes(_replace(base, "xl/worksheets/sheet1.xml", hostile))
+    path.write_bytes(replace_part(base, "xl/worksheets/sheet1.xml", hostile))
     with pytest.raises(SheetsyncError) as err:
         read(path)
     assert err.value.code == "not-a-spreadsheet" and "\n" not in err.value.en and "无法读取" in err.value.zh
@@ -42,7 +42,7 @@ def _with_sheet(tmp_path, edit) -> "Path":
     base = make_tracker(tmp_path / "t.xlsx").read_bytes()
     sheet = zipfile.ZipFile(io.BytesIO(base)).read("xl/worksheets/sheet1.xml")
     path = tmp_path / "edited.xlsx"
-    path.write_bytes(_replace(base, "xl/worksheets/sheet1.xml", edit(sheet)))
+    path.write_bytes(replace_part(base, "xl/worksheets/sheet1.xml", edit(sheet)))
     return path
 
 

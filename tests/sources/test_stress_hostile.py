@@ -3,7 +3,7 @@
 - Hostile packages through the read path (`sheetsync validate`, sheetsync.registry.read): billion laughs and
   external entities in every kind of part, zip bombs by ratio, by forged sizes and by total size, a cell at
   XFD1048576: each refused with one clear line (exit 2, English and Chinese), within a memory bound measured on
-  the process (tests/test_patcher_hostile.py holds the same for the patcher; tests/test_sources_hostile.py the
+  the process (tests/xlsx/test_patcher_hostile.py holds the same for the patcher; tests/sources/test_sources_hostile.py the
   single cases).
 - Formula-looking text (=IMPORTXML(...), +cmd, @SUM, -2+3, DDE) typed anywhere in a tracker stays text after
   sync in both backends: an .xlsx has no <f> at all afterwards and the text in string cells; Google gets only
@@ -33,18 +33,18 @@ import pytest
 from aiosmtpd.smtp import AuthResult
 
 import sheetsync.api as api
-from digest_fixtures import Recorder, make_report, smtp_server, task
-from gsheets_fixtures import emu, load_xlsx, service_account_file, token_server  # noqa: F401
-from patcher_fixtures import make_tracker as make_plain_tracker
+from support.digest_fixtures import Recorder, make_report, smtp_server, task
+from support.gsheets_fixtures import emu, load_xlsx, service_account_file, token_server  # noqa: F401
+from support.patcher_fixtures import make_tracker as make_plain_tracker
 from sheetsync.digest import History, SmtpSettings, build_digests, deliver
 from sheetsync.model import Person
 from sheetsync.xlsx.read import read_xlsx
-from test_patcher_hostile import LAUGHS, _forge_size, _replace
-from tracker_factory import make_tracker
+from support.hostile_packages import LAUGHS, forge_size, replace_part
+from support.tracker_factory import make_tracker
 
 pytestmark = pytest.mark.stress
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHEETSYNC = Path(sys.executable).parent / "sheetsync"
 MEMORY_BOUND_MIB = 128  # the CLI validating a small tracker peaks near 60 MiB
 
@@ -110,23 +110,23 @@ def _add_member(data: bytes, name: str, payload: bytes, level: int = 9) -> bytes
 
 def _forge_all(data: bytes, names: list[bytes], size: int) -> bytes:
     for n in names:
-        data = _forge_size(data, n, size)
+        data = forge_size(data, n, size)
     return data
 
 
 def _hostile_cases(base: bytes) -> dict[str, tuple[bytes, str]]:
     sheet = zipfile.ZipFile(io.BytesIO(base)).read("xl/worksheets/sheet1.xml")
-    cases = {"laughs-in-sheet": (_replace(base, "xl/worksheets/sheet1.xml", LAUGHS), "hostile-xml")}
+    cases = {"laughs-in-sheet": (replace_part(base, "xl/worksheets/sheet1.xml", LAUGHS), "hostile-xml")}
     for part in ("xl/workbook.xml", "xl/styles.xml", "[Content_Types].xml", "_rels/.rels",
                  "xl/_rels/workbook.xml.rels", "docProps/core.xml", "xl/worksheets/sheet2.xml"):
-        cases[f"dtd-in-{part}"] = (_replace(base, part, _prolog(base, part, DTD)), "hostile-xml")
-    cases["xxe-in-sheet"] = (_replace(base, "xl/worksheets/sheet1.xml", _prolog(base, "xl/worksheets/sheet1.xml", XXE)),
+        cases[f"dtd-in-{part}"] = (replace_part(base, part, _prolog(base, part, DTD)), "hostile-xml")
+    cases["xxe-in-sheet"] = (replace_part(base, "xl/worksheets/sheet1.xml", _prolog(base, "xl/worksheets/sheet1.xml", XXE)),
                              "hostile-xml")
-    cases["parameter-entity"] = (_replace(base, "xl/styles.xml", _prolog(base, "xl/styles.xml", PARAM)), "hostile-xml")
+    cases["parameter-entity"] = (replace_part(base, "xl/styles.xml", _prolog(base, "xl/styles.xml", PARAM)), "hostile-xml")
     padded = sheet.replace(b"<sheetData>", b"<sheetData>" + b" " * (96 << 20), 1)
-    cases["ratio-sheet"] = (_replace(base, "xl/worksheets/sheet1.xml", padded, level=9), "zip-bomb")
+    cases["ratio-sheet"] = (replace_part(base, "xl/worksheets/sheet1.xml", padded, level=9), "zip-bomb")
     cases["ratio-media"] = (_add_member(base, "xl/media/image1.png", b"\0" * (96 << 20)), "zip-bomb")
-    cases["forged-size"] = (_forge_size(base, b"xl/worksheets/sheet1.xml", 0xFFFF0000), "zip-bomb")
+    cases["forged-size"] = (forge_size(base, b"xl/worksheets/sheet1.xml", 0xFFFF0000), "zip-bomb")
     many = base
     for i in range(80):  # each under the ratio rule, together over the total limit
         many = _add_member(many, f"xl/media/m{i}.bin", b"x" * 64, level=0)
@@ -134,7 +134,7 @@ def _hostile_cases(base: bytes) -> dict[str, tuple[bytes, str]]:
                              "zip-bomb")
     far = sheet.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>'
                                          b"</row></sheetData>")
-    cases["far-cell"] = (_replace(base, "xl/worksheets/sheet1.xml", far), "too-large")
+    cases["far-cell"] = (replace_part(base, "xl/worksheets/sheet1.xml", far), "too-large")
     return cases
 
 

@@ -10,13 +10,13 @@ import pytest
 
 import sheetsync
 import sheetsync.api as api
-from gsheets_fixtures import emu, load_xlsx  # noqa: F401
+from support.gsheets_fixtures import emu, load_xlsx  # noqa: F401
 from sheetsync import sync as pipeline
 from sheetsync.backend import Backend, Written
 from sheetsync.labels import HEALTH_LABELS
 from sheetsync.model import SheetData, SheetsyncError, WorkbookData, a1, col_letter
 from sheetsync.plan import Plan
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 D = dt.date
 PACKAGE = Path(sheetsync.__file__).parent

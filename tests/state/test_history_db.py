@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from digest_fixtures import campaign_week
-from needs import module
+from support.digest_fixtures import campaign_week
+from support.needs import module
 from sheetsync.history import MIGRATIONS, History, default_state_path
 from sheetsync.model import SheetsyncError
 

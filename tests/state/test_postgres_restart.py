@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from jobs_fixtures import make_config, memory_log
-from postgres_fixtures import PostgresServer
+from support.jobs_fixtures import make_config, memory_log
+from support.postgres_fixtures import PostgresServer
 from sheetsync.jobs.fleet import Fleet
 from sheetsync.jobs.runner import NightlyOutcome, run_nightly
 from sheetsync.jobs.shard import Shard

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 LAUNCH = dt.date(2026, 10, 26)  # a Monday; T-3wd is Wednesday 2026-10-21
 TASKS_ZH = [

@@ -134,7 +134,7 @@ TRACKER_FIELDS = ("id", "stage", "task", "owner", "reviewer", "depends_on", "dur
 def tracker_rows(tasks: list[dict], lang: str, campaign: dict, people: dict[str, str]) -> WorkbookData:
     """The workbook tracker_factory.make_tracker writes, as the engine reads it (in memory, for hypothesis)."""
     from sheetsync.engine.schema import header
-    from tracker_factory import EN_SIDE, ZH_SIDE
+    from support.tracker_factory import EN_SIDE, ZH_SIDE
     side = ZH_SIDE if lang == "zh" else EN_SIDE
     rows = [[header(f, lang) for f in TRACKER_FIELDS]]
     rows += [[t.get(f) for f in TRACKER_FIELDS] for t in tasks]

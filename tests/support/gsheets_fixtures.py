@@ -7,14 +7,16 @@ from pathlib import Path
 from typing import Optional
 
 import pytest
+import requests
 
 from sheets_emulator.client import endpoint_session
 from sheets_emulator.seed import upload_xlsx
 from sheets_emulator.server import SheetsEmulator
 from sheetsync.gsheets.http import RetryPolicy
+from support.tracker_factory import make_tracker
+from support.twin_trackers import TRACKERS
 
 OWNER = "owner@demo-project.example"  # the person whose spreadsheets the tests seed
-
 SMALL = RetryPolicy(tries=4, deadline=20.0, base=0.02, cap=0.2, timeout=(2.0, 5.0))
 
 
@@ -92,3 +94,16 @@ def token_server(emu):
     """The `emu` emulator with sign-in required: Sheets calls need a bearer token from its token endpoint."""
     emu.auth = True
     yield TokenEndpoint(emu)
+
+
+def batch(emu, key, reqs):
+    r = requests.post(f"{emu.base_url}/v4/spreadsheets/{key}:batchUpdate", json={"requests": reqs}, timeout=10)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def tracker(tmp_path, emu, name="mixed-zh", tasks=None):
+    spec = dict(TRACKERS[name])
+    spec_tasks = spec.pop("tasks")
+    path = make_tracker(tmp_path / f"{name}.xlsx", tasks or spec_tasks, **spec)
+    return path, load_xlsx(emu, path)

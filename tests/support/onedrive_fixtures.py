@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sheets_emulator.graph import GraphEmulator
-from test_gsheets_read import TRACKERS
-from tracker_factory import make_tracker
+from support.twin_trackers import TRACKERS
+from support.tracker_factory import make_tracker
 
 TODAY = "2026-09-21"
 

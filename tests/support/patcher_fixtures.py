@@ -13,10 +13,10 @@ from lxml import etree
 from sheetsync.model import a1, parse_a1
 from sheetsync.xlsx.patch import (CellWrite, ReportSpec, RuleSpec, WorkbookPatch, mark, owned_rule)
 
-from needs import in_ci, missing
+from support.needs import in_ci, missing
 
 CORPUS = Path(os.environ.get("SHEETSYNC_CORPUS") or
-              Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "xlsx")
+              Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "xlsx")
 STRICT = "openxmlsdk_OLE-embed.xlsx"
 M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from needs import missing
+from support.needs import missing
 
 
 def _unavailable(why: str):

@@ -10,7 +10,7 @@ import pytest
 
 from sheetsync.engine import schema
 from sheetsync.templates import FIELDS, create_tracker, list_templates
-from needs import missing
+from support.needs import missing
 
 pytestmark = pytest.mark.libreoffice
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

@@ -30,11 +30,11 @@ from sheetsync.model import SheetsyncError, parse_a1
 from sheetsync.templates import create_tracker, list_templates
 from sheetsync.xlsx.patch import CellWrite, WorkbookPatch, patch_bytes
 
-from gsheets_fixtures import calls, emu  # noqa: F401  (the emulator fixture)
-from needs import missing
-from patcher_fixtures import CORPUS, STRICT, corpus_params, first_worksheet, members, need_corpus
-from recognition_trackers import TRACKERS, build
-from test_gsheets_sync import batch, tracker
+from support.gsheets_fixtures import calls, emu  # noqa: F401  (the emulator fixture)
+from support.needs import missing
+from support.patcher_fixtures import CORPUS, STRICT, corpus_params, first_worksheet, members, need_corpus
+from support.recognition_trackers import TRACKERS, build
+from support.gsheets_fixtures import batch, tracker
 
 TODAY = "2026-09-10"
 M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

@@ -8,8 +8,8 @@ import requests
 from openpyxl.styles import Alignment, Font, PatternFill
 
 import sheetsync.api as api
-from gsheets_fixtures import emu, load_xlsx  # noqa: F401
-from tracker_factory import make_tracker
+from support.gsheets_fixtures import emu, load_xlsx  # noqa: F401
+from support.tracker_factory import make_tracker
 
 D = dt.date
 TODAY = "2026-09-21"

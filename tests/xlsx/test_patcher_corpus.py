@@ -13,7 +13,7 @@ from sheetsync.model import quote_sheet
 from sheetsync.xlsx.patch import PatchRefused, owned_rule, patch_bytes
 from sheetsync.xlsx.safe_write import same_value
 
-from patcher_fixtures import (CORPUS, corpus_params, need_corpus, M, R, STRICT, TABLE, canonical, corpus_files, corpus_ids, first_worksheet,
+from support.patcher_fixtures import (CORPUS, corpus_params, need_corpus, M, R, STRICT, TABLE, canonical, corpus_files, corpus_ids, first_worksheet,
                               free_row, managed_positions, members, names, strip_managed, task_patch, xml)
 
 TOUCHED = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"}

@@ -14,22 +14,8 @@ import pytest
 from sheetsync.xlsx.patch import PatchRefused, patch_bytes
 from sheetsync.xlsx.safe_write import apply_patch
 
-from patcher_fixtures import make_tracker, tracker_patch
-
-LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-          + b"".join(b'<!ENTITY lol%d "%s">' % (i, b"".join(b"&lol%s;" % (str(i - 1).encode() if i > 1 else b"")
-                                                               for _ in range(10))) for i in range(1, 10))
-          + b']>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-          + b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>')
-
-
-def _replace(data: bytes, part: str, new: bytes, *, level: int | None = None) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
-        for info in src.infolist():
-            z.writestr(info, new if info.filename == part else src.read(info))
-    return out.getvalue()
+from support.hostile_packages import LAUGHS, forge_size, replace_part
+from support.patcher_fixtures import make_tracker, tracker_patch
 
 
 def _run_bounded(tmp_path: Path, data: bytes) -> dict:
@@ -39,7 +25,7 @@ def _run_bounded(tmp_path: Path, data: bytes) -> dict:
     code = (
         "import json, resource, sys\n"
         "sys.path.insert(0, sys.argv[2])\n"
-        "from patcher_fixtures import tracker_patch\n"
+        "from support.patcher_fixtures import tracker_patch\n"
         "from sheetsync.xlsx.patch import PatchRefused, patch_bytes\n"
         "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "try:\n"
@@ -49,14 +35,14 @@ def _run_bounded(tmp_path: Path, data: bytes) -> dict:
         "    out = {'refused': e.en, 'zh': e.zh, 'code': e.code}\n"
         "out['grew_kib'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base\n"
         "print(json.dumps(out))\n")
-    proc = subprocess.run([sys.executable, "-c", code, str(target), str(Path(__file__).parent)],
+    proc = subprocess.run([sys.executable, "-c", code, str(target), str(Path(__file__).resolve().parents[1])],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def test_billion_laughs_in_a_sheet_is_refused(tmp_path):
-    data = _replace(make_tracker(tmp_path / "t.xlsx").read_bytes(), "xl/worksheets/sheet1.xml", LAUGHS)
+    data = replace_part(make_tracker(tmp_path / "t.xlsx").read_bytes(), "xl/worksheets/sheet1.xml", LAUGHS)
     out = _run_bounded(tmp_path, data)
     assert out["code"] == "hostile-xml" and "DOCTYPE" in out["refused"] and "DOCTYPE" in out["zh"]
     assert out["grew_kib"] < 64 * 1024
@@ -69,7 +55,7 @@ def test_doctype_behind_a_long_comment_in_styles_is_refused(tmp_path):
     hostile = (b'<?xml version="1.0"?><!--' + b"x" * 20000 + b'-->'
                + b'<!DOCTYPE s [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>' + body)
     with pytest.raises(PatchRefused) as err:
-        patch_bytes(_replace(source, "xl/styles.xml", hostile), tracker_patch())
+        patch_bytes(replace_part(source, "xl/styles.xml", hostile), tracker_patch())
     assert err.value.code == "hostile-xml"
 
 
@@ -77,28 +63,16 @@ def test_high_ratio_member_is_refused_without_inflating_it(tmp_path):
     source = make_tracker(tmp_path / "t.xlsx").read_bytes()
     sheet = zipfile.ZipFile(io.BytesIO(source)).read("xl/worksheets/sheet1.xml")
     padded = sheet.replace(b"<sheetData>", b"<sheetData>" + b" " * (200 << 20), 1)
-    data = _replace(source, "xl/worksheets/sheet1.xml", padded, level=9)
+    data = replace_part(source, "xl/worksheets/sheet1.xml", padded, level=9)
     assert len(data) < 2 << 20
     out = _run_bounded(tmp_path, data)
     assert out["code"] == "zip-bomb" and "sheet1.xml" in out["refused"] and "压缩炸弹" in out["zh"]
     assert out["grew_kib"] < 64 * 1024  # 200 MiB were never inflated
 
 
-def _forge_size(data: bytes, name: bytes, size: int) -> bytes:
-    """Rewrite the uncompressed size a central-directory entry declares."""
-    buf = bytearray(data)
-    pos = buf.find(b"PK\x01\x02")
-    while pos != -1:
-        name_len = struct.unpack_from("<H", buf, pos + 28)[0]
-        if bytes(buf[pos + 46: pos + 46 + name_len]) == name:
-            struct.pack_into("<I", buf, pos + 24, size)
-        pos = buf.find(b"PK\x01\x02", pos + 4)
-    return bytes(buf)
-
-
 def test_declared_huge_member_is_refused_and_the_file_kept(tmp_path):
     path = make_tracker(tmp_path / "t.xlsx")
-    forged = _forge_size(path.read_bytes(), b"xl/worksheets/sheet1.xml", 0xFFFF0000)
+    forged = forge_size(path.read_bytes(), b"xl/worksheets/sheet1.xml", 0xFFFF0000)
     path.write_bytes(forged)
     with pytest.raises(PatchRefused) as err:
         apply_patch(path, tracker_patch())

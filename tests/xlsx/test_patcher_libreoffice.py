@@ -12,8 +12,8 @@ import pytest
 from sheetsync.xlsx.patch import patch_bytes
 from sheetsync.xlsx.safe_write import apply_patch
 
-from needs import missing
-from patcher_fixtures import (CORPUS, corpus_params, need_corpus, STRICT, TABLE, corpus_ids, first_worksheet, free_row, make_tracker, members,
+from support.needs import missing
+from support.patcher_fixtures import (CORPUS, corpus_params, need_corpus, STRICT, TABLE, corpus_ids, first_worksheet, free_row, make_tracker, members,
                               task_patch, tracker_patch)
 
 pytestmark = pytest.mark.libreoffice

@@ -15,9 +15,9 @@ import python_calamine as pc
 from sheetsync.xlsx.patch import CellWrite, PatchRefused, WorkbookPatch, mark, owned_rule, patch_bytes
 from sheetsync.xlsx.safe_write import apply_patch
 
-import package_shapes
-from needs import missing
-from patcher_fixtures import CORPUS, M, STRICT, make_tracker, members, tracker_patch, xml
+from support import package_shapes
+from support.needs import missing
+from support.patcher_fixtures import CORPUS, M, STRICT, make_tracker, members, tracker_patch, xml
 
 
 def corpus_file(name: str):

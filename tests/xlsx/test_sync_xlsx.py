@@ -26,9 +26,9 @@ from sheetsync.dates_text import readable
 from sheetsync.engine.calendar import WorkCalendar
 from sheetsync.model import a1, col_letter, parse_a1, quote_sheet
 from sheetsync.xlsx.patch import WorkbookPatch, patch_bytes
-from needs import missing
+from support.needs import missing
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("SHEETSYNC_ARTIFACTS") or ROOT / "test-artifacts")
 LAUNCH = "2026-12-15"
 NOW = "2026-12-08T09:00"  # Tuesday, a week before launch

@@ -12,7 +12,7 @@ import pytest
 from sheetsync.xlsx.patch import CellWrite, patch_bytes
 from sheetsync.xlsx.verify import Unverified, verify_package
 
-from patcher_fixtures import first_worksheet, make_tracker, members, tracker_patch
+from support.patcher_fixtures import first_worksheet, make_tracker, members, tracker_patch
 
 TASK_PART = "xl/worksheets/sheet1.xml"
 

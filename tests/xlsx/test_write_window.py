@@ -16,7 +16,7 @@ import pytest
 from sheetsync.xlsx.patch import PatchRefused
 from sheetsync.xlsx.safe_write import BACKUP_DIR, STEPS, apply_patch, exchange
 
-from patcher_fixtures import make_tracker, tracker_patch
+from support.patcher_fixtures import make_tracker, tracker_patch
 
 
 def sha(data: bytes) -> str:
