@@ -239,6 +239,46 @@ class Campaign:
     cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # fact -> (sheet, A1 of its value) it was read from
 
 
+@dataclass(frozen=True)
+class Overrides:
+    """Campaign facts set outside the tracker (a sheetsync.toml, the command line), typed: each one that is set
+    (not None) replaces what the Campaign sheet says. `max_recipients`, `metric_rules` and `official_days` (an
+    imported holiday notice's {"rest": [...], "work": [...]}) are read by the engine beside the campaign."""
+    calendar: str | None = None
+    timezone: str | None = None
+    recipients: tuple[str, ...] | list[str] | None = None
+    review_sla_hours: float | None = None
+    review_clock: str | None = None
+    lead_times: dict[str, int] | None = None
+    launch: dt.date | None = None
+    end: dt.date | None = None
+    max_recipients: int | None = None
+    metric_rules: tuple | list | None = None
+    official_days: dict | None = None
+
+    CAMPAIGN_FACTS = ("calendar", "timezone", "recipients", "review_sla_hours", "review_clock", "lead_times",
+                      "launch", "end")
+
+    @classmethod
+    def of(cls, given: "Overrides | dict | None") -> "Overrides":
+        """An Overrides from what a caller gave: one already, a dict of the same names (a name it does not
+        know is a TypeError, never silently dropped), or nothing."""
+        if isinstance(given, Overrides):
+            return given
+        return cls(**(given or {}))
+
+    def merged(self, over: "Overrides | dict | None") -> "Overrides":
+        """These facts with `over`'s set ones winning."""
+        over = Overrides.of(over)
+        return dataclasses.replace(self, **{f.name: getattr(over, f.name) for f in dataclasses.fields(over)
+                                            if getattr(over, f.name) is not None})
+
+    def over(self, campaign: "Campaign") -> "Campaign":
+        """The campaign with every fact set here replacing the sheet's."""
+        return dataclasses.replace(campaign, **{name: getattr(self, name) for name in self.CAMPAIGN_FACTS
+                                                if getattr(self, name) is not None})
+
+
 @dataclass
 class Person:
     name: str

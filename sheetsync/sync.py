@@ -15,26 +15,24 @@ from typing import Callable
 
 from . import registry
 from .backend import Backend, refuse_write
-from .clock import Clock, current, make_clock, parse_today
+from .clock import Clock, make_clock, pin
 from .engine import analyse
-from .engine.campaign import read_campaign
-from .model import ColumnMapping, Report, SheetsyncError, WorkbookData, a1
+from .engine.campaign import campaign_zone
+from .model import ColumnMapping, Overrides, Report, SheetsyncError, WorkbookData, a1
 from .plan import Plan
 from .planner import build_plan
 
 
-def clock_for(workbook: WorkbookData, today=None, lang: str | None = None, overrides: dict | None = None) -> Clock:
-    """The run's one Clock, in the tracker's zone: the config's (`overrides["timezone"]`), else the Campaign
-    sheet's, else the machine's. A job on a UTC server at 01:00 is already tomorrow in Shanghai."""
-    zone = (overrides or {}).get("timezone")
-    if not zone:  # the Campaign sheet alone says it: no need to find the task table for the clock
-        year = parse_today(today)[0] or current().date()  # only to read dates written without a year
-        campaign, _ = read_campaign(workbook, lang or "en", year.year)
-        zone = campaign.timezone
-    return make_clock(zone, today)
+def clock_for(workbook: WorkbookData, today=None, lang: str | None = None,
+              overrides: Overrides | dict | None = None) -> Clock:
+    """The run's one Clock, in the tracker's zone: the config's (`overrides.timezone`), else the Campaign
+    sheet's, else the machine's. A job on a UTC server at 01:00 is already tomorrow in Shanghai. `today` is
+    parsed once (clock.pin); `lang` is kept for callers that pass it (the zone is the same in any language)."""
+    zone = Overrides.of(overrides).timezone or campaign_zone(workbook)
+    return make_clock(zone, pin(today))
 
 
-def analyse_at(workbook: WorkbookData, today=None, *, lang: str | None = None, overrides: dict | None = None,
+def analyse_at(workbook: WorkbookData, today=None, *, lang: str | None = None, overrides: Overrides | dict | None = None,
                clock: Clock | None = None, mapping: ColumnMapping | None = None) -> Report:
     """The engine at the run's clock (made here unless given); the Report carries that Clock for everything
     after it in the run."""
@@ -90,7 +88,7 @@ def open_backend(source: str | Path, *, backups: int | None = None, **source_opt
 
 
 def run(backend: Backend, *, today=None, lang: str | None = None, dry_run: bool = False,
-        overrides: dict | None = None, mapping: ColumnMapping | None = None,
+        overrides: Overrides | dict | None = None, mapping: ColumnMapping | None = None,
         before_write: Callable[[], None] | None = None) -> SyncResult:
     """Read, analyse, plan and write through `backend`, reading again while its write answers `again`.
     `before_write` runs before the first write: whatever must work after the write is opened there."""
@@ -141,7 +139,7 @@ def _run(backend: Backend, *, today, lang, dry_run, overrides, mapping, before_w
 
 
 def sync(source: str | Path, *, today=None, lang: str | None = None, dry_run: bool = False, backups: int = 5,
-         overrides: dict | None = None, state: str | Path | None = None, record: bool = True,
+         overrides: Overrides | dict | None = None, state: str | Path | None = None, record: bool = True,
          mapping: ColumnMapping | None = None, lease=None, **source_options) -> SyncResult:
     """Open SOURCE's backend, run the pipeline, then record the tasks in the history (unless a dry run or
     record=False) at the run's clock. `lease`: the runner's lease on this tracker (jobs), checked before writing.
