@@ -1,181 +1,16 @@
-"""Plain data that crosses the arrows: a source gives a WorkbookData, the engine gives a Report.
-
-Nothing here does I/O. Positions are 0-based in code and 1-based only where a person reads them
-(`row` in findings, A1 references)."""
+"""What the engine gives: the Report (tasks, findings, the campaign, the reading) and what it holds; Overrides,
+the campaign facts set outside the tracker."""
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
-import re
-import unicodedata
-from dataclasses import dataclass, field, asdict
-from typing import Any, Union
+from dataclasses import dataclass, field
+from typing import Any
 
-from .clock import Clock
-from .errors import SheetsyncError  # noqa: F401  (raised by every layer as model.SheetsyncError)
-
-CellValue = Union[str, float, int, bool, dt.date, dt.datetime, dt.time, dt.timedelta, None]
-
-
-@functools.lru_cache(maxsize=4096)
-def col_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    if index < 0:
-        raise ValueError(index)
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def col_index(letters: str) -> int:
-    """A -> 0, AA -> 26."""
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + (ord(ch) - 64)
-    return n - 1
-
-
-# Characters str.strip() keeps but a person cannot see.
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
-_TITLE_NOTE = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]$")
-
-
-@functools.lru_cache(maxsize=4096)
-def normalise_title(text: str) -> str:
-    """A header or sheet title as sheetsync compares them (engine.values.normalise_header for any cell):
-    '截止日期：' , '工期（工作日）', ' Due Date (working days) ' -> '截止日期', '工期', 'duedate'."""
-    s = "".join(unicodedata.normalize("NFKC", text).casefold().split())
-    s = s.strip(INVISIBLE)
-    while True:
-        before = s
-        s = s.rstrip(":").strip("*")
-        stripped = _TITLE_NOTE.sub("", s)
-        if stripped:  # a header that is nothing but a note keeps it
-            s = stripped
-        if s == before:
-            return s
-
-
-# A tracker's sheets beside its task sheet, by name in either language (the rest of the schema is in
-# engine/schema.py): a source that reads one named sheet reads these with it; the engine never takes them
-# for the task table.
-CAMPAIGN_SHEETS = ("Campaign", "活动信息", "活动")
-PEOPLE_SHEETS = ("People", "人员", "人员名单", "联系人")
-HOLIDAY_SHEETS = ("Holidays", "节假日", "假期")
-REPORT_TITLE = {"zh": "同步报告", "en": "sheetsync"}
-SIDE_SHEETS = frozenset(normalise_title(n) for n in CAMPAIGN_SHEETS + PEOPLE_SHEETS + HOLIDAY_SHEETS
-                        + tuple(REPORT_TITLE.values()))
-
-
-def is_side_sheet(title: str) -> bool:
-    return normalise_title(title) in SIDE_SHEETS
-
-
-_A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-
-
-def parse_a1(ref: str) -> tuple[int, int]:
-    """'F12' -> (row 11, col 5), 0-based."""
-    m = _A1.match(ref)
-    if not m:
-        raise ValueError(f"not an A1 cell reference: {ref!r}")
-    return int(m.group(2)) - 1, col_index(m.group(1))
-
-
-def a1(row: int, col: int) -> str:
-    """0-based (row, col) -> 'F12'."""
-    return f"{col_letter(col)}{row + 1}"
-
-
-@functools.lru_cache(maxsize=256)  # a handful of sheet names, asked once per finding
-def quote_sheet(name: str) -> str:
-    """Sheet name as it must appear in a formula or hyperlink location."""
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name) and not re.fullmatch(r"[A-Za-z]{1,3}\d+", name):
-        return name
-    return "'" + name.replace("'", "''") + "'"
-
-
-@dataclass
-class SheetData:
-    """One sheet's values at absolute positions: rows[0] is sheet row 1, rows[r][0] is column A.
-
-    Rows may be ragged (trailing empty cells trimmed). A merged area's value sits in its top-left cell only
-    (sources never fill merges; the engine decides what a merge means); `merged` lists them as 0-based
-    inclusive (r0, c0, r1, c1)."""
-    name: str
-    rows: list[list[CellValue]]
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
-    sheet_id: Any = None  # Google's sheetId; None for xlsx
-    # Excel tables (ListObjects) on this sheet: (name, (r0, c0, r1, c1)) 0-based inclusive, header row r0.
-    tables: list[tuple[str, tuple[int, int, int, int]]] = field(default_factory=list)
-
-    def value(self, row: int, col: int) -> CellValue:
-        if row < len(self.rows) and col < len(self.rows[row]):
-            return self.rows[row][col]
-        return None
-
-
-@dataclass
-class WorkbookData:
-    source: str
-    sheets: list[SheetData]
-    kind: str = "xlsx"  # xlsx | xls | csv | gsheet | another backend's name: what the tracker is, for people
-    text_format: tuple[str, str] | None = None  # a CSV/TSV file: (encoding as a person names it, delimiter)
-    # Cell fills of the sheets with a row of dates (a Gantt's bars): sheet name -> {(row, col) 0-based: colour
-    # key}. Only readers that can see fills set it (xlsx); None: fills were not read at all.
-    fills: dict[str, dict[tuple[int, int], str]] | None = None
-    # the backend gives date cells back as day serials, not dates (a Google read asks for SERIAL_NUMBER and no
-    # cell formats): the planner then reads its own Due cells as dates, or every run would rewrite them
-    dates_as_serials: bool = False
-
-    def sheet(self, name: str) -> SheetData | None:
-        for s in self.sheets:
-            if s.name == name:
-                return s
-        return None
-
-
-SEVERITIES = ("error", "warning", "info")  # most serious first
-
-
-@dataclass(slots=True)
-class Finding:
-    code: str
-    severity: str  # one of SEVERITIES
-    sheet: str | None
-    cell: str | None  # 'F12' (A1 inside `sheet`), None for table-wide findings
-    row: int | None  # 1-based sheet row
-    column: str | None  # the header as written in the sheet
-    task_id: str | None
-    message: str
-    params: dict = field(default_factory=dict, repr=False)  # template values, kept for re-rendering
-    # The same problem over several cells of one column is one finding: `cell` and `row` are its first cell,
-    # `range` spans them all ('E5:E55') and `cells`/`rows` list each one (empty for a single cell).
-    range: str | None = None
-    cells: list[str] = field(default_factory=list)
-    rows: list[int] = field(default_factory=list)
-
-    @property
-    def ref(self) -> str | None:
-        if self.sheet and (self.range or self.cell):
-            return f"{self.sheet}!{self.range or self.cell}"
-        return None
-
-    def spots(self) -> list[tuple[int | None, str | None]]:
-        """Every (row, cell) the finding is about: the one cell, or each cell of its range."""
-        return list(zip(self.rows, self.cells)) if self.cells else [(self.row, self.cell)]
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d.pop("params")
-        d.pop("rows")
-        d["cells"] = d["cells"] or ([self.cell] if self.cell else [])
-        return d
-
+from ..clock import Clock
+from ..errors import SheetsyncError
+from .cells import col_letter
+from .findings import SEVERITIES, Finding
 
 @dataclass(slots=True)
 class Task:
@@ -235,7 +70,7 @@ class Campaign:
     due_soon_days: int = 2
     lead_times: dict[str, int] = field(default_factory=dict)  # department -> working days
     owner_email: str | None = None
-    target: str | None = None  # the goal as written, e.g. "2000 bookings" (seed 004's launch notice names it)
+    target: str | None = None  # the goal as written, e.g. "2000 bookings" (the launch notice names it)
     cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # fact -> (sheet, A1 of its value) it was read from
 
 
@@ -294,7 +129,7 @@ class Person:
 
 @dataclass
 class MetricAlert:
-    """A breach of a metric rule (seed 001) that is active on the latest period of the Metrics sheet.
+    """A breach of a metric rule that is active on the latest period of the Metrics sheet.
     `key` identifies the breach (metric, rule, the period it began): chat alerts go out once per key."""
     metric: str  # as written in the sheet
     rule: str  # e.g. "rise 20% x3"
@@ -408,7 +243,7 @@ class Report:
     headers: dict[str, str] = field(default_factory=dict)  # field -> header text as written
     last_row: int | None = None  # 1-based last row of the table
     understanding: Understanding = field(default_factory=Understanding)
-    alerts: list[MetricAlert] = field(default_factory=list)  # metric rules breached now (issue 13)
+    alerts: list[MetricAlert] = field(default_factory=list)  # metric rules breached now (posted to chat, listed as risks)
     faq: list[tuple[str, str]] = field(default_factory=list)  # the FAQ sheet's (question, answer), for the notice
     table: TableShape | None = None  # the task table's layout, as the engine found it
     clock: Clock | None = None  # the run's one clock (sheetsync.clock), set by api; None for a bare engine call
@@ -516,12 +351,3 @@ def _pandas():
                              "以 DataFrame 输出表格需要 pandas:pip install 'sheetsync[pandas]'",
                              code="missing-extra") from None
     return pandas
-
-
-# What a person or the process asked for (Ctrl-C, an exit): never turned into one tracker's error. Everything
-# else a library raises on one tracker, a Rust panic (a BaseException) included, is that tracker's failure.
-NOT_CONTAINED = (KeyboardInterrupt, SystemExit, GeneratorExit)
-
-
-def contained(exc: BaseException) -> bool:
-    return not isinstance(exc, NOT_CONTAINED)
