@@ -97,6 +97,7 @@ _WEEK = r"第\d+周（\d{2}-\d{2} 至 \d{2}-\d{2}）|week \d+ \((?:%s) \d{1,2} t
 _VERDICT = r"— (?:[A-Za-z]+ [A-Za-z]+|[^\s，,。.]{1,12})"  # the verdict after a dash: `— 有风险`, `— on track`
 PHRASE = re.compile(f"{_WEEK}|{_ZH_DATE}|{_EN_DATE}|{_VERDICT}|{_COUNT}")
 DATE_PHRASE = re.compile(f"{_WEEK}|{_ZH_DATE}|{_EN_DATE}")  # dates and weeks only: for text from the sheet
+DAY_PHRASE = re.compile(f"{_ZH_DATE}|{_EN_DATE}")  # a date as day_text writes it, nothing else
 
 
 def before_launch_text(days: int, lang: str, unit: str = "wd", after: bool = False) -> str:
@@ -157,3 +158,16 @@ def _finding_text(message: str, lang: str, calendar, today, dates: frozenset) ->
     if not dates and "W" not in message and "T-" not in message and "T+" not in message:
         return message
     return readable(message, lang, calendar, today, dates)
+
+
+def calendar_of(report):
+    """The working calendar every date of a report is written with: the engine's (the Holidays sheet and an
+    imported notice included), else the campaign's country's, else weekends only when that country is not
+    known (a finding says so already; each date still carries its weekday)."""
+    if getattr(report, "calendar", None) is not None:
+        return report.calendar
+    from .engine.calendar import WorkCalendar  # lazy: holiday data only when a date is written
+    try:
+        return WorkCalendar(report.campaign.calendar or None)
+    except ValueError:
+        return WorkCalendar(None)
