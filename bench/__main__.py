@@ -42,7 +42,7 @@ QUICK = {
     "digest": (100, 1),
 }
 GIB = 1024
-# item 6 of issue 12, whole process as a user runs it: (rows, what, peer, limit of the ratio)
+# the targets, whole process as a user runs it: (rows, what, peer, limit of the ratio)
 TARGETS = [(1_000, "sync", "openpyxl", 0.5), (1_000, "sync", "calamine", 5), (100_000, "sync", "calamine", 3),
            (1_000, "validate", "calamine", 3)]
 RSS_ROWS = 100_000
@@ -243,7 +243,7 @@ def render(results: dict, info: dict, *, quick: bool, wall: float) -> str:
     big = max(excel, key=lambda m: m["rows"]) if excel else None
     by_rows = {m["rows"]: m for m in excel}
     if excel:
-        w("## Targets of issue 12, item 6 (whole process as a user runs it)")
+        w("## Targets (whole process as a user runs it)")
         w("")
         w("| target | sheetsync | peer | ratio | limit | |")
         w("|---|---|---|---|---|---|")

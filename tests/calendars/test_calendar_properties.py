@@ -1,6 +1,6 @@
 """Properties of working-day arithmetic, and agreement with numpy where numpy can express the calendar.
 
-numpy's busday_* cannot express a working Saturday (PITFALLS.md), so the numpy comparison uses calendars
+numpy's busday_* cannot express a working Saturday (a make-up day), so the numpy comparison uses calendars
 without make-up days: weekends only, and the United States."""
 from __future__ import annotations
 

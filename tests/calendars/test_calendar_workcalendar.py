@@ -17,7 +17,7 @@ def cn() -> WorkCalendar:
     return WorkCalendar("CN")
 
 
-# DOMAIN.md: in 2026 Sat Feb 14, Sat Feb 28, Sun Sep 20 and Sat Oct 10 are working days (调休).
+# The State Council's 2026 arrangement: Sat Feb 14, Sat Feb 28, Sun Sep 20 and Sat Oct 10 are working days (调休).
 @pytest.mark.parametrize("day", [D(2026, 2, 14), D(2026, 2, 28), D(2026, 9, 20), D(2026, 10, 10)])
 def test_make_up_weekend_days_are_working_days(cn, day):
     assert day.weekday() >= 5
@@ -55,7 +55,7 @@ def test_add_workdays(cn, start, n, expected):
 
 
 def test_add_workdays_does_not_count_the_start_day_unlike_find_workday(cn):
-    # PITFALLS: chinese_calendar.find_workday(1, Sat 2024-02-03) is Mon 02-05 although Sun 02-04 was worked.
+    # chinese_calendar.find_workday(1, Sat 2024-02-03) is Mon 02-05 although Sun 02-04 was worked.
     assert cn.add_workdays(D(2024, 2, 3), 1) == D(2024, 2, 4)
     assert chinese_calendar.find_workday(1, D(2024, 2, 3)) == D(2024, 2, 5)
 
@@ -131,7 +131,7 @@ def test_every_covered_day_agrees_with_chinese_calendar():
 
 
 def test_agrees_with_holidays_package_china_2024_to_2026(cn):
-    # PITFALLS: holidays' China() and chinese_calendar agree on every day of 2024-2026.
+    # holidays' China() and chinese_calendar agree on every day of 2024-2026.
     china = holidays.China(years=range(2024, 2027))
     day, seen = D(2024, 1, 1), 0
     while day <= D(2026, 12, 31):

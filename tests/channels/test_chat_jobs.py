@@ -1,4 +1,4 @@
-"""The Done-when of issue 13 as a scheduler runs it: real `sheetsync run ...` processes, a real tracker, a real
+"""Chat delivery as a scheduler runs it: real `sheetsync run ...` processes, a real tracker, a real
 SMTP server and local DingTalk and Feishu stand-ins (signed), webhooks and secrets only in the environment."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The launch notice (seed 004) over a sequence of days around launch: sent once at T-3 working days, moved with
+"""The launch notice over a sequence of days around launch: sent once at T-3 working days, moved with
 a launch moved before it went out, one short correction for a launch moved after; to each department's contact
 by email (a real aiosmtpd server) and to a chat channel (a local DingTalk stand-in)."""
 from __future__ import annotations

@@ -47,7 +47,7 @@ def test_demo_syncs_the_tracker_and_writes_well_formed_digests(tmp_path):
 
 
 def test_demo_on_a_utc_server_late_on_monday_keeps_its_promise_and_one_set_of_hours(tmp_path):
-    # 23:30 UTC on Monday is Tuesday 07:30 in Shanghai, the demo tracker's zone (issue 11 item 1)
+    # 23:30 UTC on Monday is Tuesday 07:30 in Shanghai, the demo tracker's zone
     import datetime as dt
     import hashlib
     import re

@@ -55,7 +55,7 @@ def test_digest_to_an_outbox_reads_correctly_and_is_written_once(tmp_path, lang)
     assert team
     owners = {t["owner"] for t in data["tasks"] if t["owner"] and t["status"] != "done"}
     emails = people(tracker, lang)
-    # one per owner with an address and something this week (issue 11 item 2: an owner whose tasks are all
+    # one per owner with an address and something this week (an owner whose tasks are all
     # weeks away gets nothing); the owner of a blocked task always hears of it
     assert personal and set(personal) <= {emails[o] for o in owners if o in emails}
     for t in data["tasks"]:

@@ -151,7 +151,7 @@ def test_personal_digests_carry_only_what_each_person_owes(history, lang):
     wang = personal["wang.fang@example.com"]
     assert [i.title for i in section(wang, "waiting").items] == [names["cards"]]  # a review she owes
     assert names["poster"] not in zhang.text and names["poster"] not in wang.text
-    # her card waits on 王芳's review: listed as such, not as hers to do (issue 11 item 2 changed this)
+    # her card waits on 王芳's review: listed as such, not as hers to do
     chen = personal["chen.jing@example.com"]
     others = section(chen, "others").items
     assert [i.title for i in others] == [names["cards"]]

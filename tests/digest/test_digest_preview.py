@@ -1,4 +1,4 @@
-"""Issue 11 item 3 through the real command: `digest --outbox` previews, a later `digest --send` to a real
+"""Preview, then send, through the real command: `digest --outbox` previews, a later `digest --send` to a real
 SMTP server (aiosmtpd on 127.0.0.1) delivers every message once, a second send delivers nothing, and
 `digest --status` shows the preview and the send, in the sheet's language."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 11 item 2 on a real .xlsx built to hit every case, over syncs and digests on different days, in both
+"""The digest's sections on a real .xlsx built to hit every case, over syncs and digests on different days, in both
 languages: each task once in the team digest (first section that applies, every reason beside it), personal
 digests that hold exactly what waits on the reader, data errors counted, no recipients said in one line.
 

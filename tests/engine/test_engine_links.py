@@ -1,4 +1,4 @@
-"""Predecessor links in the Smartsheet / MS Project form (issue 10 item 6) on small English trackers: the order
+"""Predecessor links in the Smartsheet / MS Project form on small English trackers: the order
 checks, the schedule pass and derived deadlines follow FS, SS, FF and SF with their lags.
 
 English trackers without a calendar count Monday to Friday, so the dates below can be checked by hand.

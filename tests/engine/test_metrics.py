@@ -1,4 +1,4 @@
-"""Metric rules of seed 001: each default fires on the week it should and not the week before (zh and en), long
+"""Metric rules: each default fires on the week it should and not the week before (zh and en), long
 and wide sheets, baselines from the sheet or the config, and a property test against pandas."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Report.tasks_frame() and Report.findings_frame() (issue 12 item 5): a real tracker read by validate gives
+"""Report.tasks_frame() and Report.findings_frame(): a real tracker read by validate gives
 one row per task and per finding, dates as datetime64, the cell of every finding; without pandas a one-line
 error in both languages names the extra to install."""
 from __future__ import annotations

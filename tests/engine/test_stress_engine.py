@@ -70,7 +70,7 @@ def _time_text(t: dt.time, style: str) -> str:
 
 
 # Dates within five years of today (further ones are implausible: a bad-date, tested in test_values_typed);
-# month-day forms within half a year of today, the year that puts them nearest today (issue 10 item 5).
+# month-day forms within half a year of today, the year that puts them nearest today.
 day_any = st.dates(min_value=TODAY - dt.timedelta(days=1800), max_value=TODAY + dt.timedelta(days=1800))
 day_this_year = st.dates(min_value=TODAY - dt.timedelta(days=180), max_value=TODAY + dt.timedelta(days=180))
 minute = st.times().map(lambda t: t.replace(second=0, microsecond=0))
@@ -132,7 +132,7 @@ def good_status(draw) -> tuple[str, str]:
     return word, code
 
 
-# '50%', booleans, 0 and 1 are statuses now (issue 10 item 5): in progress, done/not started
+# '50%', booleans, 0 and 1 are statuses: in progress, done/not started
 BAD_STATUSES = ["搞定了吗", "差不多", "150%", "done?!maybe", "完成了一半", "N/A", "xyz", "未", "进行", "deleted"]
 bad_status = st.one_of(st.sampled_from(BAD_STATUSES), st.integers(min_value=2, max_value=5),
                        st.integers(min_value=-5, max_value=-1),
@@ -262,7 +262,7 @@ def test_any_cell_values_give_findings_never_an_exception(body, fields, lang):
         assert f.code and f.severity in ("error", "warning", "info") and f.message
         if f.cell is not None:  # a cell finding points inside the table it talks about
             r, c = parse_a1(f.cell)
-            # issue 10: no-deadline-column sits on the header row's first cell (a finding about the table)
+            # no-deadline-column sits on the header row's first cell (a finding about the table)
             assert f.sheet == "Tasks" and (1 <= r or f.code == "no-deadline-column") and r < len(rows)
             assert c < width and f.row == r + 1
     for t in report.tasks:

@@ -64,7 +64,7 @@ CN = WorkCalendar("CN")
     ("上线前五个工作日", "T", -5, "wd"),
     ("活动前１５天", "T", -15, "d"),
     ("活动结束后3个工作日", "E", 3, "wd"),
-    ("活动结束后3个工作日内", "E", 3, "wd"),  # seed 002: 复盘 data within 3 working days after the end
+    ("活动结束后3个工作日内", "E", 3, "wd"),  # a review's data within 3 working days after the end
     ("结束后2天", "E", 2, "d"),
     ("结束后2天内", "E", 2, "d"),
     ("下线后1天", "E", 1, "d"),

@@ -1,5 +1,5 @@
 """A deadline a person typed that cannot be read stays exactly as typed and gets bad-date; it is never replaced
-by a date derived from a time point or from successors, in the report or in the sheet (issue 10 item 5).
+by a date derived from a time point or from successors, in the report or in the sheet.
 Both backends: an .xlsx sync, and a Google sync against the emulator with the real gspread client."""
 from __future__ import annotations
 

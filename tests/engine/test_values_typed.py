@@ -1,4 +1,4 @@
-"""Values as people type them in real trackers (issue 10 items 5, 6, 8): each form parses, and has the effect
+"""Values as people type them in real trackers: each form parses, and has the effect
 it should on a real .xlsx tracker run through the engine."""
 from __future__ import annotations
 
@@ -247,7 +247,7 @@ def test_status_words_on_the_tracker(tmp_path):
 
 def test_boolean_done_column(tmp_path):
     # real booleans, as a Google Sheets checkbox column exports them (headers such as 是否完成 / DONE? are
-    # recognition's part of issue 10; the values are read the same under any status header)
+    # recognition's part; the values are read the same under any status header)
     fields = ("task", "owner", "deadline", "status")
     r = run(tmp_path, [{"task": "a", "owner": "张三", "deadline": D(2026, 9, 1), "status": True},
                        {"task": "b", "owner": "张三", "deadline": D(2026, 9, 1), "status": False}], fields)
@@ -311,7 +311,7 @@ def test_calendar_gap_once_naming_every_year(tmp_path):
     gaps = [f for f in r.findings if f.code == "calendar-gap"]
     assert len(gaps) == 1 and gaps[0].cell == "D5"
     assert "2027" in gaps[0].message and "2028" in gaps[0].message and "1979" not in gaps[0].message
-    # the 合计 row is a totals row (issue 10 item 4): not a task, so its 1979 serial gives no finding at all
+    # the 合计 row is a totals row: not a task, so its 1979 serial gives no finding at all
     assert not [f for f in r.findings if f.row == 7] and [t.row for t in r.tasks] == [4, 5, 6]
 
 
@@ -332,7 +332,7 @@ def test_every_owner_gets_the_task_in_their_personal_digest(tmp_path):
 
 
 def test_a_tracker_shaped_like_t20(tmp_path):
-    """HEADERS.md T20: text dates without a year ('3月24', '3月31号', '持续'), 进度 as 0%-formatted numbers with
+    """A tracker shaped like a real one: text dates without a year ('3月24', '3月31号', '持续'), 进度 as 0%-formatted numbers with
     '持续' mixed in, owners 'David／Allen'; sheet named after the month, no Campaign sheet."""
     import openpyxl
     wb = openpyxl.Workbook()

@@ -64,7 +64,7 @@ def test_worksheet_by_title_and_by_gid(tmp_path, emu):
 
 
 def test_merged_title_row_reads_like_the_xlsx_reader(tmp_path, emu):
-    # issue 10: sources no longer fill merged areas (a merged title or label must never fill a data cell);
+    # sources do not fill merged areas (a merged title or label must never fill a data cell);
     # the value sits in the top-left cell and both readers list the merge for the engine to interpret
     path = make_tracker(tmp_path / "m.xlsx", TRACKERS["mixed-zh"]["tasks"][:2], campaign=CAMPAIGN, people=PEOPLE)
     key = load_xlsx(emu, path)

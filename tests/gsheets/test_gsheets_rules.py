@@ -104,7 +104,7 @@ def test_google_rule_formats_carry_no_border():
     for style in HIGHLIGHTS.values():
         fmt = rule_format(style)
         assert "borders" not in fmt and fmt.get("backgroundColorStyle", {}).get("rgbColor"), style.name
-        # the deprecated plain colour fields are not sent (issue 12: rule colours use the ...Style fields)
+        # the deprecated plain colour fields are not sent (rule colours use the ...Style fields)
         assert "backgroundColor" not in fmt and "foregroundColor" not in fmt.get("textFormat", {}), style.name
     assert look(rule_format(HIGHLIGHTS["error-cell"])) == ERROR_LOOK
 

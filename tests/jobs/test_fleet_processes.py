@@ -1,4 +1,4 @@
-"""Real runner processes over one PostgreSQL (issue 14): `sheetsync run nightly|digest --shard I/N` started at
+"""Real runner processes over one PostgreSQL: `sheetsync run nightly|digest --shard I/N` started at
 once against trackers in the Sheets emulator, digests counted at a local aiosmtpd server, the emulator's request
 log checked against the configured (scaled) quota, and a runner SIGKILLed mid-run."""
 from __future__ import annotations

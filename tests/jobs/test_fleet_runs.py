@@ -1,4 +1,4 @@
-"""Several runners over one state store (issue 14): shards, leases, skipping what is done, run summaries,
+"""Several runners over one state store: shards, leases, skipping what is done, run summaries,
 `sheetsync status`, and the shared quota's buckets. The per-tracker work is the runner's injected callable
 (as in test_jobs_runner); the stores are real (SQLite file, PostgreSQL server)."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Workbooks shaped like 27 real trackers seen in public repositories (facts from ../shared/trackers/HEADERS.md,
+"""Workbooks shaped like 27 real trackers seen in public repositories (their facts
 reproduced here so the tests need nothing outside the repository): the header texts as people wrote them,
 title rows above, merges, multi-row headers, date grids, section and totals rows, several tables, typed
 values. Each column carries the field a person reading the tracker would say it holds ('other': none).

@@ -1,4 +1,4 @@
-"""Workbooks shaped like the rows of real trackers (the row patterns of ../shared/trackers/ROWS.md, reproduced
+"""Workbooks shaped like the rows of real trackers (row patterns seen in real trackers, reproduced
 here so the tests need nothing outside the repository): totals with several cells, week subtotals, summary
 rows over 1.1 / 1.2, phase rows, blank slots, unticked boxes, legends, helper rows, note blocks, repeated
 headers, plan/actual pairs, task cells merged over detail rows, wrapped descriptions.

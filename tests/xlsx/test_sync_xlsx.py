@@ -1,4 +1,4 @@
-"""`sheetsync sync` on an Excel tracker, end to end through the installed command (issue 3, "Done when").
+"""`sheetsync sync` on an Excel tracker, end to end through the installed command.
 
 A Chinese campaign-launch tracker from `sheetsync init`, edited as a person would (some rows late, one in
 review for two days), synced; LibreOffice renders it and the pixels of each task row are checked; the report
