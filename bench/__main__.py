@@ -44,7 +44,7 @@ QUICK = {
     "digest": (100, 1),
 }
 GIB = 1024
-# item 6 of issue 12, whole process as a user runs it: (rows, what, peer, limit of the ratio)
+# the targets, whole process as a user runs it: (rows, what, peer, limit of the ratio)
 TARGETS = [(1_000, "sync", "openpyxl", 0.5), (1_000, "sync", "calamine", 5), (100_000, "sync", "calamine", 3),
            (1_000, "validate", "calamine", 3)]
 RSS_ROWS = 100_000

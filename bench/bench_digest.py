@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from digest_fixtures import Recorder, make_report, smtp_server, task  # noqa: E402
+from support.digest_fixtures import Recorder, make_report, smtp_server, task  # noqa: E402
 from sheetsync.digest import History, SmtpSettings, build_digests, deliver  # noqa: E402
 from sheetsync.model import Person  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""A fleet of runners sharing one PostgreSQL and one Google quota (issue 14): 200 trackers of 500 rows in the
+"""A fleet of runners sharing one PostgreSQL and one Google quota: 200 trackers of 500 rows in the
 Sheets emulator, `sheetsync run nightly --shard I/N` with 1, 4 and 8 worker processes, a scaled-down quota so
 the run takes minutes. Measured: wall time, requests per minute seen at the emulator against the quota
 (reads and writes are separate quotas, as at Google), the most in any 60 s, the runners' CPU time,
@@ -31,7 +31,7 @@ GOOGLE = {"read": (60, 300), "write": (60, 300)}  # per minute: per user (servic
 
 def postgres():
     sys.path.insert(0, str(ROOT / "tests"))
-    from postgres_fixtures import PostgresServer  # the tests' own server: initdb + pg_ctl in a temp dir
+    from support.postgres_fixtures import PostgresServer  # the tests' own server: initdb + pg_ctl in a temp dir
     return PostgresServer()
 
 
@@ -70,7 +70,7 @@ def fleet_minutes(per_tracker: dict, trackers: int, accounts: int) -> float:
 
 
 def table(results: list[dict], args, per_tracker: dict) -> str:
-    lines = [BEGIN, "## Fleet runs: several runners, one PostgreSQL, one quota (issue 14)", "",
+    lines = [BEGIN, "## Fleet runs: several runners, one PostgreSQL, one quota", "",
              f"Measured by `python -m bench.bench_fleet` on {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC: "
              f"{args.trackers} trackers of {args.rows} rows in the Sheets emulator, the first nightly sync of each "
              f"(`sheetsync run nightly --shard I/N`, N runner processes at once), state in one PostgreSQL, quota "

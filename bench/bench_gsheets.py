@@ -26,7 +26,7 @@ from .trackers import FIELDS, rows
 
 TODAY = "2026-09-21"
 NAIVE_CAP = 300  # rows actually sent by the naive writer (fewer for big sheets, see naive_cap)
-GOOGLE_WRITES_PER_MINUTE = 60  # per user (PITFALLS.md)
+GOOGLE_WRITES_PER_MINUTE = 60  # per user: Google's published Sheets API write quota
 
 
 def seed(emu: SheetsEmulator, n: int) -> str:

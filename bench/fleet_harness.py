@@ -1,4 +1,4 @@
-"""A fleet on one machine, for bench_fleet.py and tests/test_fleet_processes.py: N trackers in the Sheets
+"""A fleet on one machine, for bench_fleet.py and tests/jobs/test_fleet_processes.py: N trackers in the Sheets
 emulator, a fleet.toml pointing at them (shared PostgreSQL state, a local SMTP server, a scaled quota), K real
 `sheetsync run ... --shard I/K` processes started at once, and the emulator's request rate per window."""
 from __future__ import annotations

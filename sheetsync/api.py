@@ -3,36 +3,50 @@ sheetsync.toml (run_nightly, run_digest, run_notice, schedule, fleet_status); in
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import registry
 from . import sync as pipeline
 from .clock import parse_today  # noqa: F401  (parse_today: the CLI's)
-from .model import ColumnMapping, Report, SheetsyncError, WorkbookData
+from .model import ColumnMapping, Overrides, Report, SheetsyncError, WorkbookData
 from .sync import SyncResult, analyse_at, clock_for, refuse_empty  # noqa: F401  (the library surface)
+from .context import Delivery, Reading, gather
 from .understood import Inspection, guess_language
+
+if TYPE_CHECKING:  # the groups of digest and notice, imported when the command runs
+    from .digest.options import DigestOptions
+    from .notice import NoticeOptions
 
 NO_TABLE_CODES = ("no-task-table", "not-row-per-task")  # inspect still reports what it saw
 
 
-def validate(source: str | Path, *, today: str | dt.date | None = None, lang: str | None = None,
-             overrides: dict | None = None, workbook: WorkbookData | None = None,
-             mapping: ColumnMapping | None = None, **source_options) -> Report:
+def validate(source: str | Path, *, reading: Reading | None = None, workbook: WorkbookData | None = None,
+             **given) -> Report:
     """Read SOURCE, check every row and derive deadlines. Raises SheetsyncError when it cannot run.
-    `mapping` (sheet, header row, columns) wins over recognition and over the Campaign sheet's mapping rows.
+    `reading` (context.Reading: today, lang, mapping, overrides), or those names as keywords; the rest are the
+    source's options. `mapping` (sheet, header row, columns) wins over recognition and over the Campaign
+    sheet's mapping rows.
 
     Example:
         report = api.validate("tracker.xlsx", today="2026-12-01")
         report.exit_code, [f.message for f in report.findings]
     """
-    workbook = workbook or registry.read(source, **source_options)
-    return analyse_at(workbook, today, lang=lang, overrides=overrides, mapping=mapping)
+    reading = gather(Reading, given, reading)
+    workbook = workbook or registry.read(source, **given)
+    return _analyse(workbook, reading)
 
 
-def inspect(source: str | Path, *, today: str | dt.date | None = None, lang: str | None = None,
-            mapping: ColumnMapping | None = None, workbook: WorkbookData | None = None, overrides: dict | None = None,
-            **source_options) -> Inspection:
+def _analyse(workbook: WorkbookData, reading: Reading) -> Report:
+    return analyse_at(workbook, reading.today, lang=reading.lang, overrides=reading.overrides,
+                      mapping=reading.mapping)
+
+
+def inspect(source: str | Path, *, reading: Reading | None = None, workbook: WorkbookData | None = None,
+            **given) -> Inspection:
     """What sheetsync understands of SOURCE: its sheets, the task table and how each column was read.
+    `reading` and the keywords as for `validate`.
 
     A workbook with no task table (or no row-per-task layout) is not an error here: the Inspection says what
     was seen and carries the error, and its exit_code is 2. Anything else that stops the read raises.
@@ -41,55 +55,61 @@ def inspect(source: str | Path, *, today: str | dt.date | None = None, lang: str
         seen = api.inspect("export.csv")
         seen.to_dict()["sheet"], seen.exit_code  # the task sheet it found, 0 (or 2: no task table)
     """
-    workbook = workbook or registry.read(source, **source_options)
+    reading = gather(Reading, given, reading)
+    workbook = workbook or registry.read(source, **given)
     try:
-        report = analyse_at(workbook, today, lang=lang, mapping=mapping, overrides=overrides)
+        report = _analyse(workbook, reading)
     except SheetsyncError as exc:
         if exc.code not in NO_TABLE_CODES:
             raise
-        return Inspection(workbook, lang or guess_language(workbook), error=exc)
+        return Inspection(workbook, reading.lang or guess_language(workbook), error=exc)
     return Inspection(workbook, report.language, report=report)
 
 
-def sync(source: str | Path, *, today: str | dt.date | None = None, lang: str | None = None, dry_run: bool = False,
-         backups: int = 5, overrides: dict | None = None, state: str | Path | None = None, record: bool = True,
-         mapping: ColumnMapping | None = None, lease=None, **source_options) -> SyncResult:
+def sync(source: str | Path, *, reading: Reading | None = None, dry_run: bool = False, backups: int = 5,
+         state: str | Path | None = None, record: bool = True, lease=None, **given) -> SyncResult:
     """Validate, derive, then write the managed columns, owned highlight rules and the report sheet back.
+    `reading` and the keywords as for `validate`.
 
     Unless `dry_run` (or record=False), the tasks are recorded in the history (`state`, default
     .sheetsync/state.db beside the tracker) so the digest can tell what changed. The same pipeline
     (sheetsync.sync) runs for an .xlsx file and a Google sheet; .xls and CSV are refused before anything."""
-    return pipeline.sync(source, today=today, lang=lang, dry_run=dry_run, backups=backups, overrides=overrides,
-                         state=state, record=record, mapping=mapping, lease=lease, **source_options)
+    reading = gather(Reading, given, reading)
+    return pipeline.sync(source, reading=reading, dry_run=dry_run, backups=backups, state=state, record=record,
+                         lease=lease, **given)
 
 
-def digest(source: str | Path, *, today=None, period: str | None = None, kinds="all", to: list[str] | None = None,
-           outbox: Path | str | None = None, send: bool = False, state: Path | str | None = None,
-           force: bool = False, unchanged: str = "skip", lang: str | None = None, link_for=None,
-           busy_threshold: int = 5, smtp=None, report: Report | None = None, overrides: dict | None = None,
-           mapping: ColumnMapping | None = None, tracker_link: str | None = None, **source_options):
+def digest(source: str | Path, *, reading: Reading | None = None, delivery: Delivery | None = None,
+           options: "DigestOptions | None" = None, report: Report | None = None, **given):
     """`sheetsync digest SOURCE`: read and validate, build the team and personal digests, deliver them once
     through the ledger. Returns (DigestBatch, DeliveryResult).
 
-    Every message links to the tracker: `tracker_link` (a config's report_url), else the Google Sheets URL,
-    else the file's path.
+    `reading` (context.Reading: today, lang, mapping, overrides) says how the tracker is read, `delivery`
+    (context.Delivery: outbox, send, smtp, force, state) where the messages go, `options`
+    (digest.DigestOptions: period, kinds, to, unchanged, busy_threshold) which messages; each of their field
+    names may also be given as a keyword, as may the links (`link_for`, `tracker_link`: a config's report_url)
+    and the source's options. `report` skips the read (a report validated already).
 
+    Every message links to the tracker: `tracker_link`, else the Google Sheets URL, else the file's path.
     `today` as for every command (sheetsync.clock): the run's one clock, read once in the tracker's zone.
     Messages go to `outbox` when given, else over SMTP when `send` or SHEETSYNC_SMTP_HOST is set, else to
-    `.sheetsync/outbox` beside the state file. `report` skips the read (a report validated already).
+    `.sheetsync/outbox` beside the state file.
 
     Example:
         batch, result = api.digest("tracker.xlsx", today="2026-10-12", outbox="out/")
         [o.status for o in result.outcomes]  # ['written', 'written', ...]
     """
     # lazy: validate and sync need not load the digest (Jinja2, the chart) or the Google stack
-    from .digest import SmtpSettings, build_digests, deliver
+    from .digest import DigestOptions, Links, build_digests, deliver
     from .history import History, default_state_path, tracker_key
+    reading, delivery = gather(Reading, given, reading), gather(Delivery, given, delivery)
+    options = gather(DigestOptions, given, options or DigestOptions(kinds="all"))
+    links = gather(Links, given)
+    link_for, tracker_link, report_link = links.link_for, links.tracker_link, None
     key = tracker_key(source)
-    report_link = None
     if report is None:
-        workbook = registry.read(source, **source_options)
-        report = validate(source, today=today, lang=lang, workbook=workbook, overrides=overrides, mapping=mapping)
+        workbook = registry.read(source, **given)
+        report = validate(source, reading=reading, workbook=workbook)
         url = registry.link(source) if link_for is None else None  # a local file has no link: its path is named
         if url is not None:
             link_for, report_link = registry.sheet_links(source, workbook, report.sheet, report.language) \
@@ -97,15 +117,23 @@ def digest(source: str | Path, *, today=None, period: str | None = None, kinds="
             tracker_link = tracker_link or url
     if tracker_link is None:
         tracker_link = _tracker_link(source)
-    if smtp is None and outbox is None:
-        smtp = SmtpSettings.from_env()  # `send` with nothing configured still falls back to the outbox
-    with History(state or default_state_path(source)) as history:
-        batch = build_digests(report, history, tracker=key, period=period, today=report.today, kinds=kinds, to=to,
-                              link_for=link_for, unchanged=unchanged, busy_threshold=busy_threshold,
-                              sender=smtp.sender if smtp else None, report_link=report_link,
-                              tracker_link=tracker_link)
-        result = deliver(batch, history, outbox=outbox, smtp=None if outbox is not None else smtp, force=force)
+    smtp = _smtp(delivery)
+    options = replace(options, today=report.today, sender=smtp.sender if smtp else None)
+    with History(delivery.state or default_state_path(source)) as history:
+        batch = build_digests(report, history, tracker=key, options=options,
+                              links=Links(link_for, report_link, tracker_link))
+        result = deliver(batch, history, outbox=delivery.outbox,
+                         smtp=None if delivery.outbox is not None else smtp, force=delivery.force)
     return batch, result
+
+
+def _smtp(delivery: Delivery):
+    """The SMTP settings a delivery uses: the ones given, else (no outbox) the environment's; `send` with
+    nothing configured still falls back to the outbox."""
+    if delivery.smtp is None and delivery.outbox is None:
+        from .digest import SmtpSettings  # lazy: see digest
+        return SmtpSettings.from_env()
+    return delivery.smtp
 
 
 def _links(url: str, workbook: WorkbookData, report: Report):
@@ -131,13 +159,13 @@ def _tracker_link(source) -> str | None:
     return str(Path(text).expanduser().resolve())
 
 
-def notice(source: str | Path, *, today=None, outbox: Path | str | None = None, send: bool = False, state=None,
-           force: bool = False, lang: str | None = None, smtp=None, spec: str | None = None, channels=(), env=None,
-           report: Report | None = None, tracker: str | None = None, link: str | None = None,
-           overrides: dict | None = None, clients=None, hold=None, **source_options):
+def notice(source: str | Path, *, reading: Reading | None = None, delivery: Delivery | None = None,
+           options: "NoticeOptions | None" = None, report: Report | None = None, **given):
     """`sheetsync notice SOURCE`: read and validate, decide, then deliver the launch notice (or its correction)
     once through the ledger. Returns a notice.NoticeResult (decision, notice, outcomes, exit_code).
 
+    `reading` and `delivery` as for `digest`; `options` (notice.NoticeOptions: spec, channels, env, tracker,
+    link, clients, hold); each of their field names may also be given as a keyword, as may the source's options.
     With `outbox` the notice is written as a preview whatever the day; otherwise it is sent only when due
     (`spec` before the launch, default notice.DEFAULT_SPEC: T-3wd), by SMTP (`smtp`, or SHEETSYNC_SMTP_* when `send`) and to `channels`.
 
@@ -146,22 +174,22 @@ def notice(source: str | Path, *, today=None, outbox: Path | str | None = None, 
         result.decision.action, [o.status for o in result.outcomes]  # ('send', ['written', ...])
     """
     # lazy: the notice's mail and chat stack only for this command
-    from .digest import SmtpSettings
     from .history import History, default_state_path, tracker_key
-    from .notice import DEFAULT_SPEC, check_spec, deliver_notice
-    spec = DEFAULT_SPEC if spec is None else spec
-    check_spec(spec)  # before anything is read
-    key = tracker or tracker_key(source)
-    report = report or validate(source, today=today, lang=lang, overrides=overrides, **source_options)
-    if smtp is None and outbox is None:
-        smtp = SmtpSettings.from_env()
-    with History(state or default_state_path(source)) as history:
-        return deliver_notice(report, history, tracker=key, spec=spec, outbox=outbox, smtp=smtp, force=force,
-                              channels=channels, env=env, link=link, clients=clients, hold=hold)
+    from .notice import DEFAULT_SPEC, NoticeOptions, check_spec, deliver_notice
+    reading, delivery = gather(Reading, given, reading), gather(Delivery, given, delivery)
+    options = gather(NoticeOptions, given, options)
+    if options.spec is None:  # not given: the default
+        options = replace(options, spec=DEFAULT_SPEC)
+    check_spec(options.spec)  # before anything is read
+    key = options.tracker or tracker_key(source)
+    report = report or validate(source, reading=reading, **given)
+    with History(delivery.state or default_state_path(source)) as history:
+        return deliver_notice(report, history, tracker=key, options=options,
+                              delivery=replace(delivery, smtp=_smtp(delivery)))
 
 
 def digest_status(source: str | Path, *, period: str | None = None, state=None, today=None, lang: str | None = None,
-                  overrides: dict | None = None, config: str | Path | None = None, **source_options):
+                  overrides: Overrides | dict | None = None, config: str | Path | None = None, **source_options):
     """`sheetsync digest SOURCE --status`: the ledger of SOURCE for `period` (default: this week where the team
     is). Reads the tracker only for its language and zone; writes nothing. Returns a digest.status.LedgerStatus.
     With `config` (a sheetsync.toml), the state its jobs write, and SOURCE may be a tracker's name there.
@@ -177,7 +205,7 @@ def digest_status(source: str | Path, *, period: str | None = None, state=None, 
         from .jobs.commands import tracker_state  # lazy: see _library
         tracker, job_state = tracker_state(config, source)
         source, state = tracker.source, state or job_state
-        overrides = {**tracker.overrides(), **(overrides or {})}
+        overrides = Overrides.of(tracker.overrides()).merged(overrides)
         lang = lang or tracker.language
     workbook = registry.read(source, **source_options)
     layout, _ = find_table(workbook)

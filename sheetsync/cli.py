@@ -10,6 +10,7 @@ import click
 
 from . import api
 from .cli_holidays import holidays
+from .context import Delivery, Reading
 from .engine.counts import count
 from .engine.mapping import parse_columns, parse_names, parse_rows, parse_statuses
 from .model import ColumnMapping, SheetsyncError, contained
@@ -435,10 +436,10 @@ def digest(source, fmt, today, lang, credentials, period, to, kinds, outbox, sen
         click.echo(to_json(seen.to_dict()) if fmt == "json" else "\n".join(seen.text()))
         return
     outbox = mail_outbox(source, outbox, send)
-    batch, result = api.digest(source, today=today, period=period, kinds=kinds, to=list(to) or None,
-                               outbox=outbox, send=send, state=state, force=force, lang=lang, overrides=_overrides(),
-                               mapping=_mapping(columns, sheet, header_row, statuses),
-                               **_source_kwargs(source, credentials))
+    reading = Reading(today=today, lang=lang, mapping=_mapping(columns, sheet, header_row, statuses),
+                      overrides=_overrides())
+    batch, result = api.digest(source, reading=reading, delivery=Delivery(outbox, send, None, force, state),
+                               period=period, kinds=kinds, to=list(to) or None, **_source_kwargs(source, credentials))
     if fmt == "json":
         data = {"tracker": batch.tracker, "period": batch.period, "changed": batch.changed,
                 "warnings": [w.__dict__ for w in batch.warnings], **result.to_dict(),
@@ -503,7 +504,7 @@ def _before(spec: str, lang: str) -> str:
               help="When before the launch the notice goes out, e.g. T-3wd or 上线前5个工作日.")
 @click.option("--force", is_flag=True, help="Resend a notice the ledger says was already delivered.")
 def notice(source, fmt, today, lang, credentials, outbox, send, state, spec, force):
-    """Send the launch notice (seed 004) to each department's contact once, when it is due.
+    """Send the launch notice to each department's contact once, when it is due.
 
     A launch date moved before the notice went out moves the notice; moved after it went out, one short
     correction follows. A rerun sends nothing already delivered.
@@ -516,8 +517,9 @@ def notice(source, fmt, today, lang, credentials, outbox, send, state, spec, for
     if outbox and send:
         raise SheetsyncError("--outbox and --send: choose one", "--outbox 和 --send 只能选一个", code="usage")
     outbox = mail_outbox(source, outbox, send)
-    result = api.notice(source, today=today, outbox=outbox, send=send, state=state, force=force, lang=lang,
-                        spec=spec, **_source_kwargs(source, credentials))
+    result = api.notice(source, reading=Reading(today=today, lang=lang),
+                        delivery=Delivery(outbox, send, None, force, state), spec=spec,
+                        **_source_kwargs(source, credentials))
     d = result.decision
     if fmt == "json":
         click.echo(to_json({"action": d.action, "due": d.due.isoformat() if d.due else None, "period": d.period,
@@ -527,10 +529,10 @@ def notice(source, fmt, today, lang, credentials, outbox, send, state, spec, for
         sys.exit(result.exit_code)
     ui = lang or result.lang
     tx, dtx = _NOTICE_TEXT[ui], _DIGEST_TEXT[ui]
-    from .channels.dates import day_text  # lazy: only the notice's lines show dates this way
-    launch = day_text(ui, d.launch) if d.launch else "?"
+    from .dates_text import day_text  # lazy: only the notice's lines show dates
+    launch = day_text(d.launch, ui) if d.launch else "?"
     if result.notice is None:
-        due = day_text(ui, d.due) if d.due else "?"
+        due = day_text(d.due, ui) if d.due else "?"
         click.echo(tx[d.action].format(due=due, spec=_before(spec, ui), launch=launch, period=d.period))
         sys.exit(0)
     click.echo(tx["send" if d.action == "send" or outbox else "done"].format(launch=launch, period=d.period or ""))

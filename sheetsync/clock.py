@@ -11,7 +11,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import SheetsyncError
@@ -85,7 +85,13 @@ def current(source: Callable[[], dt.datetime] | None = None) -> dt.datetime:
     return env_now() or dt.datetime.now(dt.timezone.utc)
 
 
-def parse_today(value: str | dt.date | None, option: str = "--today") -> tuple[dt.date | None, dt.datetime | None]:
+class Pinned(NamedTuple):
+    """`--today` parsed once per run: the day, and the moment when a time was given (both None: not pinned)."""
+    day: dt.date | None
+    moment: dt.datetime | None
+
+
+def parse_today(value: str | dt.date | None, option: str = "--today") -> Pinned:
     """'2026-11-23' or '2026-11-23T08:30' (also from SHEETSYNC_TODAY) -> (today, now or None).
 
     `now` keeps the offset it was written with (aware), or none (naive: wall time in the tracker's zone).
@@ -93,17 +99,17 @@ def parse_today(value: str | dt.date | None, option: str = "--today") -> tuple[d
     if value is None and option == "--today":
         value = os.environ.get(TODAY_ENV) or None
     if value is None:
-        return None, None
+        return Pinned(None, None)
     if isinstance(value, dt.datetime):
-        return value.date(), value
+        return Pinned(value.date(), value)
     if isinstance(value, dt.date):
-        return value, None
+        return Pinned(value, None)
     try:
         text = value.strip()
         if "T" in text or " " in text:
             now = dt.datetime.fromisoformat(text)
-            return now.date(), now
-        return dt.date.fromisoformat(text), None
+            return Pinned(now.date(), now)
+        return Pinned(dt.date.fromisoformat(text), None)
     except ValueError:
         if option != "--today":
             raise SheetsyncError(f"{option} {value!r}: write a date as YYYY-MM-DD, e.g. 2026-12-15",
@@ -112,12 +118,20 @@ def parse_today(value: str | dt.date | None, option: str = "--today") -> tuple[d
                              f"--today {value!r}:日期请写成 YYYY-MM-DD(可加 THH:MM)", code="usage") from None
 
 
-def make_clock(zone: str | None, today: str | dt.date | None = None) -> Clock:
+def pin(today: str | dt.date | Pinned | None) -> Pinned:
+    """The run's moment, parsed once: `today` (or SHEETSYNC_TODAY) as given, else the machine's moment now."""
+    if isinstance(today, Pinned):
+        return today
+    pinned = parse_today(today)
+    return pinned if pinned.day is not None else Pinned(None, current())
+
+
+def make_clock(zone: str | None, today: str | dt.date | Pinned | None = None) -> Clock:
     """The run's Clock in `zone` (None: the machine's). `today` (or SHEETSYNC_TODAY) pins the moment: a date
     alone is its start (00:00), a time with an offset is converted to the zone, one without is read in it."""
     zone = zone or machine_zone()
     tz = ZoneInfo(zone)
-    day, moment = parse_today(today)
+    day, moment = today if isinstance(today, Pinned) else parse_today(today)
     if day is not None and moment is None:
         return Clock(day, dt.datetime.combine(day, dt.time()), zone)
     if moment is None:

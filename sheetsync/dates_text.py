@@ -95,9 +95,11 @@ _COUNT = r"\d+(?:[./]\d+)?%?(?: ?(?:个工作日|个任务|项任务|小时|天|
 _WEEK = r"第\d+周（\d{2}-\d{2} 至 \d{2}-\d{2}）|week \d+ \((?:%s) \d{1,2} to (?:%s) \d{1,2}\)" % (
     "|".join(MONTHS), "|".join(MONTHS))
 _VERDICT = r"— (?:[A-Za-z]+ [A-Za-z]+|[^\s，,。.]{1,12})"  # the verdict after a dash: `— 有风险`, `— on track`
-# PHRASE, and DATE_PHRASE (dates and weeks only: for text from the sheet), compiled when first asked for: only the
-# digest's HTML uses them, and the week alternatives make them costly to build at every command's start
-_PHRASES = {"PHRASE": f"{_WEEK}|{_ZH_DATE}|{_EN_DATE}|{_VERDICT}|{_COUNT}", "DATE_PHRASE": f"{_WEEK}|{_ZH_DATE}|{_EN_DATE}"}
+# PHRASE, DATE_PHRASE (dates and weeks only: for text from the sheet) and DAY_PHRASE (a date as day_text writes
+# it), compiled when first asked for: only the messages' HTML uses them, and the week alternatives make them
+# costly to build at every command's start
+_PHRASES = {"PHRASE": f"{_WEEK}|{_ZH_DATE}|{_EN_DATE}|{_VERDICT}|{_COUNT}", "DATE_PHRASE": f"{_WEEK}|{_ZH_DATE}|{_EN_DATE}",
+            "DAY_PHRASE": f"{_ZH_DATE}|{_EN_DATE}"}
 
 
 def __getattr__(name: str):
@@ -171,3 +173,16 @@ def finding_text(finding, lang: str, calendar=None, today: dt.date | None = None
 
 _KEEP_TEXTS = 8192
 _TEXTS: dict[tuple, str] = {}
+
+
+def calendar_of(report):
+    """The working calendar every date of a report is written with: the engine's (the Holidays sheet and an
+    imported notice included), else the campaign's country's, else weekends only when that country is not
+    known (a finding says so already; each date still carries its weekday)."""
+    if getattr(report, "calendar", None) is not None:
+        return report.calendar
+    from .engine.calendar import WorkCalendar  # lazy: holiday data only when a date is written
+    try:
+        return WorkCalendar(report.campaign.calendar or None)
+    except ValueError:
+        return WorkCalendar(None)

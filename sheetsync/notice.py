@@ -1,4 +1,4 @@
-"""The launch notice (seed 004): before launch, one notice to every department involved — what the campaign is,
+"""The launch notice: before launch, one notice to every department involved — what the campaign is,
 when it runs, its goal, whom to contact, what each department delivers and by when, and the common questions
 from an optional FAQ / 常见问题 sheet — by email to each department's contact and to the chat channels.
 
@@ -17,11 +17,12 @@ from pathlib import Path
 
 from .channels.content import ChatDoc, ChatItem, ChatSection, Mention
 from .channels.compose import mention_for
-from .channels.dates import DAY_TEXT, calendar_of, day_text
+from .dates_text import DAY_PHRASE, calendar_of, day_text
 from .channels.deliver import ChatPost, post_all
 from .digest import DigestMessage
 from .digest.mail import build_message, message_id, valid_address
 from .digest.send import deliver
+from .context import Delivery
 from .engine.calendar import WorkCalendar
 from .engine.counts import count
 from .engine.timepoints import parse_time_point, resolve
@@ -109,7 +110,7 @@ class Notice:
 
     def day(self, d: dt.date) -> str:
         """A date as the notice shows it: with its weekday (and a make-up working day or a day off)."""
-        return day_text(self.lang, d, self.calendar, year=self.launch.year)
+        return day_text(d, self.lang, self.calendar, year=d.year != self.launch.year)
 
     def is_late(self, task: Task) -> bool:
         return task.due is not None and self.today is not None and task.due < self.today
@@ -299,7 +300,7 @@ _HTML = """<!DOCTYPE html>
 
 def _nobreak(text: str) -> str:
     """Text escaped for HTML, each date in it kept on one line (the template marks the result safe)."""
-    return DAY_TEXT.sub(lambda m: f'<span style="white-space:nowrap">{m.group(0)}</span>', html.escape(str(text)))
+    return DAY_PHRASE.sub(lambda m: f'<span style="white-space:nowrap">{m.group(0)}</span>', html.escape(str(text)))
 
 
 def notice_html(n: Notice) -> str:
@@ -379,15 +380,33 @@ def check_spec(spec: str) -> None:
                              f"上线通知时间节点 {spec!r} 无法识别;请写 T-3wd", code="usage")
 
 
-def deliver_notice(report: Report, history: History, *, tracker: str, spec: str = DEFAULT_SPEC,
-                   outbox: Path | str | None = None, smtp=None, force: bool = False, channels=(), env=None,
-                   link: str | None = None, clients=None, hold: Path | str | None = None) -> NoticeResult:
+@dataclass(frozen=True)
+class NoticeOptions:
+    """What a notice run is asked for: `spec` (when before the launch it is due, default T-3wd), the chat
+    `channels` (with `env` for their webhooks and `clients`), `tracker` (the ledger's key; default the
+    source's), `link` (the tracker's link in chat posts), `hold` (where chat posts wait out quiet hours)."""
+    spec: str = DEFAULT_SPEC
+    channels: tuple | list = ()
+    env: dict | None = None
+    tracker: str | None = None
+    link: str | None = None
+    clients: dict | None = None
+    hold: Path | str | None = None
+
+
+def deliver_notice(report: Report, history: History, *, tracker: str, options: NoticeOptions | None = None,
+                   delivery: Delivery | None = None) -> NoticeResult:
     """Decide from `report` and the ledger in `history`, then deliver the notice or its correction (api.notice
     reads and validates the tracker first).
 
-    With `outbox` the notice is written as a preview whatever the day (to read it before it is due); otherwise it
-    is sent only when due, by SMTP (`smtp`) and to `channels` (or, with `hold`, its chat posts are kept there for
-    the end of the team's quiet hours: channels.deliver.post_all)."""
+    With `delivery.outbox` the notice is written as a preview whatever the day (to read it before it is due);
+    otherwise it is sent only when due, by SMTP (`delivery.smtp`) and to `options.channels` (or, with
+    `options.hold`, its chat posts are kept there for the end of the team's quiet hours:
+    channels.deliver.post_all)."""
+    options, delivery = options or NoticeOptions(), delivery or Delivery()
+    spec, channels, env, link, clients, hold = (options.spec, options.channels, options.env, options.link,
+                                                options.clients, options.hold)
+    outbox, smtp, force = delivery.outbox, delivery.smtp, delivery.force
     check_spec(spec)
     decision = decide(report, history.ledger(tracker), report.today, spec)
     result = NoticeResult(decision, None, lang=report.language)

@@ -79,7 +79,7 @@ class Plan:
     notes: dict[tuple[int, int], str] = field(default_factory=dict)  # error notes to set (Google backend)
     cleared_notes: list[tuple[int, int]] = field(default_factory=list)  # notes the last run set that must go
     note_keys: list = field(default_factory=list)  # [[task key, header]] of `notes`, recorded for the next run
-    # owned rules on other sheets: the Metrics sheet's breached values (issue 13); [] clears old ones
+    # owned rules on other sheets: the Metrics sheet's breached values; [] clears old ones
     side_rules: dict[str, list[Rule]] = field(default_factory=dict)
 
     @property

@@ -15,7 +15,8 @@ from .engine.counts import count
 from .engine.catalogue import CATALOGUE
 from .labels import HEALTH_LABELS, task_labels
 from .model import Report
-from .report_sheet import calendar_of, listed_findings, shown_message, task_notes
+from .dates_text import calendar_of
+from .report_sheet import listed_findings, shown_message, task_notes
 from .understood import read_line
 
 _SEVERITY = {"en": {"error": "Errors", "warning": "Warnings", "info": "Notes"},

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from . import task_counts
-from .dates_text import day_text, finding_text
+from .dates_text import calendar_of, day_text, finding_text
 from .engine import catalogue
 from .engine.schema import REPORT_TITLE
 from .labels import HEALTH_LABELS, blocked_because, task_labels
@@ -31,17 +31,6 @@ HEALTH_ORDER = ("late", "unreviewed", "blocked", "at-risk", "due-soon", "invalid
 COL_WIDTHS = [14, 16, 24, 20, 18, 90]
 # why a finding is not listed: a late task's schedule no longer fitting is not news, its being late says it
 _REPEATS = {"schedule-risk": "late"}
-
-
-def calendar_of(report: Report):
-    """The tracker's working calendar for the weekday notes, None when it cannot be loaded."""
-    if report.calendar is not None:
-        return report.calendar
-    try:
-        from .engine.calendar import WorkCalendar
-        return WorkCalendar(report.campaign.calendar or None)
-    except Exception:  # an unknown country: dates still carry their weekday
-        return None
 
 
 def listed_findings(report: Report) -> list:

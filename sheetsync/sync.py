@@ -15,26 +15,25 @@ from typing import Callable
 
 from . import registry
 from .backend import Backend, refuse_write
-from .clock import Clock, current, make_clock, parse_today
+from .clock import Clock, make_clock, pin
+from .context import Reading, gather
 from .engine import analyse
-from .engine.campaign import read_campaign
-from .model import ColumnMapping, Report, SheetsyncError, WorkbookData, a1
+from .engine.campaign import campaign_zone
+from .model import ColumnMapping, Overrides, Report, SheetsyncError, WorkbookData, a1
 from .plan import Plan
 from .planner import build_plan
 
 
-def clock_for(workbook: WorkbookData, today=None, lang: str | None = None, overrides: dict | None = None) -> Clock:
-    """The run's one Clock, in the tracker's zone: the config's (`overrides["timezone"]`), else the Campaign
-    sheet's, else the machine's. A job on a UTC server at 01:00 is already tomorrow in Shanghai."""
-    zone = (overrides or {}).get("timezone")
-    if not zone:  # the Campaign sheet alone says it: no need to find the task table for the clock
-        year = parse_today(today)[0] or current().date()  # only to read dates written without a year
-        campaign, _ = read_campaign(workbook, lang or "en", year.year)
-        zone = campaign.timezone
-    return make_clock(zone, today)
+def clock_for(workbook: WorkbookData, today=None, lang: str | None = None,
+              overrides: Overrides | dict | None = None) -> Clock:
+    """The run's one Clock, in the tracker's zone: the config's (`overrides.timezone`), else the Campaign
+    sheet's, else the machine's. A job on a UTC server at 01:00 is already tomorrow in Shanghai. `today` is
+    parsed once (clock.pin); `lang` is kept for callers that pass it (the zone is the same in any language)."""
+    zone = Overrides.of(overrides).timezone or campaign_zone(workbook)
+    return make_clock(zone, pin(today))
 
 
-def analyse_at(workbook: WorkbookData, today=None, *, lang: str | None = None, overrides: dict | None = None,
+def analyse_at(workbook: WorkbookData, today=None, *, lang: str | None = None, overrides: Overrides | dict | None = None,
                clock: Clock | None = None, mapping: ColumnMapping | None = None) -> Report:
     """The engine at the run's clock (made here unless given); the Report carries that Clock for everything
     after it in the run."""
@@ -89,17 +88,19 @@ def open_backend(source: str | Path, *, backups: int | None = None, **source_opt
     return registry.open_source(source, **source_options, **registry.source_options(source, backups=backups))
 
 
-def run(backend: Backend, *, today=None, lang: str | None = None, dry_run: bool = False,
-        overrides: dict | None = None, mapping: ColumnMapping | None = None,
-        before_write: Callable[[], None] | None = None) -> SyncResult:
+def run(backend: Backend, *, reading: Reading | None = None, dry_run: bool = False,
+        before_write: Callable[[], None] | None = None, **given) -> SyncResult:
     """Read, analyse, plan and write through `backend`, reading again while its write answers `again`.
+    `reading` (context.Reading), or its field names as keywords, says how the tracker is read.
     `before_write` runs before the first write: whatever must work after the write is opened there."""
+    reading = gather(Reading, given, reading)
+    if given:
+        raise TypeError(f"run() got unexpected keyword arguments: {', '.join(sorted(given))}")
     with _no_cyclic_gc():
-        return _run(backend, today=today, lang=lang, dry_run=dry_run, overrides=overrides, mapping=mapping,
-                    before_write=before_write)
+        return _run(backend, reading, dry_run=dry_run, before_write=before_write)
 
 
-def _run(backend: Backend, *, today, lang, dry_run, overrides, mapping, before_write) -> SyncResult:
+def _run(backend: Backend, reading: Reading, *, dry_run, before_write) -> SyncResult:
     source = backend.source
     refuse_write(backend, dry_run)  # a read-only format or file: refused before anything is read
     misplaced = False  # a write landed while rows were moving and was not yet put right
@@ -107,7 +108,8 @@ def _run(backend: Backend, *, today, lang, dry_run, overrides, mapping, before_w
     for _ in range(backend.attempts):
         workbook = backend.read()
         # one clock for the run: a retry after rows moved keeps the first attempt's moment
-        report = analyse_at(workbook, today, lang=lang, overrides=overrides, clock=clock, mapping=mapping)
+        report = analyse_at(workbook, reading.today, lang=reading.lang, overrides=reading.overrides, clock=clock,
+                            mapping=reading.mapping)
         clock = report.clock
         refuse_empty(report, source)
         plan = build_plan(report.main_table(), workbook, run_at=clock.now)  # sync writes the task table only
@@ -140,9 +142,8 @@ def _run(backend: Backend, *, today, lang, dry_run, overrides, mapping, before_w
         lang=report.language)
 
 
-def sync(source: str | Path, *, today=None, lang: str | None = None, dry_run: bool = False, backups: int = 5,
-         overrides: dict | None = None, state: str | Path | None = None, record: bool = True,
-         mapping: ColumnMapping | None = None, lease=None, **source_options) -> SyncResult:
+def sync(source: str | Path, *, reading: Reading | None = None, dry_run: bool = False, backups: int = 5,
+         state: str | Path | None = None, record: bool = True, lease=None, **source_options) -> SyncResult:
     """Open SOURCE's backend, run the pipeline, then record the tasks in the history (unless a dry run or
     record=False) at the run's clock. `lease`: the runner's lease on this tracker (jobs), checked before writing.
 
@@ -153,8 +154,7 @@ def sync(source: str | Path, *, today=None, lang: str | None = None, dry_run: bo
     recording = record and not dry_run
     store = _StateAtHand(source, state, lease)
     try:
-        result = run(backend, today=today, lang=lang, dry_run=dry_run, overrides=overrides, mapping=mapping,
-                     before_write=store.open if recording else None)
+        result = run(backend, reading=reading, dry_run=dry_run, before_write=store.open if recording else None)
         if recording:
             store.record(result)
     finally:

@@ -1,7 +1,2 @@
-import sys
-from pathlib import Path
-
-# tests import their helpers (tracker_factory, *_fixtures) as plain modules
-sys.path.insert(0, str(Path(__file__).parent))
-
-pytest_plugins = ["postgres_fixtures"]
+# The shared helpers are the package tests/support/ (pyproject's pytest `pythonpath` puts tests/ on the path).
+pytest_plugins = ["support.postgres_fixtures"]

@@ -1,4 +1,4 @@
-"""Every runtime dependency in pyproject.toml is imported by some module of sheetsync (issue 12 item 5), so a
+"""Every runtime dependency in pyproject.toml is imported by some module of sheetsync, so a
 dependency nothing uses fails here instead of being installed for every user. Import names come from what each
 installed distribution provides (its RECORD), not from a hand-kept table: python-calamine -> python_calamine,
 google-auth -> google.auth and google.oauth2 (google is a namespace), chinesecalendar -> chinese_calendar."""

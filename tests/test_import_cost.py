@@ -1,4 +1,4 @@
-"""A command imports what it needs when it needs it (issue 12): `validate` and `sync` of an .xlsx, run as a user
+"""A command imports what it needs when it needs it: `validate` and `sync` of an .xlsx, run as a user
 runs them (a subprocess, output to a pipe), under `python -X importtime`; its stderr names every module loaded.
 
 validate never loads openpyxl, matplotlib, jinja2, gspread or the Google stack (nor numpy, pandas, watchdog,
@@ -14,7 +14,7 @@ import re
 import subprocess
 import sys
 
-from tracker_factory import make_tracker
+from support.tracker_factory import make_tracker
 
 D = dt.date
 HEAVY = ("openpyxl", "matplotlib", "jinja2", "gspread", "google", "numpy", "pandas", "rich.console", "rich.table",

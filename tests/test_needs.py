@@ -1,9 +1,9 @@
-"""tests/needs.py: what is missing skips with one line alone and fails in CI, whichever way CI is spelled."""
+"""tests/support/needs.py: what is missing skips with one line alone and fails in CI, whichever way CI is spelled."""
 from __future__ import annotations
 
 import pytest
 
-from needs import in_ci, missing, module
+from support.needs import in_ci, missing, module
 
 
 @pytest.mark.parametrize("value, ci", [("1", True), ("true", True), ("True", True), ("yes", True),

@@ -1,4 +1,4 @@
-"""Team chat channels (issue 13): WeCom, DingTalk, Feishu, Slack and Teams webhooks, one thin client each on
+"""Team chat channels: WeCom, DingTalk, Feishu, Slack and Teams webhooks, one thin client each on
 `requests` (no maintained library covers all five and lets a test point it at a local server), a shared
 content model with size fitting, a rate limiter, and delivery through the digest ledger."""
 from __future__ import annotations

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..engine import catalogue
 from ..model import Finding, MetricAlert, Person, Report, Task
 from .content import ChatDoc, ChatItem, ChatSection, Mention
-from .dates import calendar_of, day_text
+from ..dates_text import calendar_of, day_text
 
 _TX = {
     "zh": {"alerts": "{campaign} · 指标预警", "alert_sec": "指标预警", "nightly": "{campaign} · 今日新增问题",
@@ -79,7 +79,7 @@ def nightly_doc(report: Report, errors: list[Finding], late: list[Task], platfor
                                   mention=mention_for(report.people, owner, platform, mentions)))
     calendar = calendar_of(report)
     late_items = [ChatItem(text=t.task or t.key, owner=t.owner,
-                           notes=[tx["late_note"].format(due=day_text(lang, t.due, calendar, year=report.today.year))]
+                           notes=[tx["late_note"].format(due=day_text(t.due, lang, calendar, year=t.due.year != report.today.year))]
                            if t.due else [], ref=f"{report.sheet}!A{t.row}" if report.sheet else None,
                            mention=mention_for(report.people, t.owner, platform, mentions)) for t in late]
     return ChatDoc(lang=lang, title=tx["nightly"].format(campaign=_campaign(report)),

@@ -1,4 +1,4 @@
-"""Weekly digests (seed 000 principle 4): build the team and personal messages from a Report and the
+"""Weekly digests, one per team and one per owner: build the team and personal messages from a Report and the
 history, then deliver them exactly once. The digest reads nothing itself: api.digest reads and validates the
 tracker, then calls `build_digests` and `deliver` (as tests and jobs may)."""
 from __future__ import annotations
@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 
 from ..clock import current
+from ..context import gather
 from ..engine.schema import REPORT_TITLE
 from ..history import History, default_state_path, tracker_key
 from ..model import Report
@@ -17,12 +18,13 @@ from .content import (DigestContent, Facts, Item, default_link_for, gsheet_link_
                       personal_content, team_content, unreached)
 from ..engine.counts import count
 from .i18n import t
+from .options import DigestOptions, Links
 from .mail import build_message, message_id, sender_address, valid_address
 from ..periods import iso_period, normalise_period, parse_period
 from .render import render_html, render_text
 from .send import DeliveryResult, Outcome, SmtpSettings, deliver
 
-__all__ = ["build_digests", "deliver", "DigestBatch", "DigestMessage", "DigestWarning", "Unreached",
+__all__ = ["build_digests", "deliver", "DigestOptions", "Links", "DigestBatch", "DigestMessage", "DigestWarning", "Unreached",
            "DeliveryResult", "Outcome", "SmtpSettings", "History", "default_state_path", "iso_period",
            "parse_period", "default_link_for", "gsheet_link_for", "gsheet_report_link", "tracker_key"]
 
@@ -128,25 +130,26 @@ def _unreached(facts: Facts) -> Unreached:
     return Unreached(facts.lang, [it for it, _ in found], [kind for _, kind in found], no_people=not facts.addresses)
 
 
-def build_digests(report: Report, history: History | None, *, tracker: str, period: str | None = None,
-                  today: dt.date | None = None, now: dt.datetime | None = None, kinds=("team", "personal"),
-                  to: list[str] | None = None, link_for=None, calendar=None, unchanged: str = "skip",
-                  busy_threshold: int = 5, sender: str | None = None, record: bool = True,
-                  chart: bool = True, report_link: str | None = None,
-                  tracker_link: str | None = None) -> DigestBatch:
+def build_digests(report: Report, history: History | None, *, tracker: str, options: DigestOptions | None = None,
+                  links: Links | None = None, **given) -> DigestBatch:
     """Every message for one tracker and ISO week, plus warnings (bad addresses, nothing changed).
 
-    `to` replaces the team recipients and limits personal digests to those addresses. `unchanged`:
-    'skip' sends no team digest when no task changed since the previous digest, 'note' sends one line.
-    `tracker_link` (report_url, the Google URL or the file path) is the link to the tracker every message shows.
-    With a history, the tasks are recorded as this period's digest snapshot (record=False to preview)."""
+    `options` says which messages (digest.options.DigestOptions), `links` the links they show; their field
+    names may also be given as keywords. With a history, the tasks are recorded as this period's digest
+    snapshot (options.record=False to preview)."""
+    options, links = gather(DigestOptions, given, options), gather(Links, given, links)
+    if given:
+        raise TypeError(f"build_digests() got unexpected keyword arguments: {', '.join(sorted(given))}")
+    period, today, now, kinds, to = options.period, options.today, options.now, options.kinds, options.to
+    unchanged, sender, record, chart = options.unchanged, options.sender, options.record, options.chart
+    link_for, report_link, tracker_link = links.link_for, links.report_link, links.tracker_link
     if unchanged not in ("skip", "note"):
         raise ValueError("unchanged must be 'skip' or 'note'")
     today = today or report.today
     period = normalise_period(period) if period else iso_period(today)
     monday, _ = parse_period(period)
     if now is None:
-        # the run's clock (sheetsync.clock): the same hours as the sheet; a bare Report: Monday 08:30 (seed 000)
+        # the run's clock (sheetsync.clock): the same hours as the sheet; a bare Report: 08:30, when a weekly digest is read
         now = report.clock.now if report.clock is not None else dt.datetime.combine(today, dt.time(8, 30))
     sent_at = report.clock.aware if report.clock is not None else current()
     wanted = _kinds(kinds)
@@ -159,7 +162,7 @@ def build_digests(report: Report, history: History | None, *, tracker: str, peri
         if baseline is None:
             baseline = history.last_snapshot_before(tracker, monday)
     facts = Facts(report, baseline, period=period, monday=monday, today=today, now=now, link_for=link_for,
-                  calendar=calendar, busy_threshold=busy_threshold, report_link=report_link,
+                  calendar=options.calendar, busy_threshold=options.busy_threshold, report_link=report_link,
                   tracker_link=tracker_link)
     batch.unreached = _unreached(facts)
     if batch.unreached.line():  # printed by the command with the other warnings, and in its JSON

@@ -1,11 +1,11 @@
 """What a digest says, as plain data: one list of items in sections, and every number computed from it.
 
-The team digest (seed 000 principle 4) lists each task once, in the first section that applies: Reaches
+The team digest lists each task once, in the first section that applies: Reaches
 nobody (its owner gets no personal digest), Late and at risk (late, at risk, due date moved), Needs help
 (blocked, review overdue, someone's overloaded week), In progress, Coming up (due in the next five working
 days), Done (finished since the last digest), and the sheet's data errors by kind.
 
-A personal digest (seed 004 step 3: one message with everything a person owes) lists each of their tasks once:
+A personal digest (one message with everything a person owes) lists each of their tasks once:
 Waiting on you (reviews you owe and what each draft holds up; your tasks holding up a started successor),
 Late, Blocked, At risk, Data errors on your rows, Coming up (next five working days), Due date moved, Your
 busy week, Waiting on someone else's review. Empty sections are left out.
@@ -171,7 +171,7 @@ def team_content(f: Facts) -> DigestContent:
         help_items.append(Item(key=f"overloaded:{owner}:{monday.isoformat()}", title=owner, owner=None, due=None,
                                notes=[t(lang, "overloaded", owner=owner, week=f.week_of(monday),
                                         count=count(lang, "item", len(tasks)))]))
-    for alert in f.report.alerts:  # seed 001's metric thresholds are risks too
+    for alert in f.report.alerts:  # a breached metric threshold is a risk too
         risks.append(Item(key=f"metric:{alert.key}", title=alert.metric, owner=None,
                           due=t(lang, "metric_period", period=f.text(alert.period)), ref=alert.ref,
                           notes=[f.text(alert.message)], badges=[t(lang, "metric_badge")]))

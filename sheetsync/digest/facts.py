@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from typing import Callable
 
-from ..dates_text import day_text, finding_text, readable, week_text
+from ..dates_text import calendar_of, day_text, finding_text, readable, week_text
 from ..engine.counts import count
 from ..engine.review_clock import waiting_hours
 from ..engine.schema import REPORT_TITLE
@@ -68,36 +68,6 @@ def named(task: Task) -> str:
     return f"{task.key} {task.task}" if task.task and task.task != task.key else task.key
 
 
-class Weekdays:
-    """Mon-Fri when the campaign's calendar cannot be loaded."""
-
-    def is_workday(self, d: dt.date) -> bool:
-        return d.weekday() < 5
-
-    def add_workdays(self, d: dt.date, n: int) -> dt.date:
-        step = 1 if n > 0 else -1
-        while n:
-            d += dt.timedelta(days=step)
-            n -= step * self.is_workday(d)
-        return d
-
-    def workdays_between(self, a: dt.date, b: dt.date) -> int:
-        if b < a:
-            return -self.workdays_between(b, a)
-        return sum((a + dt.timedelta(days=i)).weekday() < 5 for i in range(1, (b - a).days + 1))
-
-
-def calendar_for(report: Report):
-    """The engine's calendar (the tracker's Holidays sheet included), else the campaign's country's."""
-    if report.calendar is not None:
-        return report.calendar
-    try:
-        from ..engine.calendar import WorkCalendar
-        return WorkCalendar(report.campaign.calendar)
-    except Exception:  # unknown country or no holiday data: still send the digest
-        return Weekdays()
-
-
 def reachable(report: Report) -> dict[str, str]:
     """Person -> the bare address their personal digest goes to (People sheet first, then the owner cell's)."""
     out = {}
@@ -125,7 +95,7 @@ class Facts:
         self.tracker_link = tracker_link
         self.week = monday.isocalendar()[1]
         self.link_for = link_for or default_link_for(report)
-        self.calendar = calendar or calendar_for(report)
+        self.calendar = calendar or calendar_of(report)
         self.busy_threshold = busy_threshold
         self.baseline = {row["key"]: row for row in baseline} if baseline is not None else None
         self.tasks = [x for x in report.tasks if x.status != "cancelled"]

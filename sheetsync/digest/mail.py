@@ -2,7 +2,7 @@
 
 Headers take text from the sheet (campaign name, people's names), so every header value is cleaned:
 CR, LF and NUL removed, and `=?` broken up because CPython 3.11.7 still turns an encoded word that
-decodes to a newline into a new header line (CVE-2024-6923, see PITFALLS.md)."""
+decodes to a newline into a new header line (CVE-2024-6923)."""
 from __future__ import annotations
 
 import hashlib

@@ -58,7 +58,7 @@ class SmtpSettings:
                    cafile=env.get("SHEETSYNC_SMTP_CAFILE") or None)
 
     def context(self) -> ssl.SSLContext:
-        # smtplib on 3.11 verifies nothing unless given a context (PITFALLS.md)
+        # smtplib on 3.11 verifies no certificate unless given a context: this one verifies
         return ssl.create_default_context(cafile=self.cafile)
 
 

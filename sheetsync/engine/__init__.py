@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 
-from ..model import ColumnMapping, Finding, Report, SheetsyncError, TableShape, WorkbookData, parse_a1
+from ..model import ColumnMapping, Finding, Overrides, Report, SheetsyncError, TableShape, WorkbookData, parse_a1
 from . import catalogue
 from .calendar import WorkCalendar
 from .calendar_place import place_calendar
@@ -34,7 +34,7 @@ class NoTaskTable(SheetsyncError):
 
 
 def analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None = None, lang: str | None = None,
-            overrides: dict | None = None, mapping: ColumnMapping | None = None) -> Report:
+            overrides: Overrides | dict | None = None, mapping: ColumnMapping | None = None) -> Report:
     """Validate a workbook and derive each task's due date and health (see _analyse)."""
     # The engine allocates hundreds of thousands of small objects and creates no reference cycles; the
     # cyclic collector would rescan the whole workbook (millions of cells) on each generation-2 pass.
@@ -48,7 +48,7 @@ def analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None =
 
 
 def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None = None, lang: str | None = None,
-             overrides: dict | None = None, mapping: ColumnMapping | None = None) -> Report:
+             overrides: Overrides | dict | None = None, mapping: ColumnMapping | None = None) -> Report:
     """Validate a workbook and derive each task's due date and health.
 
     `now` (naive, in the campaign's zone) drives review-SLA checks; it defaults to the start of `today`.
@@ -72,29 +72,26 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     now = now or dt.datetime.combine(today, dt.time())
     findings: list[Finding] = []
 
-    campaign, f = read_campaign(workbook, language, today.year, near=today,
-                                max_recipients=(overrides or {}).get("max_recipients"))
+    overrides = Overrides.of(overrides)
+    campaign, f = read_campaign(workbook, language, today.year, near=today, max_recipients=overrides.max_recipients)
     findings += f
-    given = overrides or {}
-    if "calendar" not in campaign.cells and given.get("calendar") is None:
+    if "calendar" not in campaign.cells and overrides.calendar is None:
         # nobody named it: the tracker's own language and place decide (not the language of the messages)
-        zone = given.get("timezone") or campaign.timezone
+        zone = overrides.timezone or campaign.timezone
         campaign.calendar = (place_calendar(workbook, layout, zone) or "CN") if layout.language == "zh" else ""
-    for key, value in (overrides or {}).items():
-        if value is not None and hasattr(campaign, key):
-            setattr(campaign, key, value)
+    campaign = overrides.over(campaign)
     year = campaign.launch.year if campaign.launch else today.year
     people, f = read_people(workbook, language)
     findings += f
     off, work, f = read_holidays(workbook, language, year, near=campaign.launch or today)
     findings += f
-    notice = (overrides or {}).get("official_days") or {}  # an imported notice's days (a holidays file)
+    notice = overrides.official_days or {}  # an imported notice's days (a holidays file)
     notice_days = {"notice_rest": notice.get("rest", ()), "notice_work": notice.get("work", ())}
     try:
         cal = WorkCalendar(campaign.calendar or None, holidays=off, workdays=work, **notice_days)
     except ValueError:
         # the Campaign cell it was read from (none when the job config named the calendar)
-        where = None if (overrides or {}).get("calendar") is not None else campaign.cells.get("calendar")
+        where = None if overrides.calendar is not None else campaign.cells.get("calendar")
         at = {"sheet": where[0], "cell": where[1], "row": parse_a1(where[1])[0] + 1} if where else {}
         findings.append(catalogue.make("bad-calendar", language, value=campaign.calendar, **at))
         cal = WorkCalendar(None, holidays=off, workdays=work)
@@ -116,7 +113,7 @@ def _analyse(workbook: WorkbookData, today: dt.date, *, now: dt.datetime | None 
     _resolved_keys(graph)
     findings += derive(graph, campaign, cal, layout, language, near=campaign.launch or today)
     findings += Checker(graph, campaign, cal, layout, language, people, today, now).run()
-    alerts, f = check_metrics(workbook, language, (overrides or {}).get("metric_rules"))
+    alerts, f = check_metrics(workbook, language, overrides.metric_rules)
     findings += f
     assign_health(tasks, findings, layout.sheet.name)
     findings += rating_findings(tasks, layout, language)

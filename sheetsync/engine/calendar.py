@@ -6,7 +6,7 @@ year's notice comes out in November, the package later), the `holidays` package'
 the days off; its make-up working days are unknown until the tracker gives them (the Holidays sheet, or a
 holidays file imported from the State Council's notice), and until then that year is a `gap`.
 Arithmetic is our own: chinese_calendar's find_workday counts the start day itself, and numpy/pandas business
-days cannot express a working Saturday (PITFALLS.md, Calendars).
+days cannot express a working Saturday (a make-up working day).
 
 Each year becomes a sorted list of working-day ordinals, built on first use and cached per
 (country, year, tracker days in that year), so the ~100k calls a validation makes are bisects.

@@ -126,6 +126,24 @@ def read_campaign(workbook: WorkbookData, lang: str, default_year: int,
     return campaign, findings
 
 
+def campaign_zone(workbook: WorkbookData) -> str | None:
+    """The zone the Campaign sheet names, as read_campaign reads it (the last good one; None when none is
+    named or it is no zone): all the run's clock needs of the sheet, taken before the engine's one full read
+    (which needs the clock's day to read dates written without a year)."""
+    sheet = find_sheet(workbook, CAMPAIGN_SHEETS)
+    zone = None
+    for row in sheet.rows if sheet is not None else ():
+        if len(row) < 2 or is_blank(row[0]) or is_blank(row[1]):
+            continue
+        if _KEYS.get(normalise_header(clean_text(row[0]) or "")) == "timezone":
+            try:
+                zoneinfo.ZoneInfo(str(row[1]).strip())
+                zone = str(row[1]).strip()
+            except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+                pass
+    return zone
+
+
 def header_map(sheet: SheetData, spec: dict[str, tuple[str, ...]]) -> tuple[int, dict[str, int]] | None:
     aliases = {normalise_header(a): k for k, names in spec.items() for a in names}
     for r in range(min(10, len(sheet.rows))):

@@ -1,4 +1,4 @@
-"""Metric alerts (seed 001): an optional Metrics / 指标 sheet, one row per period and metric (long form) or one
+"""Metric alerts: an optional Metrics / 指标 sheet, one row per period and metric (long form) or one
 column per metric (wide form), checked against rules — a rise or fall of X% each period for N periods running,
 or a value above or below a baseline for N periods. Pure: values in, MetricAlerts and findings out.
 
@@ -54,7 +54,7 @@ DEFAULT_RULES = (
     MetricRule("complaints", ("投诉量", "投诉", "用户投诉量", "投诉数", "complaints", "complaint count"), "rise", 1, 50.0),
     MetricRule("conversion", ("转化率", "活动转化率", "conversion", "conversion rate"), "below", 2),
 )
-_ACTION = {  # seed 001's response to each breach
+_ACTION = {  # what the team does about each breach, as the alert says it
     "cac": ("start a joint attribution analysis by planning and operations", "立即启动策划与运营的联合归因分析"),
     "complaints": ("refine the campaign messaging and step up customer-service training",
                    "策划端优化传播话术,运营端加强客服培训"),

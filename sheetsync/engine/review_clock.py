@@ -1,7 +1,7 @@
 """How long a submitted draft has waited for review, on the campaign's review clock.
 
 `working` (the default) counts only the hours of working days on the tracker's calendar: a draft submitted on
-the eve of a week-long holiday has not waited a week, and "feedback within 24 hours" (seed 000) means one
+the eve of a week-long holiday has not waited a week, and "feedback within 24 hours" means one
 working day. `calendar` counts every hour. Pure: `now` is passed in, the calendar is the engine's."""
 from __future__ import annotations
 

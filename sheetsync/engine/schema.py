@@ -98,7 +98,7 @@ PEOPLE_COLUMNS = {
     "name": ("姓名", "名字", "人员", "name", "person"),
     "email": ("邮箱", "电子邮件", "邮件", "email", "e-mail", "mail"),
     "department": ("部门", "department", "dept", "team"),
-    # issue 13: who to @-mention in team chat. A platform's own column wins over the generic chat id.
+    # who to @-mention in team chat. A platform's own column wins over the generic chat id.
     "mobile": ("手机", "手机号", "手机号码", "mobile", "mobile phone", "cell phone"),
     "chat_id": ("chat id", "聊天id", "im id", "im账号"),
     "wecom": ("企业微信", "企业微信id", "企业微信账号", "wecom", "wecom id", "wecom userid"),
@@ -108,7 +108,7 @@ PEOPLE_COLUMNS = {
     "teams": ("teams", "teams id", "teams upn"),
 }
 CHAT_ID_FIELDS = ("wecom", "dingtalk", "feishu", "slack", "teams")
-# The launch notice's common questions (seed 004): an optional sheet with a question and an answer column.
+# The launch notice's common questions: an optional sheet with a question and an answer column.
 FAQ_SHEETS = ("FAQ", "常见问题", "问答", "Q&A")
 FAQ_COLUMNS = {"question": ("问题", "常见问题", "question", "q"), "answer": ("回答", "答案", "解答", "answer", "a")}
 HOLIDAY_COLUMNS = {
@@ -119,6 +119,6 @@ HOLIDAY_COLUMNS = {
 # Kind words in the Holidays sheet; anything else (or blank) means a day off.
 WORKDAY_WORDS = ("上班", "补班", "工作日", "调休上班", "workday", "working day", "work")
 
-# Lead times seed 004 names (a designer wants requests five working days ahead).
+# Default lead times by department: design wants a request five working days ahead.
 DEFAULT_LEAD_TIMES = {"设计": 5, "设计部": 5, "design": 5}
 

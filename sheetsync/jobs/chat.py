@@ -1,4 +1,4 @@
-"""The chat side of the jobs (issue 13): which posts a digest run and a nightly run make for one tracker's
+"""The chat side of the jobs: which posts a digest run and a nightly run make for one tracker's
 channels, delivered through the ledger by channels.deliver. Metric alerts ride on both runs, keyed per breach,
 so whichever run sees a breach first posts it and no run posts it twice. In a tracker's quiet hours every post is
 held and goes once when they end (jobs/quiet.py)."""

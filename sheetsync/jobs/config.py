@@ -87,7 +87,7 @@ class TrackerConfig:
     review_clock: str | None = None  # working | calendar (None: the Campaign sheet's, else working)
     lead_times: dict[str, int] = field(default_factory=dict, hash=False)
     channels: tuple["ChannelConfig", ...] = ()
-    notice: str = "T-3wd"  # when the launch notice goes out (seed 004), a time point relative to the launch
+    notice: str = "T-3wd"  # when the launch notice goes out, a time point relative to the launch
     report_url: str | None = None  # the "full report" link in chat messages (default: the sheet URL)
     metric_rules: tuple["MetricRuleConfig", ...] = ()
     columns: dict[str, str] = field(default_factory=dict, hash=False)  # field -> header text or column letter
@@ -156,7 +156,7 @@ class ChannelConfig:
 
 @dataclass(frozen=True)
 class MetricRuleConfig:
-    """A metric alert rule (seed 001): `rise`/`fall` of `percent` each period for `periods` periods running,
+    """A metric alert rule: `rise`/`fall` of `percent` each period for `periods` periods running,
     or `above`/`below` a baseline for `periods` periods."""
     metric: str
     kind: str  # rise | fall | above | below
@@ -197,7 +197,7 @@ class DigestJob:
 
 @dataclass(frozen=True)
 class NoticeJob:
-    time: dt.time = dt.time(9, 0)  # daily: the launch notice goes out on its day at this time (issue 13)
+    time: dt.time = dt.time(9, 0)  # daily: the launch notice goes out on its day at this time
 
 
 @dataclass(frozen=True)
@@ -215,7 +215,7 @@ class JobsConfig:
 
 @dataclass(frozen=True)
 class QuotaConfig:
-    """[quota]: Google's per-minute request limits shared by every runner (issue 14), and the service accounts
+    """[quota]: Google's per-minute request limits shared by every runner, and the service accounts
     the trackers are spread over (each tracker always the same one, by a stable hash of its name)."""
     write_per_user: float = 60
     write_per_project: float = 300

@@ -147,11 +147,11 @@ def run_nightly(config: Config, *, sync_one: Callable[[TrackerConfig, dt.date], 
                 notify_chat: NotifyOwner | None = None, fleet: Fleet | None = None) -> RunSummary:
     """Sync every tracker; mail its owner only about errors that were not there the previous night.
 
-    `notify_chat` (optional) posts to the tracker's chat channels (issue 13). The first night of a tracker is a
+    `notify_chat` (optional) posts to the tracker's chat channels. The first night of a tracker is a
     baseline (no note). The stored set is replaced only after the note went
     out, so a failed note is retried on the next run instead of being lost. With `lock`, a second nightly run
     on the same state directory (cron and a timer both set up, a slow night) refuses: AlreadyRunning, exit 2.
-    With a `fleet` (issue 14), only the fleet's shard of trackers, each under a lease and the shared quota."""
+    With a `fleet` (several runners over one state store), only the fleet's shard of trackers, each under a lease and the shared quota."""
     if lock:
         with exclusive(config.state, _lock_name("nightly", fleet)):
             return run_nightly(config, sync_one=sync_one, notify_owner=notify_owner, today=today, only=only,

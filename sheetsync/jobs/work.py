@@ -13,6 +13,7 @@ from html import escape as html_escape
 from pathlib import Path
 
 from ..clock import current
+from ..context import Delivery, Reading
 from ..history import EMAIL, History, tracker_key
 from ..model import Report, SheetsyncError
 from ..periods import iso_period
@@ -69,6 +70,11 @@ class Work:
         quota = self.fleet.quota_for(tracker) if self.fleet is not None else None
         return registry.source_options(tracker.source, credentials=credentials, quota=quota)
 
+    def _reading(self, tracker: TrackerConfig, day: dt.date) -> Reading:
+        """How this run reads `tracker`: its moment, language, mapping and the campaign facts its config sets."""
+        return Reading(today=self.moment(tracker, day), lang=tracker.language, mapping=tracker.mapping,
+                       overrides=tracker.overrides())
+
     # nightly ---------------------------------------------------------------------------------------------------
     def sync_one(self, tracker: TrackerConfig, day: dt.date) -> NightlyOutcome:
         from .changes import change_token, default_tokens
@@ -76,17 +82,15 @@ class Work:
         remote = not registry.is_path(tracker.source)  # a local file is read whole anyway; a service is asked
         if remote and tokens.unchanged(tracker.name, change_token(tracker.source, **options), day):
             # nothing changed since this day's last sync: read for the notes and posts, write nothing
-            seen = self.library.sync(tracker.source, today=self.moment(tracker, day), lang=tracker.language,
-                                     overrides=tracker.overrides(), mapping=tracker.mapping, dry_run=True,
+            seen = self.library.sync(tracker.source, reading=self._reading(tracker, day), dry_run=True,
                                      record=False, **options)
             self.reports[tracker.name] = seen.report
             self.calendar_feeds(tracker, seen.report)
             return NightlyOutcome.from_report(seen.report, written=0)
         lease = getattr(self.fleet, "lease", None)  # a runner among several: its lease on this tracker
-        result = self.library.sync(tracker.source, today=self.moment(tracker, day), lang=tracker.language,
-                                   overrides=tracker.overrides(), state=history_path(self.config),
-                                   mapping=tracker.mapping, **({"lease": lease} if lease is not None else {}),
-                                   **options)
+        result = self.library.sync(tracker.source, reading=self._reading(tracker, day),
+                                   state=history_path(self.config),
+                                   **({"lease": lease} if lease is not None else {}), **options)
         self.reports[tracker.name] = result.report
         if remote:  # the revision the sync left (its own write included)
             tokens.record(tracker.name, change_token(tracker.source, **options), day)
@@ -213,11 +217,12 @@ class Work:
     def digest_one(self, tracker: TrackerConfig, period: str, day: dt.date) -> DigestOutcome:
         settings = None if self.outbox is not None else smtp_settings(self.config)
         outbox = self.outbox if self.outbox is not None else (None if settings else Path(self.config.state) / "outbox")
-        batch, result = self.library.digest(tracker.source, today=self.moment(tracker, day), period=period, kinds="all",
-                                   outbox=outbox, smtp=settings, state=history_path(self.config), force=self.force,
-                                   unchanged=self.config.jobs.digest.unchanged, lang=tracker.language,
-                                   overrides=tracker.overrides(), mapping=tracker.mapping,
-                                   tracker_link=tracker.report_url, **self._source_options(tracker))
+        from ..digest.options import DigestOptions  # lazy: a nightly run loads no digest
+        delivery = Delivery(outbox=outbox, smtp=settings, state=history_path(self.config), force=self.force)
+        wanted = DigestOptions(period=period, kinds="all", unchanged=self.config.jobs.digest.unchanged)
+        batch, result = self.library.digest(tracker.source, reading=self._reading(tracker, day), delivery=delivery,
+                                            options=wanted, tracker_link=tracker.report_url,
+                                            **self._source_options(tracker))
         if tracker.channels:
             from . import chat
             posts = chat.digest_posts(tracker, batch, self.config.jobs.digest.unchanged)
@@ -233,16 +238,17 @@ class Work:
 
     # launch notice --------------------------------------------------------------------------------------------
     def notice_one(self, tracker: TrackerConfig, period: str, day: dt.date) -> DigestOutcome:
-        """The launch notice on its day (seed 004), by email and to the tracker's channels; `period` is unused
+        """The launch notice on its day, by email and to the tracker's channels; `period` is unused
         (the notice keys itself by the launch date)."""
         from . import chat
         settings = None if self.outbox is not None else smtp_settings(self.config)
-        result = self.library.notice(tracker.source, today=self.moment(tracker, day), outbox=self.outbox, smtp=settings,
-                            state=history_path(self.config), force=self.force, lang=tracker.language,
-                            spec=tracker.notice, channels=tracker.channels, env=self.chat_env,
-                            tracker=tracker_key(tracker.source), link=chat.report_link(tracker),
-                            overrides=tracker.overrides(), clients=self.chat_clients, hold=self._hold(tracker),
-                            **self._source_options(tracker))
+        from ..notice import NoticeOptions  # lazy: only the notice job loads the notice
+        delivery = Delivery(outbox=self.outbox, smtp=settings, state=history_path(self.config), force=self.force)
+        wanted = NoticeOptions(spec=tracker.notice, channels=tracker.channels, env=self.chat_env,
+                               tracker=tracker_key(tracker.source), link=chat.report_link(tracker),
+                               clients=self.chat_clients, hold=self._hold(tracker))
+        result = self.library.notice(tracker.source, reading=self._reading(tracker, day), delivery=delivery,
+                                     options=wanted, **self._source_options(tracker))
         bad = [o for o in result.outcomes if o.status in ("failed", "uncertain")]
         if bad:
             listed = "; ".join(f"{o.recipient}: {o.status} {o.error or ''}".strip() for o in bad)

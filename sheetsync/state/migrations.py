@@ -68,7 +68,7 @@ MIGRATIONS: list[str] = [
     DROP TABLE ledger;
     ALTER TABLE ledger_by_channel RENAME TO ledger;
     """,
-    # several runners (issue 14): a lease per tracker so one runner at a time syncs it, one token bucket per
+    # several runners: a lease per tracker so one runner at a time syncs it, one token bucket per
     # Google quota shared by every runner, and what each shard of a run did. Times are seconds since the epoch
     # by the database's clock, so runners on machines whose clocks disagree still agree on who holds what.
     """
