@@ -191,7 +191,7 @@ def test_the_version_poll_signs_in_for_drive_metadata_and_every_other_request_do
     import base64
     import json
 
-    from gsheets_fixtures import service_account_file
+    from support.gsheets_fixtures import service_account_file
     from sheetsync.registry import open_source
     key = load_xlsx(emu, make_tracker(tmp_path / "tracker.xlsx", tasks(dt.date.today()), fields=FIELDS))
     creds = service_account_file(tmp_path / "sa.json", token_server.url)
