@@ -16,6 +16,7 @@ from typing import Any, Optional
 import requests
 
 from ..model import SheetsyncError
+from ..retry_after import Backoff
 
 ENDPOINT_ENV = "SHEETSYNC_FEISHU_ENDPOINT"
 APP_ID_ENV = "SHEETSYNC_FEISHU_APP_ID"
@@ -35,22 +36,13 @@ RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
 @dataclass
-class RetryPolicy:
-    """tries: attempts per request (and write rounds per sync); deadline: no wait starts after this many
-    seconds of the sync; timeout: (connect, read) of every request."""
-    tries: int = 5
-    deadline: float = 60.0
-    base: float = 0.5
-    cap: float = 16.0
-    timeout: tuple[float, float] = (5.0, 60.0)
+class RetryPolicy(Backoff):
+    """Backoff's fields, from SHEETSYNC_FEISHU_TRIES / _DEADLINE / _BACKOFF."""
 
     @classmethod
     def from_env(cls, environ: Optional[dict] = None) -> "RetryPolicy":
-        env = os.environ if environ is None else environ
         p = cls()
-        p.tries = int(env.get("SHEETSYNC_FEISHU_TRIES") or p.tries)
-        p.deadline = float(env.get("SHEETSYNC_FEISHU_DEADLINE") or p.deadline)
-        p.base = float(env.get("SHEETSYNC_FEISHU_BACKOFF") or p.base)
+        p.read_env("SHEETSYNC_FEISHU", environ)
         return p
 
 

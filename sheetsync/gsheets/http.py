@@ -19,7 +19,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from ..model import SheetsyncError
-from ..retry_after import seconds
+from ..retry_after import Backoff, seconds
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 # only a change token's connection asks for more: the Drive file's metadata (its `version`), read only
@@ -39,23 +39,16 @@ RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
 @dataclass
-class RetryPolicy:
+class RetryPolicy(Backoff):
     """tries: attempts per request (and writes per sync); deadline: no retry starts after this many seconds
     of the sync; timeout: (connect, read) seconds of every single request."""
-    tries: int = 5
-    deadline: float = 60.0
-    base: float = 0.5
-    cap: float = 16.0
-    timeout: tuple[float, float] = (5.0, 60.0)
     max_body: int = 9_500_000  # Google refuses request bodies over 10 MiB
 
     @classmethod
     def from_env(cls, environ: Optional[dict] = None) -> "RetryPolicy":
         env = os.environ if environ is None else environ
         p = cls()
-        p.tries = int(env.get("SHEETSYNC_SHEETS_TRIES") or p.tries)
-        p.deadline = float(env.get("SHEETSYNC_SHEETS_DEADLINE") or p.deadline)
-        p.base = float(env.get("SHEETSYNC_SHEETS_BACKOFF") or p.base)
+        p.read_env("SHEETSYNC_SHEETS", env)
         p.max_body = int(env.get("SHEETSYNC_SHEETS_MAX_BODY") or p.max_body)
         read = env.get("SHEETSYNC_SHEETS_TIMEOUT")
         if read:

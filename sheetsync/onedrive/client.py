@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..model import SheetsyncError
-from ..retry_after import seconds
+from ..retry_after import Backoff, seconds
 from .auth import Credentials, consent_error
 
 GRAPH = "https://graph.microsoft.com/v1.0"
@@ -19,21 +19,16 @@ RETRYABLE = frozenset({429, 500, 502, 503, 504})
 
 
 @dataclass
-class Policy:
+class Policy(Backoff):
+    """Backoff's fields (Graph's own defaults), from SHEETSYNC_GRAPH_TRIES / _DEADLINE / _BACKOFF."""
     tries: int = 6
     deadline: float = 120.0
-    base: float = 0.5
-    cap: float = 16.0
-    timeout: tuple[float, float] = (5.0, 60.0)
     started: float = field(default_factory=time.monotonic)
 
     @classmethod
     def from_env(cls, environ=None) -> "Policy":
-        env = os.environ if environ is None else environ
         p = cls()
-        p.tries = int(env.get("SHEETSYNC_GRAPH_TRIES") or p.tries)
-        p.deadline = float(env.get("SHEETSYNC_GRAPH_DEADLINE") or p.deadline)
-        p.base = float(env.get("SHEETSYNC_GRAPH_BACKOFF") or p.base)
+        p.read_env("SHEETSYNC_GRAPH", environ)
         return p
 
     def left(self) -> float:
