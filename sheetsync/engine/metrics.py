@@ -2,6 +2,9 @@
 column per metric (wide form), checked against rules — a rise or fall of X% each period for N periods running,
 or a value above or below a baseline for N periods. Pure: values in, MetricAlerts and findings out.
 
+A value typed as a percentage (a cell in a percent format, or the text 4.8%) is compared as the number it is
+(0.048) and shown to people as 4.8%.
+
 A rule is in breach at period i when its condition holds on the N periods ending at i; it FIRES at the first
 such period of a run (a run that goes on is the same breach, so the chat hears of it once). The seed's three
 rules are defaults for the metrics they name; a rule for the same metric and kind in sheetsync.toml, or in an
@@ -11,12 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Finding, MetricAlert, SheetData, WorkbookData, a1
+from ..model import METRIC_SHEETS, Finding, MetricAlert, SheetData, WorkbookData, a1
 from . import catalogue
 from .campaign import header_map, find_sheet
 from .values import clean_text, is_blank, normalise_header, parse_number
 
-METRIC_SHEETS = ("Metrics", "指标", "指标数据", "数据监控", "Metric data")
 _PERIOD = {"week": ("周", "周次", "周别", "week", "week of", "iso week"),
            "day": ("日期", "日", "date", "day"),
            "period": ("期间", "时间", "period")}
@@ -70,6 +72,7 @@ class Point:
     value: float
     row: int  # 0-based
     col: int
+    percent: bool = False  # typed or formatted as a percentage: shown as 4.8%, compared as 0.048
 
 
 @dataclass
@@ -77,6 +80,11 @@ class Series:
     metric: str
     points: list[Point]
     baseline: float | None = None
+
+    @property
+    def percent(self) -> bool:
+        """Every value is a percentage: its baseline is one too."""
+        return bool(self.points) and all(p.percent for p in self.points)
 
 
 def condition(values: list[float], i: int, rule: MetricRule, baseline: float | None) -> bool:
@@ -120,6 +128,21 @@ def _number(v) -> float | None:
     return parse_number(text)
 
 
+def _is_percent(v, cell: tuple[int, int], percent_cells: set[tuple[int, int]]) -> bool:
+    """A number in a percent-formatted cell, or a text ending in a % sign."""
+    if isinstance(v, str):
+        return v.strip().endswith(("%", "％"))
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and cell in percent_cells
+
+
+def metric_text(value: float, percent: bool = False) -> str:
+    """A metric value as a person reads it: 0.048 in a percent cell is 4.8% (up to two decimals, no trailing
+    zeros, so two different rates never read alike at the sheet's usual precision); any other value as typed."""
+    if percent:
+        return f"{round(value * 100, 2):g}%"
+    return f"{value:g}"
+
+
 def _matches(header: str, names) -> bool:
     return normalise_header(header) in {normalise_header(n) for n in names}
 
@@ -135,7 +158,8 @@ def _find_header(sheet: SheetData) -> tuple[int, int, str] | None:
     return None
 
 
-def read_series(sheet: SheetData) -> tuple[list[Series], str] | None:
+def read_series(sheet: SheetData, percent_cells: set[tuple[int, int]] = frozenset()) -> tuple[list[Series], str] | None:
+    """The sheet's series; `percent_cells` are the (row, col) a reader saw formatted as a percentage."""
     found = _find_header(sheet)
     if found is None:
         return None
@@ -154,9 +178,10 @@ def read_series(sheet: SheetData) -> tuple[list[Series], str] | None:
             base = _number(sheet.value(r, base_c)) if base_c is not None else None
             if base is not None:
                 s.baseline = base
-            value = _number(sheet.value(r, value_c))
+            raw = sheet.value(r, value_c)
+            value = _number(raw)
             if period and value is not None:
-                s.points.append(Point(period, value, r, value_c))
+                s.points.append(Point(period, value, r, value_c, _is_percent(raw, (r, value_c), percent_cells)))
     else:  # wide form: every other headed column is a metric; a 基准 row gives baselines
         cols = {c: h for c, h in head.items() if c != pc}
         for c, h in cols.items():
@@ -167,13 +192,14 @@ def read_series(sheet: SheetData) -> tuple[list[Series], str] | None:
                 continue
             is_base = _matches(period, _BASELINE_ROW)
             for c, h in cols.items():
-                value = _number(sheet.value(r, c))
+                raw = sheet.value(r, c)
+                value = _number(raw)
                 if value is None:
                     continue
                 if is_base:
                     series[h].baseline = value
                 else:
-                    series[h].points.append(Point(period, value, r, c))
+                    series[h].points.append(Point(period, value, r, c, _is_percent(raw, (r, c), percent_cells)))
     return [s for s in series.values() if s.points], unit
 
 
@@ -227,10 +253,10 @@ def sheet_rules(workbook: WorkbookData, lang: str) -> tuple[list[MetricRule], li
     return rules, findings
 
 
-def _rule_text(rule: MetricRule, unit: str, baseline: float | None) -> tuple[str, str]:
+def _rule_text(rule: MetricRule, unit: str, baseline: float | None, percent: bool = False) -> tuple[str, str]:
     one, many, zh = _UNIT[unit]
     n, p = rule.periods, f"{rule.percent:g}%" if rule.percent is not None else ""
-    b = f"{baseline:g}" if baseline is not None else "?"
+    b = metric_text(baseline, percent) if baseline is not None else "?"
     if rule.kind in ("rise", "fall"):
         verb_en, verb_zh = ("up", "上涨") if rule.kind == "rise" else ("down", "下降")
         if n == 1:
@@ -252,7 +278,7 @@ def check_metrics(workbook: WorkbookData, lang: str, configured=()) -> tuple[lis
     sheet = find_sheet(workbook, METRIC_SHEETS)
     if sheet is None:
         return [], []
-    got = read_series(sheet)
+    got = read_series(sheet, (workbook.percent_cells or {}).get(sheet.name, frozenset()))
     if got is None:
         return [], []
     series, unit = got
@@ -278,8 +304,8 @@ def check_metrics(workbook: WorkbookData, lang: str, configured=()) -> tuple[lis
                 start -= 1
             last = s.points[-1]
             window = s.points[max(0, len(s.points) - rule.periods - (1 if rule.kind in ("rise", "fall") else 0)):]
-            shown = " → ".join(f"{p.period} {p.value:g}" for p in window)
-            rule_en, rule_zh = _rule_text(rule, unit, baseline)
+            shown = " → ".join(f"{p.period} {metric_text(p.value, p.percent)}" for p in window)
+            rule_en, rule_zh = _rule_text(rule, unit, baseline, s.percent)
             action_en, action_zh = _ACTION[rule.name]
             cell = a1(last.row, last.col)
             f = catalogue.make("metric-alert", lang, sheet=sheet.name, cell=cell, row=last.row + 1, metric=s.metric,

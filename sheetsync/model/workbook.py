@@ -38,12 +38,19 @@ CAMPAIGN_SHEETS = ("Campaign", "活动信息", "活动")
 PEOPLE_SHEETS = ("People", "人员", "人员名单", "联系人")
 HOLIDAY_SHEETS = ("Holidays", "节假日", "假期")
 REPORT_TITLE = {"zh": "同步报告", "en": "sheetsync"}
+# The optional sheet of metric values the engine checks against alert rules (engine/metrics.py); named here
+# because a reader looks for it too (the xlsx reader reads its cells' percent formats).
+METRIC_SHEETS = ("Metrics", "指标", "指标数据", "数据监控", "Metric data")
 SIDE_SHEETS = frozenset(normalise_title(n) for n in CAMPAIGN_SHEETS + PEOPLE_SHEETS + HOLIDAY_SHEETS
                         + tuple(REPORT_TITLE.values()))
 
 
 def is_side_sheet(title: str) -> bool:
     return normalise_title(title) in SIDE_SHEETS
+
+
+def is_metric_sheet(title: str) -> bool:
+    return normalise_title(title) in {normalise_title(n) for n in METRIC_SHEETS}
 
 
 @dataclass
@@ -75,6 +82,9 @@ class WorkbookData:
     # Cell fills of the sheets with a row of dates (a Gantt's bars): sheet name -> {(row, col) 0-based: colour
     # key}. Only readers that can see fills set it (xlsx); None: fills were not read at all.
     fills: dict[str, dict[tuple[int, int], str]] | None = None
+    # The cells of the Metrics sheets formatted as a percentage (a number there, 0.048, shows as 4.8%): sheet
+    # name -> {(row, col) 0-based}. Only readers that see number formats set it (xlsx); None: formats were not read.
+    percent_cells: dict[str, set[tuple[int, int]]] | None = None
     # the backend gives date cells back as day serials, not dates (a Google read asks for SERIAL_NUMBER and no
     # cell formats): the planner then reads its own Due cells as dates, or every run would rewrite them
     dates_as_serials: bool = False

@@ -103,6 +103,17 @@ def read_fills(path: Path, sheets: list[SheetData]) -> dict[str, dict[tuple[int,
 
 
 def _read(pkg, wanted: set[str]) -> dict[str, dict[tuple[int, int], str]]:
+    styles, parts = sheet_parts(pkg, wanted)
+    if styles is None:
+        return {}
+    keys = _style_fills(styles)
+    if not any(keys):
+        return {}
+    return {name: styled_cells(pkg.read(part), keys) for name, part in parts.items()}
+
+
+def sheet_parts(pkg, wanted: set[str]):
+    """(styles.xml as a tree or None, {sheet name: its part} for the wanted sheets the package holds)."""
     from .package import NS_MAIN, NS_R, REL_WORKSHEET, resolve
 
     book = pkg.workbook_part()
@@ -115,16 +126,13 @@ def _read(pkg, wanted: set[str]) -> dict[str, dict[tuple[int, int], str]]:
         elif rel.get("Type", "").endswith("/styles"):
             styles_part = resolve(book, rel.get("Target", ""))
     if styles_part is None or not pkg.has(styles_part):
-        return {}
-    keys = _style_fills(pkg.xml(styles_part))
-    if not any(keys):
-        return {}
-    out = {}
+        return None, {}
+    parts = {}
     for sh in pkg.xml(book).getroot().iter(f"{{{NS_MAIN}}}sheet"):
         part = targets.get(sh.get(f"{{{NS_R}}}id"))
         if sh.get("name") in wanted and part and pkg.has(part):
-            out[sh.get("name")] = _cell_fills(pkg.read(part), keys)
-    return out
+            parts[sh.get("name")] = part
+    return pkg.xml(styles_part), parts
 
 
 def _colour(el) -> str | None:
@@ -173,14 +181,15 @@ def _style_fills(styles) -> list[str | None]:
 _REF = re.compile(r"([A-Z]{1,3})(\d+)")
 
 
-def _cell_fills(xml: bytes, keys: list[str | None]) -> dict[tuple[int, int], str]:
-    """The filled cells of one sheet part. Only start tags are looked at (r and s); a cell without `r` takes
-    the position after the previous one, as Excel reads it."""
+def styled_cells(xml: bytes, keys: list) -> dict[tuple[int, int], object]:
+    """The cells of one sheet part whose style (cellXfs index) has a truthy key, as {(row, col): key}. Only
+    start tags are looked at (r and s); a cell without `r` takes the position after the previous one, as Excel
+    reads it."""
     from lxml import etree  # the sheet is walked as events: a large part is never one tree
 
     from .package import NS_MAIN
 
-    out: dict[tuple[int, int], str] = {}
+    out: dict[tuple[int, int], object] = {}
     tag_c, tag_row = f"{{{NS_MAIN}}}c", f"{{{NS_MAIN}}}row"
     r, c = -1, -1
     for event, el in etree.iterparse(io.BytesIO(xml), events=("start",), tag=(tag_row, tag_c),

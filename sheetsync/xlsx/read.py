@@ -17,6 +17,7 @@ from ..model import SheetData, SheetsyncError, WorkbookData, contained
 from .contain import quiet_native_stderr, reader_failure
 from .fills import read_fills
 from .formats import ole_refusal
+from .percent_cells import read_percent_cells
 
 # Guards against zip bombs before calamine inflates anything: real trackers are far below these.
 MAX_UNCOMPRESSED = 1 << 30
@@ -205,6 +206,7 @@ def _read_xlsx(path: Path, checked: bool = False) -> WorkbookData:
         check_package(path)
     book = read_book(path, "xlsx")
     book.fills = read_fills(path, book.sheets)
+    book.percent_cells = read_percent_cells(path, book.sheets)
     return book
 
 

@@ -61,7 +61,7 @@ def test_english_names_and_a_wide_sheet_with_a_baseline_row():
     alerts, findings = check_metrics(wb, "en")
     assert sorted(a.metric for a in alerts) == ["CAC", "Complaints", "Conversion rate"]
     conv = next(f for f in findings if f.params.get("metric") == "Conversion rate")
-    assert conv.cell == "D6" and "baseline 0.05" in conv.message
+    assert conv.cell == "D6" and "baseline 5%" in conv.message  # typed as 5%: shown as typed
 
 
 def test_a_baseline_rule_without_a_baseline_says_where_to_add_one():
