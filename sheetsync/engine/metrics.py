@@ -139,7 +139,7 @@ def metric_text(value: float, percent: bool = False) -> str:
     """A metric value as a person reads it: 0.048 in a percent cell is 4.8% (up to two decimals, no trailing
     zeros, so two different rates never read alike at the sheet's usual precision); any other value as typed."""
     if percent:
-        return f"{round(value * 100, 2):g}%"
+        return f"{round(value * 100, 2) + 0.0:g}%"  # + 0.0: a tiny negative rounds to 0%, not -0%
     return f"{value:g}"
 
 

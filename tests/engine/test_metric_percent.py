@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from hypothesis import given, strategies as st
 
 from sheetsync import api
 from sheetsync.channels.compose import alert_doc
@@ -68,6 +69,13 @@ def test_a_format_code_is_a_percentage_when_it_shows_an_unquoted_percent_sign(co
 
 
 @pytest.mark.parametrize("value,percent,text", [(0.048, True, "4.8%"), (0.05, True, "5%"), (0.0484, True, "4.84%"),
-                                                (1.25, True, "125%"), (63.0, False, "63"), (0.048, False, "0.048")])
+                                                (1.25, True, "125%"), (-1e-7, True, "0%"), (63.0, False, "63"), (0.048, False, "0.048")])
 def test_metric_text(value, percent, text):
     assert metric_text(value, percent) == text
+
+
+@given(st.floats(min_value=-10, max_value=10, allow_nan=False))
+def test_a_percentage_reads_back_as_its_value_to_the_hundredth_of_a_percent(x):
+    text = metric_text(x, True)
+    assert text.endswith("%") and "e" not in text and text != "-0%"
+    assert abs(float(text[:-1]) / 100 - x) <= 0.00005 + 1e-12
